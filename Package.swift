@@ -1,0 +1,40 @@
+// swift-tools-version:5.10
+// LakeSQL: a SQL engine that queries data-lake files in place.
+// Layers are targets; imports only point down the stack (see Docs/ARCHITECTURE.md).
+import PackageDescription
+
+let package = Package(
+    name: "LakeSQL",
+    products: [
+        .executable(name: "lakesql", targets: ["lakesql"]),
+        .library(name: "Engine", targets: ["Engine"]),
+    ],
+    targets: [
+        // C libraries from Debian, each behind a thin system-library target.
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy"),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4"),
+        .systemLibrary(name: "CBrotli", path: "Sources/CBrotli"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+
+        .target(name: "Columnar"),
+        .target(name: "SQLSyntax", dependencies: ["Columnar"]),
+        .target(name: "Functions", dependencies: ["Columnar"]),
+        .target(name: "Formats", dependencies: ["Columnar", "CZstd", "CSnappy", "CLZ4", "CBrotli", "CZlib"]),
+        .target(name: "Planner", dependencies: ["Columnar", "SQLSyntax", "Functions"]),
+        .target(name: "Execution", dependencies: ["Columnar", "Functions", "Planner", "Formats"]),
+        .target(name: "Engine", dependencies: ["Columnar", "SQLSyntax", "Planner", "Execution", "Formats"]),
+        .target(name: "Shell", dependencies: ["Engine", "Columnar"]),
+        .target(name: "SQLLogicTest", dependencies: ["Engine", "Columnar"]),
+        .executableTarget(name: "lakesql", dependencies: ["Engine", "Shell", "SQLLogicTest"]),
+
+        .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
+        .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax"]),
+        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Columnar"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "SQLSyntax", "Columnar"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Columnar", "SQLLogicTest", "Shell"]),
+    ]
+)

@@ -1,0 +1,4 @@
+/* System-library shim: exposes the Debian-installed C library to Swift. */
+#include <stdio.h>
+#include <readline/readline.h>
+#include <readline/history.h>

@@ -1,0 +1,40 @@
+// A Batch: the unit of work between operators. Up to `Batch.capacity` rows
+// as one Vector per column, all of the same length.
+
+public final class Batch: @unchecked Sendable {
+    /// Rows per batch produced by scans and most operators.
+    public static let capacity = 2048
+
+    public let columns: [Vector]
+    public let count: Int
+
+    public init(columns: [Vector], count: Int) {
+        self.columns = columns
+        self.count = count
+    }
+
+    public convenience init(columns: [Vector]) {
+        self.init(columns: columns, count: columns.first?.count ?? 0)
+    }
+
+    public func gather<C: Collection>(_ indices: C) -> Batch where C.Element == Int32 {
+        Batch(columns: columns.map { $0.gather(indices) }, count: indices.count)
+    }
+
+    public func slice(_ range: Range<Int>) -> Batch {
+        if range == 0..<count { return self }
+        return Batch(columns: columns.map { $0.slice(range) }, count: range.count)
+    }
+
+    public func row(_ i: Int) -> [Value] { columns.map { $0.value(at: i) } }
+}
+
+/// Name and type of one result or table column.
+public struct Field: Hashable, Sendable {
+    public var name: String
+    public var type: DataType
+    public var nullable: Bool
+    public init(name: String, type: DataType, nullable: Bool = true) {
+        self.name = name; self.type = type; self.nullable = nullable
+    }
+}

@@ -1,0 +1,205 @@
+// Columnar vectors: one column of up to a batch's rows, Arrow-like.
+// Storage is a typed contiguous buffer per physical type, an optional
+// validity mask, and two compressed forms (constant, dictionary) that
+// kernels may exploit or flatten with `materialized()`.
+// Vectors are immutable once built; builders produce them.
+
+public struct StringColumn: Sendable {
+    /// count + 1 offsets into `bytes`.
+    public var offsets: ContiguousArray<Int32>
+    public var bytes: ContiguousArray<UInt8>
+
+    public init() { offsets = [0]; bytes = [] }
+    public init(offsets: ContiguousArray<Int32>, bytes: ContiguousArray<UInt8>) {
+        self.offsets = offsets; self.bytes = bytes
+    }
+    public init<S: Sequence>(_ strings: S) where S.Element == String {
+        self.init()
+        for s in strings { append(s) }
+    }
+
+    public var count: Int { offsets.count - 1 }
+
+    public mutating func append(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+        offsets.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+    public mutating func append<C: Collection>(bytes b: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: b)
+        offsets.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+    public mutating func appendEmpty() { offsets.append(Int32(truncatingIfNeeded: bytes.count)) }
+    public mutating func reserve(rows: Int, bytes n: Int) {
+        offsets.reserveCapacity(rows + 1); bytes.reserveCapacity(n)
+    }
+
+    @inlinable public func range(_ i: Int) -> Range<Int> { Int(offsets[i])..<Int(offsets[i + 1]) }
+    public func string(at i: Int) -> String {
+        let r = range(i)
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
+    }
+    public func byteArray(at i: Int) -> [UInt8] { Array(bytes[range(i)]) }
+    public func length(at i: Int) -> Int { Int(offsets[i + 1] - offsets[i]) }
+}
+
+public enum VectorStorage: Sendable {
+    case bool(ContiguousArray<Bool>)
+    case int64(ContiguousArray<Int64>)
+    case float64(ContiguousArray<Double>)
+    case int128(ContiguousArray<Int128>)
+    case string(StringColumn)
+    case interval(ContiguousArray<Interval>)
+    /// Lists: count + 1 offsets into a child vector.
+    case list(offsets: ContiguousArray<Int32>, child: Vector)
+    /// `count` copies of one value (which may be NULL).
+    case constant(Value)
+    /// Codes into a dictionary vector (Parquet dictionary pages stay this way).
+    case dictionary(indices: ContiguousArray<Int32>, values: Vector)
+}
+
+public final class Vector: @unchecked Sendable {
+    public let type: DataType
+    public let count: Int
+    public let storage: VectorStorage
+    /// nil when no value is NULL; otherwise `validity[i] == false` marks a NULL.
+    public let validity: ContiguousArray<Bool>?
+
+    public init(type: DataType, count: Int, storage: VectorStorage, validity: ContiguousArray<Bool>? = nil) {
+        self.type = type
+        self.count = count
+        self.storage = storage
+        if let v = validity, !v.contains(false) { self.validity = nil } else { self.validity = validity }
+    }
+
+    public static func constant(_ value: Value, type: DataType, count: Int) -> Vector {
+        Vector(type: type, count: count, storage: .constant(value))
+    }
+
+    /// A vector of `count` NULLs.
+    public static func nulls(type: DataType, count: Int) -> Vector { constant(.null, type: type, count: count) }
+
+    @inlinable public func isNull(_ i: Int) -> Bool {
+        switch storage {
+        case .constant(let v): return v.isNull
+        case .dictionary(let idx, let values):
+            if let validity, !validity[i] { return true }
+            return values.isNull(Int(idx[i]))
+        default:
+            if let validity { return !validity[i] }
+            return false
+        }
+    }
+
+    public var hasNulls: Bool {
+        switch storage {
+        case .constant(let v): return v.isNull && count > 0
+        case .dictionary(let idx, let values):
+            if validity != nil { return true }
+            return values.hasNulls && idx.contains { values.isNull(Int($0)) }
+        default: return validity != nil
+        }
+    }
+
+    public var isConstant: Bool { if case .constant = storage { return true }; return false }
+
+    /// The value at row `i` (slow path: for tests, literals and row-wise code).
+    public func value(at i: Int) -> Value {
+        if isNull(i) { return .null }
+        switch storage {
+        case .bool(let a): return .bool(a[i])
+        case .int64(let a): return .int(a[i])
+        case .float64(let a): return .double(a[i])
+        case .int128(let a): return .decimal(a[i])
+        case .string(let s):
+            switch type {
+            case .bytea, .uuid: return .bytes(s.byteArray(at: i))
+            default: return .string(s.string(at: i))
+            }
+        case .interval(let a): return .interval(a[i])
+        case .list(let offsets, let child):
+            return .list((Int(offsets[i])..<Int(offsets[i + 1])).map { child.value(at: $0) })
+        case .constant(let v): return v
+        case .dictionary(let idx, let values): return values.value(at: Int(idx[i]))
+        }
+    }
+
+    /// The same values in plain (non-constant, non-dictionary) storage.
+    public func materialized() -> Vector {
+        switch storage {
+        case .constant(let v):
+            var b = VectorBuilder(type: type, capacity: count)
+            for _ in 0..<count { b.append(v) }
+            return b.finish()
+        case .dictionary(let idx, let values):
+            let flat = values.materialized().gather(idx)
+            guard let validity else { return flat }
+            var merged = ContiguousArray<Bool>(repeating: true, count: count)
+            for i in 0..<count { merged[i] = validity[i] && !flat.isNull(i) }
+            return Vector(type: type, count: count, storage: flat.storage, validity: merged)
+        default:
+            return self
+        }
+    }
+
+    /// Rows picked by index, in order (filter, join output, sort).
+    public func gather<C: Collection>(_ indices: C) -> Vector where C.Element == Int32 {
+        let n = indices.count
+        var newValidity: ContiguousArray<Bool>? = nil
+        if let validity {
+            var v = ContiguousArray<Bool>(); v.reserveCapacity(n)
+            for i in indices { v.append(validity[Int(i)]) }
+            newValidity = v
+        }
+        switch storage {
+        case .bool(let a): return Vector(type: type, count: n, storage: .bool(ContiguousArray(indices.map { a[Int($0)] })), validity: newValidity)
+        case .int64(let a):
+            var out = ContiguousArray<Int64>(); out.reserveCapacity(n)
+            a.withUnsafeBufferPointer { p in for i in indices { out.append(p[Int(i)]) } }
+            return Vector(type: type, count: n, storage: .int64(out), validity: newValidity)
+        case .float64(let a):
+            var out = ContiguousArray<Double>(); out.reserveCapacity(n)
+            a.withUnsafeBufferPointer { p in for i in indices { out.append(p[Int(i)]) } }
+            return Vector(type: type, count: n, storage: .float64(out), validity: newValidity)
+        case .int128(let a): return Vector(type: type, count: n, storage: .int128(ContiguousArray(indices.map { a[Int($0)] })), validity: newValidity)
+        case .interval(let a): return Vector(type: type, count: n, storage: .interval(ContiguousArray(indices.map { a[Int($0)] })), validity: newValidity)
+        case .string(let s):
+            var out = StringColumn()
+            out.offsets.reserveCapacity(n + 1)
+            s.bytes.withUnsafeBufferPointer { bytes in
+                for i in indices {
+                    let r = s.range(Int(i))
+                    out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[r]))
+                    out.offsets.append(Int32(truncatingIfNeeded: out.bytes.count))
+                }
+            }
+            return Vector(type: type, count: n, storage: .string(out), validity: newValidity)
+        case .list(let offsets, let child):
+            var newOffsets = ContiguousArray<Int32>([0]); var childIdx = ContiguousArray<Int32>()
+            for i in indices {
+                for j in offsets[Int(i)]..<offsets[Int(i) + 1] { childIdx.append(j) }
+                newOffsets.append(Int32(childIdx.count))
+            }
+            return Vector(type: type, count: n, storage: .list(offsets: newOffsets, child: child.gather(childIdx)), validity: newValidity)
+        case .constant(let v): return Vector(type: type, count: n, storage: .constant(v))
+        case .dictionary(let idx, let values):
+            return Vector(type: type, count: n, storage: .dictionary(indices: ContiguousArray(indices.map { idx[Int($0)] }), values: values), validity: newValidity)
+        }
+    }
+
+    /// Rows `range` as a new vector.
+    public func slice(_ range: Range<Int>) -> Vector {
+        if range == 0..<count { return self }
+        if case .constant(let v) = storage { return .constant(v, type: type, count: range.count) }
+        return gather(range.lazy.map { Int32($0) })
+    }
+
+    /// Rows of several vectors of one type, one after the other.
+    public static func concat(_ parts: [Vector], type: DataType) -> Vector {
+        if parts.count == 1 { return parts[0] }
+        let total = parts.reduce(0) { $0 + $1.count }
+        var b = VectorBuilder(type: type, capacity: total)
+        for p in parts { b.append(contentsOf: p) }
+        return b.finish()
+    }
+}

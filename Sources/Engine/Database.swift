@@ -1,0 +1,85 @@
+// The embedding API: a Database (catalog, lake, settings shared by all
+// sessions) and Sessions that run SQL and hand back pulled result streams.
+// The REPL, the CLI, the sqllogictest runner and the wire server all use
+// exactly this API.
+
+import Columnar
+
+public struct DatabaseOptions {
+    /// A folder whose sub-folders and files become tables (see Docs/LAKE.md).
+    public var lakePath: String?
+    public init(lakePath: String? = nil) { self.lakePath = lakePath }
+}
+
+public final class Database: @unchecked Sendable {
+    public let options: DatabaseOptions
+
+    public init(options: DatabaseOptions = .init()) throws {
+        self.options = options
+    }
+
+    public func connect() -> Session { Session(database: self) }
+}
+
+/// The result of one statement. Rows are pulled batch by batch with `next()`;
+/// `commandTag` is final once `next()` has returned nil.
+public final class QueryResult {
+    public let fields: [Field]
+    /// False for statements that return no rows (DDL, INSERT, SET …).
+    public let returnsRows: Bool
+    public private(set) var commandTag: String
+    private let produce: () throws -> Batch?
+    private var rowCount = 0
+    private let tagForRows: ((Int) -> String)?
+
+    public init(fields: [Field], returnsRows: Bool, commandTag: String,
+                tagForRows: ((Int) -> String)? = nil, produce: @escaping () throws -> Batch?) {
+        self.fields = fields
+        self.returnsRows = returnsRows
+        self.commandTag = commandTag
+        self.produce = produce
+        self.tagForRows = tagForRows
+    }
+
+    /// The next batch of rows, or nil at the end.
+    public func next() throws -> Batch? {
+        if let b = try produce() {
+            rowCount += b.count
+            return b
+        }
+        if let tagForRows { commandTag = tagForRows(rowCount) }
+        return nil
+    }
+
+    /// Drains the stream into memory (tests and small results only).
+    public func allRows() throws -> [[Value]] {
+        var rows: [[Value]] = []
+        while let b = try next() { for i in 0..<b.count { rows.append(b.row(i)) } }
+        return rows
+    }
+}
+
+public final class Session: @unchecked Sendable {
+    public let database: Database
+    /// Session settings (SET/SHOW), lower-case names.
+    public internal(set) var settings: [String: String] = [:]
+
+    init(database: Database) { self.database = database }
+
+    /// Text-output options for this session (TimeZone).
+    public var textOptions: TextFormatOptions { TextFormatOptions() }
+
+    /// Runs exactly one statement.
+    public func execute(_ sql: String) throws -> QueryResult {
+        throw SQLError(SQLState.featureNotSupported, "not implemented yet")
+    }
+
+    /// Runs every statement of a script in order, handing each result to `body`
+    /// (which should drain it) before the next statement runs.
+    public func executeScript(_ sql: String, _ body: (QueryResult) throws -> Void) throws {
+        try body(try execute(sql))
+    }
+
+    /// Cancels the statement running in this session (57014), from any thread.
+    public func cancel() {}
+}

@@ -1,0 +1,1 @@
+// Placeholder: the Execution layer (see Docs/ARCHITECTURE.md).

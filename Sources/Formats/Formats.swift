@@ -1,0 +1,1 @@
+// Placeholder: the Formats layer (see Docs/ARCHITECTURE.md).

@@ -1,0 +1,7 @@
+// Registers every built-in function and operator. Each family lives in its
+// own file and exposes a `register…` function called from here.
+
+import Columnar
+
+func registerBuiltins(into registry: FunctionRegistry) {
+}

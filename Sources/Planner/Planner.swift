@@ -1,0 +1,1 @@
+// Placeholder: the Planner layer (see Docs/ARCHITECTURE.md).

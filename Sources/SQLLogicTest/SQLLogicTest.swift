@@ -1,0 +1,1 @@
+// Placeholder: the SQLLogicTest layer (see Docs/ARCHITECTURE.md).

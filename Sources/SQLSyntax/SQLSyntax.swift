@@ -1,0 +1,1 @@
+// Placeholder: the SQLSyntax layer (see Docs/ARCHITECTURE.md).

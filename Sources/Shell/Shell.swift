@@ -1,0 +1,1 @@
+// Placeholder: the Shell layer (see Docs/ARCHITECTURE.md).
