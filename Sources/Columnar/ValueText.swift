@@ -24,4 +24,33 @@ public enum ValueText {
         case .list(let vs): return "{" + vs.map { format($0, type: type, options: options) }.joined(separator: ",") + "}"
         }
     }
+
+    /// PostgreSQL input function: parses `text` as a value of `type`
+    /// (22P02 invalid_text_representation, 22003 out of range, 22007/22008 for datetimes).
+    public static func parse(_ text: String, as type: DataType, options: TextFormatOptions = .init()) throws -> Value {
+        switch type {
+        case .text, .varchar, .char, .json: return .string(text)
+        case .int16, .int32, .int64:
+            guard let i = Int64(text.trimmingCharacters(in: " ")) else {
+                throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type \(type): \"\(text)\"")
+            }
+            return .int(i)
+        case .float32, .float64:
+            guard let d = Double(text.trimmingCharacters(in: " ")) else {
+                throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type \(type): \"\(text)\"")
+            }
+            return .double(d)
+        default:
+            throw SQLError(SQLState.featureNotSupported, "parsing \(type) is not implemented yet")
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
 }
