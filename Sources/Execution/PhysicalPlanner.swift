@@ -9,11 +9,21 @@ import SQLSyntax
 public final class PhysicalPlanner {
     public let context: ExecutionContext
 
+    /// When set (EXPLAIN ANALYZE), one profile per operator in pre-order of the plan.
+    public var profiles: [OperatorProfile]? = nil
+
     public init(context: ExecutionContext) { self.context = context }
 
     var compiler: ExpressionCompiler { ExpressionCompiler(context: context, planner: self) }
 
     public func build(_ plan: LogicalPlan) throws -> Operator {
+        guard profiles != nil else { return try buildNode(plan) }
+        let profile = OperatorProfile()
+        profiles?.append(profile)
+        return ProfilingOperator(input: try buildNode(plan), profile: profile)
+    }
+
+    private func buildNode(_ plan: LogicalPlan) throws -> Operator {
         let compiler = self.compiler
         switch plan {
         case .scan(let node):
