@@ -4,6 +4,10 @@
 // sum/avg/variance, and the error raised when two different states are merged.
 
 import Columnar
+#if canImport(Glibc)
+// Links libm, which Double.rounded()/squareRoot() call into on Linux.
+import Glibc
+#endif
 
 func registerAggregates(into registry: FunctionRegistry) {
     registerBasicAggregates(into: registry)
