@@ -194,16 +194,21 @@ func rowOrder(_ v: Vector) -> (Int, Int) -> Bool {
 enum OrderedSetKind { case percentileCont, percentileDisc, mode }
 
 /// percentile_cont / percentile_disc / mode: non-NULL values are collected per group
-/// and sorted per group at the end. `fraction` nil means a NULL direct argument (NULL result).
+/// and sorted per group at the end. A NULL fraction gives NULL; an array of fractions
+/// (percentile_cont(ARRAY[0.25, 0.5])) gives an array with one result per fraction.
 final class OrderedSetState: AggregateState {
     let kind: OrderedSetKind
     let valueType: DataType
-    let fraction: Double?
+    let fractions: [Double?]
+    let returnsArray: Bool
     var rows = CollectedRows()
 
-    init(kind: OrderedSetKind, valueType: DataType, fraction: Double?) {
-        self.kind = kind; self.valueType = valueType; self.fraction = fraction
+    init(kind: OrderedSetKind, valueType: DataType, fractions: [Double?], returnsArray: Bool) {
+        self.kind = kind; self.valueType = valueType; self.fractions = fractions; self.returnsArray = returnsArray
     }
+
+    /// Type of one result (the element type when an array of fractions is given).
+    var elementType: DataType { kind == .percentileCont && valueType != .interval ? .float64 : valueType }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
         try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1)
@@ -218,42 +223,58 @@ final class OrderedSetState: AggregateState {
 
     func finish(groupCount: Int) throws -> Vector {
         let (values, offsets) = try rows.grouped(groupCount: groupCount, type: valueType)
-        let less = rowOrder(values)
-        let resultType = kind == .percentileCont && valueType != .interval ? DataType.float64 : valueType
-        if kind != .mode, let f = fraction, !(f >= 0 && f <= 1), values.count > 0 {
-            throw SQLError(SQLState.numericValueOutOfRange, "percentile value \(f) is not between 0 and 1")
+        if kind != .mode && values.count > 0 {
+            for case let f? in fractions where !(f >= 0 && f <= 1) {
+                throw SQLError(SQLState.numericValueOutOfRange, "percentile value \(f) is not between 0 and 1")
+            }
         }
-        var picks = ContiguousArray<Int32>()
-        picks.reserveCapacity(groupCount)
+        // Each group's rows, sorted, in place.
+        let less = rowOrder(values)
+        var sorted = Array(0..<values.count)
+        for g in 0..<groupCount where offsets[g + 1] - offsets[g] > 1 {
+            sorted[offsets[g]..<offsets[g + 1]].sort { less($0, $1) }
+        }
+        if kind == .mode { return try pick(.mode, fraction: nil, values, offsets, sorted, groupCount) }
+        if !returnsArray { return try pick(kind, fraction: fractions.first ?? nil, values, offsets, sorted, groupCount) }
+        let perFraction = try fractions.map { try pick(kind, fraction: $0, values, offsets, sorted, groupCount) }
+        var b = VectorBuilder(type: .array(elementType), capacity: groupCount)
+        for g in 0..<groupCount {
+            if offsets[g] == offsets[g + 1] { b.appendNull(); continue }
+            b.append(.list(perFraction.map { $0.value(at: g) }))
+        }
+        return b.finish()
+    }
+
+    /// One result per group for one fraction, from the per-group sorted row order.
+    private func pick(_ kind: OrderedSetKind, fraction: Double?, _ values: Vector, _ offsets: ContiguousArray<Int>,
+                      _ sorted: [Int], _ groupCount: Int) throws -> Vector {
+        var picks = ContiguousArray<Int32>(repeating: 0, count: groupCount)
         var valid = ContiguousArray<Bool>(repeating: false, count: groupCount)
         var interpolated = ContiguousArray<Double>(repeating: 0, count: groupCount)
         var interpolatedIntervals = ContiguousArray<Interval>(repeating: Interval(), count: groupCount)
+        let less = rowOrder(values)
         for g in 0..<groupCount {
             let lo = offsets[g], n = offsets[g + 1] - lo
-            guard n > 0, kind == .mode || fraction != nil else { picks.append(0); continue }
-            var idx = Array(lo..<(lo + n))
-            idx.sort { less($0, $1) }
+            guard n > 0, kind == .mode || fraction != nil else { continue }
             valid[g] = true
             switch kind {
             case .mode:
-                var best = idx[0], bestCount = 0, run = 0
-                for k in 0..<n {
-                    if k > 0 && less(idx[k - 1], idx[k]) { run = 0 }
+                var best = sorted[lo], bestCount = 0, run = 0
+                for k in lo..<(lo + n) {
+                    if k > lo && less(sorted[k - 1], sorted[k]) { run = 0 }
                     run += 1
-                    if run > bestCount { bestCount = run; best = idx[k - run + 1] }
+                    if run > bestCount { bestCount = run; best = sorted[k - run + 1] }
                 }
-                picks.append(Int32(best))
+                picks[g] = Int32(best)
             case .percentileDisc:
-                let f = fraction ?? 0
-                let position = (f * Double(n)).rounded(.up)
+                let position = ((fraction ?? 0) * Double(n)).rounded(.up)
                 let k = max(0, min(n - 1, Int(position) - 1))
-                picks.append(Int32(idx[k]))
+                picks[g] = Int32(sorted[lo + k])
             case .percentileCont:
-                let f = fraction ?? 0
-                let position = f * Double(n - 1)
-                let first = Int(position.rounded(.down)), second = Int(position.rounded(.up))
-                let a = idx[max(0, min(n - 1, first))], b = idx[max(0, min(n - 1, second))]
-                picks.append(Int32(a))
+                let position = (fraction ?? 0) * Double(n - 1)
+                let first = max(0, min(n - 1, Int(position.rounded(.down))))
+                let second = max(0, min(n - 1, Int(position.rounded(.up))))
+                let a = sorted[lo + first], b = sorted[lo + second]
                 let t = position - Double(first)
                 switch values.storage {
                 case .float64(let xs):
@@ -273,8 +294,9 @@ final class OrderedSetState: AggregateState {
             }
             return Vector(type: .float64, count: groupCount, storage: .float64(interpolated), validity: valid)
         }
-        let picked = values.count == 0 ? Vector.nulls(type: resultType, count: groupCount).materialized() : values.gather(picks)
-        return Vector(type: resultType, count: groupCount, storage: picked.storage, validity: valid)
+        if values.count == 0 { return Vector.nulls(type: valueType, count: groupCount).materialized() }
+        let picked = values.gather(picks)
+        return Vector(type: valueType, count: groupCount, storage: picked.storage, validity: valid)
     }
 }
 
@@ -300,31 +322,48 @@ func registerOrderedAggregates(into registry: FunctionRegistry) {
     }
     AggregateSupport.register(registry, ["percentile_cont", "percentile_disc"]) { name, types, direct in
         guard types.count == 1, direct.count == 1 else { return nil }
-        let fraction: Double?
-        switch direct[0] {
-        case .null: fraction = nil
-        case .double(let d): fraction = d
-        case .int(let i): fraction = Double(i)
-        default: return nil
-        }
-        let t = types[0]
-        if name == "percentile_cont" {
-            let arg: DataType = t == .interval ? .interval : .float64
-            guard t == .interval || t.isNumeric || t == .null else { return nil }
-            return AggregateResolution(argumentTypes: [arg], returnType: arg) {
-                OrderedSetState(kind: .percentileCont, valueType: arg, fraction: fraction)
+        func fraction(_ v: Value) -> Double?? {
+            switch v {
+            case .null: return .some(nil)
+            case .double(let d): return .some(d)
+            case .int(let i): return .some(Double(i))
+            default: return nil
             }
         }
-        guard AggregateSupport.isOrderable(t) else { return nil }
-        return AggregateResolution(argumentTypes: [t], returnType: t) {
-            OrderedSetState(kind: .percentileDisc, valueType: t, fraction: fraction)
+        var fractions: [Double?] = []
+        var returnsArray = false
+        if case .list(let items) = direct[0] {
+            returnsArray = true
+            for item in items {
+                guard let f = fraction(item) else { return nil }
+                fractions.append(f)
+            }
+        } else {
+            guard let f = fraction(direct[0]) else { return nil }
+            fractions = [f]
+        }
+        let t = types[0]
+        let valueType: DataType
+        let kind: OrderedSetKind
+        if name == "percentile_cont" {
+            guard t == .interval || t.isNumeric || t == .null else { return nil }
+            valueType = t == .interval ? .interval : .float64
+            kind = .percentileCont
+        } else {
+            guard AggregateSupport.isOrderable(t) else { return nil }
+            valueType = t
+            kind = .percentileDisc
+        }
+        let element = kind == .percentileCont && valueType != .interval ? DataType.float64 : valueType
+        return AggregateResolution(argumentTypes: [valueType], returnType: returnsArray ? .array(element) : element) {
+            OrderedSetState(kind: kind, valueType: valueType, fractions: fractions, returnsArray: returnsArray)
         }
     }
     AggregateSupport.register(registry, ["mode"]) { _, types, direct in
         guard types.count == 1, direct.isEmpty, AggregateSupport.isOrderable(types[0]) else { return nil }
         let t = types[0]
         return AggregateResolution(argumentTypes: [t], returnType: t) {
-            OrderedSetState(kind: .mode, valueType: t, fraction: nil)
+            OrderedSetState(kind: .mode, valueType: t, fractions: [], returnsArray: false)
         }
     }
 }

@@ -110,3 +110,18 @@ final class AggregateOrderedTests: XCTestCase {
         XCTAssertEqual([mv.value(at: 0), mv.value(at: 1)], [.double(2), .double(100)])
     }
 }
+
+final class AggregatePercentileArrayTests: XCTestCase {
+    func testArrayOfFractions() throws {
+        let d = try AggregateDriver("percentile_cont", [.float64], direct: [.list([.double(0), .double(0.5), .null, .double(1)])])
+        XCTAssertEqual(d.resolution.returnType, .array(.float64))
+        XCTAssertEqual(try d.run([.double(3), .double(1), .double(2), .double(4)], groups: [0, 0, 0, 0], groupCount: 2),
+                       [.list([.double(1), .double(2.5), .null, .double(4)]), .null])
+        let disc = try AggregateDriver("percentile_disc", [.text], direct: [.list([.double(0.25), .double(0.75)])])
+        XCTAssertEqual(disc.resolution.returnType, .array(.text))
+        XCTAssertEqual(try disc.run([.string("c"), .string("a"), .string("d"), .string("b")], groups: [0, 0, 0, 0], groupCount: 1),
+                       [.list([.string("a"), .string("c")])])
+        let bad = try AggregateDriver("percentile_disc", [.int64], direct: [.list([.double(0.5), .double(2)])])
+        assertThrowsSQLState("22003") { _ = try bad.run([.int(1)], groups: [0], groupCount: 1) }
+    }
+}
