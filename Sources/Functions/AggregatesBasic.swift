@@ -32,7 +32,7 @@ final class FoldState<F: AggregateFold>: AggregateState {
     init(resultType: DataType) { self.resultType = resultType }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
         AggregateSupport.grow(&values, to: groupCount, with: F.zero)
         AggregateSupport.grow(&has, to: groupCount, with: false)
         let xs = F.load(arguments[0])
@@ -123,6 +123,8 @@ enum SumInt128: Int128Fold {
     static func finish(_ acc: Int128) throws -> Int128 { try AggregateSupport.checkDecimal(acc) }
 }
 enum SumDouble: DoubleFold { static func combine(_ a: Double, _ x: Double) -> Double { a + x } }
+/// sum(real) adds in single precision, as PostgreSQL's float4pl does.
+enum SumFloat32: DoubleFold { static func combine(_ a: Double, _ x: Double) -> Double { Double(Float(a) + Float(x)) } }
 enum SumInterval: IntervalFold {
     static func combine(_ a: Interval, _ x: Interval) throws -> Interval { try AggregateSupport.addIntervals(a, x) }
 }
@@ -160,7 +162,7 @@ final class CountState: AggregateState {
     init(countsNulls: Bool) { self.countsNulls = countsNulls }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: countsNulls ? 0 : 1)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: countsNulls ? 0 : 1, groupCount: groupCount)
         AggregateSupport.grow(&counts, to: groupCount, with: 0)
         let validity = countsNulls ? nil : AggregateSupport.validity(arguments[0], count: rowCount)
         counts.withUnsafeMutableBufferPointer { c in
@@ -193,7 +195,7 @@ final class AvgDecimalState: AggregateState {
     init(inputScale: Int, resultScale: Int) { self.inputScale = inputScale; self.resultScale = resultScale }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
         AggregateSupport.grow(&sums, to: groupCount, with: 0)
         AggregateSupport.grow(&counts, to: groupCount, with: 0)
         let xs = SumInt128.load(arguments[0])
@@ -243,7 +245,7 @@ final class AvgDoubleState: AggregateState {
     var counts = ContiguousArray<Int64>()
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
         AggregateSupport.grow(&sums, to: groupCount, with: 0)
         AggregateSupport.grow(&counts, to: groupCount, with: 0)
         let xs = Kernels.doubles(arguments[0])
@@ -293,7 +295,7 @@ final class AvgIntervalState: AggregateState {
     var counts = ContiguousArray<Int64>()
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
         AggregateSupport.grow(&sums, to: groupCount, with: Interval())
         AggregateSupport.grow(&counts, to: groupCount, with: 0)
         let xs = Kernels.intervals(arguments[0])
@@ -397,7 +399,7 @@ final class StringPickState: AggregateState {
     }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
         grow(groupCount)
         let col = Kernels.strings(arguments[0])
         guard col.count >= rowCount else { return }
@@ -500,7 +502,9 @@ func registerBasicAggregates(into registry: FunctionRegistry) {
         case .decimal(_, let s):
             let r = DataType.decimal(precision: 38, scale: s)
             return AggregateResolution(argumentTypes: [t], returnType: r) { FoldState<SumInt128>(resultType: r) }
-        case .float32, .float64:
+        case .float32:
+            return AggregateResolution(argumentTypes: [t], returnType: t) { FoldState<SumFloat32>(resultType: t) }
+        case .float64:
             return AggregateResolution(argumentTypes: [t], returnType: t) { FoldState<SumDouble>(resultType: t) }
         case .interval:
             return AggregateResolution(argumentTypes: [t], returnType: t) { FoldState<SumInterval>(resultType: t) }

@@ -78,7 +78,7 @@ final class ArrayAggState: AggregateState {
     init(elementType: DataType) { self.elementType = elementType }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
         rows.add(arguments[0], groups: groups, rowCount: rowCount, skipNulls: false)
     }
 
@@ -115,26 +115,31 @@ final class StringAggState: AggregateState {
     init(resultType: DataType) { self.resultType = resultType }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 2)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 2, groupCount: groupCount)
         let values = Kernels.strings(arguments[0]), delimiters = Kernels.strings(arguments[1])
         guard values.count >= rowCount, delimiters.count >= rowCount else { return }
         let valueValidity = AggregateSupport.validity(arguments[0], count: rowCount)
         let delimiterValid = AggregateSupport.validity(arguments[1], count: rowCount)
+        // Locals keep the row loop on unique buffers instead of per-row property access.
+        var bytes = arena, eg = entryGroups, es = entryStarts, ed = entryDelimiterLengths, ee = entryEnds
+        arena = []; entryGroups = []; entryStarts = []; entryDelimiterLengths = []; entryEnds = []
         values.bytes.withUnsafeBufferPointer { vb in
             delimiters.bytes.withUnsafeBufferPointer { db in
                 AggregateSupport.forEachValid(valueValidity, count: rowCount) { i in
-                    entryGroups.append(groups[i])
-                    entryStarts.append(arena.count)
+                    eg.append(groups[i])
+                    let start = bytes.count
+                    es.append(start)
                     // A NULL delimiter concatenates with nothing in between, as in PostgreSQL.
                     if delimiterValid?[i] ?? true {
-                        arena.append(contentsOf: UnsafeBufferPointer(rebasing: db[delimiters.range(i)]))
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: db[delimiters.range(i)]))
                     }
-                    entryDelimiterLengths.append(arena.count - entryStarts[entryStarts.count - 1])
-                    arena.append(contentsOf: UnsafeBufferPointer(rebasing: vb[values.range(i)]))
-                    entryEnds.append(arena.count)
+                    ed.append(bytes.count - start)
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: vb[values.range(i)]))
+                    ee.append(bytes.count)
                 }
             }
         }
+        arena = bytes; entryGroups = eg; entryStarts = es; entryDelimiterLengths = ed; entryEnds = ee
     }
 
     func merge(_ other: AggregateState, mapping: [Int32], groupCount: Int) throws {
@@ -211,7 +216,7 @@ final class OrderedSetState: AggregateState {
     var elementType: DataType { kind == .percentileCont && valueType != .interval ? .float64 : valueType }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
         rows.add(arguments[0], groups: groups, rowCount: rowCount, skipNulls: true)
     }
 

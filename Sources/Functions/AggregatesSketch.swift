@@ -164,17 +164,33 @@ final class ApproxDistinctState: AggregateState {
     }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
         grow(groupCount)
         let hashes = ValueHash.hashes(arguments[0], count: rowCount)
         let validity = AggregateSupport.validity(arguments[0], count: rowCount)
-        AggregateSupport.forEachValid(validity, count: rowCount) { i in
-            let g = Int(groups[i])
-            let slot = denseSlot[g]
-            if slot >= 0 { addDense(slot: Int(slot), hash: hashes[i]) } else {
-                sparseGroups.append(Int32(g)); sparseHashes.append(hashes[i])
+        // Locals keep the row loop on unique buffers instead of per-row property access.
+        var regs = registers, sg = sparseGroups, sh = sparseHashes
+        registers = []; sparseGroups = []; sparseHashes = []
+        let shift = UInt64(64 - ApproxDistinctState.precision), p = UInt64(ApproxDistinctState.precision)
+        denseSlot.withUnsafeBufferPointer { slots in
+            hashes.withUnsafeBufferPointer { h in
+                regs.withUnsafeMutableBufferPointer { r in
+                    AggregateSupport.forEachValid(validity, count: rowCount) { i in
+                        let g = Int(groups[i])
+                        let slot = Int(slots[g])
+                        if slot >= 0 {
+                            let hash = h[i]
+                            let rank = UInt8(((hash << p) | (1 << (p - 1))).leadingZeroBitCount + 1)
+                            let at = slot &* ApproxDistinctState.registerCount &+ Int(hash >> shift)
+                            if r[at] < rank { r[at] = rank }
+                        } else {
+                            sg.append(Int32(g)); sh.append(h[i])
+                        }
+                    }
+                }
             }
         }
+        registers = regs; sparseGroups = sg; sparseHashes = sh
         compactIfNeeded()
     }
 

@@ -48,7 +48,7 @@ final class VarianceState: AggregateState {
     }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
         grow(groupCount)
         let xs = VarianceState.loadDoubles(arguments[0])
         guard xs.count >= rowCount else { return }
@@ -135,23 +135,39 @@ final class RegressionState: AggregateState {
     }
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
-        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 2)
+        try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 2, groupCount: groupCount)
         grow(groupCount)
         let ys = VarianceState.loadDoubles(arguments[0]), xs = VarianceState.loadDoubles(arguments[1])
         guard xs.count >= rowCount, ys.count >= rowCount else { return }
         let validity = Kernels.combinedValidity([arguments[0], arguments[1]], count: rowCount)
+        // Move the per-group arrays into locals so the row loop works on unique buffers.
+        var c = counts, mx = meanX, my = meanY, xx = sxx, yy = syy, xy = sxy
+        counts = []; meanX = []; meanY = []; sxx = []; syy = []; sxy = []
+        defer { counts = c; meanX = mx; meanY = my; sxx = xx; syy = yy; sxy = xy }
         xs.withUnsafeBufferPointer { x in
             ys.withUnsafeBufferPointer { y in
-                AggregateSupport.forEachValid(validity, count: rowCount) { i in
-                    let g = Int(groups[i])
-                    counts[g] += 1
-                    let n = Double(counts[g])
-                    let dx = x[i] - meanX[g], dy = y[i] - meanY[g]
-                    meanX[g] += dx / n
-                    meanY[g] += dy / n
-                    sxx[g] += dx * (x[i] - meanX[g])
-                    syy[g] += dy * (y[i] - meanY[g])
-                    sxy[g] += dx * (y[i] - meanY[g])
+                c.withUnsafeMutableBufferPointer { c in
+                    mx.withUnsafeMutableBufferPointer { mx in
+                        my.withUnsafeMutableBufferPointer { my in
+                            xx.withUnsafeMutableBufferPointer { xx in
+                                yy.withUnsafeMutableBufferPointer { yy in
+                                    xy.withUnsafeMutableBufferPointer { xy in
+                                        AggregateSupport.forEachValid(validity, count: rowCount) { i in
+                                            let g = Int(groups[i])
+                                            c[g] += 1
+                                            let n = Double(c[g])
+                                            let dx = x[i] - mx[g], dy = y[i] - my[g]
+                                            mx[g] += dx / n
+                                            my[g] += dy / n
+                                            xx[g] += dx * (x[i] - mx[g])
+                                            yy[g] += dy * (y[i] - my[g])
+                                            xy[g] += dx * (y[i] - my[g])
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

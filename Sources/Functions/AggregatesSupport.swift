@@ -42,13 +42,20 @@ enum AggregateSupport {
 
     /// Checks that the operator handed over groups covering every row.
     @inline(__always)
-    static func checkRows(_ groups: UnsafeBufferPointer<Int32>, _ rowCount: Int, _ arguments: [Vector], arity: Int) throws {
+    /// Group ids outside 0..<groupCount would write out of bounds in the unchecked loops,
+    /// so one cheap pass turns an operator bug into an error instead.
+    static func checkRows(_ groups: UnsafeBufferPointer<Int32>, _ rowCount: Int, _ arguments: [Vector], arity: Int,
+                          groupCount: Int) throws {
         guard groups.count >= rowCount, arguments.count >= arity else {
             throw SQLError(SQLState.internalError, "aggregate called with \(arguments.count) arguments for \(rowCount) rows and \(groups.count) group ids")
         }
         for a in arguments.prefix(arity) where a.count < rowCount {
             throw SQLError(SQLState.internalError, "aggregate argument has \(a.count) rows, expected \(rowCount)")
         }
+        var outside = false
+        let limit = Int32(clamping: groupCount)
+        for i in 0..<rowCount { outside = outside || groups[i] < 0 || groups[i] >= limit }
+        if outside { throw SQLError(SQLState.internalError, "aggregate group id outside 0..<\(groupCount)") }
     }
 
     /// The other state of a merge, cast to this state's class.

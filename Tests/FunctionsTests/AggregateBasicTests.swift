@@ -96,6 +96,11 @@ final class AggregateBasicTests: XCTestCase {
         XCTAssertEqual(try sf.run([.double(1.5), .double(2), .double(3), .double(1.5), .null, .null], groups: groups, groupCount: 3),
                        [.double(3), .double(2), .double(3)])
 
+        // sum(real) adds in single precision.
+        let tenth = Double(Float(0.1))
+        XCTAssertEqual(try sf.run([.double(tenth), .double(tenth), .double(tenth)], groups: [0, 0, 0], groupCount: 1),
+                       [.double(Double(Float(0.1) + Float(0.1) + Float(0.1)))])
+
         let si = try AggregateDriver("sum", [.interval])
         XCTAssertEqual(try si.run([.interval(Interval(months: 1, days: 2, micros: 3)), .null,
                                    .interval(Interval(months: 0, days: 1, micros: 0)), .interval(Interval(months: 1, days: 0, micros: 7)),
@@ -289,5 +294,30 @@ final class AggregateBasicTests: XCTestCase {
         }
         let v = try st.finish(groupCount: 2)
         XCTAssertEqual([v.value(at: 0), v.value(at: 1)], [.int(24), .int(107)])
+    }
+}
+
+final class AggregateContractTests: XCTestCase {
+    func testBadGroupIdsAreErrors() throws {
+        let s = try AggregateDriver("sum", [.int32]).resolution.makeState()
+        let v = Vector.from([.int(1), .int(2)], type: .int32)
+        let groups: [Int32] = [0, 5]
+        assertThrowsSQLState("XX000") {
+            try groups.withUnsafeBufferPointer { try s.update(groups: $0, groupCount: 2, arguments: [v], rowCount: 2) }
+        }
+        assertThrowsSQLState("XX000") {
+            try groups.withUnsafeBufferPointer { try s.update(groups: $0, groupCount: 6, arguments: [], rowCount: 2) }
+        }
+    }
+
+    func testRegistryNames() {
+        let names = Set(FunctionRegistry.shared.aggregateNames)
+        for n in ["count_star", "count", "sum", "avg", "min", "max", "any_value", "stddev", "stddev_samp", "stddev_pop",
+                  "variance", "var_samp", "var_pop", "corr", "covar_pop", "covar_samp", "regr_slope", "regr_intercept",
+                  "regr_count", "regr_r2", "regr_avgx", "regr_avgy", "regr_sxx", "regr_syy", "regr_sxy", "bool_and",
+                  "bool_or", "every", "bit_and", "bit_or", "bit_xor", "string_agg", "array_agg", "percentile_cont",
+                  "percentile_disc", "mode", "approx_count_distinct"] {
+            XCTAssertTrue(names.contains(n), n)
+        }
     }
 }
