@@ -94,3 +94,30 @@ final class AggregateSketchTests: XCTestCase {
         XCTAssertEqual(Double(n), 70_002, accuracy: 70_002 * 0.02)
     }
 }
+
+final class AggregateSketchAccuracyTests: XCTestCase {
+    /// Cardinalities across the sparse, linear-counting and raw-estimate ranges, in one grouped state.
+    func testAccuracyAcrossRanges() throws {
+        let cardinalities = [10, 4_000, 5_000, 20_000, 45_000, 60_000, 80_000, 150_000, 400_000]
+        let d = try AggregateDriver("approx_count_distinct", [.int64])
+        let s = d.resolution.makeState()
+        var base: Int64 = 1
+        for (g, n) in cardinalities.enumerated() {
+            var start = 0
+            while start < n {
+                let count = min(2048, n - start)
+                let v = Vector(type: .int64, count: count, storage: .int64(ContiguousArray((0..<count).map { base + Int64(start + $0) })))
+                let groups = [Int32](repeating: Int32(g), count: count)
+                try groups.withUnsafeBufferPointer { try s.update(groups: $0, groupCount: cardinalities.count, arguments: [v], rowCount: count) }
+                start += count
+            }
+            base += Int64(n) * 3
+        }
+        let out = try s.finish(groupCount: cardinalities.count)
+        for (g, n) in cardinalities.enumerated() {
+            guard case .int(let est) = out.value(at: g) else { XCTFail(); continue }
+            if n <= ApproxDistinctState.sparseLimit { XCTAssertEqual(est, Int64(n)) }
+            XCTAssertEqual(Double(est), Double(n), accuracy: Double(n) * 0.02, "cardinality \(n)")
+        }
+    }
+}
