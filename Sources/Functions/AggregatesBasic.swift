@@ -328,7 +328,7 @@ final class AvgIntervalState: AggregateState {
         var out = ContiguousArray<Interval>(repeating: Interval(), count: groupCount)
         var valid = ContiguousArray<Bool>(repeating: false, count: groupCount)
         for g in 0..<groupCount where counts[g] > 0 {
-            out[g] = try AggregateSupport.multiplyInterval(sums[g], by: 1 / Double(counts[g]))
+            out[g] = try AggregateSupport.divideInterval(sums[g], by: Double(counts[g]))
             valid[g] = true
         }
         return Vector(type: .interval, count: groupCount, storage: .interval(out), validity: valid)

@@ -173,9 +173,19 @@ enum AggregateSupport {
     /// PostgreSQL's interval_mul: fractional months spill into days (30 per month)
     /// and fractional days into microseconds, rounded to whole microseconds.
     static func multiplyInterval(_ span: Interval, by factor: Double) throws -> Interval {
+        try scaleInterval(span) { $0 * factor }
+    }
+
+    /// PostgreSQL's interval_div (avg(interval) divides the sum by the count this way).
+    static func divideInterval(_ span: Interval, by divisor: Double) throws -> Interval {
+        guard divisor != 0 else { throw SQLError(SQLState.divisionByZero, "division by zero") }
+        return try scaleInterval(span) { $0 / divisor }
+    }
+
+    private static func scaleInterval(_ span: Interval, _ apply: (Double) -> Double) throws -> Interval {
         func tsRound(_ x: Double) -> Double { (x * 1_000_000).rounded(.toNearestOrEven) / 1_000_000 }
-        let monthsExact = Double(span.months) * factor
-        let daysExact = Double(span.days) * factor
+        let monthsExact = apply(Double(span.months))
+        let daysExact = apply(Double(span.days))
         guard monthsExact.isFinite, daysExact.isFinite,
               let months = Int32(exactly: monthsExact.rounded(.towardZero)),
               var days = Int32(exactly: daysExact.rounded(.towardZero)) else { throw intervalOverflow() }
@@ -193,7 +203,7 @@ enum AggregateSupport {
         guard let wholeDays = Int32(exactly: wholeRemainderDays) else { throw intervalOverflow() }
         let (d2, o2) = days.addingReportingOverflow(wholeDays)
         guard !o2 else { throw intervalOverflow() }
-        let micros = (Double(span.micros) * factor + secRemainder * 1_000_000).rounded(.toNearestOrEven)
+        let micros = (apply(Double(span.micros)) + secRemainder * 1_000_000).rounded(.toNearestOrEven)
         guard micros.isFinite, micros.magnitude < 9.2e18, let us = Int64(exactly: micros) else { throw intervalOverflow() }
         return Interval(months: months, days: d2, micros: us)
     }

@@ -155,6 +155,10 @@ final class AggregateBasicTests: XCTestCase {
         // 1 day / 3 = 8 hours
         XCTAssertEqual(try av.run([.interval(Interval(days: 1)), .interval(Interval()), .interval(Interval())], groups: [0, 0, 0], groupCount: 1),
                        [.interval(Interval(micros: 8 * 3_600_000_000))])
+        // (2 mons 1 day) / 3 = 20 days 08:00:00, fractional months spilling into days and hours.
+        XCTAssertEqual(try av.run([.interval(Interval(months: 1)), .interval(Interval(months: 1, days: 1)), .interval(Interval())],
+                                  groups: [0, 0, 0], groupCount: 1),
+                       [.interval(Interval(months: 0, days: 20, micros: 8 * 3_600_000_000))])
         XCTAssertEqual(try av.run([], groupCount: 1), [.null])
     }
 
