@@ -4,4 +4,5 @@
 import Columnar
 
 func registerBuiltins(into registry: FunctionRegistry) {
+    registerOperators(into: registry)
 }
