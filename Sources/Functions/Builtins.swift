@@ -5,4 +5,5 @@ import Columnar
 
 func registerBuiltins(into registry: FunctionRegistry) {
     registerAggregates(into: registry)
+    registerOperators(into: registry)
 }
