@@ -4,4 +4,6 @@
 import Columnar
 
 func registerBuiltins(into registry: FunctionRegistry) {
+    MathFunctions.register(into: registry)
+    MiscFunctions.register(into: registry)
 }
