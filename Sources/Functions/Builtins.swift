@@ -5,5 +5,8 @@ import Columnar
 
 func registerBuiltins(into registry: FunctionRegistry) {
     MathFunctions.register(into: registry)
+    StringFunctions.register(into: registry)
+    HashingFunctions.register(into: registry)
+    ConditionalFunctions.register(into: registry)
     MiscFunctions.register(into: registry)
 }
