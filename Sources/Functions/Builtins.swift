@@ -8,5 +8,6 @@ func registerBuiltins(into registry: FunctionRegistry) {
     StringFunctions.register(into: registry)
     HashingFunctions.register(into: registry)
     ConditionalFunctions.register(into: registry)
+    DateTimeFunctions.register(into: registry)
     MiscFunctions.register(into: registry)
 }
