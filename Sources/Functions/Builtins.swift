@@ -6,4 +6,10 @@ import Columnar
 func registerBuiltins(into registry: FunctionRegistry) {
     registerAggregates(into: registry)
     registerOperators(into: registry)
+    MathFunctions.register(into: registry)
+    StringFunctions.register(into: registry)
+    HashingFunctions.register(into: registry)
+    ConditionalFunctions.register(into: registry)
+    DateTimeFunctions.register(into: registry)
+    MiscFunctions.register(into: registry)
 }
