@@ -41,10 +41,17 @@ public struct SLTFileResult: Sendable {
     public var failed = 0
     public var skipped = 0
     public var failures: [SLTFailure] = []
+    /// Failure descriptions already formatted (from a child process), printed as they are.
+    public var failureReport: String?
 
     public init(path: String) { self.path = path }
 
     public var summaryLine: String { "\(path): \(passed) passed, \(failed) failed, \(skipped) skipped" }
+}
+
+/// What happened to one counted record (statement or query).
+public enum SLTOutcome: Sendable {
+    case passed, failed, skipped
 }
 
 public final class SLTRunner {
@@ -57,7 +64,9 @@ public final class SLTRunner {
     }
 
     /// Reads and runs one file; an unreadable file counts as one failed record.
-    public func runFile(at path: String, displayPath: String? = nil) -> SLTFileResult {
+    /// `observer` sees every counted record's outcome as it happens (with its failure, if any).
+    public func runFile(at path: String, displayPath: String? = nil,
+                        observer: ((SLTOutcome, SLTFailure?) -> Void)? = nil) -> SLTFileResult {
         let shown = displayPath ?? path
         guard let data = FileManager.default.contents(atPath: path) else {
             var result = SLTFileResult(path: shown)
@@ -66,11 +75,12 @@ public final class SLTRunner {
             return result
         }
         let records = data.withUnsafeBytes { raw in SLTParser.parse(bytes: raw.bindMemory(to: UInt8.self)) }
-        return run(records: records, path: shown)
+        return run(records: records, path: shown, observer: observer)
     }
 
     /// Runs parsed records on a fresh database.
-    public func run(records: [SLTRecord], path: String) -> SLTFileResult {
+    public func run(records: [SLTRecord], path: String,
+                    observer: ((SLTOutcome, SLTFailure?) -> Void)? = nil) -> SLTFileResult {
         var result = SLTFileResult(path: path)
         let connection: SLTConnection
         do {
@@ -97,7 +107,7 @@ public final class SLTRunner {
             default:
                 break
             }
-            guard runs else { result.skipped += 1; continue }
+            guard runs else { result.skipped += 1; observer?(.skipped, nil); continue }
             watchdog.arm(connection)
             var failure = execute(record, on: connection, textOptions: textOptions)
             if watchdog.disarm() {
@@ -106,11 +116,12 @@ public final class SLTRunner {
             }
             if let failure {
                 result.failed += 1
-                if options.collectFailures {
-                    result.failures.append(SLTFailure(line: record.line, sql: record.sql, message: failure))
-                }
+                let described = SLTFailure(line: record.line, sql: record.sql, message: failure)
+                if options.collectFailures { result.failures.append(described) }
+                observer?(.failed, described)
             } else {
                 result.passed += 1
+                observer?(.passed, nil)
             }
         }
         return result

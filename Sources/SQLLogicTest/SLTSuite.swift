@@ -51,10 +51,24 @@ public enum SLTSuite {
     /// Runs every file, calling `output` with each line to print (file lines, failures when verbose).
     public static func run(_ files: [SLTSuiteFile], runner: SLTRunner, verbose: Bool,
                            output: (String) -> Void) -> SLTSuiteSummary {
+        run(files, verbose: verbose, output: output) { runner.runFile(at: $0.path, displayPath: $0.displayPath) }
+    }
+
+    /// Same, with each file run in its own child process.
+    public static func run(_ files: [SLTSuiteFile], isolatedRunner: SLTIsolatedRunner, verbose: Bool,
+                           output: (String) -> Void) -> SLTSuiteSummary {
+        run(files, verbose: verbose, output: output) { isolatedRunner.runFile(at: $0.path, displayPath: $0.displayPath) }
+    }
+
+    static func run(_ files: [SLTSuiteFile], verbose: Bool, output: (String) -> Void,
+                    runFile: (SLTSuiteFile) -> SLTFileResult) -> SLTSuiteSummary {
         var summary = SLTSuiteSummary()
         for file in files {
-            let result = runner.runFile(at: file.path, displayPath: file.displayPath)
-            if verbose { for f in result.failures { output(f.describe(path: file.displayPath)) } }
+            let result = runFile(file)
+            if verbose {
+                if let report = result.failureReport { output(report) }
+                for f in result.failures { output(f.describe(path: file.displayPath)) }
+            }
             output(result.summaryLine)
             summary.files.append((file, result))
         }

@@ -24,6 +24,12 @@ public struct SQLLogicTestCommandOptions: Equatable, Sendable {
     public var reportPath: String?
     public var timeoutSeconds: Double = 30
     public var paths: [String] = []
+    /// Run each file in a child process (default), so engine crashes cost one file's remaining records.
+    public var isolate = true
+    /// Internal: this process is such a child (progress bytes on stdout).
+    public var child = false
+    /// Internal: where a child writes failure descriptions.
+    public var failuresFile: String?
     public init() {}
 }
 
@@ -62,6 +68,8 @@ public enum CLIArguments {
       --verbose                print every failing record (SQL, expected and actual result or error)
       --report FILE.md         write a per-file pass-rate table in markdown
       --timeout SECONDS        cancel a record that runs longer than this (default 30; 0 = never)
+      --no-isolate             run files in this process (default: one child process per file, so
+                               that an engine crash or a hang only costs that file's remaining records)
 
     """
 
@@ -100,6 +108,9 @@ public enum CLIArguments {
             case "--allow-failures": try reader.noValue(for: arg); options.allowFailures = true
             case "--verbose", "-v": try reader.noValue(for: arg); options.verbose = true
             case "--report": options.reportPath = try reader.value(for: arg)
+            case "--no-isolate": try reader.noValue(for: arg); options.isolate = false
+            case "--child": try reader.noValue(for: arg); options.child = true
+            case "--failures-file": options.failuresFile = try reader.value(for: arg)
             case "--timeout":
                 let text = try reader.value(for: arg)
                 guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
