@@ -74,12 +74,26 @@ public struct MD5Hasher {
     public init() {}
 
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        for byte in bytes {
-            buffer[buffered] = byte
-            buffered += 1
-            if buffered == 64 { processBlock(); buffered = 0 }
-        }
+        if let done = bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) { return done }
+        update(Array(bytes))
+    }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         totalBytes &+= UInt64(bytes.count)
+        var offset = 0
+        // Top up a partial block first, then hash whole blocks straight from the input.
+        if buffered > 0 {
+            while buffered < 64, offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
+            if buffered < 64 { return }
+            let block = buffer  // a copy: processBlock mutates self
+            block.withUnsafeBytes { processBlock($0) }
+            buffered = 0
+        }
+        while bytes.count - offset >= 64 {
+            processBlock(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
+            offset += 64
+        }
+        while offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
     }
 
     /// Feeds the UTF-8 bytes of `s` without copying them into an array first.
@@ -106,26 +120,27 @@ public struct MD5Hasher {
         return out
     }
 
-    private mutating func processBlock() {
-        var m = [UInt32](repeating: 0, count: 16)
-        for i in 0..<16 {
-            m[i] = UInt32(buffer[4 * i]) | UInt32(buffer[4 * i + 1]) << 8
-                | UInt32(buffer[4 * i + 2]) << 16 | UInt32(buffer[4 * i + 3]) << 24
-        }
+    /// One 64-byte block (the caller guarantees the length).
+    private mutating func processBlock(_ block: UnsafeRawBufferPointer) {
         var a = a0, b = b0, c = c0, d = d0
-        for i in 0..<64 {
-            var f: UInt32
-            let g: Int
-            switch i {
-            case 0..<16: f = (b & c) | (~b & d); g = i
-            case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
-            case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
-            default: f = c ^ (b | ~d); g = (7 * i) % 16
+        MD5Hasher.constants.withUnsafeBufferPointer { k in
+            MD5Hasher.shifts.withUnsafeBufferPointer { shifts in
+                for i in 0..<64 {
+                    var f: UInt32
+                    let g: Int
+                    switch i {
+                    case 0..<16: f = (b & c) | (~b & d); g = i
+                    case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) & 15
+                    case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) & 15
+                    default: f = c ^ (b | ~d); g = (7 * i) & 15
+                    }
+                    let word = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 4 * g, as: UInt32.self))
+                    f = f &+ a &+ k[i] &+ word
+                    a = d; d = c; c = b
+                    let s = shifts[i]
+                    b = b &+ ((f << s) | (f >> (32 - s)))
+                }
             }
-            f = f &+ a &+ MD5Hasher.constants[i] &+ m[g]
-            a = d; d = c; c = b
-            let s = MD5Hasher.shifts[i]
-            b = b &+ ((f << s) | (f >> (32 - s)))
         }
         a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
     }
@@ -155,12 +170,26 @@ public struct SHA256Hasher {
     public init() {}
 
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        for byte in bytes {
-            buffer[buffered] = byte
-            buffered += 1
-            if buffered == 64 { processBlock(); buffered = 0 }
-        }
+        if let done = bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) { return done }
+        update(Array(bytes))
+    }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         totalBytes &+= UInt64(bytes.count)
+        var offset = 0
+        // Top up a partial block first, then hash whole blocks straight from the input.
+        if buffered > 0 {
+            while buffered < 64, offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
+            if buffered < 64 { return }
+            let block = buffer  // a copy: processBlock mutates self
+            block.withUnsafeBytes { processBlock($0) }
+            buffered = 0
+        }
+        while bytes.count - offset >= 64 {
+            processBlock(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
+            offset += 64
+        }
+        while offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
     }
 
     public mutating func finalize() -> [UInt8] {
@@ -183,12 +212,15 @@ public struct SHA256Hasher {
 
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
-    private mutating func processBlock() {
-        var w = [UInt32](repeating: 0, count: 64)
-        for i in 0..<16 {
-            w[i] = UInt32(buffer[4 * i]) << 24 | UInt32(buffer[4 * i + 1]) << 16
-                | UInt32(buffer[4 * i + 2]) << 8 | UInt32(buffer[4 * i + 3])
+    /// One 64-byte block (the caller guarantees the length).
+    private mutating func processBlock(_ block: UnsafeRawBufferPointer) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+            compress(schedule: w)
         }
+    }
+
+    private mutating func compress(schedule w: UnsafeMutableBufferPointer<UInt32>) {
         for i in 16..<64 {
             let s0 = SHA256Hasher.rotr(w[i - 15], 7) ^ SHA256Hasher.rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
             let s1 = SHA256Hasher.rotr(w[i - 2], 17) ^ SHA256Hasher.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
