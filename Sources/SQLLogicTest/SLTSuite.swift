@@ -23,6 +23,9 @@ public struct SLTSuiteSummary: Sendable {
 }
 
 public enum SLTSuite {
+    /// The corpus's top-level parts (../shared/sqllogictest/README.md).
+    static let knownParts: Set<String> = ["sqlite", "duckdb", "datafusion"]
+
     /// Expands paths into .slt files. Throws a message for paths that do not exist.
     public static func collectFiles(_ paths: [String]) throws -> [SLTSuiteFile] {
         var files: [SLTSuiteFile] = []
@@ -39,9 +42,13 @@ public enum SLTSuite {
             }
             found.sort { SLTResultCheck.bytesLess($0, $1) }
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            let baseComponents = base.split(separator: "/").map(String.init)
             for relative in found {
-                let components = relative.split(separator: "/")
-                let part = components.count > 1 ? String(components[0]) : ""
+                let components = relative.split(separator: "/").map(String.init)
+                // The corpus part: a known part name anywhere in the path (so a sub-folder of
+                // the corpus still reports as sqlite/…), else the first folder below the one given.
+                let known = (baseComponents + components.dropLast()).last { knownParts.contains($0) }
+                let part = known ?? (components.count > 1 ? components[0] : "")
                 files.append(SLTSuiteFile(path: base + "/" + relative, displayPath: base + "/" + relative, part: part))
             }
         }

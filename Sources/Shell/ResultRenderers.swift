@@ -180,8 +180,24 @@ public final class TableRenderer: ResultRenderer {
     }
 }
 
-/// Characters on screen (Unicode scalars; tabs count as one).
-func displayWidth(_ s: String) -> Int { s.unicodeScalars.count }
+/// Columns on screen, like wcwidth(): combining marks take none, East Asian
+/// wide and fullwidth characters (and most emoji) take two.
+func displayWidth(_ s: String) -> Int {
+    var width = 0
+    for u in s.unicodeScalars {
+        let v = u.value
+        if v < 0x300 { width += 1; continue }
+        switch v {
+        case 0x300...0x36F, 0x200B...0x200F, 0xFE00...0xFE0F, 0x20D0...0x20FF: break
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            width += 2
+        default: width += 1
+        }
+    }
+    return width
+}
 
 /// csv (RFC 4180: fields with `,` `"` CR or LF are quoted, quotes doubled;
 /// NULL is an empty field, an empty string is `""`) and tsv (`\t`, `\n`,

@@ -137,3 +137,17 @@ final class RendererOutputTests: XCTestCase {
         XCTAssertEqual(ErrorFormatter.format(e, sql: "SELECT"), "ERROR:  bad\nSQLSTATE: 42601\n")
     }
 }
+
+final class RendererTableWidthTests: XCTestCase {
+    func testWideAndCombiningCharactersAlign() throws {
+        let sink = StringSink()
+        let renderer = ResultRenderers.make(.table, sink: sink)
+        renderer.begin(fields: [Field(name: "v", type: .text), Field(name: "n", type: .int32)])
+        renderer.write(Batch(columns: [Vector.from([.string("日本"), .string("e\u{301}"), .string("abcd")], type: .text),
+                                       Vector.from([.int(1), .int(2), .int(3)], type: .int32)], count: 3))
+        renderer.end(rowCount: 3, commandTag: "SELECT 3")
+        XCTAssertEqual(sink.text, "  v   | n \n------+---\n 日本 | 1\n e\u{301}    | 2\n abcd | 3\n(3 rows)\n\n")
+        XCTAssertEqual(displayWidth("日本"), 4)
+        XCTAssertEqual(displayWidth("e\u{301}"), 1)
+    }
+}

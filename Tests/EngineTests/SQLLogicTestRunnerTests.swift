@@ -154,6 +154,8 @@ final class SQLLogicTestRunnerTests: XCTestCase {
         XCTAssertEqual(files.map(\.displayPath), ["duckdb/z.slt", "sqlite/a.slt", "sqlite/random/b.slt", "top.slt"].map { dir + "/" + $0 })
         XCTAssertEqual(files.map(\.part), ["duckdb", "sqlite", "sqlite", ""])
         XCTAssertThrowsError(try SLTSuite.collectFiles([dir + "/missing"]))
+        // A sub-folder of a part still reports that part.
+        XCTAssertEqual(try SLTSuite.collectFiles([dir + "/sqlite/random"]).map(\.part), ["sqlite"])
     }
 
     func testSuiteOutputAndMarkdownReport() {
