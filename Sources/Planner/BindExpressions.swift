@@ -505,6 +505,16 @@ extension Binder {
         var args = try call.arguments.map { try bindExpr($0.value, scope, inner) }
         let kind: WindowFunctionKind
         var returnType: DataType
+        let arity: [String: ClosedRange<Int>] = [
+            "row_number": 0...0, "rank": 0...0, "dense_rank": 0...0, "percent_rank": 0...0, "cume_dist": 0...0,
+            "ntile": 1...1, "lag": 1...3, "lead": 1...3, "first_value": 1...1, "last_value": 1...1, "nth_value": 2...2,
+        ]
+        if let allowed = arity[name], !allowed.contains(args.count) {
+            throw SQLError(SQLState.undefinedFunction,
+                           "function \(name)(\(args.map(\.type.description).joined(separator: ", "))) does not exist",
+                           position: location + 1,
+                           hint: "No function matches the given name and argument types. You might need to add explicit type casts.")
+        }
         switch name {
         case "row_number": kind = .rowNumber; returnType = .int64
         case "rank": kind = .rank; returnType = .int64
