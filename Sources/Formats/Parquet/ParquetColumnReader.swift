@@ -109,6 +109,7 @@ struct ColumnChunkReader {
                     guard dh.encoding == ParquetEncoding.plain || dh.encoding == ParquetEncoding.plainDictionary else {
                         throw SQLError(SQLState.featureNotSupported, "\(what): unsupported dictionary encoding \(ParquetEncoding.name(dh.encoding))")
                     }
+                    guard dh.numValues >= 0 else { throw corrupt("negative dictionary size") }
                     let data = try Decompressor.decompress(codec, body, outputSize: Int(header.uncompressedPageSize), what: what)
                     var dict = PhysicalValues.empty(leaf.physical)
                     try data.withUnsafeBufferPointer { p in
@@ -123,7 +124,9 @@ struct ColumnChunkReader {
                     try data.withUnsafeBufferPointer { p in
                         var at = 0
                         let n = Int(dh.numValues)
-                        guard n >= 0 else { throw corrupt("negative value count") }
+                        guard n >= 0, Int64(n) <= expectedValues - Int64(out.entries) else {
+                            throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
+                        }
                         if leaf.maxRep > 0 {
                             guard dh.repetitionLevelEncoding == ParquetEncoding.rle else {
                                 throw SQLError(SQLState.featureNotSupported, "\(what): unsupported level encoding \(ParquetEncoding.name(dh.repetitionLevelEncoding))")
@@ -147,6 +150,9 @@ struct ColumnChunkReader {
                     let repLen = Int(dh.repetitionLevelsByteLength), defLen = Int(dh.definitionLevelsByteLength)
                     let n = Int(dh.numValues)
                     guard repLen >= 0, defLen >= 0, repLen + defLen <= body.count, n >= 0 else { throw corrupt("invalid level lengths in page \(pageNumber)") }
+                    guard Int64(n) <= expectedValues - Int64(out.entries) else {
+                        throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
+                    }
                     let levelBytes = Array(body.prefix(repLen + defLen))
                     var present = n
                     try levelBytes.withUnsafeBufferPointer { p in

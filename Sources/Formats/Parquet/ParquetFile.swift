@@ -229,7 +229,7 @@ public final class ParquetFile: @unchecked Sendable {
             }
             // Some writers understate the chunk size; never read past the footer though.
             // Old parquet-mr left the dictionary page header out of the chunk size (PARQUET-816): pad the read.
-            let padding: Int64 = meta.dictionaryPageOffset != nil && (metadata.createdBy ?? "parquet-mr").hasPrefix("parquet-mr") ? 100 : 0
+            let padding: Int64 = (metadata.createdBy ?? "parquet-mr").hasPrefix("parquet-mr") ? 100 : 0
             let end = min(start + meta.totalCompressedSize + padding, source.size - 8)
             ranges.append((l, start, end))
         }

@@ -32,6 +32,9 @@ indirect enum NestedShape {
     /// The node's value when it is present, ignoring its own repetition.
     static func base(_ node: ParquetSchemaNode, file: String) throws -> NestedShape {
         if let i = node.leafIndex { return .leaf(i) }
+        guard !node.children.isEmpty, !node.leafIndices.isEmpty else {
+            throw SQLError(SQLState.featureNotSupported, "file \"\(file)\": group \(node.path.joined(separator: ".")) has no columns")
+        }
         let e = node.element
         let isList = e.logicalType == .list || e.convertedType == 3
         let isMap = e.logicalType == .map || e.convertedType == 1 || e.convertedType == 2
