@@ -93,3 +93,27 @@ final class ParquetRobustnessTests: XCTestCase {
         }
     }
 }
+
+/// Manual timing aid: LAKESQL_PARQUET_BENCH=<file.parquet> swift test --filter ParquetBenchmark (not a timed test).
+final class ParquetBenchmark: XCTestCase {
+    func testReadWholeFile() throws {
+        guard let path = ProcessInfo.processInfo.environment["LAKESQL_PARQUET_BENCH"] else { throw XCTSkip("set LAKESQL_PARQUET_BENCH") }
+        let start = Date()
+        let f = try ParquetFile(path: path)
+        var rows = 0
+        for g in 0..<f.rowGroupCount {
+            let t0 = Date()
+            for b in try f.readRowGroup(g, columns: Array(0..<f.schema.count)) { rows += b.count }
+            print("row group \(g): \(Date().timeIntervalSince(t0)) s")
+        }
+        print("read \(rows) rows in \(Date().timeIntervalSince(start)) s")
+        for c in 0..<f.schema.count {
+            let t0 = Date()
+            _ = try f.readRowGroupColumns(0, columns: [c])
+            let t1 = Date()
+            _ = try f.readRowGroup(0, columns: [c])
+            print("column \(f.schema[c].name) (\(f.schema[c].type)): decode \(t1.timeIntervalSince(t0)) s, decode+batches \(Date().timeIntervalSince(t1)) s")
+        }
+        XCTAssertEqual(Int64(rows), f.numRows)
+    }
+}

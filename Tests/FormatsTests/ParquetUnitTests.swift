@@ -285,6 +285,22 @@ final class ParquetFileTests: XCTestCase {
         for g in 0..<f.rowGroupCount { XCTAssertEqual(parallel[g], sequential[g]) }
     }
 
+    func testPageIndex() throws {
+        let f = try ParquetFile(path: try corpus("data/alltypes_tiny_pages.parquet"))
+        guard let oi = try f.offsetIndex(rowGroup: 0, leaf: 0) else { return XCTFail("expected an offset index") }
+        XCTAssertGreaterThan(oi.pageLocations.count, 10)
+        XCTAssertEqual(oi.pageLocations.first?.firstRowIndex, 0)
+        XCTAssertTrue(zip(oi.pageLocations, oi.pageLocations.dropFirst()).allSatisfy { $0.firstRowIndex < $1.firstRowIndex && $0.offset < $1.offset })
+        guard let ci = try f.columnIndex(rowGroup: 0, leaf: 0) else { return XCTFail("expected a column index") }
+        XCTAssertEqual(ci.minValues.count, oi.pageLocations.count)
+        XCTAssertEqual(ci.nullPages.count, oi.pageLocations.count)
+        XCTAssertFalse(ci.nullPages.contains(true))
+        // Page minima of the id column are all within the chunk's statistics.
+        let mins = ci.minValues.compactMap { f.pageIndexValue($0, leaf: 0) }
+        XCTAssertEqual(mins.count, ci.minValues.count)
+        for case .int(let m) in mins { XCTAssertTrue((0...7299).contains(m)) }
+    }
+
     func testOutOfRangeRowGroupAndColumn() throws {
         let f = try ParquetFile(path: try corpus("data/alltypes_plain.parquet"))
         XCTAssertThrowsError(try f.readRowGroup(5, columns: [0]))

@@ -41,7 +41,6 @@ enum Decompressor {
         guard outputSize >= 0, outputSize <= 1 << 31 else { throw fail("invalid uncompressed size \(outputSize)") }
         if outputSize == 0 { return [] }
         var out = [UInt8](repeating: 0, count: outputSize)
-        let input = Array(input)
         let produced: Int = try out.withUnsafeMutableBufferPointer { dst -> Int in
             try input.withUnsafeBufferPointer { src -> Int in
                 guard let dp = dst.baseAddress else { return 0 }

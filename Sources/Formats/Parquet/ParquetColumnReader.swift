@@ -38,21 +38,32 @@ enum PhysicalValues {
         }
     }
 
-    /// Appends dict[indices[i]] for every index (indices already validated).
+    /// Appends dict[indices[i]] for every index (indices already validated against dict.count).
     mutating func appendGathered(from dict: PhysicalValues, _ indices: ContiguousArray<Int32>) {
+        func gather<T>(_ a: inout ContiguousArray<T>, _ d: ContiguousArray<T>) {
+            a.reserveCapacity(a.count + indices.count)
+            d.withUnsafeBufferPointer { dp in
+                indices.withUnsafeBufferPointer { ip in
+                    for i in ip { a.append(dp[Int(i)]) }
+                }
+            }
+        }
         switch (self, dict) {
-        case (.bool(var a), .bool(let d)): self = .bool([]); for i in indices { a.append(d[Int(i)]) }; self = .bool(a)
-        case (.int32(var a), .int32(let d)): self = .int32([]); for i in indices { a.append(d[Int(i)]) }; self = .int32(a)
-        case (.int64(var a), .int64(let d)): self = .int64([]); for i in indices { a.append(d[Int(i)]) }; self = .int64(a)
-        case (.float(var a), .float(let d)): self = .float([]); for i in indices { a.append(d[Int(i)]) }; self = .float(a)
-        case (.double(var a), .double(let d)): self = .double([]); for i in indices { a.append(d[Int(i)]) }; self = .double(a)
+        case (.bool(var a), .bool(let d)): self = .bool([]); gather(&a, d); self = .bool(a)
+        case (.int32(var a), .int32(let d)): self = .int32([]); gather(&a, d); self = .int32(a)
+        case (.int64(var a), .int64(let d)): self = .int64([]); gather(&a, d); self = .int64(a)
+        case (.float(var a), .float(let d)): self = .float([]); gather(&a, d); self = .float(a)
+        case (.double(var a), .double(let d)): self = .double([]); gather(&a, d); self = .double(a)
         case (.bytes(var a), .bytes(let d)):
             self = .bytes(StringColumn())
+            a.offsets.reserveCapacity(a.offsets.count + indices.count)
             d.bytes.withUnsafeBufferPointer { db in
-                for i in indices {
-                    let r = d.range(Int(i))
-                    a.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: db[r]))
-                    a.offsets.append(Int32(truncatingIfNeeded: a.bytes.count))
+                d.offsets.withUnsafeBufferPointer { doff in
+                    for i in indices {
+                        let lo = Int(doff[Int(i)]), hi = Int(doff[Int(i) + 1])
+                        a.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: db[lo..<hi]))
+                        a.offsets.append(Int32(truncatingIfNeeded: a.bytes.count))
+                    }
                 }
             }
             self = .bytes(a)

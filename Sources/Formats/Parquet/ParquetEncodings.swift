@@ -162,6 +162,14 @@ enum DeltaBinaryPacked {
     }
 }
 
+/// An all-zero-bits value of a trivial type (placeholder before a bulk copy).
+@inline(__always) func zeroValue<T>(_: T.Type) -> T {
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { buf in
+        UnsafeMutableRawBufferPointer(buf).initializeMemory(as: UInt8.self, repeating: 0)
+        return buf[0]
+    }
+}
+
 enum PlainDecoder {
     /// Reads `n` little-endian fixed-width values of T.
     static func fixed<T>(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, as: T.Type,
@@ -169,9 +177,13 @@ enum PlainDecoder {
         let w = MemoryLayout<T>.size
         guard n >= 0, (end - pos) / w >= n else { throw encodingError("PLAIN data holds fewer than \(n) values") }
         guard n > 0, let base = p.baseAddress else { return }
-        let raw = UnsafeRawPointer(base + pos)
-        out.reserveCapacity(out.count + n)
-        for i in 0..<n { out.append(raw.loadUnaligned(fromByteOffset: i * w, as: T.self)) }
+        let old = out.count
+        out.reserveCapacity(old + n)
+        // Bulk copy: T is a trivial little-endian number type, the host is little-endian.
+        out.append(contentsOf: repeatElement(zeroValue(T.self), count: n))
+        out.withUnsafeMutableBytes { dst in
+            if let d = dst.baseAddress { (d + old * w).copyMemory(from: base + pos, byteCount: n * w) }
+        }
         pos += n * w
     }
 
@@ -194,6 +206,7 @@ enum PlainDecoder {
     static func byteArrays(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, into out: inout StringColumn) throws {
         guard n >= 0, (end - pos) / 4 >= n else { throw encodingError("PLAIN BYTE_ARRAY data holds fewer than \(n) values") }
         out.offsets.reserveCapacity(out.offsets.count + n)
+        out.bytes.reserveCapacity(out.bytes.count + max(0, end - pos - 4 * n))
         for _ in 0..<n {
             guard end - pos >= 4 else { throw encodingError("PLAIN BYTE_ARRAY length runs past the end") }
             let len = Int(p[pos]) | Int(p[pos + 1]) << 8 | Int(p[pos + 2]) << 16 | Int(p[pos + 3]) << 24

@@ -104,6 +104,46 @@ public final class ParquetFile: @unchecked Sendable {
         return ParquetStatisticsDecoder.decode(raw, leaf: leaf)
     }
 
+    // MARK: page index
+
+    /// The OffsetIndex (page locations) of one leaf column chunk, if the file has one.
+    public func offsetIndex(rowGroup: Int, leaf: Int) throws -> OffsetIndex? {
+        let chunk = try columnChunk(rowGroup: rowGroup, leaf: leaf)
+        guard let off = chunk.offsetIndexOffset, let len = chunk.offsetIndexLength else { return nil }
+        let bytes = try pageIndexBytes(off, len)
+        var r = ThriftReader(bytes, context: "file \"\(name)\", offset index of column \(leaves[leaf].dottedPath)")
+        return try r.readOffsetIndex()
+    }
+
+    /// The ColumnIndex (per-page null flags and min/max) of one leaf column chunk, if the file has one.
+    public func columnIndex(rowGroup: Int, leaf: Int) throws -> ColumnIndex? {
+        let chunk = try columnChunk(rowGroup: rowGroup, leaf: leaf)
+        guard let off = chunk.columnIndexOffset, let len = chunk.columnIndexLength else { return nil }
+        let bytes = try pageIndexBytes(off, len)
+        var r = ThriftReader(bytes, context: "file \"\(name)\", column index of column \(leaves[leaf].dottedPath)")
+        return try r.readColumnIndex()
+    }
+
+    /// A page-index min/max entry decoded like the column's statistics.
+    public func pageIndexValue(_ bytes: [UInt8], leaf: Int) -> Value? {
+        guard leaf >= 0, leaf < leaves.count else { return nil }
+        return ParquetStatisticsDecoder.value(bytes, leaf: leaves[leaf], isMax: false)
+    }
+
+    private func columnChunk(rowGroup: Int, leaf: Int) throws -> ColumnChunk {
+        guard rowGroup >= 0, rowGroup < metadata.rowGroups.count, leaf >= 0, leaf < leaves.count else {
+            throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": row group \(rowGroup) or column \(leaf) does not exist")
+        }
+        return metadata.rowGroups[rowGroup].columns[leaf]
+    }
+
+    private func pageIndexBytes(_ offset: Int64, _ length: Int32) throws -> [UInt8] {
+        guard offset >= 0, length >= 0, offset <= source.size, Int64(length) <= source.size - offset else {
+            throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": page index range is outside the file")
+        }
+        return try source.read(offset: offset, length: Int(length))
+    }
+
     /// Decodes the given top-level columns of one row group into batches of at most Batch.capacity rows.
     public func readRowGroup(_ index: Int, columns: [Int]) throws -> [Batch] {
         let vectors = try readRowGroupColumns(index, columns: columns)
@@ -112,7 +152,7 @@ public final class ParquetFile: @unchecked Sendable {
         var start = 0
         while start < rows {
             let end = min(start + Batch.capacity, rows)
-            batches.append(Batch(columns: vectors.map { $0.slice(start..<end) }, count: end - start))
+            batches.append(Batch(columns: vectors.map { ParquetVectors.slice($0, start..<end) }, count: end - start))
             start = end
         }
         return batches

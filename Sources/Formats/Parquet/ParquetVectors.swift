@@ -202,4 +202,29 @@ enum ParquetVectors {
         guard let validity else { return values }
         return scatter(values, validity: validity)
     }
+
+    /// Rows `r` of a whole-row-group vector, copying contiguous ranges (dictionaries are shared, not copied).
+    static func slice(_ v: Vector, _ r: Range<Int>) -> Vector {
+        if r == 0..<v.count { return v }
+        let validity = v.validity.map { ContiguousArray($0[r]) }
+        let storage: VectorStorage
+        switch v.storage {
+        case .bool(let a): storage = .bool(ContiguousArray(a[r]))
+        case .int64(let a): storage = .int64(ContiguousArray(a[r]))
+        case .float64(let a): storage = .float64(ContiguousArray(a[r]))
+        case .int128(let a): storage = .int128(ContiguousArray(a[r]))
+        case .interval(let a): storage = .interval(ContiguousArray(a[r]))
+        case .string(let s):
+            let lo = Int(s.offsets[r.lowerBound]), hi = Int(s.offsets[r.upperBound])
+            let base = s.offsets[r.lowerBound]
+            var offsets = ContiguousArray<Int32>()
+            offsets.reserveCapacity(r.count + 1)
+            for o in s.offsets[r.lowerBound...r.upperBound] { offsets.append(o - base) }
+            storage = .string(StringColumn(offsets: offsets, bytes: ContiguousArray(s.bytes[lo..<hi])))
+        case .dictionary(let idx, let values): storage = .dictionary(indices: ContiguousArray(idx[r]), values: values)
+        case .constant(let c): return Vector.constant(c, type: v.type, count: r.count)
+        case .list: return v.slice(r)
+        }
+        return Vector(type: v.type, count: r.count, storage: storage, validity: validity)
+    }
 }
