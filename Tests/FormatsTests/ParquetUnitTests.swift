@@ -151,6 +151,46 @@ final class ParquetEncodingTests: XCTestCase {
         XCTAssertEqual(ValueJSON.timestamp(out[0], utc: false), "2009-03-01T00:01:00.000000")
     }
 
+    func testWideDecimalText() {
+        // 10^40 + 5 needs 17 bytes; and its negation.
+        let big: [UInt8] = [0x1d, 0x63, 0x29, 0xf1, 0xc3, 0x5c, 0xa4, 0xbf, 0xab, 0xb9, 0xf5, 0x61, 0x00, 0x00, 0x00, 0x00, 0x05]
+        // (10**40 + 5 == 0x1d6329f1c35ca4bfabb9f5610000000005)
+        XCTAssertEqual(big.withUnsafeBufferPointer { ParquetVectors.wideDecimalText($0, 0..<17, scale: 2) },
+                       "100000000000000000000000000000000000000.05")
+        let neg: [UInt8] = [0xFF, 0xFB, 0x2E]
+        XCTAssertEqual(neg.withUnsafeBufferPointer { ParquetVectors.wideDecimalText($0, 0..<3, scale: 3) }, "-1.234")
+        XCTAssertEqual([UInt8(0)].withUnsafeBufferPointer { ParquetVectors.wideDecimalText($0, 0..<1, scale: 2) }, "0.00")
+    }
+
+    func testTypeMapping() throws {
+        func map(_ p: ParquetPhysicalType, logical: ParquetLogicalType? = nil, converted: Int32? = nil, length: Int32? = nil,
+                 precision: Int32? = nil, scale: Int32? = nil) throws -> DataType {
+            var e = SchemaElement()
+            e.type = p; e.logicalType = logical; e.convertedType = converted; e.typeLength = length
+            e.precision = precision; e.scale = scale
+            return try ParquetSchemaBuilder.mapType(e, physical: p, file: "f", path: ["c"]).0
+        }
+        XCTAssertEqual(try map(.int64, converted: 14), .decimal(precision: 20, scale: 0))
+        XCTAssertEqual(try map(.int32, converted: 13), .int64)
+        XCTAssertEqual(try map(.int32, converted: 11), .int16)
+        XCTAssertEqual(try map(.int32, logical: .integer(bitWidth: 16, signed: false)), .int32)
+        XCTAssertEqual(try map(.int32, logical: .integer(bitWidth: 8, signed: true)), .int16)
+        XCTAssertEqual(try map(.fixedLenByteArray, logical: .float16, length: 2), .float32)
+        XCTAssertEqual(try map(.fixedLenByteArray, logical: .uuid, length: 16), .uuid)
+        XCTAssertEqual(try map(.int64, logical: .timestamp(adjustedToUTC: true, unit: .nanos)), .timestamptz)
+        XCTAssertEqual(try map(.int64, logical: .timestamp(adjustedToUTC: false, unit: .millis)), .timestamp)
+        XCTAssertEqual(try map(.int64, converted: 9), .timestamptz)
+        XCTAssertEqual(try map(.int96), .timestamp)
+        XCTAssertEqual(try map(.byteArray), .bytea)
+        XCTAssertEqual(try map(.byteArray, logical: .json), .text)
+        XCTAssertEqual(try map(.byteArray, logical: .unsupported(99)), .bytea)
+        XCTAssertEqual(try map(.fixedLenByteArray, converted: 5, length: 9, precision: 20, scale: 2), .decimal(precision: 20, scale: 2))
+        XCTAssertEqual(try map(.fixedLenByteArray, logical: .decimal(scale: 2, precision: 50), length: 30), .text)
+        // An annotation that does not fit the physical type falls back to the physical type.
+        XCTAssertEqual(try map(.int32, logical: .timestamp(adjustedToUTC: true, unit: .micros)), .int32)
+        XCTAssertEqual(try map(.int32, converted: 5, precision: 30, scale: 2), .int32)
+    }
+
     func testHalfFloatAndBigEndianDecimal() {
         XCTAssertEqual(ParquetVectors.halfToDouble(0x3C00), 1.0)
         XCTAssertEqual(ParquetVectors.halfToDouble(0xC000), -2.0)

@@ -40,11 +40,11 @@ enum Decompressor {
         }
         guard outputSize >= 0, outputSize <= 1 << 31 else { throw fail("invalid uncompressed size \(outputSize)") }
         if outputSize == 0 { return [] }
+        guard !input.isEmpty else { throw fail("empty compressed page") }
         var out = [UInt8](repeating: 0, count: outputSize)
         let produced: Int = try out.withUnsafeMutableBufferPointer { dst -> Int in
             try input.withUnsafeBufferPointer { src -> Int in
-                guard let dp = dst.baseAddress else { return 0 }
-                let sp = src.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                guard let dp = dst.baseAddress, let sp = src.baseAddress else { return 0 }
                 switch codec {
                 case .uncompressed: return 0
                 case .snappy:
@@ -105,9 +105,10 @@ enum Decompressor {
             var rc = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
             guard rc == Z_OK else { throw fail("inflateInit failed") }
             defer { inflateEnd(&stream) }
-            stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress! + consumed)
+            guard let sBase = src.baseAddress, let dBase = dst.baseAddress else { break }
+            stream.next_in = UnsafeMutablePointer(mutating: sBase + consumed)
             stream.avail_in = UInt32(src.count - consumed)
-            stream.next_out = dst.baseAddress! + total
+            stream.next_out = dBase + total
             stream.avail_out = UInt32(dst.count - total)
             rc = CZlib.inflate(&stream, Z_FINISH)
             let used = (src.count - consumed) - Int(stream.avail_in)
@@ -127,6 +128,7 @@ enum Decompressor {
     /// Returns nil when the data does not parse as that framing.
     private static func hadoopLZ4(_ src: UnsafeBufferPointer<UInt8>, _ dst: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         func be32(_ p: Int) -> Int { Int(src[p]) << 24 | Int(src[p + 1]) << 16 | Int(src[p + 2]) << 8 | Int(src[p + 3]) }
+        guard let sBase = src.baseAddress, let dBase = dst.baseAddress else { return nil }
         var inPos = 0, outPos = 0
         while inPos < src.count {
             guard src.count - inPos >= 8 else { return nil }
@@ -140,8 +142,8 @@ enum Decompressor {
                 let clen = be32(blockEnd)
                 blockEnd += 4
                 guard clen > 0, clen <= src.count - blockEnd else { return nil }
-                let r = LZ4_decompress_safe(UnsafeRawPointer(src.baseAddress! + blockEnd).assumingMemoryBound(to: CChar.self),
-                                            UnsafeMutableRawPointer(dst.baseAddress! + outPos + producedTotal).assumingMemoryBound(to: CChar.self),
+                let r = LZ4_decompress_safe(UnsafeRawPointer(sBase + blockEnd).assumingMemoryBound(to: CChar.self),
+                                            UnsafeMutableRawPointer(dBase + outPos + producedTotal).assumingMemoryBound(to: CChar.self),
                                             Int32(clen), Int32(expected - producedTotal))
                 if r <= 0 { return nil }
                 producedTotal += Int(r)

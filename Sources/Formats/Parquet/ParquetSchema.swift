@@ -18,6 +18,8 @@ enum LeafKind: Equatable {
     case int96
     case float, double, float16
     case decimalInt32, decimalInt64, decimalBytes
+    /// DECIMAL wider than 38 digits, rendered exactly as text.
+    case decimalText(scale: Int)
     case string
     case bytes
     case uuid
@@ -110,20 +112,16 @@ enum ParquetSchemaBuilder {
     }
 
     static func mapType(_ e: SchemaElement, physical: ParquetPhysicalType, file: String, path: [String]) throws -> (DataType, LeafKind) {
-        let column = path.joined(separator: ".")
-        func unsupported(_ m: String) -> SQLError {
-            SQLError(SQLState.featureNotSupported, "file \"\(file)\": column \(column): \(m)")
-        }
-        func decimal(_ precision: Int, _ scale: Int) throws -> (DataType, LeafKind) {
-            guard precision > 0, scale >= 0, scale <= precision else {
-                throw SQLError(SQLState.dataCorrupted, "file \"\(file)\": column \(column): invalid DECIMAL(\(precision),\(scale))")
-            }
-            guard precision <= DataType.maxDecimalPrecision else { throw unsupported("DECIMAL precision \(precision) exceeds 38") }
+        // Annotations that do not fit the physical type are ignored (the physical type is used), as pyarrow does.
+        func decimal(_ precision: Int, _ scale: Int) -> (DataType, LeafKind)? {
+            guard precision > 0, scale >= 0, scale <= precision else { return nil }
             switch physical {
-            case .int32: return (.decimal(precision: precision, scale: scale), .decimalInt32)
-            case .int64: return (.decimal(precision: precision, scale: scale), .decimalInt64)
-            case .byteArray, .fixedLenByteArray: return (.decimal(precision: precision, scale: scale), .decimalBytes)
-            default: throw unsupported("DECIMAL on \(physical.name)")
+            case .int32 where precision <= 9: return (.decimal(precision: precision, scale: scale), .decimalInt32)
+            case .int64 where precision <= 18: return (.decimal(precision: precision, scale: scale), .decimalInt64)
+            case .byteArray, .fixedLenByteArray:
+                if precision > DataType.maxDecimalPrecision { return (.text, .decimalText(scale: scale)) }
+                return (.decimal(precision: precision, scale: scale), .decimalBytes)
+            default: return nil
             }
         }
         func integer(_ width: Int, _ signed: Bool) -> (DataType, LeafKind)? {
@@ -136,9 +134,8 @@ enum ParquetSchemaBuilder {
             default: return nil
             }
         }
-        func temporal(_ kind: LeafKind, _ type: DataType, needs: ParquetPhysicalType) throws -> (DataType, LeafKind) {
-            guard physical == needs else { throw unsupported("\(type) stored as \(physical.name)") }
-            return (type, kind)
+        func temporal(_ kind: LeafKind, _ type: DataType, needs: ParquetPhysicalType) -> (DataType, LeafKind)? {
+            physical == needs ? (type, kind) : nil
         }
         let byteLike = physical == .byteArray || physical == .fixedLenByteArray
         if let lt = e.logicalType {
@@ -148,17 +145,19 @@ enum ParquetSchemaBuilder {
             case .uuid:
                 if physical == .fixedLenByteArray && e.typeLength == 16 { return (.uuid, .uuid) }
             case .decimal(let s, let p):
-                return try decimal(p, s)
+                if let r = decimal(p, s) { return r }
             case .date:
-                return try temporal(.date, .date, needs: .int32)
+                if let r = temporal(.date, .date, needs: .int32) { return r }
             case .time(_, let unit):
+                let r: (DataType, LeafKind)?
                 switch unit {
-                case .millis: return try temporal(.timeMillis, .time, needs: .int32)
-                case .micros: return try temporal(.timeMicros, .time, needs: .int64)
-                case .nanos: return try temporal(.timeNanos, .time, needs: .int64)
+                case .millis: r = temporal(.timeMillis, .time, needs: .int32)
+                case .micros: r = temporal(.timeMicros, .time, needs: .int64)
+                case .nanos: r = temporal(.timeNanos, .time, needs: .int64)
                 }
+                if let r { return r }
             case .timestamp(let utc, let unit):
-                return try temporal(.timestamp(unit), utc ? .timestamptz : .timestamp, needs: .int64)
+                if let r = temporal(.timestamp(unit), utc ? .timestamptz : .timestamp, needs: .int64) { return r }
             case .integer(let w, let signed):
                 if let r = integer(w, signed) { return r }
             case .float16:
@@ -168,12 +167,12 @@ enum ParquetSchemaBuilder {
         } else if let ct = e.convertedType {
             switch ct {
             case 0, 4, 19: if byteLike { return (.text, .string) }
-            case 5: return try decimal(Int(e.precision ?? 0), Int(e.scale ?? 0))
-            case 6: return try temporal(.date, .date, needs: .int32)
-            case 7: return try temporal(.timeMillis, .time, needs: .int32)
-            case 8: return try temporal(.timeMicros, .time, needs: .int64)
-            case 9: return try temporal(.timestamp(.millis), .timestamptz, needs: .int64)
-            case 10: return try temporal(.timestamp(.micros), .timestamptz, needs: .int64)
+            case 5: if let r = decimal(Int(e.precision ?? 0), Int(e.scale ?? 0)) { return r }
+            case 6: if let r = temporal(.date, .date, needs: .int32) { return r }
+            case 7: if let r = temporal(.timeMillis, .time, needs: .int32) { return r }
+            case 8: if let r = temporal(.timeMicros, .time, needs: .int64) { return r }
+            case 9: if let r = temporal(.timestamp(.millis), .timestamptz, needs: .int64) { return r }
+            case 10: if let r = temporal(.timestamp(.micros), .timestamptz, needs: .int64) { return r }
             case 11: if let r = integer(8, false) { return r }
             case 12: if let r = integer(16, false) { return r }
             case 13: if let r = integer(32, false) { return r }

@@ -76,7 +76,7 @@ enum ParquetStatisticsDecoder {
             guard let s = String(validating: b, as: UTF8.self) else { return nil }
             return .string(s)
         case .bytes, .uuid: return .bytes(b)
-        case .int96: return nil
+        case .int96, .decimalText: return nil
         }
     }
 }

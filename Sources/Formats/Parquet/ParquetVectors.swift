@@ -88,6 +88,13 @@ enum ParquetVectors {
                 }
             }
             return Vector(type: type, count: n, storage: .int128(out))
+        case (.decimalText(let scale), .bytes(let s)):
+            var out = StringColumn()
+            for i in 0..<n {
+                let text = s.bytes.withUnsafeBufferPointer { wideDecimalText($0, s.range(i), scale: scale) }
+                out.append(text)
+            }
+            return Vector(type: type, count: n, storage: .string(out))
         case (.float, .float(let a)):
             var out = ContiguousArray<Double>(); out.reserveCapacity(n)
             a.withUnsafeBufferPointer { p in for v in p { out.append(Double(v)) } }
@@ -117,6 +124,39 @@ enum ParquetVectors {
         var v: Int128 = b[r.lowerBound] & 0x80 != 0 ? -1 : 0
         for j in r { v = (v << 8) | Int128(b[j]) }
         return v
+    }
+
+    /// Exact decimal text of a big-endian two's-complement integer of any width, with `scale` fractional digits.
+    static func wideDecimalText(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, scale: Int) -> String {
+        var mag = Array(b[r])
+        let negative = (mag.first ?? 0) & 0x80 != 0
+        if negative {
+            // two's complement negate
+            for i in mag.indices { mag[i] = ~mag[i] }
+            var i = mag.count - 1
+            while i >= 0 { mag[i] &+= 1; if mag[i] != 0 { break }; i -= 1 }
+        }
+        var digits: [UInt8] = []
+        while mag.contains(where: { $0 != 0 }) {
+            var rem = 0
+            for i in mag.indices {
+                let cur = rem << 8 | Int(mag[i])
+                mag[i] = UInt8(cur / 10)
+                rem = cur % 10
+            }
+            digits.append(UInt8(rem) + 48)
+        }
+        if digits.isEmpty { digits = [48] }
+        return insertPoint(String(decoding: digits.reversed(), as: UTF8.self), scale: scale, negative: negative)
+    }
+
+    private static func insertPoint(_ digits: String, scale: Int, negative: Bool) -> String {
+        var d = digits
+        if scale > 0 {
+            if d.count <= scale { d = String(repeating: "0", count: scale - d.count + 1) + d }
+            d.insert(".", at: d.index(d.endIndex, offsetBy: -scale))
+        }
+        return (negative ? "-" : "") + d
     }
 
     static func halfToDouble(_ h: UInt16) -> Double {
