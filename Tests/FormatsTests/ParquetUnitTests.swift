@@ -191,6 +191,24 @@ final class ParquetEncodingTests: XCTestCase {
         XCTAssertEqual(try map(.int32, converted: 5, precision: 30, scale: 2), .int32)
     }
 
+    /// A hand-built v1 data page with deprecated BIT_PACKED definition levels and PLAIN int32 values.
+    func testDataPageWithBitPackedLevels() throws {
+        let header: [UInt8] = [0x15, 0x00, 0x15, 0x1A, 0x15, 0x1A,
+                               0x2C, 0x15, 0x0A, 0x15, 0x00, 0x15, 0x08, 0x15, 0x06, 0x00, 0x00]
+        var body: [UInt8] = [0xB0]  // levels 1,0,1,1,0 MSB-first
+        for v: Int32 in [7, 8, 9] { for i in 0..<4 { body.append(UInt8(truncatingIfNeeded: v >> (8 * Int32(i)))) } }
+        let leaf = ParquetLeaf(index: 0, path: ["x"], physical: .int32, typeLength: 0, maxDef: 1, maxRep: 0,
+                               type: .int32, kind: .int32, element: SchemaElement())
+        let reader = ColumnChunkReader(leaf: leaf, codec: .uncompressed, file: "mem")
+        let decoded = try reader.read(header + body, expectedValues: 5)
+        let v = try ParquetVectors.flatColumn(decoded, leaf: leaf, file: "mem")
+        XCTAssertEqual((0..<5).map { v.value(at: $0) }, [.int(7), .null, .int(8), .int(9), .null])
+        // The same page claiming more values than the chunk has must be refused.
+        XCTAssertThrowsError(try reader.read(header + body, expectedValues: 4))
+        // Truncated body.
+        XCTAssertThrowsError(try reader.read(header + body.prefix(8), expectedValues: 5))
+    }
+
     func testHalfFloatAndBigEndianDecimal() {
         XCTAssertEqual(ParquetVectors.halfToDouble(0x3C00), 1.0)
         XCTAssertEqual(ParquetVectors.halfToDouble(0xC000), -2.0)

@@ -139,18 +139,12 @@ struct ColumnChunkReader {
                             throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
                         }
                         if leaf.maxRep > 0 {
-                            guard dh.repetitionLevelEncoding == ParquetEncoding.rle else {
-                                throw SQLError(SQLState.featureNotSupported, "\(what): unsupported level encoding \(ParquetEncoding.name(dh.repetitionLevelEncoding))")
-                            }
-                            try readPrefixedLevels(p, &at, maxLevel: leaf.maxRep, count: n, into: &out.repLevels)
+                            try readV1Levels(p, &at, encoding: dh.repetitionLevelEncoding, maxLevel: leaf.maxRep, count: n, into: &out.repLevels)
                         }
                         var present = n
                         if leaf.maxDef > 0 {
-                            guard dh.definitionLevelEncoding == ParquetEncoding.rle else {
-                                throw SQLError(SQLState.featureNotSupported, "\(what): unsupported level encoding \(ParquetEncoding.name(dh.definitionLevelEncoding))")
-                            }
                             let before = out.defLevels?.count ?? 0
-                            try readPrefixedLevels(p, &at, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
+                            try readV1Levels(p, &at, encoding: dh.definitionLevelEncoding, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
                             present = countPresent(out.defLevels, from: before)
                         }
                         try decodeValues(p, start: at, end: p.count, encoding: dh.encoding, count: present, into: &out)
@@ -210,6 +204,37 @@ struct ColumnChunkReader {
             for i in from..<p.count where p[i] == maxDef { n += 1 }
         }
         return n
+    }
+
+    /// v1 levels: RLE (length-prefixed hybrid) or the deprecated BIT_PACKED (MSB-first, no header).
+    private func readV1Levels(_ p: UnsafeBufferPointer<UInt8>, _ at: inout Int, encoding: Int32, maxLevel: Int, count: Int,
+                              into levels: inout ContiguousArray<Int32>?) throws {
+        switch encoding {
+        case ParquetEncoding.rle:
+            try readPrefixedLevels(p, &at, maxLevel: maxLevel, count: count, into: &levels)
+        case ParquetEncoding.bitPacked:
+            let width = RLEHybrid.bitWidth(forMax: maxLevel)
+            let bytes = (count * width + 7) / 8
+            guard bytes <= p.count - at else { throw encodingError("page has fewer levels than num_values (BIT_PACKED levels run past the end)") }
+            var l = levels ?? []
+            levels = nil
+            l.reserveCapacity(l.count + count)
+            var bit = 0
+            for _ in 0..<count {
+                var v: Int32 = 0
+                for _ in 0..<width {
+                    let byte = p[at + bit >> 3]
+                    v = v << 1 | Int32(byte >> UInt8(7 - bit & 7) & 1)
+                    bit += 1
+                }
+                if v > Int32(maxLevel) { throw encodingError("level \(v) exceeds the maximum \(maxLevel)") }
+                l.append(v)
+            }
+            at += bytes
+            levels = l
+        default:
+            throw SQLError(SQLState.featureNotSupported, "\(what): unsupported level encoding \(ParquetEncoding.name(encoding))")
+        }
     }
 
     /// v1 levels: a 4-byte little-endian length, then RLE/bit-packed hybrid data.
@@ -368,22 +393,26 @@ struct ColumnChunkReader {
                 try DeltaBinaryPacked.decode(p, pos: &pos, end: end, into: &suffixes)
             }
             guard prefixes.count >= count, suffixes.count >= count else { throw encodingError("DELTA_BYTE_ARRAY holds fewer than \(count) values") }
-            var previous: [UInt8] = []
+            // Front coding: each value shares a prefix with the previous one, copied from the output buffer.
+            var prevStart = s.bytes.count, prevLength = 0
             for i in 0..<count {
                 let pre = prefixes[i], suf = suffixes[i]
-                guard pre >= 0, pre <= Int64(previous.count), suf >= 0, suf <= Int64(end - pos) else {
+                guard pre >= 0, pre <= Int64(prevLength), suf >= 0, suf <= Int64(end - pos) else {
                     throw encodingError("DELTA_BYTE_ARRAY prefix or suffix out of range")
                 }
-                var value = Array(previous.prefix(Int(pre)))
-                value.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<pos + Int(suf)]))
-                pos += Int(suf)
-                if leaf.physical == .fixedLenByteArray && value.count != leaf.typeLength {
-                    throw encodingError("DELTA_BYTE_ARRAY value has \(value.count) bytes, the column \(leaf.typeLength)")
+                let length = Int(pre) + Int(suf)
+                if leaf.physical == .fixedLenByteArray && length != leaf.typeLength {
+                    throw encodingError("DELTA_BYTE_ARRAY value has \(length) bytes, the column \(leaf.typeLength)")
                 }
-                s.bytes.append(contentsOf: value)
-                guard s.bytes.count <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
+                guard s.bytes.count + length <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
+                let start = s.bytes.count
+                s.bytes.reserveCapacity(start + length)
+                for k in 0..<Int(pre) { s.bytes.append(s.bytes[prevStart + k]) }
+                s.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<pos + Int(suf)]))
+                pos += Int(suf)
                 s.offsets.append(Int32(s.bytes.count))
-                previous = value
+                prevStart = start
+                prevLength = length
             }
             values = .bytes(s)
         case ParquetEncoding.byteStreamSplit:

@@ -212,8 +212,8 @@ enum PlainDecoder {
             let len = Int(p[pos]) | Int(p[pos + 1]) << 8 | Int(p[pos + 2]) << 16 | Int(p[pos + 3]) << 24
             pos += 4
             guard len <= end - pos else { throw encodingError("PLAIN BYTE_ARRAY value of \(len) bytes runs past the end") }
+            guard out.bytes.count + len <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
             out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<pos + len]))
-            guard out.bytes.count <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
             out.offsets.append(Int32(out.bytes.count))
             pos += len
         }

@@ -99,6 +99,12 @@ public final class ParquetFile: @unchecked Sendable {
         return ParquetRowGroupInfo(numRows: rg.numRows, totalByteSize: rg.totalByteSize, statistics: stats)
     }
 
+    /// Statistics of one leaf column chunk (also for leaves inside nested columns).
+    public func statistics(rowGroup: Int, leaf: Int) -> ParquetColumnStatistics? {
+        guard rowGroup >= 0, rowGroup < metadata.rowGroups.count, leaf >= 0, leaf < leaves.count else { return nil }
+        return statistics(rowGroup: metadata.rowGroups[rowGroup], leaf: leaves[leaf])
+    }
+
     func statistics(rowGroup rg: RowGroup, leaf: ParquetLeaf) -> ParquetColumnStatistics? {
         guard let raw = rg.columns[leaf.index].metaData?.statistics else { return nil }
         return ParquetStatisticsDecoder.decode(raw, leaf: leaf)
