@@ -95,20 +95,26 @@ struct ColumnChunkReader {
 
     /// Decodes all pages in `bytes` until `expectedValues` level entries have been read.
     func read(_ bytes: [UInt8], expectedValues: Int64) throws -> DecodedColumn {
+        try read(bytes, range: 0..<bytes.count, expectedValues: expectedValues)
+    }
+
+    /// Decodes the pages in `bytes[range]` (a chunk inside a larger coalesced read, not copied out).
+    func read(_ bytes: [UInt8], range: Range<Int>, expectedValues: Int64) throws -> DecodedColumn {
+        let chunkEnd = min(range.upperBound, bytes.count)
         var out = DecodedColumn(values: .empty(leaf.physical))
         if leaf.maxDef > 0 { out.defLevels = [] }
         if leaf.maxRep > 0 { out.repLevels = [] }
-        var pos = 0
+        var pos = range.lowerBound
         var pageNumber = 0
         while Int64(out.entries) < expectedValues {
-            guard pos < bytes.count else {
+            guard pos < chunkEnd else {
                 throw corrupt("column chunk ends after \(out.entries) of \(expectedValues) values")
             }
-            var tr = ThriftReader(bytes, start: pos, context: "\(what), page \(pageNumber) header")
+            var tr = ThriftReader(bytes, start: pos, end: chunkEnd, context: "\(what), page \(pageNumber) header")
             let header = try tr.readPageHeader()
             pos = tr.pos
             let size = Int(header.compressedPageSize)
-            guard size >= 0, size <= bytes.count - pos else { throw corrupt("page \(pageNumber) extends past the column chunk") }
+            guard size >= 0, size <= chunkEnd - pos else { throw corrupt("page \(pageNumber) extends past the column chunk") }
             guard header.uncompressedPageSize >= 0 else { throw corrupt("page \(pageNumber) has a negative size") }
             let body = bytes[pos..<pos + size]
             pos += size

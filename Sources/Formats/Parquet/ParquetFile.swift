@@ -190,12 +190,12 @@ public final class ParquetFile: @unchecked Sendable {
                 decoded[l] = empty
                 continue
             }
-            guard let bytes = chunks[l] else { continue }
+            guard let chunk = chunks[l] else { continue }
             guard let codec = ParquetCodec(rawValue: meta.codec) else {
                 throw SQLError(SQLState.featureNotSupported, "file \"\(name)\": unsupported compression codec \(meta.codec) (column \(leaf.dottedPath))")
             }
             let reader = ColumnChunkReader(leaf: leaf, codec: codec, file: name)
-            decoded[l] = try reader.read(bytes, expectedValues: meta.numValues)
+            decoded[l] = try reader.read(chunk.bytes, range: chunk.range, expectedValues: meta.numValues)
         }
         var out: [Vector] = []
         for c in columns {
@@ -252,7 +252,7 @@ public final class ParquetFile: @unchecked Sendable {
     }
 
     /// Fetches the byte ranges of the given leaves' chunks, merging ranges that are adjacent or close.
-    private func fetchChunks(_ rg: RowGroup, leaves needed: [Int]) throws -> [Int: [UInt8]] {
+    private func fetchChunks(_ rg: RowGroup, leaves needed: [Int]) throws -> [Int: (bytes: [UInt8], range: Range<Int>)] {
         struct Span { var start: Int64; var end: Int64; var leaves: [(Int, Int64, Int64)] }
         var ranges: [(leaf: Int, start: Int64, end: Int64)] = []
         for l in Set(needed).sorted() {
@@ -290,11 +290,11 @@ public final class ParquetFile: @unchecked Sendable {
                 spans.append(Span(start: r.start, end: r.end, leaves: [(r.leaf, r.start, r.end)]))
             }
         }
-        var out: [Int: [UInt8]] = [:]
+        var out: [Int: (bytes: [UInt8], range: Range<Int>)] = [:]
         for s in spans {
             let bytes = try source.read(offset: s.start, length: Int(s.end - s.start))
             for (l, a, b) in s.leaves {
-                out[l] = Array(bytes[Int(a - s.start)..<Int(b - s.start)])
+                out[l] = (bytes, Int(a - s.start)..<Int(b - s.start))
             }
         }
         return out
