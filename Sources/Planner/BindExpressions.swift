@@ -136,12 +136,10 @@ extension Binder {
 
         case .like(let x, let pattern, let escape, let negated, let caseInsensitive):
             let bx = try bindExpr(x, scope, ctx), bp = try bindExpr(pattern, scope, ctx)
-            if let escape {
-                let be = try bindExpr(escape, scope, ctx)
-                let r = try bindFunctionByName(caseInsensitive ? "ilike_escape" : "like_escape", [bx, bp, be], location: loc)
-                return negated ? .not(r) : r
-            }
             let op = (negated ? "!" : "") + (caseInsensitive ? "~~*" : "~~")
+            if let escape {
+                return try bindOperator(op, [bx, bp, try bindExpr(escape, scope, ctx)], location: loc)
+            }
             return try bindOperator(op, [bx, bp], location: loc)
 
         case .similarTo(let x, let pattern, let escape, let negated):
@@ -377,6 +375,7 @@ extension Binder {
         let (types, unknown) = resolutionTypes(args)
         guard let fn = registry.scalar(op), let res = try fn.resolve(types, unknown) else {
             let shown = args.count == 1 ? "\(op) \(types[0])" : "\(types[0]) \(op) \(types[1])"
+            + (args.count > 2 ? " ESCAPE \(types[2])" : "")
             throw SQLError(SQLState.undefinedFunction, "operator does not exist: \(shown)", position: location + 1,
                            hint: "No operator matches the given name and argument types. You might need to add explicit type casts.")
         }
@@ -460,7 +459,9 @@ extension Binder {
         var orderBy: [SortKey]
         if !call.withinGroup.isEmpty {
             for a in call.arguments {
-                let b = try bindExpr(a.value, scope, inner)
+                var b = try bindExpr(a.value, scope, inner)
+                // Fractions arrive as float8 whatever literal type was written (0.5 is numeric).
+                if b.type.isNumeric || isUnknown(b) { b = try coerce(b, to: .float64, explicit: false, location: a.value.location) }
                 guard let v = try ConstantEvaluator.evaluate(b) else {
                     throw SQLError(SQLState.featureNotSupported, "direct arguments of \(name) must be constants", position: a.value.location + 1)
                 }

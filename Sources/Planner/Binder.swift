@@ -34,6 +34,8 @@ public final class Binder {
     var viewDepth = 0
     /// The outermost query level referenced while binding the current subquery.
     var minReferencedLevel = Int.max
+    /// Set while binding a FROM item that is a LATERAL subquery referencing items to its left.
+    var lateralLevel: Int? = nil
 
     public init(catalog: CatalogProvider, tableFunctions: TableFunctionProvider? = nil,
                 registry: FunctionRegistry = .shared, parameterTypes: [Int: DataType] = [:]) {
