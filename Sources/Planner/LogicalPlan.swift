@@ -161,6 +161,7 @@ public enum ExprFormatter {
             case .exists: return "EXISTS(subquery)"
             case .inList(let x, let n): return "\(format(x)) \(n ? "NOT " : "")IN (subquery)"
             case .quantified(let x, let f, let all): return "\(format(x)) \(f.name) \(all ? "ALL" : "ANY") (subquery)"
+            case .rowQuantified(let xs, _, let all): return "(\(xs.map(format).joined(separator: ", "))) \(all ? "ALL" : "ANY") (subquery)"
             }
         case .aggregate(let a): return a.fingerprint
         case .window(let w): return w.name + "() OVER (…)"
