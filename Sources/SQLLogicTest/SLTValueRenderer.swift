@@ -142,8 +142,11 @@ public enum SLTValueRenderer {
 
     /// The I rule for floats: integral values as integers, anything else by the R rule.
     public static func formatIntegral(_ d: Double) -> String {
-        if d.isFinite, d == d.rounded(.towardZero), abs(d) < 9.2e18 { return String(Int64(d)) }
-        return formatReal(d)
+        guard d.isFinite, d == d.rounded(.towardZero) else { return formatReal(d) }
+        if abs(d) < 9.2e18 { return String(Int64(d)) }
+        // Beyond Int64: printf's exact digits without the ".000".
+        let text = formatReal(d)
+        return text.hasSuffix(".000") ? String(text.dropLast(4)) : text
     }
 
     /// The I rule for decimals.

@@ -26,6 +26,7 @@ final class SQLLogicTestRenderingTests: XCTestCase {
         // Integral floats print as integers; anything else falls to the R rule.
         XCTAssertEqual(render([.double(3.0), .double(-2.0), .double(2.5), .double(.nan)], .float64, .integer),
                        ["3", "-2", "2.500", "NaN"])
+        XCTAssertEqual(render([.double(1e20), .double(-0.0)], .float64, .integer), ["100000000000000000000", "0"])
         // Decimals: 3.00 is integral, 1.50 is not.
         XCTAssertEqual(render([.decimal(300), .decimal(150), .decimal(-1200)], .decimal(precision: 10, scale: 2), .integer),
                        ["3", "1.500", "-12"])
