@@ -121,5 +121,6 @@ final class SQLLogicTestRenderingTests: XCTestCase {
         XCTAssertFalse(failed.passed)
         XCTAssertEqual(failed.got, "1\tx\n2\tz")
         XCTAssertFalse(SLTResultCheck.check(values: ["1", "x"], query: query).passed)
+        XCTAssertEqual(SLTResultCheck.check(values: [], query: query).got, "(no rows)")
     }
 }
