@@ -35,7 +35,8 @@ public struct SLTIsolatedRunner {
         let failuresPath = NSTemporaryDirectory() + "lakesql-slt-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).txt"
         defer { try? FileManager.default.removeItem(atPath: failuresPath) }
 
-        var arguments = [executable, "sqllogictest", "--child", "--timeout", String(options.timeoutSeconds)]
+        var arguments = [executable, "sqllogictest", "--child", "--timeout", String(options.timeoutSeconds),
+                         "--file-timeout", String(options.fileTimeoutSeconds)]
         if options.collectFailures { arguments += ["--failures-file", failuresPath] }
         arguments.append(path)
         guard let child = ChildProcess(arguments: arguments) else {
