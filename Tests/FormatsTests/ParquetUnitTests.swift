@@ -359,6 +359,23 @@ final class ParquetFileTests: XCTestCase {
         for case .int(let m) in mins { XCTAssertTrue((0...7299).contains(m)) }
     }
 
+    func testChecksumVerification() throws {
+        let good = try ParquetFile(path: try corpus("data/datapage_v1-snappy-compressed-checksum.parquet"), verifyChecksums: true)
+        XCTAssertEqual(try good.readAll().map(\.count).reduce(0, +), 5120)
+        let bad = try ParquetFile(path: try corpus("data/datapage_v1-corrupt-checksum.parquet"), verifyChecksums: true)
+        XCTAssertThrowsError(try bad.readAll()) { e in
+            XCTAssertEqual((e as? SQLError)?.sqlState, SQLState.dataCorrupted)
+            XCTAssertTrue((e as? SQLError)?.message.contains("CRC mismatch") ?? false, "\(e)")
+        }
+        // Without verification the stored (altered) values are returned.
+        let lax = try ParquetFile(path: try corpus("data/datapage_v1-corrupt-checksum.parquet"))
+        XCTAssertEqual(try lax.readAll().map(\.count).reduce(0, +), 5120)
+        let dictBad = try ParquetFile(path: try corpus("data/rle-dict-uncompressed-corrupt-checksum.parquet"), verifyChecksums: true)
+        XCTAssertThrowsError(try dictBad.readAll())
+        let dictGood = try ParquetFile(path: try corpus("data/plain-dict-uncompressed-checksum.parquet"), verifyChecksums: true)
+        XCTAssertEqual(try dictGood.readAll().map(\.count).reduce(0, +), 1000)
+    }
+
     func testOutOfRangeRowGroupAndColumn() throws {
         let f = try ParquetFile(path: try corpus("data/alltypes_plain.parquet"))
         XCTAssertThrowsError(try f.readRowGroup(5, columns: [0]))

@@ -28,6 +28,14 @@ public enum ParquetCodec: Int32, Sendable {
     }
 }
 
+/// CRC-32 (the zlib/IEEE polynomial Parquet uses for page checksums).
+func parquetCRC32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    bytes.withUnsafeBufferPointer { p in
+        guard let base = p.baseAddress else { return 0 }
+        return UInt32(truncatingIfNeeded: crc32(0, base, uInt(p.count)))
+    }
+}
+
 enum Decompressor {
     /// Decompresses `input` into exactly `outputSize` bytes; `what` names the column for errors.
     static func decompress(_ codec: ParquetCodec, _ input: ArraySlice<UInt8>, outputSize: Int, what: String) throws -> [UInt8] {

@@ -89,6 +89,8 @@ struct ColumnChunkReader {
     let leaf: ParquetLeaf
     let codec: ParquetCodec
     let file: String
+    /// Check each page's CRC32 (when the writer stored one) before decoding it.
+    var verifyChecksums = false
     var what: String { "file \"\(file)\", column \(leaf.dottedPath)" }
 
     func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "\(what): \(m)") }
@@ -118,6 +120,9 @@ struct ColumnChunkReader {
             guard header.uncompressedPageSize >= 0 else { throw corrupt("page \(pageNumber) has a negative size") }
             let body = bytes[pos..<pos + size]
             pos += size
+            if verifyChecksums, let crc = header.crc, UInt32(bitPattern: crc) != parquetCRC32(body) {
+                throw corrupt("CRC mismatch in page \(pageNumber)")
+            }
             do {
                 switch PageType(rawValue: header.type) {
                 case .dictionaryPage:

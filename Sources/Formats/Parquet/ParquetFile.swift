@@ -31,17 +31,21 @@ public final class ParquetFile: @unchecked Sendable {
     public let roots: [ParquetSchemaNode]
     private let shapes: [NestedShape?]
 
+    /// When true, page CRC32s are verified and a mismatch is an XX001 error.
+    public let verifyChecksums: Bool
+
     public var name: String { source.name }
     public var rowGroupCount: Int { metadata.rowGroups.count }
     /// Rows in all row groups (the footer's num_rows is not trusted: old writers got it wrong).
     public var numRows: Int64 { metadata.rowGroups.reduce(0) { $0 + $1.numRows } }
 
-    public convenience init(path: String) throws {
-        try self.init(source: try LocalFileSource(path: path))
+    public convenience init(path: String, verifyChecksums: Bool = false) throws {
+        try self.init(source: try LocalFileSource(path: path), verifyChecksums: verifyChecksums)
     }
 
-    public init(source: ByteSource) throws {
+    public init(source: ByteSource, verifyChecksums: Bool = false) throws {
         self.source = source
+        self.verifyChecksums = verifyChecksums
         let file = source.name
         func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "file \"\(file)\": \(m)") }
         guard source.size >= 12 else { throw corrupt("too small to be a Parquet file (\(source.size) bytes)") }
@@ -194,7 +198,7 @@ public final class ParquetFile: @unchecked Sendable {
             guard let codec = ParquetCodec(rawValue: meta.codec) else {
                 throw SQLError(SQLState.featureNotSupported, "file \"\(name)\": unsupported compression codec \(meta.codec) (column \(leaf.dottedPath))")
             }
-            let reader = ColumnChunkReader(leaf: leaf, codec: codec, file: name)
+            let reader = ColumnChunkReader(leaf: leaf, codec: codec, file: name, verifyChecksums: verifyChecksums)
             decoded[l] = try reader.read(chunk.bytes, range: chunk.range, expectedValues: meta.numValues)
         }
         var out: [Vector] = []
