@@ -71,6 +71,16 @@ final class ParquetRobustnessTests: XCTestCase {
         print("corrupted variants: \(refused) refused, \(read) read")
     }
 
+    /// Two rows of 1 GiB strings (4 KB on disk): refused before anything that large is allocated.
+    func testHugeValuesAreRefusedCleanly() throws {
+        let path = ParquetConformanceTests.corpus.appendingPathComponent("data/large_string_map.brotli.parquet").path
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("corpus missing") }
+        let f = try ParquetFile(path: path)
+        XCTAssertThrowsError(try f.readAll()) { e in
+            XCTAssertEqual((e as? SQLError)?.sqlState, SQLState.programLimitExceeded, "\(e)")
+        }
+    }
+
     func testMissingFileIsUndefinedFile() {
         XCTAssertThrowsError(try ParquetFile(path: "/nonexistent/x.parquet")) { e in
             XCTAssertEqual((e as? SQLError)?.sqlState, SQLState.undefinedFile)

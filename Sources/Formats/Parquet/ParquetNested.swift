@@ -165,6 +165,7 @@ struct NestedAssembler {
     mutating func column(_ shape: NestedShape, leaves: [Int], rows: Int) throws -> Vector {
         var b = VectorBuilder(type: .json, capacity: rows)
         var text = ""
+        var totalBytes = 0
         for _ in 0..<rows {
             for l in leaves {
                 guard let c = cursors[l], c.entry < c.entries else { throw corrupt("levels end before the row group does") }
@@ -178,6 +179,11 @@ struct NestedAssembler {
             }
             text.removeAll(keepingCapacity: true)
             try render(shape, into: &text)
+            totalBytes += text.utf8.count
+            // String vectors use 32-bit offsets.
+            guard totalBytes <= Int(Int32.max) else {
+                throw SQLError(SQLState.programLimitExceeded, "\(what): JSON text of the row group exceeds 2 GiB")
+            }
             b.append(text)
         }
         for l in leaves {
