@@ -376,6 +376,33 @@ final class ParquetFileTests: XCTestCase {
         XCTAssertEqual(try dictGood.readAll().map(\.count).reduce(0, +), 1000)
     }
 
+    func testNoColumnsStillCountsRows() throws {
+        let f = try ParquetFile(path: try corpus("data/alltypes_tiny_pages.parquet"))
+        let batches = try f.readRowGroup(0, columns: [])
+        XCTAssertEqual(batches.map(\.count).reduce(0, +), 7300)
+        XCTAssertTrue(batches.allSatisfy { $0.columns.isEmpty })
+    }
+
+    func testZeroBoundsAreWidenedForSignedZeros() {
+        var raw = ParquetStatisticsRaw()
+        raw.minValue = Array(repeating: 0, count: 8)
+        raw.maxValue = Array((-0.0 as Double).bitPattern.littleEndianBytes)
+        let leaf = ParquetLeaf(index: 0, path: ["d"], physical: .double, typeLength: 0, maxDef: 1, maxRep: 0,
+                               type: .float64, kind: .double, element: SchemaElement())
+        let s = ParquetStatisticsDecoder.decode(raw, leaf: leaf)
+        guard case .double(let lo)? = s.min, case .double(let hi)? = s.max else { return XCTFail("missing bounds") }
+        XCTAssertEqual(lo.sign, .minus)
+        XCTAssertEqual(hi.sign, .plus)
+        // Unsigned columns ignore the deprecated (signed-order) min/max.
+        var legacy = ParquetStatisticsRaw()
+        legacy.min = [0, 0, 0, 0]; legacy.max = [0xff, 0xff, 0xff, 0xff]
+        let u = ParquetLeaf(index: 0, path: ["u"], physical: .int32, typeLength: 0, maxDef: 1, maxRep: 0,
+                            type: .int64, kind: .uint32, element: SchemaElement())
+        XCTAssertNil(ParquetStatisticsDecoder.decode(legacy, leaf: u).min)
+        legacy.minValue = [0, 0, 0, 0]; legacy.maxValue = [0xff, 0xff, 0xff, 0xff]
+        XCTAssertEqual(ParquetStatisticsDecoder.decode(legacy, leaf: u).max, .int(4294967295))
+    }
+
     func testOutOfRangeRowGroupAndColumn() throws {
         let f = try ParquetFile(path: try corpus("data/alltypes_plain.parquet"))
         XCTAssertThrowsError(try f.readRowGroup(5, columns: [0]))
@@ -425,4 +452,8 @@ final class ValueJSONTests: XCTestCase {
         XCTAssertEqual(ParquetNanos.format(1_704_141_296_123_456_789, type: .timestamp), "2024-01-01T20:34:56.123456789")
         XCTAssertEqual(ParquetNanos.format(45_296_000_000_001, type: .time), "12:34:56.000000001")
     }
+}
+
+extension UInt64 {
+    var littleEndianBytes: [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: self >> (8 * UInt64($0))) } }
 }

@@ -65,14 +65,10 @@ enum Decompressor {
                     guard snappy_uncompress(sc, src.count, dc, &len) == SNAPPY_OK else { throw fail("corrupt snappy data") }
                     return len
                 case .zstd:
-                    var written = 0
-                    var srcOffset = 0
                     // A page may hold several concatenated frames; ZSTD_decompress handles that.
-                    let r = ZSTD_decompress(dp, outputSize, sp + srcOffset, src.count - srcOffset)
+                    let r = ZSTD_decompress(dp, outputSize, sp, src.count)
                     if ZSTD_isError(r) != 0 { throw fail(String(cString: ZSTD_getErrorName(r))) }
-                    written = r
-                    srcOffset = src.count
-                    return written
+                    return r
                 case .gzip:
                     return try inflate(src, dst, fail: fail)
                 case .lz4Raw:

@@ -171,10 +171,9 @@ struct NestedAssembler {
                 guard let c = cursors[l], c.entry < c.entries else { throw corrupt("levels end before the row group does") }
                 if c.rep(c.entry) != 0 { throw corrupt("first repetition level must be 0 at the start of a row") }
             }
-            if case .optional(let inner, let d, let ls) = shape, try currentDef(ls[0]) < Int32(d) {
+            if case .optional(_, let d, let ls) = shape, try currentDef(ls[0]) < Int32(d) {
                 try skipNull(ls, below: d)
                 b.appendNull()
-                _ = inner
                 continue
             }
             text.removeAll(keepingCapacity: true)
