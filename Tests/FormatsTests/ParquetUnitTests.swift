@@ -448,6 +448,8 @@ final class ValueJSONTests: XCTestCase {
         XCTAssertEqual(ValueJSON.render(.int(1_235_865_660_000_000), type: .timestamp), "\"2009-03-01T00:01:00.000000\"")
         XCTAssertEqual(ValueJSON.render(.int(1_704_070_800_000_001), type: .timestamptz), "\"2024-01-01T01:00:00.000001Z\"")
         XCTAssertEqual(ValueJSON.render(.int(-1), type: .timestamp), "\"1969-12-31T23:59:59.999999\"")
+        XCTAssertEqual(ValueJSON.render(.int(1_704_070_800_000_001), type: .timestamptz, options: TextFormatOptions(timeZoneOffsetSeconds: -3 * 3600 - 1800)),
+                       "\"2023-12-31T21:30:00.000001-03:30\"")
         XCTAssertEqual(ValueJSON.render(.int(45_296_789_000), type: .time), "\"12:34:56.789000\"")
         XCTAssertEqual(ParquetNanos.format(1_704_141_296_123_456_789, type: .timestamp), "2024-01-01T20:34:56.123456789")
         XCTAssertEqual(ParquetNanos.format(45_296_000_000_001, type: .time), "12:34:56.000000001")
