@@ -5,7 +5,8 @@
 // fraction), NaN/±Infinity as strings, decimals as strings with exactly
 // `scale` fractional digits, bytea as "b64:" + base64, uuid in lowercase
 // 8-4-4-4-12 form, ISO dates/times/timestamps with 6 fractional digits
-// (timestamptz in UTC with a Z suffix), .json text verbatim.
+// (timestamptz in UTC with a Z suffix, or local time with ±HH:MM when the
+// session time zone is not UTC), .json text verbatim.
 
 public enum ValueJSON {
     /// One value as JSON text (`null` for NULL). `.json` values are emitted verbatim.
@@ -19,7 +20,14 @@ public enum ValueJSON {
             case .date: return quote(date(i))
             case .time: return quote(time(i))
             case .timestamp: return quote(timestamp(i, utc: false))
-            case .timestamptz: return quote(timestamp(i, utc: true))
+            case .timestamptz:
+                let offset = options.timeZoneOffsetSeconds
+                if offset == 0 { return quote(timestamp(i, utc: true)) }
+                // A non-UTC session shows local time with its ISO 8601 offset (same instant).
+                let local = i &+ Int64(offset) * Calendar.microsPerSecond
+                let a = abs(offset)
+                let sign = offset < 0 ? "-" : "+"
+                return quote(timestamp(local, utc: false) + sign + pad(a / 3600, 2) + ":" + pad(a / 60 % 60, 2))
             case .float32, .float64: return float(Double(i), type: type)
             case .decimal(_, let s): return quote(decimal(Int128(i), scale: s))
             case .text, .varchar, .char, .json: return quote(String(i))

@@ -15,8 +15,8 @@ final class ParquetConformanceTests: XCTestCase {
         .appendingPathComponent("../shared/parquet-conformance").standardizedFileURL
 
     /// All rows of a file as JSON object lines.
-    static func renderRows(_ path: String) throws -> [String] {
-        let file = try ParquetFile(path: path)
+    static func renderRows(_ path: String, verifyChecksums: Bool = false) throws -> [String] {
+        let file = try ParquetFile(path: path, verifyChecksums: verifyChecksums)
         var lines: [String] = []
         let keys = file.schema.map { ValueJSON.quote($0.name) + ":" }
         for batch in try file.readAll() {
@@ -34,7 +34,12 @@ final class ParquetConformanceTests: XCTestCase {
         return lines
     }
 
-    func testConformanceCorpus() throws {
+    func testConformanceCorpus() throws { try runCorpus(verifyChecksums: false) }
+
+    /// The same corpus with page CRC verification on: every file with valid CRCs still reads.
+    func testConformanceCorpusVerifyingChecksums() throws { try runCorpus(verifyChecksums: true) }
+
+    func runCorpus(verifyChecksums: Bool) throws {
         let root = Self.corpus
         guard let manifestData = FileManager.default.contents(atPath: root.appendingPathComponent("manifest.json").path) else {
             throw XCTSkip("conformance corpus not found at \(root.path)")
@@ -48,8 +53,8 @@ final class ParquetConformanceTests: XCTestCase {
             if entry["heavy"] != nil && entry["heavy"] != .null { continue }  // check.py skips these without --heavy
             let path = root.appendingPathComponent(name).path
             let outcome: Result<[String], Error>
-            do { outcome = .success(try Self.renderRows(path)) } catch { outcome = .failure(error) }
-            if let dump {
+            do { outcome = .success(try Self.renderRows(path, verifyChecksums: verifyChecksums)) } catch { outcome = .failure(error) }
+            if let dump, !verifyChecksums {
                 let target = URL(fileURLWithPath: dump).appendingPathComponent(name.replacingOccurrences(of: "/", with: "__"))
                 switch outcome {
                 case .success(let lines): try (lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).write(to: target, atomically: true, encoding: .utf8)
@@ -74,7 +79,7 @@ final class ParquetConformanceTests: XCTestCase {
                 }
             }
         }
-        print("Parquet conformance: \(passed) passed, \(failures.count) failed")
+        print("Parquet conformance\(verifyChecksums ? " (verifying CRCs)" : ""): \(passed) passed, \(failures.count) failed")
         for f in failures { print("  FAIL \(f)") }
         XCTAssertEqual(failures, [])
         XCTAssertGreaterThanOrEqual(passed, 80)

@@ -38,7 +38,7 @@ final class ParquetRobustnessTests: XCTestCase {
     }
 
     func testTruncatedAndCorruptedFilesThrowSQLErrors() throws {
-        var rng = Random(state: 0x9E3779B97F4A7C15)
+        var rng = Random(state: UInt64(ProcessInfo.processInfo.environment["LAKESQL_FUZZ_SEED"] ?? "") ?? 0x9E3779B97F4A7C15)
         var refused = 0, read = 0
         for path in try corpusFiles() {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
@@ -50,8 +50,11 @@ final class ParquetRobustnessTests: XCTestCase {
             for _ in 0..<(Int(ProcessInfo.processInfo.environment["LAKESQL_FUZZ_ROUNDS"] ?? "") ?? 12) {
                 var m = bytes
                 let flips = 1 + Int(rng.next() % 4)
+                // Half the variants hit the footer region, where the structure lives.
+                let tail = rng.next() % 2 == 0
+                let span = tail ? max(1, min(m.count, m.count / 10 + 16)) : m.count
                 for _ in 0..<flips {
-                    let at = Int(rng.next() % UInt64(m.count))
+                    let at = m.count - span + Int(rng.next() % UInt64(span))
                     m[at] ^= UInt8(truncatingIfNeeded: 1 + rng.next() % 255)
                 }
                 variants.append(m)
@@ -69,6 +72,16 @@ final class ParquetRobustnessTests: XCTestCase {
         }
         XCTAssertGreaterThan(refused, 100)
         print("corrupted variants: \(refused) refused, \(read) read")
+    }
+
+    /// Two rows of 1 GiB strings (4 KB on disk): refused before anything that large is allocated.
+    func testHugeValuesAreRefusedCleanly() throws {
+        let path = ParquetConformanceTests.corpus.appendingPathComponent("data/large_string_map.brotli.parquet").path
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("corpus missing") }
+        let f = try ParquetFile(path: path)
+        XCTAssertThrowsError(try f.readAll()) { e in
+            XCTAssertEqual((e as? SQLError)?.sqlState, SQLState.programLimitExceeded, "\(e)")
+        }
     }
 
     func testMissingFileIsUndefinedFile() {

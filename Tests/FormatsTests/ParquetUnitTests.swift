@@ -359,6 +359,50 @@ final class ParquetFileTests: XCTestCase {
         for case .int(let m) in mins { XCTAssertTrue((0...7299).contains(m)) }
     }
 
+    func testChecksumVerification() throws {
+        let good = try ParquetFile(path: try corpus("data/datapage_v1-snappy-compressed-checksum.parquet"), verifyChecksums: true)
+        XCTAssertEqual(try good.readAll().map(\.count).reduce(0, +), 5120)
+        let bad = try ParquetFile(path: try corpus("data/datapage_v1-corrupt-checksum.parquet"), verifyChecksums: true)
+        XCTAssertThrowsError(try bad.readAll()) { e in
+            XCTAssertEqual((e as? SQLError)?.sqlState, SQLState.dataCorrupted)
+            XCTAssertTrue((e as? SQLError)?.message.contains("CRC mismatch") ?? false, "\(e)")
+        }
+        // Without verification the stored (altered) values are returned.
+        let lax = try ParquetFile(path: try corpus("data/datapage_v1-corrupt-checksum.parquet"))
+        XCTAssertEqual(try lax.readAll().map(\.count).reduce(0, +), 5120)
+        let dictBad = try ParquetFile(path: try corpus("data/rle-dict-uncompressed-corrupt-checksum.parquet"), verifyChecksums: true)
+        XCTAssertThrowsError(try dictBad.readAll())
+        let dictGood = try ParquetFile(path: try corpus("data/plain-dict-uncompressed-checksum.parquet"), verifyChecksums: true)
+        XCTAssertEqual(try dictGood.readAll().map(\.count).reduce(0, +), 1000)
+    }
+
+    func testNoColumnsStillCountsRows() throws {
+        let f = try ParquetFile(path: try corpus("data/alltypes_tiny_pages.parquet"))
+        let batches = try f.readRowGroup(0, columns: [])
+        XCTAssertEqual(batches.map(\.count).reduce(0, +), 7300)
+        XCTAssertTrue(batches.allSatisfy { $0.columns.isEmpty })
+    }
+
+    func testZeroBoundsAreWidenedForSignedZeros() {
+        var raw = ParquetStatisticsRaw()
+        raw.minValue = Array(repeating: 0, count: 8)
+        raw.maxValue = Array((-0.0 as Double).bitPattern.littleEndianBytes)
+        let leaf = ParquetLeaf(index: 0, path: ["d"], physical: .double, typeLength: 0, maxDef: 1, maxRep: 0,
+                               type: .float64, kind: .double, element: SchemaElement())
+        let s = ParquetStatisticsDecoder.decode(raw, leaf: leaf)
+        guard case .double(let lo)? = s.min, case .double(let hi)? = s.max else { return XCTFail("missing bounds") }
+        XCTAssertEqual(lo.sign, .minus)
+        XCTAssertEqual(hi.sign, .plus)
+        // Unsigned columns ignore the deprecated (signed-order) min/max.
+        var legacy = ParquetStatisticsRaw()
+        legacy.min = [0, 0, 0, 0]; legacy.max = [0xff, 0xff, 0xff, 0xff]
+        let u = ParquetLeaf(index: 0, path: ["u"], physical: .int32, typeLength: 0, maxDef: 1, maxRep: 0,
+                            type: .int64, kind: .uint32, element: SchemaElement())
+        XCTAssertNil(ParquetStatisticsDecoder.decode(legacy, leaf: u).min)
+        legacy.minValue = [0, 0, 0, 0]; legacy.maxValue = [0xff, 0xff, 0xff, 0xff]
+        XCTAssertEqual(ParquetStatisticsDecoder.decode(legacy, leaf: u).max, .int(4294967295))
+    }
+
     func testOutOfRangeRowGroupAndColumn() throws {
         let f = try ParquetFile(path: try corpus("data/alltypes_plain.parquet"))
         XCTAssertThrowsError(try f.readRowGroup(5, columns: [0]))
@@ -404,8 +448,14 @@ final class ValueJSONTests: XCTestCase {
         XCTAssertEqual(ValueJSON.render(.int(1_235_865_660_000_000), type: .timestamp), "\"2009-03-01T00:01:00.000000\"")
         XCTAssertEqual(ValueJSON.render(.int(1_704_070_800_000_001), type: .timestamptz), "\"2024-01-01T01:00:00.000001Z\"")
         XCTAssertEqual(ValueJSON.render(.int(-1), type: .timestamp), "\"1969-12-31T23:59:59.999999\"")
+        XCTAssertEqual(ValueJSON.render(.int(1_704_070_800_000_001), type: .timestamptz, options: TextFormatOptions(timeZoneOffsetSeconds: -3 * 3600 - 1800)),
+                       "\"2023-12-31T21:30:00.000001-03:30\"")
         XCTAssertEqual(ValueJSON.render(.int(45_296_789_000), type: .time), "\"12:34:56.789000\"")
         XCTAssertEqual(ParquetNanos.format(1_704_141_296_123_456_789, type: .timestamp), "2024-01-01T20:34:56.123456789")
         XCTAssertEqual(ParquetNanos.format(45_296_000_000_001, type: .time), "12:34:56.000000001")
     }
+}
+
+extension UInt64 {
+    var littleEndianBytes: [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: self >> (8 * UInt64($0))) } }
 }

@@ -28,6 +28,14 @@ public enum ParquetCodec: Int32, Sendable {
     }
 }
 
+/// CRC-32 (the zlib/IEEE polynomial Parquet uses for page checksums).
+func parquetCRC32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    bytes.withUnsafeBufferPointer { p in
+        guard let base = p.baseAddress else { return 0 }
+        return UInt32(truncatingIfNeeded: crc32(0, base, uInt(p.count)))
+    }
+}
+
 enum Decompressor {
     /// Decompresses `input` into exactly `outputSize` bytes; `what` names the column for errors.
     static func decompress(_ codec: ParquetCodec, _ input: ArraySlice<UInt8>, outputSize: Int, what: String) throws -> [UInt8] {
@@ -57,14 +65,10 @@ enum Decompressor {
                     guard snappy_uncompress(sc, src.count, dc, &len) == SNAPPY_OK else { throw fail("corrupt snappy data") }
                     return len
                 case .zstd:
-                    var written = 0
-                    var srcOffset = 0
                     // A page may hold several concatenated frames; ZSTD_decompress handles that.
-                    let r = ZSTD_decompress(dp, outputSize, sp + srcOffset, src.count - srcOffset)
+                    let r = ZSTD_decompress(dp, outputSize, sp, src.count)
                     if ZSTD_isError(r) != 0 { throw fail(String(cString: ZSTD_getErrorName(r))) }
-                    written = r
-                    srcOffset = src.count
-                    return written
+                    return r
                 case .gzip:
                     return try inflate(src, dst, fail: fail)
                 case .lz4Raw:

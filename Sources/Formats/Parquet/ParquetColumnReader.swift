@@ -39,7 +39,7 @@ enum PhysicalValues {
     }
 
     /// Appends dict[indices[i]] for every index (indices already validated against dict.count).
-    mutating func appendGathered(from dict: PhysicalValues, _ indices: ContiguousArray<Int32>) {
+    mutating func appendGathered(from dict: PhysicalValues, _ indices: ContiguousArray<Int32>) throws {
         func gather<T>(_ a: inout ContiguousArray<T>, _ d: ContiguousArray<T>) {
             a.reserveCapacity(a.count + indices.count)
             d.withUnsafeBufferPointer { dp in
@@ -57,6 +57,13 @@ enum PhysicalValues {
         case (.bytes(var a), .bytes(let d)):
             self = .bytes(StringColumn())
             a.offsets.reserveCapacity(a.offsets.count + indices.count)
+            var total = a.bytes.count
+            for i in indices { total += d.length(at: Int(i)) }
+            guard total <= Int(Int32.max) else {
+                self = .bytes(a)
+                throw encodingError("column chunk exceeds 2 GiB of string data")
+            }
+            a.bytes.reserveCapacity(total)
             d.bytes.withUnsafeBufferPointer { db in
                 d.offsets.withUnsafeBufferPointer { doff in
                     for i in indices {
@@ -89,9 +96,13 @@ struct ColumnChunkReader {
     let leaf: ParquetLeaf
     let codec: ParquetCodec
     let file: String
+    /// Check each page's CRC32 (when the writer stored one) before decoding it.
+    var verifyChecksums = false
     var what: String { "file \"\(file)\", column \(leaf.dottedPath)" }
 
     func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "\(what): \(m)") }
+
+    static let maxPageSize: Int32 = 1 << 30
 
     /// Decodes all pages in `bytes` until `expectedValues` level entries have been read.
     func read(_ bytes: [UInt8], expectedValues: Int64) throws -> DecodedColumn {
@@ -116,8 +127,16 @@ struct ColumnChunkReader {
             let size = Int(header.compressedPageSize)
             guard size >= 0, size <= chunkEnd - pos else { throw corrupt("page \(pageNumber) extends past the column chunk") }
             guard header.uncompressedPageSize >= 0 else { throw corrupt("page \(pageNumber) has a negative size") }
+            // PostgreSQL caps one field at 1 GB; a page beyond that cannot yield usable values, so refuse it before allocating.
+            guard header.uncompressedPageSize <= ColumnChunkReader.maxPageSize else {
+                throw SQLError(SQLState.programLimitExceeded,
+                               "\(what): page \(pageNumber) decompresses to \(header.uncompressedPageSize) bytes, more than the 1 GiB limit")
+            }
             let body = bytes[pos..<pos + size]
             pos += size
+            if verifyChecksums, let crc = header.crc, UInt32(bitPattern: crc) != parquetCRC32(body) {
+                throw corrupt("CRC mismatch in page \(pageNumber)")
+            }
             do {
                 switch PageType(rawValue: header.type) {
                 case .dictionaryPage:
@@ -288,13 +307,13 @@ struct ColumnChunkReader {
                 if out.indices == nil { out.indices = [] }
                 out.indices?.append(contentsOf: codes)
             } else {
-                out.values.appendGathered(from: dict, codes)
+                try out.values.appendGathered(from: dict, codes)
             }
         default:
             if let idx = out.indices, let dict = out.dictionary {
                 // Fallback from dictionary to plain pages: flatten what we have.
                 out.indices = nil
-                out.values.appendGathered(from: dict, idx)
+                try out.values.appendGathered(from: dict, idx)
             }
             try decodeNonDictionary(p, start: start, end: end, encoding: encoding, count: count, into: &out.values)
         }

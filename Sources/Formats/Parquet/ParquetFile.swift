@@ -31,33 +31,46 @@ public final class ParquetFile: @unchecked Sendable {
     public let roots: [ParquetSchemaNode]
     private let shapes: [NestedShape?]
 
+    /// When true, page CRC32s are verified and a mismatch is an XX001 error.
+    public let verifyChecksums: Bool
+
     public var name: String { source.name }
     public var rowGroupCount: Int { metadata.rowGroups.count }
     /// Rows in all row groups (the footer's num_rows is not trusted: old writers got it wrong).
     public var numRows: Int64 { metadata.rowGroups.reduce(0) { $0 + $1.numRows } }
 
-    public convenience init(path: String) throws {
-        try self.init(source: try LocalFileSource(path: path))
+    public convenience init(path: String, verifyChecksums: Bool = false) throws {
+        try self.init(source: try LocalFileSource(path: path), verifyChecksums: verifyChecksums)
     }
 
-    public init(source: ByteSource) throws {
+    public init(source: ByteSource, verifyChecksums: Bool = false) throws {
         self.source = source
+        self.verifyChecksums = verifyChecksums
         let file = source.name
         func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "file \"\(file)\": \(m)") }
         guard source.size >= 12 else { throw corrupt("too small to be a Parquet file (\(source.size) bytes)") }
-        let tail = try source.read(offset: source.size - 8, length: 8)
-        let magic = tail[4..<8]
+        // One speculative read of the file's tail usually holds the whole footer (one round trip on object stores).
+        let tailLength = Int(min(source.size, 64 * 1024))
+        let tailBytes = try source.read(offset: source.size - Int64(tailLength), length: tailLength)
+        let tail = tailBytes[(tailLength - 8)...]
+        let magic = tail.suffix(4)
         if magic.elementsEqual("PARE".utf8) {
             throw SQLError(SQLState.featureNotSupported, "file \"\(file)\": file is encrypted (encrypted footer); decryption is not supported")
         }
         guard magic.elementsEqual("PAR1".utf8) else { throw corrupt("not a Parquet file (missing PAR1 magic at the end)") }
-        let head = try source.read(offset: 0, length: 4)
+        let head = source.size == Int64(tailLength) ? Array(tailBytes.prefix(4)) : try source.read(offset: 0, length: 4)
         guard head.elementsEqual("PAR1".utf8) || head.elementsEqual("PARE".utf8) else {
             throw corrupt("not a Parquet file (missing PAR1 magic at the start)")
         }
-        let footerLength = Int64(tail[0]) | Int64(tail[1]) << 8 | Int64(tail[2]) << 16 | Int64(tail[3]) << 24
+        let t = tail.startIndex
+        let footerLength = Int64(tail[t]) | Int64(tail[t + 1]) << 8 | Int64(tail[t + 2]) << 16 | Int64(tail[t + 3]) << 24
         guard footerLength > 0, footerLength <= source.size - 12 else { throw corrupt("invalid footer length \(footerLength)") }
-        let footer = try source.read(offset: source.size - 8 - footerLength, length: Int(footerLength))
+        let footer: [UInt8]
+        if footerLength + 8 <= Int64(tailLength) {
+            footer = Array(tailBytes[(tailLength - 8 - Int(footerLength))..<(tailLength - 8)])
+        } else {
+            footer = try source.read(offset: source.size - 8 - footerLength, length: Int(footerLength))
+        }
         var reader = ThriftReader(footer, context: "file \"\(file)\"")
         let meta = try reader.readFileMetaData()
         metadata = meta
@@ -194,7 +207,7 @@ public final class ParquetFile: @unchecked Sendable {
             guard let codec = ParquetCodec(rawValue: meta.codec) else {
                 throw SQLError(SQLState.featureNotSupported, "file \"\(name)\": unsupported compression codec \(meta.codec) (column \(leaf.dottedPath))")
             }
-            let reader = ColumnChunkReader(leaf: leaf, codec: codec, file: name)
+            let reader = ColumnChunkReader(leaf: leaf, codec: codec, file: name, verifyChecksums: verifyChecksums)
             decoded[l] = try reader.read(chunk.bytes, range: chunk.range, expectedValues: meta.numValues)
         }
         var out: [Vector] = []

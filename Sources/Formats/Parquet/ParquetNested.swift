@@ -165,19 +165,24 @@ struct NestedAssembler {
     mutating func column(_ shape: NestedShape, leaves: [Int], rows: Int) throws -> Vector {
         var b = VectorBuilder(type: .json, capacity: rows)
         var text = ""
+        var totalBytes = 0
         for _ in 0..<rows {
             for l in leaves {
                 guard let c = cursors[l], c.entry < c.entries else { throw corrupt("levels end before the row group does") }
                 if c.rep(c.entry) != 0 { throw corrupt("first repetition level must be 0 at the start of a row") }
             }
-            if case .optional(let inner, let d, let ls) = shape, try currentDef(ls[0]) < Int32(d) {
+            if case .optional(_, let d, let ls) = shape, try currentDef(ls[0]) < Int32(d) {
                 try skipNull(ls, below: d)
                 b.appendNull()
-                _ = inner
                 continue
             }
             text.removeAll(keepingCapacity: true)
             try render(shape, into: &text)
+            totalBytes += text.utf8.count
+            // String vectors use 32-bit offsets.
+            guard totalBytes <= Int(Int32.max) else {
+                throw SQLError(SQLState.programLimitExceeded, "\(what): JSON text of the row group exceeds 2 GiB")
+            }
             b.append(text)
         }
         for l in leaves {

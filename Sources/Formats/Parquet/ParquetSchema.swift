@@ -42,7 +42,7 @@ public final class ParquetSchemaNode {
         self.leafIndex = leafIndex; self.path = path
     }
 
-    public var isLeaf: Bool { element.type != nil && element.numChildren == nil || children.isEmpty && element.type != nil }
+    public var isLeaf: Bool { leafIndex != nil }
     public var repetition: ParquetRepetition { element.repetition ?? .required }
 
     /// Leaf column indices in this subtree, in order.

@@ -16,6 +16,9 @@ enum ParquetStatisticsDecoder {
         if let b = minBytes, let v = value(b, leaf: leaf, isMax: false) { s.min = v }
         if let b = maxBytes, let v = value(b, leaf: leaf, isMax: true) { s.max = v }
         if s.min == nil || s.max == nil { s.min = nil; s.max = nil }
+        // A zero bound may have been written with either sign; widen it so -0.0 and +0.0 rows are never pruned.
+        if case .double(let m)? = s.min, m == 0 { s.min = .double(-0.0) }
+        if case .double(let m)? = s.max, m == 0 { s.max = .double(0.0) }
         return s
     }
 
