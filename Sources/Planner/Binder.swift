@@ -155,7 +155,7 @@ public final class Binder {
             types.append(t == .null ? .text : t)
         }
         // Columns of only untyped literals stay untyped, so that INSERT and UNION can give them their type.
-        let untyped = (0..<width).map { c in bound.allSatisfy { isUnknown($0[c]) } && bound.contains { if case .unknownLiteral = $0[c] { return true }; return false } }
+        let untyped = (0..<width).map { c in bound.allSatisfy { isUnknown($0[c]) } }
         let cast = try bound.map { row in
             try row.enumerated().map { c, e in untyped[c] ? e : try coerce(e, to: types[c], explicit: false, location: 0) }
         }
