@@ -40,14 +40,16 @@ public final class Session: @unchecked Sendable {
 
     var timeZoneOffsetSeconds: Int { TimeZoneSetting.offsetSeconds(settings["timezone"] ?? "UTC") ?? 0 }
 
-    /// Runs exactly one statement (an empty string gives an empty result).
+    /// Runs the statement(s) in `sql`; with several, all but the last run to completion
+    /// first and the last one's result is returned (an empty string gives an empty result).
     public func execute(_ sql: String) throws -> QueryResult {
         let parsed = try withPositions(sql) { try Parser.parse(sql) }
-        guard parsed.count <= 1 else {
-            throw SQLError(SQLState.syntaxError, "cannot run more than one statement here; use executeScript")
+        guard let last = parsed.last else { return emptyResult() }
+        for statement in parsed.dropLast() {
+            let result = try run(statement, in: sql)
+            while try result.next() != nil {}
         }
-        guard let statement = parsed.first else { return emptyResult() }
-        return try run(statement, in: sql)
+        return try run(last, in: sql)
     }
 
     /// Runs every statement of a script in order, handing each result to `body`

@@ -27,10 +27,11 @@ extension Binder {
             switch item {
             case let .wildcard(qualifier, location):
                 var matched = false
-                for e in scope.entries where !e.hiddenFromStar {
+                for e in scope.entries {
+                    // `t.*` lists all of t's columns, even those merged by USING; `*` lists each once.
                     if let q = qualifier {
                         guard e.table == q.last else { continue }
-                    }
+                    } else if e.hiddenFromStar { continue }
                     matched = true
                     items.append(.column(e.index, e.type))
                     names.append(e.name)
@@ -364,8 +365,20 @@ struct AggregateRewrite {
             // Without grouping sets every key is always grouped.
             guard let gid = groupingIdColumn else { return .literal(.int(0), .int32) }
             return .grouping([gid] + indexes)
-        case .subquery(let s, _) where s.isCorrelated:
-            throw SQLError(SQLState.featureNotSupported, "correlated subqueries in an aggregated SELECT list are not implemented yet")
+        case .subquery(let s, let t) where s.isCorrelated:
+            // The subquery now runs over aggregate output rows: its references to this
+            // query's columns must name grouped columns, re-pointed at the key positions.
+            let level = scope.level
+            let plan = try s.plan.mapExpressions { e in
+                guard case .outerColumn(let l, let c, let type) = e, l == level else { return e }
+                guard let k = keys.firstIndex(where: { if case .column(c, _) = $0 { return true }; return false }) else {
+                    let name = scope.entries.first(where: { $0.index == c }).map { $0.name } ?? "#\(c)"
+                    throw SQLError(SQLState.groupingError, "subquery uses ungrouped column \"\(name)\" from outer query")
+                }
+                return .outerColumn(level: l, index: k, type)
+            }
+            let rebuilt = BoundExpr.subquery(BoundSubquery(plan: plan, kind: s.kind, isCorrelated: true, level: s.level), t)
+            return try rebuilt.mapChildren(apply)
         default:
             return try e.mapChildren(apply)
         }
