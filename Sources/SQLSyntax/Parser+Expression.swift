@@ -312,9 +312,7 @@ extension Parser {
 
     private func parseParenthesized() throws -> Expr {
         let loc = location
-        try enter()
-        defer { leave() }
-        advance()   // (
+        advance()   // (  — depth is charged by parseExpr / parseQuery below
         if isQueryStart() {
             let query = try parseQuery()
             try expectPunct(")")

@@ -26,6 +26,10 @@ public final class Parser {
     /// Byte offset of the current statement's first token; AST locations are relative to it.
     var base = 0
     var depth = 0
+    /// Created on first deep nesting: reading the thread's stack bounds is not free.
+    var stackGuard: StackGuard?
+    /// Depth from which the native stack is checked on every nesting step.
+    static let stackCheckDepth = 64
     /// Depth units allowed before giving up: a parenthesised level costs `nestingCost`,
     /// an operator in a left-associative chain costs one.
     static let maxDepth = 1000
@@ -147,7 +151,12 @@ public final class Parser {
 
     func enter(_ cost: Int = Parser.nestingCost) throws {
         depth += cost
-        if depth > Parser.maxDepth {
+        var exhausted = depth > Parser.maxDepth
+        if !exhausted, depth > Parser.stackCheckDepth {
+            if stackGuard == nil { stackGuard = StackGuard() }
+            exhausted = stackGuard?.hasRoom() == false
+        }
+        if exhausted {
             throw SQLError("54001", "stack depth limit exceeded",
                            position: Lexer.characterPosition(bytes, current.start),
                            hint: "The statement is nested too deeply; simplify it or split it into several statements.")
