@@ -132,6 +132,19 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(valias.columns, ["id", "name"])
     }
 
+    func testAliasedParenthesisedJoinBecomesSubquery() throws {
+        let core = try XCTUnwrap(parseSelect("SELECT * FROM (t1 CROSS JOIN t2) AS t (a, b) CROSS JOIN t3"))
+        guard case .join(let left, _, .cross, _, _) = core.from[0],
+              case .subquery(let q, let alias?, false, _) = left,
+              case .select(let inner) = q.body, case .join(_, _, .cross, _, _) = inner.from[0],
+              case .wildcard(nil, _) = inner.items[0] else { return XCTFail() }
+        XCTAssertEqual(alias.name, "t")
+        XCTAssertEqual(alias.columns, ["a", "b"])
+        let f = try XCTUnwrap(parseSelect("select * from ((select 1 as a) c INNER JOIN (select 1 as c) e on c.a = e.c) f"))
+        guard case .subquery(_, let fa?, _, _) = f.from[0] else { return XCTFail() }
+        XCTAssertEqual(fa.name, "f")
+    }
+
     func testJoinKeywordsAreNotAliases() throws {
         let core = try XCTUnwrap(parseSelect("SELECT * FROM a left JOIN b ON true"))
         guard case .join(let a, _, .left, _, _) = core.from[0], case .table(_, nil, _) = a else { return XCTFail() }
