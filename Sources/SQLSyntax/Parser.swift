@@ -77,13 +77,35 @@ public final class Parser {
             let statement = try parseStatement()
             let last = tokens[max(0, pos - 1)]
             if !current.isPunct(";") && current.kind != .eof {
-                throw syntaxError(expected: [";", "end of input"])
+                throw syntaxError(expected: Parser.continuations(after: statement))
             }
             let text = String(decoding: bytes[first.start..<max(first.start, last.end)], as: UTF8.self)
             result.append(ParsedStatement(statement: statement, text: text, location: first.start))
             if current.isPunct(";") { pos += 1 }
         }
         return result
+    }
+
+    /// What could have followed a complete statement, for the "expected one of" detail.
+    static func continuations(after statement: Statement) -> [String] {
+        var expected: [String] = []
+        if case .query(let query) = statement {
+            var last = query.body
+            while case .setOperation(_, _, _, let right) = last { last = right }
+            let open = query.orderBy.isEmpty && query.limit == nil && query.offset == nil
+            if open, case .select(let core) = last {
+                let clauses: [(String, Bool)] = [
+                    ("FROM", !core.from.isEmpty), ("WHERE", core.whereClause != nil), ("GROUP BY", !core.groupBy.isEmpty),
+                    ("HAVING", core.having != nil), ("WINDOW", !core.windows.isEmpty), ("QUALIFY", core.qualify != nil),
+                ]
+                let lastPresent = clauses.lastIndex { $0.1 } ?? -1
+                expected += clauses[(lastPresent + 1)...].map(\.0)
+            }
+            if open { expected += ["UNION", "INTERSECT", "EXCEPT", "ORDER BY"] }
+            if query.limit == nil { expected += ["LIMIT", "FETCH"] }
+            if query.offset == nil { expected.append("OFFSET") }
+        }
+        return expected + ["\";\"", "end of input"]
     }
 
     // MARK: - Token access

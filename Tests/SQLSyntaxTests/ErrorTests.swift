@@ -14,6 +14,17 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(e.position, 10)
     }
 
+    func testExpectedClausesAfterIncompleteQuery() throws {
+        let e = try XCTUnwrap(parseError("SELECT * FORM t"))
+        XCTAssertEqual(e.detail, "expected one of: FROM, WHERE, GROUP BY, HAVING, WINDOW, QUALIFY, UNION, INTERSECT, EXCEPT, ORDER BY, LIMIT, FETCH, OFFSET, \";\", end of input")
+        let e2 = try XCTUnwrap(parseError("SELECT a FROM t WHERE b GROUP BY a foo"))
+        XCTAssertEqual(e2.detail, "expected one of: HAVING, WINDOW, QUALIFY, UNION, INTERSECT, EXCEPT, ORDER BY, LIMIT, FETCH, OFFSET, \";\", end of input")
+        let e3 = try XCTUnwrap(parseError("SELECT a FROM t ORDER BY a LIMIT 1 foo"))
+        XCTAssertEqual(e3.detail, "expected one of: OFFSET, \";\", end of input")
+        let e4 = try XCTUnwrap(parseError("COMMIT foo"))
+        XCTAssertEqual(e4.detail, "expected one of: \";\", end of input")
+    }
+
     func testSyntaxErrorAtEndOfInput() throws {
         let e = try XCTUnwrap(parseError("SELECT 1 +"))
         XCTAssertEqual(e.message, "syntax error at end of input")
