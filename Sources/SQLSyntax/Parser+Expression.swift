@@ -115,9 +115,7 @@ extension Parser {
             let quantifier: Quantifier = current.isKeyword("all") ? .all : .any
             advance()
             advance()
-            if isQueryStart() {
-                let query = try parseQuery()
-                try expectPunct(")")
+            if let query = try parseQueryThenCloseParenthesis() {
                 return Expr(.quantifiedSubquery(left, binary, quantifier, query), location: loc)
             }
             let array = try parseExpr()
@@ -133,6 +131,22 @@ extension Parser {
             return Expr(.binary(binary, left, right), location: loc)
         }
         return Expr(.customOperator(op, left, right), location: loc)
+    }
+
+    /// Just after a `(` that may open a subquery (IN, ANY/ALL): the query and its closing `)`,
+    /// or nil with nothing consumed when the parentheses hold expressions instead.
+    /// `((SELECT 1) UNION (SELECT 2))` is a query; `((SELECT 1), 2)` is a list.
+    func parseQueryThenCloseParenthesis() throws -> Query? {
+        if isQueryStart() {
+            let query = try parseQuery()
+            try expectPunct(")")
+            return query
+        }
+        guard isQueryStart(skippingParentheses: true) else { return nil }
+        let savedPos = pos, savedDepth = depth
+        if let query = try? parseQuery(), acceptPunct(")") { return query }
+        pos = savedPos; depth = savedDepth
+        return nil
     }
 
     /// IS [NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM x
@@ -160,9 +174,7 @@ extension Parser {
         case "in":
             guard current.isPunct("(") else { throw syntaxError(expected: ["\"(\""]) }
             advance()
-            if isQueryStart() {
-                let query = try parseQuery()
-                try expectPunct(")")
+            if let query = try parseQueryThenCloseParenthesis() {
                 return Expr(.inSubquery(left, query, negated: negated), location: loc)
             }
             let list = try parseExprList()

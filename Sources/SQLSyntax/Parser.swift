@@ -64,6 +64,12 @@ public final class Parser {
         return type
     }
 
+    /// PostgreSQL's 1-based character position for a byte offset into `text`
+    /// (e.g. an expression `location` inside `ParsedStatement.text`), for error reports.
+    public static func characterPosition(in text: String, byteOffset: Int) -> Int {
+        Lexer.characterPosition(Array(text.utf8), max(0, byteOffset))
+    }
+
     func parseStatements() throws -> [ParsedStatement] {
         var result: [ParsedStatement] = []
         while current.kind != .eof {

@@ -242,6 +242,13 @@ final class ExpressionTests: XCTestCase {
         XCTAssertEqual(printedExpr("x = ANY (ARRAY[1, 2])"), "(x = ANY (ARRAY[1, 2]))")
         XCTAssertEqual(printedExpr("x <> ALL (arr)"), "(x <> ALL (arr))")
         guard case .quantifiedArray(_, .equal, .any, _) = try Parser.parseExpression("x = any('{1,2}')").kind else { return XCTFail() }
+        // A parenthesised set operation is still a subquery; a parenthesised scalar subquery in a list is not.
+        guard case .inSubquery(_, let q, false) = try Parser.parseExpression("x IN ((SELECT 1) UNION (SELECT 2))").kind,
+              case .setOperation(.union, _, _, _) = q.body else { return XCTFail() }
+        guard case .inList(_, let items, false) = try Parser.parseExpression("x IN ((SELECT 1), 2)").kind else { return XCTFail() }
+        XCTAssertEqual(items.count, 2)
+        guard case .quantifiedSubquery(_, .less, .all, _) = try Parser.parseExpression("x < ALL ((SELECT 1))").kind else { return XCTFail() }
+        guard case .quantifiedArray = try Parser.parseExpression("x = ANY ((ARRAY[1]))").kind else { return XCTFail() }
     }
 
     func testArraysRowsAndSubscripts() throws {

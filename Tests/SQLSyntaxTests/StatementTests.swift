@@ -179,6 +179,15 @@ final class StatementTests: XCTestCase {
         guard case .insert = parsed[3].statement else { return XCTFail() }
     }
 
+    func testCharacterPositionOfLocation() throws {
+        let parsed = try Parser.parse("SELECT 'ü', bad_column")
+        guard case .query(let q) = parsed[0].statement, case .select(let core) = q.body,
+              case .expression(let e, _) = core.items[1] else { return XCTFail() }
+        XCTAssertEqual(e.location, 13)
+        XCTAssertEqual(Parser.characterPosition(in: parsed[0].text, byteOffset: e.location), 13)
+        XCTAssertEqual(Parser.characterPosition(in: "SELECT 'ü', x", byteOffset: 12), 12)
+    }
+
     func testEmptyInput() throws {
         XCTAssertEqual(try Parser.parse("").count, 0)
         XCTAssertEqual(try Parser.parse("  -- only a comment\n").count, 0)
