@@ -82,6 +82,14 @@ extension Parser {
                 guard Precedence.between >= minPrec else { return left }
                 try enter(1); chain += 1
                 left = try parsePredicateTail(left, negated: false)
+            case "operator" where peek().isPunct("("):
+                // OPERATOR(pg_catalog.~): an explicitly qualified operator, as psql's \d queries write it.
+                let savedPos = pos
+                guard let op = try? parseQualifiedOperator() else { pos = savedPos; return left }
+                let prec = Parser.precedence(ofOperator: op) == Precedence.comparison ? Precedence.comparison : Precedence.other
+                guard prec >= minPrec else { pos = savedPos; return left }
+                try enter(1); chain += 1
+                left = try parseInfixOperator(op, left: left, precedence: prec)
             case "at":
                 guard peek().isKeyword("time"), peek(2).isKeyword("zone"), Precedence.atTimeZone >= minPrec else { return left }
                 try enter(1); chain += 1
@@ -99,6 +107,21 @@ extension Parser {
             }
         }
         return left
+    }
+
+    /// OPERATOR ( [schema .] op ) — returns the operator symbol.
+    func parseQualifiedOperator() throws -> String {
+        try expect("operator")
+        try expectPunct("(")
+        while current.kind == .identifier || current.kind == .quotedIdentifier {
+            advance()
+            try expectPunct(".")
+        }
+        guard current.kind == .op else { throw syntaxError(expected: ["operator"]) }
+        let op = current.text
+        advance()
+        try expectPunct(")")
+        return op
     }
 
     private func parseQualifiedCollation() throws -> String {
@@ -241,6 +264,19 @@ extension Parser {
                 case "@": return Expr(.unary(.abs, operand), location: loc)
                 default: return Expr(.customOperator(token.text, nil, operand), location: loc)
                 }
+            }
+        }
+        if token.isKeyword("operator"), peek().isPunct("(") {
+            let op = try parseQualifiedOperator()
+            try enter(1)
+            defer { leave(1) }
+            let operand = try parseBinary(op == "-" || op == "+" ? Precedence.unary : Precedence.additive)
+            switch op {
+            case "-": return Expr(.unary(.minus, operand), location: loc)
+            case "+": return Expr(.unary(.plus, operand), location: loc)
+            case "~": return Expr(.unary(.bitNot, operand), location: loc)
+            case "@": return Expr(.unary(.abs, operand), location: loc)
+            default: return Expr(.customOperator(op, nil, operand), location: loc)
             }
         }
         return try parsePostfix(try parsePrimary())

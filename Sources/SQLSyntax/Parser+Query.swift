@@ -328,6 +328,8 @@ extension Parser {
             advance()
             return .path(path, alias: try parseTableAlias(), location: loc)
         }
+        // FROM ONLY t: there is no table inheritance here, so ONLY changes nothing.
+        if !lateral, current.isKeyword("only") { advance() }
         let name = try parseQualifiedName()
         if current.isPunct("(") {
             try enter()

@@ -221,7 +221,8 @@ extension Parser {
     private func parseSettingName() throws -> String {
         var name = try parseLabel()
         while acceptPunct(".") { name += "." + (try parseLabel()) }
-        return name
+        // Setting names are case-insensitive even when quoted ("TimeZone").
+        return name.lowercased()
     }
 
     private func parseSet() throws -> Statement {

@@ -63,6 +63,15 @@ final class ExpressionTests: XCTestCase {
         XCTAssertEqual(printedExpr("@ -5"), "(@ -5)")
     }
 
+    func testQualifiedOperatorSyntax() throws {
+        XCTAssertEqual(printedExpr("c.relname OPERATOR(pg_catalog.~) '^(t)$' COLLATE pg_catalog.default"),
+                       "(c.relname ~ ('^(t)$' COLLATE \"pg_catalog\".\"default\"))")
+        XCTAssertEqual(printedExpr("a OPERATOR(pg_catalog.=) b AND c"), "((a = b) AND c)")
+        XCTAssertEqual(printedExpr("OPERATOR(pg_catalog.-) x"), "(- x)")
+        XCTAssertEqual(printedExpr("a OPERATOR(@>) b"), "(a @> b)")
+        guard case .column(["operator"]) = try Parser.parseExpression("operator").kind else { return XCTFail() }
+    }
+
     func testComparisonIsNonAssociative() {
         XCTAssertThrowsError(try Parser.parseExpression("1 < 2 < 3"))
     }

@@ -145,6 +145,13 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(fa.name, "f")
     }
 
+    func testFromOnly() throws {
+        let core = try XCTUnwrap(parseSelect("SELECT * FROM ONLY s.t x"))
+        guard case .table(let name, let alias?, _) = core.from[0] else { return XCTFail() }
+        XCTAssertEqual(name.parts, ["s", "t"])
+        XCTAssertEqual(alias.name, "x")
+    }
+
     func testJoinKeywordsAreNotAliases() throws {
         let core = try XCTUnwrap(parseSelect("SELECT * FROM a left JOIN b ON true"))
         guard case .join(let a, _, .left, _, _) = core.from[0], case .table(_, nil, _) = a else { return XCTFail() }

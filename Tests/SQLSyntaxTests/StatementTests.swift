@@ -129,6 +129,7 @@ final class StatementTests: XCTestCase {
         XCTAssertEqual(set("SET my.setting = 1.5")?.name, "my.setting")
         XCTAssertEqual(set("SET NAMES 'UTF8'")?.name, "client_encoding")
         XCTAssertEqual(set("SET application_name = \"Q\"")?.values, ["Q"])
+        XCTAssertEqual(set("SET \"TimeZone\" = 'UTC'")?.name, "timezone")
         XCTAssertNotNil(parseError("SET x"))
     }
 
