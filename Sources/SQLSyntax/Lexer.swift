@@ -56,7 +56,8 @@ public struct Lexer {
     }
 
     private func error(_ message: String, at start: Int, sqlState: String = SQLState.syntaxError) -> SQLError {
-        let end = min(bytes.count, start + 40)
+        var end = min(bytes.count, start + 40)
+        while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }   // keep the last character whole
         let near = String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
         return SQLError(sqlState, "\(message) at or near \"\(near)\"", position: Lexer.characterPosition(bytes, start))
     }

@@ -121,6 +121,15 @@ final class LexerTests: XCTestCase {
         }
     }
 
+    func testErrorExcerptKeepsCharactersWhole() {
+        let text = "'" + String(repeating: "é", count: 30)
+        XCTAssertThrowsError(try tokens("SELECT " + text)) { error in
+            let message = (error as? SQLError)?.message ?? ""
+            XCTAssertFalse(message.contains("\u{FFFD}"))
+            XCTAssertTrue(message.hasPrefix("unterminated quoted string at or near \"'éé"))
+        }
+    }
+
     func testUnterminatedCommentAndIdentifierAndDollar() {
         XCTAssertThrowsError(try tokens("SELECT /* x")) { error in
             XCTAssertEqual((error as? SQLError)?.message, "unterminated /* comment at or near \"/* x\"")
