@@ -253,6 +253,16 @@ public struct Lexer {
         return true
     }
 
+    /// Four hex digits starting at `i`, if present.
+    private func hexQuad(at i: Int) -> UInt32? {
+        var value: UInt32 = 0
+        for j in i..<(i + 4) {
+            guard let h = byte(j), let v = Lexer.hexValue(h) else { return nil }
+            value = value * 16 + v
+        }
+        return value
+    }
+
     /// E'…' with backslash escapes; `pos` is at the opening quote.
     private mutating func escapeString(start: Int) throws -> Token {
         pos += 1
@@ -290,6 +300,12 @@ public struct Lexer {
                         }
                         value = value &* 16 &+ v
                         pos += 1
+                    }
+                    // A UTF-16 surrogate pair written as two escapes: \uD83D\uDE00.
+                    if (0xD800...0xDBFF).contains(value), byte(pos) == 0x5C, byte(pos + 1) == 0x75,
+                       let low = hexQuad(at: pos + 2), (0xDC00...0xDFFF).contains(low) {
+                        value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                        pos += 6
                     }
                     if !Lexer.appendScalar(value, to: &out) {
                         throw SQLError(SQLState.syntaxError, "invalid Unicode escape value",

@@ -48,6 +48,8 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(try texts("e'\\x41\\101\\u00e9\\U0001F600'"), ["AAé😀"])
         XCTAssertEqual(try texts("E'it''s'"), ["it's"])
         XCTAssertEqual(try texts("E'\\q'"), ["q"])
+        XCTAssertEqual(try texts("E'\\uD83D\\uDE00'"), ["😀"])
+        XCTAssertThrowsError(try tokens("E'\\uD83D'"))
     }
 
     func testBitStrings() throws {
