@@ -1,7 +1,8 @@
 // The recursive-descent parser's entry points and token plumbing: statement
 // splitting on `;`, error construction in PostgreSQL's style ("syntax error
-// at or near …" with a 1-based character position), and the recursion-depth
-// guard that turns pathological nesting into a 54001 error instead of a crash.
+// at or near …" with a 1-based position counted in UTF-8 bytes of the input,
+// which the engine converts to characters), and the recursion-depth guard
+// that turns pathological nesting into a 54001 error instead of a crash.
 // Statement, query and expression grammars live in the Parser+*.swift files.
 
 import Columnar
@@ -43,6 +44,8 @@ public final class Parser {
     // MARK: - Public API
 
     /// Parses every `;`-separated statement of `sql`.
+    /// Errors carry `position` as a 1-based UTF-8 byte offset into `sql` (the engine's convention;
+    /// `characterPosition(in:byteOffset:)` converts it to PostgreSQL's character position).
     public static func parse(_ sql: String) throws -> [ParsedStatement] {
         let parser = try Parser(sql)
         return try parser.parseStatements()
@@ -163,16 +166,16 @@ public final class Parser {
         let detail = expected.isEmpty ? nil : "expected " + (expected.count == 1 ? expected[0] : "one of: " + expected.joined(separator: ", "))
         if token.kind == .eof {
             return SQLError(SQLState.syntaxError, "syntax error at end of input",
-                            position: Lexer.characterPosition(bytes, bytes.count), detail: detail)
+                            position: Lexer.errorPosition(bytes, bytes.count), detail: detail)
         }
         let near = String(decoding: bytes[token.start..<max(token.start, token.end)], as: UTF8.self)
         return SQLError(SQLState.syntaxError, "syntax error at or near \"\(near)\"",
-                        position: Lexer.characterPosition(bytes, token.start), detail: detail)
+                        position: Lexer.errorPosition(bytes, token.start), detail: detail)
     }
 
     func error(_ sqlState: String, _ message: String, at token: Token? = nil, hint: String? = nil) -> SQLError {
         let token = token ?? current
-        return SQLError(sqlState, message, position: Lexer.characterPosition(bytes, token.start), hint: hint)
+        return SQLError(sqlState, message, position: Lexer.errorPosition(bytes, token.start), hint: hint)
     }
 
     // MARK: - Recursion guard
@@ -186,7 +189,7 @@ public final class Parser {
         }
         if exhausted {
             throw SQLError("54001", "stack depth limit exceeded",
-                           position: Lexer.characterPosition(bytes, current.start),
+                           position: Lexer.errorPosition(bytes, current.start),
                            hint: "The statement is nested too deeply; simplify it or split it into several statements.")
         }
     }

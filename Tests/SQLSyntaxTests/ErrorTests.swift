@@ -34,10 +34,15 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(e2.detail, "expected \")\"")
     }
 
-    func testPositionsCountCharactersNotBytes() throws {
-        let e = try XCTUnwrap(parseError("SELECT 'ééé' ,, 1"))
+    func testPositionsAreByteOffsetsConvertibleToCharacters() throws {
+        let sql = "SELECT 'ééé' ,, 1"
+        let e = try XCTUnwrap(parseError(sql))
         XCTAssertEqual(e.message, "syntax error at or near \",\"")
-        XCTAssertEqual(e.position, 15)
+        XCTAssertEqual(e.position, 18)
+        XCTAssertEqual(Parser.characterPosition(in: sql, byteOffset: (e.position ?? 0) - 1), 15)
+        let end = try XCTUnwrap(parseError("SELECT 'é' ||"))
+        XCTAssertEqual(end.position, 15)
+        XCTAssertEqual(Parser.characterPosition(in: "SELECT 'é' ||", byteOffset: 14), 14)
     }
 
     func testPositionInLaterStatementIsRelativeToInput() throws {
