@@ -623,16 +623,17 @@ extension Parser {
         return call("substring", args, loc)
     }
 
-    /// POSITION(a IN b) → position(a, b)
+    /// POSITION(needle IN haystack) → position(haystack, needle): PostgreSQL's grammar swaps the
+    /// operands, so the call has strpos' argument order. The plain call form is passed through.
     private func parsePosition() throws -> Expr {
         let loc = location
         pos += 2
-        let needle = try parseBinary(Precedence.between + 1)
-        var args = [needle]
+        let first = try parseBinary(Precedence.between + 1)
+        let args: [Expr]
         if accept("in") {
-            args.append(try parseExpr())
+            args = [try parseExpr(), first]
         } else if acceptPunct(",") {
-            args.append(try parseExpr())
+            args = [first, try parseExpr()]
         } else {
             throw syntaxError(expected: ["IN"])
         }
