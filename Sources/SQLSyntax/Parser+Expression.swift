@@ -354,7 +354,7 @@ extension Parser {
         case .identifier:
             return try parseKeywordOrName()
         default:
-            throw syntaxError()
+            throw syntaxError(expected: ["an expression"])
         }
     }
 
@@ -460,7 +460,7 @@ extension Parser {
             pos = savedPos; depth = savedDepth
             return try parseNameExpression()
         default:
-            if Keywords.isReserved(token.text) { throw syntaxError() }
+            if Keywords.isReserved(token.text) { throw syntaxError(expected: ["an expression"]) }
             return try parseNameExpression()
         }
     }

@@ -65,6 +65,15 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(e4.position, 10)
     }
 
+    func testExpectedExpression() throws {
+        let e = try XCTUnwrap(parseError("SELECT a FROM t WHERE"))
+        XCTAssertEqual(e.detail, "expected an expression")
+        let e2 = try XCTUnwrap(parseError("SELECT a FROM t WHERE x = FROM"))
+        XCTAssertEqual(e2.message, "syntax error at or near \"FROM\"")
+        XCTAssertEqual(e2.detail, "expected an expression")
+        XCTAssertEqual(e2.position, 27)
+    }
+
     func testMissingParenthesisAndGarbage() throws {
         XCTAssertEqual(parseError("SELECT count(* FROM t")?.message, "syntax error at or near \"FROM\"")
         XCTAssertEqual(parseError("SELECT a FROM t WHERE")?.message, "syntax error at end of input")
