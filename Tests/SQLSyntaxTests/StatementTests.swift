@@ -130,6 +130,14 @@ final class StatementTests: XCTestCase {
         XCTAssertEqual(set("SET NAMES 'UTF8'")?.name, "client_encoding")
         XCTAssertEqual(set("SET application_name = \"Q\"")?.values, ["Q"])
         XCTAssertEqual(set("SET \"TimeZone\" = 'UTC'")?.name, "timezone")
+        XCTAssertEqual(set("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")?.name, "transaction_isolation")
+        XCTAssertEqual(set("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")?.values, ["serializable"])
+        XCTAssertEqual(set("SET TRANSACTION READ ONLY")?.name, "transaction_read_only")
+        XCTAssertEqual(set("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED")?.name,
+                       "default_transaction_isolation")
+        XCTAssertEqual(set("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED")?.values, ["read committed"])
+        XCTAssertEqual(set("SET transaction_isolation = 'serializable'")?.name, "transaction_isolation")
+        XCTAssertNotNil(parseError("SET TRANSACTION"))
         XCTAssertNotNil(parseError("SET x"))
     }
 
