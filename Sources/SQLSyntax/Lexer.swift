@@ -43,6 +43,13 @@ public struct Lexer {
 
     // MARK: - Errors
 
+    /// The `position` of an error at a byte offset: 1-based and counted in UTF-8 bytes of the
+    /// input, like every position inside the engine. The front end (Session.withPositions)
+    /// converts it to PostgreSQL's character count over the text the user sent.
+    static func errorPosition(_ bytes: [UInt8], _ offset: Int) -> Int {
+        min(max(0, offset), bytes.count) + 1
+    }
+
     /// 1-based character position of a byte offset (PostgreSQL counts characters, not bytes).
     static func characterPosition(_ bytes: [UInt8], _ offset: Int) -> Int {
         var count = 0
@@ -56,9 +63,10 @@ public struct Lexer {
     }
 
     private func error(_ message: String, at start: Int, sqlState: String = SQLState.syntaxError) -> SQLError {
-        let end = min(bytes.count, start + 40)
+        var end = min(bytes.count, start + 40)
+        while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }   // keep the last character whole
         let near = String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
-        return SQLError(sqlState, "\(message) at or near \"\(near)\"", position: Lexer.characterPosition(bytes, start))
+        return SQLError(sqlState, "\(message) at or near \"\(near)\"", position: Lexer.errorPosition(bytes, start))
     }
 
     // MARK: - Scanning
@@ -201,7 +209,7 @@ public struct Lexer {
             while let c = byte(end), Lexer.isIdentContinue(c) { end += 1 }
             let text = String(decoding: bytes[start..<end], as: UTF8.self)
             throw SQLError(SQLState.syntaxError, "trailing junk after numeric literal at or near \"\(text)\"",
-                           position: Lexer.characterPosition(bytes, start))
+                           position: Lexer.errorPosition(bytes, start))
         }
         return Token(kind: isDecimal ? .decimal : .integer, text: String(decoding: digits, as: UTF8.self),
                      start: start, end: pos)
@@ -252,6 +260,16 @@ public struct Lexer {
         return true
     }
 
+    /// Four hex digits starting at `i`, if present.
+    private func hexQuad(at i: Int) -> UInt32? {
+        var value: UInt32 = 0
+        for j in i..<(i + 4) {
+            guard let h = byte(j), let v = Lexer.hexValue(h) else { return nil }
+            value = value * 16 + v
+        }
+        return value
+    }
+
     /// E'…' with backslash escapes; `pos` is at the opening quote.
     private mutating func escapeString(start: Int) throws -> Token {
         pos += 1
@@ -284,15 +302,21 @@ public struct Lexer {
                     for _ in 0..<count {
                         guard let h = byte(pos), let v = Lexer.hexValue(h) else {
                             throw SQLError(SQLState.invalidEscapeSequence, "invalid Unicode escape",
-                                           position: Lexer.characterPosition(bytes, pos),
+                                           position: Lexer.errorPosition(bytes, pos),
                                            hint: "Unicode escapes must be \\uXXXX or \\UXXXXXXXX.")
                         }
                         value = value &* 16 &+ v
                         pos += 1
                     }
+                    // A UTF-16 surrogate pair written as two escapes: \uD83D\uDE00.
+                    if (0xD800...0xDBFF).contains(value), byte(pos) == 0x5C, byte(pos + 1) == 0x75,
+                       let low = hexQuad(at: pos + 2), (0xDC00...0xDFFF).contains(low) {
+                        value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                        pos += 6
+                    }
                     if !Lexer.appendScalar(value, to: &out) {
                         throw SQLError(SQLState.syntaxError, "invalid Unicode escape value",
-                                       position: Lexer.characterPosition(bytes, pos))
+                                       position: Lexer.errorPosition(bytes, pos))
                     }
                 case 0x30...0x37:   // octal \ooo
                     var value = UInt32(e - 0x30)
@@ -309,7 +333,7 @@ public struct Lexer {
         // Escapes can produce bytes that are not valid UTF-8 (\xFF): PostgreSQL rejects those.
         guard String(validatingUTF8: out.map { CChar(bitPattern: $0) } + [0]) != nil else {
             throw SQLError(SQLState.characterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"",
-                           position: Lexer.characterPosition(bytes, start))
+                           position: Lexer.errorPosition(bytes, start))
         }
         return Token(kind: .string, text: String(decoding: out, as: UTF8.self), start: start, end: pos)
     }
@@ -322,13 +346,13 @@ public struct Lexer {
             if hex {
                 guard let v = Lexer.hexValue(ch) else {
                     throw SQLError(SQLState.syntaxError, "\"\(Character(UnicodeScalar(ch)))\" is not a valid hexadecimal digit",
-                                   position: Lexer.characterPosition(bytes, start))
+                                   position: Lexer.errorPosition(bytes, start))
                 }
                 for shift in stride(from: 3, through: 0, by: -1) { digits.append((v >> UInt32(shift)) & 1 == 1 ? "1" : "0") }
             } else {
                 guard ch == 0x30 || ch == 0x31 else {
                     throw SQLError(SQLState.syntaxError, "\"\(Character(UnicodeScalar(ch)))\" is not a valid binary digit",
-                                   position: Lexer.characterPosition(bytes, start))
+                                   position: Lexer.errorPosition(bytes, start))
                 }
                 digits.append(ch == 0x30 ? "0" : "1")
             }
@@ -352,19 +376,19 @@ public struct Lexer {
                 let count = plus ? 6 : 4
                 let first = i + (plus ? 2 : 1)
                 guard first + count <= input.count else {
-                    throw SQLError(SQLState.syntaxError, "invalid Unicode escape", position: Lexer.characterPosition(bytes, start),
+                    throw SQLError(SQLState.syntaxError, "invalid Unicode escape", position: Lexer.errorPosition(bytes, start),
                                    hint: "Unicode escapes must be \\XXXX or \\+XXXXXX.")
                 }
                 var value: UInt32 = 0
                 for j in first..<(first + count) {
                     guard let v = Lexer.hexValue(input[j]) else {
-                        throw SQLError(SQLState.syntaxError, "invalid Unicode escape", position: Lexer.characterPosition(bytes, start),
+                        throw SQLError(SQLState.syntaxError, "invalid Unicode escape", position: Lexer.errorPosition(bytes, start),
                                        hint: "Unicode escapes must be \\XXXX or \\+XXXXXX.")
                     }
                     value = value * 16 + v
                 }
                 guard Lexer.appendScalar(value, to: &out) else {
-                    throw SQLError(SQLState.syntaxError, "invalid Unicode escape value", position: Lexer.characterPosition(bytes, start))
+                    throw SQLError(SQLState.syntaxError, "invalid Unicode escape value", position: Lexer.errorPosition(bytes, start))
                 }
                 i = first + count
                 continue
@@ -391,7 +415,7 @@ public struct Lexer {
         }
         if out.isEmpty {
             throw SQLError(SQLState.syntaxError, "zero-length delimited identifier at or near \"\"\"\"",
-                           position: Lexer.characterPosition(bytes, start))
+                           position: Lexer.errorPosition(bytes, start))
         }
         return Token(kind: .quotedIdentifier, text: String(decoding: out, as: UTF8.self), start: start, end: pos)
     }
@@ -405,13 +429,13 @@ public struct Lexer {
                 value = value &* 10 &+ Int(c - 0x30)
                 if value > Int(Int32.max) {
                     throw SQLError(SQLState.syntaxError, "parameter number too large at or near \"$\"",
-                                   position: Lexer.characterPosition(bytes, start))
+                                   position: Lexer.errorPosition(bytes, start))
                 }
                 pos += 1
             }
             if let c = byte(pos), Lexer.isIdentStart(c) {
                 throw SQLError(SQLState.syntaxError, "trailing junk after parameter at or near \"\(String(decoding: bytes[start...pos], as: UTF8.self))\"",
-                               position: Lexer.characterPosition(bytes, start))
+                               position: Lexer.errorPosition(bytes, start))
             }
             return Token(kind: .parameter, text: String(value), start: start, end: pos)
         }

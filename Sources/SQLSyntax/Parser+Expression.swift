@@ -82,6 +82,14 @@ extension Parser {
                 guard Precedence.between >= minPrec else { return left }
                 try enter(1); chain += 1
                 left = try parsePredicateTail(left, negated: false)
+            case "operator" where peek().isPunct("("):
+                // OPERATOR(pg_catalog.~): an explicitly qualified operator, as psql's \d queries write it.
+                let savedPos = pos
+                guard let op = try? parseQualifiedOperator() else { pos = savedPos; return left }
+                let prec = Parser.precedence(ofOperator: op) == Precedence.comparison ? Precedence.comparison : Precedence.other
+                guard prec >= minPrec else { pos = savedPos; return left }
+                try enter(1); chain += 1
+                left = try parseInfixOperator(op, left: left, precedence: prec)
             case "at":
                 guard peek().isKeyword("time"), peek(2).isKeyword("zone"), Precedence.atTimeZone >= minPrec else { return left }
                 try enter(1); chain += 1
@@ -101,6 +109,21 @@ extension Parser {
         return left
     }
 
+    /// OPERATOR ( [schema .] op ) — returns the operator symbol.
+    func parseQualifiedOperator() throws -> String {
+        try expect("operator")
+        try expectPunct("(")
+        while current.kind == .identifier || current.kind == .quotedIdentifier {
+            advance()
+            try expectPunct(".")
+        }
+        guard current.kind == .op else { throw syntaxError(expected: ["operator"]) }
+        let op = current.text
+        advance()
+        try expectPunct(")")
+        return op
+    }
+
     private func parseQualifiedCollation() throws -> String {
         var parts = [try parseLabel()]
         while acceptPunct(".") { parts.append(try parseLabel()) }
@@ -115,9 +138,7 @@ extension Parser {
             let quantifier: Quantifier = current.isKeyword("all") ? .all : .any
             advance()
             advance()
-            if isQueryStart() {
-                let query = try parseQuery()
-                try expectPunct(")")
+            if let query = try parseQueryThenCloseParenthesis() {
                 return Expr(.quantifiedSubquery(left, binary, quantifier, query), location: loc)
             }
             let array = try parseExpr()
@@ -133,6 +154,22 @@ extension Parser {
             return Expr(.binary(binary, left, right), location: loc)
         }
         return Expr(.customOperator(op, left, right), location: loc)
+    }
+
+    /// Just after a `(` that may open a subquery (IN, ANY/ALL): the query and its closing `)`,
+    /// or nil with nothing consumed when the parentheses hold expressions instead.
+    /// `((SELECT 1) UNION (SELECT 2))` is a query; `((SELECT 1), 2)` is a list.
+    func parseQueryThenCloseParenthesis() throws -> Query? {
+        if isQueryStart() {
+            let query = try parseQuery()
+            try expectPunct(")")
+            return query
+        }
+        guard isQueryStart(skippingParentheses: true) else { return nil }
+        let savedPos = pos, savedDepth = depth
+        if let query = try? parseQuery(), acceptPunct(")") { return query }
+        pos = savedPos; depth = savedDepth
+        return nil
     }
 
     /// IS [NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM x
@@ -160,9 +197,7 @@ extension Parser {
         case "in":
             guard current.isPunct("(") else { throw syntaxError(expected: ["\"(\""]) }
             advance()
-            if isQueryStart() {
-                let query = try parseQuery()
-                try expectPunct(")")
+            if let query = try parseQueryThenCloseParenthesis() {
                 return Expr(.inSubquery(left, query, negated: negated), location: loc)
             }
             let list = try parseExprList()
@@ -229,6 +264,19 @@ extension Parser {
                 case "@": return Expr(.unary(.abs, operand), location: loc)
                 default: return Expr(.customOperator(token.text, nil, operand), location: loc)
                 }
+            }
+        }
+        if token.isKeyword("operator"), peek().isPunct("(") {
+            let op = try parseQualifiedOperator()
+            try enter(1)
+            defer { leave(1) }
+            let operand = try parseBinary(op == "-" || op == "+" ? Precedence.unary : Precedence.additive)
+            switch op {
+            case "-": return Expr(.unary(.minus, operand), location: loc)
+            case "+": return Expr(.unary(.plus, operand), location: loc)
+            case "~": return Expr(.unary(.bitNot, operand), location: loc)
+            case "@": return Expr(.unary(.abs, operand), location: loc)
+            default: return Expr(.customOperator(op, nil, operand), location: loc)
             }
         }
         return try parsePostfix(try parsePrimary())
@@ -306,15 +354,13 @@ extension Parser {
         case .identifier:
             return try parseKeywordOrName()
         default:
-            throw syntaxError()
+            throw syntaxError(expected: ["an expression"])
         }
     }
 
     private func parseParenthesized() throws -> Expr {
         let loc = location
-        try enter()
-        defer { leave() }
-        advance()   // (
+        advance()   // (  — depth is charged by parseExpr / parseQuery below
         if isQueryStart() {
             let query = try parseQuery()
             try expectPunct(")")
@@ -414,7 +460,7 @@ extension Parser {
             pos = savedPos; depth = savedDepth
             return try parseNameExpression()
         default:
-            if Keywords.isReserved(token.text) { throw syntaxError() }
+            if Keywords.isReserved(token.text) { throw syntaxError(expected: ["an expression"]) }
             return try parseNameExpression()
         }
     }
@@ -577,16 +623,17 @@ extension Parser {
         return call("substring", args, loc)
     }
 
-    /// POSITION(a IN b) → position(a, b)
+    /// POSITION(needle IN haystack) → position(haystack, needle): PostgreSQL's grammar swaps the
+    /// operands, so the call has strpos' argument order. The plain call form is passed through.
     private func parsePosition() throws -> Expr {
         let loc = location
         pos += 2
-        let needle = try parseBinary(Precedence.between + 1)
-        var args = [needle]
+        let first = try parseBinary(Precedence.between + 1)
+        let args: [Expr]
         if accept("in") {
-            args.append(try parseExpr())
+            args = [try parseExpr(), first]
         } else if acceptPunct(",") {
-            args.append(try parseExpr())
+            args = [first, try parseExpr()]
         } else {
             throw syntaxError(expected: ["IN"])
         }

@@ -315,6 +315,12 @@ extension Parser {
             advance()
             let inner = try parseTableRef()
             try expectPunct(")")
+            if let alias = try parseTableAlias() {
+                // `(a JOIN b) AS t`: an alias on a join hides the joined tables' names and renames
+                // its columns, which is exactly a subquery selecting everything from the join.
+                let everything = SelectCore(items: [.wildcard(qualifier: nil, location: loc)], from: [inner])
+                return .subquery(Query(body: .select(everything)), alias: alias, lateral: false, location: loc)
+            }
             return inner
         }
         if current.kind == .string {
@@ -322,6 +328,8 @@ extension Parser {
             advance()
             return .path(path, alias: try parseTableAlias(), location: loc)
         }
+        // FROM ONLY t: there is no table inheritance here, so ONLY changes nothing.
+        if !lateral, current.isKeyword("only") { advance() }
         let name = try parseQualifiedName()
         if current.isPunct("(") {
             try enter()

@@ -221,7 +221,8 @@ extension Parser {
     private func parseSettingName() throws -> String {
         var name = try parseLabel()
         while acceptPunct(".") { name += "." + (try parseLabel()) }
-        return name
+        // Setting names are case-insensitive even when quoted ("TimeZone").
+        return name.lowercased()
     }
 
     private func parseSet() throws -> Statement {
@@ -240,6 +241,17 @@ extension Parser {
                 return .set(SetStatement(name: "timezone", values: [text], isLocal: isLocal))
             }
             return .set(SetStatement(name: "timezone", values: [try parseSetValue()], isLocal: isLocal))
+        }
+        // SET TRANSACTION … / SET SESSION CHARACTERISTICS AS TRANSACTION …: one statement carries one
+        // setting, so the first mode given (usually the isolation level) is the one reported.
+        let characteristics = accept("characteristics")
+        if characteristics { try expect("as") }
+        if characteristics || current.isKeyword("transaction") {
+            try expect("transaction")
+            let modes = try parseTransactionModes()
+            guard let (suffix, value) = modes.first else { throw syntaxError(expected: ["ISOLATION LEVEL", "READ WRITE", "READ ONLY"]) }
+            let prefix = characteristics ? "default_transaction_" : "transaction_"
+            return .set(SetStatement(name: prefix + suffix, values: [value], isLocal: isLocal))
         }
         if accept("names") {
             let values = accept("default") ? [] : [try parseSetValue()]
@@ -325,24 +337,40 @@ extension Parser {
         }
     }
 
-    /// ISOLATION LEVEL …, READ WRITE | READ ONLY, [NOT] DEFERRABLE — accepted; one isolation level is offered.
-    private func parseTransactionModes() throws {
-        guard current.kind == .identifier, ["isolation", "read", "not", "deferrable"].contains(current.text) else { return }
+    /// ISOLATION LEVEL …, READ WRITE | READ ONLY, [NOT] DEFERRABLE, as (setting suffix, value) pairs:
+    /// ("isolation", "repeatable read"), ("read_only", "on"), ("deferrable", "off").
+    @discardableResult
+    private func parseTransactionModes() throws -> [(String, String)] {
+        let starters = ["isolation", "read", "not", "deferrable"]
+        guard current.kind == .identifier, starters.contains(current.text) else { return [] }
+        var modes: [(String, String)] = []
         repeat {
             if accept("isolation") {
                 try expect("level")
-                if accept("serializable") { continue }
-                if accept("repeatable") { try expect("read"); continue }
-                try expect("read")
-                guard accept("committed") || accept("uncommitted") else { throw syntaxError(expected: ["COMMITTED", "UNCOMMITTED"]) }
+                if accept("serializable") {
+                    modes.append(("isolation", "serializable"))
+                } else if accept("repeatable") {
+                    try expect("read")
+                    modes.append(("isolation", "repeatable read"))
+                } else {
+                    try expect("read")
+                    if accept("committed") { modes.append(("isolation", "read committed")) }
+                    else if accept("uncommitted") { modes.append(("isolation", "read uncommitted")) }
+                    else { throw syntaxError(expected: ["COMMITTED", "UNCOMMITTED"]) }
+                }
             } else if accept("read") {
-                guard accept("write") || accept("only") else { throw syntaxError(expected: ["WRITE", "ONLY"]) }
+                if accept("write") { modes.append(("read_only", "off")) }
+                else if accept("only") { modes.append(("read_only", "on")) }
+                else { throw syntaxError(expected: ["WRITE", "ONLY"]) }
             } else if accept("not") {
                 try expect("deferrable")
+                modes.append(("deferrable", "off"))
             } else if accept("deferrable") {
+                modes.append(("deferrable", "on"))
             } else {
                 throw syntaxError(expected: ["ISOLATION LEVEL", "READ WRITE", "READ ONLY", "DEFERRABLE"])
             }
-        } while acceptPunct(",") || (current.kind == .identifier && ["isolation", "read", "not", "deferrable"].contains(current.text))
+        } while acceptPunct(",") || (current.kind == .identifier && starters.contains(current.text))
+        return modes
     }
 }

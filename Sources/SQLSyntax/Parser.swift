@@ -1,7 +1,8 @@
 // The recursive-descent parser's entry points and token plumbing: statement
 // splitting on `;`, error construction in PostgreSQL's style ("syntax error
-// at or near …" with a 1-based character position), and the recursion-depth
-// guard that turns pathological nesting into a 54001 error instead of a crash.
+// at or near …" with a 1-based position counted in UTF-8 bytes of the input,
+// which the engine converts to characters), and the recursion-depth guard
+// that turns pathological nesting into a 54001 error instead of a crash.
 // Statement, query and expression grammars live in the Parser+*.swift files.
 
 import Columnar
@@ -26,6 +27,10 @@ public final class Parser {
     /// Byte offset of the current statement's first token; AST locations are relative to it.
     var base = 0
     var depth = 0
+    /// Created on first deep nesting: reading the thread's stack bounds is not free.
+    var stackGuard: StackGuard?
+    /// Depth from which the native stack is checked on every nesting step.
+    static let stackCheckDepth = 64
     /// Depth units allowed before giving up: a parenthesised level costs `nestingCost`,
     /// an operator in a left-associative chain costs one.
     static let maxDepth = 1000
@@ -39,6 +44,8 @@ public final class Parser {
     // MARK: - Public API
 
     /// Parses every `;`-separated statement of `sql`.
+    /// Errors carry `position` as a 1-based UTF-8 byte offset into `sql` (the engine's convention;
+    /// `characterPosition(in:byteOffset:)` converts it to PostgreSQL's character position).
     public static func parse(_ sql: String) throws -> [ParsedStatement] {
         let parser = try Parser(sql)
         return try parser.parseStatements()
@@ -60,6 +67,12 @@ public final class Parser {
         return type
     }
 
+    /// PostgreSQL's 1-based character position for a byte offset into `text`
+    /// (e.g. an expression `location` inside `ParsedStatement.text`), for error reports.
+    public static func characterPosition(in text: String, byteOffset: Int) -> Int {
+        Lexer.characterPosition(Array(text.utf8), max(0, byteOffset))
+    }
+
     func parseStatements() throws -> [ParsedStatement] {
         var result: [ParsedStatement] = []
         while current.kind != .eof {
@@ -73,13 +86,35 @@ public final class Parser {
             let statement = try parseStatement()
             let last = tokens[max(0, pos - 1)]
             if !current.isPunct(";") && current.kind != .eof {
-                throw syntaxError(expected: [";", "end of input"])
+                throw syntaxError(expected: Parser.continuations(after: statement))
             }
             let text = String(decoding: bytes[first.start..<max(first.start, last.end)], as: UTF8.self)
             result.append(ParsedStatement(statement: statement, text: text, location: first.start))
             if current.isPunct(";") { pos += 1 }
         }
         return result
+    }
+
+    /// What could have followed a complete statement, for the "expected one of" detail.
+    static func continuations(after statement: Statement) -> [String] {
+        var expected: [String] = []
+        if case .query(let query) = statement {
+            var last = query.body
+            while case .setOperation(_, _, _, let right) = last { last = right }
+            let open = query.orderBy.isEmpty && query.limit == nil && query.offset == nil
+            if open, case .select(let core) = last {
+                let clauses: [(String, Bool)] = [
+                    ("FROM", !core.from.isEmpty), ("WHERE", core.whereClause != nil), ("GROUP BY", !core.groupBy.isEmpty),
+                    ("HAVING", core.having != nil), ("WINDOW", !core.windows.isEmpty), ("QUALIFY", core.qualify != nil),
+                ]
+                let lastPresent = clauses.lastIndex { $0.1 } ?? -1
+                expected += clauses[(lastPresent + 1)...].map(\.0)
+            }
+            if open { expected += ["UNION", "INTERSECT", "EXCEPT", "ORDER BY"] }
+            if query.limit == nil { expected += ["LIMIT", "FETCH"] }
+            if query.offset == nil { expected.append("OFFSET") }
+        }
+        return expected + ["\";\"", "end of input"]
     }
 
     // MARK: - Token access
@@ -131,25 +166,30 @@ public final class Parser {
         let detail = expected.isEmpty ? nil : "expected " + (expected.count == 1 ? expected[0] : "one of: " + expected.joined(separator: ", "))
         if token.kind == .eof {
             return SQLError(SQLState.syntaxError, "syntax error at end of input",
-                            position: Lexer.characterPosition(bytes, bytes.count), detail: detail)
+                            position: Lexer.errorPosition(bytes, bytes.count), detail: detail)
         }
         let near = String(decoding: bytes[token.start..<max(token.start, token.end)], as: UTF8.self)
         return SQLError(SQLState.syntaxError, "syntax error at or near \"\(near)\"",
-                        position: Lexer.characterPosition(bytes, token.start), detail: detail)
+                        position: Lexer.errorPosition(bytes, token.start), detail: detail)
     }
 
     func error(_ sqlState: String, _ message: String, at token: Token? = nil, hint: String? = nil) -> SQLError {
         let token = token ?? current
-        return SQLError(sqlState, message, position: Lexer.characterPosition(bytes, token.start), hint: hint)
+        return SQLError(sqlState, message, position: Lexer.errorPosition(bytes, token.start), hint: hint)
     }
 
     // MARK: - Recursion guard
 
     func enter(_ cost: Int = Parser.nestingCost) throws {
         depth += cost
-        if depth > Parser.maxDepth {
+        var exhausted = depth > Parser.maxDepth
+        if !exhausted, depth > Parser.stackCheckDepth {
+            if stackGuard == nil { stackGuard = StackGuard() }
+            exhausted = stackGuard?.hasRoom() == false
+        }
+        if exhausted {
             throw SQLError("54001", "stack depth limit exceeded",
-                           position: Lexer.characterPosition(bytes, current.start),
+                           position: Lexer.errorPosition(bytes, current.start),
                            hint: "The statement is nested too deeply; simplify it or split it into several statements.")
         }
     }

@@ -1,0 +1,3 @@
+/* A block comment /* that nests */ */
+SELECT 1 -- and a line comment
+  + 2;

@@ -1,0 +1,1 @@
+CREATE TEMPORARY TABLE scratch (k int, v double precision);

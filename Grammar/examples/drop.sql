@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS lake.trips, lake.old_trips CASCADE;

@@ -1,0 +1,1 @@
+EXPLAIN ANALYZE VERBOSE SELECT count(*) FROM 'data/*.parquet';

@@ -1,0 +1,1 @@
+SELECT 1 + 2 * 3, -2 ^ 2, a OR b AND NOT c, x BETWEEN 1 AND 2 AND y, a IS NOT DISTINCT FROM b FROM t;

@@ -1,0 +1,4 @@
+SELECT DATE '2024-02-29', TIME '12:34:56', TIMESTAMP '2024-01-01 00:00:00',
+       TIMESTAMP WITH TIME ZONE '2024-01-01 00:00:00+02', TIMESTAMPTZ '2024-01-01',
+       INTERVAL '1 day 2 hours', INTERVAL '3' DAY, INTERVAL '1-2' YEAR TO MONTH,
+       double precision '1.5', uuid 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', jsonb '{"a": 1}';

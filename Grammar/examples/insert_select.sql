@@ -1,0 +1,1 @@
+INSERT INTO archive SELECT * FROM events WHERE day < DATE '2024-01-01';
