@@ -175,6 +175,12 @@ public final class Session: @unchecked Sendable {
             let view = ViewDefinition(name: cv.name.name, columnNames: cv.columnNames, sql: cv.queryText, query: cv.query)
             try database.catalog.add(schema: cv.name.schema, name: cv.name.name, object: .view(view), replace: cv.orReplace)
             return command("CREATE VIEW")
+        case .createIndex(_, let table, _):
+            // Accepted for compatibility; scans do not use indexes.
+            guard try database.catalog.lookup(schema: table.schema, name: table.name) != nil else {
+                throw SQLError(SQLState.undefinedTable, "relation \"\(table)\" does not exist")
+            }
+            return command("CREATE INDEX")
         case .createSchema(let name, let ifNotExists):
             try database.catalog.createSchema(name, ifNotExists: ifNotExists)
             return command("CREATE SCHEMA")

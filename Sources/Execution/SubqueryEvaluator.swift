@@ -81,6 +81,8 @@ struct SubqueryEvaluator {
                 let v = column.value(at: i)
                 if v.isNull { sawNull = true } else { set.insert(normalized(v)) }
             }
+            // Against no rows, IN is false (NOT IN true) even for a NULL probe.
+            if rows.count == 0 { return .constant(.bool(negated), type: .boolean, count: n) }
             var b = VectorBuilder(type: .boolean, capacity: n)
             for i in 0..<n {
                 let v = probe.value(at: i)

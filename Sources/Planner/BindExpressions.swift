@@ -234,6 +234,9 @@ extension Binder {
         case .collate(let x, _):
             return try bindExpr(x, scope, ctx)
 
+        case .defaultValue:
+            throw SQLError(SQLState.syntaxError, "DEFAULT is not allowed in this context", position: loc + 1)
+
         case .array, .arraySubquery, .arraySubscript, .row, .fieldSelection:
             throw SQLError(SQLState.featureNotSupported, "this expression form (arrays, rows, field selection) is not implemented yet", position: loc + 1)
         }

@@ -30,7 +30,17 @@ extension Binder {
         } else {
             targetColumns = Array(0..<target.count)
         }
-        let bound = try bind(source)
+        // DEFAULT in VALUES: no column defaults are stored yet, so it is NULL.
+        var query = source
+        if case .values(let rows) = source.body {
+            let replaced = rows.map { row in row.map { e -> Expr in
+                if case .defaultValue = e.kind { return Expr(.literal(.null), location: e.location) }
+                return e
+            } }
+            query = Query(with: source.with, body: .values(replaced), orderBy: source.orderBy, limit: source.limit,
+                          offset: source.offset, withTies: source.withTies)
+        }
+        let bound = try bind(query)
         let sourceFields = bound.plan.fields
         if sourceFields.count > targetColumns.count {
             throw SQLError(SQLState.syntaxError, "INSERT has more expressions than target columns")

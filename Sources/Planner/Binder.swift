@@ -105,7 +105,11 @@ public final class Binder {
 
     /// The output type of column i, noting whether it is an untyped literal.
     func literalAwareType(_ plan: LogicalPlan, _ i: Int) -> (type: DataType, unknown: Bool) {
-        if case .project(_, let exprs, _) = plan, i < exprs.count, case .unknownLiteral = exprs[i] { return (.text, true) }
+        if case .project(_, let exprs, _) = plan, i < exprs.count {
+            // Untyped literals and bare NULLs (typed text only for want of anything better) resolve to the other side.
+            if case .unknownLiteral = exprs[i] { return (.text, true) }
+            if case .literal(.null, _) = exprs[i] { return (.null, true) }
+        }
         if case .values(let rows, _) = plan, rows.allSatisfy({ i < $0.count && isUnknown($0[i]) }) {
             return (.text, true)
         }

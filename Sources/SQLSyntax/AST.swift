@@ -23,6 +23,8 @@ public indirect enum Statement {
     case transaction(TransactionStatement)
     /// An empty statement (just `;` or whitespace).
     case empty
+    /// CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table (columns): accepted, no index is kept.
+    case createIndex(name: String?, table: QualifiedName, columns: [String])
 }
 
 public struct InsertStatement {
@@ -436,4 +438,6 @@ public indirect enum ExprKind {
     case collate(Expr, String)
     /// (x).field — field selection on a composite
     case fieldSelection(Expr, String)
+    /// DEFAULT as a value in INSERT … VALUES
+    case defaultValue
 }

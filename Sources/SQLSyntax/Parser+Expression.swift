@@ -391,6 +391,7 @@ extension Parser {
         let next = peek()
         switch token.text {
         case "null": advance(); return Expr(.literal(.null), location: loc)
+        case "default": advance(); return Expr(.defaultValue, location: loc)
         case "true": advance(); return Expr(.literal(.boolean(true)), location: loc)
         case "false": advance(); return Expr(.literal(.boolean(false)), location: loc)
         case "case": return try parseCase()

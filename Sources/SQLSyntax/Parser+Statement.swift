@@ -54,6 +54,27 @@ extension Parser {
                                                    queryText: text))
         }
         if orReplace { throw syntaxError(expected: ["VIEW"]) }
+        if !temporary, current.isKeyword("index") || (current.isKeyword("unique") && peek().isKeyword("index")) {
+            _ = accept("unique")
+            try expect("index")
+            _ = accept("concurrently")
+            let ifNotExists = try parseIfNotExists()
+            let name: String? = current.isKeyword("on") ? nil : try parseIdentifier("index name")
+            _ = ifNotExists
+            try expect("on")
+            let table = try parseQualifiedName()
+            if accept("using") { _ = try parseIdentifier("index method") }
+            try expectPunct("(")
+            var columns: [String] = []
+            repeat {
+                let e = try parseExpr()
+                if case .column(let parts) = e.kind, let last = parts.last { columns.append(last) }
+                _ = accept("asc") || accept("desc")
+                if accept("nulls") { _ = accept("first") || accept("last") }
+            } while acceptPunct(",")
+            try expectPunct(")")
+            return .createIndex(name: name, table: table, columns: columns)
+        }
         if !temporary, accept("schema") {
             let ifNotExists = try parseIfNotExists()
             let name = try parseIdentifier("schema name")

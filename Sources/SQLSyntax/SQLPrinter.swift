@@ -165,6 +165,9 @@ struct SQLWriter {
             }
         case .empty:
             break
+        case .createIndex(let name, let table, let columns):
+            emit("CREATE INDEX " + (name.map { SQLWriter.identifier($0) + " " } ?? "") + "ON " + SQLWriter.qualified(table.parts)
+                 + " (" + columns.map(SQLWriter.identifier).joined(separator: ", ") + ")")
         }
     }
 
@@ -601,6 +604,8 @@ struct SQLWriter {
             emit("(")
             expr(base)
             emit(")." + SQLWriter.identifier(field))
+        case .defaultValue:
+            emit("DEFAULT")
         }
     }
 
