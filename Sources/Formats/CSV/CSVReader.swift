@@ -59,17 +59,6 @@ public enum CSVTypes {
         return bits
     }
 
-    static func bit(_ t: DataType) -> Int {
-        switch t {
-        case .boolean: return bool
-        case .int64: return int
-        case .float64: return double
-        case .date: return date
-        case .timestamp: return timestamp
-        default: return 0
-        }
-    }
-
     static func type(bits: Int) -> DataType {
         if bits & bool != 0 { return .boolean }
         if bits & int != 0 { return .int64 }
@@ -215,7 +204,8 @@ public final class CSVFile {
                     guard restTypes[c] != .text, s.end > s.start else { continue }
                     let fit = s.escaped ? tokenizer.unescaped(s).withUnsafeBufferPointer { CSVTypes.fits($0) }
                                         : CSVTypes.fits(UnsafeBufferPointer(rebasing: b[s.start..<s.end]))
-                    if fit & CSVTypes.bit(restTypes[c]) == 0 { mismatch = true }
+                    // A header value is plain text where the data below is typed; "1" above "2.5" is data.
+                    if fit == 0 { mismatch = true }
                 }
             }
             let firstAllNonEmpty = first.allSatisfy { $0.end > $0.start }
