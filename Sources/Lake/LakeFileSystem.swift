@@ -118,3 +118,9 @@ final class LakeMutex: @unchecked Sendable {
         return try body()
     }
 }
+
+/// Serialises updates of ScanStatistics (a plain class) from morsels that may run on several threads.
+enum ScanStatisticsLock {
+    static let mutex = LakeMutex()
+    static func update(_ body: () -> Void) { mutex.withLock(body) }
+}

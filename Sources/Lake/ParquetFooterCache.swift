@@ -1,12 +1,13 @@
 // A process-wide cache of opened Parquet files (parsed footer + schema),
 // keyed by (path, size, modification time) so a rewritten file is re-read.
-// Thread-safe; bounded, evicting the least recently used entry.
+// Thread-safe; bounded (each entry keeps its file descriptor open), evicting
+// the least recently used entry.
 
 import Columnar
 import Formats
 
 public final class ParquetFooterCache: @unchecked Sendable {
-    public static let shared = ParquetFooterCache(capacity: 512)
+    public static let shared = ParquetFooterCache(capacity: 256)
 
     struct Key: Hashable { var path: String; var size: Int64; var modified: Int64 }
 

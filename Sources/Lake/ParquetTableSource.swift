@@ -117,7 +117,10 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
         let pf = opened[fi]
         let rows = pf.metadata.rowGroups[rowGroup].numRows
         guard let fc = columnMap[fi][column] else { return .allNull(rows: rows) }
-        guard let info = try? pf.rowGroup(rowGroup), fc < info.statistics.count, let s = info.statistics[fc] else {
+        // Only flat columns have usable statistics; nested (json) columns are never range-pruned.
+        let root = pf.roots[fc]
+        guard let leaf = root.leafIndex, root.repetition != .repeated,
+              let s = pf.statistics(rowGroup: rowGroup, leaf: leaf) else {
             return ChunkStatistics(min: nil, max: nil, nullCount: nil, rowCount: rows)
         }
         // Stats of a column widened from integer to double are compared as numbers (compare mixes .int/.double).
@@ -151,10 +154,12 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
             groupsScanned += kept.count
             for g in kept { out.append(ParquetRowGroupMorsel(source: self, file: fi, rowGroup: g, columns: columns)) }
         }
-        statistics.filesScanned += filesScanned
-        statistics.filesSkipped += filesSkipped
-        statistics.rowGroupsScanned += groupsScanned
-        statistics.rowGroupsSkipped += groupsSkipped
+        ScanStatisticsLock.update {
+            statistics.filesScanned += filesScanned
+            statistics.filesSkipped += filesSkipped
+            statistics.rowGroupsScanned += groupsScanned
+            statistics.rowGroupsSkipped += groupsSkipped
+        }
         return out
     }
 
@@ -177,7 +182,7 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
             for l in Self.leaves(of: pf.roots[fc]) where l < rg.columns.count { bytes += rg.columns[l].metaData?.totalCompressedSize ?? 0 }
         }
         let raw = try pf.readRowGroup(g, columns: fileColumns)
-        statistics.bytesRead += bytes
+        ScanStatisticsLock.update { statistics.bytesRead += bytes }
         return raw.map { batch in
             let vectors: [Vector] = columns.map { c in
                 if c >= fileColumnCount {

@@ -61,10 +61,10 @@ public final class TextFileTableSource: TableSource, @unchecked Sendable {
         var out: [ScanMorsel] = []
         for fi in files.indices {
             if partitionPredicates.contains(where: { ScanPruning.constantFails($0, value: partitionValues[fi][$0.column - fileColumnCount]) }) {
-                statistics.filesSkipped += 1
+                ScanStatisticsLock.update { statistics.filesSkipped += 1 }
                 continue
             }
-            statistics.filesScanned += 1
+            ScanStatisticsLock.update { statistics.filesScanned += 1 }
             out.append(TextFileMorsel(source: self, file: fi, columns: columns))
         }
         return out
@@ -82,7 +82,7 @@ public final class TextFileTableSource: TableSource, @unchecked Sendable {
         case .json:
             raw = try NDJSONFile(path: f.path, schema: fileFields).read(columns: fileColumns)
         }
-        statistics.bytesRead += f.size
+        ScanStatisticsLock.update { statistics.bytesRead += f.size }
         var slot: [Int: Int] = [:]
         for (k, c) in fileColumns.enumerated() where slot[c] == nil { slot[c] = k }
         return raw.map { batch in

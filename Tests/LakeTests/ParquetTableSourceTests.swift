@@ -55,6 +55,16 @@ final class ParquetTableSourceTests: XCTestCase {
         XCTAssertEqual(range.filesScanned, 1, "only the last partition can hold event 106650 on or after the 13th")
     }
 
+    func testDemoOrdersRowGroupSkippingByTimestamp() throws {
+        let catalog = try LakeCatalog(root: LakeFixtures.demo)
+        guard case .table(let orders)? = try catalog.lookup(schema: "lake", name: "orders") else { return XCTFail("no orders") }
+        guard let ts = orders.fields.firstIndex(where: { $0.name == "order_ts" }) else { return XCTFail("no order_ts") }
+        let cut = try ValueText.parseTimestamp("2026-10-01 00:00:00", withZone: false, sessionOffset: 0)
+        let st = try assertPushdownKeepsResults(orders, [.compare(column: ts, op: .ge, value: .int(cut))])
+        XCTAssertEqual(st.rowGroupsScanned, 1)
+        XCTAssertEqual(st.rowGroupsSkipped, 1)
+    }
+
     func testSchemaEvolutionUnionByNameWithWidening() throws {
         let t = try source("evolve")
         XCTAssertEqual(t.fields.map(\.name), ["id", "x", "name", "extra"])
