@@ -17,16 +17,25 @@ public final class TextFileTableSource: TableSource, @unchecked Sendable {
     let options: LakeReadOptions
     let partitionValues: [[Value]]
     let fileFields: [Field]
+    /// The first file's CSV dialect, applied to the other files so they parse alike.
+    let laterFileOptions: CSVOptions
 
     public init(files: [LakeFile], format: Format, options: LakeReadOptions) throws {
         guard let first = files.first else { throw SQLError(SQLState.undefinedFile, "no files to read") }
         self.files = files
         self.format = format
         self.options = options
+        var later = options.csv
         switch format {
-        case .csv: fileFields = try CSVFile(path: first.path, options: options.csv).fields
-        case .json: fileFields = try NDJSONFile(path: first.path, sampleRows: options.csv.sampleRows).fields
+        case .csv:
+            let sniffed = try CSVFile(path: first.path, options: options.csv)
+            fileFields = sniffed.fields
+            later.header = sniffed.hasHeader
+            later.delimiter = sniffed.delimiter
+        case .json:
+            fileFields = try NDJSONFile(path: first.path, sampleRows: options.csv.sampleRows).fields
         }
+        laterFileOptions = later
         fileColumnCount = fileFields.count
         var fields = fileFields
         let taken = Set(fileFields.map { $0.name.lowercased() })
@@ -76,8 +85,8 @@ public final class TextFileTableSource: TableSource, @unchecked Sendable {
         let raw: [Batch]
         switch format {
         case .csv:
-            // Later files are read with the first file's columns (their own header line is still detected and dropped).
-            let file = try CSVFile(path: f.path, options: options.csv, schema: fi == 0 ? nil : fileFields)
+            // Every file is read with the first file's columns, header setting and delimiter.
+            let file = try CSVFile(path: f.path, options: fi == 0 ? options.csv : laterFileOptions, schema: fi == 0 ? nil : fileFields)
             raw = try file.read(columns: fileColumns)
         case .json:
             raw = try NDJSONFile(path: f.path, schema: fileFields).read(columns: fileColumns)
