@@ -88,4 +88,45 @@ final class ListingAndGlobTests: XCTestCase {
             _ = try fns.tableFunction(name: "read_parquet", arguments: [.string(LakeFixtures.tests + "/evolve")], named: ["bogus": .int(1)])
         }
     }
+
+    func testFormatsByExtensionAndTableNames() {
+        XCTAssertEqual(LakeFormat.of("a/b/part-0.parquet"), .parquet)
+        XCTAssertEqual(LakeFormat.of("x.CSV.gz"), .csv)
+        XCTAssertEqual(LakeFormat.of("x.ndjson.zst"), .json)
+        XCTAssertNil(LakeFormat.of("README.md"))
+        XCTAssertEqual(LakeFormat.stripExtensions("Sales.csv.gz"), "Sales")
+        XCTAssertEqual(LakeFormat.stripExtensions("events.jsonl"), "events")
+    }
+
+    func testPartitionKeyThatIsAlsoAFileColumnKeepsTheFileValue() throws {
+        let dir = try LakeFixtures.temporaryDirectory()
+        try LakeFixtures.write("v,k\n1,7\n", to: dir + "/t/k=1/a.csv")
+        try LakeFixtures.write("{\"a\": 1}\n{\"a\": 2, \"b\": [1]}\n", to: dir + "/j/day=2024-01-02/x.jsonl")
+        let lake = try LakeCatalog(root: dir)
+        guard case .table(let t)? = try lake.lookup(schema: nil, name: "t"),
+              case .table(let j)? = try lake.lookup(schema: nil, name: "j") else { return XCTFail("tables missing") }
+        XCTAssertEqual(t.fields.map(\.name), ["v", "k"])
+        XCTAssertEqual(try scan(t).rows, [[.int(1), .int(7)]])
+        XCTAssertEqual(j.fields.map(\.name), ["a", "b", "day"])
+        XCTAssertEqual(j.fields.map(\.type), [.int64, .json, .date])
+        XCTAssertEqual(try scan(j, columns: [2, 0]).rows, [[days(2024, 1, 2), .int(1)], [days(2024, 1, 2), .int(2)]])
+    }
+
+    func testReadCSVIgnoreErrorsAndReadJSONFunctions() throws {
+        let dir = try LakeFixtures.temporaryDirectory()
+        try LakeFixtures.write("a,b\n1,2\n3\n4,5\n", to: dir + "/bad.csv")
+        try LakeFixtures.write("{\"x\": \"y\"}\n", to: dir + "/data.txt")
+        let fns = LakeTableFunctions()
+        guard let strict = try fns.tableFunction(name: "read_csv", arguments: [.string(dir + "/bad.csv")], named: [:]),
+              let lenient = try fns.tableFunction(name: "read_csv", arguments: [.string(dir + "/bad.csv")], named: ["ignore_errors": .bool(true)]),
+              let json = try fns.tableFunction(name: "read_json", arguments: [.string(dir + "/data.txt")], named: [:]) else { return XCTFail() }
+        assertSQLError("22P04", contains: ["bad.csv", "line 3"]) { _ = try scan(strict) }
+        XCTAssertEqual(try scan(lenient).rows, [[.int(1), .int(2)], [.int(4), .int(5)]])
+        XCTAssertEqual(try scan(json).rows, [[.string("y")]])
+        guard let typed = try fns.tableFunction(name: "read_csv", arguments: [.string(dir + "/bad.csv")],
+                                                named: ["columns": .list([.string("a text"), .string("b integer")]), "header": .bool(true),
+                                                        "ignore_errors": .bool(true)]) else { return XCTFail() }
+        XCTAssertEqual(typed.fields.map(\.type), [.text, .int32])
+        XCTAssertEqual(try scan(typed).rows, [[.string("1"), .int(2)], [.string("4"), .int(5)]])
+    }
 }
