@@ -121,5 +121,9 @@ final class TextFormatTests: XCTestCase {
             _ = try NDJSONFile(bytes: Array("{\"a\": \"unterminated}\n".utf8), name: "bad.json")
         }
         assertSQLError("22P04") { _ = try NDJSONFile(bytes: [], name: "empty.json") }
+        // A value beyond the inference sample that does not fit its column is an error, not a silent NULL.
+        let late = try NDJSONFile(bytes: Array("{\"a\": 1}\n{\"a\": 2}\n{\"a\": 2.5}\n".utf8), name: "late.json", sampleRows: 2)
+        XCTAssertEqual(late.fields.map(\.type), [.int64])
+        assertSQLError(SQLState.invalidTextRepresentation, contains: ["line 3", "\"a\"", "2.5"]) { _ = try late.read(columns: [0]) }
     }
 }

@@ -2,7 +2,8 @@
 // Batches. The schema is inferred over a sample of records: keys in
 // first-seen order; integers bigint, other numbers double (int + double
 // → double), booleans, strings text, objects and arrays json (their text);
-// any other mix of kinds is json. A recursive-descent parser walks each
+// any other mix of kinds is json. A later value that does not fit its
+// column's inferred type is SQLSTATE 22P02. A recursive-descent parser walks each
 // record once; values of keys the caller did not ask for are skipped without
 // building anything. Keys are matched by trying the column the same position
 // had in the previous record first, so steady-shaped files avoid hashing.
@@ -73,7 +74,7 @@ public final class NDJSONFile {
                 guard field >= 0, slotOfField[field] >= 0 else { _ = try p.skipValue(); return }
                 let k = slotOfField[field]
                 if filled[k] { _ = try p.skipValue(); return }
-                try p.readValue(into: &builders[k], type: fields[field].type)
+                try p.readValue(into: &builders[k], type: fields[field].type, column: fields[field].name)
                 filled[k] = true
             }
             for k in filled.indices where !filled[k] { builders[k].appendNull() }
@@ -326,42 +327,51 @@ struct JSONParser {
         throw fail("unterminated object or array")
     }
 
-    /// Reads one value into a builder of the column's inferred type.
-    mutating func readValue(into b: inout VectorBuilder, type: DataType) throws {
+    /// Reads one value into a builder of the column's inferred type; a value of another
+    /// kind than the sample showed (beyond the sampled records) is 22P02, never silently NULL.
+    mutating func readValue(into b: inout VectorBuilder, type: DataType, column: String) throws {
         guard position < bytes.count else { throw fail("expected a value") }
         let c = bytes[position]
         if c == UInt8(ascii: "n") { try literal("null"); b.appendNull(); return }
+        let start = position
+        func mismatch(_ p: JSONParser) -> SQLError {
+            let raw = String(decoding: p.bytes[start..<p.position].prefix(60), as: UTF8.self)
+            return SQLError(SQLState.invalidTextRepresentation,
+                            "file \"\(p.name)\", line \(p.line), column \"\(column)\": JSON value \(raw) does not fit type \(type)",
+                            hint: "Column types are inferred from a sample of the first records.")
+        }
+        let isNumber = c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
         switch type {
         case .boolean:
             if c == UInt8(ascii: "t") { try literal("true"); b.append(true) }
             else if c == UInt8(ascii: "f") { try literal("false"); b.append(false) }
-            else { _ = try skipValue(); b.appendNull() }
+            else { _ = try skipValue(); throw mismatch(self) }
         case .int64:
-            let (r, isInt) = c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) ? try numberRange() : (0..<0, false)
-            if r.isEmpty { _ = try skipValue(); b.appendNull(); return }
-            if isInt, let v = bytes.withUnsafeBufferPointer({ TextValues.int64(UnsafeBufferPointer(rebasing: $0[r])) }) { b.append(v) }
-            else { b.appendNull() }
+            guard isNumber else { _ = try skipValue(); throw mismatch(self) }
+            let (r, isInt) = try numberRange()
+            guard isInt, let v = bytes.withUnsafeBufferPointer({ TextValues.int64(UnsafeBufferPointer(rebasing: $0[r])) }) else {
+                throw mismatch(self)
+            }
+            b.append(v)
         case .float64:
-            let isNumber = c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
-            guard isNumber else { _ = try skipValue(); b.appendNull(); return }
+            guard isNumber else { _ = try skipValue(); throw mismatch(self) }
             let (r, _) = try numberRange()
-            if let v = try? bytes.withUnsafeBufferPointer({ try ValueText.parseDouble(UnsafeBufferPointer(rebasing: $0[r]), type: .float64) }) {
-                b.append(v)
-            } else { b.appendNull() }
+            guard let v = try? bytes.withUnsafeBufferPointer({ try ValueText.parseDouble(UnsafeBufferPointer(rebasing: $0[r]), type: .float64) }) else {
+                throw mismatch(self)
+            }
+            b.append(v)
         case .json:
-            let start = position
-            let kind = try skipValue()
-            _ = kind
-            b.append(bytes: Array(bytes[start..<position]))
+            _ = try skipValue()
+            bytes.withUnsafeBufferPointer { b.append(bytes: UnsafeBufferPointer(rebasing: $0[start..<position])) }
         default:
             if c == UInt8(ascii: "\"") {
                 let r = try stringRange()
                 if bytes[r].contains(UInt8(ascii: "\\")) { b.append(string(r)) }
                 else { bytes.withUnsafeBufferPointer { b.append(bytes: UnsafeBufferPointer(rebasing: $0[r])) } }
             } else {
-                let start = position
+                // A number or boolean in a text column keeps its JSON spelling.
                 _ = try skipValue()
-                b.append(bytes: Array(bytes[start..<position]))
+                bytes.withUnsafeBufferPointer { b.append(bytes: UnsafeBufferPointer(rebasing: $0[start..<position])) }
             }
         }
     }
