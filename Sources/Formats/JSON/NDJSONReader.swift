@@ -5,8 +5,8 @@
 // any other mix of kinds is json. A later value that does not fit its
 // column's inferred type is SQLSTATE 22P02. A recursive-descent parser walks each
 // record once; values of keys the caller did not ask for are skipped without
-// building anything. Keys are matched by trying the column the same position
-// had in the previous record first, so steady-shaped files avoid hashing.
+// building anything. The k-th key of a record is first compared with the k-th
+// column's name, so files whose records keep one key order avoid hashing.
 
 import Columnar
 
