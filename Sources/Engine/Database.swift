@@ -18,6 +18,7 @@ public final class Database: @unchecked Sendable {
 
     public init(options: DatabaseOptions = .init()) throws {
         self.options = options
+        if let lakePath = options.lakePath { try attachLake(at: lakePath) }
     }
 
     public func connect() -> Session { Session(database: self) }

@@ -12,13 +12,18 @@ public final class MemoryCatalog: CatalogProvider, @unchecked Sendable {
     private var schemas: [String: [String: CatalogObject]] = ["public": [:], "pg_catalog": [:], "information_schema": [:]]
     private let lock = NSLockLite()
 
+    /// Consulted when a name is not an in-memory relation (the lake folder; see LakeCatalog.swift).
+    var fallback: CatalogProvider?
+
     public init() {}
 
     public func lookup(schema: String?, name: String) throws -> CatalogObject? {
-        lock.withLock {
+        let found = lock.withLock { () -> CatalogObject? in
             if let schema { return schemas[schema]?[name] }
             return schemas["public"]?[name]
         }
+        if found == nil, let fallback { return try fallback.lookup(schema: schema, name: name) }
+        return found
     }
 
     public func schemaExists(_ name: String) -> Bool { lock.withLock { schemas[name] != nil } }

@@ -1,16 +1,20 @@
 // Table functions usable in FROM: generate_series over integers and
-// timestamps (lake readers register here too).
+// timestamps; the file readers (read_parquet, read_csv, read_json and
+// read_auto for `FROM 'path'`) are delegated to the Lake layer.
 
 import Columnar
+import Lake
 import Planner
 
 final class BuiltinTableFunctions: TableFunctionProvider {
+    private let lake = LakeTableFunctions()
+
     func tableFunction(name: String, arguments: [Value], named: [String: Value]) throws -> TableSource? {
         switch name {
         case "generate_series":
             return try GenerateSeries.make(arguments)
         default:
-            return nil
+            return try lake.tableFunction(name: name, arguments: arguments, named: named)
         }
     }
 }

@@ -1,0 +1,234 @@
+// A table over a set of Parquet files (a lake folder, a glob, a list).
+// Schema: the union of the files' columns by name (case-insensitive) in
+// first-seen order, with widening (smaller ints → larger, real → double,
+// integer + float → double, decimals of one scale → the larger precision);
+// other type clashes are SQLSTATE 42804. A column a file lacks reads as NULL.
+// Hive partition columns follow the file columns (a file column of the same
+// name wins). Scans split into one morsel per row group and skip partitions,
+// files and row groups that pushed-down predicates rule out.
+
+import Columnar
+import Formats
+import Planner
+
+public final class ParquetTableSource: TableSource, @unchecked Sendable {
+    public let fields: [Field]
+    public let files: [LakeFile]
+    /// fields[0..<fileColumnCount] come from files, the rest are partition columns.
+    public let fileColumnCount: Int
+    let opened: [ParquetFile]
+    /// columnMap[file][tableColumn] = the file's top-level column index, nil when absent.
+    let columnMap: [[Int?]]
+    /// partitionValues[file][p] = value of partition column fileColumnCount + p.
+    let partitionValues: [[Value]]
+
+    /// - Parameters:
+    ///   - unionByName: when false the first file's columns define the table (others map by name).
+    public init(files: [LakeFile], hivePartitioning: Bool = true, unionByName: Bool = true,
+                cache: ParquetFooterCache = .shared) throws {
+        self.files = files
+        var opened: [ParquetFile] = []
+        opened.reserveCapacity(files.count)
+        for f in files { opened.append(try cache.file(f)) }
+        self.opened = opened
+
+        var fields: [Field] = []
+        var byName: [String: Int] = [:]
+        var firstFile: [Int] = []
+        for (fi, pf) in opened.enumerated() {
+            for field in pf.schema {
+                let key = field.name.lowercased()
+                if let existing = byName[key] {
+                    let merged = try Self.widen(fields[existing].type, field.type, column: field.name,
+                                                files: files[firstFile[existing]].path, files[fi].path)
+                    fields[existing].type = merged
+                    fields[existing].nullable = fields[existing].nullable || field.nullable
+                } else if fi == 0 || unionByName {
+                    byName[key] = fields.count
+                    fields.append(field)
+                    firstFile.append(fi)
+                }
+            }
+        }
+        for (fi, pf) in opened.enumerated() where pf.schema.count < fields.count || fi > 0 {
+            // Columns missing from some file are nullable in the union.
+            let names = Set(pf.schema.map { $0.name.lowercased() })
+            for i in fields.indices where !names.contains(fields[i].name.lowercased()) { fields[i].nullable = true }
+        }
+        fileColumnCount = fields.count
+        columnMap = opened.map { pf in
+            var map = [Int?](repeating: nil, count: fields.count)
+            for (ci, field) in pf.schema.enumerated() {
+                if let t = byName[field.name.lowercased()], map[t] == nil { map[t] = ci }
+            }
+            return map
+        }
+
+        // Partition columns: keys in first-seen order, typed over all their values.
+        var keys: [String] = []
+        var keyIndex: [String: Int] = [:]
+        if hivePartitioning {
+            for f in files {
+                for p in f.partitions {
+                    let k = p.key.lowercased()
+                    if keyIndex[k] == nil && byName[k] == nil { keyIndex[k] = keys.count; keys.append(p.key) }
+                }
+            }
+        }
+        var raw = [[String?]](repeating: [String?](repeating: nil, count: keys.count), count: files.count)
+        for (fi, f) in files.enumerated() {
+            for p in f.partitions { if let k = keyIndex[p.key.lowercased()] { raw[fi][k] = p.value } }
+        }
+        var types: [DataType] = []
+        for k in keys.indices {
+            let t = HivePartitions.inferType(raw.map { $0[k] })
+            types.append(t)
+            let hasNull = raw.contains { $0[k] == nil }
+            fields.append(Field(name: keys[k], type: t, nullable: hasNull))
+        }
+        partitionValues = raw.map { values in values.enumerated().map { HivePartitions.value($0.element, type: types[$0.offset]) } }
+        self.fields = fields
+    }
+
+    /// The common type of a column seen with two types, or 42804.
+    static func widen(_ a: DataType, _ b: DataType, column: String, files first: String, _ second: String) throws -> DataType {
+        if a == b { return a }
+        func rank(_ t: DataType) -> Int? {
+            switch t { case .int16: return 1; case .int32: return 2; case .int64: return 3; default: return nil }
+        }
+        if let ra = rank(a), let rb = rank(b) { return ra >= rb ? a : b }
+        if (a.isFloat || a.isInteger) && (b.isFloat || b.isInteger) { return .float64 }
+        if case let .decimal(pa, sa) = a, case let .decimal(pb, sb) = b, sa == sb { return .decimal(precision: max(pa, pb), scale: sa) }
+        if a.isString && b.isString { return .text }
+        throw SQLError(SQLState.datatypeMismatch,
+                       "column \"\(column)\" has type \(a) in file \"\(first)\" but type \(b) in file \"\(second)\"",
+                       hint: "Cast or rewrite one of the files, or read them separately.")
+    }
+
+    public var estimatedRowCount: Int? {
+        let total = opened.reduce(Int64(0)) { $0 + $1.numRows }
+        return Int(clamping: total)
+    }
+
+    public var partitionColumnCount: Int { fields.count - fileColumnCount }
+
+    /// Statistics of table column `column` in one row group of one file.
+    func chunkStatistics(file fi: Int, rowGroup: Int, column: Int) -> ChunkStatistics {
+        let pf = opened[fi]
+        let rows = pf.metadata.rowGroups[rowGroup].numRows
+        guard let fc = columnMap[fi][column] else { return .allNull(rows: rows) }
+        // Only flat columns have usable statistics; nested (json) columns are never range-pruned.
+        let root = pf.roots[fc]
+        guard let leaf = root.leafIndex, root.repetition != .repeated,
+              let s = pf.statistics(rowGroup: rowGroup, leaf: leaf) else {
+            return ChunkStatistics(min: nil, max: nil, nullCount: nil, rowCount: rows)
+        }
+        // Stats of a column widened from integer to double are compared as numbers (compare mixes .int/.double).
+        return ChunkStatistics(min: s.min, max: s.max, nullCount: s.nullCount, rowCount: rows)
+    }
+
+    public func morsels(columns: [Int], predicates: [ScanPredicate], statistics: ScanStatistics) throws -> [ScanMorsel] {
+        for c in columns where c < 0 || c >= fields.count {
+            throw SQLError(SQLState.invalidParameterValue, "column \(c) does not exist in the scanned table")
+        }
+        let usable = predicates.filter { $0.column >= 0 && $0.column < fields.count }
+        let partitionPredicates = usable.filter { $0.column >= fileColumnCount }
+        let filePredicates = usable.filter { $0.column < fileColumnCount }
+        var out: [ScanMorsel] = []
+        var filesScanned = 0, filesSkipped = 0, groupsScanned = 0, groupsSkipped = 0
+        for fi in files.indices {
+            let pf = opened[fi]
+            if partitionPredicates.contains(where: { ScanPruning.constantFails($0, value: partitionValues[fi][$0.column - fileColumnCount]) }) {
+                filesSkipped += 1; groupsSkipped += pf.rowGroupCount
+                continue
+            }
+            var kept: [Int] = []
+            for g in 0..<pf.rowGroupCount {
+                let skip = filePredicates.contains { p in
+                    ScanPruning.cannotMatch(p, stats: chunkStatistics(file: fi, rowGroup: g, column: p.column), type: fields[p.column].type)
+                }
+                if skip { groupsSkipped += 1 } else { kept.append(g) }
+            }
+            if kept.isEmpty && pf.rowGroupCount > 0 { filesSkipped += 1; continue }
+            filesScanned += 1
+            groupsScanned += kept.count
+            for g in kept { out.append(ParquetRowGroupMorsel(source: self, file: fi, rowGroup: g, columns: columns)) }
+        }
+        ScanStatisticsLock.update {
+            statistics.filesScanned += filesScanned
+            statistics.filesSkipped += filesSkipped
+            statistics.rowGroupsScanned += groupsScanned
+            statistics.rowGroupsSkipped += groupsSkipped
+        }
+        return out
+    }
+
+    static func leaves(of node: ParquetSchemaNode) -> [Int] {
+        if let l = node.leafIndex { return [l] }
+        return node.children.flatMap { leaves(of: $0) }
+    }
+
+    /// Reads one row group and shapes it into the table's requested columns.
+    func read(file fi: Int, rowGroup g: Int, columns: [Int], statistics: ScanStatistics) throws -> [Batch] {
+        let pf = opened[fi]
+        var fileColumns: [Int] = []
+        var slot: [Int: Int] = [:]
+        for c in columns where c < fileColumnCount {
+            if let fc = columnMap[fi][c], slot[fc] == nil { slot[fc] = fileColumns.count; fileColumns.append(fc) }
+        }
+        let rg = pf.metadata.rowGroups[g]
+        var bytes: Int64 = 0
+        for fc in fileColumns {
+            for l in Self.leaves(of: pf.roots[fc]) where l < rg.columns.count { bytes += rg.columns[l].metaData?.totalCompressedSize ?? 0 }
+        }
+        let raw = try pf.readRowGroup(g, columns: fileColumns)
+        ScanStatisticsLock.update { statistics.bytesRead += bytes }
+        return raw.map { batch in
+            let vectors: [Vector] = columns.map { c in
+                if c >= fileColumnCount {
+                    return Vector.constant(partitionValues[fi][c - fileColumnCount], type: fields[c].type, count: batch.count)
+                }
+                guard let fc = columnMap[fi][c], let s = slot[fc], s < batch.columns.count else {
+                    return Vector.nulls(type: fields[c].type, count: batch.count)
+                }
+                return LakeVectors.cast(batch.columns[s], to: fields[c].type)
+            }
+            return Batch(columns: vectors, count: batch.count)
+        }
+    }
+}
+
+final class ParquetRowGroupMorsel: ScanMorsel {
+    let source: ParquetTableSource, file: Int, rowGroup: Int, columns: [Int]
+    init(source: ParquetTableSource, file: Int, rowGroup: Int, columns: [Int]) {
+        self.source = source; self.file = file; self.rowGroup = rowGroup; self.columns = columns
+    }
+    func read(statistics: ScanStatistics) throws -> [Batch] {
+        try source.read(file: file, rowGroup: rowGroup, columns: columns, statistics: statistics)
+    }
+}
+
+/// Widening casts between a file's column type and the table's.
+public enum LakeVectors {
+    public static func cast(_ v: Vector, to type: DataType) -> Vector {
+        if v.type == type { return v }
+        switch v.storage {
+        case .constant(let value):
+            if case .int(let i) = value, type.isFloat { return Vector.constant(.double(Double(i)), type: type, count: v.count) }
+            return Vector.constant(value, type: type, count: v.count)
+        case .dictionary(let indices, let values):
+            return Vector(type: type, count: v.count, storage: .dictionary(indices: indices, values: cast(values, to: type)), validity: v.validity)
+        case .int64(let ints) where type.physical == .float64:
+            var out = ContiguousArray<Double>(repeating: 0, count: ints.count)
+            ints.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<src.count { dst[i] = Double(src[i]) }
+                }
+            }
+            return Vector(type: type, count: v.count, storage: .float64(out), validity: v.validity)
+        default:
+            // Same physical storage (int widths, real → double, varchar → text, decimal precision): relabel.
+            return Vector(type: type, count: v.count, storage: v.storage, validity: v.validity)
+        }
+    }
+}
