@@ -94,6 +94,9 @@ public enum DateTimeFunctions {
         r.install(into: registry)
     }
 
+    /// Days representable as µs timestamps in an Int64.
+    static let maxTimestampDays: Int64 = Int64.max / Calendar.microsPerDay - 1
+
     static func offsetMicros(_ ctx: FunctionContext) -> Int64 { Int64(ctx.timeZoneOffsetSeconds) * Calendar.microsPerSecond }
 
     static func rangeError(_ what: String = "timestamp") -> SQLError {
@@ -351,9 +354,14 @@ public enum DateTimeFunctions {
             }
         }
         let sources: [DataType] = [.timestamp, .timestamptz, .interval, .time]
-        r.register(["date_part"], sources.map { [.text, .exact($0)] }) { _, t in
+        r.register(["date_part"], (sources + [.date]).map { [.text, .exact($0)] }) { _, t in
             ScalarResolution(argumentTypes: t, returnType: .float64) { a, n, ctx in
-                try extractKernel(values: a[1], fields: a[0], fixedUnit: nil, source: t[1], count: n, ctx: ctx, scale: nil)
+                if t[1] == .date {
+                    // PostgreSQL's date_part(text, date) is date_part(text, date::timestamp).
+                    let asTimestamp = Map.unary(a[1], .timestamp) { (d: Int64) -> Int64 in d &* Calendar.microsPerDay }
+                    return try extractKernel(values: asTimestamp, fields: a[0], fixedUnit: nil, source: .timestamp, count: n, ctx: ctx, scale: nil)
+                }
+                return try extractKernel(values: a[1], fields: a[0], fixedUnit: nil, source: t[1], count: n, ctx: ctx, scale: nil)
             }
         }
         r.register(["extract"], ([DataType.date] + sources).map { [.text, .exact($0)] }) { _, t in
@@ -473,6 +481,7 @@ public enum DateTimeFunctions {
                     let off = tz ? offsetMicros(ctx) : 0
                     return try Map.rows(a, count: n, out) { row -> Int64? in
                         let day = try makeDate(c[0][row], c[1][row], c[2][row])
+                        guard Swift.abs(day) < maxTimestampDays else { throw rangeError() }
                         return try day * Calendar.microsPerDay + makeTime(c[3][row], c[4][row], s[row]) - off
                     }
                 }
@@ -581,7 +590,9 @@ public enum DateTimeFunctions {
                         if iv.months != 0 || iv.days != 0 {
                             throw SQLError(SQLState.invalidParameterValue, "interval time zone \"\(iv)\" must not include months or days")
                         }
-                        return toTZ ? xs[row] - iv.micros : xs[row] + iv.micros
+                        let (v, o) = toTZ ? xs[row].subtractingReportingOverflow(iv.micros) : xs[row].addingReportingOverflow(iv.micros)
+                        if o { throw rangeError() }
+                        return v
                     }
                 }
                 var lastName: String? = nil
@@ -1058,9 +1069,11 @@ enum DateTimeFormatting {
         }
         var y = year ?? 1
         if bc { y = 1 - y }
+        guard y > -4713 && y <= 294_276 else { throw fieldOverflow(text) }
         var days: Int64
         if let julian {
             days = Int64(julian) - 2_440_588
+            guard Swift.abs(days) < DateTimeFunctions.maxTimestampDays else { throw fieldOverflow(text) }
         } else if let dayOfYear {
             guard (1...366).contains(dayOfYear) else { throw fieldOverflow(text) }
             days = Calendar.days(year: y, month: 1, day: 1) + Int64(dayOfYear - 1)
@@ -1071,6 +1084,7 @@ enum DateTimeFormatting {
         guard hour < 24 || (hour == 24 && minute == 0 && second == 0 && micros == 0), minute < 60, second < 60 else {
             throw fieldOverflow(text)
         }
+        guard Swift.abs(days) < DateTimeFunctions.maxTimestampDays else { throw fieldOverflow(text) }
         let local = days * Calendar.microsPerDay + Int64(hour) * Calendar.microsPerHour + Int64(minute) * Calendar.microsPerMinute
             + Int64(second) * Calendar.microsPerSecond + Int64(micros)
         let zone = zoneHours.map { (zoneNegative ? -1 : 1) * ($0 * 3600 + zoneMinutes * 60) }

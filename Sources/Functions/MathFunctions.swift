@@ -340,12 +340,18 @@ enum MathFunctions {
         if lo < hi {
             if x < lo { return 0 }
             if x >= hi { guard count < Int64(Int32.max) else { throw intOverflow(.int32) }; return count + 1 }
-            return min(count, Int64((Double(count) * ((x - lo) / (hi - lo))).rounded(.down)) + 1)
+            return bucket(Double(count) * ((x - lo) / (hi - lo)), count)
         } else {
             if x > lo { return 0 }
             if x <= hi { guard count < Int64(Int32.max) else { throw intOverflow(.int32) }; return count + 1 }
-            return min(count, Int64((Double(count) * ((lo - x) / (lo - hi))).rounded(.down)) + 1)
+            return bucket(Double(count) * ((lo - x) / (lo - hi)), count)
         }
+    }
+
+    /// 1-based bucket of a position in [0, count), clamped (the ratio may overflow to ∞ or NaN for huge bounds).
+    private static func bucket(_ position: Double, _ count: Int64) -> Int64 {
+        guard position.isFinite else { return position.isNaN ? 1 : count }
+        return min(count, max(0, Int64(min(position, 9e18).rounded(.down))) + 1)
     }
 
     // MARK: trigonometry
@@ -399,14 +405,41 @@ enum MathFunctions {
         })
         r.register(["setseed"], [[.exact(.float64)]]) { _, t in
             ScalarResolution(argumentTypes: t, returnType: .text, isVolatile: true) { a, n, _ in
-                try Map.toString([], all: a, count: n, .text) { row, _, _ in
-                    let seed = Kernels.doubles(a[0])[row]
+                let seeds = Kernels.doubles(a[0])
+                return try Map.toString([], all: a, count: n, .text) { row, _, _ in
+                    let seed = seeds[row]
                     guard seed >= -1 && seed <= 1 && !seed.isNaN else {
                         throw SQLError(SQLState.invalidParameterValue, "setseed parameter \(seed) is out of allowed range [-1,1]")
                     }
                     RandomSource.shared.seed(seed)
                     return true
                 }
+            }
+        }
+    }
+}
+
+extension MathFunctions {
+    /// round/trunc(numeric, n) with a constant n: numeric with scale n, as PostgreSQL prints it.
+    static func resolveScaledRounding(_ name: String, _ argumentTypes: [DataType], _ unknown: [Bool], digits: Int64) -> ScalarResolution? {
+        guard name == "round" || name == "trunc", argumentTypes.count == 2,
+              let (_, t) = Overloads.best(argumentTypes, unknown, [[.numeric, .exact(.int32)]]) else { return nil }
+        let s = Dec.scale(of: t[0])
+        let outScale = Int(max(0, min(digits, 38)))
+        let keep = Int(max(-38, min(digits, 38)))
+        let out = DataType.decimal(precision: 38, scale: outScale)
+        let mode: FloatingPointRoundingRule = name == "round" ? .toNearestOrAwayFromZero : .towardZero
+        return ScalarResolution(argumentTypes: t, returnType: out) { a, _, _ in
+            try Map.unary(a[0], out) { (x: Int128) -> Int128 in
+                if keep >= s { return try Dec.rescale(x, from: s, to: outScale) }
+                // Round to `keep` digits (negative: left of the point), then express at the output scale.
+                let dropped = roundMantissa(x, drop: s - keep, mode)
+                if keep < 0 {
+                    let (m, o) = dropped.multipliedReportingOverflow(by: Dec.pow10[-keep])
+                    if o { throw Dec.overflow() }
+                    return try Dec.checked(m)
+                }
+                return dropped
             }
         }
     }

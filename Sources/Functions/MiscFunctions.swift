@@ -361,7 +361,7 @@ final class RandomSource: @unchecked Sendable {
     }
 
     func seed(_ value: Double) {
-        var x = UInt64(bitPattern: Int64(value * Double(Int64.max)))
+        var x = value.bitPattern
         lock.lock(); defer { lock.unlock() }
         s = (Self.splitmix(&x), Self.splitmix(&x), Self.splitmix(&x), Self.splitmix(&x))
     }
@@ -450,5 +450,28 @@ enum MiscFunctions {
                 }
             }
         })
+    }
+}
+
+// MARK: - Resolution with constant arguments
+
+/// For the few functions whose result TYPE depends on an argument's value, the
+/// binder can pass the constant arguments it knows and get PostgreSQL's exact
+/// result type: round/trunc(numeric, n) → numeric with scale n, and
+/// extract(field from x) → numeric with the field's scale. Returns nil when no
+/// refinement applies; the binder then resolves through the registry as usual.
+public enum ConstantArgumentResolution {
+    public static func resolve(name: String, argumentTypes: [DataType], unknownLiterals: [Bool],
+                               constants: [Value?]) throws -> ScalarResolution? {
+        switch name {
+        case "round", "trunc":
+            guard constants.count == 2, case .int(let n)? = constants[1] else { return nil }
+            return MathFunctions.resolveScaledRounding(name, argumentTypes, unknownLiterals, digits: n)
+        case "extract":
+            guard constants.count == 2, argumentTypes.count == 2, case .string(let field)? = constants[0] else { return nil }
+            return try DateTimeFunctions.resolveExtract(field: field, argumentType: argumentTypes[1])
+        default:
+            return nil
+        }
     }
 }

@@ -297,6 +297,7 @@ enum StringFunctions {
                 return try Map.toString([a[0], a[1]], all: a, count: n, .text) { row, inp, out in
                     let start = starts[row]
                     let count = i == 1 ? counts[row] : Int64(UTF8Text.charCount(inp[1]))
+                    if count < 0 { throw negativeLength() }
                     let (after, o) = start.addingReportingOverflow(count)
                     if o || start < 1 { throw negativeLength() }
                     try substring(inp[0], from: 1, count: start - 1, chars: true, &out)
@@ -391,7 +392,7 @@ enum StringFunctions {
                 let counts = Kernels.int64s(a[1])
                 return try Map.toString([a[0]], all: a, count: n, .text) { row, inp, out in
                     let k = counts[row]
-                    if k <= 0 { return true }
+                    if k <= 0 || inp[0].isEmpty { return true }
                     let (total, o) = Int64(inp[0].count).multipliedReportingOverflow(by: k)
                     if o || total > 1_073_741_823 { throw SQLError(SQLState.programLimitExceeded, "requested length too large") }
                     for _ in 0..<k { out.append(contentsOf: inp[0]) }

@@ -203,3 +203,13 @@ final class DateTimeFunctionsTests: XCTestCase {
 private extension Value {
     var intValue: Int64 { if case .int(let i) = self { return i }; return 0 }
 }
+
+final class DateTimeEdgeTests: XCTestCase {
+    func testDatePartOnDateAndRanges() throws {
+        XCTAssertEqual(try call("date_part", lit("hour"), date(2024, 1, 1)).value, .double(0))
+        XCTAssertEqual(try call("date_part", lit("day"), date(2024, 1, 31)).value, .double(31))
+        assertSQLState("22008") { try call("make_timestamp", int(5_000_000), int(1), int(1), int(0), int(0), dbl(0)) }
+        assertSQLState("22008") { try call("to_date", lit("999999999"), lit("YYYY")) }
+        assertSQLState("22008") { try call("to_date", lit("999999999"), lit("J")) }
+    }
+}

@@ -125,3 +125,25 @@ final class MathFunctionsTests: XCTestCase {
         XCTAssertEqual(m.values, [.int(1), .null])
     }
 }
+
+final class ConstantArgumentResolutionTests: XCTestCase {
+    private func run(_ name: String, _ x: Arg, digits: Int64) throws -> String {
+        guard let res = try ConstantArgumentResolution.resolve(name: name, argumentTypes: [x.type, .int32], unknownLiterals: [false, false],
+                                                                constants: [nil, .int(digits)]) else { throw SQLError(SQLState.undefinedFunction, "none") }
+        let v = try res.kernel([Vector.from([x.value], type: res.argumentTypes[0]), Vector.from([.int(digits)], type: .int32)], 1, FunctionContext())
+        return render(CallResult(value: v.value(at: 0), type: res.returnType))
+    }
+
+    func testRoundWithConstantDigits() throws {
+        XCTAssertEqual(try run("round", num("42.4382"), digits: 2), "42.44")
+        XCTAssertEqual(try run("round", num("1.5"), digits: 3), "1.500")
+        XCTAssertEqual(try run("round", num("1234.5"), digits: -2), "1200")
+        XCTAssertEqual(try run("round", num("-2.345"), digits: 2), "-2.35")
+        XCTAssertEqual(try run("trunc", num("42.4382"), digits: 2), "42.43")
+        XCTAssertEqual(try run("round", int(7), digits: 1), "7.0")
+        let ext = try ConstantArgumentResolution.resolve(name: "extract", argumentTypes: [.text, .timestamp], unknownLiterals: [true, false],
+                                                         constants: [.string("second"), nil])
+        XCTAssertEqual(ext?.returnType, .decimal(precision: 38, scale: 6))
+        XCTAssertNil(try ConstantArgumentResolution.resolve(name: "abs", argumentTypes: [.int32], unknownLiterals: [false], constants: [nil]))
+    }
+}
