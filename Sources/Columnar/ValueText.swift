@@ -1,7 +1,12 @@
-// Text rendering of values the way PostgreSQL's output functions print them
+// Text rendering of values the way PostgreSQL 15's output functions print them
 // (the text format of the wire protocol, psql, sqllogictest's T columns),
-// and parsing of text into values (casts from text, COPY, CSV).
-// OWNED BY the Functions/casts work: the signatures below are the contract.
+// and parsing of text into values the way PostgreSQL's input functions accept
+// it (casts from text, COPY, CSV).
+// Floats print as the shortest round-trip decimal (Swift's description gives
+// the digits; PostgreSQL's layout rules are applied on top). Datetime input is
+// a small field tokenizer modelled on PostgreSQL's ParseDateTime/DecodeDateTime;
+// intervals accept the postgres, verbose ("@ … ago") and ISO 8601 forms.
+// OWNED BY the Functions/casts work: `format` and `parse` are the contract.
 
 public struct TextFormatOptions: Sendable {
     /// Session TimeZone offset used to render timestamptz, in seconds east of UTC.
@@ -14,35 +19,968 @@ public enum ValueText {
     public static func format(_ value: Value, type: DataType, options: TextFormatOptions = .init()) -> String {
         switch value {
         case .null: return ""
-        case .bool(let b): return b ? "t" : "f"
-        case .int(let i): return String(i)
-        case .double(let d): return String(d)
-        case .decimal(let m): return String(m)
+        case .bool(let b):
+            if type.isInteger { return b ? "1" : "0" }
+            return b ? "t" : "f"
+        case .int(let i):
+            switch type {
+            case .date: return formatDate(days: i)
+            case .time: return formatTime(micros: i)
+            case .timestamp: return formatTimestamp(micros: i)
+            case .timestamptz: return formatTimestampTZ(micros: i, offsetSeconds: options.timeZoneOffsetSeconds)
+            case .boolean: return i != 0 ? "t" : "f"
+            case .float32, .float64: return formatDouble(Double(i), float32: type == .float32)
+            case .decimal(_, let s): return formatDecimal(Int128(i), scale: s)
+            default: return String(i)
+            }
+        case .double(let d):
+            switch type {
+            case .float32: return formatDouble(d, float32: true)
+            default: return formatDouble(d, float32: false)
+            }
+        case .decimal(let m):
+            if case .decimal(_, let s) = type { return formatDecimal(m, scale: s) }
+            return String(m)
         case .string(let s): return s
-        case .bytes(let b): return "\\x" + b.map { String($0, radix: 16) }.joined()
-        case .interval(let iv): return "\(iv.months) mons \(iv.days) days \(iv.micros) us"
-        case .list(let vs): return "{" + vs.map { format($0, type: type, options: options) }.joined(separator: ",") + "}"
+        case .bytes(let b):
+            if type == .uuid { return formatUUID(b) }
+            if type == .bytea { return formatBytea(b) }
+            return String(decoding: b, as: UTF8.self)
+        case .interval(let iv): return formatInterval(iv)
+        case .list(let vs):
+            var element = DataType.text
+            if case .array(let e) = type { element = e }
+            return formatArray(vs, element: element, options: options)
         }
     }
+
+    // MARK: - Output helpers (public: cast kernels call them on typed buffers)
+
+    /// float8/float4 output: shortest round-trip digits; exponent form when the
+    /// decimal exponent is < -4 or >= 15 (6 for real), as PostgreSQL 15 does.
+    public static func formatDouble(_ d: Double, float32: Bool) -> String {
+        if d.isNaN { return "NaN" }
+        if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
+        if d == 0 { return d.sign == .minus ? "-0" : "0" }
+        let text = float32 ? Float(d).description : d.description
+        var negative = false
+        var mantissa: [UInt8] = []
+        var exponent = 0
+        var sawPoint = false
+        var pointPos = 0
+        var expPart: [UInt8] = []
+        var inExp = false
+        for c in text.utf8 {
+            if inExp { expPart.append(c); continue }
+            switch c {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): sawPoint = true
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExp = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                mantissa.append(c)
+                if !sawPoint { pointPos += 1 }
+            default: break
+            }
+        }
+        if !expPart.isEmpty {
+            var sign = 1, v = 0
+            for c in expPart {
+                if c == UInt8(ascii: "-") { sign = -1 } else if c >= 48 && c <= 57 { v = v * 10 + Int(c - 48) }
+            }
+            exponent = sign * v
+        }
+        pointPos += exponent
+        // Normalise: drop leading zeros (moving the point) and trailing zeros.
+        var start = 0
+        while start < mantissa.count - 1 && mantissa[start] == UInt8(ascii: "0") { start += 1; pointPos -= 1 }
+        var end = mantissa.count
+        while end > start + 1 && mantissa[end - 1] == UInt8(ascii: "0") { end -= 1 }
+        let digits = Array(mantissa[start..<end])
+        let sciExponent = pointPos - 1
+        let limit = float32 ? 6 : 15
+        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+        if sciExponent < -4 || sciExponent >= limit {
+            out.append(digits[0])
+            if digits.count > 1 { out.append(UInt8(ascii: ".")); out.append(contentsOf: digits[1...]) }
+            out.append(UInt8(ascii: "e"))
+            out.append(sciExponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            let e = abs(sciExponent)
+            if e < 10 { out.append(UInt8(ascii: "0")) }
+            out.append(contentsOf: Array(String(e).utf8))
+        } else if pointPos <= 0 {
+            out.append(UInt8(ascii: "0")); out.append(UInt8(ascii: "."))
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -pointPos))
+            out.append(contentsOf: digits)
+        } else if pointPos >= digits.count {
+            out.append(contentsOf: digits)
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: pointPos - digits.count))
+        } else {
+            out.append(contentsOf: digits[0..<pointPos])
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: digits[pointPos...])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// numeric output with exactly `scale` fraction digits.
+    public static func formatDecimal(_ mantissa: Int128, scale: Int) -> String {
+        let mag = String(mantissa.magnitude)
+        let sign = mantissa < 0 ? "-" : ""
+        if scale <= 0 { return sign + mag }
+        let padded = mag.count <= scale ? String(repeating: "0", count: scale + 1 - mag.count) + mag : mag
+        let cut = padded.index(padded.endIndex, offsetBy: -scale)
+        return sign + padded[..<cut] + "." + padded[cut...]
+    }
+
+    private static func pad(_ v: Int, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    /// Date output (ISO, DateStyle ISO): `YYYY-MM-DD`, `YYYY-MM-DD BC` for year <= 0.
+    public static func formatDate(days: Int64) -> String {
+        if days == Int64.max { return "infinity" }
+        if days == Int64.min { return "-infinity" }
+        let c = Calendar.civil(days: days)
+        let (y, bc) = c.year <= 0 ? (1 - c.year, true) : (c.year, false)
+        return pad(y, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2) + (bc ? " BC" : "")
+    }
+
+    /// Time of day output: `HH:MM:SS[.ffffff]`, trailing fraction zeros removed.
+    public static func formatTime(micros: Int64) -> String {
+        let t = max(0, micros)
+        let h = Int(t / Calendar.microsPerHour)
+        let m = Int(t / Calendar.microsPerMinute % 60)
+        let s = Int(t / Calendar.microsPerSecond % 60)
+        let f = Int(t % Calendar.microsPerSecond)
+        return pad(h, 2) + ":" + pad(m, 2) + ":" + pad(s, 2) + fraction(f)
+    }
+
+    private static func fraction(_ micros: Int) -> String {
+        if micros == 0 { return "" }
+        var s = pad(micros, 6)
+        while s.last == "0" { s.removeLast() }
+        return "." + s
+    }
+
+    private static func dateAndTime(micros: Int64) -> (date: String, time: String, bc: Bool) {
+        let (d, tod) = Calendar.split(micros: micros)
+        let c = Calendar.civil(days: d)
+        let (y, bc) = c.year <= 0 ? (1 - c.year, true) : (c.year, false)
+        return (pad(y, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2), formatTime(micros: tod), bc)
+    }
+
+    /// timestamp output: `YYYY-MM-DD HH:MM:SS[.ffffff][ BC]`.
+    public static func formatTimestamp(micros: Int64) -> String {
+        if micros == Int64.max { return "infinity" }
+        if micros == Int64.min { return "-infinity" }
+        let p = dateAndTime(micros: micros)
+        return p.date + " " + p.time + (p.bc ? " BC" : "")
+    }
+
+    /// timestamptz output in a fixed-offset zone: `… HH:MM:SS+05:30`.
+    public static func formatTimestampTZ(micros: Int64, offsetSeconds: Int) -> String {
+        if micros == Int64.max { return "infinity" }
+        if micros == Int64.min { return "-infinity" }
+        let local = micros.addingReportingOverflow(Int64(offsetSeconds) * Calendar.microsPerSecond)
+        let p = dateAndTime(micros: local.overflow ? micros : local.partialValue)
+        return p.date + " " + p.time + formatOffset(offsetSeconds) + (p.bc ? " BC" : "")
+    }
+
+    /// A UTC offset as PostgreSQL prints it: `+00`, `+05:30`, `-03:00:15`.
+    public static func formatOffset(_ seconds: Int) -> String {
+        let a = abs(seconds)
+        var s = (seconds < 0 ? "-" : "+") + pad(a / 3600, 2)
+        if a % 3600 != 0 {
+            s += ":" + pad(a / 60 % 60, 2)
+            if a % 60 != 0 { s += ":" + pad(a % 60, 2) }
+        }
+        return s
+    }
+
+    /// interval output, IntervalStyle = postgres.
+    public static func formatInterval(_ iv: Interval) -> String {
+        let years = Int(iv.months / 12)
+        let months = Int(iv.months % 12)
+        let days = Int(iv.days)
+        var t = iv.micros
+        let hours = t / Calendar.microsPerHour
+        t -= hours * Calendar.microsPerHour
+        let minutes = t / Calendar.microsPerMinute
+        t -= minutes * Calendar.microsPerMinute
+        let seconds = t / Calendar.microsPerSecond
+        let fsec = t - seconds * Calendar.microsPerSecond
+        var out = ""
+        var isZero = true
+        var isBefore = false
+        func part(_ value: Int, _ unit: String) {
+            if value == 0 { return }
+            out += (isZero ? "" : " ") + (isBefore && value > 0 ? "+" : "") + String(value) + " " + unit + (value != 1 ? "s" : "")
+            isBefore = value < 0
+            isZero = false
+        }
+        part(years, "year")
+        part(months, "mon")
+        part(days, "day")
+        if isZero || hours != 0 || minutes != 0 || seconds != 0 || fsec != 0 {
+            let minus = hours < 0 || minutes < 0 || seconds < 0 || fsec < 0
+            out += (isZero ? "" : " ") + (minus ? "-" : (isBefore ? "+" : ""))
+            let h = hours.magnitude
+            out += (h < 10 ? "0" : "") + String(h) + ":" + pad(Int(minutes.magnitude), 2) + ":" + pad(Int(seconds.magnitude), 2)
+            out += fraction(Int(fsec.magnitude))
+        }
+        return out
+    }
+
+    public static func formatUUID(_ b: [UInt8]) -> String {
+        guard b.count == 16 else { return Digest.hex(b) }
+        let h = Array(Digest.hex(b))
+        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
+    }
+
+    public static func formatBytea(_ b: [UInt8]) -> String { "\\x" + Digest.hex(b) }
+
+    /// Array output `{a,b,NULL}` with PostgreSQL's quoting of elements.
+    public static func formatArray(_ values: [Value], element: DataType, options: TextFormatOptions) -> String {
+        var out = "{"
+        for (i, v) in values.enumerated() {
+            if i > 0 { out += "," }
+            if v.isNull { out += "NULL"; continue }
+            let s = format(v, type: element, options: options)
+            out += quoteArrayElement(s)
+        }
+        return out + "}"
+    }
+
+    static func quoteArrayElement(_ s: String) -> String {
+        var needs = s.isEmpty || s.lowercased() == "null"
+        if !needs {
+            for c in s.utf8 {
+                switch c {
+                case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\\"),
+                     UInt8(ascii: " "), 9, 10, 11, 12, 13:
+                    needs = true
+                default: break
+                }
+                if needs { break }
+            }
+        }
+        if !needs { return s }
+        var out = "\""
+        for ch in s.unicodeScalars {
+            if ch == "\"" || ch == "\\" { out += "\\" }
+            out.unicodeScalars.append(ch)
+        }
+        return out + "\""
+    }
+
+    // MARK: - Input
 
     /// PostgreSQL input function: parses `text` as a value of `type`
     /// (22P02 invalid_text_representation, 22003 out of range, 22007/22008 for datetimes).
     public static func parse(_ text: String, as type: DataType, options: TextFormatOptions = .init()) throws -> Value {
         switch type {
-        case .text, .varchar, .char, .json: return .string(text)
+        case .null: return .null
+        case .text, .json: return .string(text)
+        case .varchar(let n):
+            guard let n else { return .string(text) }
+            return .string(try fitVarchar(text, length: n, explicit: false))
+        case .char(let n):
+            return .string(try fitChar(text, length: n, explicit: false))
         case .int16, .int32, .int64:
-            guard let i = Int64(text.trimmingCharacters(in: " ")) else {
-                throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type \(type): \"\(text)\"")
-            }
-            return .int(i)
+            var s = text
+            return try s.withUTF8 { .int(try parseInteger($0, type: type)) }
         case .float32, .float64:
-            guard let d = Double(text.trimmingCharacters(in: " ")) else {
-                throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type \(type): \"\(text)\"")
-            }
-            return .double(d)
-        default:
-            throw SQLError(SQLState.featureNotSupported, "parsing \(type) is not implemented yet")
+            var s = text
+            return try s.withUTF8 { .double(try parseDouble($0, type: type)) }
+        case .decimal(let p, let sc):
+            var s = text
+            return try s.withUTF8 { .decimal(try parseDecimal($0, precision: p, scale: sc)) }
+        case .boolean:
+            var s = text
+            return try s.withUTF8 { .bool(try parseBool($0)) }
+        case .date: return .int(try parseDate(text))
+        case .time: return .int(try parseTime(text))
+        case .timestamp: return .int(try parseTimestamp(text, withZone: false, sessionOffset: options.timeZoneOffsetSeconds))
+        case .timestamptz: return .int(try parseTimestamp(text, withZone: true, sessionOffset: options.timeZoneOffsetSeconds))
+        case .interval: return .interval(try parseInterval(text))
+        case .uuid: return .bytes(try parseUUID(text))
+        case .bytea: return .bytes(try parseBytea(text))
+        case .array(let e): return try parseArray(text, element: e, options: options)
         }
+    }
+
+    static func syntaxError(_ type: DataType, _ text: String) -> SQLError {
+        let name: String
+        switch type {
+        case .decimal: name = "numeric"
+        case .time: name = "time"
+        case .timestamp: name = "timestamp"
+        case .varchar, .char: name = "text"
+        default: name = type.description
+        }
+        let code = type.isTemporal ? SQLState.invalidDatetimeFormat : SQLState.invalidTextRepresentation
+        return SQLError(code, "invalid input syntax for type \(name): \"\(text)\"")
+    }
+
+    static func fieldOverflow(_ text: String) -> SQLError {
+        SQLError(SQLState.datetimeFieldOverflow, "date/time field value out of range: \"\(text)\"")
+    }
+
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 32 || (c >= 9 && c <= 13) }
+
+    /// Counts characters (not bytes) of UTF-8 text.
+    public static func characterCount<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
+        var n = 0
+        for b in bytes where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// varchar(n) length coercion: explicit casts truncate; otherwise only trailing spaces may be cut (22001).
+    public static func fitVarchar(_ s: String, length n: Int, explicit: Bool) throws -> String {
+        let chars = Array(s.unicodeScalars)
+        if chars.count <= n { return s }
+        if !explicit && !chars[n...].allSatisfy({ $0 == " " }) {
+            throw SQLError(SQLState.stringDataRightTruncation, "value too long for type character varying(\(n))")
+        }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: chars[0..<n])
+        return String(out)
+    }
+
+    /// char(n): blank-padded to n; longer values truncate on explicit casts, else must be blank beyond n (22001).
+    public static func fitChar(_ s: String, length n: Int, explicit: Bool) throws -> String {
+        let chars = Array(s.unicodeScalars)
+        if chars.count == n { return s }
+        if chars.count < n { return s + String(repeating: " ", count: n - chars.count) }
+        if !explicit && !chars[n...].allSatisfy({ $0 == " " }) {
+            throw SQLError(SQLState.stringDataRightTruncation, "value too long for type character(\(n))")
+        }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: chars[0..<n])
+        return String(out)
+    }
+
+    /// int2/int4/int8 input: optional whitespace and sign, decimal digits.
+    public static func parseInteger(_ b: UnsafeBufferPointer<UInt8>, type: DataType) throws -> Int64 {
+        var i = 0, n = b.count
+        while i < n && isSpace(b[i]) { i += 1 }
+        while n > i && isSpace(b[n - 1]) { n -= 1 }
+        var negative = false
+        if i < n && (b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+")) { negative = b[i] == UInt8(ascii: "-"); i += 1 }
+        if i >= n { throw syntaxError(type, String(decoding: b, as: UTF8.self)) }
+        var v: Int64 = 0
+        var overflow = false
+        while i < n {
+            let c = b[i]
+            guard c >= 48 && c <= 57 else { throw syntaxError(type, String(decoding: b, as: UTF8.self)) }
+            if !overflow {
+                let m = v.multipliedReportingOverflow(by: 10)
+                let a = m.partialValue.subtractingReportingOverflow(Int64(c - 48))  // accumulate negatively: fits Int64.min
+                if m.overflow || a.overflow { overflow = true } else { v = a.partialValue }
+            }
+            i += 1
+        }
+        if !negative {
+            if v == Int64.min { overflow = true } else { v = -v }
+        }
+        if overflow || !(type.integerRange ?? Int64.min...Int64.max).contains(v) {
+            throw SQLError(SQLState.numericValueOutOfRange, "value \"\(String(decoding: b, as: UTF8.self))\" is out of range for type \(type)")
+        }
+        return v
+    }
+
+    /// float4/float8 input, including NaN, Infinity, inf (case-insensitive).
+    public static func parseDouble(_ b: UnsafeBufferPointer<UInt8>, type: DataType) throws -> Double {
+        var i = 0, n = b.count
+        while i < n && isSpace(b[i]) { i += 1 }
+        while n > i && isSpace(b[n - 1]) { n -= 1 }
+        let body = UnsafeBufferPointer(rebasing: b[i..<n])
+        var lower = [UInt8](); lower.reserveCapacity(body.count)
+        for c in body { lower.append(c >= 65 && c <= 90 ? c + 32 : c) }
+        var sign = 1.0
+        var k = 0
+        if k < lower.count && (lower[k] == UInt8(ascii: "-") || lower[k] == UInt8(ascii: "+")) {
+            if lower[k] == UInt8(ascii: "-") { sign = -1 }
+            k += 1
+        }
+        let word = lower[k...]
+        if word.elementsEqual("nan".utf8) && k == 0 { return .nan }
+        if word.elementsEqual("infinity".utf8) || word.elementsEqual("inf".utf8) { return sign * .infinity }
+        // Validate strtod's decimal syntax: digits [. digits] [e [sign] digits].
+        var j = k, digits = 0, nonZero = false
+        while j < lower.count && lower[j] >= 48 && lower[j] <= 57 { if lower[j] != 48 { nonZero = true }; j += 1; digits += 1 }
+        if j < lower.count && lower[j] == UInt8(ascii: ".") {
+            j += 1
+            while j < lower.count && lower[j] >= 48 && lower[j] <= 57 { if lower[j] != 48 { nonZero = true }; j += 1; digits += 1 }
+        }
+        if digits == 0 { throw syntaxError(type, String(decoding: b, as: UTF8.self)) }
+        if j < lower.count && lower[j] == UInt8(ascii: "e") {
+            j += 1
+            if j < lower.count && (lower[j] == UInt8(ascii: "-") || lower[j] == UInt8(ascii: "+")) { j += 1 }
+            var ed = 0
+            while j < lower.count && lower[j] >= 48 && lower[j] <= 57 { j += 1; ed += 1 }
+            if ed == 0 { throw syntaxError(type, String(decoding: b, as: UTF8.self)) }
+        }
+        if j != lower.count { throw syntaxError(type, String(decoding: b, as: UTF8.self)) }
+        guard let d = Double(String(decoding: lower, as: UTF8.self)) else {
+            throw syntaxError(type, String(decoding: b, as: UTF8.self))
+        }
+        let original = String(decoding: body, as: UTF8.self)
+        if type == .float32 {
+            let f = Float(d)
+            if f.isInfinite || (f == 0 && nonZero) {
+                throw SQLError(SQLState.numericValueOutOfRange, "\"\(original)\" is out of range for type real")
+            }
+            return Double(f)
+        }
+        if d.isInfinite || (d == 0 && nonZero) {
+            throw SQLError(SQLState.numericValueOutOfRange, "\"\(original)\" is out of range for type double precision")
+        }
+        return d
+    }
+
+    /// Powers of ten that fit in Int128 (10^0 … 10^38).
+    public static let pow10: [Int128] = {
+        var a: [Int128] = [1]
+        for _ in 1...38 { a.append(a[a.count - 1] * 10) }
+        return a
+    }()
+
+    public static func numericOverflow(precision p: Int, scale s: Int) -> SQLError {
+        SQLError(SQLState.numericValueOutOfRange, "numeric field overflow",
+                 detail: p - s > 0 ? "A field with precision \(p), scale \(s) must round to an absolute value less than 10^\(p - s)."
+                                   : "A field with precision \(p), scale \(s) must round to an absolute value less than 1.")
+    }
+
+    /// numeric input rounded (half away from zero) to `scale` digits; 22003 when
+    /// the value needs more than `precision` digits.
+    public static func parseDecimal(_ b: UnsafeBufferPointer<UInt8>, precision: Int, scale: Int) throws -> Int128 {
+        var i = 0, n = b.count
+        while i < n && isSpace(b[i]) { i += 1 }
+        while n > i && isSpace(b[n - 1]) { n -= 1 }
+        var negative = false
+        if i < n && (b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+")) { negative = b[i] == UInt8(ascii: "-"); i += 1 }
+        var digits: [UInt8] = []
+        var pointPos = 0, sawPoint = false, sawDigit = false
+        while i < n {
+            let c = b[i]
+            if c >= 48 && c <= 57 {
+                sawDigit = true
+                if digits.isEmpty && c == 48 { if sawPoint { pointPos -= 1 } } else {
+                    digits.append(c - 48)
+                    if !sawPoint { pointPos += 1 }
+                }
+            } else if c == UInt8(ascii: ".") && !sawPoint {
+                sawPoint = true
+            } else { break }
+            i += 1
+        }
+        if !sawDigit { throw syntaxError(.decimal(precision: precision, scale: scale), String(decoding: b, as: UTF8.self)) }
+        if i < n && (b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E")) {
+            i += 1
+            var eneg = false
+            if i < n && (b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+")) { eneg = b[i] == UInt8(ascii: "-"); i += 1 }
+            var e = 0, ed = 0
+            while i < n && b[i] >= 48 && b[i] <= 57 { if e < 100_000 { e = e * 10 + Int(b[i] - 48) }; i += 1; ed += 1 }
+            if ed == 0 { throw syntaxError(.decimal(precision: precision, scale: scale), String(decoding: b, as: UTF8.self)) }
+            pointPos += eneg ? -e : e
+        }
+        if i != n { throw syntaxError(.decimal(precision: precision, scale: scale), String(decoding: b, as: UTF8.self)) }
+        return try decimalFromDigits(digits, pointPos: pointPos, negative: negative, precision: precision, scale: scale)
+    }
+
+    /// Builds a scaled mantissa from significant digits d0 d1 … with value 0.d0d1… × 10^pointPos.
+    public static func decimalFromDigits(_ digits: [UInt8], pointPos: Int, negative: Bool, precision: Int, scale: Int) throws -> Int128 {
+        if digits.isEmpty { return 0 }
+        // Digits kept: those before position pointPos + scale.
+        let keep = pointPos + scale
+        if keep > precision { throw numericOverflow(precision: precision, scale: scale) }
+        var m: Int128 = 0
+        if keep > 0 {
+            for k in 0..<keep { m = m * 10 + Int128(k < digits.count ? digits[k] : 0) }
+        }
+        if keep >= 0 && keep < digits.count && digits[keep] >= 5 { m += 1 }
+        if m >= pow10[min(precision, 38)] { throw numericOverflow(precision: precision, scale: scale) }
+        return negative ? -m : m
+    }
+
+    /// boolean input: t/true/yes/on/1 and f/false/no/off/0, prefixes allowed, case-insensitive.
+    public static func parseBool(_ b: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        var i = 0, n = b.count
+        while i < n && isSpace(b[i]) { i += 1 }
+        while n > i && isSpace(b[n - 1]) { n -= 1 }
+        var w = [UInt8]()
+        for k in i..<max(i, n) { let c = b[k]; w.append(c >= 65 && c <= 90 ? c + 32 : c) }
+        func prefix(of word: String, min: Int) -> Bool {
+            let u = Array(word.utf8)
+            return w.count >= min && w.count <= u.count && Array(u[0..<w.count]) == w
+        }
+        if prefix(of: "true", min: 1) || prefix(of: "yes", min: 1) || prefix(of: "on", min: 2) || w == [49] { return true }
+        if prefix(of: "false", min: 1) || prefix(of: "no", min: 1) || prefix(of: "off", min: 2) || w == [48] { return false }
+        throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type boolean: \"\(String(decoding: b, as: UTF8.self))\"")
+    }
+
+    // MARK: Datetime input
+
+    struct DateTimeFields {
+        var year: Int? = nil, month: Int? = nil, day: Int? = nil
+        var hour = 0, minute = 0, second = 0, micros = 0
+        var hasTime = false
+        var zoneSeconds: Int? = nil
+        var bc = false
+        var special: Int64? = nil  // epoch / ±infinity, as µs or days chosen by caller
+        var specialWord: String? = nil
+    }
+
+    static let monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    static func monthNumber(_ w: Substring) -> Int? {
+        guard w.count >= 3 else { return nil }
+        let full = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        for (k, name) in full.enumerated() where name.hasPrefix(w) || (w == "sept" && k == 8) { return k + 1 }
+        return nil
+    }
+
+    static func allDigits(_ s: Substring) -> Bool { !s.isEmpty && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+
+    /// Parses `H:M[:S[.frac]]` into fields; returns false on bad syntax.
+    static func parseClock(_ s: Substring, into f: inout DateTimeFields) -> Bool {
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 2 && parts.count <= 3, allDigits(parts[0]), allDigits(parts[1]),
+              parts[0].count <= 9, parts[1].count <= 9 else { return false }
+        f.hour = Int(parts[0]) ?? 0
+        f.minute = Int(parts[1]) ?? 0
+        if parts.count == 3 {
+            let secParts = parts[2].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard allDigits(secParts[0]), secParts[0].count <= 9 else { return false }
+            f.second = Int(secParts[0]) ?? 0
+            if secParts.count == 2 {
+                let frac = secParts[1]
+                if !frac.isEmpty {
+                    guard allDigits(frac) else { return false }
+                    // Round to microseconds (half up, as PostgreSQL's rint on positive values).
+                    var digits = Array(frac.utf8.map { Int($0 - 48) })
+                    while digits.count < 7 { digits.append(0) }
+                    var us = 0
+                    for k in 0..<6 { us = us * 10 + digits[k] }
+                    if digits[6] >= 5 { us += 1 }
+                    f.micros = us
+                }
+            }
+        }
+        f.hasTime = true
+        return true
+    }
+
+    /// Parses a zone suffix: `+HH`, `+HH:MM`, `+HHMM`, `-…`, `z`, `utc`, `gmt`.
+    static func parseZone(_ s: Substring) -> Int? {
+        if s == "z" || s == "utc" || s == "gmt" || s == "zulu" || s == "ut" { return 0 }
+        guard let first = s.first, first == "+" || first == "-" else { return nil }
+        let sign = first == "-" ? -1 : 1
+        let body = s.dropFirst()
+        var h = 0, m = 0, sec = 0
+        if body.contains(":") {
+            let p = body.split(separator: ":", omittingEmptySubsequences: false)
+            guard p.count >= 2 && p.count <= 3, p.allSatisfy({ allDigits($0) && $0.count <= 2 }) else { return nil }
+            h = Int(p[0]) ?? 0; m = Int(p[1]) ?? 0; sec = p.count == 3 ? Int(p[2]) ?? 0 : 0
+        } else {
+            guard allDigits(body) else { return nil }
+            switch body.count {
+            case 1, 2: h = Int(body) ?? 0
+            case 4: h = Int(body.prefix(2)) ?? 0; m = Int(body.suffix(2)) ?? 0
+            case 6: h = Int(body.prefix(2)) ?? 0; m = Int(body.dropFirst(2).prefix(2)) ?? 0; sec = Int(body.suffix(2)) ?? 0
+            default: return nil
+            }
+        }
+        guard h <= 15 || (h <= 18 && m == 0), m < 60, sec < 60 else { return nil }
+        return sign * (h * 3600 + m * 60 + sec)
+    }
+
+    /// Tokenizes and decodes a date/time string into fields (ParseDateTime + DecodeDateTime, simplified).
+    static func decodeDateTime(_ text: String, type: DataType) throws -> DateTimeFields {
+        let lowered = String(text.lowercased())
+        var f = DateTimeFields()
+        // Split on whitespace and commas; a "T" between a date and a time is a separator.
+        var tokens: [Substring] = []
+        for raw in lowered.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "," }) {
+            if let t = raw.firstIndex(of: "t"), t != raw.startIndex,
+               raw[raw.startIndex..<t].allSatisfy({ $0.isNumber || $0 == "-" || $0 == "/" || $0 == "." }),
+               raw[raw.index(after: t)...].first?.isNumber == true {
+                tokens.append(raw[raw.startIndex..<t])
+                tokens.append(raw[raw.index(after: t)...])
+            } else if raw.first == "t" && raw.count > 1 && raw.dropFirst().first?.isNumber == true {
+                tokens.append(raw.dropFirst())
+            } else {
+                tokens.append(raw)
+            }
+        }
+        if tokens.isEmpty { throw syntaxError(type, text) }
+        var pendingNumbers: [Substring] = []
+        var k = 0
+        while k < tokens.count {
+            var tok = tokens[k]
+            k += 1
+            switch tok {
+            case "bc": f.bc = true; continue
+            case "ad": continue
+            case "epoch", "infinity", "-infinity", "+infinity", "allballs", "now", "today", "tomorrow", "yesterday":
+                f.specialWord = String(tok); continue
+            case "am", "pm":
+                guard f.hasTime, f.hour >= 1, f.hour <= 12 else { throw syntaxError(type, text) }
+                if tok == "pm" && f.hour != 12 { f.hour += 12 }
+                if tok == "am" && f.hour == 12 { f.hour = 0 }
+                continue
+            default: break
+            }
+            if tok.contains(":") {
+                // A time, possibly with a zone glued on: 12:00:00+02, 12:00z.
+                var zonePart: Substring? = nil
+                if let zi = tok.dropFirst().firstIndex(where: { $0 == "+" || $0 == "-" || $0 == "z" }) {
+                    zonePart = tok[zi...]; tok = tok[..<zi]
+                }
+                if f.hasTime || !parseClock(tok, into: &f) { throw syntaxError(type, text) }
+                if let z = zonePart {
+                    guard let zs = parseZone(z) else { throw syntaxError(type, text) }
+                    f.zoneSeconds = zs
+                }
+                continue
+            }
+            if let z = parseZone(tok), tok.first == "+" || (tok.first == "-" && f.hasTime) || tok.first?.isLetter == true {
+                f.zoneSeconds = z; continue
+            }
+            if tok.contains("-") || tok.contains("/") || (tok.contains(".") && !allDigits(tok.split(separator: ".").first ?? "")) {
+                let sep: Character = tok.contains("-") ? "-" : (tok.contains("/") ? "/" : ".")
+                let p = tok.split(separator: sep, omittingEmptySubsequences: false)
+                guard p.count == 3, f.year == nil else { throw syntaxError(type, text) }
+                if allDigits(p[0]) && allDigits(p[1]) && allDigits(p[2]) {
+                    if p[0].count >= 3 || sep == "-" {
+                        f.year = Int(p[0].prefix(9)); f.month = Int(p[1].prefix(9)); f.day = Int(p[2].prefix(9))
+                    } else {
+                        // DateStyle MDY: 1/8/1999.
+                        f.month = Int(p[0]); f.day = Int(p[1]); f.year = Int(p[2].prefix(9))
+                        if p[2].count <= 2, let y = f.year { f.year = y < 70 ? y + 2000 : y + 1900 }
+                    }
+                } else if allDigits(p[0]), let m = monthNumber(p[1]), allDigits(p[2]) {
+                    // 08-Jan-1999 or 1999-Jan-08.
+                    if p[0].count >= 3 { f.year = Int(p[0].prefix(9)); f.day = Int(p[2].prefix(9)) } else { f.day = Int(p[0]); f.year = Int(p[2].prefix(9)) }
+                    f.month = m
+                } else if let m = monthNumber(p[0]), allDigits(p[1]), allDigits(p[2]) {
+                    f.month = m; f.day = Int(p[1]); f.year = Int(p[2].prefix(9))
+                } else { throw syntaxError(type, text) }
+                continue
+            }
+            if let m = monthNumber(tok) { guard f.month == nil else { throw syntaxError(type, text) }; f.month = m; continue }
+            if allDigits(tok) {
+                if tok.count == 8 && f.year == nil && f.month == nil {
+                    f.year = Int(tok.prefix(4)); f.month = Int(tok.dropFirst(4).prefix(2)); f.day = Int(tok.suffix(2))
+                } else if tok.count == 6 && f.year != nil && !f.hasTime {
+                    f.hour = Int(tok.prefix(2)) ?? 0; f.minute = Int(tok.dropFirst(2).prefix(2)) ?? 0; f.second = Int(tok.suffix(2)) ?? 0
+                    f.hasTime = true
+                } else {
+                    pendingNumbers.append(tok)
+                }
+                continue
+            }
+            throw syntaxError(type, text)
+        }
+        // Bare numbers around a month name: "January 8 1999", "8 January 1999".
+        if !pendingNumbers.isEmpty {
+            guard f.month != nil, f.year == nil || f.day == nil else { throw syntaxError(type, text) }
+            for num in pendingNumbers {
+                if f.day == nil && num.count <= 2 { f.day = Int(num) }
+                else if f.year == nil { f.year = Int(num.prefix(9)) }
+                else { throw syntaxError(type, text) }
+            }
+        }
+        return f
+    }
+
+    /// Validated day number of decoded date fields (22008 on out-of-range fields).
+    static func dayNumber(_ f: DateTimeFields, text: String, type: DataType) throws -> Int64 {
+        guard var y = f.year, let m = f.month, let d = f.day else { throw syntaxError(type, text) }
+        if f.bc { guard y > 0 else { throw fieldOverflow(text) }; y = 1 - y }
+        guard m >= 1 && m <= 12 else { throw fieldOverflow(text) }
+        guard y >= -4713 && y <= 5874897 else {
+            throw SQLError(SQLState.datetimeFieldOverflow, "date out of range: \"\(text)\"")
+        }
+        guard d >= 1 && d <= Calendar.daysInMonth(year: y, month: m) else { throw fieldOverflow(text) }
+        return Calendar.days(year: y, month: m, day: d)
+    }
+
+    static func timeOfDay(_ f: DateTimeFields, text: String) throws -> Int64 {
+        guard f.hour >= 0, f.minute >= 0 && f.minute < 60, f.second >= 0 && f.second <= 60 else { throw fieldOverflow(text) }
+        let t = Int64(f.hour) * Calendar.microsPerHour + Int64(f.minute) * Calendar.microsPerMinute
+            + Int64(f.second) * Calendar.microsPerSecond + Int64(f.micros)
+        guard f.hour < 24 || t == Calendar.microsPerDay else { throw fieldOverflow(text) }
+        return t
+    }
+
+    /// date input: ISO `2024-01-31`, `January 8, 1999`, `1/8/1999`, `19990108`, BC suffix, epoch/±infinity.
+    public static func parseDate(_ text: String) throws -> Int64 {
+        let f = try decodeDateTime(text, type: .date)
+        if let w = f.specialWord {
+            switch w {
+            case "epoch": return 0
+            case "infinity", "+infinity": return Int64.max
+            case "-infinity": return Int64.min
+            default: throw syntaxError(.date, text)
+            }
+        }
+        return try dayNumber(f, text: text, type: .date)
+    }
+
+    /// time input: `HH:MM[:SS[.ffffff]]`, a date or zone before/after is ignored; `allballs`.
+    public static func parseTime(_ text: String) throws -> Int64 {
+        let f = try decodeDateTime(text, type: .time)
+        if f.specialWord == "allballs" { return 0 }
+        if f.specialWord != nil || !f.hasTime { throw syntaxError(.time, text) }
+        return try timeOfDay(f, text: text)
+    }
+
+    /// timestamp/timestamptz input. A zone suffix converts timestamptz to UTC and is ignored for timestamp.
+    public static func parseTimestamp(_ text: String, withZone: Bool, sessionOffset: Int) throws -> Int64 {
+        let type: DataType = withZone ? .timestamptz : .timestamp
+        let f = try decodeDateTime(text, type: type)
+        if let w = f.specialWord {
+            switch w {
+            case "epoch": return 0
+            case "infinity", "+infinity": return Int64.max
+            case "-infinity": return Int64.min
+            default: throw syntaxError(type, text)
+            }
+        }
+        let days = try dayNumber(f, text: text, type: type)
+        let tod = try timeOfDay(f, text: text)
+        var micros = days * Calendar.microsPerDay + tod
+        if withZone { micros -= Int64(f.zoneSeconds ?? sessionOffset) * Calendar.microsPerSecond }
+        return micros
+    }
+
+    // MARK: Interval input
+
+    /// interval input: `1 day 02:00:00`, `1 year 2 months`, `-3 hours`, `@ 1 minute ago`, ISO `P1Y2M3DT4H5M6S`.
+    public static func parseInterval(_ text: String) throws -> Interval {
+        let s = text.lowercased().trimmingCharacters(in: " ")
+        var months: Double = 0, days: Double = 0, micros: Double = 0
+        func bad() -> SQLError { syntaxError(.interval, text) }
+        func add(_ value: Double, unit: Substring) throws {
+            switch unit {
+            case "microsecond", "microseconds", "us", "usec", "usecs", "microsecon": micros += value
+            case "millisecond", "milliseconds", "ms", "msec", "msecs", "millisecon": micros += value * 1000
+            case "second", "seconds", "s", "sec", "secs": micros += value * 1e6
+            case "minute", "minutes", "m", "min", "mins": micros += value * 6e7
+            case "hour", "hours", "h", "hr", "hrs": micros += value * 3.6e9
+            case "day", "days", "d": days += value
+            case "week", "weeks", "w": days += value * 7
+            case "month", "months", "mon", "mons": months += value
+            case "year", "years", "y", "yr", "yrs": months += value * 12
+            case "decade", "decades", "dec", "decs": months += value * 120
+            case "century", "centuries", "c", "cent", "cents": months += value * 1200
+            case "millennium", "millennia", "millenniums", "mil", "mils": months += value * 12000
+            default: throw bad()
+            }
+        }
+        if s.isEmpty { throw bad() }
+        if s.first == "p" {
+            // ISO 8601 with designators.
+            var inTime = false
+            var num = ""
+            var any = false
+            for ch in s.dropFirst() {
+                if ch == "t" { inTime = true; continue }
+                if ch.isNumber || ch == "." || ch == "-" || ch == "+" { num.append(ch); continue }
+                guard let v = Double(num) else { throw bad() }
+                num = ""; any = true
+                switch (ch, inTime) {
+                case ("y", false): months += v * 12
+                case ("m", false): months += v
+                case ("w", false): days += v * 7
+                case ("d", false): days += v
+                case ("h", true): micros += v * 3.6e9
+                case ("m", true): micros += v * 6e7
+                case ("s", true): micros += v * 1e6
+                default: throw bad()
+                }
+            }
+            if !num.isEmpty || !any { throw bad() }
+        } else {
+            var tokens: [Substring] = []
+            for raw in s.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                // Split "10min" into "10" and "min".
+                if let li = raw.firstIndex(where: { $0.isLetter }), li != raw.startIndex,
+                   raw[raw.startIndex..<li].allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }) {
+                    tokens.append(raw[raw.startIndex..<li]); tokens.append(raw[li...])
+                } else { tokens.append(raw) }
+            }
+            var ago = false
+            var k = 0
+            var sawAny = false
+            while k < tokens.count {
+                let tok = tokens[k]; k += 1
+                if tok == "@" { continue }
+                if tok == "ago" { ago = true; continue }
+                if tok.contains(":") {
+                    var body = tok
+                    var sign = 1.0
+                    if body.first == "-" { sign = -1; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }
+                    let p = body.split(separator: ":", omittingEmptySubsequences: false)
+                    guard p.count >= 2 && p.count <= 3, allDigits(p[0]), allDigits(p[1]) else { throw bad() }
+                    let h = Double(p[0]) ?? 0, m = Double(p[1]) ?? 0
+                    var sec = 0.0
+                    if p.count == 3 {
+                        guard let v = Double(p[2]), p[2].first?.isNumber == true else { throw bad() }
+                        sec = v
+                    }
+                    micros += sign * (h * 3.6e9 + m * 6e7 + sec * 1e6)
+                    sawAny = true
+                    continue
+                }
+                guard let v = Double(tok), tok.last?.isNumber == true || tok.last == "." else { throw bad() }
+                sawAny = true
+                if k < tokens.count, tokens[k].first?.isLetter == true, tokens[k] != "ago" {
+                    try add(v, unit: tokens[k]); k += 1
+                } else {
+                    micros += v * 1e6
+                }
+            }
+            if !sawAny { throw bad() }
+            if ago { months = -months; days = -days; micros = -micros }
+        }
+        // Cascade fractions down: months → days (30), days → µs (PostgreSQL's AdjustFract*).
+        let wholeMonths = months.rounded(.towardZero)
+        var fracDays = (months - wholeMonths) * 30
+        fracDays = (fracDays * 1e6).rounded() / 1e6
+        let totalDays = days + fracDays
+        let wholeDays = totalDays.rounded(.towardZero)
+        let totalMicros = (micros + ((totalDays - wholeDays) * 86_400e6)).rounded()
+        guard abs(wholeMonths) <= Double(Int32.max), abs(wholeDays) <= Double(Int32.max), abs(totalMicros) < 9.2e18 else {
+            throw SQLError(SQLState.datetimeFieldOverflow, "interval field value out of range: \"\(text)\"")
+        }
+        return Interval(months: Int32(wholeMonths), days: Int32(wholeDays), micros: Int64(totalMicros))
+    }
+
+    // MARK: Other types
+
+    static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: return c - 48
+        case 97...102: return c - 87
+        case 65...70: return c - 55
+        default: return nil
+        }
+    }
+
+    /// uuid input: 32 hex digits, optionally hyphenated in groups of 4 and wrapped in braces.
+    public static func parseUUID(_ text: String) throws -> [UInt8] {
+        var u = Array(text.utf8)
+        if u.first == UInt8(ascii: "{") && u.last == UInt8(ascii: "}") && u.count >= 2 { u = Array(u[1..<(u.count - 1)]) }
+        var out: [UInt8] = []
+        var hi: UInt8? = nil
+        var digitsSinceHyphen = 0
+        for (i, c) in u.enumerated() {
+            if c == UInt8(ascii: "-") {
+                guard i > 0, i < u.count - 1, digitsSinceHyphen % 4 == 0, digitsSinceHyphen > 0 else {
+                    throw syntaxError(.uuid, text)
+                }
+                digitsSinceHyphen = 0
+                continue
+            }
+            guard let v = hexValue(c), out.count < 16 else { throw syntaxError(.uuid, text) }
+            digitsSinceHyphen += 1
+            if let h = hi { out.append(h << 4 | v); hi = nil } else { hi = v }
+        }
+        guard out.count == 16, hi == nil else { throw syntaxError(.uuid, text) }
+        return out
+    }
+
+    /// bytea input: hex form `\x0a0b` or escape form with `\\` and `\ooo` octal escapes.
+    public static func parseBytea(_ text: String) throws -> [UInt8] {
+        let u = Array(text.utf8)
+        if u.count >= 2 && u[0] == UInt8(ascii: "\\") && (u[1] == UInt8(ascii: "x") || u[1] == UInt8(ascii: "X")) {
+            var out: [UInt8] = []
+            var i = 2
+            while i < u.count {
+                if isSpace(u[i]) { i += 1; continue }
+                guard let h = hexValue(u[i]) else {
+                    throw SQLError(SQLState.invalidParameterValue, "invalid hexadecimal digit: \"\(String(decoding: [u[i]], as: UTF8.self))\"")
+                }
+                guard i + 1 < u.count else {
+                    throw SQLError(SQLState.invalidParameterValue, "invalid hexadecimal data: odd number of digits")
+                }
+                guard let l = hexValue(u[i + 1]) else {
+                    throw SQLError(SQLState.invalidParameterValue, "invalid hexadecimal digit: \"\(String(decoding: [u[i + 1]], as: UTF8.self))\"")
+                }
+                out.append(h << 4 | l)
+                i += 2
+            }
+            return out
+        }
+        var out: [UInt8] = []
+        var i = 0
+        while i < u.count {
+            if u[i] != UInt8(ascii: "\\") { out.append(u[i]); i += 1; continue }
+            if i + 1 < u.count && u[i + 1] == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")); i += 2; continue }
+            if i + 3 < u.count, (48...51).contains(u[i + 1]), (48...55).contains(u[i + 2]), (48...55).contains(u[i + 3]) {
+                out.append((u[i + 1] - 48) << 6 | (u[i + 2] - 48) << 3 | (u[i + 3] - 48))
+                i += 4
+                continue
+            }
+            throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type bytea")
+        }
+        return out
+    }
+
+    /// One-dimensional array input `{a,"b c",NULL}`.
+    public static func parseArray(_ text: String, element: DataType, options: TextFormatOptions) throws -> Value {
+        let u = Array(text.utf8)
+        var i = 0
+        while i < u.count && isSpace(u[i]) { i += 1 }
+        guard i < u.count, u[i] == UInt8(ascii: "{") else {
+            throw SQLError(SQLState.invalidTextRepresentation, "malformed array literal: \"\(text)\"")
+        }
+        i += 1
+        var items: [Value] = []
+        func malformed() -> SQLError { SQLError(SQLState.invalidTextRepresentation, "malformed array literal: \"\(text)\"") }
+        while i < u.count && isSpace(u[i]) { i += 1 }
+        if i < u.count && u[i] == UInt8(ascii: "}") {
+            i += 1
+        } else {
+            while true {
+                while i < u.count && isSpace(u[i]) { i += 1 }
+                guard i < u.count else { throw malformed() }
+                var raw: [UInt8] = []
+                var quoted = false
+                if u[i] == UInt8(ascii: "\"") {
+                    quoted = true
+                    i += 1
+                    while i < u.count && u[i] != UInt8(ascii: "\"") {
+                        if u[i] == UInt8(ascii: "\\") { i += 1; guard i < u.count else { throw malformed() } }
+                        raw.append(u[i]); i += 1
+                    }
+                    guard i < u.count else { throw malformed() }
+                    i += 1
+                    while i < u.count && isSpace(u[i]) { i += 1 }
+                } else {
+                    while i < u.count && u[i] != UInt8(ascii: ",") && u[i] != UInt8(ascii: "}") {
+                        if u[i] == UInt8(ascii: "{") || u[i] == UInt8(ascii: "\"") { throw malformed() }
+                        if u[i] == UInt8(ascii: "\\") { i += 1; guard i < u.count else { throw malformed() } }
+                        raw.append(u[i]); i += 1
+                    }
+                    while let l = raw.last, isSpace(l) { raw.removeLast() }
+                    if raw.isEmpty { throw malformed() }
+                }
+                let s = String(decoding: raw, as: UTF8.self)
+                if !quoted && s.lowercased() == "null" { items.append(.null) } else { items.append(try parse(s, as: element, options: options)) }
+                guard i < u.count else { throw malformed() }
+                if u[i] == UInt8(ascii: ",") { i += 1; continue }
+                if u[i] == UInt8(ascii: "}") { i += 1; break }
+                throw malformed()
+            }
+        }
+        while i < u.count && isSpace(u[i]) { i += 1 }
+        if i != u.count { throw malformed() }
+        return .list(items)
     }
 }
 

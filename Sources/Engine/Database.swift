@@ -13,6 +13,8 @@ public struct DatabaseOptions {
 
 public final class Database: @unchecked Sendable {
     public let options: DatabaseOptions
+    public let catalog = MemoryCatalog()
+    let tableFunctions = BuiltinTableFunctions()
 
     public init(options: DatabaseOptions = .init()) throws {
         self.options = options
@@ -59,27 +61,3 @@ public final class QueryResult {
     }
 }
 
-public final class Session: @unchecked Sendable {
-    public let database: Database
-    /// Session settings (SET/SHOW), lower-case names.
-    public internal(set) var settings: [String: String] = [:]
-
-    init(database: Database) { self.database = database }
-
-    /// Text-output options for this session (TimeZone).
-    public var textOptions: TextFormatOptions { TextFormatOptions() }
-
-    /// Runs exactly one statement.
-    public func execute(_ sql: String) throws -> QueryResult {
-        throw SQLError(SQLState.featureNotSupported, "not implemented yet")
-    }
-
-    /// Runs every statement of a script in order, handing each result to `body`
-    /// (which should drain it) before the next statement runs.
-    public func executeScript(_ sql: String, _ body: (QueryResult) throws -> Void) throws {
-        try body(try execute(sql))
-    }
-
-    /// Cancels the statement running in this session (57014), from any thread.
-    public func cancel() {}
-}

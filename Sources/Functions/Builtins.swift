@@ -4,6 +4,8 @@
 import Columnar
 
 func registerBuiltins(into registry: FunctionRegistry) {
+    registerAggregates(into: registry)
+    registerOperators(into: registry)
     MathFunctions.register(into: registry)
     StringFunctions.register(into: registry)
     HashingFunctions.register(into: registry)

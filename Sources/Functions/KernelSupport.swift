@@ -85,6 +85,90 @@ public enum Kernels {
         }
     }
 
+    // Row builders: call `f(i)` for every row valid in `validity` (NULL rows get a
+    // placeholder and stay NULL), so kernels never raise errors for NULL rows.
+
+    @inlinable
+    public static func buildInt64(count n: Int, type: DataType, validity: ContiguousArray<Bool>?, _ f: (Int) throws -> Int64) rethrows -> Vector {
+        var out = ContiguousArray<Int64>(repeating: 0, count: n)
+        try out.withUnsafeMutableBufferPointer { o in
+            if let validity { for i in 0..<n where validity[i] { o[i] = try f(i) } } else { for i in 0..<n { o[i] = try f(i) } }
+        }
+        return Vector(type: type, count: n, storage: .int64(out), validity: validity)
+    }
+
+    @inlinable
+    public static func buildDouble(count n: Int, type: DataType, validity: ContiguousArray<Bool>?, _ f: (Int) throws -> Double) rethrows -> Vector {
+        var out = ContiguousArray<Double>(repeating: 0, count: n)
+        try out.withUnsafeMutableBufferPointer { o in
+            if let validity { for i in 0..<n where validity[i] { o[i] = try f(i) } } else { for i in 0..<n { o[i] = try f(i) } }
+        }
+        return Vector(type: type, count: n, storage: .float64(out), validity: validity)
+    }
+
+    @inlinable
+    public static func buildInt128(count n: Int, type: DataType, validity: ContiguousArray<Bool>?, _ f: (Int) throws -> Int128) rethrows -> Vector {
+        var out = ContiguousArray<Int128>(repeating: 0, count: n)
+        try out.withUnsafeMutableBufferPointer { o in
+            if let validity { for i in 0..<n where validity[i] { o[i] = try f(i) } } else { for i in 0..<n { o[i] = try f(i) } }
+        }
+        return Vector(type: type, count: n, storage: .int128(out), validity: validity)
+    }
+
+    @inlinable
+    public static func buildBool(count n: Int, type: DataType = .boolean, validity: ContiguousArray<Bool>?, _ f: (Int) throws -> Bool) rethrows -> Vector {
+        var out = ContiguousArray<Bool>(repeating: false, count: n)
+        try out.withUnsafeMutableBufferPointer { o in
+            if let validity { for i in 0..<n where validity[i] { o[i] = try f(i) } } else { for i in 0..<n { o[i] = try f(i) } }
+        }
+        return Vector(type: type, count: n, storage: .bool(out), validity: validity)
+    }
+
+    @inlinable
+    public static func buildInterval(count n: Int, validity: ContiguousArray<Bool>?, _ f: (Int) throws -> Interval) rethrows -> Vector {
+        var out = ContiguousArray<Interval>(repeating: Interval(), count: n)
+        try out.withUnsafeMutableBufferPointer { o in
+            if let validity { for i in 0..<n where validity[i] { o[i] = try f(i) } } else { for i in 0..<n { o[i] = try f(i) } }
+        }
+        return Vector(type: .interval, count: n, storage: .interval(out), validity: validity)
+    }
+
+    /// String output: `f(i, &bytes)` appends row i's UTF-8 bytes to the shared buffer.
+    @inlinable
+    public static func buildStrings(count n: Int, type: DataType, validity: ContiguousArray<Bool>?,
+                                    _ f: (Int, inout ContiguousArray<UInt8>) throws -> Void) rethrows -> Vector {
+        var col = StringColumn()
+        col.offsets.reserveCapacity(n + 1)
+        for i in 0..<n {
+            if validity == nil || validity![i] { try f(i, &col.bytes) }
+            col.offsets.append(Int32(truncatingIfNeeded: col.bytes.count))
+        }
+        return Vector(type: type, count: n, storage: .string(col), validity: validity)
+    }
+
+    /// Calls `body` with the bytes of string row `i` (no copy).
+    @inlinable
+    public static func withBytes<R>(_ col: StringColumn, _ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let r = col.range(i)
+        return try col.bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[r])) }
+    }
+
+    /// Appends the decimal digits of `v` to `out` without creating a String.
+    @inlinable
+    public static func appendDecimalDigits(_ v: Int64, to out: inout ContiguousArray<UInt8>) {
+        if v == 0 { out.append(48); return }
+        var m = v.magnitude
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var k = 0
+        withUnsafeMutableBytes(of: &tmp) { buf in
+            while m > 0 { buf[k] = UInt8(m % 10) + 48; m /= 10; k += 1 }
+            while k > 0 { k -= 1; out.append(buf[k]) }
+        }
+    }
+
     public static func strings(_ v: Vector) -> StringColumn {
         switch v.storage {
         case .string(let s): return s

@@ -1,0 +1,33 @@
+// In-memory tables (CREATE TABLE / INSERT, for tests and scratch work):
+// rows kept as batches, each batch one scan morsel.
+
+import Columnar
+import Planner
+
+public final class MemoryTable: TableSource, @unchecked Sendable {
+    public let fields: [Field]
+    public private(set) var batches: [Batch] = []
+
+    public init(fields: [Field]) { self.fields = fields }
+
+    public var estimatedRowCount: Int? { batches.reduce(0) { $0 + $1.count } }
+
+    public func append(_ batch: Batch) {
+        guard batch.count > 0 else { return }
+        // Store plain vectors so later scans never re-expand constants.
+        batches.append(Batch(columns: batch.columns.map { $0.materialized() }, count: batch.count))
+    }
+
+    public func morsels(columns: [Int], predicates: [ScanPredicate], statistics: ScanStatistics) throws -> [ScanMorsel] {
+        batches.map { MemoryMorsel(batch: $0, columns: columns) }
+    }
+}
+
+final class MemoryMorsel: ScanMorsel {
+    let batch: Batch
+    let columns: [Int]
+    init(batch: Batch, columns: [Int]) { self.batch = batch; self.columns = columns }
+    func read(statistics: ScanStatistics) throws -> [Batch] {
+        [Batch(columns: columns.map { batch.columns[$0] }, count: batch.count)]
+    }
+}

@@ -1,0 +1,70 @@
+// Parsing of setting values: time zones (UTC, fixed offsets such as
+// '+05:30' or 'UTC-3', POSIX-style 'Etc/GMT+3'), memory sizes ('4GB'), and
+// the wall clock.
+
+import Columnar
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum TimeZoneSetting {
+    /// Seconds east of UTC for a fixed-offset zone name, or nil if not understood.
+    static func offsetSeconds(_ name: String) -> Int? {
+        var s = name.trimmedWhitespaceE.uppercased()
+        if s.hasPrefix("'") && s.hasSuffix("'") && s.count >= 2 { s = String(s.dropFirst().dropLast()) }
+        if s == "UTC" || s == "GMT" || s == "Z" || s == "ETC/UTC" || s == "UCT" || s == "ZULU" || s == "UNIVERSAL" { return 0 }
+        var sign = 1
+        var body = Substring(s)
+        for prefix in ["UTC", "GMT"] where body.hasPrefix(prefix) { body = body.dropFirst(prefix.count) }
+        if body.hasPrefix("ETC/GMT") {
+            body = body.dropFirst(7)
+            sign = -1  // POSIX: Etc/GMT+3 is three hours west
+        }
+        guard let first = body.first else { return nil }
+        if first == "+" { body = body.dropFirst() } else if first == "-" { sign = -sign; body = body.dropFirst() }
+        let parts = body.split(separator: ":")
+        guard !parts.isEmpty, parts.count <= 2, let h = Int(parts[0]), h <= 15 else { return nil }
+        let m = parts.count == 2 ? Int(parts[1]) : 0
+        guard let m, m < 60 else { return nil }
+        return sign * (h * 3600 + m * 60)
+    }
+}
+
+enum MemorySetting {
+    /// Bytes for '4GB', '512 MB', '1024kB', '0' (unlimited).
+    static func bytes(_ text: String) -> Int? {
+        var s = text.trimmedWhitespaceE.lowercased()
+        if s.hasPrefix("'") && s.hasSuffix("'") && s.count >= 2 { s = String(s.dropFirst().dropLast()) }
+        let digits = s.prefix { $0.isNumber || $0 == "." }
+        guard let n = Double(digits) else { return nil }
+        let unit = s.dropFirst(digits.count).trimmingSpaces
+        let scale: Double
+        switch unit {
+        case "", "b": scale = 1
+        case "kb", "k", "kib": scale = 1024
+        case "mb", "m", "mib": scale = 1024 * 1024
+        case "gb", "g", "gib": scale = 1024 * 1024 * 1024
+        case "tb", "t", "tib": scale = 1024 * 1024 * 1024 * 1024
+        default: return nil
+        }
+        return Int(n * scale)
+    }
+}
+
+enum Clock {
+    static func nowMicros() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+}
+
+extension StringProtocol {
+    var trimmedWhitespaceE: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+    var trimmingSpaces: String { trimmedWhitespaceE }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the Execution layer (see Docs/ARCHITECTURE.md).

@@ -1,0 +1,164 @@
+// Compiles bound expressions into vector evaluators: one closure per node,
+// called once per batch (never per row). CASE, COALESCE, AND and OR
+// evaluate later operands only on the rows that still need them, so an
+// error in a branch not taken (division by zero, a bad cast) is never
+// raised — the same guarantee PostgreSQL gives.
+
+import Columnar
+import Functions
+import Planner
+
+typealias Evaluator = (Batch) throws -> Vector
+
+struct ExpressionCompiler {
+    let context: ExecutionContext
+    let planner: PhysicalPlanner
+
+    func compile(_ e: BoundExpr) throws -> Evaluator {
+        let ctx = context
+        switch e {
+        case .column(let i, _):
+            return { b in b.columns[i] }
+        case .outerColumn(let level, let index, let t):
+            return { b in .constant(ctx.outerRows[level]?[index] ?? .null, type: t, count: b.count) }
+        case .literal(let v, let t):
+            return { b in .constant(v, type: t, count: b.count) }
+        case .unknownLiteral(let s):
+            return { b in .constant(.string(s), type: .text, count: b.count) }
+        case .parameter(let n, let t):
+            return { b in .constant(ctx.parameters[n] ?? .null, type: t, count: b.count) }
+        case .call(let f, let args):
+            let evals = try args.map(compile)
+            let kernel = f.resolution.kernel
+            return { b in
+                let vs = try evals.map { try $0(b) }
+                return try kernel(vs, b.count, ctx.functionContext)
+            }
+        case .cast(let x, _, let kernel):
+            let ev = try compile(x)
+            return { b in try kernel([try ev(b)], b.count, ctx.functionContext) }
+        case .and(let terms):
+            return try compileConnective(terms, isAnd: true)
+        case .or(let terms):
+            return try compileConnective(terms, isAnd: false)
+        case .not(let x):
+            let ev = try compile(x)
+            return { b in
+                var t = TruthVector(try ev(b))
+                for i in 0..<t.values.count { t.values[i].toggle() }
+                return t.vector
+            }
+        case .isNull(let x, let negated):
+            let ev = try compile(x)
+            return { b in
+                let v = try ev(b)
+                var out = ContiguousArray<Bool>(repeating: negated, count: b.count)
+                if v.hasNulls { for i in 0..<b.count where v.isNull(i) { out[i] = !negated } }
+                return Vector(type: .boolean, count: b.count, storage: .bool(out))
+            }
+        case .caseWhen(let whens, let elseResult, let type):
+            let conds = try whens.map { try compile($0.0) }
+            let results = try whens.map { try compile($0.1) }
+            let elseEval = try elseResult.map(compile)
+            return { b in
+                var remaining = (0..<Int32(b.count)).map { $0 }
+                var pieces: [(rows: [Int32], values: Vector)] = []
+                for (k, cond) in conds.enumerated() {
+                    if remaining.isEmpty { break }
+                    let sub = remaining.count == b.count ? b : b.gather(remaining)
+                    let t = TruthVector(try cond(sub))
+                    var taken: [Int32] = [], takenLocal: [Int32] = [], rest: [Int32] = []
+                    for (j, r) in remaining.enumerated() {
+                        if t.isTrue(j) { taken.append(r); takenLocal.append(Int32(j)) } else { rest.append(r) }
+                    }
+                    if !taken.isEmpty {
+                        let subTaken = takenLocal.count == sub.count ? sub : sub.gather(takenLocal)
+                        pieces.append((taken, try results[k](subTaken)))
+                    }
+                    remaining = rest
+                }
+                if let elseEval, !remaining.isEmpty {
+                    let sub = remaining.count == b.count ? b : b.gather(remaining)
+                    pieces.append((remaining, try elseEval(sub)))
+                }
+                return assemble(type: type, count: b.count, pieces: pieces)
+            }
+        case .coalesce(let args, let type):
+            let evals = try args.map(compile)
+            return { b in
+                var remaining = (0..<Int32(b.count)).map { $0 }
+                var pieces: [(rows: [Int32], values: Vector)] = []
+                for ev in evals {
+                    if remaining.isEmpty { break }
+                    let sub = remaining.count == b.count ? b : b.gather(remaining)
+                    let v = try ev(sub)
+                    if !v.hasNulls { pieces.append((remaining, v)); remaining = []; break }
+                    var got: [Int32] = [], gotLocal: [Int32] = [], rest: [Int32] = []
+                    for (j, r) in remaining.enumerated() {
+                        if v.isNull(j) { rest.append(r) } else { got.append(r); gotLocal.append(Int32(j)) }
+                    }
+                    if !got.isEmpty { pieces.append((got, v.gather(gotLocal))) }
+                    remaining = rest
+                }
+                return assemble(type: type, count: b.count, pieces: pieces)
+            }
+        case .inList(let x, let items, let eq, let negated):
+            let xe = try compile(x)
+            let itemEvals = try items.map(compile)
+            let kernel = eq.resolution.kernel
+            return { b in
+                let xv = try xe(b)
+                var acc = TruthVector(count: b.count, value: false)
+                for ie in itemEvals {
+                    let t = TruthVector(try kernel([xv, try ie(b)], b.count, ctx.functionContext))
+                    for i in 0..<b.count where !acc.isTrue(i) {
+                        if t.isTrue(i) { acc.values[i] = true; acc.isNull[i] = false }
+                        else if t.isNull[i] { acc.isNull[i] = true }
+                    }
+                }
+                if negated { for i in 0..<b.count { acc.values[i].toggle() } }
+                return acc.vector
+            }
+        case .subquery(let sub, let type):
+            return try SubqueryEvaluator(subquery: sub, type: type, compiler: self).evaluator()
+        case .grouping(let spec):
+            guard let gidColumn = spec.first else { throw SQLError(SQLState.internalError, "bad GROUPING") }
+            let keys = Array(spec.dropFirst())
+            return { b in
+                let gids = Kernels.int64s(b.columns[gidColumn])
+                var out = ContiguousArray<Int64>(repeating: 0, count: b.count)
+                for i in 0..<b.count {
+                    var r: Int64 = 0
+                    for k in keys { r = (r << 1) | ((gids[i] >> Int64(k)) & 1) }
+                    out[i] = r
+                }
+                return Vector(type: .int32, count: b.count, storage: .int64(out))
+            }
+        case .aggregate, .window:
+            throw SQLError(SQLState.internalError, "aggregate or window call left in an expression after planning")
+        }
+    }
+
+    /// AND/OR with three-valued logic, evaluating each term only on undecided rows.
+    private func compileConnective(_ terms: [BoundExpr], isAnd: Bool) throws -> Evaluator {
+        let evals = try terms.map(compile)
+        return { b in
+            var acc = TruthVector(count: b.count, value: isAnd)
+            var undecided = (0..<Int32(b.count)).map { $0 }
+            for ev in evals {
+                if undecided.isEmpty { break }
+                let sub = undecided.count == b.count ? b : b.gather(undecided)
+                let t = TruthVector(try ev(sub))
+                var still: [Int32] = []
+                for (j, r) in undecided.enumerated() {
+                    let row = Int(r)
+                    if t.isNull[j] { acc.isNull[row] = true; still.append(r) }
+                    else if t.values[j] == isAnd { still.append(r) }  // true for AND / false for OR: keep going
+                    else { acc.values[row] = !isAnd; acc.isNull[row] = false }
+                }
+                undecided = still
+            }
+            return acc.vector
+        }
+    }
+}

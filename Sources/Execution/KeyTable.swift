@@ -1,0 +1,248 @@
+// A hash table from multi-column keys to dense ids (0, 1, 2 … in first-seen
+// order), used by hash aggregation, hash joins, DISTINCT and set
+// operations. Open addressing with linear probing over precomputed 64-bit
+// row hashes; keys are stored column-wise in typed arrays so comparisons
+// read typed buffers. NULLs compare equal to each other here (GROUP BY and
+// set-operation semantics); joins filter NULL keys out before probing.
+
+import Columnar
+import Functions
+
+/// One key column of a probe batch, expanded to plain typed storage.
+struct KeyView {
+    let physical: PhysicalType
+    let nulls: ContiguousArray<Bool>?   // true = NULL
+    var ints = ContiguousArray<Int64>()
+    var doubles = ContiguousArray<Double>()
+    var wides = ContiguousArray<Int128>()
+    var bools = ContiguousArray<Bool>()
+    var strings = StringColumn()
+    var intervals = ContiguousArray<Interval>()
+
+    init(_ v: Vector) {
+        physical = v.type.physical
+        if v.hasNulls {
+            var n = ContiguousArray<Bool>(repeating: false, count: v.count)
+            for i in 0..<v.count where v.isNull(i) { n[i] = true }
+            nulls = n
+        } else { nulls = nil }
+        switch physical {
+        case .int64: ints = Kernels.int64s(v)
+        case .float64: doubles = Kernels.doubles(v)
+        case .int128: wides = Kernels.int128s(v)
+        case .bool: bools = Kernels.bools(v)
+        case .string: strings = Kernels.strings(v)
+        case .interval: intervals = Kernels.intervals(v)
+        case .list: strings = StringColumn((0..<v.count).map { "\(v.value(at: $0))" })
+        }
+    }
+
+    @inline(__always) func isNull(_ i: Int) -> Bool { nulls?[i] ?? false }
+}
+
+@inline(__always) func mix64(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
+@inline(__always) func normalizedDoubleBits(_ d: Double) -> UInt64 {
+    if d.isNaN { return 0x7FF8_0000_0000_0000 }
+    if d == 0 { return 0 }
+    return d.bitPattern
+}
+
+func hashBytes(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+    var i = 0
+    let n = p.count
+    while i + 8 <= n {
+        var w: UInt64 = 0
+        for k in 0..<8 { w |= UInt64(p[i + k]) << (8 * UInt64(k)) }
+        h = mix64(h ^ w)
+        i += 8
+    }
+    var tail: UInt64 = UInt64(n) << 56
+    var shift: UInt64 = 0
+    while i < n { tail ^= UInt64(p[i]) << shift; shift += 8; i += 1 }
+    return mix64(h ^ tail)
+}
+
+/// Row hashes of key columns (NULL hashes to a fixed value).
+func hashRows(_ keys: [KeyView], count: Int) -> ContiguousArray<UInt64> {
+    var hashes = ContiguousArray<UInt64>(repeating: 0x51_7CC1_B727_220A, count: count)
+    for k in keys {
+        for i in 0..<count {
+            var h: UInt64
+            if k.isNull(i) { h = 0x2545_F491_4F6C_DD1D } else {
+                switch k.physical {
+                case .int64: h = mix64(UInt64(bitPattern: k.ints[i]))
+                case .float64: h = mix64(normalizedDoubleBits(k.doubles[i]))
+                case .int128: h = mix64(UInt64(truncatingIfNeeded: k.wides[i]) ^ mix64(UInt64(truncatingIfNeeded: k.wides[i] >> 64)))
+                case .bool: h = k.bools[i] ? 0x1234_5678 : 0x8765_4321
+                case .interval:
+                    let c = k.intervals[i].comparisonKey
+                    h = mix64(UInt64(truncatingIfNeeded: c) ^ mix64(UInt64(truncatingIfNeeded: c >> 64)))
+                case .string, .list:
+                    let r = k.strings.range(i)
+                    h = k.strings.bytes.withUnsafeBufferPointer { hashBytes(UnsafeBufferPointer(rebasing: $0[r])) }
+                }
+            }
+            hashes[i] = mix64(hashes[i] &* 0x100_0000_01B3 ^ h)
+        }
+    }
+    return hashes
+}
+
+final class KeyTable {
+    let types: [DataType]
+    private(set) var count = 0
+    private var stores: [KeyStoreColumn]
+    private var groupHashes = ContiguousArray<UInt64>()
+    private var slots: ContiguousArray<Int32>
+    private var mask: Int
+
+    init(types: [DataType], capacity: Int = 1024) {
+        self.types = types
+        stores = types.map { KeyStoreColumn(type: $0) }
+        var cap = 16
+        while cap < capacity * 2 { cap <<= 1 }
+        slots = ContiguousArray(repeating: -1, count: cap)
+        mask = cap - 1
+    }
+
+    /// Group ids for each row, inserting unseen keys.
+    func findOrInsert(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        let hashes = hashRows(keys, count: n)
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        for i in 0..<n {
+            let h = hashes[i]
+            var s = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let g = slots[s]
+                if g < 0 {
+                    let id = Int32(count)
+                    slots[s] = id
+                    groupHashes.append(h)
+                    for (c, k) in keys.enumerated() { stores[c].append(k, i) }
+                    count += 1
+                    ids[i] = id
+                    if count * 2 > slots.count { grow() }
+                    break
+                }
+                if groupHashes[Int(g)] == h && equal(Int(g), keys, i) { ids[i] = g; break }
+                s = (s + 1) & mask
+            }
+        }
+        return ids
+    }
+
+    /// Group ids for each row, -1 where the key is absent.
+    func find(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        let hashes = hashRows(keys, count: n)
+        var ids = ContiguousArray<Int32>(repeating: -1, count: n)
+        for i in 0..<n {
+            let h = hashes[i]
+            var s = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let g = slots[s]
+                if g < 0 { break }
+                if groupHashes[Int(g)] == h && equal(Int(g), keys, i) { ids[i] = g; break }
+                s = (s + 1) & mask
+            }
+        }
+        return ids
+    }
+
+    private func equal(_ g: Int, _ keys: [KeyView], _ i: Int) -> Bool {
+        for c in 0..<keys.count where !stores[c].equals(g, keys[c], i) { return false }
+        return true
+    }
+
+    private func grow() {
+        let cap = slots.count * 2
+        slots = ContiguousArray(repeating: -1, count: cap)
+        mask = cap - 1
+        for g in 0..<count {
+            var s = Int(truncatingIfNeeded: groupHashes[g]) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(g)
+        }
+    }
+
+    /// The stored keys as vectors, one row per group in id order.
+    func keyVectors() -> [Vector] { stores.map { $0.vector() } }
+}
+
+/// Stored key values of one column.
+struct KeyStoreColumn {
+    let type: DataType
+    var nulls = ContiguousArray<Bool>()
+    var ints = ContiguousArray<Int64>()
+    var doubles = ContiguousArray<Double>()
+    var wides = ContiguousArray<Int128>()
+    var bools = ContiguousArray<Bool>()
+    var strings = StringColumn()
+    var intervals = ContiguousArray<Interval>()
+
+    init(type: DataType) { self.type = type }
+
+    mutating func append(_ k: KeyView, _ i: Int) {
+        let null = k.isNull(i)
+        nulls.append(null)
+        switch k.physical {
+        case .int64: ints.append(null ? 0 : k.ints[i])
+        case .float64: doubles.append(null ? 0 : k.doubles[i])
+        case .int128: wides.append(null ? 0 : k.wides[i])
+        case .bool: bools.append(null ? false : k.bools[i])
+        case .interval: intervals.append(null ? Interval() : k.intervals[i])
+        case .string, .list:
+            if null { strings.appendEmpty() } else {
+                let r = k.strings.range(i)
+                strings.append(bytes: k.strings.bytes[r])
+            }
+        }
+    }
+
+    func equals(_ g: Int, _ k: KeyView, _ i: Int) -> Bool {
+        let a = nulls[g], b = k.isNull(i)
+        if a || b { return a && b }
+        switch k.physical {
+        case .int64: return ints[g] == k.ints[i]
+        case .float64: return normalizedDoubleBits(doubles[g]) == normalizedDoubleBits(k.doubles[i])
+        case .int128: return wides[g] == k.wides[i]
+        case .bool: return bools[g] == k.bools[i]
+        case .interval: return intervals[g].comparisonKey == k.intervals[i].comparisonKey
+        case .string, .list:
+            let r1 = strings.range(g), r2 = k.strings.range(i)
+            if r1.count != r2.count { return false }
+            return strings.bytes.withUnsafeBufferPointer { p1 in
+                k.strings.bytes.withUnsafeBufferPointer { p2 in
+                    memcmpEqual(p1.baseAddress.map { $0 + r1.lowerBound }, p2.baseAddress.map { $0 + r2.lowerBound }, r1.count)
+                }
+            }
+        }
+    }
+
+    func vector() -> Vector {
+        let validity: ContiguousArray<Bool>? = nulls.contains(true) ? ContiguousArray(nulls.map { !$0 }) : nil
+        let n = nulls.count
+        switch type.physical {
+        case .int64: return Vector(type: type, count: n, storage: .int64(ints), validity: validity)
+        case .float64: return Vector(type: type, count: n, storage: .float64(doubles), validity: validity)
+        case .int128: return Vector(type: type, count: n, storage: .int128(wides), validity: validity)
+        case .bool: return Vector(type: type, count: n, storage: .bool(bools), validity: validity)
+        case .interval: return Vector(type: type, count: n, storage: .interval(intervals), validity: validity)
+        case .string: return Vector(type: type, count: n, storage: .string(strings), validity: validity)
+        case .list: return Vector(type: .text, count: n, storage: .string(strings), validity: validity)
+        }
+    }
+}
+
+@inline(__always) func memcmpEqual(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
+    guard n > 0 else { return true }
+    guard let a, let b else { return false }
+    for i in 0..<n where a[i] != b[i] { return false }
+    return true
+}

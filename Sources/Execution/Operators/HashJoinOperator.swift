@@ -1,0 +1,120 @@
+// Hash join on equality keys: builds a key table over the right input
+// (rows with a NULL key never match), probes it with each left batch, and
+// applies any residual condition to the candidate pairs. Supports inner,
+// left, right, full, semi and anti joins; right/full joins emit the
+// unmatched build rows at the end.
+
+import Columnar
+import Planner
+
+final class HashJoinOperator: Operator {
+    private let left: Operator, right: Operator
+    private let type: JoinType
+    private let leftKeys: [Evaluator], rightKeys: [Evaluator]
+    private let residual: Evaluator?
+    private let leftFields: [Field], rightFields: [Field]
+    private let context: ExecutionContext
+
+    private var built = false
+    private var build = Batch(columns: [], count: 0)
+    private var table: KeyTable
+    private var firstRow = ContiguousArray<Int32>()
+    private var nextRow = ContiguousArray<Int32>()
+    private var rightMatched = ContiguousArray<Bool>()
+    private var pending: [Batch] = []
+    private var finished = false
+
+    init(left: Operator, right: Operator, type: JoinType, leftKeys: [Evaluator], rightKeys: [Evaluator], keyTypes: [DataType],
+         residual: Evaluator?, leftFields: [Field], rightFields: [Field], context: ExecutionContext) {
+        self.left = left; self.right = right; self.type = type
+        self.leftKeys = leftKeys; self.rightKeys = rightKeys; self.residual = residual
+        self.leftFields = leftFields; self.rightFields = rightFields; self.context = context
+        self.table = KeyTable(types: keyTypes)
+    }
+
+    private func buildSide() throws {
+        build = try right.drain(fields: rightFields, context: context)
+        let keys = try rightKeys.map { try $0(build) }
+        let views = keys.map(KeyView.init)
+        nextRow = ContiguousArray(repeating: -1, count: build.count)
+        rightMatched = ContiguousArray(repeating: false, count: build.count)
+        var rows: [Int32] = []
+        for i in 0..<build.count where !views.contains(where: { $0.isNull(i) }) { rows.append(Int32(i)) }
+        let subViews = rows.count == build.count ? views : keys.map { KeyView($0.gather(rows)) }
+        let ids = table.findOrInsert(subViews, count: rows.count)
+        firstRow = ContiguousArray(repeating: -1, count: table.count)
+        // Insert in reverse so each chain lists rows in build order.
+        for j in stride(from: rows.count - 1, through: 0, by: -1) {
+            let g = Int(ids[j]), r = rows[j]
+            nextRow[Int(r)] = firstRow[g]
+            firstRow[g] = r
+        }
+        built = true
+    }
+
+    func next() throws -> Batch? {
+        if !built { try buildSide() }
+        while pending.isEmpty {
+            try context.checkCancelled()
+            guard let lb = try left.next() else {
+                if !finished {
+                    finished = true
+                    if type == .right || type == .full {
+                        let unmatched = (0..<build.count).filter { !rightMatched[$0] }.map { Int32($0) }
+                        if !unmatched.isEmpty { pending.append(JoinOutput.rightPadded(build, unmatched, leftFields: leftFields)) }
+                        continue
+                    }
+                }
+                return nil
+            }
+            try probe(lb)
+        }
+        return pending.removeFirst()
+    }
+
+    private func probe(_ lb: Batch) throws {
+        let keys = try leftKeys.map { try $0(lb) }
+        let views = keys.map(KeyView.init)
+        let ids = table.find(views, count: lb.count)
+        var li: [Int32] = [], ri: [Int32] = []
+        for i in 0..<lb.count {
+            let g = ids[i]
+            if g < 0 || views.contains(where: { $0.isNull(i) }) { continue }
+            var r = firstRow[Int(g)]
+            while r >= 0 { li.append(Int32(i)); ri.append(r); r = nextRow[Int(r)] }
+        }
+        if let residual, !li.isEmpty {
+            let candidates = JoinOutput.pairs(lb, li, build, ri)
+            let t = TruthVector(try residual(candidates))
+            var keepL: [Int32] = [], keepR: [Int32] = []
+            for j in 0..<li.count where t.isTrue(j) { keepL.append(li[j]); keepR.append(ri[j]) }
+            li = keepL; ri = keepR
+        }
+        var leftMatched = [Bool](repeating: false, count: lb.count)
+        for l in li { leftMatched[Int(l)] = true }
+        if type == .right || type == .full { for r in ri { rightMatched[Int(r)] = true } }
+        switch type {
+        case .semi:
+            let rows = (0..<lb.count).filter { leftMatched[$0] }.map { Int32($0) }
+            if !rows.isEmpty { pending.append(lb.gather(rows)) }
+        case .anti:
+            let rows = (0..<lb.count).filter { !leftMatched[$0] }.map { Int32($0) }
+            if !rows.isEmpty { pending.append(lb.gather(rows)) }
+        default:
+            if !li.isEmpty { appendSliced(JoinOutput.pairs(lb, li, build, ri)) }
+            if type == .left || type == .full {
+                let rows = (0..<lb.count).filter { !leftMatched[$0] }.map { Int32($0) }
+                if !rows.isEmpty { pending.append(JoinOutput.leftPadded(lb, rows, rightFields: rightFields)) }
+            }
+        }
+    }
+
+    private func appendSliced(_ b: Batch) {
+        var start = 0
+        while start < b.count {
+            let end = min(start + Batch.capacity, b.count)
+            pending.append(b.slice(start..<end))
+            start = end
+        }
+    }
+}

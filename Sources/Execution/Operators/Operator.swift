@@ -1,0 +1,44 @@
+// The physical operator interface: a pull-based iterator of Batches.
+// Operators are created per execution by PhysicalPlanner and are not reused.
+
+import Columnar
+
+public protocol Operator: AnyObject {
+    /// The next batch (never empty), or nil when the operator is exhausted.
+    func next() throws -> Batch?
+}
+
+extension Operator {
+    /// Reads everything into one batch (materialising operators: sort, join build, window).
+    func drain(fields: [Field], context: ExecutionContext) throws -> Batch {
+        var parts: [Batch] = []
+        while let b = try next() {
+            try context.checkCancelled()
+            try context.reserve(bytes: estimatedBytes(b))
+            parts.append(b)
+        }
+        return concatBatches(parts, fields: fields)
+    }
+}
+
+func concatBatches(_ parts: [Batch], fields: [Field]) -> Batch {
+    if parts.count == 1 { return parts[0] }
+    let count = parts.reduce(0) { $0 + $1.count }
+    let columns = fields.enumerated().map { i, f in
+        parts.isEmpty ? Vector.from([], type: f.type) : Vector.concat(parts.map { $0.columns[i] }, type: f.type)
+    }
+    return Batch(columns: columns, count: count)
+}
+
+/// Emits a materialised batch in slices of Batch.capacity rows.
+final class BatchSlicer {
+    private let batch: Batch
+    private var position = 0
+    init(_ batch: Batch) { self.batch = batch }
+    func next() -> Batch? {
+        guard position < batch.count else { return nil }
+        let end = min(position + Batch.capacity, batch.count)
+        defer { position = end }
+        return batch.slice(position..<end)
+    }
+}

@@ -1,0 +1,110 @@
+// Turns an optimised logical plan into a tree of physical operators:
+// picks hash joins where the condition has equality keys between the two
+// sides (nested loops otherwise), and compiles every expression once.
+
+import Columnar
+import Planner
+import SQLSyntax
+
+public final class PhysicalPlanner {
+    public let context: ExecutionContext
+
+    /// When set (EXPLAIN ANALYZE), one profile per operator in pre-order of the plan.
+    public var profiles: [OperatorProfile]? = nil
+
+    public init(context: ExecutionContext) { self.context = context }
+
+    var compiler: ExpressionCompiler { ExpressionCompiler(context: context, planner: self) }
+
+    public func build(_ plan: LogicalPlan) throws -> Operator {
+        guard profiles != nil else { return try buildNode(plan) }
+        let profile = OperatorProfile()
+        profiles?.append(profile)
+        return ProfilingOperator(input: try buildNode(plan), profile: profile)
+    }
+
+    private func buildNode(_ plan: LogicalPlan) throws -> Operator {
+        let compiler = self.compiler
+        switch plan {
+        case .scan(let node):
+            return ScanOperator(node: node, context: context)
+        case .values(let rows, let fields):
+            return ValuesOperator(rows: rows, fields: fields, compiler: compiler)
+        case .filter(let input, let predicate):
+            return FilterOperator(input: try build(input), predicate: try compiler.compile(predicate), context: context)
+        case .project(let input, let exprs, _):
+            return ProjectOperator(input: try build(input), expressions: try exprs.map(compiler.compile))
+        case .aggregate(let node):
+            return HashAggregateOperator(node: node, input: try build(node.input), compiler: compiler)
+        case .join(let l, let r, let type, let condition):
+            return try buildJoin(l, r, type, condition)
+        case .sort(let input, let keys):
+            return SortOperator(input: try build(input), keys: try keys.map { (try compiler.compile($0.expr), $0) },
+                                fields: input.fields, context: context)
+        case .limit(let input, let limit, let offset):
+            return LimitOperator(input: try build(input), limit: limit, offset: offset)
+        case .distinct(let input):
+            return DistinctOperator(input: try build(input), fields: input.fields)
+        case .distinctOn(let input, let keys):
+            return DistinctOnOperator(input: try build(input), keys: try keys.map(compiler.compile))
+        case .window(let input, let functions):
+            return WindowOperator(input: try build(input), functions: functions, inputFields: input.fields, compiler: compiler)
+        case .setOperation(let op, let all, let l, let r, let fields):
+            switch op {
+            case .union:
+                let union = UnionAllOperator(inputs: [try build(l), try build(r)])
+                return all ? union : DistinctOperator(input: union, fields: fields)
+            case .intersect, .except:
+                return IntersectExceptOperator(left: try build(l), right: try build(r), op: op, all: all, fields: fields, context: context)
+            }
+        case .recursiveCTE(let id, let anchor, let recursive, let unionAll, let fields):
+            return RecursiveCTEOperator(id: id, anchor: anchor, recursive: recursive, unionAll: unionAll, fields: fields, planner: self)
+        case .workTable(let id, _):
+            return WorkTableScanOperator(batches: context.workTables[id] ?? [])
+        }
+    }
+
+    private func buildJoin(_ l: LogicalPlan, _ r: LogicalPlan, _ type: JoinType, _ condition: BoundExpr?) throws -> Operator {
+        let leftFields = l.fields, rightFields = r.fields
+        let nl = leftFields.count
+        var leftKeys: [BoundExpr] = [], rightKeys: [BoundExpr] = [], residual: [BoundExpr] = []
+        for c in condition.map(conjuncts) ?? [] {
+            if case .call(let f, let args) = c, f.name == "=", args.count == 2, args[0].type == args[1].type,
+               !containsSubqueryOrOuter(args[0]), !containsSubqueryOrOuter(args[1]) {
+                let a = args[0].referencedColumns, b = args[1].referencedColumns
+                if !a.isEmpty, !b.isEmpty, a.allSatisfy({ $0 < nl }), b.allSatisfy({ $0 >= nl }) {
+                    leftKeys.append(args[0]); rightKeys.append(shift(args[1], by: -nl)); continue
+                }
+                if !a.isEmpty, !b.isEmpty, b.allSatisfy({ $0 < nl }), a.allSatisfy({ $0 >= nl }) {
+                    leftKeys.append(args[1]); rightKeys.append(shift(args[0], by: -nl)); continue
+                }
+            }
+            residual.append(c)
+        }
+        let left = try build(l), right = try build(r)
+        let residualExpr: BoundExpr? = residual.isEmpty ? nil : (residual.count == 1 ? residual[0] : .and(residual))
+        let compiler = self.compiler
+        if !leftKeys.isEmpty {
+            return HashJoinOperator(left: left, right: right, type: type,
+                                    leftKeys: try leftKeys.map(compiler.compile), rightKeys: try rightKeys.map(compiler.compile),
+                                    keyTypes: leftKeys.map(\.type), residual: try residualExpr.map(compiler.compile),
+                                    leftFields: leftFields, rightFields: rightFields, context: context)
+        }
+        return NestedLoopJoinOperator(left: left, right: right, type: type, condition: try residualExpr.map(compiler.compile),
+                                      leftFields: leftFields, rightFields: rightFields, context: context)
+    }
+
+    private func conjuncts(_ e: BoundExpr) -> [BoundExpr] {
+        if case .and(let terms) = e { return terms.flatMap(conjuncts) }
+        return [e]
+    }
+
+    private func containsSubqueryOrOuter(_ e: BoundExpr) -> Bool {
+        e.contains { if case .subquery = $0 { return true }; if case .outerColumn = $0 { return true }; return false }
+    }
+
+    private func shift(_ e: BoundExpr, by delta: Int) -> BoundExpr {
+        if case .column(let i, let t) = e { return .column(i + delta, t) }
+        return e.mapChildren { shift($0, by: delta) }
+    }
+}

@@ -1,0 +1,110 @@
+// Evaluates subquery expressions (scalar, EXISTS, IN, ANY/ALL). An
+// uncorrelated subquery runs once per statement and its result is cached;
+// a correlated one runs once per outer row with that row published in the
+// execution context (a nested-loop "apply"; decorrelation into joins is an
+// optimizer rule still to come).
+
+import Columnar
+import Functions
+import Planner
+
+struct SubqueryEvaluator {
+    let subquery: BoundSubquery
+    let type: DataType
+    let compiler: ExpressionCompiler
+
+    /// The rows of the subquery for the current outer row.
+    private func run() throws -> Batch {
+        let op = try compiler.planner.build(subquery.plan)
+        return try op.drain(fields: subquery.plan.fields, context: compiler.context)
+    }
+
+    func evaluator() throws -> Evaluator {
+        let ctx = compiler.context
+        let probe: Evaluator?
+        switch subquery.kind {
+        case .inList(let x, _), .quantified(let x, _, _): probe = try compiler.compile(x)
+        default: probe = nil
+        }
+        if !subquery.isCorrelated {
+            var cached: Batch? = nil
+            return { b in
+                if cached == nil { cached = try run() }
+                guard let rows = cached else { return .nulls(type: type, count: b.count) }
+                return try combine(rows: rows, probe: try probe?(b), batch: b, ctx: ctx)
+            }
+        }
+        return { b in
+            let level = subquery.level
+            let saved = ctx.outerRows[level]
+            defer { ctx.outerRows[level] = saved }
+            let probeVector = try probe?(b)
+            var pieces: [(rows: [Int32], values: Vector)] = []
+            for i in 0..<b.count {
+                try ctx.checkCancelled()
+                ctx.outerRows[level] = b.row(i)
+                let rows = try run()
+                let one = b.slice(i..<(i + 1))
+                pieces.append(([Int32(i)], try combine(rows: rows, probe: probeVector?.slice(i..<(i + 1)), batch: one, ctx: ctx)))
+            }
+            return assemble(type: type, count: b.count, pieces: pieces)
+        }
+    }
+
+    /// Turns the subquery's rows into the expression's value for each row of `batch`.
+    private func combine(rows: Batch, probe: Vector?, batch: Batch, ctx: ExecutionContext) throws -> Vector {
+        let n = batch.count
+        switch subquery.kind {
+        case .scalar:
+            if rows.count > 1 {
+                throw SQLError(SQLState.cardinalityViolation, "more than one row returned by a subquery used as an expression")
+            }
+            let v = rows.count == 0 ? Value.null : rows.columns[0].value(at: 0)
+            return .constant(v, type: type, count: n)
+        case .exists:
+            return .constant(.bool(rows.count > 0), type: .boolean, count: n)
+        case .inList(_, let negated):
+            guard let probe else { return .nulls(type: .boolean, count: n) }
+            let column = rows.columns[0]
+            var set = Set<Value>()
+            var sawNull = false
+            for i in 0..<rows.count {
+                let v = column.value(at: i)
+                if v.isNull { sawNull = true } else { set.insert(normalized(v)) }
+            }
+            var b = VectorBuilder(type: .boolean, capacity: n)
+            for i in 0..<n {
+                let v = probe.value(at: i)
+                if v.isNull { b.appendNull(); continue }
+                if set.contains(normalized(v)) { b.append(!negated) }
+                else if sawNull { b.appendNull() }
+                else { b.append(negated) }
+            }
+            return b.finish()
+        case .quantified(_, let cmp, let all):
+            guard let probe else { return .nulls(type: .boolean, count: n) }
+            var acc = TruthVector(count: n, value: all)
+            let column = rows.columns[0]
+            for j in 0..<rows.count {
+                let other = Vector.constant(column.value(at: j), type: column.type, count: n)
+                let t = TruthVector(try cmp.resolution.kernel([probe, other], n, ctx.functionContext))
+                for i in 0..<n {
+                    if all {
+                        if acc.isFalse(i) { continue }
+                        if t.isFalse(i) { acc.values[i] = false; acc.isNull[i] = false } else if t.isNull[i] { acc.isNull[i] = true }
+                    } else {
+                        if acc.isTrue(i) { continue }
+                        if t.isTrue(i) { acc.values[i] = true; acc.isNull[i] = false } else if t.isNull[i] { acc.isNull[i] = true }
+                    }
+                }
+            }
+            return acc.vector
+        }
+    }
+
+    /// Values equal under SQL `=` hash alike: -0.0 and 0.0 are one value.
+    private func normalized(_ v: Value) -> Value {
+        if case .double(let d) = v, d == 0 { return .double(0) }
+        return v
+    }
+}

@@ -1,0 +1,208 @@
+// Binding of the FROM clause: base tables (through the catalog), views
+// (inlined), CTE references, derived tables, table functions and joins.
+// Produces a plan and the scope of columns the rest of the SELECT sees.
+
+import Columnar
+import Functions
+import SQLSyntax
+
+extension Binder {
+    func bindFromList(_ refs: [TableRef], outer: Scope?) throws -> (LogicalPlan, Scope) {
+        guard let first = refs.first else {
+            return (.values(rows: [[]], fields: []), Scope(entries: [], parent: outer))
+        }
+        var (plan, scope) = try bindTableRef(first, outer: outer)
+        for ref in refs.dropFirst() {
+            let (rp, rs) = try bindTableRef(ref, outer: outer)
+            (plan, scope) = joinScopes(plan, scope, rp, rs, .inner, condition: nil, outer: outer)
+        }
+        try checkDuplicateAliases(scope)
+        return (plan, scope)
+    }
+
+    private func checkDuplicateAliases(_ scope: Scope) throws {
+        _ = scope
+    }
+
+    func joinScopes(_ lp: LogicalPlan, _ ls: Scope, _ rp: LogicalPlan, _ rs: Scope, _ type: JoinType,
+                    condition: BoundExpr?, outer: Scope?) -> (LogicalPlan, Scope) {
+        let offset = lp.fields.count
+        var entries = ls.entries
+        entries += rs.entries.map { var e = $0; e.index += offset; return e }
+        let scope = Scope(entries: entries, parent: outer)
+        return (.join(lp, rp, type, condition: condition), scope)
+    }
+
+    func bindTableRef(_ ref: TableRef, outer: Scope?) throws -> (LogicalPlan, Scope) {
+        switch ref {
+        case let .table(name, alias, location):
+            let q = try bindNamedRelation(name, location: location, outer: outer)
+            return try aliased(q, alias: alias, defaultName: name.name, outer: outer)
+
+        case let .subquery(query, alias, lateral, location):
+            if lateral {
+                throw SQLError(SQLState.featureNotSupported, "LATERAL subqueries are not implemented yet", position: location + 1)
+            }
+            let q = try bindQuery(query, outer: outer)
+            return try aliased(q, alias: alias, defaultName: nil, outer: outer)
+
+        case let .function(name, arguments, alias, _, withOrdinality, location):
+            if withOrdinality {
+                throw SQLError(SQLState.featureNotSupported, "WITH ORDINALITY is not implemented yet", position: location + 1)
+            }
+            var positional: [Value] = []
+            var named: [String: Value] = [:]
+            for arg in arguments {
+                let e = try bindExpr(arg.value, Scope(entries: [], parent: nil), .plain)
+                guard let v = try ConstantEvaluator.evaluate(e) else {
+                    throw SQLError(SQLState.featureNotSupported, "arguments of table function \(name) must be constants", position: arg.value.location + 1)
+                }
+                if let n = arg.name { named[n] = v } else { positional.append(v) }
+            }
+            guard let source = try tableFunctions?.tableFunction(name: name.name, arguments: positional, named: named) else {
+                throw SQLError(SQLState.undefinedFunction, "function \(name)(\(positional.map { _ in "?" }.joined(separator: ", "))) does not exist", position: location + 1)
+            }
+            let scan = ScanNode(source: source, tableName: name.name, columns: Array(0..<source.fields.count))
+            var names = source.fields.map(\.name)
+            // PostgreSQL names a scalar function's single column after the alias.
+            if names.count == 1, let alias, alias.columns.isEmpty { names = [alias.name] }
+            return try aliased(BoundQuery(plan: .scan(scan), names: names), alias: alias, defaultName: name.name, outer: outer)
+
+        case let .path(path, alias, location):
+            guard let source = try tableFunctions?.tableFunction(name: "read_auto", arguments: [.string(path)], named: [:]) else {
+                throw SQLError(SQLState.undefinedTable, "cannot read \"\(path)\"", position: location + 1)
+            }
+            let scan = ScanNode(source: source, tableName: path, columns: Array(0..<source.fields.count))
+            return try aliased(BoundQuery(plan: .scan(scan), names: source.fields.map(\.name)), alias: alias, defaultName: path, outer: outer)
+
+        case let .join(left, right, kind, condition, location):
+            let (lp, ls) = try bindTableRef(left, outer: outer)
+            let (rp, rs) = try bindTableRef(right, outer: outer)
+            let type: JoinType
+            switch kind {
+            case .inner, .cross: type = .inner
+            case .left: type = .left
+            case .right: type = .right
+            case .full: type = .full
+            }
+            switch condition {
+            case .none:
+                return joinScopes(lp, ls, rp, rs, type, condition: nil, outer: outer)
+            case .on(let e):
+                let (plan, scope) = joinScopes(lp, ls, rp, rs, type, condition: nil, outer: outer)
+                let cond = try coerceBoolean(try bindExpr(e, scope, .plain), clause: "JOIN/ON", location: e.location)
+                guard case .join(let l, let r, let t, _) = plan else { return (plan, scope) }
+                return (.join(l, r, t, condition: cond), scope)
+            case .using(let names):
+                return try bindUsingJoin(lp, ls, rp, rs, type, names: names, location: location, outer: outer)
+            case .natural:
+                let leftNames = ls.entries.filter { !$0.qualifiedOnly && !$0.hiddenFromStar }.map(\.name)
+                let rightNames = Set(rs.entries.filter { !$0.qualifiedOnly && !$0.hiddenFromStar }.map(\.name))
+                let common = leftNames.filter { rightNames.contains($0) }
+                return try bindUsingJoin(lp, ls, rp, rs, type, names: common, location: location, outer: outer)
+            }
+        }
+    }
+
+    /// JOIN … USING (a, b): equality on each named column; the merged column `a`
+    /// is visible unqualified (COALESCE of both sides for FULL joins), both
+    /// originals only qualified, and `*` lists the merged columns first.
+    func bindUsingJoin(_ lp: LogicalPlan, _ ls: Scope, _ rp: LogicalPlan, _ rs: Scope, _ type: JoinType,
+                       names: [String], location: Int, outer: Scope?) throws -> (LogicalPlan, Scope) {
+        let offset = lp.fields.count
+        var conditions: [BoundExpr] = []
+        var merged: [(name: String, expr: BoundExpr, type: DataType)] = []
+        var leftUsing = Set<Int>(), rightUsing = Set<Int>()
+        for name in names {
+            let lm = ls.entries.filter { $0.name == name && !$0.qualifiedOnly }
+            let rm = rs.entries.filter { $0.name == name && !$0.qualifiedOnly }
+            guard lm.count == 1 else {
+                throw SQLError(lm.isEmpty ? SQLState.undefinedColumn : SQLState.ambiguousColumn,
+                               lm.isEmpty ? "column \"\(name)\" specified in USING clause does not exist in left table"
+                                          : "common column name \"\(name)\" appears more than once in left table", position: location + 1)
+            }
+            guard rm.count == 1 else {
+                throw SQLError(rm.isEmpty ? SQLState.undefinedColumn : SQLState.ambiguousColumn,
+                               rm.isEmpty ? "column \"\(name)\" specified in USING clause does not exist in right table"
+                                          : "common column name \"\(name)\" appears more than once in right table", position: location + 1)
+            }
+            let l = BoundExpr.column(lm[0].index, lm[0].type)
+            let r = BoundExpr.column(rm[0].index + offset, rm[0].type)
+            let eq = try bindOperator("=", [l, r], location: location)
+            conditions.append(eq)
+            let t = Coercion.commonType([l.type, r.type], unknownLiterals: [false, false]) ?? l.type
+            let expr: BoundExpr
+            switch type {
+            case .full: expr = .coalesce([try coerce(l, to: t, explicit: false, location: location), try coerce(r, to: t, explicit: false, location: location)], t)
+            case .right: expr = try coerce(r, to: t, explicit: false, location: location)
+            default: expr = try coerce(l, to: t, explicit: false, location: location)
+            }
+            merged.append((name, expr, t))
+            leftUsing.insert(lm[0].index)
+            rightUsing.insert(rm[0].index)
+        }
+        let cond: BoundExpr? = conditions.isEmpty ? nil : (conditions.count == 1 ? conditions[0] : .and(conditions))
+        let join = LogicalPlan.join(lp, rp, type, condition: cond)
+        let joinFields = join.fields
+        // Project: merged columns, then every original column (kept for qualified references).
+        var exprs = merged.map(\.expr)
+        var fields = merged.map { Field(name: $0.name, type: $0.type) }
+        var entries = merged.enumerated().map { Scope.Entry(table: nil, name: $1.name, type: $1.type, index: $0) }
+        let base = merged.count
+        for e in ls.entries {
+            var n = e
+            n.index = base + e.index
+            if leftUsing.contains(e.index) { n.qualifiedOnly = true; n.hiddenFromStar = true }
+            entries.append(n)
+        }
+        for e in rs.entries {
+            var n = e
+            n.index = base + offset + e.index
+            if rightUsing.contains(e.index) { n.qualifiedOnly = true; n.hiddenFromStar = true }
+            entries.append(n)
+        }
+        for (i, f) in joinFields.enumerated() {
+            exprs.append(.column(i, f.type))
+            fields.append(f)
+        }
+        return (.project(join, exprs, fields: fields), Scope(entries: entries, parent: outer))
+    }
+
+    /// A table, view or CTE by name.
+    func bindNamedRelation(_ name: QualifiedName, location: Int, outer: Scope?) throws -> BoundQuery {
+        if name.parts.count == 1, let (binding, depth) = lookupCTE(name.name) {
+            return try bindCTEReference(binding, depth: depth, outer: outer)
+        }
+        guard let object = try catalog.lookup(schema: name.schema, name: name.name) else {
+            throw SQLError(SQLState.undefinedTable, "relation \"\(name)\" does not exist", position: location + 1)
+        }
+        switch object {
+        case .table(let source):
+            let scan = ScanNode(source: source, tableName: name.description, columns: Array(0..<source.fields.count))
+            return BoundQuery(plan: .scan(scan), names: source.fields.map(\.name))
+        case .view(let view):
+            guard viewDepth < 32 else {
+                throw SQLError(SQLState.invalidRecursion, "infinite recursion detected in view \"\(name)\"")
+            }
+            viewDepth += 1
+            defer { viewDepth -= 1 }
+            // A view sees neither the caller's CTEs nor its correlation scope.
+            let saved = cteStack
+            cteStack = []
+            defer { cteStack = saved }
+            var q = try bindQuery(view.query, outer: nil)
+            if let names = view.columnNames { q.names = try renamed(q.names, names, view.name) }
+            return q
+        }
+    }
+
+    /// Applies `AS alias (c1, c2…)` and builds the scope of a FROM item.
+    func aliased(_ q: BoundQuery, alias: TableAlias?, defaultName: String?, outer: Scope?) throws -> (LogicalPlan, Scope) {
+        var names = q.names
+        if let alias, !alias.columns.isEmpty { names = try renamed(names, alias.columns, alias.name) }
+        let table = alias?.name ?? defaultName
+        let fields = q.plan.fields
+        let entries = names.enumerated().map { Scope.Entry(table: table, name: $1, type: fields[$0].type, index: $0) }
+        return (q.plan, Scope(entries: entries, parent: outer))
+    }
+}

@@ -1,0 +1,75 @@
+// What the binder needs from a catalog: tables (with a source that scans
+// them), views (stored SQL), and schemas. The Engine's in-memory catalog and
+// later the SQLite catalog implement `CatalogProvider`; lake tables and
+// in-memory tables implement `TableSource`.
+
+import Columnar
+import SQLSyntax
+
+/// A predicate a scan may use to skip data (never to decide rows: the filter
+/// operator above still evaluates every row). Column indexes are the table's.
+public enum ScanPredicate: CustomStringConvertible {
+    case compare(column: Int, op: ComparisonOp, value: Value)
+    case isNull(column: Int, negated: Bool)
+    case inList(column: Int, values: [Value])
+
+    public enum ComparisonOp: String { case eq = "=", lt = "<", le = "<=", gt = ">", ge = ">=" }
+
+    public var description: String {
+        switch self {
+        case let .compare(c, op, v): return "#\(c) \(op.rawValue) \(v)"
+        case let .isNull(c, n): return "#\(c) IS \(n ? "NOT " : "")NULL"
+        case let .inList(c, vs): return "#\(c) IN (\(vs.count) values)"
+        }
+    }
+}
+
+/// Counters a scan reports for EXPLAIN ANALYZE.
+public final class ScanStatistics: @unchecked Sendable {
+    public var filesScanned = 0, filesSkipped = 0
+    public var rowGroupsScanned = 0, rowGroupsSkipped = 0
+    public var pagesScanned = 0, pagesSkipped = 0
+    public var bytesRead: Int64 = 0
+    public var rowsProduced = 0
+    public init() {}
+}
+
+/// One independent unit of scan work (a row group, a file, an in-memory batch run).
+public protocol ScanMorsel: AnyObject {
+    /// Produces the morsel's batches with exactly the requested columns, in order.
+    func read(statistics: ScanStatistics) throws -> [Batch]
+}
+
+public protocol TableSource: AnyObject {
+    var fields: [Field] { get }
+    /// A row-count estimate for join ordering (nil when unknown).
+    var estimatedRowCount: Int? { get }
+    /// Splits a scan of `columns` into morsels, skipping what `predicates` rule out.
+    func morsels(columns: [Int], predicates: [ScanPredicate], statistics: ScanStatistics) throws -> [ScanMorsel]
+}
+
+public enum CatalogObject {
+    case table(TableSource)
+    case view(ViewDefinition)
+}
+
+public struct ViewDefinition {
+    public var name: String
+    public var columnNames: [String]?
+    public var sql: String
+    public var query: Query
+    public init(name: String, columnNames: [String]?, sql: String, query: Query) {
+        self.name = name; self.columnNames = columnNames; self.sql = sql; self.query = query
+    }
+}
+
+public protocol CatalogProvider: AnyObject {
+    /// Looks a relation up by optional schema and name (already case-folded).
+    func lookup(schema: String?, name: String) throws -> CatalogObject?
+}
+
+/// A table function (generate_series, read_parquet …): resolves its
+/// arguments at bind time to a source.
+public protocol TableFunctionProvider: AnyObject {
+    func tableFunction(name: String, arguments: [Value], named: [String: Value]) throws -> TableSource?
+}

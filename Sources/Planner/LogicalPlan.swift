@@ -1,0 +1,166 @@
+// The logical plan: a tree of relational operators over bound expressions.
+// The binder builds it, optimizer rules rewrite it, and the executor turns
+// it into physical operators. `explain()` renders it for EXPLAIN and for
+// the optimizer's before/after tests.
+
+import Columnar
+import SQLSyntax
+
+public enum JoinType: String {
+    case inner = "Inner", left = "Left", right = "Right", full = "Full"
+    /// Left rows with at least one match / with none (EXISTS, IN decorrelation).
+    case semi = "Semi", anti = "Anti"
+}
+
+public final class ScanNode {
+    public let source: TableSource
+    public let tableName: String
+    /// Table column indexes produced, in output order.
+    public var columns: [Int]
+    public var predicates: [ScanPredicate]
+    public let statistics = ScanStatistics()
+    public init(source: TableSource, tableName: String, columns: [Int], predicates: [ScanPredicate] = []) {
+        self.source = source; self.tableName = tableName; self.columns = columns; self.predicates = predicates
+    }
+    public var fields: [Field] { columns.map { source.fields[$0] } }
+}
+
+public final class AggregateNode {
+    public let input: LogicalPlan
+    public let groupKeys: [BoundExpr]
+    /// nil: plain GROUP BY over all keys. Otherwise each set lists the key indexes grouped;
+    /// the output then ends with a hidden int64 grouping-set id column.
+    public let groupingSets: [[Int]]?
+    public let aggregates: [BoundAggregate]
+    public let fields: [Field]
+    public init(input: LogicalPlan, groupKeys: [BoundExpr], groupingSets: [[Int]]?, aggregates: [BoundAggregate], fields: [Field]) {
+        self.input = input; self.groupKeys = groupKeys; self.groupingSets = groupingSets
+        self.aggregates = aggregates; self.fields = fields
+    }
+}
+
+public indirect enum LogicalPlan {
+    case scan(ScanNode)
+    case values(rows: [[BoundExpr]], fields: [Field])
+    case filter(LogicalPlan, BoundExpr)
+    case project(LogicalPlan, [BoundExpr], fields: [Field])
+    case aggregate(AggregateNode)
+    /// `condition` is over the concatenation of left and right columns.
+    case join(LogicalPlan, LogicalPlan, JoinType, condition: BoundExpr?)
+    case sort(LogicalPlan, [SortKey])
+    case limit(LogicalPlan, limit: Int?, offset: Int)
+    case distinct(LogicalPlan)
+    /// Keeps the first row per key (input sorted by the keys first).
+    case distinctOn(LogicalPlan, keys: [BoundExpr])
+    /// Appends one column per window function.
+    case window(LogicalPlan, [BoundWindowFunction])
+    case setOperation(SetOperator, all: Bool, LogicalPlan, LogicalPlan, fields: [Field])
+    /// WITH RECURSIVE: anchor, then the recursive term reading `workTable(id)` until it yields nothing.
+    case recursiveCTE(id: Int, anchor: LogicalPlan, recursive: LogicalPlan, unionAll: Bool, fields: [Field])
+    case workTable(id: Int, fields: [Field])
+
+    public var fields: [Field] {
+        switch self {
+        case .scan(let s): return s.fields
+        case .values(_, let f), .project(_, _, let f), .setOperation(_, _, _, _, let f), .recursiveCTE(_, _, _, _, let f),
+             .workTable(_, let f):
+            return f
+        case .filter(let p, _), .sort(let p, _), .limit(let p, _, _), .distinct(let p), .distinctOn(let p, _): return p.fields
+        case .aggregate(let a): return a.fields
+        case .join(let l, let r, let t, _):
+            switch t {
+            case .semi, .anti: return l.fields
+            case .left: return l.fields + r.fields.map { Field(name: $0.name, type: $0.type, nullable: true) }
+            case .right: return l.fields.map { Field(name: $0.name, type: $0.type, nullable: true) } + r.fields
+            case .full: return (l.fields + r.fields).map { Field(name: $0.name, type: $0.type, nullable: true) }
+            case .inner: return l.fields + r.fields
+            }
+        case .window(let p, let fns): return p.fields + fns.map { Field(name: $0.name, type: $0.returnType) }
+        }
+    }
+
+    public var inputs: [LogicalPlan] {
+        switch self {
+        case .scan, .values, .workTable: return []
+        case .filter(let p, _), .project(let p, _, _), .sort(let p, _), .limit(let p, _, _), .distinct(let p),
+             .distinctOn(let p, _), .window(let p, _):
+            return [p]
+        case .aggregate(let a): return [a.input]
+        case .join(let l, let r, _, _), .setOperation(_, _, let l, let r, _): return [l, r]
+        case .recursiveCTE(_, let a, let r, _, _): return [a, r]
+        }
+    }
+
+    /// One line per operator, children indented below their parent.
+    public func explain(indent: Int = 0, annotate: ((LogicalPlan) -> String?)? = nil) -> String {
+        var line = String(repeating: "  ", count: indent) + headline
+        if let extra = annotate?(self) { line += "  " + extra }
+        return ([line] + inputs.map { $0.explain(indent: indent + 1, annotate: annotate) }).joined(separator: "\n")
+    }
+
+    public var headline: String {
+        func list(_ es: [BoundExpr]) -> String { es.map { ExprFormatter.format($0) }.joined(separator: ", ") }
+        switch self {
+        case .scan(let s):
+            var t = "Scan \(s.tableName) [\(s.fields.map(\.name).joined(separator: ", "))]"
+            if !s.predicates.isEmpty { t += " pushdown: " + s.predicates.map(\.description).joined(separator: " AND ") }
+            return t
+        case .values(let rows, _): return "Values (\(rows.count) rows)"
+        case .filter(_, let p): return "Filter \(ExprFormatter.format(p))"
+        case .project(_, let es, let fs):
+            return "Project " + zip(es, fs).map { "\(ExprFormatter.format($0.0)) AS \($0.1.name)" }.joined(separator: ", ")
+        case .aggregate(let a):
+            var t = "Aggregate keys=[\(list(a.groupKeys))] aggs=[\(a.aggregates.map(\.fingerprint).joined(separator: ", "))]"
+            if let sets = a.groupingSets { t += " sets=\(sets)" }
+            return t
+        case .join(_, _, let type, let c): return "\(type.rawValue) Join" + (c.map { " on \(ExprFormatter.format($0))" } ?? "")
+        case .sort(_, let keys):
+            return "Sort " + keys.map { "\(ExprFormatter.format($0.expr)) \($0.ascending ? "ASC" : "DESC")\($0.nullsFirst ? " NULLS FIRST" : "")" }.joined(separator: ", ")
+        case .limit(_, let l, let o): return "Limit \(l.map(String.init) ?? "ALL") offset \(o)"
+        case .distinct: return "Distinct"
+        case .distinctOn(_, let keys): return "DistinctOn [\(list(keys))]"
+        case .window(_, let fns): return "Window [\(fns.map(\.fingerprint).joined(separator: ", "))]"
+        case .setOperation(let op, let all, _, _, _): return "\(op.rawValue.prefix(1).uppercased() + op.rawValue.dropFirst())\(all ? " All" : "")"
+        case .recursiveCTE(let id, _, _, let all, _): return "RecursiveCTE #\(id)\(all ? " UNION ALL" : " UNION")"
+        case .workTable(let id, _): return "WorkTable #\(id)"
+        }
+    }
+}
+
+/// Renders bound expressions for EXPLAIN and plan tests.
+public enum ExprFormatter {
+    public static func format(_ e: BoundExpr) -> String {
+        switch e {
+        case .column(let i, _): return "#\(i)"
+        case .outerColumn(let l, let i, _): return "outer\(l).#\(i)"
+        case .literal(let v, let t):
+            if v.isNull { return "NULL" }
+            let s = ValueText.format(v, type: t)
+            return t.isNumeric ? s : "'\(s)'"
+        case .unknownLiteral(let s): return "'\(s)'"
+        case .parameter(let i, _): return "$\(i)"
+        case .call(let f, let a):
+            if a.count == 2, let first = f.name.first, !first.isLetter { return "(\(format(a[0])) \(f.name) \(format(a[1])))" }
+            return "\(f.name)(\(a.map(format).joined(separator: ", ")))"
+        case .cast(let x, let t, _): return "CAST(\(format(x)) AS \(t))"
+        case .and(let a): return "(" + a.map(format).joined(separator: " AND ") + ")"
+        case .or(let a): return "(" + a.map(format).joined(separator: " OR ") + ")"
+        case .not(let x): return "NOT \(format(x))"
+        case .isNull(let x, let n): return "\(format(x)) IS \(n ? "NOT " : "")NULL"
+        case .caseWhen(let w, let el, _):
+            return "CASE " + w.map { "WHEN \(format($0.0)) THEN \(format($0.1))" }.joined(separator: " ") + (el.map { " ELSE \(format($0))" } ?? "") + " END"
+        case .coalesce(let a, _): return "COALESCE(\(a.map(format).joined(separator: ", ")))"
+        case .inList(let x, let items, _, let n): return "\(format(x)) \(n ? "NOT " : "")IN (\(items.map(format).joined(separator: ", ")))"
+        case .subquery(let s, _):
+            switch s.kind {
+            case .scalar: return "(subquery)"
+            case .exists: return "EXISTS(subquery)"
+            case .inList(let x, let n): return "\(format(x)) \(n ? "NOT " : "")IN (subquery)"
+            case .quantified(let x, let f, let all): return "\(format(x)) \(f.name) \(all ? "ALL" : "ANY") (subquery)"
+            }
+        case .aggregate(let a): return a.fingerprint
+        case .window(let w): return w.name + "() OVER (…)"
+        case .grouping(let g): return "GROUPING(\(g))"
+        }
+    }
+}

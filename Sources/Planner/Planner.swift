@@ -1,1 +1,0 @@
-// Placeholder: the Planner layer (see Docs/ARCHITECTURE.md).

@@ -1,1 +1,0 @@
-// Placeholder: the SQLLogicTest layer (see Docs/ARCHITECTURE.md).

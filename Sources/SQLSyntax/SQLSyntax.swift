@@ -1,1 +1,0 @@
-// Placeholder: the SQLSyntax layer (see Docs/ARCHITECTURE.md).

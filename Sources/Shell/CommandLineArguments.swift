@@ -1,0 +1,158 @@
+// Hand-written argument parsing for the lakesql executable (no packages):
+// the default mode runs SQL from -c/-f/stdin, `sqllogictest` runs the
+// conformance runner. Lives in Shell so it can be unit-tested; main.swift
+// only acts on the parsed command. Accepts `--flag value` and `--flag=value`.
+
+public enum ScriptInput: Equatable, Sendable {
+    case command(String)
+    case file(String)
+}
+
+public struct RunCommandOptions: Equatable, Sendable {
+    public var lakePath: String?
+    public var format: OutputFormat = .table
+    /// -c and -f in the order given.
+    public var inputs: [ScriptInput] = []
+    public var continueOnError = false
+    public var nullString = ""
+    public init() {}
+}
+
+public struct SQLLogicTestCommandOptions: Equatable, Sendable {
+    public var allowFailures = false
+    public var verbose = false
+    public var reportPath: String?
+    public var timeoutSeconds: Double = 30
+    public var paths: [String] = []
+    /// Run each file in a child process (default), so engine crashes cost one file's remaining records.
+    public var isolate = true
+    /// Internal: this process is such a child (progress bytes on stdout).
+    public var child = false
+    /// Internal: where a child writes failure descriptions.
+    public var failuresFile: String?
+    public init() {}
+}
+
+public enum CLICommand: Equatable, Sendable {
+    case help
+    case version
+    case run(RunCommandOptions)
+    case sqllogictest(SQLLogicTestCommandOptions)
+}
+
+public struct UsageError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+public enum CLIArguments {
+    public static let version = "0.1.0"
+
+    public static let usage = """
+    Usage:
+      lakesql [OPTIONS]                       run SQL from -c/-f, or from stdin when it is not a terminal
+      lakesql sqllogictest [OPTIONS] PATH...  run sqllogictest files (folders are searched for *.slt)
+      lakesql --help | --version
+
+    Options:
+      --lake DIR               folder whose files and sub-folders become tables
+      --format FORMAT          table (default), csv, tsv, json, jsonl or markdown
+      -c, --command SQL        run SQL (may repeat; runs in order with -f)
+      -f, --file FILE          run the SQL script in FILE (may repeat)
+      --null STRING            how NULL is shown in table, tsv and markdown output (default: empty)
+      --continue-on-error      keep going after an error (the exit status is still 1)
+
+    sqllogictest options:
+      --allow-failures         exit with status 0 even when records fail
+      --verbose                print every failing record (SQL, expected and actual result or error)
+      --report FILE.md         write a per-file pass-rate table in markdown
+      --timeout SECONDS        cancel a record that runs longer than this (default 30; 0 = never)
+      --no-isolate             run files in this process (default: one child process per file, so
+                               that an engine crash or a hang only costs that file's remaining records)
+
+    """
+
+    public static func parse(_ arguments: [String]) throws -> CLICommand {
+        if arguments.first == "sqllogictest" { return .sqllogictest(try parseSQLLogicTest(Array(arguments.dropFirst()))) }
+        var options = RunCommandOptions()
+        var reader = ArgumentReader(arguments)
+        while let arg = reader.next() {
+            switch arg.name {
+            case "--help", "-h", "-?": return .help
+            case "--version", "-V": return .version
+            case "--lake": options.lakePath = try reader.value(for: arg)
+            case "--format":
+                let name = try reader.value(for: arg)
+                guard let format = OutputFormat(rawValue: name.lowercased()) else {
+                    throw UsageError("unknown format '\(name)' (expected one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                options.format = format
+            case "-c", "--command": options.inputs.append(.command(try reader.value(for: arg)))
+            case "-f", "--file": options.inputs.append(.file(try reader.value(for: arg)))
+            case "--null": options.nullString = try reader.value(for: arg)
+            case "--continue-on-error": try reader.noValue(for: arg); options.continueOnError = true
+            default:
+                if arg.name.hasPrefix("-"), arg.name != "-" { throw UsageError("unknown option '\(arg.name)'") }
+                throw UsageError("unexpected argument '\(arg.name)'")
+            }
+        }
+        return .run(options)
+    }
+
+    static func parseSQLLogicTest(_ arguments: [String]) throws -> SQLLogicTestCommandOptions {
+        var options = SQLLogicTestCommandOptions()
+        var reader = ArgumentReader(arguments)
+        while let arg = reader.next() {
+            switch arg.name {
+            case "--allow-failures": try reader.noValue(for: arg); options.allowFailures = true
+            case "--verbose", "-v": try reader.noValue(for: arg); options.verbose = true
+            case "--report": options.reportPath = try reader.value(for: arg)
+            case "--no-isolate": try reader.noValue(for: arg); options.isolate = false
+            case "--child": try reader.noValue(for: arg); options.child = true
+            case "--failures-file": options.failuresFile = try reader.value(for: arg)
+            case "--timeout":
+                let text = try reader.value(for: arg)
+                guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
+                    throw UsageError("--timeout needs a number of seconds, got '\(text)'")
+                }
+                options.timeoutSeconds = seconds
+            default:
+                if arg.name.hasPrefix("-"), arg.name.count > 1 { throw UsageError("unknown sqllogictest option '\(arg.name)'") }
+                options.paths.append(arg.name)
+            }
+        }
+        if options.paths.isEmpty { throw UsageError("sqllogictest needs at least one file or folder") }
+        return options
+    }
+}
+
+/// Walks arguments, splitting `--name=value`.
+struct ArgumentReader {
+    struct Argument { var name: String; var inlineValue: String? }
+    private let arguments: [String]
+    private var index = 0
+
+    init(_ arguments: [String]) { self.arguments = arguments }
+
+    mutating func next() -> Argument? {
+        guard index < arguments.count else { return nil }
+        let raw = arguments[index]
+        index += 1
+        if raw.hasPrefix("--"), let eq = raw.firstIndex(of: "=") {
+            return Argument(name: String(raw[..<eq]), inlineValue: String(raw[raw.index(after: eq)...]))
+        }
+        return Argument(name: raw, inlineValue: nil)
+    }
+
+    mutating func value(for arg: Argument) throws -> String {
+        if let v = arg.inlineValue { return v }
+        guard index < arguments.count else { throw UsageError("option '\(arg.name)' needs a value") }
+        index += 1
+        return arguments[index - 1]
+    }
+
+    func noValue(for arg: Argument) throws {
+        if arg.inlineValue != nil { throw UsageError("option '\(arg.name)' takes no value") }
+    }
+}

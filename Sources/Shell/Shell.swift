@@ -1,1 +1,0 @@
-// Placeholder: the Shell layer (see Docs/ARCHITECTURE.md).
