@@ -233,11 +233,31 @@ enum StringFunctions {
                 }
             }
         }
-        r.register(["strpos", "position"], [[T, T], [.exact(.bytea), .exact(.bytea)]]) { i, t in
-            ScalarResolution(argumentTypes: t, returnType: .int32) { a, n, _ in
-                Map.fromString([a[0], a[1]], all: a, count: n, .int32) { _, inp -> Int64? in
-                    guard let b = UTF8Text.find(inp[0], inp[1]) else { return 0 }
-                    return Int64(i == 0 ? UTF8Text.charCount(UnsafeBufferPointer(rebasing: inp[0][0..<b])) + 1 : b + 1)
+        // strpos(haystack, needle); the parser turns POSITION(needle IN haystack) into position(needle, haystack).
+        for (name, needleFirst) in [("strpos", false), ("position", true)] {
+            r.register([name], [[T, T], [.exact(.bytea), .exact(.bytea)]]) { i, t in
+                ScalarResolution(argumentTypes: t, returnType: .int32) { a, n, _ in
+                    Map.fromString([a[0], a[1]], all: a, count: n, .int32) { _, inp -> Int64? in
+                        let hay = inp[needleFirst ? 1 : 0], needle = inp[needleFirst ? 0 : 1]
+                        guard let b = UTF8Text.find(hay, needle) else { return 0 }
+                        return Int64(i == 0 ? UTF8Text.charCount(UnsafeBufferPointer(rebasing: hay[0..<b])) + 1 : b + 1)
+                    }
+                }
+            }
+        }
+        // substring(s FROM pattern): the first match of a POSIX regex, or its first parenthesized group.
+        r.register(["substring"], [[T, T]]) { _, t in
+            ScalarResolution(argumentTypes: t, returnType: .text) { a, n, _ in
+                let cache = RegexFunctions.Cache(allowGlobal: false, function: "substring")
+                return try Map.toString(a, all: a, count: n, .text) { _, inp, out in
+                    let s = UTF8Text.string(inp[0])
+                    let re = try cache.get(UTF8Text.string(inp[1]), "")
+                    let ns = s as NSString
+                    guard let m = re.regex.firstMatch(in: s, range: NSRange(location: 0, length: ns.length)) else { return false }
+                    let range = m.numberOfRanges > 1 ? m.range(at: 1) : m.range
+                    if range.location == NSNotFound { return false }
+                    out.append(contentsOf: ns.substring(with: range).utf8)
+                    return true
                 }
             }
         }

@@ -47,7 +47,10 @@ final class StringFunctionsTests: XCTestCase {
 
     func testPositionReplaceTranslateSplit() throws {
         XCTAssertEqual(try s("strpos", txt("high"), txt("ig")), "2")
-        XCTAssertEqual(try s("position", txt("日本語"), txt("語")), "3")
+        XCTAssertEqual(try s("position", txt("語"), txt("日本語")), "3")  // POSITION(needle IN haystack)
+        XCTAssertEqual(try s("substring", txt("Thomas"), lit("...$")), "mas")
+        XCTAssertEqual(try s("substring", txt("Thomas"), lit("T(h)o")), "h")
+        XCTAssertEqual(try s("substring", txt("Thomas"), lit("x")), "NULL")
         XCTAssertEqual(try s("strpos", txt("high"), txt("x")), "0")
         XCTAssertEqual(try s("strpos", txt("high"), txt("")), "1")
         XCTAssertEqual(try s("replace", txt("abcdefabcdef"), txt("cd"), txt("XX")), "abXXefabXXef")
