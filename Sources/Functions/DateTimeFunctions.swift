@@ -336,12 +336,13 @@ public enum DateTimeFunctions {
     }
 
     private static func registerTruncAndExtract(_ r: OverloadTable) {
-        r.register(["date_trunc"], [[.text, .exact(.timestamp)], [.text, .exact(.timestamptz)], [.text, .exact(.interval)]]) { i, t in
-            let type = t[1]
+        // A time argument goes through PostgreSQL's implicit time → interval cast.
+        r.register(["date_trunc"], [[.text, .exact(.timestamp)], [.text, .exact(.timestamptz)], [.text, .exact(.interval)], [.text, .exact(.time)]]) { i, t in
+            let type = i == 3 ? DataType.interval : t[1]
             return ScalarResolution(argumentTypes: t, returnType: type) { a, n, ctx in
                 let cache = UnitCache(type: type)
-                if i == 2 {
-                    let ivs = Kernels.intervals(a[1])
+                if i >= 2 {
+                    let ivs = i == 2 ? Kernels.intervals(a[1]) : ContiguousArray(Kernels.int64s(a[1]).map { Interval(micros: $0) })
                     return try Map.fromString([a[0]], all: a, count: n, .interval) { row, inp -> Interval? in
                         try truncateInterval(try cache.unit(inp[0]), ivs[row])
                     }

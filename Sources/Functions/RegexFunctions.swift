@@ -264,6 +264,26 @@ public enum RegexFunctions {
                 }
             }
         }
+        // x SIMILAR TO pattern [ESCAPE e], as the binder calls it.
+        r.register(["similar_to"], [[T, T], [T, T, T]]) { i, t in
+            ScalarResolution(argumentTypes: t, returnType: .boolean) { a, n, _ in
+                let cache = Cache(allowGlobal: false, function: "similar_to")
+                var lastKey: (String, String)? = nil, lastRegex = ""
+                return try Map.fromString(a, all: a, count: n, .boolean) { _, inp -> Bool? in
+                    let pattern = str(inp[1]), escapeText = i == 1 ? str(inp[2]) : "\\"
+                    if lastKey == nil || lastKey?.0 != pattern || lastKey?.1 != escapeText {
+                        if escapeText.count > 1 {
+                            throw SQLError(SQLState.invalidEscapeSequence, "invalid escape string", hint: "Escape string must be empty or one character.")
+                        }
+                        lastRegex = similarToRegex(pattern, escape: escapeText.first)
+                        lastKey = (pattern, escapeText)
+                    }
+                    let re = try cache.get(lastRegex, "")
+                    let s = str(inp[0])
+                    return re.regex.firstMatch(in: s, range: NSRange(location: 0, length: (s as NSString).length)) != nil
+                }
+            }
+        }
         r.register(["similar_to_escape"], [[T], [T, T]]) { i, t in
             ScalarResolution(argumentTypes: t, returnType: .text) { a, n, _ in
                 try Map.toString(a, all: a, count: n, .text) { _, inp, out in

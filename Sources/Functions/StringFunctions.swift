@@ -317,7 +317,6 @@ enum StringFunctions {
                 return try Map.toString([a[0], a[1]], all: a, count: n, .text) { row, inp, out in
                     let start = starts[row]
                     let count = i == 1 ? counts[row] : Int64(UTF8Text.charCount(inp[1]))
-                    if count < 0 { throw negativeLength() }
                     let (after, o) = start.addingReportingOverflow(count)
                     if o || start < 1 { throw negativeLength() }
                     try substring(inp[0], from: 1, count: start - 1, chars: true, &out)
@@ -435,8 +434,8 @@ enum StringFunctions {
     private static func registerConcat(_ r: OverloadTable) {
         for withSeparator in [false, true] {
             r.register(ScalarFunction(name: withSeparator ? "concat_ws" : "concat") { args, _ in
-                if withSeparator && args.isEmpty { return nil }
-                if args.isEmpty { return nil }
+                // The VARIADIC part needs at least one argument, as in PostgreSQL.
+                if args.count < (withSeparator ? 2 : 1) { return nil }
                 let types = textArguments(args)
                 return ScalarResolution(argumentTypes: types, returnType: .text) { a, n, _ in
                     let cols: [StringColumn?] = zip(a, types).map { $1 == .text ? Kernels.strings($0) : nil }

@@ -36,6 +36,9 @@ final class DateTimeFunctionsTests: XCTestCase {
         assertSQLState("0A000") { try call("date_trunc", lit("dow"), t) }
         assertSQLState("0A000") { try call("date_trunc", lit("week"), iv(days: 3)) }
         XCTAssertEqual(try call("date_trunc", lit("day"), nul(.timestamp)).value, .null)
+        let time = Arg(value: .int(14 * 3_600_000_000 + 30 * 60_000_000 + 45_123_456), type: .time)
+        XCTAssertEqual(try call("date_trunc", lit("minute"), time).value, .interval(Interval(micros: 14 * 3_600_000_000 + 30 * 60_000_000)))
+        assertSQLState("0A000") { try call("date_trunc", lit("week"), time) }
     }
 
     func testDatePart() throws {

@@ -59,6 +59,17 @@ final class RegexFunctionsTests: XCTestCase {
         XCTAssertEqual(try s("regexp_like", txt("axc"), txt(pattern)), "f")
     }
 
+    func testSimilarTo() throws {
+        XCTAssertEqual(try s("similar_to", txt("abc"), lit("abc")), "t")
+        XCTAssertEqual(try s("similar_to", txt("abc"), lit("a")), "f")
+        XCTAssertEqual(try s("similar_to", txt("abc"), lit("%(b|d)%")), "t")
+        XCTAssertEqual(try s("similar_to", txt("aaa"), lit(".*b")), "f")
+        XCTAssertEqual(try s("similar_to", txt("aaa"), lit("^a")), "f")
+        XCTAssertEqual(try s("similar_to", txt("a%c"), lit("a#%c"), lit("#")), "t")
+        XCTAssertEqual(try s("similar_to", txt("abc"), lit("a#%c"), lit("#")), "f")
+        assertSQLState("22025") { try s("similar_to", txt("abc"), lit("a"), lit("##")) }
+    }
+
     func testConstantPatternManyRows() throws {
         let r = try callMany("regexp_replace", rows: [[txt("a1"), txt("\\d"), txt("#")], [txt("b22"), txt("\\d"), txt("#")], [nul(.text), txt("\\d"), txt("#")]])
         XCTAssertEqual(r.values, [.string("a#"), .string("b#2"), .null])

@@ -63,6 +63,8 @@ final class StringFunctionsTests: XCTestCase {
         assertSQLState("22023") { try s("split_part", txt("a,b"), txt(","), int(0)) }
         XCTAssertEqual(try s("overlay", txt("Txxxxas"), txt("hom"), int(2), int(4)), "Thomas")
         XCTAssertEqual(try s("overlay", txt("Txxxxas"), txt("hom"), int(2)), "Thomxas")
+        XCTAssertEqual(try s("overlay", txt("abc"), txt("XY"), int(2), int(-1)), "aXYabc")
+        XCTAssertNil(try FunctionRegistry.shared.scalar("concat_ws")?.resolve([.text], [true]))
         XCTAssertEqual(try s("starts_with", txt("alphabet"), txt("alph")), "t")
         XCTAssertEqual(try s("starts_with", txt("alphabet"), txt("beta")), "f")
         let arr = try call("string_to_array", txt("xx~yy~zz"), txt("~"))
