@@ -381,11 +381,54 @@ enum MathFunctions {
         d("sinh") { Foundation.sinh($0) }
         d("cosh") { Foundation.cosh($0) }
         d("tanh") { Foundation.tanh($0) }
+        d("asinh") { Foundation.asinh($0) }
+        d("acosh") { x in
+            if x < 1 { throw SQLError(SQLState.numericValueOutOfRange, "input is out of range") }
+            return Foundation.acosh(x)
+        }
+        d("atanh") { x in
+            if x < -1 || x > 1 { throw SQLError(SQLState.numericValueOutOfRange, "input is out of range") }
+            return Foundation.atanh(x)
+        }
+        // Degree-based variants: exact at the angles PostgreSQL makes exact (0, 30, 45, 60, 90 … degrees).
+        func snap(_ v: Double) -> Double {
+            for exact in [0.0, 0.5, -0.5, 1, -1] where Swift.abs(v - exact) < 1e-15 { return exact }
+            return v
+        }
+        let perDegree = Double.pi / 180
+        d("sind") { snap(Foundation.sin(try finiteInput($0).truncatingRemainder(dividingBy: 360) * perDegree)) }
+        d("cosd") { snap(Foundation.cos(try finiteInput($0).truncatingRemainder(dividingBy: 360) * perDegree)) }
+        d("tand") { x in
+            let r = try finiteInput(x).truncatingRemainder(dividingBy: 180)
+            if r == 0 { return 0 }
+            if Swift.abs(r) == 90 { return r > 0 ? .infinity : -.infinity }
+            if Swift.abs(r) == 45 || Swift.abs(r) == 135 { return (r > 0) == (Swift.abs(r) == 45) ? 1 : -1 }
+            return Foundation.tan(r * perDegree)
+        }
+        d("cotd") { x in
+            let r = try finiteInput(x).truncatingRemainder(dividingBy: 180)
+            if Swift.abs(r) == 90 { return 0 }
+            if r == 0 { return .infinity }
+            if Swift.abs(r) == 45 || Swift.abs(r) == 135 { return (r > 0) == (Swift.abs(r) == 45) ? 1 : -1 }
+            return 1 / Foundation.tan(r * perDegree)
+        }
+        func exactDegrees(_ v: Double) -> Double { (v * 1e12).rounded() == (v.rounded() * 1e12) ? v.rounded() : v }
+        d("asind") { exactDegrees(Foundation.asin(try inRange($0, -1, 1)) / perDegree) }
+        d("acosd") { exactDegrees(Foundation.acos(try inRange($0, -1, 1)) / perDegree) }
+        d("atand") { exactDegrees(Foundation.atan($0) / perDegree) }
         d("degrees") { try checkFloat($0 * (180 / Double.pi)) }
         d("radians") { try checkFloat($0 * (Double.pi / 180)) }
         r.register(["atan2"], [[.exact(.float64), .exact(.float64)]]) { _, t in
             ScalarResolution(argumentTypes: t, returnType: .float64) { a, _, _ in
                 Map.binary(a[0], a[1], .float64) { (y: Double, x: Double) in Foundation.atan2(y, x) }
+            }
+        }
+        r.register(["atan2d"], [[.exact(.float64), .exact(.float64)]]) { _, t in
+            ScalarResolution(argumentTypes: t, returnType: .float64) { a, _, _ in
+                Map.binary(a[0], a[1], .float64) { (y: Double, x: Double) in
+                    let v = Foundation.atan2(y, x) * 180 / Double.pi
+                    return Swift.abs(v - v.rounded()) < 1e-12 ? v.rounded() : v
+                }
             }
         }
         r.register(ScalarFunction(name: "pi") { args, _ in

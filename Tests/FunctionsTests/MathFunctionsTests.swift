@@ -96,6 +96,20 @@ final class MathFunctionsTests: XCTestCase {
         XCTAssertEqual(try s("sinh", dbl(0)), "0.0")
         XCTAssertEqual(try s("cosh", dbl(0)), "1.0")
         XCTAssertEqual(try s("tanh", dbl(0)), "0.0")
+        XCTAssertEqual(try s("asinh", dbl(0)), "0.0")
+        XCTAssertEqual(try s("acosh", dbl(1)), "0.0")
+        XCTAssertEqual(try s("atanh", dbl(0.5)), "0.5493061443340548")
+        assertSQLState("22003") { try s("atanh", dbl(2)) }
+        assertSQLState("22003") { try s("acosh", dbl(0)) }
+        XCTAssertEqual(try s("sind", dbl(30)), "0.5")
+        XCTAssertEqual(try s("cosd", dbl(60)), "0.5")
+        XCTAssertEqual(try s("cosd", dbl(90)), "0.0")
+        XCTAssertEqual(try s("tand", dbl(45)), "1.0")
+        XCTAssertEqual(try s("cotd", dbl(45)), "1.0")
+        XCTAssertEqual(try s("asind", dbl(0.5)), "30.0")
+        XCTAssertEqual(try s("acosd", dbl(0.5)), "60.0")
+        XCTAssertEqual(try s("atand", dbl(1)), "45.0")
+        XCTAssertEqual(try s("atan2d", dbl(1), dbl(1)), "45.0")
     }
 
     func testRandomAndWidthBucket() throws {
