@@ -286,7 +286,8 @@ public enum DateTimeFunctions {
     /// Resolution of EXTRACT(field FROM x) when the binder knows the field: the
     /// result is numeric with exactly PostgreSQL's scale (e.g. 6 for second).
     /// The registered "extract"(text, x) function always returns scale 6.
-    public static func resolveExtract(field: String, argumentType: DataType) throws -> ScalarResolution? {
+    /// `withFieldArgument`: the call still passes the field text as its first argument (ignored by the kernel).
+    public static func resolveExtract(field: String, argumentType: DataType, withFieldArgument: Bool = false) throws -> ScalarResolution? {
         let source: DataType
         switch argumentType {
         case .date, .time, .timestamp, .timestamptz, .interval: source = argumentType
@@ -296,8 +297,9 @@ public enum DateTimeFunctions {
         let unit = try DateUnit.parse(field, for: source)
         let scale = extractScale(unit, type: source)
         let out = DataType.decimal(precision: 38, scale: scale)
-        return ScalarResolution(argumentTypes: [source], returnType: out) { a, n, ctx in
-            try extractKernel(values: a[0], fields: nil, fixedUnit: unit, source: source, count: n, ctx: ctx, scale: scale)
+        let valueIndex = withFieldArgument ? 1 : 0
+        return ScalarResolution(argumentTypes: withFieldArgument ? [.text, source] : [source], returnType: out) { a, n, ctx in
+            try extractKernel(values: a[valueIndex], fields: nil, fixedUnit: unit, source: source, count: n, ctx: ctx, scale: scale)
         }
     }
 

@@ -469,7 +469,7 @@ public enum ConstantArgumentResolution {
             return MathFunctions.resolveScaledRounding(name, argumentTypes, unknownLiterals, digits: n)
         case "extract":
             guard constants.count == 2, argumentTypes.count == 2, case .string(let field)? = constants[0] else { return nil }
-            return try DateTimeFunctions.resolveExtract(field: field, argumentType: argumentTypes[1])
+            return try DateTimeFunctions.resolveExtract(field: field, argumentType: argumentTypes[1], withFieldArgument: true)
         default:
             return nil
         }

@@ -397,7 +397,11 @@ extension Binder {
                            position: location + 1, hint: "No function matches the given name and argument types. You might need to add explicit type casts.")
         }
         // round(numeric, 2) and extract(year from x): the result type depends on a constant argument.
-        let constants: [Value?] = args.map { if case .literal(let v, _) = $0 { return v }; return nil }
+        let constants: [Value?] = args.map {
+            if case .literal(let v, _) = $0 { return v }
+            if case .unknownLiteral(let s) = $0 { return .string(s) }
+            return nil
+        }
         if let refined = try ConstantArgumentResolution.resolve(name: name, argumentTypes: types, unknownLiterals: unknown, constants: constants) {
             return .call(BoundFunction(name: name, resolution: refined), try castArguments(args, refined.argumentTypes, location: location))
         }

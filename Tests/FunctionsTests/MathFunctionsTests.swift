@@ -158,6 +158,10 @@ final class ConstantArgumentResolutionTests: XCTestCase {
         let ext = try ConstantArgumentResolution.resolve(name: "extract", argumentTypes: [.text, .timestamp], unknownLiterals: [true, false],
                                                          constants: [.string("second"), nil])
         XCTAssertEqual(ext?.returnType, .decimal(precision: 38, scale: 6))
+        XCTAssertEqual(ext?.argumentTypes, [.text, .timestamp])
+        let v = try ext?.kernel([Vector.constant(.string("second"), type: .text, count: 1),
+                                 Vector.from([ts(2024, 1, 1, 0, 0, 7, 250000).value], type: .timestamp)], 1, FunctionContext())
+        XCTAssertEqual(v?.value(at: 0), .decimal(7_250_000))
         XCTAssertNil(try ConstantArgumentResolution.resolve(name: "abs", argumentTypes: [.int32], unknownLiterals: [false], constants: [nil]))
     }
 }
