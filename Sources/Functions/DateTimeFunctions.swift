@@ -611,6 +611,7 @@ public enum DateTimeFunctions {
 
     private static func registerFormatting(_ r: OverloadTable) {
         DateTimeFormatting.register(r)
+        DateTimeFormatting.registerToNumber(r)
     }
 }
 
@@ -1264,6 +1265,61 @@ enum NumberFormatting {
                 render(t, negative: m < 0, integer: integer, fraction: frac, into: &out)
                 return true
             }
+        }
+    }
+}
+
+// MARK: - to_number
+
+extension NumberFormatting {
+    /// to_number(text, template): reads digits where the template has 9/0 positions
+    /// (at most as many as it has), a decimal point for D/., and a sign from -, S, MI or <…> (PR).
+    static func parseNumber(_ input: UnsafeBufferPointer<UInt8>, _ t: Template, scale: Int) throws -> Int128 {
+        var intDigits: [UInt8] = [], fracDigits: [UInt8] = []
+        var afterPoint = false, negative = false
+        for c in input {
+            switch c {
+            case 48...57:
+                if afterPoint { if fracDigits.count < t.fractionDigits { fracDigits.append(c - 48) } }
+                else if intDigits.count < max(t.integerDigits, 1) { intDigits.append(c - 48) }
+            case UInt8(ascii: "."): if t.fractionDigits > 0 || t.tokens.contains(UInt8(ascii: ".")) { afterPoint = true }
+            case UInt8(ascii: "-"), UInt8(ascii: "<"): negative = true
+            default: break
+            }
+        }
+        guard !intDigits.isEmpty || !fracDigits.isEmpty else {
+            throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type numeric: \" \"")
+        }
+        var m: Int128 = 0
+        for d in intDigits { m = m * 10 + Int128(d) }
+        for k in 0..<t.fractionDigits { m = m * 10 + Int128(k < fracDigits.count ? fracDigits[k] : 0) }
+        m = try Dec.rescale(m, from: t.fractionDigits, to: scale)
+        return negative ? -m : m
+    }
+
+    /// Scale of to_number's result for a constant template.
+    static func toNumberScale(_ format: String) -> Int { min(38, parse(Array(format.utf8)).fractionDigits) }
+
+    static func toNumberResolution(scale: Int, formatIsFirstConstant: Bool = false) -> ScalarResolution {
+        let out = DataType.decimal(precision: 38, scale: scale)
+        return ScalarResolution(argumentTypes: [.text, .text], returnType: out) { a, n, _ in
+            var lastFormat: [UInt8]? = nil
+            var template = Template()
+            return try Map.fromString([a[0], a[1]], all: a, count: n, out) { _, inp -> Int128? in
+                if lastFormat == nil || !(lastFormat ?? []).elementsEqual(inp[1]) {
+                    lastFormat = Array(inp[1]); template = parse(Array(inp[1]))
+                }
+                return try parseNumber(inp[0], template, scale: scale)
+            }
+        }
+    }
+}
+
+extension DateTimeFormatting {
+    static func registerToNumber(_ r: OverloadTable) {
+        r.register(["to_number"], [[.text, .text]]) { _, _ in
+            // Without a constant template the scale is unknown; 6 fractional digits keep common inputs exact.
+            NumberFormatting.toNumberResolution(scale: 6)
         }
     }
 }

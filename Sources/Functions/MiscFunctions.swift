@@ -429,6 +429,9 @@ enum MiscFunctions {
                 return Vector(type: .uuid, count: n, storage: .string(col))
             }
         })
+        r.register(ScalarFunction(name: "uuid_generate_v4") { args, unknown in
+            try r.scalar("gen_random_uuid")?.resolve(args, unknown)
+        })
         r.register(ScalarFunction(name: "current_database") { args, _ in
             guard args.isEmpty else { return nil }
             return ScalarResolution(argumentTypes: [], returnType: .text) { _, n, ctx in
@@ -470,6 +473,10 @@ public enum ConstantArgumentResolution {
         case "extract":
             guard constants.count == 2, argumentTypes.count == 2, case .string(let field)? = constants[0] else { return nil }
             return try DateTimeFunctions.resolveExtract(field: field, argumentType: argumentTypes[1], withFieldArgument: true)
+        case "to_number":
+            guard constants.count == 2, case .string(let format)? = constants[1],
+                  Overloads.best(argumentTypes, unknownLiterals, [[.text, .text]]) != nil else { return nil }
+            return NumberFormatting.toNumberResolution(scale: NumberFormatting.toNumberScale(format))
         default:
             return nil
         }

@@ -184,6 +184,14 @@ final class DateTimeFunctionsTests: XCTestCase {
         XCTAssertEqual(try s("to_char", num("-125.8"), lit("999D99S")), "125.80-")
         XCTAssertEqual(try s("to_char", num("3.148"), lit("9.99")), " 3.15")
         XCTAssertEqual(try s("to_char", num("1234.5"), lit("FM9,999.00")), "1,234.50")
+        XCTAssertEqual(try s("to_number", lit("12,454.8-"), lit("99G999D9S")), "-12454.800000")
+        XCTAssertEqual(try s("to_number", lit("$1,234.56"), lit("L9,999.99")), "1234.560000")
+        assertSQLState("22P02") { try s("to_number", lit("abc"), lit("999")) }
+        let constant = try ConstantArgumentResolution.resolve(name: "to_number", argumentTypes: [.text, .text], unknownLiterals: [true, true],
+                                                              constants: [.string("12,454.8-"), .string("99G999D9S")])
+        XCTAssertEqual(constant?.returnType, .decimal(precision: 38, scale: 1))
+        let v = try constant?.kernel([Vector.from([.string("12,454.8-")], type: .text), Vector.from([.string("99G999D9S")], type: .text)], 1, FunctionContext())
+        XCTAssertEqual(v?.value(at: 0), .decimal(-124548))
     }
 
     func testToDateAndTimestamp() throws {
