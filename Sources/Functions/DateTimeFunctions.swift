@@ -790,21 +790,36 @@ enum DateTimeFormatting {
         return v < 0 ? "-" + padded : padded
     }
 
+    /// Decimal digits of `v`, zero-padded to `width` unless in fill mode, without building a String.
+    static func appendNumber(_ v: Int, width: Int, fill: Bool, _ out: inout ContiguousArray<UInt8>) {
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buf in
+            repeat { buf[count] = UInt8(m % 10) + 48; m /= 10; count += 1 } while m > 0 && count < 20
+            if !fill { for _ in count..<max(count, width) { out.append(48) } }
+            for k in stride(from: count - 1, through: 0, by: -1) { out.append(buf[k]) }
+        }
+    }
+
     static func render(_ tokens: [Token], _ f: Fields, into out: inout ContiguousArray<UInt8>) {
         for token in tokens {
             switch token {
             case .literal(let bytes): out.append(contentsOf: bytes)
             case let .field(field, style, fill, ordinal):
                 var numeric: Int? = nil
+                var width = 0  // > 0: print `numeric` zero-padded to this width straight into `out`
                 var text = ""
                 let hour12 = f.hour % 12 == 0 ? 12 : f.hour % 12
                 switch field {
-                case .hh, .hh12: numeric = hour12; text = number(hour12, width: 2, fill: fill)
-                case .hh24: numeric = f.hour; text = number(f.hour, width: 2, fill: fill)
-                case .mi: numeric = f.minute; text = number(f.minute, width: 2, fill: fill)
-                case .ss: numeric = f.second; text = number(f.second, width: 2, fill: fill)
-                case .ms: numeric = f.micros / 1000; text = number(f.micros / 1000, width: 3, fill: fill)
-                case .us: numeric = f.micros; text = number(f.micros, width: 6, fill: fill)
+                case .hh, .hh12: numeric = hour12; width = 2
+                case .hh24: numeric = f.hour; width = 2
+                case .mi: numeric = f.minute; width = 2
+                case .ss: numeric = f.second; width = 2
+                case .ms: numeric = f.micros / 1000; width = 3
+                case .us: numeric = f.micros; width = 6
                 case .ff1, .ff2, .ff3, .ff4, .ff5, .ff6:
                     let digits = Int(String(field.rawValue.last ?? "6")) ?? 6
                     var v = f.micros
@@ -825,13 +840,13 @@ enum DateTimeFormatting {
                 case .yCommaYYY:
                     let y = abs(f.year)
                     text = "\(y / 1000),\(number(y % 1000, width: 3, fill: false))"
-                case .yyyy: numeric = abs(f.year); text = number(abs(f.year), width: 4, fill: fill)
-                case .yyy: numeric = abs(f.year) % 1000; text = number(abs(f.year) % 1000, width: 3, fill: fill)
-                case .yy: numeric = abs(f.year) % 100; text = number(abs(f.year) % 100, width: 2, fill: fill)
+                case .yyyy: numeric = abs(f.year); width = 4
+                case .yyy: numeric = abs(f.year) % 1000; width = 3
+                case .yy: numeric = abs(f.year) % 100; width = 2
                 case .y: numeric = abs(f.year) % 10; text = String(abs(f.year) % 10)
-                case .iyyy: numeric = f.isoYear; text = number(f.isoYear, width: 4, fill: fill)
-                case .iyy: numeric = f.isoYear % 1000; text = number(f.isoYear % 1000, width: 3, fill: fill)
-                case .iy: numeric = f.isoYear % 100; text = number(f.isoYear % 100, width: 2, fill: fill)
+                case .iyyy: numeric = f.isoYear; width = 4
+                case .iyy: numeric = f.isoYear % 1000; width = 3
+                case .iy: numeric = f.isoYear % 100; width = 2
                 case .i: numeric = f.isoYear % 10; text = String(f.isoYear % 10)
                 case .month:
                     if f.isInterval && f.month == 0 { break }
@@ -839,20 +854,20 @@ enum DateTimeFormatting {
                 case .mon:
                     if f.isInterval && f.month == 0 { break }
                     text = styled(String(monthNames[max(0, min(11, f.month - 1))].prefix(3)), style, pad: 3, fill: fill)
-                case .mm: numeric = f.month; text = number(f.month, width: 2, fill: fill)
+                case .mm: numeric = f.month; width = 2
                 case .day: text = styled(dayNames[f.weekday], style, pad: 9, fill: fill)
                 case .dy: text = styled(String(dayNames[f.weekday].prefix(3)), style, pad: 3, fill: fill)
-                case .ddd: numeric = f.dayOfYear; text = number(f.dayOfYear, width: 3, fill: fill)
-                case .iddd: numeric = f.isoDayOfYear; text = number(f.isoDayOfYear, width: 3, fill: fill)
-                case .dd: numeric = f.day; text = number(f.day, width: 2, fill: fill)
+                case .ddd: numeric = f.dayOfYear; width = 3
+                case .iddd: numeric = f.isoDayOfYear; width = 3
+                case .dd: numeric = f.day; width = 2
                 case .d: numeric = f.weekday + 1; text = String(f.weekday + 1)
                 case .id: numeric = f.weekday == 0 ? 7 : f.weekday; text = String(numeric ?? 7)
                 case .w: numeric = (f.day - 1) / 7 + 1; text = String((f.day - 1) / 7 + 1)
-                case .ww: numeric = (f.dayOfYear - 1) / 7 + 1; text = number((f.dayOfYear - 1) / 7 + 1, width: 2, fill: fill)
-                case .iw: numeric = f.isoWeek; text = number(f.isoWeek, width: 2, fill: fill)
+                case .ww: numeric = (f.dayOfYear - 1) / 7 + 1; width = 2
+                case .iw: numeric = f.isoWeek; width = 2
                 case .cc:
                     let c = f.year > 0 ? (f.year + 99) / 100 : -((99 - f.year) / 100)
-                    numeric = c; text = number(c, width: 2, fill: fill)
+                    numeric = c; width = 2
                 case .j: numeric = Int(f.julian); text = String(f.julian)
                 case .q: numeric = (f.month - 1) / 3 + 1; text = String((f.month - 1) / 3 + 1)
                 case .rm:
@@ -869,7 +884,8 @@ enum DateTimeFormatting {
                     else { text = sign + number(h, width: 2, fill: false) + (m != 0 ? ":" + number(m, width: 2, fill: false) : "") }
                 case .fx: break
                 }
-                out.append(contentsOf: text.utf8)
+                if width > 0, let n = numeric { appendNumber(n, width: width, fill: fill, &out) }
+                else { out.append(contentsOf: text.utf8) }
                 if let ordinal, let n = numeric { out.append(contentsOf: ordinalSuffix(n, ordinal).utf8) }
             }
         }
