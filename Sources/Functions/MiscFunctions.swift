@@ -252,6 +252,22 @@ enum Map {
         try go(0, &acc)
     }
 
+    /// Runs a unary kernel once for a constant input, or once per dictionary entry for a
+    /// dictionary input (keeping the codes), instead of once per row. Only for kernels that
+    /// cannot fail: unreferenced dictionary entries are computed too.
+    static func compressed(_ v: Vector, count n: Int, _ kernel: (Vector, Int) throws -> Vector) rethrows -> Vector {
+        switch v.storage {
+        case .constant(let c) where n > 0:
+            let one = try kernel(Vector.from([c], type: v.type), 1)
+            return Vector.constant(one.value(at: 0), type: one.type, count: n)
+        case .dictionary(let indices, let values):
+            let mapped = try kernel(values, values.count)
+            return Vector(type: mapped.type, count: n, storage: .dictionary(indices: indices, values: mapped), validity: v.validity)
+        default:
+            return try kernel(v, n)
+        }
+    }
+
     /// A constant vector of `count` rows.
     static func constant(_ v: Value, _ type: DataType, _ n: Int) -> Vector { .constant(v, type: type, count: n) }
 }

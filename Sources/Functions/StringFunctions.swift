@@ -82,10 +82,13 @@ enum StringFunctions {
     static let T = Param.text
 
     /// A text → text function computed row by row on bytes.
-    static func textToText(_ r: OverloadTable, _ names: [String], _ f: @escaping (UnsafeBufferPointer<UInt8>, inout ContiguousArray<UInt8>) throws -> Void) {
+    /// A text → text function computed row by row on bytes (once per dictionary entry for dictionary input).
+    static func textToText(_ r: OverloadTable, _ names: [String], _ f: @escaping (UnsafeBufferPointer<UInt8>, inout ContiguousArray<UInt8>) -> Void) {
         r.register(names, [[T]]) { _, t in
             ScalarResolution(argumentTypes: t, returnType: .text) { a, n, _ in
-                try Map.toString([a[0]], all: a, count: n, .text) { _, inp, out in try f(inp[0], &out); return true }
+                Map.compressed(a[0], count: n) { v, count in
+                    Map.toString([v], all: [v], count: count, .text) { _, inp, out in f(inp[0], &out); return true }
+                }
             }
         }
     }
@@ -95,8 +98,10 @@ enum StringFunctions {
     private static func registerLengthAndCase(_ r: OverloadTable) {
         r.register(["length", "char_length", "character_length"], [[T], [.exact(.bytea)]]) { i, t in
             ScalarResolution(argumentTypes: t, returnType: .int32) { a, n, _ in
-                Map.fromString([a[0]], all: a, count: n, .int32) { _, inp -> Int64? in
-                    Int64(i == 0 ? UTF8Text.charCount(inp[0]) : inp[0].count)
+                Map.compressed(a[0], count: n) { v, count in
+                    Map.fromString([v], all: [v], count: count, .int32) { _, inp -> Int64? in
+                        Int64(i == 0 ? UTF8Text.charCount(inp[0]) : inp[0].count)
+                    }
                 }
             }
         }

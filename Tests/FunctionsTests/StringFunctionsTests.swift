@@ -145,3 +145,20 @@ final class StringFunctionsTests: XCTestCase {
         XCTAssertEqual(c, [.string("005"), .string("005"), .string("005")])
     }
 }
+
+final class CompressedInputTests: XCTestCase {
+    func testDictionaryAndConstantInputs() throws {
+        let values = Vector.from([.string("ab"), .string("Cé"), .null], type: .text)
+        let dict = Vector(type: .text, count: 5, storage: .dictionary(indices: [1, 0, 2, 1, 0], values: values),
+                          validity: [true, true, true, false, true])
+        guard let upper = try FunctionRegistry.shared.scalar("upper")?.resolve([.text], [false]),
+              let length = try FunctionRegistry.shared.scalar("length")?.resolve([.text], [false]) else { return XCTFail() }
+        let u = try upper.kernel([dict], 5, FunctionContext())
+        XCTAssertEqual((0..<5).map { u.value(at: $0) }, [.string("CÉ"), .string("AB"), .null, .null, .string("AB")])
+        let l = try length.kernel([dict], 5, FunctionContext())
+        XCTAssertEqual((0..<5).map { l.value(at: $0) }, [.int(2), .int(2), .null, .null, .int(2)])
+        let c = try upper.kernel([Vector.constant(.string("x"), type: .text, count: 4)], 4, FunctionContext())
+        XCTAssertTrue(c.isConstant)
+        XCTAssertEqual(c.value(at: 3), .string("X"))
+    }
+}
