@@ -1,4 +1,6 @@
-// Miscellaneous built-ins (version, pg_typeof, gen_random_uuid) and the
+// Miscellaneous built-ins (version, pg_typeof, gen_random_uuid, current_setting,
+// one-dimensional array helpers: cardinality, array_length/upper/lower,
+// array_to_string) and the
 // small toolkit the named-function families share: overload resolution in
 // the spirit of PostgreSQL's func_select_candidate (most exact matches, then
 // most conversions to the category's preferred type, then the cheapest
@@ -445,6 +447,7 @@ enum MiscFunctions {
                 return Vector(type: .uuid, count: n, storage: .string(col))
             }
         })
+        registerArrayFunctions(r)
         r.register(ScalarFunction(name: "uuid_generate_v4") { args, unknown in
             try r.scalar("gen_random_uuid")?.resolve(args, unknown)
         })
@@ -496,5 +499,69 @@ public enum ConstantArgumentResolution {
         default:
             return nil
         }
+    }
+}
+
+// MARK: - Array helpers (one-dimensional arrays, as LakeSQL stores them)
+
+extension MiscFunctions {
+    /// Element counts of each row of a list vector (nil for NULL rows).
+    static func listLengths(_ v: Vector, count n: Int) -> [Int?] {
+        let m = v.materialized()
+        if case .list(let offsets, _) = m.storage {
+            return (0..<n).map { m.isNull($0) ? nil : Int(offsets[$0 + 1] - offsets[$0]) }
+        }
+        return (0..<n).map { m.isNull($0) ? nil : 0 }
+    }
+
+    static func registerArrayFunctions(_ r: FunctionRegistry) {
+        func elementType(_ t: DataType) -> DataType? { if case .array(let e) = t { return e }; return nil }
+        r.register(ScalarFunction(name: "cardinality") { args, _ in
+            guard args.count == 1, elementType(args[0]) != nil else { return nil }
+            return ScalarResolution(argumentTypes: args, returnType: .int32) { a, n, _ in
+                let lengths = listLengths(a[0], count: n)
+                return Map.rows(a, count: n, .int32) { row -> Int64? in lengths[row].map { Int64($0) } }
+            }
+        })
+        for name in ["array_length", "array_upper", "array_lower"] {
+            r.register(ScalarFunction(name: name) { args, unknown in
+                guard args.count == 2, elementType(args[0]) != nil,
+                      Overloads.convert(args[1], unknown: unknown[1], to: .exact(.int32)) != nil else { return nil }
+                return ScalarResolution(argumentTypes: [args[0], .int32], returnType: .int32) { a, n, _ in
+                    let lengths = listLengths(a[0], count: n)
+                    let dims = Kernels.int64s(a[1])
+                    return Map.rows(a, count: n, .int32) { row -> Int64? in
+                        // Only dimension 1 exists; an empty array has no dimensions (NULL), as in PostgreSQL.
+                        guard dims[row] == 1, let len = lengths[row], len > 0 else { return nil }
+                        return name == "array_lower" ? 1 : Int64(len)
+                    }
+                }
+            })
+        }
+        r.register(ScalarFunction(name: "array_to_string") { args, unknown in
+            guard args.count == 2 || args.count == 3, let element = elementType(args[0]) else { return nil }
+            for k in 1..<args.count where Overloads.convert(args[k], unknown: unknown[k], to: .text) == nil { return nil }
+            let types = [args[0]] + Array(repeating: DataType.text, count: args.count - 1)
+            return ScalarResolution(argumentTypes: types, returnType: .text) { a, n, ctx in
+                let seps = Kernels.strings(a[1])
+                let nullStrings = a.count == 3 ? Kernels.strings(a[2]) : nil
+                let options = ctx.textOptions
+                return Map.toString([], all: [a[0], a[1]], count: n, .text) { row, _, out in
+                    guard case .list(let items) = a[0].value(at: row) else { return false }
+                    let sep = seps.bytes[seps.range(row)]
+                    var nullText: ArraySlice<UInt8>? = nil
+                    if let ns = nullStrings, !a[2].isNull(row) { nullText = ns.bytes[ns.range(row)] }
+                    var first = true
+                    for item in items {
+                        if item.isNull && nullText == nil { continue }
+                        if !first { out.append(contentsOf: sep) }
+                        first = false
+                        if item.isNull, let nullText { out.append(contentsOf: nullText) }
+                        else { out.append(contentsOf: ValueText.format(item, type: element, options: options).utf8) }
+                    }
+                    return true
+                }
+            }
+        })
     }
 }

@@ -41,3 +41,21 @@ final class MiscFunctionsTests: XCTestCase {
         XCTAssertNil(FunctionRegistry.shared.scalar("abs").flatMap { try? $0.resolve([.text], [false]) })
     }
 }
+
+final class ArrayFunctionsTests: XCTestCase {
+    func testArrayHelpers() throws {
+        let arr = Arg(value: .list([.int(1), .null, .int(3)]), type: .array(.int32))
+        let empty = Arg(value: .list([]), type: .array(.int32))
+        XCTAssertEqual(try s("cardinality", arr), "3")
+        XCTAssertEqual(try s("cardinality", empty), "0")
+        XCTAssertEqual(try s("array_length", arr, int(1)), "3")
+        XCTAssertEqual(try s("array_length", empty, int(1)), "NULL")
+        XCTAssertEqual(try s("array_length", arr, int(2)), "NULL")
+        XCTAssertEqual(try s("array_upper", arr, int(1)), "3")
+        XCTAssertEqual(try s("array_lower", arr, int(1)), "1")
+        XCTAssertEqual(try s("array_to_string", arr, lit(",")), "1,3")
+        XCTAssertEqual(try s("array_to_string", arr, lit(","), lit("*")), "1,*,3")
+        XCTAssertEqual(try s("array_to_string", nul(.array(.int32)), lit(",")), "NULL")
+        XCTAssertNil(try FunctionRegistry.shared.scalar("cardinality")?.resolve([.int32], [false]))
+    }
+}
