@@ -130,7 +130,9 @@ enum MathFunctions {
     static let transcendentalScale = 16
 
     private static func registerTranscendental(_ r: OverloadTable) {
-        func unaryDoubleAndNumeric(_ names: [String], numeric: Bool = true, _ f: @escaping (Double) throws -> Double) {
+        // `numericScale`: the result scale PostgreSQL prints for typical inputs (sqrt of values below 10⁴ has 15 digits).
+        func unaryDoubleAndNumeric(_ names: [String], numeric: Bool = true, numericScale: Int = transcendentalScale,
+                                   _ f: @escaping (Double) throws -> Double) {
             let candidates: [[Param]] = numeric ? [[.exact(.float64)], [.numeric]] : [[.exact(.float64)]]
             r.register(names, candidates) { i, t in
                 if i == 0 {
@@ -139,7 +141,7 @@ enum MathFunctions {
                     }
                 }
                 let s = Dec.scale(of: t[0])
-                let outScale = max(s, transcendentalScale)
+                let outScale = max(s, numericScale)
                 let out = DataType.decimal(precision: 38, scale: outScale)
                 return ScalarResolution(argumentTypes: t, returnType: out) { a, _, _ in
                     try Map.unary(a[0], out) { (x: Int128) -> Int128 in
@@ -148,7 +150,7 @@ enum MathFunctions {
                 }
             }
         }
-        unaryDoubleAndNumeric(["sqrt"]) { x in
+        unaryDoubleAndNumeric(["sqrt"], numericScale: 15) { x in
             if x < 0 { throw SQLError(SQLState.invalidArgumentForPower, "cannot take square root of a negative number") }
             return x.squareRoot()
         }

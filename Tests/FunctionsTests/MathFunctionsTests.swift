@@ -49,7 +49,8 @@ final class MathFunctionsTests: XCTestCase {
         assertSQLState("2201E") { try s("ln", dbl(0)) }
         assertSQLState("2201E") { try s("log", dbl(-1)) }
         assertSQLState("22003") { try s("exp", dbl(1000)) }
-        XCTAssertEqual(try s("sqrt", num("2.0")), "1.4142135623730950")
+        XCTAssertEqual(try s("sqrt", num("2.0")), "1.414213562373095")
+        XCTAssertEqual(try s("sqrt", num("100")), "10.000000000000000")
     }
 
     func testPowerModDiv() throws {
