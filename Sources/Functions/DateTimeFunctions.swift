@@ -122,6 +122,8 @@ public enum DateTimeFunctions {
 
     static func truncate(_ unit: DateUnit, micros t: Int64, type: DataType) throws -> Int64 {
         let c = CivilTime(micros: t)
+        // The start of the first or last representable day (or week) would not fit in µs.
+        guard Swift.abs(c.days) < maxTimestampDays - 7 else { throw rangeError() }
         let dayStart = c.days * Calendar.microsPerDay
         func yearStart(_ y: Int) -> Int64 { Calendar.days(year: y, month: 1, day: 1) * Calendar.microsPerDay }
         switch unit {
@@ -500,11 +502,11 @@ public enum DateTimeFunctions {
                     func f(_ j: Int) -> Int64 { j < ints.count ? ints[j][row] : 0 }
                     let months = f(0) * 12 + f(1), days = f(2) * 7 + f(3)
                     let sec = k == 7 ? secs[row] : 0
-                    guard let m = Int32(exactly: months), let d = Int32(exactly: days), sec.isFinite, abs(sec) < 9.2e12 else {
-                        throw SQLError(SQLState.datetimeFieldOverflow, "interval out of range")
-                    }
-                    let (micros, o) = (f(4) * Calendar.microsPerHour).addingReportingOverflow(f(5) * Calendar.microsPerMinute + Int64((sec * 1e6).rounded()))
-                    if o { throw SQLError(SQLState.datetimeFieldOverflow, "interval out of range") }
+                    let outOfRange = SQLError(SQLState.datetimeFieldOverflow, "interval out of range")
+                    guard let m = Int32(exactly: months), let d = Int32(exactly: days), sec.isFinite, abs(sec) < 9.2e12 else { throw outOfRange }
+                    let (hm, o1) = (f(4) * Calendar.microsPerHour).addingReportingOverflow(f(5) * Calendar.microsPerMinute)
+                    let (micros, o2) = hm.addingReportingOverflow(Int64((sec * 1e6).rounded()))
+                    if o1 || o2 { throw outOfRange }
                     return Interval(months: m, days: d, micros: micros)
                 }
             }
@@ -564,13 +566,17 @@ public enum DateTimeFunctions {
                     if s.months != 0 {
                         throw SQLError(SQLState.featureNotSupported, "timestamps cannot be binned into intervals containing months or years")
                     }
-                    let stride = Int64(s.days) * Calendar.microsPerDay + s.micros
+                    let (dayMicros, o1) = Int64(s.days).multipliedReportingOverflow(by: Calendar.microsPerDay)
+                    let (stride, o2) = dayMicros.addingReportingOverflow(s.micros)
+                    if o1 || o2 { throw rangeError("interval") }
                     if stride <= 0 { throw SQLError(SQLState.invalidParameterValue, "stride must be greater than zero") }
                     let (delta, o) = xs[row].subtractingReportingOverflow(origins[row])
                     if o { throw rangeError("interval") }
                     var bin = delta - delta % stride
-                    if delta < 0 && delta % stride != 0 { bin -= stride }
-                    return origins[row] + bin
+                    if delta < 0 && delta % stride != 0 { bin = bin &- stride }
+                    let (result, o3) = origins[row].addingReportingOverflow(bin)
+                    if o3 { throw rangeError() }
+                    return result
                 }
             }
         }
@@ -603,6 +609,7 @@ public enum DateTimeFunctions {
                 return try Map.fromString([a[0]], all: a, count: n, out) { row, inp -> Int64? in
                     let name = String(decoding: inp[0], as: UTF8.self)
                     if name != lastName { zone = try ZoneRule.parse(name); lastName = name }
+                    guard Swift.abs(xs[row]) < Int64.max - 2 * Calendar.microsPerDay else { throw rangeError() }
                     return toTZ ? zone.utc(fromLocal: xs[row]) : xs[row] + zone.offsetMicros(utc: xs[row])
                 }
             }
@@ -1306,6 +1313,7 @@ extension NumberFormatting {
         guard !intDigits.isEmpty || !fracDigits.isEmpty else {
             throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type numeric: \" \"")
         }
+        guard intDigits.count + t.fractionDigits <= 38 else { throw Dec.overflow() }
         var m: Int128 = 0
         for d in intDigits { m = m * 10 + Int128(d) }
         for k in 0..<t.fractionDigits { m = m * 10 + Int128(k < fracDigits.count ? fracDigits[k] : 0) }

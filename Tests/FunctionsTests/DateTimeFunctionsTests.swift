@@ -224,3 +224,14 @@ final class DateTimeEdgeTests: XCTestCase {
         assertSQLState("22008") { try call("to_date", lit("999999999"), lit("J")) }
     }
 }
+
+final class DateTimeOverflowTests: XCTestCase {
+    func testExtremeInputsRaiseInsteadOfTrapping() throws {
+        let huge = Arg(value: .int(Int64.max - 10), type: .timestamp)
+        assertSQLState("22008") { try call("date_trunc", lit("week"), huge) }
+        assertSQLState("22008") { try call("date_bin", iv(days: Int32.max), huge, ts(2000, 1, 1)) }
+        assertSQLState("22008") { try call("make_interval", int(0), int(0), int(0), int(0), int(0), int(Int64(Int32.max)), dbl(9.1e12)) }
+        assertSQLState("22003") { try s("to_number", lit(String(repeating: "9", count: 45)), lit(String(repeating: "9", count: 45))) }
+        assertSQLState("22008") { try call("timezone", lit("+05"), huge) }
+    }
+}
