@@ -457,13 +457,6 @@ public enum DateTimeFunctions {
         return r
     }
 
-    /// Adds an interval to a local timestamp (months with day clamping, then days, then µs).
-    static func add(_ t: Int64, _ iv: Interval) -> Int64 {
-        let (d, tod) = Calendar.split(micros: t)
-        let days = Calendar.addMonths(days: d, months: Int(iv.months)) + Int64(iv.days)
-        return days * Calendar.microsPerDay + tod + iv.micros
-    }
-
     private static func registerConstructors(_ r: OverloadTable) {
         let I = Param.exact(.int32), D = Param.exact(.float64)
         r.register(["make_date"], [[I, I, I]]) { _, t in
