@@ -417,6 +417,17 @@ final class RandomSource: @unchecked Sendable {
 enum MiscFunctions {
     static let versionString = "PostgreSQL 15.0 (LakeSQL 0.1) on x86_64-pc-linux-gnu"
 
+    /// A type's name without its modifiers, as regtype prints it (numeric, not numeric(38,2)).
+    static func typeName(_ t: DataType) -> String {
+        switch t {
+        case .decimal: return "numeric"
+        case .varchar: return "character varying"
+        case .char: return "character"
+        case .array(let e): return typeName(e) + "[]"
+        default: return t.description
+        }
+    }
+
     static func register(into r: FunctionRegistry) {
         r.register(ScalarFunction(name: "version") { args, _ in
             guard args.isEmpty else { return nil }
@@ -426,7 +437,7 @@ enum MiscFunctions {
         })
         r.register(ScalarFunction(name: "pg_typeof") { args, unknown in
             guard args.count == 1 else { return nil }
-            let name = (unknown.first ?? false) ? "unknown" : args[0].description
+            let name = (unknown.first ?? false) ? "unknown" : typeName(args[0])
             // pg_typeof is not strict: it names the type even for NULL.
             return ScalarResolution(argumentTypes: args, returnType: .text) { _, n, _ in
                 Map.constant(.string(name), .text, n)

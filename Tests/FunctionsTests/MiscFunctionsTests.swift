@@ -8,7 +8,9 @@ final class MiscFunctionsTests: XCTestCase {
     func testVersionAndTypeof() throws {
         XCTAssertEqual(try s("version"), "PostgreSQL 15.0 (LakeSQL 0.1) on x86_64-pc-linux-gnu")
         XCTAssertEqual(try s("pg_typeof", int(1)), "integer")
-        XCTAssertEqual(try s("pg_typeof", num("1.5")), "numeric(38,1)")
+        XCTAssertEqual(try s("pg_typeof", num("1.5")), "numeric")
+        XCTAssertEqual(try s("pg_typeof", Arg(value: .string("a"), type: .varchar(5))), "character varying")
+        XCTAssertEqual(try s("pg_typeof", Arg(value: .list([]), type: .array(.int32))), "integer[]")
         XCTAssertEqual(try s("pg_typeof", nul(.timestamptz)), "timestamp with time zone")
         XCTAssertEqual(try s("pg_typeof", lit("x")), "unknown")
     }
