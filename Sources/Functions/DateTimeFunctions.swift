@@ -105,15 +105,14 @@ public enum DateTimeFunctions {
 
     /// Field name of a constant vector, parsed once; per-row otherwise.
     final class UnitCache {
-        private var last: String? = nil
+        private var last: [UInt8]? = nil
         private var lastUnit: DateUnit = .day
         let type: DataType
         init(type: DataType) { self.type = type }
         func unit(_ bytes: UnsafeBufferPointer<UInt8>) throws -> DateUnit {
-            let text = String(decoding: bytes, as: UTF8.self)
-            if text == last { return lastUnit }
-            lastUnit = try DateUnit.parse(text, for: type)
-            last = text
+            if let last, last.elementsEqual(bytes) { return lastUnit }
+            lastUnit = try DateUnit.parse(String(decoding: bytes, as: UTF8.self), for: type)
+            last = Array(bytes)
             return lastUnit
         }
     }
@@ -310,6 +309,12 @@ public enum DateTimeFunctions {
                               ctx: FunctionContext, scale: Int?) throws -> Vector {
         let cache = UnitCache(type: source)
         let off = offsetMicros(ctx)
+        var fields = fields, fixedUnit = fixedUnit
+        if let f = fields, let text = constantString(f) {
+            // A constant field (the usual case) is parsed once; no per-row field strings.
+            fixedUnit = try DateUnit.parse(text, for: source)
+            fields = nil
+        }
         let ints = source == .interval ? [] : Kernels.int64s(values)
         let ivs = source == .interval ? Kernels.intervals(values) : []
         func value(_ row: Int, _ unit: DateUnit) throws -> Extracted {
@@ -351,8 +356,13 @@ public enum DateTimeFunctions {
                         try truncateInterval(try cache.unit(inp[0]), ivs[row])
                     }
                 }
-                let values = Kernels.int64s(a[1])
                 let off = i == 1 ? offsetMicros(ctx) : 0
+                if let field = constantString(a[0]) {
+                    // The usual case, date_trunc('month', col): parse the unit once and map the column.
+                    let unit = try DateUnit.parse(field, for: type)
+                    return try Map.unary(a[1], type) { (x: Int64) -> Int64 in try truncate(unit, micros: x &+ off, type: type) &- off }
+                }
+                let values = Kernels.int64s(a[1])
                 return try Map.fromString([a[0]], all: a, count: n, type) { row, inp -> Int64? in
                     try truncate(try cache.unit(inp[0]), micros: values[row] &+ off, type: type) &- off
                 }

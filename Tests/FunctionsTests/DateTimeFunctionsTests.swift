@@ -235,3 +235,14 @@ final class DateTimeOverflowTests: XCTestCase {
         assertSQLState("22008") { try call("timezone", lit("+05"), huge) }
     }
 }
+
+final class DateTimeConstantFieldTests: XCTestCase {
+    func testConstantFieldPaths() throws {
+        XCTAssertEqual(try callConst("date_trunc", lit("month"), ts(2024, 3, 15, 10), rows: 2), [ts(2024, 3, 1).value, ts(2024, 3, 1).value])
+        XCTAssertEqual(try callConst("date_part", lit("doy"), ts(2024, 3, 15), rows: 2), [.double(75), .double(75)])
+        XCTAssertEqual(try callConst("extract", lit("minute"), ts(2024, 3, 15, 10, 42), rows: 1), [.decimal(42_000_000)])
+        assertSQLState("22023") { try callConst("date_trunc", lit("bogus"), ts(2024, 3, 15)) }
+        let ctx = FunctionContext(timeZoneOffsetSeconds: -5 * 3600)
+        XCTAssertEqual(try callConst("date_trunc", lit("day"), ts(2024, 3, 15, 3, tz: true), rows: 1, context: ctx), [ts(2024, 3, 14, 5).value])
+    }
+}
