@@ -98,6 +98,11 @@ public struct VectorBuilder {
             return
         default: break
         }
+        // A vector of another physical class (e.g. an untyped NULL column) goes value by value.
+        guard v.type.physical == type.physical else {
+            for i in 0..<v.count { append(v.value(at: i)) }
+            return
+        }
         if let vv = v.validity {
             if validity == nil { validity = ContiguousArray(repeating: true, count: count) }
             validity!.append(contentsOf: vv)

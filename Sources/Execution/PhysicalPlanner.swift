@@ -38,6 +38,9 @@ public final class PhysicalPlanner {
             return HashAggregateOperator(node: node, input: try build(node.input), compiler: compiler)
         case .join(let l, let r, let type, let condition):
             return try buildJoin(l, r, type, condition)
+        case .dependentJoin(let l, let r, let type, let condition, let level):
+            return DependentJoinOperator(left: try build(l), rightPlan: r, type: type,
+                                         condition: try condition.map(compiler.compile), level: level, planner: self)
         case .sort(let input, let keys):
             return SortOperator(input: try build(input), keys: try keys.map { (try compiler.compile($0.expr), $0) },
                                 fields: input.fields, context: context)

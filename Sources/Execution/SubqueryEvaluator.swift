@@ -22,16 +22,23 @@ struct SubqueryEvaluator {
     func evaluator() throws -> Evaluator {
         let ctx = compiler.context
         let probe: Evaluator?
+        var rowProbes: [Evaluator] = []
+        var rowComparison: Evaluator? = nil
         switch subquery.kind {
         case .inList(let x, _), .quantified(let x, _, _): probe = try compiler.compile(x)
+        case .rowQuantified(let xs, let cmp, _):
+            rowProbes = try xs.map(compiler.compile)
+            rowComparison = try compiler.compile(cmp)
+            probe = nil
         default: probe = nil
         }
+        let rowEval = RowQuantifiedEvaluator(probes: rowProbes, comparison: rowComparison)
         if !subquery.isCorrelated {
             var cached: Batch? = nil
             return { b in
                 if cached == nil { cached = try run() }
                 guard let rows = cached else { return .nulls(type: type, count: b.count) }
-                return try combine(rows: rows, probe: try probe?(b), batch: b, ctx: ctx)
+                return try combine(rows: rows, probe: try probe?(b), batch: b, ctx: ctx, rowEval: rowEval)
             }
         }
         return { b in
@@ -45,16 +52,18 @@ struct SubqueryEvaluator {
                 ctx.outerRows[level] = b.row(i)
                 let rows = try run()
                 let one = b.slice(i..<(i + 1))
-                pieces.append(([Int32(i)], try combine(rows: rows, probe: probeVector?.slice(i..<(i + 1)), batch: one, ctx: ctx)))
+                pieces.append(([Int32(i)], try combine(rows: rows, probe: probeVector?.slice(i..<(i + 1)), batch: one, ctx: ctx, rowEval: rowEval)))
             }
             return assemble(type: type, count: b.count, pieces: pieces)
         }
     }
 
     /// Turns the subquery's rows into the expression's value for each row of `batch`.
-    private func combine(rows: Batch, probe: Vector?, batch: Batch, ctx: ExecutionContext) throws -> Vector {
+    private func combine(rows: Batch, probe: Vector?, batch: Batch, ctx: ExecutionContext, rowEval: RowQuantifiedEvaluator) throws -> Vector {
         let n = batch.count
         switch subquery.kind {
+        case .rowQuantified(_, _, let all):
+            return try rowEval.evaluate(rows: rows, batch: batch, all: all)
         case .scalar:
             if rows.count > 1 {
                 throw SQLError(SQLState.cardinalityViolation, "more than one row returned by a subquery used as an expression")
@@ -106,5 +115,32 @@ struct SubqueryEvaluator {
     private func normalized(_ v: Value) -> Value {
         if case .double(let d) = v, d == 0 { return .double(0) }
         return v
+    }
+}
+
+/// Applies a row comparison between the probe row and each subquery row, folding with ANY/ALL.
+struct RowQuantifiedEvaluator {
+    let probes: [Evaluator]
+    let comparison: Evaluator?
+
+    func evaluate(rows: Batch, batch: Batch, all: Bool) throws -> Vector {
+        let n = batch.count
+        guard let comparison else { return .nulls(type: .boolean, count: n) }
+        let probeVectors = try probes.map { try $0(batch) }
+        var acc = TruthVector(count: n, value: all)
+        for j in 0..<rows.count {
+            let constants = rows.columns.map { Vector.constant($0.value(at: j), type: $0.type, count: n) }
+            let t = TruthVector(try comparison(Batch(columns: probeVectors + constants, count: n)))
+            for i in 0..<n {
+                if all {
+                    if acc.isFalse(i) { continue }
+                    if t.isFalse(i) { acc.values[i] = false; acc.isNull[i] = false } else if t.isNull[i] { acc.isNull[i] = true }
+                } else {
+                    if acc.isTrue(i) { continue }
+                    if t.isTrue(i) { acc.values[i] = true; acc.isNull[i] = false } else if t.isNull[i] { acc.isNull[i] = true }
+                }
+            }
+        }
+        return acc.vector
     }
 }

@@ -47,8 +47,8 @@ extension Binder {
             case .plus:
                 return try bindExpr(operand, scope, ctx)
             case .minus:
-                if case .literal(.integer(let digits)) = operand.kind { return try bindLiteral(.integer("-" + digits), location: loc) }
-                if case .literal(.decimal(let text)) = operand.kind { return try bindLiteral(.decimal("-" + text), location: loc) }
+                if case .literal(.integer(let digits)) = operand.kind { return try bindLiteral(.integer(negated(digits)), location: loc) }
+                if case .literal(.decimal(let text)) = operand.kind { return try bindLiteral(.decimal(negated(text)), location: loc) }
                 return try bindOperator("neg", [try bindExpr(operand, scope, ctx)], location: loc)
             case .bitNot:
                 return try bindOperator("bitnot", [try bindExpr(operand, scope, ctx)], location: loc)
@@ -67,6 +67,10 @@ extension Binder {
                 try flatten(l); try flatten(r)
                 return op == .and ? .and(terms) : .or(terms)
             default:
+                if case .row(let ls) = l.kind, case .row(let rs) = r.kind {
+                    return try bindRowComparison(op.rawValue, try ls.map { try bindExpr($0, scope, ctx) },
+                                                 try rs.map { try bindExpr($0, scope, ctx) }, location: loc)
+                }
                 return try bindOperator(op.rawValue, [try bindExpr(l, scope, ctx), try bindExpr(r, scope, ctx)], location: loc)
             }
 
@@ -110,6 +114,18 @@ extension Binder {
             return negated ? .not(result) : result
 
         case .inList(let x, let list, let negated):
+            if case .row(let items) = x.kind {
+                let probes = try items.map { try bindExpr($0, scope, ctx) }
+                var terms: [BoundExpr] = []
+                for candidate in list {
+                    guard case .row(let values) = candidate.kind else {
+                        throw SQLError(SQLState.syntaxError, "IN list of rows must hold only row constructors", position: candidate.location + 1)
+                    }
+                    terms.append(try bindRowComparison("=", probes, try values.map { try bindExpr($0, scope, ctx) }, location: loc))
+                }
+                let any = BoundExpr.or(terms)
+                return negated ? .not(any) : any
+            }
             let bx = try bindExpr(x, scope, ctx)
             let items = try list.map { try bindExpr($0, scope, ctx) }
             let type = try commonType([bx] + items, what: "IN", location: loc)
@@ -121,6 +137,10 @@ extension Binder {
             return .inList(cx, citems, equals: eq, negated: negated)
 
         case .inSubquery(let x, let query, let negated):
+            if case .row(let items) = x.kind {
+                let r = try bindRowQuantified(items, "=", all: false, query, scope, ctx, location: loc)
+                return negated ? .not(r) : r
+            }
             let bx = try bindExpr(x, scope, ctx)
             let (sub, correlated) = try bindSubqueryPlan(query, scope)
             guard sub.plan.fields.count == 1 else {
@@ -136,12 +156,10 @@ extension Binder {
 
         case .like(let x, let pattern, let escape, let negated, let caseInsensitive):
             let bx = try bindExpr(x, scope, ctx), bp = try bindExpr(pattern, scope, ctx)
-            if let escape {
-                let be = try bindExpr(escape, scope, ctx)
-                let r = try bindFunctionByName(caseInsensitive ? "ilike_escape" : "like_escape", [bx, bp, be], location: loc)
-                return negated ? .not(r) : r
-            }
             let op = (negated ? "!" : "") + (caseInsensitive ? "~~*" : "~~")
+            if let escape {
+                return try bindOperator(op, [bx, bp, try bindExpr(escape, scope, ctx)], location: loc)
+            }
             return try bindOperator(op, [bx, bp], location: loc)
 
         case .similarTo(let x, let pattern, let escape, let negated):
@@ -182,6 +200,9 @@ extension Binder {
             return .subquery(BoundSubquery(plan: plan, kind: .scalar, isCorrelated: correlated, level: scope.level), type)
 
         case .quantifiedSubquery(let x, let op, let quantifier, let query):
+            if case .row(let items) = x.kind {
+                return try bindRowQuantified(items, op.rawValue, all: quantifier == .all, query, scope, ctx, location: loc)
+            }
             let bx = try bindExpr(x, scope, ctx)
             let (sub, correlated) = try bindSubqueryPlan(query, scope)
             guard sub.plan.fields.count == 1 else {
@@ -216,6 +237,55 @@ extension Binder {
         case .array, .arraySubquery, .arraySubscript, .row, .fieldSelection:
             throw SQLError(SQLState.featureNotSupported, "this expression form (arrays, rows, field selection) is not implemented yet", position: loc + 1)
         }
+    }
+
+    /// Row-wise comparison with PostgreSQL's semantics: `=` and `<>` over all pairs;
+    /// ordering operators decided by the first pair that is not equal.
+    func bindRowComparison(_ op: String, _ l: [BoundExpr], _ r: [BoundExpr], location: Int) throws -> BoundExpr {
+        guard l.count == r.count else {
+            throw SQLError(SQLState.syntaxError, "unequal number of entries in row expressions", position: location + 1)
+        }
+        guard !l.isEmpty else { throw SQLError(SQLState.featureNotSupported, "cannot compare rows of zero length", position: location + 1) }
+        switch op {
+        case "=":
+            return .and(try zip(l, r).map { try bindOperator("=", [$0, $1], location: location) })
+        case "<>":
+            return .not(.and(try zip(l, r).map { try bindOperator("=", [$0, $1], location: location) }))
+        case "<", "<=", ">", ">=":
+            let strict = op == "<" || op == ">"
+            var result = BoundExpr.literal(.bool(!strict), .boolean)
+            for i in stride(from: l.count - 1, through: 0, by: -1) {
+                let eq = try bindOperator("=", [l[i], r[i]], location: location)
+                let cmp = try bindOperator(String(op.prefix(1)), [l[i], r[i]], location: location)
+                result = i == l.count - 1 && !strict
+                    ? try bindOperator(op, [l[i], r[i]], location: location)
+                    : .caseWhen([(eq, result)], elseResult: cmp, .boolean)
+            }
+            return result
+        default:
+            throw SQLError(SQLState.featureNotSupported, "operator \(op) is not supported for row comparisons", position: location + 1)
+        }
+    }
+
+    /// (a, b) op ANY/ALL (SELECT x, y …) and (a, b) IN (SELECT …).
+    func bindRowQuantified(_ items: [Expr], _ op: String, all: Bool, _ query: Query, _ scope: Scope, _ ctx: ExprContext, location: Int) throws -> BoundExpr {
+        let probes = try items.map { try bindExpr($0, scope, ctx) }
+        let (sub, correlated) = try bindSubqueryPlan(query, scope)
+        let fields = sub.plan.fields
+        guard fields.count == probes.count else {
+            throw SQLError(SQLState.syntaxError, fields.count > probes.count ? "subquery has too many columns" : "subquery has too few columns", position: location + 1)
+        }
+        let n = probes.count
+        let left = probes.enumerated().map { BoundExpr.column($0, $1.type) }
+        let right = fields.enumerated().map { BoundExpr.column(n + $0, $1.type) }
+        let comparison = try bindRowComparison(op, left, right, location: location)
+        return .subquery(BoundSubquery(plan: sub.plan, kind: .rowQuantified(probes, comparison: comparison, all: all),
+                                       isCorrelated: correlated, level: scope.level), .boolean)
+    }
+
+    /// The literal text with its sign flipped ("-96" for "96", "96" for "-96").
+    private func negated(_ digits: String) -> String {
+        digits.hasPrefix("-") ? String(digits.dropFirst()) : "-" + digits
     }
 
     func isUnknown(_ e: BoundExpr) -> Bool {
@@ -377,6 +447,7 @@ extension Binder {
         let (types, unknown) = resolutionTypes(args)
         guard let fn = registry.scalar(op), let res = try fn.resolve(types, unknown) else {
             let shown = args.count == 1 ? "\(op) \(types[0])" : "\(types[0]) \(op) \(types[1])"
+            + (args.count > 2 ? " ESCAPE \(types[2])" : "")
             throw SQLError(SQLState.undefinedFunction, "operator does not exist: \(shown)", position: location + 1,
                            hint: "No operator matches the given name and argument types. You might need to add explicit type casts.")
         }
@@ -469,7 +540,9 @@ extension Binder {
         var orderBy: [SortKey]
         if !call.withinGroup.isEmpty {
             for a in call.arguments {
-                let b = try bindExpr(a.value, scope, inner)
+                var b = try bindExpr(a.value, scope, inner)
+                // Fractions arrive as float8 whatever literal type was written (0.5 is numeric).
+                if b.type.isNumeric || isUnknown(b) { b = try coerce(b, to: .float64, explicit: false, location: a.value.location) }
                 guard let v = try ConstantEvaluator.evaluate(b) else {
                     throw SQLError(SQLState.featureNotSupported, "direct arguments of \(name) must be constants", position: a.value.location + 1)
                 }
@@ -514,6 +587,16 @@ extension Binder {
         var args = try call.arguments.map { try bindExpr($0.value, scope, inner) }
         let kind: WindowFunctionKind
         var returnType: DataType
+        let arity: [String: ClosedRange<Int>] = [
+            "row_number": 0...0, "rank": 0...0, "dense_rank": 0...0, "percent_rank": 0...0, "cume_dist": 0...0,
+            "ntile": 1...1, "lag": 1...3, "lead": 1...3, "first_value": 1...1, "last_value": 1...1, "nth_value": 2...2,
+        ]
+        if let allowed = arity[name], !allowed.contains(args.count) {
+            throw SQLError(SQLState.undefinedFunction,
+                           "function \(name)(\(args.map(\.type.description).joined(separator: ", "))) does not exist",
+                           position: location + 1,
+                           hint: "No function matches the given name and argument types. You might need to add explicit type casts.")
+        }
         switch name {
         case "row_number": kind = .rowNumber; returnType = .int64
         case "rank": kind = .rank; returnType = .int64

@@ -13,8 +13,14 @@ extension Binder {
         }
         var (plan, scope) = try bindTableRef(first, outer: outer)
         for ref in refs.dropFirst() {
-            let (rp, rs) = try bindTableRef(ref, outer: outer)
+            let saved = lateralLevel
+            lateralLevel = nil
+            let (rp, rs) = try bindTableRef(ref, outer: outer, leftScope: scope)
             (plan, scope) = joinScopes(plan, scope, rp, rs, .inner, condition: nil, outer: outer)
+            if let level = lateralLevel, case .join(let l, let r, let t, let c) = plan {
+                plan = .dependentJoin(l, r, t, condition: c, level: level)
+            }
+            lateralLevel = saved
         }
         try checkDuplicateAliases(scope)
         return (plan, scope)
@@ -33,15 +39,22 @@ extension Binder {
         return (.join(lp, rp, type, condition: condition), scope)
     }
 
-    func bindTableRef(_ ref: TableRef, outer: Scope?) throws -> (LogicalPlan, Scope) {
+    /// Binds one FROM item. `leftScope` holds the items to its left, which a LATERAL
+    /// subquery may reference; when it does, `lateralLevel` is set to that scope's level.
+    func bindTableRef(_ ref: TableRef, outer: Scope?, leftScope: Scope? = nil) throws -> (LogicalPlan, Scope) {
         switch ref {
         case let .table(name, alias, location):
             let q = try bindNamedRelation(name, location: location, outer: outer)
             return try aliased(q, alias: alias, defaultName: name.name, outer: outer)
 
         case let .subquery(query, alias, lateral, location):
-            if lateral {
-                throw SQLError(SQLState.featureNotSupported, "LATERAL subqueries are not implemented yet", position: location + 1)
+            if lateral, let leftScope {
+                let saved = minReferencedLevel
+                minReferencedLevel = Int.max
+                let q = try bindQuery(query, outer: leftScope)
+                if minReferencedLevel <= leftScope.level { lateralLevel = leftScope.level }
+                minReferencedLevel = min(saved, minReferencedLevel)
+                return try aliased(q, alias: alias, defaultName: nil, outer: outer)
             }
             let q = try bindQuery(query, outer: outer)
             return try aliased(q, alias: alias, defaultName: nil, outer: outer)
@@ -76,8 +89,19 @@ extension Binder {
             return try aliased(BoundQuery(plan: .scan(scan), names: source.fields.map(\.name)), alias: alias, defaultName: path, outer: outer)
 
         case let .join(left, right, kind, condition, location):
-            let (lp, ls) = try bindTableRef(left, outer: outer)
-            let (rp, rs) = try bindTableRef(right, outer: outer)
+            let (lp, ls) = try bindTableRef(left, outer: outer, leftScope: leftScope)
+            let saved = lateralLevel
+            lateralLevel = nil
+            let (rp, rs) = try bindTableRef(right, outer: outer, leftScope: ls)
+            let dependentLevel = lateralLevel
+            lateralLevel = saved
+            if dependentLevel != nil && (kind == .right || kind == .full) {
+                throw SQLError(SQLState.invalidColumnReference, "the combining JOIN type must be INNER or LEFT for a LATERAL reference", position: location + 1)
+            }
+            func lateralized(_ r: (LogicalPlan, Scope)) -> (LogicalPlan, Scope) {
+                guard let level = dependentLevel, case .join(let l, let rr, let t, let c) = r.0 else { return r }
+                return (.dependentJoin(l, rr, t, condition: c, level: level), r.1)
+            }
             let type: JoinType
             switch kind {
             case .inner, .cross: type = .inner
@@ -87,12 +111,12 @@ extension Binder {
             }
             switch condition {
             case .none:
-                return joinScopes(lp, ls, rp, rs, type, condition: nil, outer: outer)
+                return lateralized(joinScopes(lp, ls, rp, rs, type, condition: nil, outer: outer))
             case .on(let e):
                 let (plan, scope) = joinScopes(lp, ls, rp, rs, type, condition: nil, outer: outer)
                 let cond = try coerceBoolean(try bindExpr(e, scope, .plain), clause: "JOIN/ON", location: e.location)
                 guard case .join(let l, let r, let t, _) = plan else { return (plan, scope) }
-                return (.join(l, r, t, condition: cond), scope)
+                return lateralized((.join(l, r, t, condition: cond), scope))
             case .using(let names):
                 return try bindUsingJoin(lp, ls, rp, rs, type, names: names, location: location, outer: outer)
             case .natural:

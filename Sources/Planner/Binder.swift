@@ -34,6 +34,8 @@ public final class Binder {
     var viewDepth = 0
     /// The outermost query level referenced while binding the current subquery.
     var minReferencedLevel = Int.max
+    /// Set while binding a FROM item that is a LATERAL subquery referencing items to its left.
+    var lateralLevel: Int? = nil
 
     public init(catalog: CatalogProvider, tableFunctions: TableFunctionProvider? = nil,
                 registry: FunctionRegistry = .shared, parameterTypes: [Int: DataType] = [:]) {
@@ -104,7 +106,7 @@ public final class Binder {
     /// The output type of column i, noting whether it is an untyped literal.
     func literalAwareType(_ plan: LogicalPlan, _ i: Int) -> (type: DataType, unknown: Bool) {
         if case .project(_, let exprs, _) = plan, i < exprs.count, case .unknownLiteral = exprs[i] { return (.text, true) }
-        if case .values(let rows, _) = plan, rows.allSatisfy({ i < $0.count && { if case .unknownLiteral = $0[i] { return true }; return false }($0) }) {
+        if case .values(let rows, _) = plan, rows.allSatisfy({ i < $0.count && isUnknown($0[i]) }) {
             return (.text, true)
         }
         return (plan.fields[i].type, false)
@@ -152,7 +154,11 @@ public final class Binder {
             }
             types.append(t == .null ? .text : t)
         }
-        let cast = try bound.map { row in try row.enumerated().map { try coerce($1, to: types[$0], explicit: false, location: 0) } }
+        // Columns of only untyped literals stay untyped, so that INSERT and UNION can give them their type.
+        let untyped = (0..<width).map { c in bound.allSatisfy { isUnknown($0[c]) } }
+        let cast = try bound.map { row in
+            try row.enumerated().map { c, e in untyped[c] ? e : try coerce(e, to: types[c], explicit: false, location: 0) }
+        }
         let names = (1...width).map { "column\($0)" }
         return BoundQuery(plan: .values(rows: cast, fields: zip(names, types).map { Field(name: $0, type: $1) }), names: names)
     }

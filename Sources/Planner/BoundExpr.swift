@@ -18,6 +18,9 @@ public enum SubqueryKind {
     case inList(BoundExpr, negated: Bool)
     /// x op ANY/ALL (subquery); `compare` is the resolved operator applied as compare(x, y)
     case quantified(BoundExpr, BoundFunction, all: Bool)
+    /// (a, b) op ANY/ALL (subquery), and row IN: `comparison` reads the probes as columns
+    /// 0..<n and one subquery row as columns n..<2n.
+    case rowQuantified([BoundExpr], comparison: BoundExpr, all: Bool)
 }
 
 public final class BoundSubquery {
@@ -144,6 +147,7 @@ public indirect enum BoundExpr {
         case .subquery(let s, _):
             switch s.kind {
             case .inList(let x, _), .quantified(let x, _, _): return [x]
+            case .rowQuantified(let xs, _, _): return xs
             default: return []
             }
         case .aggregate(let a): return a.arguments + (a.filter.map { [$0] } ?? [])
@@ -170,6 +174,8 @@ public indirect enum BoundExpr {
                 return .subquery(BoundSubquery(plan: s.plan, kind: .inList(try f(x), negated: n), isCorrelated: s.isCorrelated, level: s.level), t)
             case .quantified(let x, let cmp, let all):
                 return .subquery(BoundSubquery(plan: s.plan, kind: .quantified(try f(x), cmp, all: all), isCorrelated: s.isCorrelated, level: s.level), t)
+            case .rowQuantified(let xs, let cmp, let all):
+                return .subquery(BoundSubquery(plan: s.plan, kind: .rowQuantified(try xs.map(f), comparison: cmp, all: all), isCorrelated: s.isCorrelated, level: s.level), t)
             default: return self
             }
         }

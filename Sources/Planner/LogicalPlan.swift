@@ -47,6 +47,9 @@ public indirect enum LogicalPlan {
     case aggregate(AggregateNode)
     /// `condition` is over the concatenation of left and right columns.
     case join(LogicalPlan, LogicalPlan, JoinType, condition: BoundExpr?)
+    /// LATERAL: the right side is re-evaluated for every left row, which it reads
+    /// as `outerColumn(level: level, …)`.
+    case dependentJoin(LogicalPlan, LogicalPlan, JoinType, condition: BoundExpr?, level: Int)
     case sort(LogicalPlan, [SortKey])
     case limit(LogicalPlan, limit: Int?, offset: Int)
     case distinct(LogicalPlan)
@@ -67,7 +70,7 @@ public indirect enum LogicalPlan {
             return f
         case .filter(let p, _), .sort(let p, _), .limit(let p, _, _), .distinct(let p), .distinctOn(let p, _): return p.fields
         case .aggregate(let a): return a.fields
-        case .join(let l, let r, let t, _):
+        case .join(let l, let r, let t, _), .dependentJoin(let l, let r, let t, _, _):
             switch t {
             case .semi, .anti: return l.fields
             case .left: return l.fields + r.fields.map { Field(name: $0.name, type: $0.type, nullable: true) }
@@ -86,7 +89,7 @@ public indirect enum LogicalPlan {
              .distinctOn(let p, _), .window(let p, _):
             return [p]
         case .aggregate(let a): return [a.input]
-        case .join(let l, let r, _, _), .setOperation(_, _, let l, let r, _): return [l, r]
+        case .join(let l, let r, _, _), .setOperation(_, _, let l, let r, _), .dependentJoin(let l, let r, _, _, _): return [l, r]
         case .recursiveCTE(_, let a, let r, _, _): return [a, r]
         }
     }
@@ -114,6 +117,7 @@ public indirect enum LogicalPlan {
             if let sets = a.groupingSets { t += " sets=\(sets)" }
             return t
         case .join(_, _, let type, let c): return "\(type.rawValue) Join" + (c.map { " on \(ExprFormatter.format($0))" } ?? "")
+        case .dependentJoin(_, _, let type, let c, _): return "\(type.rawValue) Lateral Join" + (c.map { " on \(ExprFormatter.format($0))" } ?? "")
         case .sort(_, let keys):
             return "Sort " + keys.map { "\(ExprFormatter.format($0.expr)) \($0.ascending ? "ASC" : "DESC")\($0.nullsFirst ? " NULLS FIRST" : "")" }.joined(separator: ", ")
         case .limit(_, let l, let o): return "Limit \(l.map(String.init) ?? "ALL") offset \(o)"
@@ -157,6 +161,7 @@ public enum ExprFormatter {
             case .exists: return "EXISTS(subquery)"
             case .inList(let x, let n): return "\(format(x)) \(n ? "NOT " : "")IN (subquery)"
             case .quantified(let x, let f, let all): return "\(format(x)) \(f.name) \(all ? "ALL" : "ANY") (subquery)"
+            case .rowQuantified(let xs, _, let all): return "(\(xs.map(format).joined(separator: ", "))) \(all ? "ALL" : "ANY") (subquery)"
             }
         case .aggregate(let a): return a.fingerprint
         case .window(let w): return w.name + "() OVER (…)"

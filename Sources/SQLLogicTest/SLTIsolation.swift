@@ -1,11 +1,11 @@
 // Runs each sqllogictest file in a child `lakesql sqllogictest --child`
 // process, so that an engine crash (trap, stack overflow) or a statement
 // that ignores cancellation costs only the records it takes down, not the
-// whole suite. The child reports one byte per counted record on stdout
-// (P passed, F failed, S skipped) on file descriptor 3 and a final
-// `=passed,failed,skipped` line; failure descriptions go to a file. If the child dies or stops
-// making progress, the parent counts the records it never reported: the
-// ones that would run as failed, the others as skipped.
+// whole suite. The child reports one byte per counted record (P passed,
+// F failed, S skipped) on file descriptor 3, then a final
+// `=passed,failed,skipped` line; failure descriptions go to a file. If the
+// child dies or stops making progress, the parent counts the records it
+// never reported: the ones that would run as failed, the others as skipped.
 
 #if canImport(Glibc)
 import Glibc
@@ -35,7 +35,8 @@ public struct SLTIsolatedRunner {
         let failuresPath = NSTemporaryDirectory() + "lakesql-slt-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).txt"
         defer { try? FileManager.default.removeItem(atPath: failuresPath) }
 
-        var arguments = [executable, "sqllogictest", "--child", "--timeout", String(options.timeoutSeconds)]
+        var arguments = [executable, "sqllogictest", "--child", "--timeout", String(options.timeoutSeconds),
+                         "--file-timeout", String(options.fileTimeoutSeconds)]
         if options.collectFailures { arguments += ["--failures-file", failuresPath] }
         arguments.append(path)
         guard let child = ChildProcess(arguments: arguments) else {
@@ -57,12 +58,14 @@ public struct SLTIsolatedRunner {
             : run.signal.map { "engine crashed (signal \($0))" }
             ?? "child exited with status \(run.exitStatus) before finishing"
         let lost = accountForUnreported(path: path, reported: outcomes, into: &result)
-        if let line = firstUnreportedLine(path: path, reported: outcomes.count) {
-            notice("\(displayPath):\(line): \(why)")
-        } else {
-            notice("\(displayPath): \(why)")
+        var lostResult = lost
+        let message = firstUnreportedLine(path: path, reported: outcomes.count).map { "\(displayPath):\($0): \(why)" }
+            ?? "\(displayPath): \(why)"
+        notice(message)
+        if options.collectFailures {
+            lostResult.failureReport = (lostResult.failureReport.map { $0 + "\n" } ?? "") + message
         }
-        return lost
+        return lostResult
     }
 
     /// Counts reported outcomes, then the rest of the file's counted records.

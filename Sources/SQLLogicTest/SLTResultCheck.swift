@@ -82,11 +82,13 @@ public enum SLTResultCheck {
                 for line in lines { expected.append(contentsOf: line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)) }
                 expected.sort(by: bytesLess)
                 let passed = expected == sortedValues
-                return (passed, passed ? "" : sortedValues.joined(separator: "\n"))
+                if passed { return (true, "") }
+                return (false, sortedValues.isEmpty ? "(no rows)" : sortedValues.joined(separator: "\n"))
             }
             let actualLines = rowLines(sortedValues, width: width)
             let passed = actualLines == lines
-            return (passed, passed ? "" : actualLines.joined(separator: "\n"))
+            if passed { return (true, "") }
+            return (false, actualLines.isEmpty ? "(no rows)" : actualLines.joined(separator: "\n"))
         }
     }
 

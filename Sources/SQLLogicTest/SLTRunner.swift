@@ -13,13 +13,18 @@ public struct SLTRunnerOptions: Sendable {
     public var engineNames: Set<String>
     /// A record running longer than this is cancelled and counts as failed (0 disables).
     public var timeoutSeconds: Double
+    /// Once a file has run this long, its remaining records count as failed without
+    /// running (0 disables): a file whose every query hits the record timeout would
+    /// otherwise take hours.
+    public var fileTimeoutSeconds: Double
     /// Collect a description of every failing record.
     public var collectFailures: Bool
 
     public init(engineNames: Set<String> = ["postgresql", "lakesql"], timeoutSeconds: Double = 30,
-                collectFailures: Bool = false) {
+                fileTimeoutSeconds: Double = 300, collectFailures: Bool = false) {
         self.engineNames = engineNames
         self.timeoutSeconds = timeoutSeconds
+        self.fileTimeoutSeconds = fileTimeoutSeconds
         self.collectFailures = collectFailures
     }
 }
@@ -50,7 +55,7 @@ public struct SLTFileResult: Sendable {
 }
 
 /// What happened to one counted record (statement or query).
-public enum SLTOutcome: Sendable {
+public enum SLTOutcome: Equatable, Sendable {
     case passed, failed, skipped
 }
 
@@ -95,9 +100,26 @@ public final class SLTRunner {
         let watchdog = SLTWatchdog(timeoutSeconds: options.timeoutSeconds)
         defer { watchdog.stop() }
         let textOptions = connection.textOptions
+        let started = ProcessInfo.processInfo.systemUptime
+        var outOfTime = false
 
         for record in records {
             let runs = record.runs(on: options.engineNames)
+            if outOfTime {
+                guard record.isCounted else { continue }
+                if runs { result.failed += 1; observer?(.failed, nil) } else { result.skipped += 1; observer?(.skipped, nil) }
+                continue
+            }
+            if options.fileTimeoutSeconds > 0, record.isCounted,
+               ProcessInfo.processInfo.systemUptime - started > options.fileTimeoutSeconds {
+                outOfTime = true
+                let note = SLTFailure(line: record.line, sql: "",
+                                      message: "file time budget of \(options.fileTimeoutSeconds) s used up: this and every later record counts as failed")
+                if runs { result.failed += 1 } else { result.skipped += 1 }
+                result.failures.append(note)
+                observer?(runs ? .failed : .skipped, note)
+                continue
+            }
             switch record.kind {
             case .halt:
                 if runs { return result }

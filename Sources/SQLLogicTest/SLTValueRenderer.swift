@@ -32,18 +32,21 @@ public enum SLTValueRenderer {
         }
         let validity = vector.validity
         @inline(__always) func isNull(_ i: Int) -> Bool { validity.map { !$0[i] } ?? false }
+        // Rows this vector really holds: a malformed vector yields fewer strings (the runner
+        // reports that) instead of reading past a buffer.
+        func rows(_ stored: Int) -> Range<Int> { 0..<min(vector.count, stored, validity?.count ?? Int.max) }
 
         switch vector.storage {
         case .int64(let a) where type.isInteger:
             a.withUnsafeBufferPointer { p in
-                for i in 0..<vector.count {
+                for i in rows(p.count) {
                     if isNull(i) { out.append(nullText); continue }
                     out.append(kind == .real ? formatReal(Double(p[i])) : String(p[i]))
                 }
             }
         case .float64(let a):
             a.withUnsafeBufferPointer { p in
-                for i in 0..<vector.count {
+                for i in rows(p.count) {
                     if isNull(i) { out.append(nullText); continue }
                     switch kind {
                     case .integer: out.append(formatIntegral(p[i]))
@@ -55,7 +58,7 @@ public enum SLTValueRenderer {
         case .int128(let a):
             let scale: Int
             if case .decimal(_, let s) = type { scale = s } else { scale = 0 }
-            for i in 0..<vector.count {
+            for i in rows(a.count) {
                 if isNull(i) { out.append(nullText); continue }
                 switch kind {
                 case .integer: out.append(formatDecimalIntegral(a[i], scale: scale))
@@ -64,7 +67,7 @@ public enum SLTValueRenderer {
                 }
             }
         case .bool(let a):
-            for i in 0..<vector.count {
+            for i in rows(a.count) {
                 if isNull(i) { out.append(nullText); continue }
                 switch kind {
                 case .integer: out.append(a[i] ? "1" : "0")
@@ -73,7 +76,7 @@ public enum SLTValueRenderer {
                 }
             }
         case .string(let column) where type.isString || type == .json:
-            for i in 0..<vector.count {
+            for i in rows(column.count) {
                 if isNull(i) { out.append(nullText); continue }
                 out.append(clean(column.string(at: i)))
             }
@@ -139,8 +142,11 @@ public enum SLTValueRenderer {
 
     /// The I rule for floats: integral values as integers, anything else by the R rule.
     public static func formatIntegral(_ d: Double) -> String {
-        if d.isFinite, d == d.rounded(.towardZero), abs(d) < 9.2e18 { return String(Int64(d)) }
-        return formatReal(d)
+        guard d.isFinite, d == d.rounded(.towardZero) else { return formatReal(d) }
+        if abs(d) < 9.2e18 { return String(Int64(d)) }
+        // Beyond Int64: printf's exact digits without the ".000".
+        let text = formatReal(d)
+        return text.hasSuffix(".000") ? String(text.dropLast(4)) : text
     }
 
     /// The I rule for decimals.

@@ -23,6 +23,7 @@ public struct SQLLogicTestCommandOptions: Equatable, Sendable {
     public var verbose = false
     public var reportPath: String?
     public var timeoutSeconds: Double = 30
+    public var fileTimeoutSeconds: Double = 300
     public var paths: [String] = []
     /// Run each file in a child process (default), so engine crashes cost one file's remaining records.
     public var isolate = true
@@ -68,6 +69,7 @@ public enum CLIArguments {
       --verbose                print every failing record (SQL, expected and actual result or error)
       --report FILE.md         write a per-file pass-rate table in markdown
       --timeout SECONDS        cancel a record that runs longer than this (default 30; 0 = never)
+      --file-timeout SECONDS   after this long, a file's remaining records count as failed (default 300; 0 = never)
       --no-isolate             run files in this process (default: one child process per file, so
                                that an engine crash or a hang only costs that file's remaining records)
 
@@ -100,6 +102,13 @@ public enum CLIArguments {
         return .run(options)
     }
 
+    private static func seconds(_ text: String, for option: String) throws -> Double {
+        guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
+            throw UsageError("\(option) needs a number of seconds, got '\(text)'")
+        }
+        return seconds
+    }
+
     static func parseSQLLogicTest(_ arguments: [String]) throws -> SQLLogicTestCommandOptions {
         var options = SQLLogicTestCommandOptions()
         var reader = ArgumentReader(arguments)
@@ -112,11 +121,9 @@ public enum CLIArguments {
             case "--child": try reader.noValue(for: arg); options.child = true
             case "--failures-file": options.failuresFile = try reader.value(for: arg)
             case "--timeout":
-                let text = try reader.value(for: arg)
-                guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
-                    throw UsageError("--timeout needs a number of seconds, got '\(text)'")
-                }
-                options.timeoutSeconds = seconds
+                options.timeoutSeconds = try seconds(try reader.value(for: arg), for: arg.name)
+            case "--file-timeout":
+                options.fileTimeoutSeconds = try seconds(try reader.value(for: arg), for: arg.name)
             default:
                 if arg.name.hasPrefix("-"), arg.name.count > 1 { throw UsageError("unknown sqllogictest option '\(arg.name)'") }
                 options.paths.append(arg.name)

@@ -22,7 +22,9 @@ func runSQLLogicTest(_ options: SQLLogicTestCommandOptions) -> Int32 {
         standardError.write("lakesql sqllogictest: \(error)\n")
         return 2
     }
-    let runnerOptions = SLTRunnerOptions(timeoutSeconds: options.timeoutSeconds, collectFailures: options.verbose)
+    let runnerOptions = SLTRunnerOptions(timeoutSeconds: options.timeoutSeconds,
+                                         fileTimeoutSeconds: options.fileTimeoutSeconds,
+                                         collectFailures: options.verbose)
     let print: (String) -> Void = { line in
         standardOutput.write(line + "\n")
         standardOutput.flush()
@@ -60,20 +62,21 @@ private func runSQLLogicTestChild(_ options: SQLLogicTestCommandOptions) -> Int3
         fopen(file, "w").map { FileSink(file: $0) }
     }
     let runner = SLTRunner(engine: LakeSQLEngine(),
-                           options: SLTRunnerOptions(timeoutSeconds: options.timeoutSeconds, collectFailures: false))
+                           options: SLTRunnerOptions(timeoutSeconds: options.timeoutSeconds,
+                                                     fileTimeoutSeconds: options.fileTimeoutSeconds,
+                                                     collectFailures: false))
     let progress = fdopen(SLTIsolatedRunner.progressDescriptor, "w").map { FileSink(file: $0) } ?? standardOutput
-    var reportedFailures = 0
     let result = runner.runFile(at: path) { outcome, failure in
         progress.write(String(UnicodeScalar(SLTIsolatedRunner.progressByte(outcome))))
         progress.flush()
         if let failure, let failuresSink {
-            reportedFailures += 1
             failuresSink.write(failure.describe(path: path) + "\n")
             failuresSink.flush()
         }
     }
-    if let failuresSink, result.failed > reportedFailures {
-        for f in result.failures { failuresSink.write(f.describe(path: path) + "\n") }
+    // Failures that never went through the observer: the file or the database could not be opened.
+    if let failuresSink {
+        for f in result.failures where f.line == 0 { failuresSink.write(f.describe(path: path) + "\n") }
         failuresSink.flush()
     }
     progress.write("=\(result.passed),\(result.failed),\(result.skipped)\n")

@@ -27,12 +27,14 @@ final class RendererCommandLineTests: XCTestCase {
 
     func testSQLLogicTestCommand() throws {
         let command = try CLIArguments.parse(["sqllogictest", "--allow-failures", "--verbose", "--report", "r.md",
-                                              "--timeout=5", "a", "b/"])
+                                              "--timeout=5", "--file-timeout", "60", "--no-isolate", "a", "b/"])
         var expected = SQLLogicTestCommandOptions()
         expected.allowFailures = true
         expected.verbose = true
         expected.reportPath = "r.md"
         expected.timeoutSeconds = 5
+        expected.fileTimeoutSeconds = 60
+        expected.isolate = false
         expected.paths = ["a", "b/"]
         XCTAssertEqual(command, .sqllogictest(expected))
     }

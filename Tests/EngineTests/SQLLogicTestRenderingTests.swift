@@ -26,6 +26,7 @@ final class SQLLogicTestRenderingTests: XCTestCase {
         // Integral floats print as integers; anything else falls to the R rule.
         XCTAssertEqual(render([.double(3.0), .double(-2.0), .double(2.5), .double(.nan)], .float64, .integer),
                        ["3", "-2", "2.500", "NaN"])
+        XCTAssertEqual(render([.double(1e20), .double(-0.0)], .float64, .integer), ["100000000000000000000", "0"])
         // Decimals: 3.00 is integral, 1.50 is not.
         XCTAssertEqual(render([.decimal(300), .decimal(150), .decimal(-1200)], .decimal(precision: 10, scale: 2), .integer),
                        ["3", "1.500", "-12"])
@@ -120,5 +121,6 @@ final class SQLLogicTestRenderingTests: XCTestCase {
         XCTAssertFalse(failed.passed)
         XCTAssertEqual(failed.got, "1\tx\n2\tz")
         XCTAssertFalse(SLTResultCheck.check(values: ["1", "x"], query: query).passed)
+        XCTAssertEqual(SLTResultCheck.check(values: [], query: query).got, "(no rows)")
     }
 }

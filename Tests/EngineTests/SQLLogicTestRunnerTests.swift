@@ -133,6 +133,20 @@ final class SQLLogicTestRunnerTests: XCTestCase {
         XCTAssertTrue(result.failures.first?.message.hasPrefix("timed out after 0.2 s") ?? false)
     }
 
+    func testFileTimeBudgetFailsTheRemainingRecords() {
+        let engine = FakeEngine { ["SELECT slow": .slow(0.3), "SELECT 1": .ok] }
+        let text = "statement ok\nSELECT slow\n\nstatement ok\nSELECT 1\n\nhash-threshold 8\n\nstatement ok\nSELECT 1\n\nskipif postgresql\nstatement ok\nSELECT 1\n"
+        var outcomes: [SLTOutcome] = []
+        let result = SLTRunner(engine: engine, options: .init(timeoutSeconds: 0, fileTimeoutSeconds: 0.1, collectFailures: true))
+            .run(records: SLTParser.parse(text), path: "f") { outcome, _ in outcomes.append(outcome) }
+        XCTAssertEqual([result.passed, result.failed, result.skipped], [1, 2, 1])
+        XCTAssertEqual(outcomes, [.passed, .failed, .failed, .skipped])
+        XCTAssertEqual(result.failures.map(\.line), [4])
+        XCTAssertTrue(result.failures.first?.message.hasPrefix("file time budget of 0.1 s used up") ?? false)
+        // Only the slow statement actually ran.
+        XCTAssertEqual(engine.connections.first?.executed, ["SELECT slow"])
+    }
+
     func testUnopenableDatabaseFailsEveryRunnableRecord() {
         struct Broken: SLTEngine {
             func connectToFreshDatabase() throws -> SLTConnection { throw SQLError(SQLState.ioError, "disk on fire") }
@@ -202,6 +216,8 @@ final class FakeConnection: SLTConnection {
         case failure(SQLError)
         /// Blocks until cancel() is called, then throws 57014.
         case hang
+        /// Succeeds after sleeping this many seconds.
+        case slow(Double)
     }
 
     var responses: [String: Response]
@@ -221,6 +237,9 @@ final class FakeConnection: SLTConnection {
             return QueryResult(fields: [], returnsRows: false, commandTag: "OK", produce: { nil })
         case .failure(let e):
             throw e
+        case .slow(let seconds):
+            Thread.sleep(forTimeInterval: seconds)
+            return QueryResult(fields: [], returnsRows: false, commandTag: "OK", produce: { nil })
         case .hang:
             _ = cancelled.wait(timeout: .now() + 10)
             throw SQLError(SQLState.queryCanceled, "canceling statement due to user request")

@@ -1,1 +1,0 @@
-// Placeholder: the Formats layer (see Docs/ARCHITECTURE.md).

@@ -1,0 +1,460 @@
+// Decodes one column chunk: walks its pages (dictionary, data v1, data v2),
+// decompresses them, decodes repetition/definition levels and values, and
+// accumulates the chunk's non-null values in their physical representation.
+// Dictionary-encoded chunks keep codes + dictionary so scans can produce
+// .dictionary vectors; a chunk that falls back to plain pages mid-way is
+// flattened at that point.
+
+import Columnar
+
+/// Non-null values of one leaf in physical form (INT96 already as µs).
+enum PhysicalValues {
+    case bool(ContiguousArray<Bool>)
+    case int32(ContiguousArray<Int32>)
+    case int64(ContiguousArray<Int64>)
+    case float(ContiguousArray<Float>)
+    case double(ContiguousArray<Double>)
+    case bytes(StringColumn)
+
+    static func empty(_ p: ParquetPhysicalType) -> PhysicalValues {
+        switch p {
+        case .boolean: return .bool([])
+        case .int32: return .int32([])
+        case .int64, .int96: return .int64([])
+        case .float: return .float([])
+        case .double: return .double([])
+        case .byteArray, .fixedLenByteArray: return .bytes(StringColumn())
+        }
+    }
+
+    var count: Int {
+        switch self {
+        case .bool(let a): return a.count
+        case .int32(let a): return a.count
+        case .int64(let a): return a.count
+        case .float(let a): return a.count
+        case .double(let a): return a.count
+        case .bytes(let s): return s.count
+        }
+    }
+
+    /// Appends dict[indices[i]] for every index (indices already validated against dict.count).
+    mutating func appendGathered(from dict: PhysicalValues, _ indices: ContiguousArray<Int32>) throws {
+        func gather<T>(_ a: inout ContiguousArray<T>, _ d: ContiguousArray<T>) {
+            a.reserveCapacity(a.count + indices.count)
+            d.withUnsafeBufferPointer { dp in
+                indices.withUnsafeBufferPointer { ip in
+                    for i in ip { a.append(dp[Int(i)]) }
+                }
+            }
+        }
+        switch (self, dict) {
+        case (.bool(var a), .bool(let d)): self = .bool([]); gather(&a, d); self = .bool(a)
+        case (.int32(var a), .int32(let d)): self = .int32([]); gather(&a, d); self = .int32(a)
+        case (.int64(var a), .int64(let d)): self = .int64([]); gather(&a, d); self = .int64(a)
+        case (.float(var a), .float(let d)): self = .float([]); gather(&a, d); self = .float(a)
+        case (.double(var a), .double(let d)): self = .double([]); gather(&a, d); self = .double(a)
+        case (.bytes(var a), .bytes(let d)):
+            self = .bytes(StringColumn())
+            a.offsets.reserveCapacity(a.offsets.count + indices.count)
+            var total = a.bytes.count
+            for i in indices { total += d.length(at: Int(i)) }
+            guard total <= Int(Int32.max) else {
+                self = .bytes(a)
+                throw encodingError("column chunk exceeds 2 GiB of string data")
+            }
+            a.bytes.reserveCapacity(total)
+            d.bytes.withUnsafeBufferPointer { db in
+                d.offsets.withUnsafeBufferPointer { doff in
+                    for i in indices {
+                        let lo = Int(doff[Int(i)]), hi = Int(doff[Int(i) + 1])
+                        a.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: db[lo..<hi]))
+                        a.offsets.append(Int32(truncatingIfNeeded: a.bytes.count))
+                    }
+                }
+            }
+            self = .bytes(a)
+        default: break
+        }
+    }
+}
+
+/// Everything decoded from one column chunk.
+struct DecodedColumn {
+    /// Level entries (rows for flat columns).
+    var entries = 0
+    var defLevels: ContiguousArray<Int32>?
+    var repLevels: ContiguousArray<Int32>?
+    /// Plain values (when `indices` is nil) of the non-null entries.
+    var values: PhysicalValues
+    var dictionary: PhysicalValues?
+    /// Dictionary codes of the non-null entries, while every data page so far was dictionary-encoded.
+    var indices: ContiguousArray<Int32>?
+}
+
+struct ColumnChunkReader {
+    let leaf: ParquetLeaf
+    let codec: ParquetCodec
+    let file: String
+    /// Check each page's CRC32 (when the writer stored one) before decoding it.
+    var verifyChecksums = false
+    var what: String { "file \"\(file)\", column \(leaf.dottedPath)" }
+
+    func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "\(what): \(m)") }
+
+    static let maxPageSize: Int32 = 1 << 30
+
+    /// Decodes all pages in `bytes` until `expectedValues` level entries have been read.
+    func read(_ bytes: [UInt8], expectedValues: Int64) throws -> DecodedColumn {
+        try read(bytes, range: 0..<bytes.count, expectedValues: expectedValues)
+    }
+
+    /// Decodes the pages in `bytes[range]` (a chunk inside a larger coalesced read, not copied out).
+    func read(_ bytes: [UInt8], range: Range<Int>, expectedValues: Int64) throws -> DecodedColumn {
+        let chunkEnd = min(range.upperBound, bytes.count)
+        var out = DecodedColumn(values: .empty(leaf.physical))
+        if leaf.maxDef > 0 { out.defLevels = [] }
+        if leaf.maxRep > 0 { out.repLevels = [] }
+        var pos = range.lowerBound
+        var pageNumber = 0
+        while Int64(out.entries) < expectedValues {
+            guard pos < chunkEnd else {
+                throw corrupt("column chunk ends after \(out.entries) of \(expectedValues) values")
+            }
+            var tr = ThriftReader(bytes, start: pos, end: chunkEnd, context: "\(what), page \(pageNumber) header")
+            let header = try tr.readPageHeader()
+            pos = tr.pos
+            let size = Int(header.compressedPageSize)
+            guard size >= 0, size <= chunkEnd - pos else { throw corrupt("page \(pageNumber) extends past the column chunk") }
+            guard header.uncompressedPageSize >= 0 else { throw corrupt("page \(pageNumber) has a negative size") }
+            // PostgreSQL caps one field at 1 GB; a page beyond that cannot yield usable values, so refuse it before allocating.
+            guard header.uncompressedPageSize <= ColumnChunkReader.maxPageSize else {
+                throw SQLError(SQLState.programLimitExceeded,
+                               "\(what): page \(pageNumber) decompresses to \(header.uncompressedPageSize) bytes, more than the 1 GiB limit")
+            }
+            let body = bytes[pos..<pos + size]
+            pos += size
+            if verifyChecksums, let crc = header.crc, UInt32(bitPattern: crc) != parquetCRC32(body) {
+                throw corrupt("CRC mismatch in page \(pageNumber)")
+            }
+            do {
+                switch PageType(rawValue: header.type) {
+                case .dictionaryPage:
+                    guard let dh = header.dictionaryPageHeader else { throw corrupt("dictionary page without its header") }
+                    guard out.dictionary == nil else { throw corrupt("more than one dictionary page") }
+                    guard dh.encoding == ParquetEncoding.plain || dh.encoding == ParquetEncoding.plainDictionary else {
+                        throw SQLError(SQLState.featureNotSupported, "\(what): unsupported dictionary encoding \(ParquetEncoding.name(dh.encoding))")
+                    }
+                    guard dh.numValues >= 0 else { throw corrupt("negative dictionary size") }
+                    let data = try Decompressor.decompress(codec, body, outputSize: Int(header.uncompressedPageSize), what: what)
+                    var dict = PhysicalValues.empty(leaf.physical)
+                    try data.withUnsafeBufferPointer { p in
+                        var at = 0
+                        var bit = 0
+                        try decodePlain(p, pos: &at, end: p.count, count: Int(dh.numValues), bitOffset: &bit, into: &dict)
+                    }
+                    out.dictionary = dict
+                case .dataPage:
+                    guard let dh = header.dataPageHeader else { throw corrupt("data page without its header") }
+                    let data = try Decompressor.decompress(codec, body, outputSize: Int(header.uncompressedPageSize), what: what)
+                    try data.withUnsafeBufferPointer { p in
+                        var at = 0
+                        let n = Int(dh.numValues)
+                        guard n >= 0, Int64(n) <= expectedValues - Int64(out.entries) else {
+                            throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
+                        }
+                        if leaf.maxRep > 0 {
+                            try readV1Levels(p, &at, encoding: dh.repetitionLevelEncoding, maxLevel: leaf.maxRep, count: n, into: &out.repLevels)
+                        }
+                        var present = n
+                        if leaf.maxDef > 0 {
+                            let before = out.defLevels?.count ?? 0
+                            try readV1Levels(p, &at, encoding: dh.definitionLevelEncoding, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
+                            present = countPresent(out.defLevels, from: before)
+                        }
+                        try decodeValues(p, start: at, end: p.count, encoding: dh.encoding, count: present, into: &out)
+                        out.entries += n
+                    }
+                case .dataPageV2:
+                    guard let dh = header.dataPageHeaderV2 else { throw corrupt("data page v2 without its header") }
+                    let repLen = Int(dh.repetitionLevelsByteLength), defLen = Int(dh.definitionLevelsByteLength)
+                    let n = Int(dh.numValues)
+                    guard repLen >= 0, defLen >= 0, repLen + defLen <= body.count, n >= 0 else { throw corrupt("invalid level lengths in page \(pageNumber)") }
+                    guard Int64(n) <= expectedValues - Int64(out.entries) else {
+                        throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
+                    }
+                    let levelBytes = Array(body.prefix(repLen + defLen))
+                    var present = n
+                    try levelBytes.withUnsafeBufferPointer { p in
+                        if leaf.maxRep > 0 {
+                            try readLevels(p, start: 0, end: repLen, maxLevel: leaf.maxRep, count: n, into: &out.repLevels)
+                        }
+                        if leaf.maxDef > 0 {
+                            let before = out.defLevels?.count ?? 0
+                            try readLevels(p, start: repLen, end: repLen + defLen, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
+                            present = countPresent(out.defLevels, from: before)
+                        }
+                    }
+                    let valueBody = body.dropFirst(repLen + defLen)
+                    let uncompressedSize = Int(header.uncompressedPageSize) - repLen - defLen
+                    let data: [UInt8]
+                    if dh.isCompressed && codec != .uncompressed && !(valueBody.isEmpty && present == 0) {
+                        data = try Decompressor.decompress(codec, valueBody, outputSize: uncompressedSize, what: what)
+                    } else {
+                        data = Array(valueBody)
+                    }
+                    try data.withUnsafeBufferPointer { p in
+                        try decodeValues(p, start: 0, end: p.count, encoding: dh.encoding, count: present, into: &out)
+                    }
+                    out.entries += n
+                default:
+                    break  // index pages and unknown page types carry no values
+                }
+            } catch let e as EncodingError {
+                throw corrupt("page \(pageNumber): \(e.message)")
+            }
+            pageNumber += 1
+        }
+        if Int64(out.entries) != expectedValues {
+            throw corrupt("pages hold \(out.entries) values, the column metadata says \(expectedValues)")
+        }
+        return out
+    }
+
+    private func countPresent(_ levels: ContiguousArray<Int32>?, from: Int) -> Int {
+        guard let levels else { return 0 }
+        let maxDef = Int32(leaf.maxDef)
+        var n = 0
+        levels.withUnsafeBufferPointer { p in
+            for i in from..<p.count where p[i] == maxDef { n += 1 }
+        }
+        return n
+    }
+
+    /// v1 levels: RLE (length-prefixed hybrid) or the deprecated BIT_PACKED (MSB-first, no header).
+    private func readV1Levels(_ p: UnsafeBufferPointer<UInt8>, _ at: inout Int, encoding: Int32, maxLevel: Int, count: Int,
+                              into levels: inout ContiguousArray<Int32>?) throws {
+        switch encoding {
+        case ParquetEncoding.rle:
+            try readPrefixedLevels(p, &at, maxLevel: maxLevel, count: count, into: &levels)
+        case ParquetEncoding.bitPacked:
+            let width = RLEHybrid.bitWidth(forMax: maxLevel)
+            let bytes = (count * width + 7) / 8
+            guard bytes <= p.count - at else { throw encodingError("page has fewer levels than num_values (BIT_PACKED levels run past the end)") }
+            var l = levels ?? []
+            levels = nil
+            l.reserveCapacity(l.count + count)
+            var bit = 0
+            for _ in 0..<count {
+                var v: Int32 = 0
+                for _ in 0..<width {
+                    let byte = p[at + bit >> 3]
+                    v = v << 1 | Int32(byte >> UInt8(7 - bit & 7) & 1)
+                    bit += 1
+                }
+                if v > Int32(maxLevel) { throw encodingError("level \(v) exceeds the maximum \(maxLevel)") }
+                l.append(v)
+            }
+            at += bytes
+            levels = l
+        default:
+            throw SQLError(SQLState.featureNotSupported, "\(what): unsupported level encoding \(ParquetEncoding.name(encoding))")
+        }
+    }
+
+    /// v1 levels: a 4-byte little-endian length, then RLE/bit-packed hybrid data.
+    private func readPrefixedLevels(_ p: UnsafeBufferPointer<UInt8>, _ at: inout Int, maxLevel: Int, count: Int,
+                                    into levels: inout ContiguousArray<Int32>?) throws {
+        guard p.count - at >= 4 else { throw encodingError("level length runs past the end of the page") }
+        let len = Int(p[at]) | Int(p[at + 1]) << 8 | Int(p[at + 2]) << 16 | Int(p[at + 3]) << 24
+        at += 4
+        guard len <= p.count - at else { throw encodingError("levels of \(len) bytes run past the end of the page") }
+        try readLevels(p, start: at, end: at + len, maxLevel: maxLevel, count: count, into: &levels)
+        at += len
+    }
+
+    private func readLevels(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, maxLevel: Int, count: Int,
+                            into levels: inout ContiguousArray<Int32>?) throws {
+        var l = levels ?? []
+        levels = nil
+        let before = l.count
+        do {
+            try RLEHybrid.decode(p, start: start, end: end, bitWidth: RLEHybrid.bitWidth(forMax: maxLevel), count: count, into: &l)
+        } catch let e as EncodingError {
+            throw encodingError("page has fewer levels than num_values (\(e.message))")
+        }
+        let m = Int32(maxLevel)
+        for i in before..<l.count where l[i] < 0 || l[i] > m { throw encodingError("level \(l[i]) exceeds the maximum \(maxLevel)") }
+        levels = l
+    }
+
+    private func decodeValues(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, encoding: Int32, count: Int,
+                              into out: inout DecodedColumn) throws {
+        switch encoding {
+        case ParquetEncoding.plainDictionary, ParquetEncoding.rleDictionary:
+            guard let dict = out.dictionary else { throw encodingError("dictionary-encoded page without a dictionary page") }
+            var codes = ContiguousArray<Int32>()
+            if count > 0 {
+                guard end > start else { throw encodingError("dictionary page data is empty") }
+                let width = Int(p[start])
+                try RLEHybrid.decode(p, start: start + 1, end: end, bitWidth: width, count: count, into: &codes)
+            }
+            let dictCount = UInt32(dict.count)
+            for c in codes where UInt32(bitPattern: c) >= dictCount {
+                throw encodingError("dictionary index \(c) out of range (dictionary has \(dictCount) values)")
+            }
+            if out.indices != nil || out.values.count == 0 {
+                if out.indices == nil { out.indices = [] }
+                out.indices?.append(contentsOf: codes)
+            } else {
+                try out.values.appendGathered(from: dict, codes)
+            }
+        default:
+            if let idx = out.indices, let dict = out.dictionary {
+                // Fallback from dictionary to plain pages: flatten what we have.
+                out.indices = nil
+                try out.values.appendGathered(from: dict, idx)
+            }
+            try decodeNonDictionary(p, start: start, end: end, encoding: encoding, count: count, into: &out.values)
+        }
+    }
+
+    private func decodePlain(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count: Int, bitOffset: inout Int,
+                             into values: inout PhysicalValues) throws {
+        switch values {
+        case .bool(var a):
+            values = .bool([])
+            try PlainDecoder.booleans(p, pos: &pos, end: end, count: count, bitOffset: &bitOffset, into: &a)
+            values = .bool(a)
+        case .int32(var a):
+            values = .int32([])
+            try PlainDecoder.fixed(p, pos: &pos, end: end, count: count, as: Int32.self, into: &a)
+            values = .int32(a)
+        case .int64(var a):
+            values = .int64([])
+            if leaf.physical == .int96 {
+                try PlainDecoder.int96(p, pos: &pos, end: end, count: count, into: &a)
+            } else {
+                try PlainDecoder.fixed(p, pos: &pos, end: end, count: count, as: Int64.self, into: &a)
+            }
+            values = .int64(a)
+        case .float(var a):
+            values = .float([])
+            try PlainDecoder.fixed(p, pos: &pos, end: end, count: count, as: Float.self, into: &a)
+            values = .float(a)
+        case .double(var a):
+            values = .double([])
+            try PlainDecoder.fixed(p, pos: &pos, end: end, count: count, as: Double.self, into: &a)
+            values = .double(a)
+        case .bytes(var s):
+            values = .bytes(StringColumn())
+            if leaf.physical == .fixedLenByteArray {
+                try PlainDecoder.fixedByteArrays(p, pos: &pos, end: end, count: count, width: leaf.typeLength, into: &s)
+            } else {
+                try PlainDecoder.byteArrays(p, pos: &pos, end: end, count: count, into: &s)
+            }
+            values = .bytes(s)
+        }
+    }
+
+    private func unsupportedEncoding(_ e: Int32) -> SQLError {
+        SQLError(SQLState.featureNotSupported, "\(what): unsupported encoding \(ParquetEncoding.name(e)) for \(leaf.physical.name)")
+    }
+
+    private func decodeNonDictionary(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, encoding: Int32, count: Int,
+                                     into values: inout PhysicalValues) throws {
+        var pos = start
+        switch encoding {
+        case ParquetEncoding.plain:
+            var bit = 0
+            try decodePlain(p, pos: &pos, end: end, count: count, bitOffset: &bit, into: &values)
+        case ParquetEncoding.rle:
+            guard case .bool(var a) = values else { throw unsupportedEncoding(encoding) }
+            values = .bool([])
+            guard end - pos >= 4 else { throw encodingError("RLE boolean length runs past the end") }
+            let len = Int(p[pos]) | Int(p[pos + 1]) << 8 | Int(p[pos + 2]) << 16 | Int(p[pos + 3]) << 24
+            pos += 4
+            guard len <= end - pos else { throw encodingError("RLE boolean data runs past the end") }
+            var codes = ContiguousArray<Int32>()
+            try RLEHybrid.decode(p, start: pos, end: pos + len, bitWidth: 1, count: count, into: &codes)
+            for c in codes { a.append(c != 0) }
+            values = .bool(a)
+        case ParquetEncoding.deltaBinaryPacked:
+            var decoded = ContiguousArray<Int64>()
+            if count > 0 { try DeltaBinaryPacked.decode(p, pos: &pos, end: end, into: &decoded) }
+            guard decoded.count >= count else { throw encodingError("DELTA_BINARY_PACKED holds \(decoded.count) of \(count) values") }
+            switch values {
+            case .int32(var a):
+                values = .int32([])
+                for i in 0..<count { a.append(Int32(truncatingIfNeeded: decoded[i])) }
+                values = .int32(a)
+            case .int64(var a) where leaf.physical == .int64:
+                values = .int64([])
+                a.append(contentsOf: decoded.prefix(count))
+                values = .int64(a)
+            default: throw unsupportedEncoding(encoding)
+            }
+        case ParquetEncoding.deltaLengthByteArray:
+            guard case .bytes(var s) = values, leaf.physical == .byteArray else { throw unsupportedEncoding(encoding) }
+            values = .bytes(StringColumn())
+            var lengths = ContiguousArray<Int64>()
+            if count > 0 { try DeltaBinaryPacked.decode(p, pos: &pos, end: end, into: &lengths) }
+            guard lengths.count >= count else { throw encodingError("DELTA_LENGTH_BYTE_ARRAY holds \(lengths.count) of \(count) lengths") }
+            for i in 0..<count {
+                let len = lengths[i]
+                guard len >= 0, len <= Int64(end - pos) else { throw encodingError("DELTA_LENGTH_BYTE_ARRAY value runs past the end") }
+                s.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<pos + Int(len)]))
+                guard s.bytes.count <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
+                s.offsets.append(Int32(s.bytes.count))
+                pos += Int(len)
+            }
+            values = .bytes(s)
+        case ParquetEncoding.deltaByteArray:
+            guard case .bytes(var s) = values else { throw unsupportedEncoding(encoding) }
+            values = .bytes(StringColumn())
+            var prefixes = ContiguousArray<Int64>(), suffixes = ContiguousArray<Int64>()
+            if count > 0 {
+                try DeltaBinaryPacked.decode(p, pos: &pos, end: end, into: &prefixes)
+                try DeltaBinaryPacked.decode(p, pos: &pos, end: end, into: &suffixes)
+            }
+            guard prefixes.count >= count, suffixes.count >= count else { throw encodingError("DELTA_BYTE_ARRAY holds fewer than \(count) values") }
+            // Front coding: each value shares a prefix with the previous one, copied from the output buffer.
+            var prevStart = s.bytes.count, prevLength = 0
+            for i in 0..<count {
+                let pre = prefixes[i], suf = suffixes[i]
+                guard pre >= 0, pre <= Int64(prevLength), suf >= 0, suf <= Int64(end - pos) else {
+                    throw encodingError("DELTA_BYTE_ARRAY prefix or suffix out of range")
+                }
+                let length = Int(pre) + Int(suf)
+                if leaf.physical == .fixedLenByteArray && length != leaf.typeLength {
+                    throw encodingError("DELTA_BYTE_ARRAY value has \(length) bytes, the column \(leaf.typeLength)")
+                }
+                guard s.bytes.count + length <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
+                let start = s.bytes.count
+                s.bytes.reserveCapacity(start + length)
+                for k in 0..<Int(pre) { s.bytes.append(s.bytes[prevStart + k]) }
+                s.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<pos + Int(suf)]))
+                pos += Int(suf)
+                s.offsets.append(Int32(s.bytes.count))
+                prevStart = start
+                prevLength = length
+            }
+            values = .bytes(s)
+        case ParquetEncoding.byteStreamSplit:
+            let width: Int
+            switch leaf.physical {
+            case .int32, .float: width = 4
+            case .int64, .double: width = 8
+            case .fixedLenByteArray: width = leaf.typeLength
+            default: throw unsupportedEncoding(encoding)
+            }
+            let plain = try ByteStreamSplit.decode(p, start: pos, end: end, count: count, width: width)
+            try plain.withUnsafeBufferPointer { q in
+                var at = 0, bit = 0
+                try decodePlain(q, pos: &at, end: q.count, count: count, bitOffset: &bit, into: &values)
+            }
+        default:
+            throw unsupportedEncoding(encoding)
+        }
+    }
+}

@@ -1,0 +1,264 @@
+// Decoders for Parquet's value and level encodings, all over bounds-checked
+// unsafe byte buffers: the RLE/bit-packed hybrid (levels, dictionary indices,
+// RLE booleans), LSB-first bit unpacking, PLAIN, DELTA_BINARY_PACKED (blocks
+// of miniblocks of bit-packed deltas from a zigzag minimum),
+// DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY (front coding) and
+// BYTE_STREAM_SPLIT (byte planes transposed back into values).
+
+import Columnar
+
+struct EncodingError: Error { let message: String }
+
+@inline(__always) func encodingError(_ m: String) -> EncodingError { EncodingError(message: m) }
+
+/// LSB-first bit reader over a byte range.
+struct BitReader {
+    let p: UnsafeBufferPointer<UInt8>
+    var pos: Int
+    let end: Int
+    private var buffer: UInt64 = 0
+    private var bits = 0
+
+    init(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int) {
+        self.p = p; self.pos = start; self.end = min(end, p.count)
+    }
+
+    /// Reads `k` ≤ 32 bits; throws past the end.
+    @inline(__always) mutating func read(_ k: Int) throws -> UInt64 {
+        while bits < k {
+            guard pos < end else { throw encodingError("bit-packed data ends early") }
+            buffer |= UInt64(p[pos]) << UInt64(bits)
+            pos += 1
+            bits += 8
+        }
+        let v = k == 0 ? 0 : buffer & ((1 << UInt64(k)) - 1)
+        buffer >>= UInt64(k)
+        bits -= k
+        return v
+    }
+
+    /// Reads `k` ≤ 64 bits.
+    mutating func readWide(_ k: Int) throws -> UInt64 {
+        if k <= 32 { return try read(k) }
+        let lo = try read(32)
+        let hi = try read(k - 32)
+        return lo | hi << 32
+    }
+}
+
+/// ULEB128 varint at `pos`.
+@inline(__always) func readVarint(_ p: UnsafeBufferPointer<UInt8>, _ pos: inout Int, end: Int) throws -> UInt64 {
+    var result: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+        guard pos < end else { throw encodingError("varint runs past the end of the page") }
+        let b = p[pos]; pos += 1
+        if shift >= 64 { throw encodingError("varint too long") }
+        result |= UInt64(b & 0x7f) << shift
+        if b & 0x80 == 0 { return result }
+        shift += 7
+    }
+}
+
+@inline(__always) func readZigzag(_ p: UnsafeBufferPointer<UInt8>, _ pos: inout Int, end: Int) throws -> Int64 {
+    let v = try readVarint(p, &pos, end: end)
+    return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
+}
+
+enum RLEHybrid {
+    /// Decodes exactly `count` values of `bitWidth` bits from `p[start..<end]`, appending to `out`.
+    /// Throws when the data holds fewer values. Returns the position after the last run read.
+    @discardableResult
+    static func decode(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, bitWidth: Int, count: Int,
+                       into out: inout ContiguousArray<Int32>) throws -> Int {
+        guard bitWidth >= 0, bitWidth <= 32 else { throw encodingError("invalid RLE bit width \(bitWidth)") }
+        let end = min(end, p.count)
+        var pos = start
+        var produced = 0
+        out.reserveCapacity(out.count + count)
+        if bitWidth == 0 {
+            out.append(contentsOf: repeatElement(0, count: count))
+            return pos
+        }
+        let byteWidth = (bitWidth + 7) / 8
+        while produced < count {
+            guard pos < end else { throw encodingError("RLE data holds fewer values than expected (\(produced) of \(count))") }
+            let header = try readVarint(p, &pos, end: end)
+            if header & 1 == 0 {
+                let run = header >> 1
+                guard end - pos >= byteWidth else { throw encodingError("RLE run value runs past the end") }
+                var v: UInt32 = 0
+                for i in 0..<byteWidth { v |= UInt32(p[pos + i]) << UInt32(8 * i) }
+                pos += byteWidth
+                let n = Int(min(run, UInt64(count - produced)))
+                out.append(contentsOf: repeatElement(Int32(bitPattern: v), count: n))
+                produced += n
+            } else {
+                let groups = header >> 1
+                guard groups <= UInt64(Int32.max) else { throw encodingError("bit-packed run too long") }
+                let totalBytes = Int(groups) * bitWidth
+                let available = min(totalBytes, end - pos)
+                let values = min(Int(groups) * 8, count - produced, available * 8 / bitWidth)
+                if values == 0 { throw encodingError("bit-packed run holds no data") }
+                var reader = BitReader(p, start: pos, end: pos + available)
+                for _ in 0..<values { out.append(Int32(bitPattern: UInt32(truncatingIfNeeded: try reader.read(bitWidth)))) }
+                produced += values
+                pos += available
+            }
+        }
+        return pos
+    }
+
+    static func bitWidth(forMax m: Int) -> Int {
+        var w = 0
+        while (1 << w) <= m { w += 1 }
+        return w
+    }
+}
+
+enum DeltaBinaryPacked {
+    /// Decodes a DELTA_BINARY_PACKED stream at `pos`, appending all values to `out` (wrapping 64-bit arithmetic).
+    /// Advances `pos` past the last miniblock that holds values.
+    static func decode(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, into out: inout ContiguousArray<Int64>) throws {
+        let end = min(end, p.count)
+        let blockSize = try readVarint(p, &pos, end: end)
+        let miniblocks = try readVarint(p, &pos, end: end)
+        let total = try readVarint(p, &pos, end: end)
+        var value = try readZigzag(p, &pos, end: end)
+        guard blockSize > 0, blockSize % 128 == 0, blockSize <= 1 << 20, miniblocks > 0, blockSize % miniblocks == 0,
+              (blockSize / miniblocks) % 32 == 0 else {
+            throw encodingError("invalid DELTA_BINARY_PACKED header (block \(blockSize), miniblocks \(miniblocks))")
+        }
+        // Each value takes at least one bit on the wire unless widths are 0; bound by a generous multiple of the bytes.
+        guard total <= UInt64(end - pos) * 8 + blockSize + 1 else { throw encodingError("DELTA_BINARY_PACKED value count \(total) exceeds the data") }
+        let total_ = Int(total)
+        if total_ == 0 { return }
+        out.reserveCapacity(out.count + total_)
+        out.append(value)
+        var remaining = total_ - 1
+        let perMini = Int(blockSize / miniblocks)
+        let nMini = Int(miniblocks)
+        while remaining > 0 {
+            let minDelta = try readZigzag(p, &pos, end: end)
+            guard end - pos >= nMini else { throw encodingError("DELTA_BINARY_PACKED bit widths run past the end") }
+            let widthsAt = pos
+            pos += nMini
+            for m in 0..<nMini where remaining > 0 {
+                let w = Int(p[widthsAt + m])
+                guard w <= 64 else { throw encodingError("invalid delta bit width \(w)") }
+                let bytes = perMini * w / 8
+                guard end - pos >= bytes else { throw encodingError("DELTA_BINARY_PACKED miniblock runs past the end") }
+                var reader = BitReader(p, start: pos, end: pos + bytes)
+                let n = min(perMini, remaining)
+                for _ in 0..<n {
+                    let d = try reader.readWide(w)
+                    value = value &+ minDelta &+ Int64(bitPattern: d)
+                    out.append(value)
+                }
+                remaining -= n
+                pos += bytes
+            }
+        }
+    }
+}
+
+/// An all-zero-bits value of a trivial type (placeholder before a bulk copy).
+@inline(__always) func zeroValue<T>(_: T.Type) -> T {
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { buf in
+        UnsafeMutableRawBufferPointer(buf).initializeMemory(as: UInt8.self, repeating: 0)
+        return buf[0]
+    }
+}
+
+enum PlainDecoder {
+    /// Reads `n` little-endian fixed-width values of T.
+    static func fixed<T>(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, as: T.Type,
+                         into out: inout ContiguousArray<T>) throws {
+        let w = MemoryLayout<T>.size
+        guard n >= 0, (end - pos) / w >= n else { throw encodingError("PLAIN data holds fewer than \(n) values") }
+        guard n > 0, let base = p.baseAddress else { return }
+        let old = out.count
+        out.reserveCapacity(old + n)
+        // Bulk copy: T is a trivial little-endian number type, the host is little-endian.
+        out.append(contentsOf: repeatElement(zeroValue(T.self), count: n))
+        out.withUnsafeMutableBytes { dst in
+            if let d = dst.baseAddress { (d + old * w).copyMemory(from: base + pos, byteCount: n * w) }
+        }
+        pos += n * w
+    }
+
+    static func booleans(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, bitOffset: inout Int,
+                         into out: inout ContiguousArray<Bool>) throws {
+        // bitOffset lets consecutive PLAIN boolean runs in one page continue mid-byte.
+        guard n >= 0, (end - pos) * 8 - bitOffset >= n else { throw encodingError("PLAIN boolean data holds fewer than \(n) values") }
+        out.reserveCapacity(out.count + n)
+        var bit = bitOffset
+        var at = pos
+        for _ in 0..<n {
+            out.append(p[at] >> UInt8(bit) & 1 == 1)
+            bit += 1
+            if bit == 8 { bit = 0; at += 1 }
+        }
+        pos = at
+        bitOffset = bit
+    }
+
+    static func byteArrays(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, into out: inout StringColumn) throws {
+        guard n >= 0, (end - pos) / 4 >= n else { throw encodingError("PLAIN BYTE_ARRAY data holds fewer than \(n) values") }
+        out.offsets.reserveCapacity(out.offsets.count + n)
+        out.bytes.reserveCapacity(out.bytes.count + max(0, end - pos - 4 * n))
+        for _ in 0..<n {
+            guard end - pos >= 4 else { throw encodingError("PLAIN BYTE_ARRAY length runs past the end") }
+            let len = Int(p[pos]) | Int(p[pos + 1]) << 8 | Int(p[pos + 2]) << 16 | Int(p[pos + 3]) << 24
+            pos += 4
+            guard len <= end - pos else { throw encodingError("PLAIN BYTE_ARRAY value of \(len) bytes runs past the end") }
+            guard out.bytes.count + len <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
+            out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<pos + len]))
+            out.offsets.append(Int32(out.bytes.count))
+            pos += len
+        }
+    }
+
+    static func fixedByteArrays(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, width: Int,
+                                into out: inout StringColumn) throws {
+        guard width >= 0, n >= 0, width == 0 || (end - pos) / width >= n else {
+            throw encodingError("PLAIN FIXED_LEN_BYTE_ARRAY data holds fewer than \(n) values")
+        }
+        out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<pos + n * width]))
+        guard out.bytes.count <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of data") }
+        var o = out.offsets.last ?? 0
+        out.offsets.reserveCapacity(out.offsets.count + n)
+        for _ in 0..<n { o += Int32(width); out.offsets.append(o) }
+        pos += n * width
+    }
+
+    /// INT96 (nanoseconds of day, Julian day) as µs since the epoch, in Spark's wrapping arithmetic.
+    static func int96(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, into out: inout ContiguousArray<Int64>) throws {
+        guard n >= 0, (end - pos) / 12 >= n else { throw encodingError("PLAIN INT96 data holds fewer than \(n) values") }
+        guard n > 0, let base = p.baseAddress else { return }
+        let raw = UnsafeRawPointer(base + pos)
+        for i in 0..<n {
+            let nanos = raw.loadUnaligned(fromByteOffset: i * 12, as: Int64.self)
+            let day = raw.loadUnaligned(fromByteOffset: i * 12 + 8, as: Int32.self)
+            out.append((Int64(day) &- 2_440_588) &* 86_400_000_000 &+ nanos / 1000)
+        }
+        pos += n * 12
+    }
+}
+
+enum ByteStreamSplit {
+    /// Transposes `n` values of `width` bytes from byte planes into `out` (value-major).
+    static func decode(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, count n: Int, width: Int) throws -> [UInt8] {
+        guard width > 0, n >= 0, (end - start) / width >= n, end - start == n * width else {
+            throw encodingError("BYTE_STREAM_SPLIT data size \(end - start) does not hold \(n) values of \(width) bytes")
+        }
+        var out = [UInt8](repeating: 0, count: n * width)
+        out.withUnsafeMutableBufferPointer { o in
+            for b in 0..<width {
+                let plane = start + b * n
+                for i in 0..<n { o[i * width + b] = p[plane + i] }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,270 @@
+// Turns a decoded column chunk into LakeSQL Vectors: physical values are
+// converted to the leaf's DataType in one typed pass (unit scaling, unsigned
+// widening, big-endian decimals, FLOAT16 widening), then spread over the rows
+// using the definition levels (NULL rows get a placeholder and a false
+// validity bit). Dictionary chunks become .dictionary vectors.
+
+import Columnar
+
+enum ParquetVectors {
+    /// Dense vector (no nulls) of the leaf's type from physical values.
+    static func dense(_ values: PhysicalValues, leaf: ParquetLeaf, file: String) throws -> Vector {
+        func mismatch() -> SQLError {
+            SQLError(SQLState.dataCorrupted, "file \"\(file)\", column \(leaf.dottedPath): values do not match the column type")
+        }
+        func overflow() -> SQLError {
+            SQLError(SQLState.datetimeFieldOverflow, "file \"\(file)\", column \(leaf.dottedPath): timestamp out of range")
+        }
+        let n = values.count
+        let type = leaf.type
+        switch (leaf.kind, values) {
+        case (.boolean, .bool(let a)):
+            return Vector(type: type, count: n, storage: .bool(a))
+        case (.int32, .int32(let a)), (.date, .int32(let a)):
+            var out = ContiguousArray<Int64>(); out.reserveCapacity(n)
+            a.withUnsafeBufferPointer { p in for v in p { out.append(Int64(v)) } }
+            if type == .int16 {
+                // INT(8)/INT(16) annotated columns may hold wider values in corrupt files; keep them in range.
+                for v in out where v < Int64(Int16.min) || v > Int64(Int16.max) { throw mismatch() }
+            }
+            return Vector(type: type, count: n, storage: .int64(out))
+        case (.uint32, .int32(let a)):
+            var out = ContiguousArray<Int64>(); out.reserveCapacity(n)
+            a.withUnsafeBufferPointer { p in for v in p { out.append(Int64(UInt32(bitPattern: v))) } }
+            if let range = type.integerRange {
+                for v in out where !range.contains(v) { throw mismatch() }
+            }
+            return Vector(type: type, count: n, storage: .int64(out))
+        case (.timeMillis, .int32(let a)):
+            var out = ContiguousArray<Int64>(); out.reserveCapacity(n)
+            a.withUnsafeBufferPointer { p in for v in p { out.append(Int64(v) * 1000) } }
+            return Vector(type: type, count: n, storage: .int64(out))
+        case (.int64, .int64(let a)), (.timeMicros, .int64(let a)), (.int96, .int64(let a)), (.timestamp(.micros), .int64(let a)):
+            return Vector(type: type, count: n, storage: .int64(a))
+        case (.timeNanos, .int64(let a)), (.timestamp(.nanos), .int64(let a)):
+            var out = ContiguousArray<Int64>(); out.reserveCapacity(n)
+            a.withUnsafeBufferPointer { p in
+                for v in p {
+                    // floor division keeps pre-epoch values on the right microsecond
+                    let q = v / 1000
+                    out.append(v % 1000 < 0 ? q - 1 : q)
+                }
+            }
+            return Vector(type: type, count: n, storage: .int64(out))
+        case (.timestamp(.millis), .int64(let a)):
+            var out = ContiguousArray<Int64>(); out.reserveCapacity(n)
+            for v in a {
+                let (r, o) = v.multipliedReportingOverflow(by: 1000)
+                if o { throw overflow() }
+                out.append(r)
+            }
+            return Vector(type: type, count: n, storage: .int64(out))
+        case (.uint64, .int64(let a)):
+            var out = ContiguousArray<Int128>(); out.reserveCapacity(n)
+            a.withUnsafeBufferPointer { p in for v in p { out.append(Int128(UInt64(bitPattern: v))) } }
+            return Vector(type: type, count: n, storage: .int128(out))
+        case (.decimalInt32, .int32(let a)):
+            var out = ContiguousArray<Int128>(); out.reserveCapacity(n)
+            a.withUnsafeBufferPointer { p in for v in p { out.append(Int128(v)) } }
+            return Vector(type: type, count: n, storage: .int128(out))
+        case (.decimalInt64, .int64(let a)):
+            var out = ContiguousArray<Int128>(); out.reserveCapacity(n)
+            a.withUnsafeBufferPointer { p in for v in p { out.append(Int128(v)) } }
+            return Vector(type: type, count: n, storage: .int128(out))
+        case (.decimalBytes, .bytes(let s)):
+            var out = ContiguousArray<Int128>(); out.reserveCapacity(n)
+            try s.bytes.withUnsafeBufferPointer { b in
+                for i in 0..<n {
+                    let r = s.range(i)
+                    guard r.count <= 16 else {
+                        // Wider encodings are legal if the extra bytes are sign extension.
+                        let extra = r.count - 16
+                        let sign: UInt8 = r.isEmpty ? 0 : (b[r.lowerBound] & 0x80 != 0 ? 0xff : 0)
+                        for j in r.lowerBound..<r.lowerBound + extra where b[j] != sign { throw mismatch() }
+                        out.append(bigEndianSigned(b, r.lowerBound + extra..<r.upperBound))
+                        continue
+                    }
+                    out.append(bigEndianSigned(b, r))
+                }
+            }
+            return Vector(type: type, count: n, storage: .int128(out))
+        case (.decimalText(let scale), .bytes(let s)):
+            var out = StringColumn()
+            for i in 0..<n {
+                let text = s.bytes.withUnsafeBufferPointer { wideDecimalText($0, s.range(i), scale: scale) }
+                out.append(text)
+            }
+            return Vector(type: type, count: n, storage: .string(out))
+        case (.float, .float(let a)):
+            var out = ContiguousArray<Double>(); out.reserveCapacity(n)
+            a.withUnsafeBufferPointer { p in for v in p { out.append(Double(v)) } }
+            return Vector(type: type, count: n, storage: .float64(out))
+        case (.double, .double(let a)):
+            return Vector(type: type, count: n, storage: .float64(a))
+        case (.float16, .bytes(let s)):
+            var out = ContiguousArray<Double>(); out.reserveCapacity(n)
+            for i in 0..<n {
+                let r = s.range(i)
+                guard r.count == 2 else { throw mismatch() }
+                let bits = UInt16(s.bytes[r.lowerBound]) | UInt16(s.bytes[r.lowerBound + 1]) << 8
+                out.append(halfToDouble(bits))
+            }
+            return Vector(type: type, count: n, storage: .float64(out))
+        case (.string, .bytes(let s)), (.bytes, .bytes(let s)):
+            return Vector(type: type, count: n, storage: .string(s))
+        case (.uuid, .bytes(let s)):
+            return Vector(type: type, count: n, storage: .string(s))
+        default:
+            throw mismatch()
+        }
+    }
+
+    static func bigEndianSigned(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int128 {
+        if r.isEmpty { return 0 }
+        var v: Int128 = b[r.lowerBound] & 0x80 != 0 ? -1 : 0
+        for j in r { v = (v << 8) | Int128(b[j]) }
+        return v
+    }
+
+    /// Exact decimal text of a big-endian two's-complement integer of any width, with `scale` fractional digits.
+    static func wideDecimalText(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, scale: Int) -> String {
+        var mag = Array(b[r])
+        let negative = (mag.first ?? 0) & 0x80 != 0
+        if negative {
+            // two's complement negate
+            for i in mag.indices { mag[i] = ~mag[i] }
+            var i = mag.count - 1
+            while i >= 0 { mag[i] &+= 1; if mag[i] != 0 { break }; i -= 1 }
+        }
+        var digits: [UInt8] = []
+        while mag.contains(where: { $0 != 0 }) {
+            var rem = 0
+            for i in mag.indices {
+                let cur = rem << 8 | Int(mag[i])
+                mag[i] = UInt8(cur / 10)
+                rem = cur % 10
+            }
+            digits.append(UInt8(rem) + 48)
+        }
+        if digits.isEmpty { digits = [48] }
+        return insertPoint(String(decoding: digits.reversed(), as: UTF8.self), scale: scale, negative: negative)
+    }
+
+    private static func insertPoint(_ digits: String, scale: Int, negative: Bool) -> String {
+        var d = digits
+        if scale > 0 {
+            if d.count <= scale { d = String(repeating: "0", count: scale - d.count + 1) + d }
+            d.insert(".", at: d.index(d.endIndex, offsetBy: -scale))
+        }
+        return (negative ? "-" : "") + d
+    }
+
+    static func halfToDouble(_ h: UInt16) -> Double {
+        let sign: Double = h & 0x8000 != 0 ? -1 : 1
+        let exp = Int((h >> 10) & 0x1f)
+        let frac = Double(h & 0x3ff)
+        if exp == 0 { return sign * frac * 0x1p-24 }
+        if exp == 31 { return frac == 0 ? sign * .infinity : .nan }
+        return sign * (1 + frac / 1024) * Double(sign: .plus, exponent: exp - 15, significand: 1)
+    }
+
+    /// Spreads a dense vector over `validity.count` rows (rows with validity false become NULL).
+    static func scatter(_ dense: Vector, validity: ContiguousArray<Bool>) -> Vector {
+        let rows = validity.count
+        if dense.count == rows { return Vector(type: dense.type, count: rows, storage: dense.storage, validity: nil) }
+        func spread<T>(_ a: ContiguousArray<T>, _ zero: T) -> ContiguousArray<T> {
+            var out = ContiguousArray<T>(repeating: zero, count: rows)
+            var j = 0
+            out.withUnsafeMutableBufferPointer { o in
+                a.withUnsafeBufferPointer { src in
+                    validity.withUnsafeBufferPointer { v in
+                        for i in 0..<rows where v[i] { o[i] = src[j]; j += 1 }
+                    }
+                }
+            }
+            return out
+        }
+        let storage: VectorStorage
+        switch dense.storage {
+        case .bool(let a): storage = .bool(spread(a, false))
+        case .int64(let a): storage = .int64(spread(a, 0))
+        case .float64(let a): storage = .float64(spread(a, 0))
+        case .int128(let a): storage = .int128(spread(a, 0))
+        case .string(let s):
+            var offsets = ContiguousArray<Int32>(repeating: 0, count: rows + 1)
+            var j = 0
+            offsets.withUnsafeMutableBufferPointer { o in
+                s.offsets.withUnsafeBufferPointer { so in
+                    o[0] = so[0]
+                    for i in 0..<rows {
+                        if validity[i] { j += 1 }
+                        o[i + 1] = so[j]
+                    }
+                }
+            }
+            storage = .string(StringColumn(offsets: offsets, bytes: s.bytes))
+        default:
+            return Vector(type: dense.type, count: rows, storage: dense.storage, validity: validity)
+        }
+        return Vector(type: dense.type, count: rows, storage: storage, validity: validity)
+    }
+
+    /// The vector for a flat (non-repeated) leaf: one row per level entry.
+    static func flatColumn(_ d: DecodedColumn, leaf: ParquetLeaf, file: String) throws -> Vector {
+        let rows = d.entries
+        var validity: ContiguousArray<Bool>? = nil
+        if let defs = d.defLevels, leaf.maxDef > 0 {
+            let m = Int32(leaf.maxDef)
+            var v = ContiguousArray<Bool>(repeating: false, count: rows)
+            var any = false
+            v.withUnsafeMutableBufferPointer { o in
+                defs.withUnsafeBufferPointer { p in for i in 0..<min(rows, p.count) { o[i] = p[i] == m; if !o[i] { any = true } } }
+            }
+            if any { validity = v }
+        }
+        let present = validity.map { v in v.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? rows
+        let stored = d.indices?.count ?? d.values.count
+        guard present == stored else {
+            throw SQLError(SQLState.dataCorrupted, "file \"\(file)\", column \(leaf.dottedPath): \(stored) values for \(present) non-null rows")
+        }
+        if let indices = d.indices, let dict = d.dictionary {
+            let dictVector = try dense(dict, leaf: leaf, file: file)
+            if dictVector.count == 0 { return Vector.nulls(type: leaf.type, count: rows) }
+            guard let validity else {
+                return Vector(type: leaf.type, count: rows, storage: .dictionary(indices: indices, values: dictVector))
+            }
+            var spreadIdx = ContiguousArray<Int32>(repeating: 0, count: rows)
+            var j = 0
+            for i in 0..<rows where validity[i] { spreadIdx[i] = indices[j]; j += 1 }
+            return Vector(type: leaf.type, count: rows, storage: .dictionary(indices: spreadIdx, values: dictVector), validity: validity)
+        }
+        let values = try dense(d.values, leaf: leaf, file: file)
+        guard let validity else { return values }
+        return scatter(values, validity: validity)
+    }
+
+    /// Rows `r` of a whole-row-group vector, copying contiguous ranges (dictionaries are shared, not copied).
+    static func slice(_ v: Vector, _ r: Range<Int>) -> Vector {
+        if r == 0..<v.count { return v }
+        let validity = v.validity.map { ContiguousArray($0[r]) }
+        let storage: VectorStorage
+        switch v.storage {
+        case .bool(let a): storage = .bool(ContiguousArray(a[r]))
+        case .int64(let a): storage = .int64(ContiguousArray(a[r]))
+        case .float64(let a): storage = .float64(ContiguousArray(a[r]))
+        case .int128(let a): storage = .int128(ContiguousArray(a[r]))
+        case .interval(let a): storage = .interval(ContiguousArray(a[r]))
+        case .string(let s):
+            let lo = Int(s.offsets[r.lowerBound]), hi = Int(s.offsets[r.upperBound])
+            let base = s.offsets[r.lowerBound]
+            var offsets = ContiguousArray<Int32>()
+            offsets.reserveCapacity(r.count + 1)
+            for o in s.offsets[r.lowerBound...r.upperBound] { offsets.append(o - base) }
+            storage = .string(StringColumn(offsets: offsets, bytes: ContiguousArray(s.bytes[lo..<hi])))
+        case .dictionary(let idx, let values): storage = .dictionary(indices: ContiguousArray(idx[r]), values: values)
+        case .constant(let c): return Vector.constant(c, type: v.type, count: r.count)
+        case .list: return v.slice(r)
+        }
+        return Vector(type: v.type, count: r.count, storage: storage, validity: validity)
+    }
+}

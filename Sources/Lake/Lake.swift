@@ -1,0 +1,1 @@
+// The lake layer: listing, globbing, Hive partitions and table formats over Formats' readers.
