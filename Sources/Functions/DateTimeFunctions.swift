@@ -495,6 +495,21 @@ public enum DateTimeFunctions {
                 }
             }
         }
+        // make_timestamptz(y, mo, d, h, mi, s, zone): the wall-clock time in the given zone.
+        r.register(["make_timestamptz"], [[I, I, I, I, I, D, .text]]) { _, t in
+            ScalarResolution(argumentTypes: t, returnType: .timestamptz) { a, n, _ in
+                let c = (0..<5).map { Kernels.int64s(a[$0]) }, s = Kernels.doubles(a[5])
+                var lastZone: String? = nil
+                var zone = ZoneRule.fixed(0)
+                return try Map.fromString([a[6]], all: a, count: n, .timestamptz) { row, inp -> Int64? in
+                    let day = try makeDate(c[0][row], c[1][row], c[2][row])
+                    guard Swift.abs(day) < maxTimestampDays - 1 else { throw rangeError() }
+                    let name = String(decoding: inp[0], as: UTF8.self)
+                    if name != lastZone { zone = try ZoneRule.parse(name); lastZone = name }
+                    return zone.utc(fromLocal: try day * Calendar.microsPerDay + makeTime(c[3][row], c[4][row], s[row]))
+                }
+            }
+        }
         // make_interval(years, months, weeks, days, hours, mins, secs), trailing arguments optional.
         let intervalParams: [Param] = [I, I, I, I, I, I, D]
         r.register(["make_interval"], (0...7).map { Array(intervalParams.prefix($0)) }) { k, t in

@@ -108,6 +108,9 @@ final class DateTimeFunctionsTests: XCTestCase {
         assertSQLState("22008") { try call("make_time", int(25), int(0), dbl(0)) }
         XCTAssertEqual(try call("make_timestamp", int(2013), int(7), int(15), int(8), int(15), dbl(23.5)).value, tsValue(2013, 7, 15, 8, 15, 23, 500000))
         XCTAssertEqual(try call("make_timestamptz", int(2013), int(7), int(15), int(8), int(0), dbl(0), context: plusOne).value, tsValue(2013, 7, 15, 7))
+        XCTAssertEqual(try call("make_timestamptz", int(2024), int(7), int(1), int(12), int(0), dbl(0), lit("America/New_York")).value,
+                       tsValue(2024, 7, 1, 16))
+        XCTAssertEqual(try call("make_timestamptz", int(2024), int(1), int(1), int(12), int(0), dbl(0), lit("UTC")).value, tsValue(2024, 1, 1, 12))
         XCTAssertEqual(try call("make_interval", int(1), int(2), int(3), int(4), int(5), int(6), dbl(7.5)).value,
                        .interval(Interval(months: 14, days: 25, micros: 5 * 3_600_000_000 + 6 * 60_000_000 + 7_500_000)))
         XCTAssertEqual(try call("make_interval", int(0), int(0), int(0), int(10)).value, .interval(Interval(days: 10)))
