@@ -103,10 +103,18 @@ public enum RegexFunctions {
         private var compiled: CompiledRegex? = nil
         let allowGlobal: Bool, function: String
         init(allowGlobal: Bool = true, function: String = "") { self.allowGlobal = allowGlobal; self.function = function }
+        private var lastPatternBytes: [UInt8] = []
+        /// Same as get(String, String), but decodes the pattern only when its bytes change.
+        func get(_ pattern: UnsafeBufferPointer<UInt8>, _ flags: String) throws -> CompiledRegex {
+            if let key, let compiled, key.1 == flags, lastPatternBytes.elementsEqual(pattern) { return compiled }
+            return try get(String(decoding: pattern, as: UTF8.self), flags)
+        }
+
         func get(_ pattern: String, _ flags: String) throws -> CompiledRegex {
             if let key, let compiled, key.0 == pattern, key.1 == flags { return compiled }
             let c = try compile(pattern, flags: flags, allowGlobal: allowGlobal, function: function)
             key = (pattern, flags); compiled = c
+            lastPatternBytes = Array(pattern.utf8)
             return c
         }
     }
@@ -157,7 +165,7 @@ public enum RegexFunctions {
                 var lastReplacement: String? = nil, lastTemplate = ""
                 return try Map.toString(a, all: a, count: n, .text) { _, inp, out in
                     let s = str(inp[0])
-                    let re = try cache.get(str(inp[1]), i == 1 ? str(inp[3]) : "")
+                    let re = try cache.get(inp[1], i == 1 ? str(inp[3]) : "")
                     let rep = str(inp[2])
                     if rep != lastReplacement { lastTemplate = template(rep); lastReplacement = rep }
                     let ns = s as NSString
@@ -198,7 +206,7 @@ public enum RegexFunctions {
                     let cache = Cache(allowGlobal: false, function: name)
                     return try Map.fromString(a, all: a, count: n, .boolean) { _, inp -> Bool? in
                         let s = str(inp[0])
-                        let re = try cache.get(str(inp[1]), i == 1 ? str(inp[2]) : flags)
+                        let re = try cache.get(inp[1], i == 1 ? str(inp[2]) : flags)
                         let found = re.regex.firstMatch(in: s, range: NSRange(location: 0, length: (s as NSString).length)) != nil
                         return found != negate
                     }
@@ -213,7 +221,7 @@ public enum RegexFunctions {
                 let strs = i == 2 ? [a[0], a[1], a[3]] : [a[0], a[1]]
                 return try Map.fromString(strs, all: a, count: n, .int32) { row, inp -> Int64? in
                     let s = str(inp[0])
-                    let re = try cache.get(str(inp[1]), i == 2 ? str(inp[2]) : "")
+                    let re = try cache.get(inp[1], i == 2 ? str(inp[2]) : "")
                     let start = i >= 1 ? starts[row] : 1
                     guard let from = try utf16Offset(s, start: start) else { return 0 }
                     let ns = s as NSString
@@ -229,7 +237,7 @@ public enum RegexFunctions {
                 return try Map.fromString(strs, all: a, count: n, .int32) { row, inp -> Int64? in
                     func arg(_ p: Int, _ d: Int64) -> Int64 { intColumns[p]?[row] ?? d }
                     let s = str(inp[0])
-                    let re = try cache.get(str(inp[1]), k >= 4 ? str(inp[2]) : "")
+                    let re = try cache.get(inp[1], k >= 4 ? str(inp[2]) : "")
                     let start = arg(2, 1), nth = arg(3, 1), endOption = arg(4, 0), sub = arg(6, 0)
                     if nth <= 0 { throw SQLError(SQLState.invalidParameterValue, "invalid value for parameter \"n\": \(nth)") }
                     if endOption != 0 && endOption != 1 { throw SQLError(SQLState.invalidParameterValue, "invalid value for parameter \"endoption\": \(endOption)") }
@@ -251,7 +259,7 @@ public enum RegexFunctions {
                 let strs = k >= 3 ? [a[0], a[1], a[4]] : [a[0], a[1]]
                 return try Map.toString(strs, all: a, count: n, .text) { row, inp, out in
                     let s = str(inp[0])
-                    let re = try cache.get(str(inp[1]), k >= 3 ? str(inp[2]) : "")
+                    let re = try cache.get(inp[1], k >= 3 ? str(inp[2]) : "")
                     let nth = k >= 2 ? nths[row] : 1
                     if nth <= 0 { throw SQLError(SQLState.invalidParameterValue, "invalid value for parameter \"n\": \(nth)") }
                     guard let m = try nthMatch(s, re.regex, start: k >= 1 ? starts[row] : 1, n: nth) else { return false }
