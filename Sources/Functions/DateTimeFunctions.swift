@@ -947,21 +947,25 @@ enum DateTimeFormatting {
                                  [.exact(.int32), T], [.exact(.int64), T], [.exact(.float64), T], [.numeric, T], [.exact(.float32), T]]) { i, t in
             ScalarResolution(argumentTypes: t, returnType: .text) { a, n, ctx in
                 let cache = TemplateCache()
+                // A constant template (the usual case) is tokenized once and never expanded per row.
+                let constantTokens = constantString(a[1]).map { tokenize(Array($0.utf8)) }
+                let templates = constantTokens == nil ? [a[1]] : []
+                let all = constantTokens == nil ? a : [a[0]]
                 switch i {
                 case 0, 1:
                     let values = Kernels.int64s(a[0])
                     let off = i == 1 ? DateTimeFunctions.offsetMicros(ctx) : 0
                     let name = i == 1 ? zoneName(ctx) : ""
-                    return Map.toString([a[1]], all: a, count: n, .text) { row, inp, out in
+                    return Map.toString(templates, all: all, count: n, .text) { row, inp, out in
                         var f = Fields(civil: CivilTime(micros: values[row] &+ off))
                         if i == 1 { f.zoneSeconds = ctx.timeZoneOffsetSeconds; f.zoneName = name }
-                        render(cache.tokens(inp[0]), f, into: &out)
+                        render(constantTokens ?? cache.tokens(inp[0]), f, into: &out)
                         return true
                     }
                 case 2:
                     let ivs = Kernels.intervals(a[0])
-                    return Map.toString([a[1]], all: a, count: n, .text) { row, inp, out in
-                        render(cache.tokens(inp[0]), Fields(interval: ivs[row]), into: &out)
+                    return Map.toString(templates, all: all, count: n, .text) { row, inp, out in
+                        render(constantTokens ?? cache.tokens(inp[0]), Fields(interval: ivs[row]), into: &out)
                         return true
                     }
                 default:

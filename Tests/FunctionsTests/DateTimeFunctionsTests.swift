@@ -249,3 +249,14 @@ final class DateTimeConstantFieldTests: XCTestCase {
         XCTAssertEqual(try callConst("date_trunc", lit("day"), ts(2024, 3, 15, 3, tz: true), rows: 1, context: ctx), [ts(2024, 3, 14, 5).value])
     }
 }
+
+final class ToCharConstantTemplateTests: XCTestCase {
+    func testConstantTemplateOverPlainColumn() throws {
+        guard let res = try FunctionRegistry.shared.scalar("to_char")?.resolve([.timestamp, .text], [false, true]) else { return XCTFail() }
+        let values = Vector.from([ts(2024, 1, 2).value, .null, ts(1999, 12, 31, 23, 59).value], type: .timestamp)
+        let out = try res.kernel([values, Vector.constant(.string("YYYY-MM-DD HH24:MI"), type: .text, count: 3)], 3, FunctionContext())
+        XCTAssertEqual((0..<3).map { out.value(at: $0) }, [.string("2024-01-02 00:00"), .null, .string("1999-12-31 23:59")])
+        let nullTemplate = try res.kernel([values, Vector.nulls(type: .text, count: 3)], 3, FunctionContext())
+        XCTAssertEqual((0..<3).map { nullTemplate.isNull($0) }, [true, true, true])
+    }
+}
