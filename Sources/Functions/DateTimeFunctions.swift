@@ -7,7 +7,8 @@
 // (FunctionContext.timeZoneOffsetSeconds). to_char/to_date/to_timestamp are
 // in DateTimeFormatting at the end of this file: a template is tokenized once
 // per distinct format string (longest keyword match, FM prefix, TH suffix,
-// quoted literals) and then rendered or parsed per row.
+// quoted literals) and then rendered or parsed per row; NumberFormatting
+// handles to_char/to_number for numbers.
 
 import Foundation
 import Columnar

@@ -4,8 +4,9 @@
 // width_bucket. Numeric (decimal) inputs are computed exactly on the Int128
 // mantissa where PostgreSQL is exact (rounding, mod, div, gcd); transcendental
 // numeric functions go through Double and return 16 fractional digits.
-// Known gap: round(numeric, n) and trunc(numeric, n) keep the input's scale,
-// since the resolver cannot see the value of n to give the result scale n.
+// round/trunc(numeric, n) registered here keep the input's scale (the resolver
+// cannot see n); with a constant n the binder goes through
+// ConstantArgumentResolution, which gives PostgreSQL's result scale n.
 
 import Foundation
 import Columnar
