@@ -11,5 +11,6 @@ func registerBuiltins(into registry: FunctionRegistry) {
     HashingFunctions.register(into: registry)
     ConditionalFunctions.register(into: registry)
     DateTimeFunctions.register(into: registry)
+    RegexFunctions.register(into: registry)
     MiscFunctions.register(into: registry)
 }

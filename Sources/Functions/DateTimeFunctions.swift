@@ -7,7 +7,8 @@
 // (FunctionContext.timeZoneOffsetSeconds). to_char/to_date/to_timestamp are
 // in DateTimeFormatting at the end of this file: a template is tokenized once
 // per distinct format string (longest keyword match, FM prefix, TH suffix,
-// quoted literals) and then rendered or parsed per row.
+// quoted literals) and then rendered or parsed per row; NumberFormatting
+// handles to_char/to_number for numbers.
 
 import Foundation
 import Columnar
@@ -94,6 +95,9 @@ public enum DateTimeFunctions {
         r.install(into: registry)
     }
 
+    /// Days representable as µs timestamps in an Int64.
+    static let maxTimestampDays: Int64 = Int64.max / Calendar.microsPerDay - 1
+
     static func offsetMicros(_ ctx: FunctionContext) -> Int64 { Int64(ctx.timeZoneOffsetSeconds) * Calendar.microsPerSecond }
 
     static func rangeError(_ what: String = "timestamp") -> SQLError {
@@ -102,15 +106,14 @@ public enum DateTimeFunctions {
 
     /// Field name of a constant vector, parsed once; per-row otherwise.
     final class UnitCache {
-        private var last: String? = nil
+        private var last: [UInt8]? = nil
         private var lastUnit: DateUnit = .day
         let type: DataType
         init(type: DataType) { self.type = type }
         func unit(_ bytes: UnsafeBufferPointer<UInt8>) throws -> DateUnit {
-            let text = String(decoding: bytes, as: UTF8.self)
-            if text == last { return lastUnit }
-            lastUnit = try DateUnit.parse(text, for: type)
-            last = text
+            if let last, last.elementsEqual(bytes) { return lastUnit }
+            lastUnit = try DateUnit.parse(String(decoding: bytes, as: UTF8.self), for: type)
+            last = Array(bytes)
             return lastUnit
         }
     }
@@ -119,6 +122,8 @@ public enum DateTimeFunctions {
 
     static func truncate(_ unit: DateUnit, micros t: Int64, type: DataType) throws -> Int64 {
         let c = CivilTime(micros: t)
+        // The start of the first or last representable day (or week) would not fit in µs.
+        guard Swift.abs(c.days) < maxTimestampDays - 7 else { throw rangeError() }
         let dayStart = c.days * Calendar.microsPerDay
         func yearStart(_ y: Int) -> Int64 { Calendar.days(year: y, month: 1, day: 1) * Calendar.microsPerDay }
         switch unit {
@@ -283,7 +288,8 @@ public enum DateTimeFunctions {
     /// Resolution of EXTRACT(field FROM x) when the binder knows the field: the
     /// result is numeric with exactly PostgreSQL's scale (e.g. 6 for second).
     /// The registered "extract"(text, x) function always returns scale 6.
-    public static func resolveExtract(field: String, argumentType: DataType) throws -> ScalarResolution? {
+    /// `withFieldArgument`: the call still passes the field text as its first argument (ignored by the kernel).
+    public static func resolveExtract(field: String, argumentType: DataType, withFieldArgument: Bool = false) throws -> ScalarResolution? {
         let source: DataType
         switch argumentType {
         case .date, .time, .timestamp, .timestamptz, .interval: source = argumentType
@@ -293,8 +299,9 @@ public enum DateTimeFunctions {
         let unit = try DateUnit.parse(field, for: source)
         let scale = extractScale(unit, type: source)
         let out = DataType.decimal(precision: 38, scale: scale)
-        return ScalarResolution(argumentTypes: [source], returnType: out) { a, n, ctx in
-            try extractKernel(values: a[0], fields: nil, fixedUnit: unit, source: source, count: n, ctx: ctx, scale: scale)
+        let valueIndex = withFieldArgument ? 1 : 0
+        return ScalarResolution(argumentTypes: withFieldArgument ? [.text, source] : [source], returnType: out) { a, n, ctx in
+            try extractKernel(values: a[valueIndex], fields: nil, fixedUnit: unit, source: source, count: n, ctx: ctx, scale: scale)
         }
     }
 
@@ -303,6 +310,12 @@ public enum DateTimeFunctions {
                               ctx: FunctionContext, scale: Int?) throws -> Vector {
         let cache = UnitCache(type: source)
         let off = offsetMicros(ctx)
+        var fields = fields, fixedUnit = fixedUnit
+        if let f = fields, let text = constantString(f) {
+            // A constant field (the usual case) is parsed once; no per-row field strings.
+            fixedUnit = try DateUnit.parse(text, for: source)
+            fields = nil
+        }
         let ints = source == .interval ? [] : Kernels.int64s(values)
         let ivs = source == .interval ? Kernels.intervals(values) : []
         func value(_ row: Int, _ unit: DateUnit) throws -> Extracted {
@@ -333,27 +346,38 @@ public enum DateTimeFunctions {
     }
 
     private static func registerTruncAndExtract(_ r: OverloadTable) {
-        r.register(["date_trunc"], [[.text, .exact(.timestamp)], [.text, .exact(.timestamptz)], [.text, .exact(.interval)]]) { i, t in
-            let type = t[1]
+        // A time argument goes through PostgreSQL's implicit time → interval cast.
+        r.register(["date_trunc"], [[.text, .exact(.timestamp)], [.text, .exact(.timestamptz)], [.text, .exact(.interval)], [.text, .exact(.time)]]) { i, t in
+            let type = i == 3 ? DataType.interval : t[1]
             return ScalarResolution(argumentTypes: t, returnType: type) { a, n, ctx in
                 let cache = UnitCache(type: type)
-                if i == 2 {
-                    let ivs = Kernels.intervals(a[1])
+                if i >= 2 {
+                    let ivs = i == 2 ? Kernels.intervals(a[1]) : ContiguousArray(Kernels.int64s(a[1]).map { Interval(micros: $0) })
                     return try Map.fromString([a[0]], all: a, count: n, .interval) { row, inp -> Interval? in
                         try truncateInterval(try cache.unit(inp[0]), ivs[row])
                     }
                 }
-                let values = Kernels.int64s(a[1])
                 let off = i == 1 ? offsetMicros(ctx) : 0
+                if let field = constantString(a[0]) {
+                    // The usual case, date_trunc('month', col): parse the unit once and map the column.
+                    let unit = try DateUnit.parse(field, for: type)
+                    return try Map.unary(a[1], type) { (x: Int64) -> Int64 in try truncate(unit, micros: x &+ off, type: type) &- off }
+                }
+                let values = Kernels.int64s(a[1])
                 return try Map.fromString([a[0]], all: a, count: n, type) { row, inp -> Int64? in
                     try truncate(try cache.unit(inp[0]), micros: values[row] &+ off, type: type) &- off
                 }
             }
         }
         let sources: [DataType] = [.timestamp, .timestamptz, .interval, .time]
-        r.register(["date_part"], sources.map { [.text, .exact($0)] }) { _, t in
+        r.register(["date_part"], (sources + [.date]).map { [.text, .exact($0)] }) { _, t in
             ScalarResolution(argumentTypes: t, returnType: .float64) { a, n, ctx in
-                try extractKernel(values: a[1], fields: a[0], fixedUnit: nil, source: t[1], count: n, ctx: ctx, scale: nil)
+                if t[1] == .date {
+                    // PostgreSQL's date_part(text, date) is date_part(text, date::timestamp).
+                    let asTimestamp = Map.unary(a[1], .timestamp) { (d: Int64) -> Int64 in d &* Calendar.microsPerDay }
+                    return try extractKernel(values: asTimestamp, fields: a[0], fixedUnit: nil, source: .timestamp, count: n, ctx: ctx, scale: nil)
+                }
+                return try extractKernel(values: a[1], fields: a[0], fixedUnit: nil, source: t[1], count: n, ctx: ctx, scale: nil)
             }
         }
         r.register(["extract"], ([DataType.date] + sources).map { [.text, .exact($0)] }) { _, t in
@@ -444,13 +468,6 @@ public enum DateTimeFunctions {
         return r
     }
 
-    /// Adds an interval to a local timestamp (months with day clamping, then days, then µs).
-    static func add(_ t: Int64, _ iv: Interval) -> Int64 {
-        let (d, tod) = Calendar.split(micros: t)
-        let days = Calendar.addMonths(days: d, months: Int(iv.months)) + Int64(iv.days)
-        return days * Calendar.microsPerDay + tod + iv.micros
-    }
-
     private static func registerConstructors(_ r: OverloadTable) {
         let I = Param.exact(.int32), D = Param.exact(.float64)
         r.register(["make_date"], [[I, I, I]]) { _, t in
@@ -473,8 +490,24 @@ public enum DateTimeFunctions {
                     let off = tz ? offsetMicros(ctx) : 0
                     return try Map.rows(a, count: n, out) { row -> Int64? in
                         let day = try makeDate(c[0][row], c[1][row], c[2][row])
+                        guard Swift.abs(day) < maxTimestampDays else { throw rangeError() }
                         return try day * Calendar.microsPerDay + makeTime(c[3][row], c[4][row], s[row]) - off
                     }
+                }
+            }
+        }
+        // make_timestamptz(y, mo, d, h, mi, s, zone): the wall-clock time in the given zone.
+        r.register(["make_timestamptz"], [[I, I, I, I, I, D, .text]]) { _, t in
+            ScalarResolution(argumentTypes: t, returnType: .timestamptz) { a, n, _ in
+                let c = (0..<5).map { Kernels.int64s(a[$0]) }, s = Kernels.doubles(a[5])
+                var lastZone: String? = nil
+                var zone = ZoneRule.fixed(0)
+                return try Map.fromString([a[6]], all: a, count: n, .timestamptz) { row, inp -> Int64? in
+                    let day = try makeDate(c[0][row], c[1][row], c[2][row])
+                    guard Swift.abs(day) < maxTimestampDays - 1 else { throw rangeError() }
+                    let name = String(decoding: inp[0], as: UTF8.self)
+                    if name != lastZone { zone = try ZoneRule.parse(name); lastZone = name }
+                    return zone.utc(fromLocal: try day * Calendar.microsPerDay + makeTime(c[3][row], c[4][row], s[row]))
                 }
             }
         }
@@ -488,11 +521,11 @@ public enum DateTimeFunctions {
                     func f(_ j: Int) -> Int64 { j < ints.count ? ints[j][row] : 0 }
                     let months = f(0) * 12 + f(1), days = f(2) * 7 + f(3)
                     let sec = k == 7 ? secs[row] : 0
-                    guard let m = Int32(exactly: months), let d = Int32(exactly: days), sec.isFinite, abs(sec) < 9.2e12 else {
-                        throw SQLError(SQLState.datetimeFieldOverflow, "interval out of range")
-                    }
-                    let (micros, o) = (f(4) * Calendar.microsPerHour).addingReportingOverflow(f(5) * Calendar.microsPerMinute + Int64((sec * 1e6).rounded()))
-                    if o { throw SQLError(SQLState.datetimeFieldOverflow, "interval out of range") }
+                    let outOfRange = SQLError(SQLState.datetimeFieldOverflow, "interval out of range")
+                    guard let m = Int32(exactly: months), let d = Int32(exactly: days), sec.isFinite, abs(sec) < 9.2e12 else { throw outOfRange }
+                    let (hm, o1) = (f(4) * Calendar.microsPerHour).addingReportingOverflow(f(5) * Calendar.microsPerMinute)
+                    let (micros, o2) = hm.addingReportingOverflow(Int64((sec * 1e6).rounded()))
+                    if o1 || o2 { throw outOfRange }
                     return Interval(months: m, days: d, micros: micros)
                 }
             }
@@ -552,13 +585,17 @@ public enum DateTimeFunctions {
                     if s.months != 0 {
                         throw SQLError(SQLState.featureNotSupported, "timestamps cannot be binned into intervals containing months or years")
                     }
-                    let stride = Int64(s.days) * Calendar.microsPerDay + s.micros
+                    let (dayMicros, o1) = Int64(s.days).multipliedReportingOverflow(by: Calendar.microsPerDay)
+                    let (stride, o2) = dayMicros.addingReportingOverflow(s.micros)
+                    if o1 || o2 { throw rangeError("interval") }
                     if stride <= 0 { throw SQLError(SQLState.invalidParameterValue, "stride must be greater than zero") }
                     let (delta, o) = xs[row].subtractingReportingOverflow(origins[row])
                     if o { throw rangeError("interval") }
                     var bin = delta - delta % stride
-                    if delta < 0 && delta % stride != 0 { bin -= stride }
-                    return origins[row] + bin
+                    if delta < 0 && delta % stride != 0 { bin = bin &- stride }
+                    let (result, o3) = origins[row].addingReportingOverflow(bin)
+                    if o3 { throw rangeError() }
+                    return result
                 }
             }
         }
@@ -581,7 +618,9 @@ public enum DateTimeFunctions {
                         if iv.months != 0 || iv.days != 0 {
                             throw SQLError(SQLState.invalidParameterValue, "interval time zone \"\(iv)\" must not include months or days")
                         }
-                        return toTZ ? xs[row] - iv.micros : xs[row] + iv.micros
+                        let (v, o) = toTZ ? xs[row].subtractingReportingOverflow(iv.micros) : xs[row].addingReportingOverflow(iv.micros)
+                        if o { throw rangeError() }
+                        return v
                     }
                 }
                 var lastName: String? = nil
@@ -589,6 +628,7 @@ public enum DateTimeFunctions {
                 return try Map.fromString([a[0]], all: a, count: n, out) { row, inp -> Int64? in
                     let name = String(decoding: inp[0], as: UTF8.self)
                     if name != lastName { zone = try ZoneRule.parse(name); lastName = name }
+                    guard Swift.abs(xs[row]) < Int64.max - 2 * Calendar.microsPerDay else { throw rangeError() }
                     return toTZ ? zone.utc(fromLocal: xs[row]) : xs[row] + zone.offsetMicros(utc: xs[row])
                 }
             }
@@ -597,6 +637,7 @@ public enum DateTimeFunctions {
 
     private static func registerFormatting(_ r: OverloadTable) {
         DateTimeFormatting.register(r)
+        DateTimeFormatting.registerToNumber(r)
     }
 }
 
@@ -775,21 +816,36 @@ enum DateTimeFormatting {
         return v < 0 ? "-" + padded : padded
     }
 
+    /// Decimal digits of `v`, zero-padded to `width` unless in fill mode, without building a String.
+    static func appendNumber(_ v: Int, width: Int, fill: Bool, _ out: inout ContiguousArray<UInt8>) {
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buf in
+            repeat { buf[count] = UInt8(m % 10) + 48; m /= 10; count += 1 } while m > 0 && count < 20
+            if !fill { for _ in count..<max(count, width) { out.append(48) } }
+            for k in stride(from: count - 1, through: 0, by: -1) { out.append(buf[k]) }
+        }
+    }
+
     static func render(_ tokens: [Token], _ f: Fields, into out: inout ContiguousArray<UInt8>) {
         for token in tokens {
             switch token {
             case .literal(let bytes): out.append(contentsOf: bytes)
             case let .field(field, style, fill, ordinal):
                 var numeric: Int? = nil
+                var width = 0  // > 0: print `numeric` zero-padded to this width straight into `out`
                 var text = ""
                 let hour12 = f.hour % 12 == 0 ? 12 : f.hour % 12
                 switch field {
-                case .hh, .hh12: numeric = hour12; text = number(hour12, width: 2, fill: fill)
-                case .hh24: numeric = f.hour; text = number(f.hour, width: 2, fill: fill)
-                case .mi: numeric = f.minute; text = number(f.minute, width: 2, fill: fill)
-                case .ss: numeric = f.second; text = number(f.second, width: 2, fill: fill)
-                case .ms: numeric = f.micros / 1000; text = number(f.micros / 1000, width: 3, fill: fill)
-                case .us: numeric = f.micros; text = number(f.micros, width: 6, fill: fill)
+                case .hh, .hh12: numeric = hour12; width = 2
+                case .hh24: numeric = f.hour; width = 2
+                case .mi: numeric = f.minute; width = 2
+                case .ss: numeric = f.second; width = 2
+                case .ms: numeric = f.micros / 1000; width = 3
+                case .us: numeric = f.micros; width = 6
                 case .ff1, .ff2, .ff3, .ff4, .ff5, .ff6:
                     let digits = Int(String(field.rawValue.last ?? "6")) ?? 6
                     var v = f.micros
@@ -810,13 +866,13 @@ enum DateTimeFormatting {
                 case .yCommaYYY:
                     let y = abs(f.year)
                     text = "\(y / 1000),\(number(y % 1000, width: 3, fill: false))"
-                case .yyyy: numeric = abs(f.year); text = number(abs(f.year), width: 4, fill: fill)
-                case .yyy: numeric = abs(f.year) % 1000; text = number(abs(f.year) % 1000, width: 3, fill: fill)
-                case .yy: numeric = abs(f.year) % 100; text = number(abs(f.year) % 100, width: 2, fill: fill)
+                case .yyyy: numeric = abs(f.year); width = 4
+                case .yyy: numeric = abs(f.year) % 1000; width = 3
+                case .yy: numeric = abs(f.year) % 100; width = 2
                 case .y: numeric = abs(f.year) % 10; text = String(abs(f.year) % 10)
-                case .iyyy: numeric = f.isoYear; text = number(f.isoYear, width: 4, fill: fill)
-                case .iyy: numeric = f.isoYear % 1000; text = number(f.isoYear % 1000, width: 3, fill: fill)
-                case .iy: numeric = f.isoYear % 100; text = number(f.isoYear % 100, width: 2, fill: fill)
+                case .iyyy: numeric = f.isoYear; width = 4
+                case .iyy: numeric = f.isoYear % 1000; width = 3
+                case .iy: numeric = f.isoYear % 100; width = 2
                 case .i: numeric = f.isoYear % 10; text = String(f.isoYear % 10)
                 case .month:
                     if f.isInterval && f.month == 0 { break }
@@ -824,20 +880,20 @@ enum DateTimeFormatting {
                 case .mon:
                     if f.isInterval && f.month == 0 { break }
                     text = styled(String(monthNames[max(0, min(11, f.month - 1))].prefix(3)), style, pad: 3, fill: fill)
-                case .mm: numeric = f.month; text = number(f.month, width: 2, fill: fill)
+                case .mm: numeric = f.month; width = 2
                 case .day: text = styled(dayNames[f.weekday], style, pad: 9, fill: fill)
                 case .dy: text = styled(String(dayNames[f.weekday].prefix(3)), style, pad: 3, fill: fill)
-                case .ddd: numeric = f.dayOfYear; text = number(f.dayOfYear, width: 3, fill: fill)
-                case .iddd: numeric = f.isoDayOfYear; text = number(f.isoDayOfYear, width: 3, fill: fill)
-                case .dd: numeric = f.day; text = number(f.day, width: 2, fill: fill)
+                case .ddd: numeric = f.dayOfYear; width = 3
+                case .iddd: numeric = f.isoDayOfYear; width = 3
+                case .dd: numeric = f.day; width = 2
                 case .d: numeric = f.weekday + 1; text = String(f.weekday + 1)
                 case .id: numeric = f.weekday == 0 ? 7 : f.weekday; text = String(numeric ?? 7)
                 case .w: numeric = (f.day - 1) / 7 + 1; text = String((f.day - 1) / 7 + 1)
-                case .ww: numeric = (f.dayOfYear - 1) / 7 + 1; text = number((f.dayOfYear - 1) / 7 + 1, width: 2, fill: fill)
-                case .iw: numeric = f.isoWeek; text = number(f.isoWeek, width: 2, fill: fill)
+                case .ww: numeric = (f.dayOfYear - 1) / 7 + 1; width = 2
+                case .iw: numeric = f.isoWeek; width = 2
                 case .cc:
                     let c = f.year > 0 ? (f.year + 99) / 100 : -((99 - f.year) / 100)
-                    numeric = c; text = number(c, width: 2, fill: fill)
+                    numeric = c; width = 2
                 case .j: numeric = Int(f.julian); text = String(f.julian)
                 case .q: numeric = (f.month - 1) / 3 + 1; text = String((f.month - 1) / 3 + 1)
                 case .rm:
@@ -854,7 +910,8 @@ enum DateTimeFormatting {
                     else { text = sign + number(h, width: 2, fill: false) + (m != 0 ? ":" + number(m, width: 2, fill: false) : "") }
                 case .fx: break
                 }
-                out.append(contentsOf: text.utf8)
+                if width > 0, let n = numeric { appendNumber(n, width: width, fill: fill, &out) }
+                else { out.append(contentsOf: text.utf8) }
                 if let ordinal, let n = numeric { out.append(contentsOf: ordinalSuffix(n, ordinal).utf8) }
             }
         }
@@ -891,21 +948,25 @@ enum DateTimeFormatting {
                                  [.exact(.int32), T], [.exact(.int64), T], [.exact(.float64), T], [.numeric, T], [.exact(.float32), T]]) { i, t in
             ScalarResolution(argumentTypes: t, returnType: .text) { a, n, ctx in
                 let cache = TemplateCache()
+                // A constant template (the usual case) is tokenized once and never expanded per row.
+                let constantTokens = constantString(a[1]).map { tokenize(Array($0.utf8)) }
+                let templates = constantTokens == nil ? [a[1]] : []
+                let all = constantTokens == nil ? a : [a[0]]
                 switch i {
                 case 0, 1:
                     let values = Kernels.int64s(a[0])
                     let off = i == 1 ? DateTimeFunctions.offsetMicros(ctx) : 0
                     let name = i == 1 ? zoneName(ctx) : ""
-                    return Map.toString([a[1]], all: a, count: n, .text) { row, inp, out in
+                    return Map.toString(templates, all: all, count: n, .text) { row, inp, out in
                         var f = Fields(civil: CivilTime(micros: values[row] &+ off))
                         if i == 1 { f.zoneSeconds = ctx.timeZoneOffsetSeconds; f.zoneName = name }
-                        render(cache.tokens(inp[0]), f, into: &out)
+                        render(constantTokens ?? cache.tokens(inp[0]), f, into: &out)
                         return true
                     }
                 case 2:
                     let ivs = Kernels.intervals(a[0])
-                    return Map.toString([a[1]], all: a, count: n, .text) { row, inp, out in
-                        render(cache.tokens(inp[0]), Fields(interval: ivs[row]), into: &out)
+                    return Map.toString(templates, all: all, count: n, .text) { row, inp, out in
+                        render(constantTokens ?? cache.tokens(inp[0]), Fields(interval: ivs[row]), into: &out)
                         return true
                     }
                 default:
@@ -1058,9 +1119,11 @@ enum DateTimeFormatting {
         }
         var y = year ?? 1
         if bc { y = 1 - y }
+        guard y > -4713 && y <= 294_276 else { throw fieldOverflow(text) }
         var days: Int64
         if let julian {
             days = Int64(julian) - 2_440_588
+            guard Swift.abs(days) < DateTimeFunctions.maxTimestampDays else { throw fieldOverflow(text) }
         } else if let dayOfYear {
             guard (1...366).contains(dayOfYear) else { throw fieldOverflow(text) }
             days = Calendar.days(year: y, month: 1, day: 1) + Int64(dayOfYear - 1)
@@ -1071,6 +1134,7 @@ enum DateTimeFormatting {
         guard hour < 24 || (hour == 24 && minute == 0 && second == 0 && micros == 0), minute < 60, second < 60 else {
             throw fieldOverflow(text)
         }
+        guard Swift.abs(days) < DateTimeFunctions.maxTimestampDays else { throw fieldOverflow(text) }
         let local = days * Calendar.microsPerDay + Int64(hour) * Calendar.microsPerHour + Int64(minute) * Calendar.microsPerMinute
             + Int64(second) * Calendar.microsPerSecond + Int64(micros)
         let zone = zoneHours.map { (zoneNegative ? -1 : 1) * ($0 * 3600 + zoneMinutes * 60) }
@@ -1247,6 +1311,62 @@ enum NumberFormatting {
                 render(t, negative: m < 0, integer: integer, fraction: frac, into: &out)
                 return true
             }
+        }
+    }
+}
+
+// MARK: - to_number
+
+extension NumberFormatting {
+    /// to_number(text, template): reads digits where the template has 9/0 positions
+    /// (at most as many as it has), a decimal point for D/., and a sign from -, S, MI or <…> (PR).
+    static func parseNumber(_ input: UnsafeBufferPointer<UInt8>, _ t: Template, scale: Int) throws -> Int128 {
+        var intDigits: [UInt8] = [], fracDigits: [UInt8] = []
+        var afterPoint = false, negative = false
+        for c in input {
+            switch c {
+            case 48...57:
+                if afterPoint { if fracDigits.count < t.fractionDigits { fracDigits.append(c - 48) } }
+                else if intDigits.count < max(t.integerDigits, 1) { intDigits.append(c - 48) }
+            case UInt8(ascii: "."): if t.fractionDigits > 0 || t.tokens.contains(UInt8(ascii: ".")) { afterPoint = true }
+            case UInt8(ascii: "-"), UInt8(ascii: "<"): negative = true
+            default: break
+            }
+        }
+        guard !intDigits.isEmpty || !fracDigits.isEmpty else {
+            throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type numeric: \" \"")
+        }
+        guard intDigits.count + t.fractionDigits <= 38 else { throw Dec.overflow() }
+        var m: Int128 = 0
+        for d in intDigits { m = m * 10 + Int128(d) }
+        for k in 0..<t.fractionDigits { m = m * 10 + Int128(k < fracDigits.count ? fracDigits[k] : 0) }
+        m = try Dec.rescale(m, from: t.fractionDigits, to: scale)
+        return negative ? -m : m
+    }
+
+    /// Scale of to_number's result for a constant template.
+    static func toNumberScale(_ format: String) -> Int { min(38, parse(Array(format.utf8)).fractionDigits) }
+
+    static func toNumberResolution(scale: Int, formatIsFirstConstant: Bool = false) -> ScalarResolution {
+        let out = DataType.decimal(precision: 38, scale: scale)
+        return ScalarResolution(argumentTypes: [.text, .text], returnType: out) { a, n, _ in
+            var lastFormat: [UInt8]? = nil
+            var template = Template()
+            return try Map.fromString([a[0], a[1]], all: a, count: n, out) { _, inp -> Int128? in
+                if lastFormat == nil || !(lastFormat ?? []).elementsEqual(inp[1]) {
+                    lastFormat = Array(inp[1]); template = parse(Array(inp[1]))
+                }
+                return try parseNumber(inp[0], template, scale: scale)
+            }
+        }
+    }
+}
+
+extension DateTimeFormatting {
+    static func registerToNumber(_ r: OverloadTable) {
+        r.register(["to_number"], [[.text, .text]]) { _, _ in
+            // Without a constant template the scale is unknown; 6 fractional digits keep common inputs exact.
+            NumberFormatting.toNumberResolution(scale: 6)
         }
     }
 }

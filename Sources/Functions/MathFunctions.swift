@@ -4,8 +4,9 @@
 // width_bucket. Numeric (decimal) inputs are computed exactly on the Int128
 // mantissa where PostgreSQL is exact (rounding, mod, div, gcd); transcendental
 // numeric functions go through Double and return 16 fractional digits.
-// Known gap: round(numeric, n) and trunc(numeric, n) keep the input's scale,
-// since the resolver cannot see the value of n to give the result scale n.
+// round/trunc(numeric, n) registered here keep the input's scale (the resolver
+// cannot see n); with a constant n the binder goes through
+// ConstantArgumentResolution, which gives PostgreSQL's result scale n.
 
 import Foundation
 import Columnar
@@ -130,7 +131,9 @@ enum MathFunctions {
     static let transcendentalScale = 16
 
     private static func registerTranscendental(_ r: OverloadTable) {
-        func unaryDoubleAndNumeric(_ names: [String], numeric: Bool = true, _ f: @escaping (Double) throws -> Double) {
+        // `numericScale`: the result scale PostgreSQL prints for typical inputs (sqrt of values below 10⁴ has 15 digits).
+        func unaryDoubleAndNumeric(_ names: [String], numeric: Bool = true, numericScale: Int = transcendentalScale,
+                                   _ f: @escaping (Double) throws -> Double) {
             let candidates: [[Param]] = numeric ? [[.exact(.float64)], [.numeric]] : [[.exact(.float64)]]
             r.register(names, candidates) { i, t in
                 if i == 0 {
@@ -139,7 +142,7 @@ enum MathFunctions {
                     }
                 }
                 let s = Dec.scale(of: t[0])
-                let outScale = max(s, transcendentalScale)
+                let outScale = max(s, numericScale)
                 let out = DataType.decimal(precision: 38, scale: outScale)
                 return ScalarResolution(argumentTypes: t, returnType: out) { a, _, _ in
                     try Map.unary(a[0], out) { (x: Int128) -> Int128 in
@@ -148,7 +151,7 @@ enum MathFunctions {
                 }
             }
         }
-        unaryDoubleAndNumeric(["sqrt"]) { x in
+        unaryDoubleAndNumeric(["sqrt"], numericScale: 15) { x in
             if x < 0 { throw SQLError(SQLState.invalidArgumentForPower, "cannot take square root of a negative number") }
             return x.squareRoot()
         }
@@ -340,12 +343,18 @@ enum MathFunctions {
         if lo < hi {
             if x < lo { return 0 }
             if x >= hi { guard count < Int64(Int32.max) else { throw intOverflow(.int32) }; return count + 1 }
-            return min(count, Int64((Double(count) * ((x - lo) / (hi - lo))).rounded(.down)) + 1)
+            return bucket(Double(count) * ((x - lo) / (hi - lo)), count)
         } else {
             if x > lo { return 0 }
             if x <= hi { guard count < Int64(Int32.max) else { throw intOverflow(.int32) }; return count + 1 }
-            return min(count, Int64((Double(count) * ((lo - x) / (lo - hi))).rounded(.down)) + 1)
+            return bucket(Double(count) * ((lo - x) / (lo - hi)), count)
         }
+    }
+
+    /// 1-based bucket of a position in [0, count), clamped (the ratio may overflow to ∞ or NaN for huge bounds).
+    private static func bucket(_ position: Double, _ count: Int64) -> Int64 {
+        guard position.isFinite else { return position.isNaN ? 1 : count }
+        return min(count, max(0, Int64(min(position, 9e18).rounded(.down))) + 1)
     }
 
     // MARK: trigonometry
@@ -375,11 +384,54 @@ enum MathFunctions {
         d("sinh") { Foundation.sinh($0) }
         d("cosh") { Foundation.cosh($0) }
         d("tanh") { Foundation.tanh($0) }
+        d("asinh") { Foundation.asinh($0) }
+        d("acosh") { x in
+            if x < 1 { throw SQLError(SQLState.numericValueOutOfRange, "input is out of range") }
+            return Foundation.acosh(x)
+        }
+        d("atanh") { x in
+            if x < -1 || x > 1 { throw SQLError(SQLState.numericValueOutOfRange, "input is out of range") }
+            return Foundation.atanh(x)
+        }
+        // Degree-based variants: exact at the angles PostgreSQL makes exact (0, 30, 45, 60, 90 … degrees).
+        func snap(_ v: Double) -> Double {
+            for exact in [0.0, 0.5, -0.5, 1, -1] where Swift.abs(v - exact) < 1e-15 { return exact }
+            return v
+        }
+        let perDegree = Double.pi / 180
+        d("sind") { snap(Foundation.sin(try finiteInput($0).truncatingRemainder(dividingBy: 360) * perDegree)) }
+        d("cosd") { snap(Foundation.cos(try finiteInput($0).truncatingRemainder(dividingBy: 360) * perDegree)) }
+        d("tand") { x in
+            let r = try finiteInput(x).truncatingRemainder(dividingBy: 180)
+            if r == 0 { return 0 }
+            if Swift.abs(r) == 90 { return r > 0 ? .infinity : -.infinity }
+            if Swift.abs(r) == 45 || Swift.abs(r) == 135 { return (r > 0) == (Swift.abs(r) == 45) ? 1 : -1 }
+            return Foundation.tan(r * perDegree)
+        }
+        d("cotd") { x in
+            let r = try finiteInput(x).truncatingRemainder(dividingBy: 180)
+            if Swift.abs(r) == 90 { return 0 }
+            if r == 0 { return .infinity }
+            if Swift.abs(r) == 45 || Swift.abs(r) == 135 { return (r > 0) == (Swift.abs(r) == 45) ? 1 : -1 }
+            return 1 / Foundation.tan(r * perDegree)
+        }
+        func exactDegrees(_ v: Double) -> Double { (v * 1e12).rounded() == (v.rounded() * 1e12) ? v.rounded() : v }
+        d("asind") { exactDegrees(Foundation.asin(try inRange($0, -1, 1)) / perDegree) }
+        d("acosd") { exactDegrees(Foundation.acos(try inRange($0, -1, 1)) / perDegree) }
+        d("atand") { exactDegrees(Foundation.atan($0) / perDegree) }
         d("degrees") { try checkFloat($0 * (180 / Double.pi)) }
         d("radians") { try checkFloat($0 * (Double.pi / 180)) }
         r.register(["atan2"], [[.exact(.float64), .exact(.float64)]]) { _, t in
             ScalarResolution(argumentTypes: t, returnType: .float64) { a, _, _ in
                 Map.binary(a[0], a[1], .float64) { (y: Double, x: Double) in Foundation.atan2(y, x) }
+            }
+        }
+        r.register(["atan2d"], [[.exact(.float64), .exact(.float64)]]) { _, t in
+            ScalarResolution(argumentTypes: t, returnType: .float64) { a, _, _ in
+                Map.binary(a[0], a[1], .float64) { (y: Double, x: Double) in
+                    let v = Foundation.atan2(y, x) * 180 / Double.pi
+                    return Swift.abs(v - v.rounded()) < 1e-12 ? v.rounded() : v
+                }
             }
         }
         r.register(ScalarFunction(name: "pi") { args, _ in
@@ -399,14 +451,41 @@ enum MathFunctions {
         })
         r.register(["setseed"], [[.exact(.float64)]]) { _, t in
             ScalarResolution(argumentTypes: t, returnType: .text, isVolatile: true) { a, n, _ in
-                try Map.toString([], all: a, count: n, .text) { row, _, _ in
-                    let seed = Kernels.doubles(a[0])[row]
+                let seeds = Kernels.doubles(a[0])
+                return try Map.toString([], all: a, count: n, .text) { row, _, _ in
+                    let seed = seeds[row]
                     guard seed >= -1 && seed <= 1 && !seed.isNaN else {
                         throw SQLError(SQLState.invalidParameterValue, "setseed parameter \(seed) is out of allowed range [-1,1]")
                     }
                     RandomSource.shared.seed(seed)
                     return true
                 }
+            }
+        }
+    }
+}
+
+extension MathFunctions {
+    /// round/trunc(numeric, n) with a constant n: numeric with scale n, as PostgreSQL prints it.
+    static func resolveScaledRounding(_ name: String, _ argumentTypes: [DataType], _ unknown: [Bool], digits: Int64) -> ScalarResolution? {
+        guard name == "round" || name == "trunc", argumentTypes.count == 2,
+              let (_, t) = Overloads.best(argumentTypes, unknown, [[.numeric, .exact(.int32)]]) else { return nil }
+        let s = Dec.scale(of: t[0])
+        let outScale = Int(max(0, min(digits, 38)))
+        let keep = Int(max(-38, min(digits, 38)))
+        let out = DataType.decimal(precision: 38, scale: outScale)
+        let mode: FloatingPointRoundingRule = name == "round" ? .toNearestOrAwayFromZero : .towardZero
+        return ScalarResolution(argumentTypes: t, returnType: out) { a, _, _ in
+            try Map.unary(a[0], out) { (x: Int128) -> Int128 in
+                if keep >= s { return try Dec.rescale(x, from: s, to: outScale) }
+                // Round to `keep` digits (negative: left of the point), then express at the output scale.
+                let dropped = roundMantissa(x, drop: s - keep, mode)
+                if keep < 0 {
+                    let (m, o) = dropped.multipliedReportingOverflow(by: Dec.pow10[-keep])
+                    if o { throw Dec.overflow() }
+                    return try Dec.checked(m)
+                }
+                return dropped
             }
         }
     }

@@ -1,4 +1,6 @@
-// Miscellaneous built-ins (version, pg_typeof, gen_random_uuid) and the
+// Miscellaneous built-ins (version, pg_typeof, gen_random_uuid, current_setting,
+// one-dimensional array helpers: cardinality, array_length/upper/lower,
+// array_to_string) and the
 // small toolkit the named-function families share: overload resolution in
 // the spirit of PostgreSQL's func_select_candidate (most exact matches, then
 // most conversions to the category's preferred type, then the cheapest
@@ -252,6 +254,22 @@ enum Map {
         try go(0, &acc)
     }
 
+    /// Runs a unary kernel once for a constant input, or once per dictionary entry for a
+    /// dictionary input (keeping the codes), instead of once per row. Only for kernels that
+    /// cannot fail: unreferenced dictionary entries are computed too.
+    static func compressed(_ v: Vector, count n: Int, _ kernel: (Vector, Int) throws -> Vector) rethrows -> Vector {
+        switch v.storage {
+        case .constant(let c) where n > 0:
+            let one = try kernel(Vector.from([c], type: v.type), 1)
+            return Vector.constant(one.value(at: 0), type: one.type, count: n)
+        case .dictionary(let indices, let values):
+            let mapped = try kernel(values, values.count)
+            return Vector(type: mapped.type, count: n, storage: .dictionary(indices: indices, values: mapped), validity: v.validity)
+        default:
+            return try kernel(v, n)
+        }
+    }
+
     /// A constant vector of `count` rows.
     static func constant(_ v: Value, _ type: DataType, _ n: Int) -> Vector { .constant(v, type: type, count: n) }
 }
@@ -361,7 +379,7 @@ final class RandomSource: @unchecked Sendable {
     }
 
     func seed(_ value: Double) {
-        var x = UInt64(bitPattern: Int64(value * Double(Int64.max)))
+        var x = value.bitPattern
         lock.lock(); defer { lock.unlock() }
         s = (Self.splitmix(&x), Self.splitmix(&x), Self.splitmix(&x), Self.splitmix(&x))
     }
@@ -399,6 +417,17 @@ final class RandomSource: @unchecked Sendable {
 enum MiscFunctions {
     static let versionString = "PostgreSQL 15.0 (LakeSQL 0.1) on x86_64-pc-linux-gnu"
 
+    /// A type's name without its modifiers, as regtype prints it (numeric, not numeric(38,2)).
+    static func typeName(_ t: DataType) -> String {
+        switch t {
+        case .decimal: return "numeric"
+        case .varchar: return "character varying"
+        case .char: return "character"
+        case .array(let e): return typeName(e) + "[]"
+        default: return t.description
+        }
+    }
+
     static func register(into r: FunctionRegistry) {
         r.register(ScalarFunction(name: "version") { args, _ in
             guard args.isEmpty else { return nil }
@@ -408,7 +437,7 @@ enum MiscFunctions {
         })
         r.register(ScalarFunction(name: "pg_typeof") { args, unknown in
             guard args.count == 1 else { return nil }
-            let name = (unknown.first ?? false) ? "unknown" : args[0].description
+            let name = (unknown.first ?? false) ? "unknown" : typeName(args[0])
             // pg_typeof is not strict: it names the type even for NULL.
             return ScalarResolution(argumentTypes: args, returnType: .text) { _, n, _ in
                 Map.constant(.string(name), .text, n)
@@ -429,6 +458,10 @@ enum MiscFunctions {
                 return Vector(type: .uuid, count: n, storage: .string(col))
             }
         })
+        registerArrayFunctions(r)
+        r.register(ScalarFunction(name: "uuid_generate_v4") { args, unknown in
+            try r.scalar("gen_random_uuid")?.resolve(args, unknown)
+        })
         r.register(ScalarFunction(name: "current_database") { args, _ in
             guard args.isEmpty else { return nil }
             return ScalarResolution(argumentTypes: [], returnType: .text) { _, n, ctx in
@@ -446,6 +479,97 @@ enum MiscFunctions {
                         throw SQLError(SQLState.undefinedObject, "unrecognized configuration parameter \"\(name)\"")
                     }
                     out.append(contentsOf: Array(v.utf8))
+                    return true
+                }
+            }
+        })
+    }
+}
+
+// MARK: - Resolution with constant arguments
+
+/// For the few functions whose result TYPE depends on an argument's value, the
+/// binder can pass the constant arguments it knows and get PostgreSQL's exact
+/// result type: round/trunc(numeric, n) → numeric with scale n, and
+/// extract(field from x) → numeric with the field's scale. Returns nil when no
+/// refinement applies; the binder then resolves through the registry as usual.
+public enum ConstantArgumentResolution {
+    public static func resolve(name: String, argumentTypes: [DataType], unknownLiterals: [Bool],
+                               constants: [Value?]) throws -> ScalarResolution? {
+        switch name {
+        case "round", "trunc":
+            guard constants.count == 2, case .int(let n)? = constants[1] else { return nil }
+            return MathFunctions.resolveScaledRounding(name, argumentTypes, unknownLiterals, digits: n)
+        case "extract":
+            guard constants.count == 2, argumentTypes.count == 2, case .string(let field)? = constants[0] else { return nil }
+            return try DateTimeFunctions.resolveExtract(field: field, argumentType: argumentTypes[1], withFieldArgument: true)
+        case "to_number":
+            guard constants.count == 2, case .string(let format)? = constants[1],
+                  Overloads.best(argumentTypes, unknownLiterals, [[.text, .text]]) != nil else { return nil }
+            return NumberFormatting.toNumberResolution(scale: NumberFormatting.toNumberScale(format))
+        default:
+            return nil
+        }
+    }
+}
+
+// MARK: - Array helpers (one-dimensional arrays, as LakeSQL stores them)
+
+extension MiscFunctions {
+    /// Element counts of each row of a list vector (nil for NULL rows).
+    static func listLengths(_ v: Vector, count n: Int) -> [Int?] {
+        let m = v.materialized()
+        if case .list(let offsets, _) = m.storage {
+            return (0..<n).map { m.isNull($0) ? nil : Int(offsets[$0 + 1] - offsets[$0]) }
+        }
+        return (0..<n).map { m.isNull($0) ? nil : 0 }
+    }
+
+    static func registerArrayFunctions(_ r: FunctionRegistry) {
+        func elementType(_ t: DataType) -> DataType? { if case .array(let e) = t { return e }; return nil }
+        r.register(ScalarFunction(name: "cardinality") { args, _ in
+            guard args.count == 1, elementType(args[0]) != nil else { return nil }
+            return ScalarResolution(argumentTypes: args, returnType: .int32) { a, n, _ in
+                let lengths = listLengths(a[0], count: n)
+                return Map.rows(a, count: n, .int32) { row -> Int64? in lengths[row].map { Int64($0) } }
+            }
+        })
+        for name in ["array_length", "array_upper", "array_lower"] {
+            r.register(ScalarFunction(name: name) { args, unknown in
+                guard args.count == 2, elementType(args[0]) != nil,
+                      Overloads.convert(args[1], unknown: unknown[1], to: .exact(.int32)) != nil else { return nil }
+                return ScalarResolution(argumentTypes: [args[0], .int32], returnType: .int32) { a, n, _ in
+                    let lengths = listLengths(a[0], count: n)
+                    let dims = Kernels.int64s(a[1])
+                    return Map.rows(a, count: n, .int32) { row -> Int64? in
+                        // Only dimension 1 exists; an empty array has no dimensions (NULL), as in PostgreSQL.
+                        guard dims[row] == 1, let len = lengths[row], len > 0 else { return nil }
+                        return name == "array_lower" ? 1 : Int64(len)
+                    }
+                }
+            })
+        }
+        r.register(ScalarFunction(name: "array_to_string") { args, unknown in
+            guard args.count == 2 || args.count == 3, let element = elementType(args[0]) else { return nil }
+            for k in 1..<args.count where Overloads.convert(args[k], unknown: unknown[k], to: .text) == nil { return nil }
+            let types = [args[0]] + Array(repeating: DataType.text, count: args.count - 1)
+            return ScalarResolution(argumentTypes: types, returnType: .text) { a, n, ctx in
+                let seps = Kernels.strings(a[1])
+                let nullStrings = a.count == 3 ? Kernels.strings(a[2]) : nil
+                let options = ctx.textOptions
+                return Map.toString([], all: [a[0], a[1]], count: n, .text) { row, _, out in
+                    guard case .list(let items) = a[0].value(at: row) else { return false }
+                    let sep = seps.bytes[seps.range(row)]
+                    var nullText: ArraySlice<UInt8>? = nil
+                    if let ns = nullStrings, !a[2].isNull(row) { nullText = ns.bytes[ns.range(row)] }
+                    var first = true
+                    for item in items {
+                        if item.isNull && nullText == nil { continue }
+                        if !first { out.append(contentsOf: sep) }
+                        first = false
+                        if item.isNull, let nullText { out.append(contentsOf: nullText) }
+                        else { out.append(contentsOf: ValueText.format(item, type: element, options: options).utf8) }
+                    }
                     return true
                 }
             }

@@ -82,10 +82,13 @@ enum StringFunctions {
     static let T = Param.text
 
     /// A text → text function computed row by row on bytes.
-    static func textToText(_ r: OverloadTable, _ names: [String], _ f: @escaping (UnsafeBufferPointer<UInt8>, inout ContiguousArray<UInt8>) throws -> Void) {
+    /// A text → text function computed row by row on bytes (once per dictionary entry for dictionary input).
+    static func textToText(_ r: OverloadTable, _ names: [String], _ f: @escaping (UnsafeBufferPointer<UInt8>, inout ContiguousArray<UInt8>) -> Void) {
         r.register(names, [[T]]) { _, t in
             ScalarResolution(argumentTypes: t, returnType: .text) { a, n, _ in
-                try Map.toString([a[0]], all: a, count: n, .text) { _, inp, out in try f(inp[0], &out); return true }
+                Map.compressed(a[0], count: n) { v, count in
+                    Map.toString([v], all: [v], count: count, .text) { _, inp, out in f(inp[0], &out); return true }
+                }
             }
         }
     }
@@ -95,8 +98,10 @@ enum StringFunctions {
     private static func registerLengthAndCase(_ r: OverloadTable) {
         r.register(["length", "char_length", "character_length"], [[T], [.exact(.bytea)]]) { i, t in
             ScalarResolution(argumentTypes: t, returnType: .int32) { a, n, _ in
-                Map.fromString([a[0]], all: a, count: n, .int32) { _, inp -> Int64? in
-                    Int64(i == 0 ? UTF8Text.charCount(inp[0]) : inp[0].count)
+                Map.compressed(a[0], count: n) { v, count in
+                    Map.fromString([v], all: [v], count: count, .int32) { _, inp -> Int64? in
+                        Int64(i == 0 ? UTF8Text.charCount(inp[0]) : inp[0].count)
+                    }
                 }
             }
         }
@@ -233,11 +238,31 @@ enum StringFunctions {
                 }
             }
         }
-        r.register(["strpos", "position"], [[T, T], [.exact(.bytea), .exact(.bytea)]]) { i, t in
-            ScalarResolution(argumentTypes: t, returnType: .int32) { a, n, _ in
-                Map.fromString([a[0], a[1]], all: a, count: n, .int32) { _, inp -> Int64? in
-                    guard let b = UTF8Text.find(inp[0], inp[1]) else { return 0 }
-                    return Int64(i == 0 ? UTF8Text.charCount(UnsafeBufferPointer(rebasing: inp[0][0..<b])) + 1 : b + 1)
+        // strpos(haystack, needle); the parser turns POSITION(needle IN haystack) into position(needle, haystack).
+        for (name, needleFirst) in [("strpos", false), ("position", true)] {
+            r.register([name], [[T, T], [.exact(.bytea), .exact(.bytea)]]) { i, t in
+                ScalarResolution(argumentTypes: t, returnType: .int32) { a, n, _ in
+                    Map.fromString([a[0], a[1]], all: a, count: n, .int32) { _, inp -> Int64? in
+                        let hay = inp[needleFirst ? 1 : 0], needle = inp[needleFirst ? 0 : 1]
+                        guard let b = UTF8Text.find(hay, needle) else { return 0 }
+                        return Int64(i == 0 ? UTF8Text.charCount(UnsafeBufferPointer(rebasing: hay[0..<b])) + 1 : b + 1)
+                    }
+                }
+            }
+        }
+        // substring(s FROM pattern): the first match of a POSIX regex, or its first parenthesized group.
+        r.register(["substring"], [[T, T]]) { _, t in
+            ScalarResolution(argumentTypes: t, returnType: .text) { a, n, _ in
+                let cache = RegexFunctions.Cache(allowGlobal: false, function: "substring")
+                return try Map.toString(a, all: a, count: n, .text) { _, inp, out in
+                    let s = UTF8Text.string(inp[0])
+                    let re = try cache.get(UTF8Text.string(inp[1]), "")
+                    let ns = s as NSString
+                    guard let m = re.regex.firstMatch(in: s, range: NSRange(location: 0, length: ns.length)) else { return false }
+                    let range = m.numberOfRanges > 1 ? m.range(at: 1) : m.range
+                    if range.location == NSNotFound { return false }
+                    out.append(contentsOf: ns.substring(with: range).utf8)
+                    return true
                 }
             }
         }
@@ -391,7 +416,7 @@ enum StringFunctions {
                 let counts = Kernels.int64s(a[1])
                 return try Map.toString([a[0]], all: a, count: n, .text) { row, inp, out in
                     let k = counts[row]
-                    if k <= 0 { return true }
+                    if k <= 0 || inp[0].isEmpty { return true }
                     let (total, o) = Int64(inp[0].count).multipliedReportingOverflow(by: k)
                     if o || total > 1_073_741_823 { throw SQLError(SQLState.programLimitExceeded, "requested length too large") }
                     for _ in 0..<k { out.append(contentsOf: inp[0]) }
@@ -414,8 +439,8 @@ enum StringFunctions {
     private static func registerConcat(_ r: OverloadTable) {
         for withSeparator in [false, true] {
             r.register(ScalarFunction(name: withSeparator ? "concat_ws" : "concat") { args, _ in
-                if withSeparator && args.isEmpty { return nil }
-                if args.isEmpty { return nil }
+                // The VARIADIC part needs at least one argument, as in PostgreSQL.
+                if args.count < (withSeparator ? 2 : 1) { return nil }
                 let types = textArguments(args)
                 return ScalarResolution(argumentTypes: types, returnType: .text) { a, n, _ in
                     let cols: [StringColumn?] = zip(a, types).map { $1 == .text ? Kernels.strings($0) : nil }

@@ -470,6 +470,15 @@ extension Binder {
             throw SQLError(SQLState.undefinedFunction, "function \(name)(\(types.map(\.description).joined(separator: ", "))) does not exist",
                            position: location + 1, hint: "No function matches the given name and argument types. You might need to add explicit type casts.")
         }
+        // round(numeric, 2) and extract(year from x): the result type depends on a constant argument.
+        let constants: [Value?] = args.map {
+            if case .literal(let v, _) = $0 { return v }
+            if case .unknownLiteral(let s) = $0 { return .string(s) }
+            return nil
+        }
+        if let refined = try ConstantArgumentResolution.resolve(name: name, argumentTypes: types, unknownLiterals: unknown, constants: constants) {
+            return .call(BoundFunction(name: name, resolution: refined), try castArguments(args, refined.argumentTypes, location: location))
+        }
         guard let res = try fn.resolve(types, unknown) else {
             throw SQLError(SQLState.undefinedFunction, "function \(name)(\(types.map(\.description).joined(separator: ", "))) does not exist",
                            position: location + 1, hint: "No function matches the given name and argument types. You might need to add explicit type casts.")

@@ -36,6 +36,9 @@ final class DateTimeFunctionsTests: XCTestCase {
         assertSQLState("0A000") { try call("date_trunc", lit("dow"), t) }
         assertSQLState("0A000") { try call("date_trunc", lit("week"), iv(days: 3)) }
         XCTAssertEqual(try call("date_trunc", lit("day"), nul(.timestamp)).value, .null)
+        let time = Arg(value: .int(14 * 3_600_000_000 + 30 * 60_000_000 + 45_123_456), type: .time)
+        XCTAssertEqual(try call("date_trunc", lit("minute"), time).value, .interval(Interval(micros: 14 * 3_600_000_000 + 30 * 60_000_000)))
+        assertSQLState("0A000") { try call("date_trunc", lit("week"), time) }
     }
 
     func testDatePart() throws {
@@ -105,6 +108,9 @@ final class DateTimeFunctionsTests: XCTestCase {
         assertSQLState("22008") { try call("make_time", int(25), int(0), dbl(0)) }
         XCTAssertEqual(try call("make_timestamp", int(2013), int(7), int(15), int(8), int(15), dbl(23.5)).value, tsValue(2013, 7, 15, 8, 15, 23, 500000))
         XCTAssertEqual(try call("make_timestamptz", int(2013), int(7), int(15), int(8), int(0), dbl(0), context: plusOne).value, tsValue(2013, 7, 15, 7))
+        XCTAssertEqual(try call("make_timestamptz", int(2024), int(7), int(1), int(12), int(0), dbl(0), lit("America/New_York")).value,
+                       tsValue(2024, 7, 1, 16))
+        XCTAssertEqual(try call("make_timestamptz", int(2024), int(1), int(1), int(12), int(0), dbl(0), lit("UTC")).value, tsValue(2024, 1, 1, 12))
         XCTAssertEqual(try call("make_interval", int(1), int(2), int(3), int(4), int(5), int(6), dbl(7.5)).value,
                        .interval(Interval(months: 14, days: 25, micros: 5 * 3_600_000_000 + 6 * 60_000_000 + 7_500_000)))
         XCTAssertEqual(try call("make_interval", int(0), int(0), int(0), int(10)).value, .interval(Interval(days: 10)))
@@ -181,6 +187,14 @@ final class DateTimeFunctionsTests: XCTestCase {
         XCTAssertEqual(try s("to_char", num("-125.8"), lit("999D99S")), "125.80-")
         XCTAssertEqual(try s("to_char", num("3.148"), lit("9.99")), " 3.15")
         XCTAssertEqual(try s("to_char", num("1234.5"), lit("FM9,999.00")), "1,234.50")
+        XCTAssertEqual(try s("to_number", lit("12,454.8-"), lit("99G999D9S")), "-12454.800000")
+        XCTAssertEqual(try s("to_number", lit("$1,234.56"), lit("L9,999.99")), "1234.560000")
+        assertSQLState("22P02") { try s("to_number", lit("abc"), lit("999")) }
+        let constant = try ConstantArgumentResolution.resolve(name: "to_number", argumentTypes: [.text, .text], unknownLiterals: [true, true],
+                                                              constants: [.string("12,454.8-"), .string("99G999D9S")])
+        XCTAssertEqual(constant?.returnType, .decimal(precision: 38, scale: 1))
+        let v = try constant?.kernel([Vector.from([.string("12,454.8-")], type: .text), Vector.from([.string("99G999D9S")], type: .text)], 1, FunctionContext())
+        XCTAssertEqual(v?.value(at: 0), .decimal(-124548))
     }
 
     func testToDateAndTimestamp() throws {
@@ -202,4 +216,47 @@ final class DateTimeFunctionsTests: XCTestCase {
 
 private extension Value {
     var intValue: Int64 { if case .int(let i) = self { return i }; return 0 }
+}
+
+final class DateTimeEdgeTests: XCTestCase {
+    func testDatePartOnDateAndRanges() throws {
+        XCTAssertEqual(try call("date_part", lit("hour"), date(2024, 1, 1)).value, .double(0))
+        XCTAssertEqual(try call("date_part", lit("day"), date(2024, 1, 31)).value, .double(31))
+        assertSQLState("22008") { try call("make_timestamp", int(5_000_000), int(1), int(1), int(0), int(0), dbl(0)) }
+        assertSQLState("22008") { try call("to_date", lit("999999999"), lit("YYYY")) }
+        assertSQLState("22008") { try call("to_date", lit("999999999"), lit("J")) }
+    }
+}
+
+final class DateTimeOverflowTests: XCTestCase {
+    func testExtremeInputsRaiseInsteadOfTrapping() throws {
+        let huge = Arg(value: .int(Int64.max - 10), type: .timestamp)
+        assertSQLState("22008") { try call("date_trunc", lit("week"), huge) }
+        assertSQLState("22008") { try call("date_bin", iv(days: Int32.max), huge, ts(2000, 1, 1)) }
+        assertSQLState("22008") { try call("make_interval", int(0), int(0), int(0), int(0), int(0), int(Int64(Int32.max)), dbl(9.1e12)) }
+        assertSQLState("22003") { try s("to_number", lit(String(repeating: "9", count: 45)), lit(String(repeating: "9", count: 45))) }
+        assertSQLState("22008") { try call("timezone", lit("+05"), huge) }
+    }
+}
+
+final class DateTimeConstantFieldTests: XCTestCase {
+    func testConstantFieldPaths() throws {
+        XCTAssertEqual(try callConst("date_trunc", lit("month"), ts(2024, 3, 15, 10), rows: 2), [ts(2024, 3, 1).value, ts(2024, 3, 1).value])
+        XCTAssertEqual(try callConst("date_part", lit("doy"), ts(2024, 3, 15), rows: 2), [.double(75), .double(75)])
+        XCTAssertEqual(try callConst("extract", lit("minute"), ts(2024, 3, 15, 10, 42), rows: 1), [.decimal(42_000_000)])
+        assertSQLState("22023") { try callConst("date_trunc", lit("bogus"), ts(2024, 3, 15)) }
+        let ctx = FunctionContext(timeZoneOffsetSeconds: -5 * 3600)
+        XCTAssertEqual(try callConst("date_trunc", lit("day"), ts(2024, 3, 15, 3, tz: true), rows: 1, context: ctx), [ts(2024, 3, 14, 5).value])
+    }
+}
+
+final class ToCharConstantTemplateTests: XCTestCase {
+    func testConstantTemplateOverPlainColumn() throws {
+        guard let res = try FunctionRegistry.shared.scalar("to_char")?.resolve([.timestamp, .text], [false, true]) else { return XCTFail() }
+        let values = Vector.from([ts(2024, 1, 2).value, .null, ts(1999, 12, 31, 23, 59).value], type: .timestamp)
+        let out = try res.kernel([values, Vector.constant(.string("YYYY-MM-DD HH24:MI"), type: .text, count: 3)], 3, FunctionContext())
+        XCTAssertEqual((0..<3).map { out.value(at: $0) }, [.string("2024-01-02 00:00"), .null, .string("1999-12-31 23:59")])
+        let nullTemplate = try res.kernel([values, Vector.nulls(type: .text, count: 3)], 3, FunctionContext())
+        XCTAssertEqual((0..<3).map { nullTemplate.isNull($0) }, [true, true, true])
+    }
 }

@@ -49,7 +49,8 @@ final class MathFunctionsTests: XCTestCase {
         assertSQLState("2201E") { try s("ln", dbl(0)) }
         assertSQLState("2201E") { try s("log", dbl(-1)) }
         assertSQLState("22003") { try s("exp", dbl(1000)) }
-        XCTAssertEqual(try s("sqrt", num("2.0")), "1.4142135623730950")
+        XCTAssertEqual(try s("sqrt", num("2.0")), "1.414213562373095")
+        XCTAssertEqual(try s("sqrt", num("100")), "10.000000000000000")
     }
 
     func testPowerModDiv() throws {
@@ -96,6 +97,20 @@ final class MathFunctionsTests: XCTestCase {
         XCTAssertEqual(try s("sinh", dbl(0)), "0.0")
         XCTAssertEqual(try s("cosh", dbl(0)), "1.0")
         XCTAssertEqual(try s("tanh", dbl(0)), "0.0")
+        XCTAssertEqual(try s("asinh", dbl(0)), "0.0")
+        XCTAssertEqual(try s("acosh", dbl(1)), "0.0")
+        XCTAssertEqual(try s("atanh", dbl(0.5)), "0.5493061443340548")
+        assertSQLState("22003") { try s("atanh", dbl(2)) }
+        assertSQLState("22003") { try s("acosh", dbl(0)) }
+        XCTAssertEqual(try s("sind", dbl(30)), "0.5")
+        XCTAssertEqual(try s("cosd", dbl(60)), "0.5")
+        XCTAssertEqual(try s("cosd", dbl(90)), "0.0")
+        XCTAssertEqual(try s("tand", dbl(45)), "1.0")
+        XCTAssertEqual(try s("cotd", dbl(45)), "1.0")
+        XCTAssertEqual(try s("asind", dbl(0.5)), "30.0")
+        XCTAssertEqual(try s("acosd", dbl(0.5)), "60.0")
+        XCTAssertEqual(try s("atand", dbl(1)), "45.0")
+        XCTAssertEqual(try s("atan2d", dbl(1), dbl(1)), "45.0")
     }
 
     func testRandomAndWidthBucket() throws {
@@ -123,5 +138,31 @@ final class MathFunctionsTests: XCTestCase {
         // Errors are not raised for NULL rows.
         let m = try callMany("mod", rows: [[int(5), int(2)], [nul(.int32), int(0)]])
         XCTAssertEqual(m.values, [.int(1), .null])
+    }
+}
+
+final class ConstantArgumentResolutionTests: XCTestCase {
+    private func run(_ name: String, _ x: Arg, digits: Int64) throws -> String {
+        guard let res = try ConstantArgumentResolution.resolve(name: name, argumentTypes: [x.type, .int32], unknownLiterals: [false, false],
+                                                                constants: [nil, .int(digits)]) else { throw SQLError(SQLState.undefinedFunction, "none") }
+        let v = try res.kernel([Vector.from([x.value], type: res.argumentTypes[0]), Vector.from([.int(digits)], type: .int32)], 1, FunctionContext())
+        return render(CallResult(value: v.value(at: 0), type: res.returnType))
+    }
+
+    func testRoundWithConstantDigits() throws {
+        XCTAssertEqual(try run("round", num("42.4382"), digits: 2), "42.44")
+        XCTAssertEqual(try run("round", num("1.5"), digits: 3), "1.500")
+        XCTAssertEqual(try run("round", num("1234.5"), digits: -2), "1200")
+        XCTAssertEqual(try run("round", num("-2.345"), digits: 2), "-2.35")
+        XCTAssertEqual(try run("trunc", num("42.4382"), digits: 2), "42.43")
+        XCTAssertEqual(try run("round", int(7), digits: 1), "7.0")
+        let ext = try ConstantArgumentResolution.resolve(name: "extract", argumentTypes: [.text, .timestamp], unknownLiterals: [true, false],
+                                                         constants: [.string("second"), nil])
+        XCTAssertEqual(ext?.returnType, .decimal(precision: 38, scale: 6))
+        XCTAssertEqual(ext?.argumentTypes, [.text, .timestamp])
+        let v = try ext?.kernel([Vector.constant(.string("second"), type: .text, count: 1),
+                                 Vector.from([ts(2024, 1, 1, 0, 0, 7, 250000).value], type: .timestamp)], 1, FunctionContext())
+        XCTAssertEqual(v?.value(at: 0), .decimal(7_250_000))
+        XCTAssertNil(try ConstantArgumentResolution.resolve(name: "abs", argumentTypes: [.int32], unknownLiterals: [false], constants: [nil]))
     }
 }

@@ -8,7 +8,9 @@ final class MiscFunctionsTests: XCTestCase {
     func testVersionAndTypeof() throws {
         XCTAssertEqual(try s("version"), "PostgreSQL 15.0 (LakeSQL 0.1) on x86_64-pc-linux-gnu")
         XCTAssertEqual(try s("pg_typeof", int(1)), "integer")
-        XCTAssertEqual(try s("pg_typeof", num("1.5")), "numeric(38,1)")
+        XCTAssertEqual(try s("pg_typeof", num("1.5")), "numeric")
+        XCTAssertEqual(try s("pg_typeof", Arg(value: .string("a"), type: .varchar(5))), "character varying")
+        XCTAssertEqual(try s("pg_typeof", Arg(value: .list([]), type: .array(.int32))), "integer[]")
         XCTAssertEqual(try s("pg_typeof", nul(.timestamptz)), "timestamp with time zone")
         XCTAssertEqual(try s("pg_typeof", lit("x")), "unknown")
     }
@@ -39,5 +41,23 @@ final class MiscFunctionsTests: XCTestCase {
         XCTAssertNil(Overloads.best([.date], [false], [[.exact(.float64)]]))
         XCTAssertEqual(Overloads.best([.varchar(3)], [false], [[.text]])?.types, [.text])
         XCTAssertNil(FunctionRegistry.shared.scalar("abs").flatMap { try? $0.resolve([.text], [false]) })
+    }
+}
+
+final class ArrayFunctionsTests: XCTestCase {
+    func testArrayHelpers() throws {
+        let arr = Arg(value: .list([.int(1), .null, .int(3)]), type: .array(.int32))
+        let empty = Arg(value: .list([]), type: .array(.int32))
+        XCTAssertEqual(try s("cardinality", arr), "3")
+        XCTAssertEqual(try s("cardinality", empty), "0")
+        XCTAssertEqual(try s("array_length", arr, int(1)), "3")
+        XCTAssertEqual(try s("array_length", empty, int(1)), "NULL")
+        XCTAssertEqual(try s("array_length", arr, int(2)), "NULL")
+        XCTAssertEqual(try s("array_upper", arr, int(1)), "3")
+        XCTAssertEqual(try s("array_lower", arr, int(1)), "1")
+        XCTAssertEqual(try s("array_to_string", arr, lit(",")), "1,3")
+        XCTAssertEqual(try s("array_to_string", arr, lit(","), lit("*")), "1,*,3")
+        XCTAssertEqual(try s("array_to_string", nul(.array(.int32)), lit(",")), "NULL")
+        XCTAssertNil(try FunctionRegistry.shared.scalar("cardinality")?.resolve([.int32], [false]))
     }
 }

@@ -47,7 +47,10 @@ final class StringFunctionsTests: XCTestCase {
 
     func testPositionReplaceTranslateSplit() throws {
         XCTAssertEqual(try s("strpos", txt("high"), txt("ig")), "2")
-        XCTAssertEqual(try s("position", txt("日本語"), txt("語")), "3")
+        XCTAssertEqual(try s("position", txt("語"), txt("日本語")), "3")  // POSITION(needle IN haystack)
+        XCTAssertEqual(try s("substring", txt("Thomas"), lit("...$")), "mas")
+        XCTAssertEqual(try s("substring", txt("Thomas"), lit("T(h)o")), "h")
+        XCTAssertEqual(try s("substring", txt("Thomas"), lit("x")), "NULL")
         XCTAssertEqual(try s("strpos", txt("high"), txt("x")), "0")
         XCTAssertEqual(try s("strpos", txt("high"), txt("")), "1")
         XCTAssertEqual(try s("replace", txt("abcdefabcdef"), txt("cd"), txt("XX")), "abXXefabXXef")
@@ -60,6 +63,8 @@ final class StringFunctionsTests: XCTestCase {
         assertSQLState("22023") { try s("split_part", txt("a,b"), txt(","), int(0)) }
         XCTAssertEqual(try s("overlay", txt("Txxxxas"), txt("hom"), int(2), int(4)), "Thomas")
         XCTAssertEqual(try s("overlay", txt("Txxxxas"), txt("hom"), int(2)), "Thomxas")
+        XCTAssertEqual(try s("overlay", txt("abc"), txt("XY"), int(2), int(-1)), "aXYabc")
+        XCTAssertNil(try FunctionRegistry.shared.scalar("concat_ws")?.resolve([.text], [true]))
         XCTAssertEqual(try s("starts_with", txt("alphabet"), txt("alph")), "t")
         XCTAssertEqual(try s("starts_with", txt("alphabet"), txt("beta")), "f")
         let arr = try call("string_to_array", txt("xx~yy~zz"), txt("~"))
@@ -138,5 +143,22 @@ final class StringFunctionsTests: XCTestCase {
         XCTAssertEqual(r.values, [.string("A"), .null, .string("BC")])
         let c = try callConst("lpad", txt("5"), int(3), txt("0"))
         XCTAssertEqual(c, [.string("005"), .string("005"), .string("005")])
+    }
+}
+
+final class CompressedInputTests: XCTestCase {
+    func testDictionaryAndConstantInputs() throws {
+        let values = Vector.from([.string("ab"), .string("Cé"), .null], type: .text)
+        let dict = Vector(type: .text, count: 5, storage: .dictionary(indices: [1, 0, 2, 1, 0], values: values),
+                          validity: [true, true, true, false, true])
+        guard let upper = try FunctionRegistry.shared.scalar("upper")?.resolve([.text], [false]),
+              let length = try FunctionRegistry.shared.scalar("length")?.resolve([.text], [false]) else { return XCTFail() }
+        let u = try upper.kernel([dict], 5, FunctionContext())
+        XCTAssertEqual((0..<5).map { u.value(at: $0) }, [.string("CÉ"), .string("AB"), .null, .null, .string("AB")])
+        let l = try length.kernel([dict], 5, FunctionContext())
+        XCTAssertEqual((0..<5).map { l.value(at: $0) }, [.int(2), .int(2), .null, .null, .int(2)])
+        let c = try upper.kernel([Vector.constant(.string("x"), type: .text, count: 4)], 4, FunctionContext())
+        XCTAssertTrue(c.isConstant)
+        XCTAssertEqual(c.value(at: 3), .string("X"))
     }
 }
