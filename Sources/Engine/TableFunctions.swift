@@ -3,6 +3,7 @@
 // read_auto for `FROM 'path'`) are delegated to the Lake layer.
 
 import Columnar
+import Functions
 import Lake
 import Planner
 
@@ -13,10 +14,23 @@ final class BuiltinTableFunctions: TableFunctionProvider {
         switch name {
         case "generate_series":
             return try GenerateSeries.make(arguments)
+        case "lakesql_functions":
+            return functionListing()
         default:
             return try lake.tableFunction(name: name, arguments: arguments, named: named)
         }
     }
+}
+
+/// lakesql_functions(): every function, operator and aggregate the binder can resolve.
+func functionListing() -> TableSource {
+    let registry = FunctionRegistry.shared
+    let rows = registry.scalarNames.map { ($0, $0.first?.isLetter == true || $0.first == "_" ? "function" : "operator") }
+        + registry.aggregateNames.map { ($0, "aggregate") }
+    let table = MemoryTable(fields: [Field(name: "name", type: .text, nullable: false), Field(name: "kind", type: .text, nullable: false)])
+    table.append(Batch(columns: [Vector.from(rows.map { .string($0.0) }, type: .text),
+                                 Vector.from(rows.map { .string($0.1) }, type: .text)], count: rows.count))
+    return table
 }
 
 /// generate_series(start, stop [, step]) over integers.
