@@ -3,6 +3,6 @@
 
 public enum Optimizer {
     public static func optimize(_ plan: LogicalPlan) -> LogicalPlan {
-        PushDownFilters.apply(plan)
+        PushDownFilters.apply(DecorrelateScalarSubqueries.apply(plan))
     }
 }
