@@ -1,0 +1,255 @@
+// Tests of operators through the registry: overload resolution (exact, implicit
+// casts, unknown literals), arithmetic results and errors, datetime arithmetic,
+// comparisons, IS DISTINCT FROM, ||, LIKE/ILIKE with escapes and UTF-8, regex.
+
+import XCTest
+@testable import Columnar
+@testable import Functions
+
+/// Resolves `name` for the argument types, casts the arguments as the binder would, and runs the kernel.
+func callOperator(_ name: String, _ args: [(Value, DataType)], unknown: [Bool] = [], tz: Int = 0) throws -> (Value, DataType) {
+    let columns = args.map { [$0.0] }
+    let (vs, t) = try callOperatorColumns(name, columns, types: args.map { $0.1 }, unknown: unknown, tz: tz)
+    return (vs[0], t)
+}
+
+func callOperatorColumns(_ name: String, _ columns: [[Value]], types: [DataType], unknown: [Bool] = [], tz: Int = 0) throws -> ([Value], DataType) {
+    guard let f = FunctionRegistry.shared.scalar(name) else { throw SQLError(SQLState.undefinedFunction, "no \(name)") }
+    guard let r = try f.resolve(types, unknown) else {
+        throw SQLError(SQLState.undefinedFunction, "operator does not exist: \(types)")
+    }
+    let n = columns.first?.count ?? 1
+    let ctx = FunctionContext(timeZoneOffsetSeconds: tz)
+    var vectors: [Vector] = []
+    for (i, col) in columns.enumerated() {
+        let v = Vector.from(col, type: types[i])
+        guard let k = Cast.kernel(from: types[i], to: r.argumentTypes[i], explicit: false) else {
+            throw SQLError(SQLState.cannotCoerce, "no cast \(types[i]) -> \(r.argumentTypes[i])")
+        }
+        vectors.append(try k([v], n, ctx))
+    }
+    let out = try r.kernel(vectors, n, ctx)
+    XCTAssertEqual(out.count, n)
+    return ((0..<n).map { out.value(at: $0) }, r.returnType)
+}
+
+func op(_ name: String, _ a: (Value, DataType), _ b: (Value, DataType), unknown: [Bool] = [], tz: Int = 0) throws -> Value {
+    try callOperator(name, [a, b], unknown: unknown, tz: tz).0
+}
+
+func text(_ v: Value, _ t: DataType) -> String { ValueText.format(v, type: t) }
+
+final class OperatorTests: XCTestCase {
+    func i32(_ x: Int64) -> (Value, DataType) { (.int(x), .int32) }
+    func i64(_ x: Int64) -> (Value, DataType) { (.int(x), .int64) }
+    func f64(_ x: Double) -> (Value, DataType) { (.double(x), .float64) }
+    func dec(_ m: Int128, _ p: Int, _ s: Int) -> (Value, DataType) { (.decimal(m), .decimal(precision: p, scale: s)) }
+    func str(_ s: String) -> (Value, DataType) { (.string(s), .text) }
+
+    func testIntegerArithmetic() throws {
+        XCTAssertEqual(try op("+", i32(2), i32(3)), .int(5))
+        XCTAssertEqual(try op("/", i32(7), i32(2)), .int(3))
+        XCTAssertEqual(try op("/", i32(-7), i32(2)), .int(-3))
+        XCTAssertEqual(try op("%", i32(-7), i32(2)), .int(-1))
+        XCTAssertEqual(try op("%", i64(Int64.min), i64(-1)), .int(0))
+        XCTAssertEqual(try callOperator("+", [i32(1), (.int(2), .int16)]).1, .int32)
+        XCTAssertEqual(try callOperator("*", [i32(1), i64(2)]).1, .int64)
+        assertSQLError("22003", "integer out of range") { try op("+", i32(2147483647), i32(1)) }
+        assertSQLError("22003", "bigint out of range") { try op("*", i64(Int64.max), i64(2)) }
+        assertSQLError("22003", "smallint out of range") { try op("+", (.int(32767), .int16), (.int(1), .int16)) }
+        assertSQLError("22003", "integer out of range") { try op("/", i32(-2147483648), i32(-1)) }
+        assertSQLError("22012", "division by zero") { try op("/", i32(1), i32(0)) }
+        assertSQLError("22012") { try op("%", i64(1), i64(0)) }
+        // Division by zero only for non-NULL rows.
+        let (vs, _) = try callOperatorColumns("/", [[.int(4), .null, .int(9)], [.int(2), .int(0), .int(3)]], types: [.int32, .int32])
+        XCTAssertEqual(vs, [.int(2), .null, .int(3)])
+        XCTAssertEqual(try callOperator("neg", [i32(5)]).0, .int(-5))
+        assertSQLError("22003") { try callOperator("neg", [i64(Int64.min)]) }
+        XCTAssertEqual(try callOperator("abs_op", [i32(-5)]).0, .int(5))
+    }
+
+    func testUnknownLiteralsAndMixedTypes() throws {
+        // 1 + '2': the literal takes integer.
+        XCTAssertEqual(try callOperator("+", [i32(1), str("2")], unknown: [false, true]).0, .int(3))
+        // int + float → double precision; real + int → double precision.
+        let r = try callOperator("+", [i32(1), f64(0.5)])
+        XCTAssertEqual(r.0, .double(1.5)); XCTAssertEqual(r.1, .float64)
+        XCTAssertEqual(try callOperator("+", [(.double(1.5), .float32), i32(1)]).1, .float64)
+        XCTAssertEqual(try callOperator("+", [(.double(1.5), .float32), (.double(1), .float32)]).1, .float32)
+        // int + numeric → numeric.
+        let n = try callOperator("+", [i32(1), dec(150, 5, 2)])
+        XCTAssertEqual(text(n.0, n.1), "2.50")
+        // No text + int without literals; unknown + unknown is ambiguous.
+        assertSQLError("42883") { try callOperator("+", [i32(1), str("2")]) }
+        assertSQLError("42725") { try callOperator("+", [str("1"), str("2")], unknown: [true, true]) }
+        // NULL + int.
+        XCTAssertEqual(try callOperator("+", [(.null, .null), i32(2)]).0, .null)
+        // ^ on integers resolves to double precision.
+        let p = try callOperator("^", [i32(2), i32(10)])
+        XCTAssertEqual(p.0, .double(1024)); XCTAssertEqual(p.1, .float64)
+        assertSQLError("2201F") { try op("^", f64(0), f64(-1)) }
+        assertSQLError("2201F") { try op("^", f64(-8), f64(0.5)) }
+    }
+
+    func testFloatArithmetic() throws {
+        XCTAssertEqual(try op("/", f64(1), f64(4)), .double(0.25))
+        assertSQLError("22012", "division by zero") { try op("/", f64(1), f64(0)) }
+        assertSQLError("22003", "value out of range: overflow") { try op("*", f64(1e300), f64(1e300)) }
+        XCTAssertEqual(try op("+", f64(.infinity), f64(1)), .double(.infinity))
+        guard case .double(let x) = try op("*", (.double(0.1), .float32), (.double(3), .float32)) else { return XCTFail() }
+        XCTAssertEqual(x, Double(Float(0.1) * 3))
+    }
+
+    func testDecimalArithmetic() throws {
+        func t(_ name: String, _ a: (Value, DataType), _ b: (Value, DataType)) throws -> String {
+            let r = try callOperator(name, [a, b]); return text(r.0, r.1)
+        }
+        XCTAssertEqual(try t("+", dec(150, 5, 2), dec(5, 3, 1)), "2.00")
+        XCTAssertEqual(try t("-", dec(150, 5, 2), dec(1234, 6, 3)), "0.266")
+        XCTAssertEqual(try t("*", dec(15, 3, 1), dec(25, 3, 1)), "3.75")
+        XCTAssertEqual(try t("*", dec(-15, 3, 1), i32(3)), "-4.5")
+        XCTAssertEqual(try t("/", dec(10, 3, 0), i32(4)), "2.5000000000000000")
+        XCTAssertEqual(try t("/", dec(2, 3, 0), dec(3, 3, 0)), "0.6666666666666667")
+        XCTAssertEqual(try t("%", dec(75, 3, 1), dec(2, 3, 0)), "1.5")
+        assertSQLError("22012") { try t("/", dec(1, 3, 0), dec(0, 3, 1)) }
+        // 38-digit products overflow cleanly.
+        assertSQLError("22003") { try t("*", dec(ValueText.pow10[30], 38, 0), dec(ValueText.pow10[30], 38, 0)) }
+    }
+
+    func testDatetimeArithmetic() throws {
+        let d = Calendar.days(year: 2024, month: 1, day: 31)
+        let date = (Value.int(d), DataType.date)
+        func t(_ name: String, _ a: (Value, DataType), _ b: (Value, DataType), unknown: [Bool] = []) throws -> String {
+            let r = try callOperator(name, [a, b], unknown: unknown); return text(r.0, r.1)
+        }
+        XCTAssertEqual(try t("+", date, i32(1)), "2024-02-01")
+        XCTAssertEqual(try t("-", date, i32(31)), "2023-12-31")
+        XCTAssertEqual(try t("-", date, (.int(Calendar.days(year: 2024, month: 1, day: 1)), .date)), "30")
+        let month = (Value.interval(Interval(months: 1)), DataType.interval)
+        XCTAssertEqual(try t("+", date, month), "2024-02-29 00:00:00")
+        // date + unknown is ambiguous in PostgreSQL (integer, interval and time candidates).
+        assertSQLError("42725") { try t("+", date, str("1 day 02:00"), unknown: [false, true]) }
+        let ts0 = (Value.int(d * Calendar.microsPerDay), DataType.timestamp)
+        XCTAssertEqual(try t("+", ts0, str("1 day 02:00"), unknown: [false, true]), "2024-02-01 02:00:00")
+        let ts = (Value.int(d * Calendar.microsPerDay + 3_600_000_000), DataType.timestamp)
+        XCTAssertEqual(try t("-", ts, (Value.int(Calendar.days(year: 2024, month: 1, day: 30) * Calendar.microsPerDay), .timestamp)),
+                       "1 day 01:00:00")
+        XCTAssertEqual(try t("+", date, (.int(3_600_000_000), .time)), "2024-01-31 01:00:00")
+        XCTAssertEqual(try t("+", (.int(23 * 3_600_000_000), .time), (.interval(Interval(micros: 2 * 3_600_000_000)), .interval)), "01:00:00")
+        XCTAssertEqual(try t("*", (.interval(Interval(months: 1, days: 1)), .interval), f64(1.5)), "1 mon 16 days 12:00:00")
+        XCTAssertEqual(try t("/", (.interval(Interval(days: 1)), .interval), i32(3)), "08:00:00")
+        XCTAssertEqual(try t("-", (.interval(Interval(days: 1)), .interval), (.interval(Interval(micros: 3_600_000_000)), .interval)),
+                       "1 day -01:00:00")
+        XCTAssertEqual(try callOperator("neg", [(.interval(Interval(days: 2)), .interval)]).0, .interval(Interval(days: -2)))
+        // timestamptz arithmetic happens in the session zone.
+        let tz = (Value.int(d * Calendar.microsPerDay), DataType.timestamptz)
+        let r = try callOperator("+", [tz, month], tz: 3600)
+        XCTAssertEqual(r.0, .int(Calendar.days(year: 2024, month: 2, day: 29) * Calendar.microsPerDay))
+    }
+
+    func testComparisons() throws {
+        XCTAssertEqual(try op("<", i32(1), i64(2)), .bool(true))
+        XCTAssertEqual(try op("=", i32(2), f64(2.0)), .bool(true))
+        XCTAssertEqual(try op("=", dec(150, 5, 2), dec(15, 5, 1)), .bool(true))
+        XCTAssertEqual(try op(">", dec(151, 5, 2), i32(1)), .bool(true))
+        XCTAssertEqual(try op("<>", str("a"), str("b")), .bool(true))
+        XCTAssertEqual(try op("<", str("B"), str("a")), .bool(true))  // C collation
+        XCTAssertEqual(try op("<", str("ab"), str("abc")), .bool(true))
+        XCTAssertEqual(try op("=", (.string("ab  "), .char(4)), (.string("ab"), .char(2))), .bool(true))
+        XCTAssertEqual(try op("=", f64(.nan), f64(.nan)), .bool(true))
+        XCTAssertEqual(try op(">", f64(.nan), f64(.infinity)), .bool(true))
+        XCTAssertEqual(try op("=", (.interval(Interval(months: 1)), .interval), (.interval(Interval(days: 30)), .interval)), .bool(true))
+        XCTAssertEqual(try op("<", (.bool(false), .boolean), (.bool(true), .boolean)), .bool(true))
+        let d = Calendar.days(year: 2024, month: 1, day: 1)
+        XCTAssertEqual(try op("<", (.int(d), .date), (.int(d * Calendar.microsPerDay + 1), .timestamp)), .bool(true))
+        XCTAssertEqual(try op("=", (.int(d), .date), str("2024-01-01"), unknown: [false, true]), .bool(true))
+        XCTAssertEqual(try op("=", i32(5), str("5"), unknown: [false, true]), .bool(true))
+        XCTAssertEqual(try op("=", i32(5), (.null, .null)), .null)
+        XCTAssertEqual(try op("=", (.list([.int(1), .int(2)]), .array(.int32)), (.list([.int(1), .int(2)]), .array(.int32))), .bool(true))
+        assertSQLError("42883") { try op("=", i32(1), str("1")) }
+        XCTAssertEqual(try op("is_distinct_from", i32(1), (.null, .int32)), .bool(true))
+        XCTAssertEqual(try op("is_distinct_from", (.null, .int32), (.null, .int32)), .bool(false))
+        XCTAssertEqual(try op("is_not_distinct_from", (.null, .int32), (.null, .int32)), .bool(true))
+        XCTAssertEqual(try op("is_not_distinct_from", i32(1), i32(2)), .bool(false))
+        let (vs, _) = try callOperatorColumns(">=", [[.int(1), .int(5), .null], [.int(2), .int(5), .int(1)]], types: [.int64, .int64])
+        XCTAssertEqual(vs, [.bool(false), .bool(true), .null])
+    }
+
+    func testConcat() throws {
+        XCTAssertEqual(try op("||", str("ab"), str("cd")), .string("abcd"))
+        XCTAssertEqual(try op("||", str("a"), i32(1)), .string("a1"))
+        XCTAssertEqual(try op("||", str("x"), (.bool(true), .boolean)), .string("xtrue"))
+        XCTAssertEqual(try op("||", str("a"), (.null, .text)), .null)
+        XCTAssertEqual(try op("||", i32(1), str("2"), unknown: [false, true]), .string("12"))
+        assertSQLError("42883") { try op("||", i32(1), i32(2)) }
+        XCTAssertEqual(try op("||", (.bytes([1]), .bytea), (.bytes([2]), .bytea)), .bytes([1, 2]))
+        XCTAssertEqual(try op("||", (.list([.int(1)]), .array(.int32)), i32(2)), .list([.int(1), .int(2)]))
+    }
+
+    func like(_ s: String, _ p: String, _ name: String = "~~") throws -> Bool {
+        guard case .bool(let b) = try op(name, str(s), str(p)) else { throw SQLError("XX000", "null") }
+        return b
+    }
+
+    func testLike() throws {
+        XCTAssertTrue(try like("hello", "h%o"))
+        XCTAssertTrue(try like("hello", "_ello"))
+        XCTAssertFalse(try like("hello", "_llo"))
+        XCTAssertTrue(try like("hello", "%"))
+        XCTAssertTrue(try like("", "%"))
+        XCTAssertFalse(try like("", "_"))
+        XCTAssertTrue(try like("abcabc", "%b%c"))
+        XCTAssertTrue(try like("mississippi", "%iss%ipp%"))
+        XCTAssertFalse(try like("mississippi", "%iss%ipx%"))
+        XCTAssertTrue(try like("a%b", "a\\%b"))
+        XCTAssertFalse(try like("axb", "a\\%b"))
+        XCTAssertTrue(try like("a_b", "a\\_b"))
+        XCTAssertTrue(try like("HeLLo", "hello", "~~*"))
+        XCTAssertFalse(try like("HeLLo", "hello", "~~"))
+        XCTAssertTrue(try like("HeLLo", "hello", "!~~"))
+        XCTAssertTrue(try like("ÄBC", "äb_", "~~*"))
+        // UTF-8: _ is one character, not one byte.
+        XCTAssertTrue(try like("日本語", "日_語"))
+        XCTAssertTrue(try like("日本語", "___"))
+        XCTAssertFalse(try like("日本語", "____"))
+        XCTAssertTrue(try like("añb", "%ñ_"))
+        assertSQLError("22025") { try like("a", "a\\") }
+        // ESCAPE as a third argument and through like_escape().
+        let three = try callOperator("~~", [str("10%"), str("10#%"), str("#")]).0
+        XCTAssertEqual(three, .bool(true))
+        let rewritten = try op("like_escape", str("a#%b\\c"), str("#"))
+        XCTAssertEqual(rewritten, .string("a\\%b\\\\c"))
+        XCTAssertEqual(try like("a%b\\c", "a\\%b\\\\c"), true)
+        // Non-constant patterns per row.
+        let (vs, _) = try callOperatorColumns("~~", [[.string("abc"), .string("xyz"), .null], [.string("a%"), .string("a%"), .string("%")]],
+                                              types: [.text, .text])
+        XCTAssertEqual(vs, [.bool(true), .bool(false), .null])
+    }
+
+    func testConstantPatternVector() throws {
+        let r = try XCTUnwrap(try FunctionRegistry.shared.scalar("~~")?.resolve([.text, .text], [false, true]))
+        let texts = Vector.from([.string("apple"), .string("banana"), .null], type: .text)
+        let out = try r.kernel([texts, Vector.constant(.string("%an%"), type: .text, count: 3)], 3, FunctionContext())
+        XCTAssertEqual((0..<3).map { out.value(at: $0) }, [.bool(false), .bool(true), .null])
+    }
+
+    func testRegexAndStartsWith() throws {
+        XCTAssertEqual(try op("~", str("abc123"), str("[0-9]+$")), .bool(true))
+        XCTAssertEqual(try op("~", str("ABC"), str("^abc")), .bool(false))
+        XCTAssertEqual(try op("~*", str("ABC"), str("^abc")), .bool(true))
+        XCTAssertEqual(try op("!~", str("ABC"), str("^abc")), .bool(true))
+        assertSQLError("2201B") { try op("~", str("a"), str("(")) }
+        XCTAssertEqual(try op("^@", str("alphabet"), str("alph")), .bool(true))
+        XCTAssertEqual(try op("^@", str("alphabet"), str("beta")), .bool(false))
+    }
+
+    func testBitwise() throws {
+        XCTAssertEqual(try op("&", i32(12), i32(10)), .int(8))
+        XCTAssertEqual(try op("|", i32(12), i32(10)), .int(14))
+        XCTAssertEqual(try op("#", i32(12), i32(10)), .int(6))
+        XCTAssertEqual(try op("<<", i32(1), i32(4)), .int(16))
+        XCTAssertEqual(try op(">>", i64(-16), i32(2)), .int(-4))
+        XCTAssertEqual(try op("<<", (.int(1), .int16), i32(15)), .int(-32768))
+        XCTAssertEqual(try callOperator("bitnot", [i32(0)]).0, .int(-1))
+    }
+}
