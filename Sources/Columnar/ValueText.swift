@@ -759,105 +759,188 @@ public enum ValueText {
 
     // MARK: Interval input
 
+    /// Accumulates interval fields exactly (Int64) with PostgreSQL's rules for
+    /// cascading fractional units down (AdjustFractDays / AdjustFractSeconds).
+    struct IntervalAccumulator {
+        var months: Int64 = 0, days: Int64 = 0, micros: Int64 = 0
+        let text: String
+
+        func overflow() -> SQLError { SQLError(SQLState.datetimeFieldOverflow, "interval field value out of range: \"\(text)\"") }
+
+        mutating func add(_ field: WritableKeyPath<IntervalAccumulator, Int64>, _ value: Int64, times factor: Int64) throws {
+            let m = value.multipliedReportingOverflow(by: factor)
+            guard !m.overflow else { throw overflow() }
+            let s = self[keyPath: field].addingReportingOverflow(m.partialValue)
+            guard !s.overflow else { throw overflow() }
+            self[keyPath: field] = s.partialValue
+        }
+
+        mutating func fractionSeconds(_ frac: Double, secondsPerUnit: Double) throws {
+            if frac == 0 { return }
+            let us = (frac * secondsPerUnit * 1e6).rounded(.toNearestOrEven)
+            guard us.isFinite, Swift.abs(us) < 9.2e18 else { throw overflow() }
+            try add(\.micros, Int64(us), times: 1)
+        }
+
+        mutating func fractionDays(_ frac: Double, daysPerUnit: Double) throws {
+            if frac == 0 { return }
+            let d = frac * daysPerUnit
+            let whole = d.rounded(.towardZero)
+            guard Swift.abs(whole) < 9e18 else { throw overflow() }
+            try add(\.days, Int64(whole), times: 1)
+            try fractionSeconds(d - whole, secondsPerUnit: 86400)
+        }
+
+        /// Adds `whole + frac` of `unit`; false when the unit is unknown.
+        mutating func add(whole: Int64, frac: Double, unit: Substring) throws -> Bool {
+            switch unit {
+            case "microsecond", "microseconds", "us", "usec", "usecs", "microsecon":
+                try add(\.micros, whole, times: 1); try fractionSeconds(frac, secondsPerUnit: 1e-6)
+            case "millisecond", "milliseconds", "ms", "msec", "msecs", "millisecon":
+                try add(\.micros, whole, times: 1000); try fractionSeconds(frac, secondsPerUnit: 1e-3)
+            case "second", "seconds", "s", "sec", "secs":
+                try add(\.micros, whole, times: 1_000_000); try fractionSeconds(frac, secondsPerUnit: 1)
+            case "minute", "minutes", "m", "min", "mins":
+                try add(\.micros, whole, times: 60_000_000); try fractionSeconds(frac, secondsPerUnit: 60)
+            case "hour", "hours", "h", "hr", "hrs":
+                try add(\.micros, whole, times: 3_600_000_000); try fractionSeconds(frac, secondsPerUnit: 3600)
+            case "day", "days", "d":
+                try add(\.days, whole, times: 1); try fractionSeconds(frac, secondsPerUnit: 86400)
+            case "week", "weeks", "w":
+                try add(\.days, whole, times: 7); try fractionDays(frac, daysPerUnit: 7)
+            case "month", "months", "mon", "mons":
+                try add(\.months, whole, times: 1); try fractionDays(frac, daysPerUnit: 30)
+            case "year", "years", "y", "yr", "yrs":
+                try add(\.months, whole, times: 12); try add(\.months, Int64((frac * 12).rounded(.toNearestOrEven)), times: 1)
+            case "decade", "decades", "dec", "decs":
+                try add(\.months, whole, times: 120); try add(\.months, Int64((frac * 120).rounded(.toNearestOrEven)), times: 1)
+            case "century", "centuries", "c", "cent", "cents":
+                try add(\.months, whole, times: 1200); try add(\.months, Int64((frac * 1200).rounded(.toNearestOrEven)), times: 1)
+            case "millennium", "millennia", "millenniums", "mil", "mils":
+                try add(\.months, whole, times: 12000); try add(\.months, Int64((frac * 12000).rounded(.toNearestOrEven)), times: 1)
+            default: return false
+            }
+            return true
+        }
+
+        func finish() throws -> Interval {
+            guard let m = Int32(exactly: months), let d = Int32(exactly: days) else { throw overflow() }
+            return Interval(months: m, days: d, micros: micros)
+        }
+    }
+
+    /// Splits a signed decimal number into an exact integer part and a signed fraction.
+    static func splitNumber(_ s: Substring) -> (whole: Int64, frac: Double, overflow: Bool)? {
+        var body = s
+        var negative = false
+        if body.first == "-" { negative = true; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let intPart = parts[0]
+        let fracPart = parts.count > 1 ? parts[1] : ""
+        guard !(intPart.isEmpty && fracPart.isEmpty),
+              intPart.isEmpty || allDigits(intPart), fracPart.isEmpty || allDigits(fracPart) else { return nil }
+        var whole: Int64 = 0
+        for c in intPart.utf8 {
+            let m = whole.multipliedReportingOverflow(by: 10)
+            let a = m.partialValue.addingReportingOverflow(Int64(c - 48))
+            if m.overflow || a.overflow { return (0, 0, true) }
+            whole = a.partialValue
+        }
+        let frac = fracPart.isEmpty ? 0 : (Double("0." + fracPart) ?? 0)
+        return (negative ? -whole : whole, negative ? -frac : frac, false)
+    }
+
     /// interval input: `1 day 02:00:00`, `1 year 2 months`, `-3 hours`, `@ 1 minute ago`, ISO `P1Y2M3DT4H5M6S`.
     public static func parseInterval(_ text: String) throws -> Interval {
-        let s = text.lowercased().trimmingCharacters(in: " ")
-        var months: Double = 0, days: Double = 0, micros: Double = 0
+        let s = text.lowercased().trimmingCharacters(in: " ").trimmingCharacters(in: "\t")
+        var acc = IntervalAccumulator(text: text)
         func bad() -> SQLError { syntaxError(.interval, text) }
-        func add(_ value: Double, unit: Substring) throws {
-            switch unit {
-            case "microsecond", "microseconds", "us", "usec", "usecs", "microsecon": micros += value
-            case "millisecond", "milliseconds", "ms", "msec", "msecs", "millisecon": micros += value * 1000
-            case "second", "seconds", "s", "sec", "secs": micros += value * 1e6
-            case "minute", "minutes", "m", "min", "mins": micros += value * 6e7
-            case "hour", "hours", "h", "hr", "hrs": micros += value * 3.6e9
-            case "day", "days", "d": days += value
-            case "week", "weeks", "w": days += value * 7
-            case "month", "months", "mon", "mons": months += value
-            case "year", "years", "y", "yr", "yrs": months += value * 12
-            case "decade", "decades", "dec", "decs": months += value * 120
-            case "century", "centuries", "c", "cent", "cents": months += value * 1200
-            case "millennium", "millennia", "millenniums", "mil", "mils": months += value * 12000
-            default: throw bad()
-            }
-        }
         if s.isEmpty { throw bad() }
         if s.first == "p" {
             // ISO 8601 with designators.
             var inTime = false
-            var num = ""
+            var num = Substring("")
             var any = false
-            for ch in s.dropFirst() {
-                if ch == "t" { inTime = true; continue }
-                if ch.isNumber || ch == "." || ch == "-" || ch == "+" { num.append(ch); continue }
-                guard let v = Double(num) else { throw bad() }
-                num = ""; any = true
+            var idx = s.index(after: s.startIndex)
+            var numStart = idx
+            while idx < s.endIndex {
+                let ch = s[idx]
+                if ch == "t" && num.isEmpty { inTime = true; idx = s.index(after: idx); numStart = idx; continue }
+                if ch.isNumber || ch == "." || ch == "-" || ch == "+" {
+                    num = s[numStart...idx]; idx = s.index(after: idx); continue
+                }
+                guard let v = splitNumber(num), !v.overflow else { throw bad() }
+                let unit: Substring
                 switch (ch, inTime) {
-                case ("y", false): months += v * 12
-                case ("m", false): months += v
-                case ("w", false): days += v * 7
-                case ("d", false): days += v
-                case ("h", true): micros += v * 3.6e9
-                case ("m", true): micros += v * 6e7
-                case ("s", true): micros += v * 1e6
+                case ("y", false): unit = "year"
+                case ("m", false): unit = "month"
+                case ("w", false): unit = "week"
+                case ("d", false): unit = "day"
+                case ("h", true): unit = "hour"
+                case ("m", true): unit = "minute"
+                case ("s", true): unit = "second"
                 default: throw bad()
                 }
+                _ = try acc.add(whole: v.whole, frac: v.frac, unit: unit)
+                any = true
+                num = ""
+                idx = s.index(after: idx); numStart = idx
             }
             if !num.isEmpty || !any { throw bad() }
-        } else {
-            var tokens: [Substring] = []
-            for raw in s.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                // Split "10min" into "10" and "min".
-                if let li = raw.firstIndex(where: { $0.isLetter }), li != raw.startIndex,
-                   raw[raw.startIndex..<li].allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }) {
-                    tokens.append(raw[raw.startIndex..<li]); tokens.append(raw[li...])
-                } else { tokens.append(raw) }
-            }
-            var ago = false
-            var k = 0
-            var sawAny = false
-            while k < tokens.count {
-                let tok = tokens[k]; k += 1
-                if tok == "@" { continue }
-                if tok == "ago" { ago = true; continue }
-                if tok.contains(":") {
-                    var body = tok
-                    var sign = 1.0
-                    if body.first == "-" { sign = -1; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }
-                    let p = body.split(separator: ":", omittingEmptySubsequences: false)
-                    guard p.count >= 2 && p.count <= 3, allDigits(p[0]), allDigits(p[1]) else { throw bad() }
-                    let h = Double(p[0]) ?? 0, m = Double(p[1]) ?? 0
-                    var sec = 0.0
-                    if p.count == 3 {
-                        guard let v = Double(p[2]), p[2].first?.isNumber == true else { throw bad() }
-                        sec = v
-                    }
-                    micros += sign * (h * 3.6e9 + m * 6e7 + sec * 1e6)
-                    sawAny = true
-                    continue
+            return try acc.finish()
+        }
+        var tokens: [Substring] = []
+        for raw in s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+            // Split "10min" into "10" and "min".
+            if let li = raw.firstIndex(where: { $0.isLetter }), li != raw.startIndex,
+               raw[raw.startIndex..<li].allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }) {
+                tokens.append(raw[raw.startIndex..<li]); tokens.append(raw[li...])
+            } else { tokens.append(raw) }
+        }
+        var ago = false
+        var k = 0
+        var sawAny = false
+        while k < tokens.count {
+            let tok = tokens[k]; k += 1
+            if tok == "@" { continue }
+            if tok == "ago" { guard k == tokens.count else { throw bad() }; ago = true; continue }
+            if tok.contains(":") {
+                var body = tok
+                var negative = false
+                if body.first == "-" { negative = true; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }
+                let p = body.split(separator: ":", omittingEmptySubsequences: false)
+                guard p.count >= 2 && p.count <= 3, allDigits(p[0]), allDigits(p[1]), p[0].count <= 18, p[1].count <= 18 else { throw bad() }
+                var clock = IntervalAccumulator(text: text)
+                try clock.add(\.micros, Int64(p[0]) ?? 0, times: 3_600_000_000)
+                try clock.add(\.micros, Int64(p[1]) ?? 0, times: 60_000_000)
+                if p.count == 3 {
+                    guard let sec = splitNumber(p[2]), !sec.overflow, p[2].first?.isNumber == true else { throw bad() }
+                    try clock.add(\.micros, sec.whole, times: 1_000_000)
+                    try clock.fractionSeconds(sec.frac, secondsPerUnit: 1)
                 }
-                guard let v = Double(tok), tok.last?.isNumber == true || tok.last == "." else { throw bad() }
+                try acc.add(\.micros, clock.micros, times: negative ? -1 : 1)
                 sawAny = true
-                if k < tokens.count, tokens[k].first?.isLetter == true, tokens[k] != "ago" {
-                    try add(v, unit: tokens[k]); k += 1
-                } else {
-                    micros += v * 1e6
-                }
+                continue
             }
-            if !sawAny { throw bad() }
-            if ago { months = -months; days = -days; micros = -micros }
+            guard let v = splitNumber(tok) else { throw bad() }
+            if v.overflow { throw acc.overflow() }
+            sawAny = true
+            if k < tokens.count, tokens[k].first?.isLetter == true, tokens[k] != "ago" {
+                guard try acc.add(whole: v.whole, frac: v.frac, unit: tokens[k]) else { throw bad() }
+                k += 1
+            } else if k < tokens.count, tokens[k].contains(":") {
+                _ = try acc.add(whole: v.whole, frac: v.frac, unit: "day")
+            } else {
+                _ = try acc.add(whole: v.whole, frac: v.frac, unit: "second")
+            }
         }
-        // Cascade fractions down: months → days (30), days → µs (PostgreSQL's AdjustFract*).
-        let wholeMonths = months.rounded(.towardZero)
-        var fracDays = (months - wholeMonths) * 30
-        fracDays = (fracDays * 1e6).rounded() / 1e6
-        let totalDays = days + fracDays
-        let wholeDays = totalDays.rounded(.towardZero)
-        let totalMicros = (micros + ((totalDays - wholeDays) * 86_400e6)).rounded()
-        guard abs(wholeMonths) <= Double(Int32.max), abs(wholeDays) <= Double(Int32.max), abs(totalMicros) < 9.2e18 else {
-            throw SQLError(SQLState.datetimeFieldOverflow, "interval field value out of range: \"\(text)\"")
+        if !sawAny { throw bad() }
+        if ago {
+            acc.months = -acc.months; acc.days = -acc.days
+            guard acc.micros != Int64.min else { throw acc.overflow() }
+            acc.micros = -acc.micros
         }
-        return Interval(months: Int32(wholeMonths), days: Int32(wholeDays), micros: Int64(totalMicros))
+        return try acc.finish()
     }
 
     // MARK: Other types

@@ -149,6 +149,17 @@ final class ValueTextTests: XCTestCase {
         XCTAssertEqual(try iv("2 weeks"), "14 days")
         XCTAssertEqual(try iv("90"), "00:01:30")
         assertError("fortnight", .interval, "22007")
+        XCTAssertEqual(try iv("2Y 1 M"), "2 years 00:01:00")
+        XCTAssertEqual(try iv("2Y 4 days 1 MinUteS 3S 20mS 16uS ago  "), "-2 years -4 days -00:01:03.020016")
+        XCTAssertEqual(try iv("-05:12:34.567890"), "-05:12:34.56789")
+        XCTAssertEqual(try iv("999999999:54:32.101234"), "999999999:54:32.101234")
+        XCTAssertEqual(try iv("2562047788 hours"), "2562047788:00:00")
+        XCTAssertEqual(try iv("1 02:00:00"), "1 day 02:00:00")
+        XCTAssertEqual(try iv("1.5 years"), "1 year 6 mons")
+        for bad in ["", "   ", "years", "-years", "9999999999:54:32.101234", "100000000000000000year", "4294967296months",
+                    "1294967296days 1294967296days", "100000000000000000000msecs", "-2147483648 months ago"] {
+            XCTAssertThrowsError(try ValueText.parse(bad, as: .interval), bad)
+        }
     }
 
     func testOtherInput() throws {
