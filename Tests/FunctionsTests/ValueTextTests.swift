@@ -156,6 +156,14 @@ final class ValueTextTests: XCTestCase {
         XCTAssertEqual(try iv("2562047788 hours"), "2562047788:00:00")
         XCTAssertEqual(try iv("1 02:00:00"), "1 day 02:00:00")
         XCTAssertEqual(try iv("1.5 years"), "1 year 6 mons")
+        let fractional = [("0.00004 MILLENNIUM", "00:00:00"), ("0.05 MONTH", "1 day 12:00:00"), ("0.04 MONTH", "1 day 04:48:00"),
+                          ("0.05 WEEK", "08:24:00"), ("0.04 WEEK", "06:43:12"), ("0.0000000005 DAY", "00:00:00.000043"),
+                          ("0.0000000005 HOUR", "00:00:00.000002"), ("0.00000004 MINUTE", "00:00:00.000002"),
+                          ("-9223372036854775msecs", "-2562047788:00:54.775"), ("1 week", "7 days"), ("100", "00:01:40")]
+        for (input, expected) in fractional { XCTAssertEqual(try iv(input), expected, input) }
+        for bad in ["2562047788 hours 2562047788 hours", "9223372036854775810msecs", "100 unknowns", "100 months a", "100 months agob"] {
+            XCTAssertThrowsError(try ValueText.parse(bad, as: .interval), bad)
+        }
         for bad in ["", "   ", "years", "-years", "9999999999:54:32.101234", "100000000000000000year", "4294967296months",
                     "1294967296days 1294967296days", "100000000000000000000msecs", "-2147483648 months ago"] {
             XCTAssertThrowsError(try ValueText.parse(bad, as: .interval), bad)
