@@ -501,7 +501,7 @@ public enum ValueText {
             for k in 0..<keep { m = m * 10 + Int128(k < digits.count ? digits[k] : 0) }
         }
         if keep >= 0 && keep < digits.count && digits[keep] >= 5 { m += 1 }
-        if m >= pow10[min(precision, 38)] { throw numericOverflow(precision: precision, scale: scale) }
+        if m >= pow10[max(0, min(precision, 38))] { throw numericOverflow(precision: precision, scale: scale) }
         return negative ? -m : m
     }
 
@@ -752,7 +752,10 @@ public enum ValueText {
         }
         let days = try dayNumber(f, text: text, type: type)
         let tod = try timeOfDay(f, text: text)
-        var micros = days * Calendar.microsPerDay + tod
+        let outOfRange = SQLError(SQLState.datetimeFieldOverflow, "timestamp out of range: \"\(text)\"")
+        let scaled = days.multipliedReportingOverflow(by: Calendar.microsPerDay)
+        guard !scaled.overflow, days < 106_751_991 else { throw outOfRange }
+        var micros = scaled.partialValue + tod
         if withZone { micros -= Int64(f.zoneSeconds ?? sessionOffset) * Calendar.microsPerSecond }
         return micros
     }

@@ -97,8 +97,8 @@ public enum Cast {
                 }
             }
         case .decimal(let p, let s):
-            let factor = ValueText.pow10[min(s, 38)]
-            let limit = ValueText.pow10[min(p, 38)]
+            let factor = ValueText.pow10[max(0, min(s, 38))]
+            let limit = ValueText.pow10[max(0, min(p, 38))]
             return { args, n, _ in
                 let v = args[0], xs = Kernels.int64s(v)
                 return try xs.withUnsafeBufferPointer { x in
@@ -273,7 +273,7 @@ public enum Cast {
                 }
             }
         case .decimal(let p, let s):
-            let limit = ValueText.pow10[min(p, 38)]
+            let limit = ValueText.pow10[max(0, min(p, 38))]
             return { args, n, _ in
                 let v = args[0], xs = Kernels.int128s(v)
                 return try xs.withUnsafeBufferPointer { x in
@@ -313,11 +313,11 @@ public enum Cast {
         func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { let q = a / b; return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q }
         switch (from, to) {
         case (.date, .timestamp): return int64Map { d, _ in try dateToMicros(d) }
-        case (.date, .timestamptz): return int64Map { d, off in infinite(d) ? d : try dateToMicros(d) - off }
+        case (.date, .timestamptz): return int64Map { d, off in infinite(d) ? d : try dateToMicros(d) &- off }
         case (.timestamp, .date): return int64Map { t, _ in infinite(t) ? t : floorDiv(t, day) }
-        case (.timestamptz, .date): return int64Map { t, off in infinite(t) ? t : floorDiv(t + off, day) }
-        case (.timestamp, .timestamptz): return int64Map { t, off in infinite(t) ? t : t - off }
-        case (.timestamptz, .timestamp): return int64Map { t, off in infinite(t) ? t : t + off }
+        case (.timestamptz, .date): return int64Map { t, off in infinite(t) ? t : floorDiv(t &+ off, day) }
+        case (.timestamp, .timestamptz): return int64Map { t, off in infinite(t) ? t : t &- off }
+        case (.timestamptz, .timestamp): return int64Map { t, off in infinite(t) ? t : t &+ off }
         case (.timestamp, .time): return int64Map { t, _ in Calendar.split(micros: t).timeOfDay }
         case (.timestamptz, .time): return int64Map { t, off in Calendar.split(micros: t &+ off).timeOfDay }
         case (.time, .interval):

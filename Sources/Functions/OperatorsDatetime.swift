@@ -40,6 +40,16 @@ enum DatetimeArithmetic {
         }
     }
 
+    static func isInfinite(_ x: Int64) -> Bool { x == Int64.max || x == Int64.min }
+
+    /// Days → µs, 22008 when the date is beyond the timestamp range.
+    static func dateMicros(_ d: Int64) throws -> Int64 {
+        if isInfinite(d) { return d }
+        let r = d.multipliedReportingOverflow(by: day)
+        guard !r.overflow else { throw SQLError(SQLState.datetimeFieldOverflow, "date out of range for timestamp") }
+        return r.partialValue
+    }
+
     static func negate(_ iv: Interval) throws -> Interval {
         guard iv.months != Int32.min, iv.days != Int32.min, iv.micros != Int64.min else { throw intervalOverflow }
         return Interval(months: -iv.months, days: -iv.days, micros: -iv.micros)
@@ -52,7 +62,9 @@ enum DatetimeArithmetic {
         if iv.months != 0 {
             let (d, tod) = Calendar.split(micros: micros)
             let nd = Calendar.addMonths(days: d, months: Int(iv.months))
-            micros = nd * day + tod
+            let scaled = nd.multipliedReportingOverflow(by: day)
+            guard !scaled.overflow else { throw timestampOverflow }
+            micros = scaled.partialValue + tod
         }
         if iv.days != 0 {
             let r = micros.addingReportingOverflow(Int64(iv.days) * day)
@@ -109,23 +121,23 @@ enum DatetimeArithmetic {
         var out: [OperatorOverload] = []
         switch op {
         case .add:
-            out.append(resolution(.date, .int32, .date, int64Pair(.date) { d, k, _ in d + k }))
-            out.append(resolution(.int32, .date, .date, int64Pair(.date) { k, d, _ in d + k }))
+            out.append(resolution(.date, .int32, .date, int64Pair(.date) { d, k, _ in isInfinite(d) ? d : d + k }))
+            out.append(resolution(.int32, .date, .date, int64Pair(.date) { k, d, _ in isInfinite(d) ? d : d + k }))
             for (t, r) in [(DataType.date, DataType.timestamp), (.timestamp, .timestamp), (.timestamptz, .timestamptz)] {
                 let f: (Int64, Interval, Int64) throws -> Int64 = { x, iv, off in
                     switch t {
-                    case .date: return try addInterval(x * day, iv)
+                    case .date: return try addInterval(try dateMicros(x), iv)
                     case .timestamptz:
                         if x == Int64.max || x == Int64.min { return x }
-                        return try addInterval(x + off, iv) - off
+                        return try addInterval(x &+ off, iv) &- off
                     default: return try addInterval(x, iv)
                     }
                 }
                 out.append(resolution(t, .interval, r, withInterval(r, swapped: false, f)))
                 out.append(resolution(.interval, t, r, withInterval(r, swapped: true, f)))
             }
-            out.append(resolution(.date, .time, .timestamp, int64Pair(.timestamp) { d, t, _ in d * day + t }))
-            out.append(resolution(.time, .date, .timestamp, int64Pair(.timestamp) { t, d, _ in d * day + t }))
+            out.append(resolution(.date, .time, .timestamp, int64Pair(.timestamp) { d, t, _ in isInfinite(d) ? d : try dateMicros(d) + t }))
+            out.append(resolution(.time, .date, .timestamp, int64Pair(.timestamp) { t, d, _ in isInfinite(d) ? d : try dateMicros(d) + t }))
             let timePlus: (Int64, Interval, Int64) throws -> Int64 = { t, iv, _ in
                 var r = (t + iv.micros % day) % day
                 if r < 0 { r += day }
@@ -135,8 +147,11 @@ enum DatetimeArithmetic {
             out.append(resolution(.interval, .time, .time, withInterval(.time, swapped: true, timePlus)))
             out.append(intervalPair(subtract: false))
         case .sub:
-            out.append(resolution(.date, .int32, .date, int64Pair(.date) { d, k, _ in d - k }))
+            out.append(resolution(.date, .int32, .date, int64Pair(.date) { d, k, _ in isInfinite(d) ? d : d - k }))
             out.append(resolution(.date, .date, .int32, int64Pair(.int32) { a, b, _ in
+                guard !isInfinite(a), !isInfinite(b) else {
+                    throw SQLError(SQLState.datetimeFieldOverflow, "cannot subtract infinite dates")
+                }
                 guard let r = Int32(exactly: a - b) else { throw Cast.outOfRange(.int32) }
                 return Int64(r)
             }))
@@ -144,10 +159,10 @@ enum DatetimeArithmetic {
                 out.append(resolution(t, .interval, r, withInterval(r, swapped: false) { x, iv, off in
                     let neg = try negate(iv)
                     switch t {
-                    case .date: return try addInterval(x * day, neg)
+                    case .date: return try addInterval(try dateMicros(x), neg)
                     case .timestamptz:
                         if x == Int64.max || x == Int64.min { return x }
-                        return try addInterval(x + off, neg) - off
+                        return try addInterval(x &+ off, neg) &- off
                     default: return try addInterval(x, neg)
                     }
                 }))

@@ -277,7 +277,12 @@ struct LikePattern {
 
     func matches(_ input: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8]) -> Bool {
         if caseInsensitive {
-            scratch = LikePattern.lowered(input)
+            if input.allSatisfy({ $0 < 0x80 }) {
+                scratch.removeAll(keepingCapacity: true)
+                for c in input { scratch.append(c >= 65 && c <= 90 ? c + 32 : c) }
+            } else {
+                scratch = LikePattern.lowered(input)
+            }
             return scratch.withUnsafeBufferPointer { matchLowered($0) }
         }
         return matchLowered(input)

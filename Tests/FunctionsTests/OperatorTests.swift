@@ -147,6 +147,18 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(r.0, .int(Calendar.days(year: 2024, month: 2, day: 29) * Calendar.microsPerDay))
     }
 
+    func testDatetimeEdgesNeverTrap() throws {
+        let inf = (Value.int(Int64.max), DataType.date)
+        XCTAssertEqual(try callOperator("+", [inf, i32(1)]).0, .int(Int64.max))
+        assertSQLError("22008") { try callOperator("-", [inf, (.int(0), .date)]) }
+        let huge = (Value.int(4_000_000_000), DataType.date)
+        assertSQLError("22008") { try callOperator("+", [huge, (.interval(Interval(days: 1)), .interval)]) }
+        assertSQLError("22008") { try castOne(.int(4_000_000_000), from: .date, to: .timestamp) }
+        assertSQLError("22008") { try ValueText.parse("5000000-01-01 00:00:00", as: .timestamp) }
+        XCTAssertEqual(try ValueText.parse("infinity", as: .timestamp), .int(Int64.max))
+        XCTAssertEqual(ValueText.format(.int(Int64.max), type: .timestamp), "infinity")
+    }
+
     func testComparisons() throws {
         XCTAssertEqual(try op("<", i32(1), i64(2)), .bool(true))
         XCTAssertEqual(try op("=", i32(2), f64(2.0)), .bool(true))
