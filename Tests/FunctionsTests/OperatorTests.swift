@@ -238,6 +238,26 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(vs, [.bool(true), .bool(false), .null])
     }
 
+    func testILikeUnicodeWithEscape() throws {
+        let rows: [String] = ["café Hello World", "DuckDB is FAST", "STRAßE", "Æther WAVE", "café déjà vu", "", "100% done", "under_score here"]
+        func matching(_ pattern: String) throws -> [Int] {
+            let r = try XCTUnwrap(try FunctionRegistry.shared.scalar("~~*")?.resolve([.text, .text, .text], [false, true, true]))
+            let out = try r.kernel([Vector.from(rows.map { .string($0) }, type: .text),
+                                    Vector.constant(.string(pattern), type: .text, count: rows.count),
+                                    Vector.constant(.string("\\"), type: .text, count: rows.count)], rows.count, FunctionContext())
+            return (0..<rows.count).filter { out.value(at: $0) == .bool(true) }
+        }
+        XCTAssertEqual(try matching("%hello%"), [0])
+        XCTAssertEqual(try matching("%fast"), [1])
+        XCTAssertEqual(try matching("%æther%"), [3])
+        XCTAssertEqual(try matching("%DÉJÀ%"), [4])
+        XCTAssertEqual(try matching("%strasse%"), [])
+        XCTAssertEqual(try matching("%straße%"), [2])
+        XCTAssertEqual(try matching("%\\%%"), [6])
+        XCTAssertEqual(try matching("%\\_%"), [7])
+        XCTAssertEqual(try matching("%"), [0, 1, 2, 3, 4, 5, 6, 7])
+    }
+
     func testConstantPatternVector() throws {
         let r = try XCTUnwrap(try FunctionRegistry.shared.scalar("~~")?.resolve([.text, .text], [false, true]))
         let texts = Vector.from([.string("apple"), .string("banana"), .null], type: .text)
