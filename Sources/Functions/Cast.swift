@@ -343,6 +343,7 @@ public enum Cast {
 
     static func stringToString(from: DataType, to: DataType, explicit: Bool) -> ScalarKernel {
         let trimFrom: Bool = { if case .char = from { return true }; return false }()
+        if !trimFrom && (to == .text || to == .varchar(nil)) { return relabel(to) }
         return { args, n, _ in
             let v = args[0]
             let validity = Kernels.combinedValidity([v], count: n)
@@ -403,6 +404,30 @@ public enum Cast {
                 return try Kernels.buildStrings(count: n, type: to, validity: validity) { i, out in
                     let s: StaticString = bs[i] ? "true" : "false"
                     try appendFitted(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount), to: to, explicit: explicit, into: &out)
+                }
+            case .float32, .float64:
+                let xs = Kernels.doubles(v), single = from == .float32
+                return try Kernels.buildStrings(count: n, type: to, validity: validity) { i, out in
+                    var s = ValueText.formatDouble(xs[i], float32: single)
+                    try s.withUTF8 { try appendFitted($0, to: to, explicit: explicit, into: &out) }
+                }
+            case .decimal(_, let scale):
+                let xs = Kernels.int128s(v)
+                return try Kernels.buildStrings(count: n, type: to, validity: validity) { i, out in
+                    var s = ValueText.formatDecimal(xs[i], scale: scale)
+                    try s.withUTF8 { try appendFitted($0, to: to, explicit: explicit, into: &out) }
+                }
+            case .date, .time, .timestamp, .timestamptz:
+                let xs = Kernels.int64s(v)
+                return try Kernels.buildStrings(count: n, type: to, validity: validity) { i, out in
+                    var s: String
+                    switch from {
+                    case .date: s = ValueText.formatDate(days: xs[i])
+                    case .time: s = ValueText.formatTime(micros: xs[i])
+                    case .timestamp: s = ValueText.formatTimestamp(micros: xs[i])
+                    default: s = ValueText.formatTimestampTZ(micros: xs[i], offsetSeconds: options.timeZoneOffsetSeconds)
+                    }
+                    try s.withUTF8 { try appendFitted($0, to: to, explicit: explicit, into: &out) }
                 }
             default:
                 return try Kernels.buildStrings(count: n, type: to, validity: validity) { i, out in
