@@ -633,6 +633,9 @@ public enum ValueText {
                 continue
             default: break
             }
+            if (tok.first == "+" || tok.first == "-") && f.hasTime, let z = parseZone(tok) {
+                f.zoneSeconds = z; continue
+            }
             if tok.contains(":") {
                 // A time, possibly with a zone glued on: 12:00:00+02, 12:00z.
                 var zonePart: Substring? = nil
@@ -699,6 +702,7 @@ public enum ValueText {
     /// Validated day number of decoded date fields (22008 on out-of-range fields).
     static func dayNumber(_ f: DateTimeFields, text: String, type: DataType) throws -> Int64 {
         guard var y = f.year, let m = f.month, let d = f.day else { throw syntaxError(type, text) }
+        guard y != 0 else { throw fieldOverflow(text) }
         if f.bc { guard y > 0 else { throw fieldOverflow(text) }; y = 1 - y }
         guard m >= 1 && m <= 12 else { throw fieldOverflow(text) }
         guard y >= -4713 && y <= 5874897 else {

@@ -14,6 +14,20 @@ public enum Cast {
     /// 22001). Whether a cast may be applied implicitly is Coercion's business.
     public static func kernel(from: DataType, to: DataType, explicit: Bool) -> ScalarKernel? {
         if from == to { return { args, _, _ in args[0] } }
+        guard let rowKernel = vectorKernel(from: from, to: to, explicit: explicit) else { return nil }
+        // A constant input (a literal) is converted once, not once per row.
+        return { args, n, ctx in
+            guard let v = args.first else { return Vector.nulls(type: to, count: n) }
+            if case .constant(let c) = v.storage {
+                if c.isNull { return Vector.nulls(type: to, count: n) }
+                let one = try rowKernel([Vector.constant(c, type: from, count: 1)], 1, ctx)
+                return Vector.constant(one.value(at: 0), type: to, count: n)
+            }
+            return try rowKernel(args, n, ctx)
+        }
+    }
+
+    static func vectorKernel(from: DataType, to: DataType, explicit: Bool) -> ScalarKernel? {
         if from == .null { return { _, n, _ in Vector.nulls(type: to, count: n) } }
         if to == .null { return nil }
 

@@ -131,6 +131,17 @@ final class ValueTextTests: XCTestCase {
         XCTAssertEqual(try ValueText.parse("2024-01-31 12:34:56.789", as: .timestamptz, options: .init(timeZoneOffsetSeconds: 3600)),
                        .int(ts - 3_600_000_000))
         XCTAssertEqual(try ValueText.parse("2024-01-31", as: .timestamp), .int(d * Calendar.microsPerDay))
+        let jan8 = Calendar.days(year: 1999, month: 1, day: 8)
+        for s in ["1999-01-08", "January 8, 1999", "08-Jan-1999", "1999-Jan-08", "Jan-08-1999", "19990108", "1/8/1999", "8 January 1999"] {
+            XCTAssertEqual(try ValueText.parse(s, as: .date), .int(jan8), s)
+        }
+        assertError("0000-01-01", .date, "22008")
+        XCTAssertEqual(try ValueText.parse("1999-01-08 04:05:06 -8:00", as: .timestamptz),
+                       .int(jan8 * Calendar.microsPerDay + (4 * 3600 + 5 * 60 + 6 + 8 * 3600) * 1_000_000))
+        XCTAssertEqual(try ValueText.parse("1999-01-08 04:05:06.1234567", as: .timestamp),
+                       .int(jan8 * Calendar.microsPerDay + (4 * 3600 + 5 * 60 + 6) * 1_000_000 + 123457))
+        XCTAssertEqual(try ValueText.parse("24:00:00", as: .time), .int(Calendar.microsPerDay))
+        XCTAssertEqual(try ValueText.parse("04:05 PM", as: .time), .int((16 * 3600 + 5 * 60) * 1_000_000))
     }
 
     func testIntervalInput() throws {
