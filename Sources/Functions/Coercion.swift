@@ -59,6 +59,22 @@ public enum Coercion {
         }
     }
 
+    /// True when `from` converts to `to` in assignment context (INSERT/UPDATE targets;
+    /// pg_cast castcontext 'a' plus every implicit cast): numeric narrowing, anything
+    /// to a string type through its output function, timestamptz → timestamp/date/time.
+    public static func canAssignmentCast(from: DataType, to: DataType) -> Bool {
+        if canImplicitlyCast(from: from, to: to) { return true }
+        if to.isString { return true }
+        if from.isNumeric && to.isNumeric { return true }
+        switch (from, to) {
+        case (.timestamp, .date), (.timestamp, .time), (.timestamptz, .date), (.timestamptz, .time), (.timestamptz, .timestamp),
+             (.interval, .time), (.int32, .boolean), (.boolean, .int32), (.json, .text):
+            return true
+        case (.array(let x), .array(let y)): return canAssignmentCast(from: x, to: y)
+        default: return false
+        }
+    }
+
     /// Integer digits a type can hold, for merging into a numeric type.
     static func integerDigits(_ t: DataType) -> Int {
         switch t {

@@ -17,6 +17,15 @@ final class CoercionTests: XCTestCase {
         XCTAssertTrue(Coercion.canImplicitlyCast(from: .varchar(3), to: .text))
     }
 
+    func testAssignmentCasts() {
+        XCTAssertTrue(Coercion.canAssignmentCast(from: .int64, to: .int32))
+        XCTAssertTrue(Coercion.canAssignmentCast(from: .float64, to: .decimal(precision: 5, scale: 2)))
+        XCTAssertTrue(Coercion.canAssignmentCast(from: .int32, to: .text))
+        XCTAssertTrue(Coercion.canAssignmentCast(from: .timestamptz, to: .date))
+        XCTAssertFalse(Coercion.canAssignmentCast(from: .text, to: .int32))
+        XCTAssertFalse(Coercion.canAssignmentCast(from: .date, to: .int32))
+    }
+
     func testCommonType() {
         XCTAssertEqual(Coercion.commonType([.int32, .int64], unknownLiterals: []), .int64)
         XCTAssertEqual(Coercion.commonType([.int32, .float64, .int16], unknownLiterals: []), .float64)
