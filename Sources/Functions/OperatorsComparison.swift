@@ -213,8 +213,23 @@ enum Comparison {
             return { args, n, _ in
                 let a = args[0], b = args[1]
                 let validity = Kernels.combinedValidity([a, b], count: n)
-                let ca = Kernels.strings(a), cb = Kernels.strings(b)
                 var out = ContiguousArray<Bool>(repeating: false, count: n)
+                // column op 'literal': compare every row against one buffer.
+                if !a.isConstant, let lit = StringOperators.constantBytes(b) {
+                    let ca = Kernels.strings(a)
+                    lit.withUnsafeBufferPointer { litp in
+                        let y = blankInsensitive ? trimmedBlanks(litp) : litp
+                        ca.bytes.withUnsafeBufferPointer { pa in
+                            for i in 0..<n {
+                                var x = UnsafeBufferPointer(rebasing: pa[ca.range(i)])
+                                if blankInsensitive { x = trimmedBlanks(x) }
+                                out[i] = op.test(compareBytes(x, y))
+                            }
+                        }
+                    }
+                    return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
+                }
+                let ca = Kernels.strings(a), cb = Kernels.strings(b)
                 ca.bytes.withUnsafeBufferPointer { pa in
                     cb.bytes.withUnsafeBufferPointer { pb in
                         for i in 0..<n {

@@ -187,6 +187,14 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(vs, [.bool(false), .bool(true), .null])
     }
 
+    func testStringComparisonWithConstant() throws {
+        let r = try XCTUnwrap(try Comparison.resolve([.text, .text], [false, true]))
+        let k = Comparison.kernel(.lt, r.argumentTypes[0], r.argumentTypes[1])
+        let col = Vector.from([.string("apple"), .string("banana"), .null, .string("")], type: .text)
+        let out = try k([col, Vector.constant(.string("b"), type: .text, count: 4)], 4, FunctionContext())
+        XCTAssertEqual((0..<4).map { out.value(at: $0) }, [.bool(true), .bool(false), .null, .bool(true)])
+    }
+
     func testConcat() throws {
         XCTAssertEqual(try op("||", str("ab"), str("cd")), .string("abcd"))
         XCTAssertEqual(try op("||", str("a"), i32(1)), .string("a1"))
