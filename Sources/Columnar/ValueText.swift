@@ -490,6 +490,32 @@ public enum ValueText {
         return try decimalFromDigits(digits, pointPos: pointPos, negative: negative, precision: precision, scale: scale)
     }
 
+    /// The numeric(p,s) that holds a numeric literal or text exactly (`1.50` → numeric(3,2),
+    /// `1e3` → numeric(4,0)), capped at 38 digits; nil when the text is not a number.
+    public static func decimalType(ofLiteral text: String) -> DataType? {
+        var intDigits = 0, fracDigits = 0, sawPoint = false, sawDigit = false, leading = true
+        var exponent = 0
+        var u = Substring(text.trimmingCharacters(in: " "))
+        if u.first == "-" || u.first == "+" { u = u.dropFirst() }
+        if let e = u.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            guard let x = Int(u[u.index(after: e)...]), abs(x) <= 1000 else { return nil }
+            exponent = x
+            u = u[..<e]
+        }
+        for c in u.utf8 {
+            if c == UInt8(ascii: ".") { guard !sawPoint else { return nil }; sawPoint = true; continue }
+            guard c >= 48 && c <= 57 else { return nil }
+            sawDigit = true
+            if sawPoint { fracDigits += 1 } else if !(leading && c == 48) { intDigits += 1; leading = false }
+        }
+        guard sawDigit else { return nil }
+        let scale = max(0, fracDigits - exponent)
+        let integer = max(1, intDigits + exponent)
+        let s = min(scale, DataType.maxDecimalPrecision)
+        let p = min(DataType.maxDecimalPrecision, max(integer + s, s, 1))
+        return .decimal(precision: p, scale: s)
+    }
+
     /// Builds a scaled mantissa from significant digits d0 d1 … with value 0.d0d1… × 10^pointPos.
     public static func decimalFromDigits(_ digits: [UInt8], pointPos: Int, negative: Bool, precision: Int, scale: Int) throws -> Int128 {
         if digits.isEmpty { return 0 }

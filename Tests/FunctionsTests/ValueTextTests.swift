@@ -105,6 +105,15 @@ final class ValueTextTests: XCTestCase {
         assertError("abc", .decimal(precision: 4, scale: 2), "22P02", "invalid input syntax for type numeric: \"abc\"")
     }
 
+    func testDecimalLiteralTypes() {
+        XCTAssertEqual(ValueText.decimalType(ofLiteral: "1.50"), .decimal(precision: 3, scale: 2))
+        XCTAssertEqual(ValueText.decimalType(ofLiteral: "-0.001"), .decimal(precision: 4, scale: 3))
+        XCTAssertEqual(ValueText.decimalType(ofLiteral: "12345"), .decimal(precision: 5, scale: 0))
+        XCTAssertEqual(ValueText.decimalType(ofLiteral: "1e3"), .decimal(precision: 4, scale: 0))
+        XCTAssertEqual(ValueText.decimalType(ofLiteral: "1.5e-2"), .decimal(precision: 4, scale: 3))
+        XCTAssertNil(ValueText.decimalType(ofLiteral: "abc"))
+    }
+
     func testBooleanInput() throws {
         for s in ["t", "TRUE", " yes ", "on", "1", "Tr"] { XCTAssertEqual(try ValueText.parse(s, as: .boolean), .bool(true), s) }
         for s in ["f", "false", "NO", "off", "0"] { XCTAssertEqual(try ValueText.parse(s, as: .boolean), .bool(false), s) }
