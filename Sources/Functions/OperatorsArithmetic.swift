@@ -9,6 +9,9 @@
 
 import Columnar
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 enum ArithOp { case add, sub, mul, div, mod, pow }
 
@@ -47,7 +50,8 @@ func registerArithmeticOperators(into registry: FunctionRegistry) {
         },
         OperatorOverload([OperatorResolver.anyDecimal, OperatorResolver.anyDecimal]) { c in Arithmetic.decimalResolution(.pow, c[0], c[1]) },
     ]))
-    // Unary minus and absolute value.
+    var prefixMinus: [OperatorOverload] = []
+    // Unary minus and absolute value; "-" and "+" with one argument are prefix operators too.
     for (name, isAbs) in [("neg", false), ("abs_op", true)] {
         var overloads: [OperatorOverload] = ints.map { t in
             OperatorOverload([t]) { _ in ScalarResolution(argumentTypes: [t], returnType: t, kernel: Arithmetic.negateInteger(t, abs: isAbs)) }
@@ -78,6 +82,34 @@ func registerArithmeticOperators(into registry: FunctionRegistry) {
             })
         }
         registry.register(OperatorResolver.function(name, overloads))
+        if name == "abs_op" { registry.register(OperatorResolver.function("@", overloads)) }
+        if name == "neg" { prefixMinus = overloads }
+    }
+    // Prefix + is the identity on numbers.
+    var prefixPlus: [OperatorOverload] = []
+    for t in ints + [DataType.float32, .float64] {
+        prefixPlus.append(OperatorOverload([t]) { _ in ScalarResolution(argumentTypes: [t], returnType: t) { args, _, _ in args[0] } })
+    }
+    prefixPlus.append(OperatorOverload([OperatorResolver.anyDecimal]) { c in
+        ScalarResolution(argumentTypes: [c[0]], returnType: c[0]) { args, _, _ in args[0] }
+    })
+    for (name, unary) in [("+", prefixPlus), ("-", prefixMinus)] {
+        guard let binary = registry.scalar(name) else { continue }
+        registry.register(ScalarFunction(name: name) { types, unknown in
+            types.count == 1 ? try OperatorResolver.resolve(name, unary, types, unknown) : try binary.resolve(types, unknown)
+        })
+    }
+    // Square and cube roots (|/ and ||/).
+    for (name, cube) in [("|/", false), ("||/", true)] {
+        registry.register(OperatorResolver.function(name, [OperatorOverload([.float64]) { _ in
+            ScalarResolution(argumentTypes: [.float64], returnType: .float64) { args, _, _ in
+                try Kernels.mapDouble(args[0]) { x in
+                    if cube { return Glibc.cbrt(x) }
+                    if x < 0 { throw SQLError(SQLState.invalidArgumentForPower, "cannot take square root of a negative number") }
+                    return x.squareRoot()
+                }
+            }
+        }]))
     }
     // Bitwise operators on integers.
     for name in ["&", "|", "#"] {

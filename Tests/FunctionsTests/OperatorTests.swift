@@ -66,6 +66,13 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(try callOperator("neg", [i32(5)]).0, .int(-5))
         assertSQLError("22003") { try callOperator("neg", [i64(Int64.min)]) }
         XCTAssertEqual(try callOperator("abs_op", [i32(-5)]).0, .int(5))
+        XCTAssertEqual(try callOperator("@", [f64(-2.5)]).0, .double(2.5))
+        XCTAssertEqual(try callOperator("-", [i64(7)]).0, .int(-7))
+        XCTAssertEqual(try callOperator("+", [i64(7)]).0, .int(7))
+        XCTAssertEqual(try callOperator("-", [(.interval(Interval(days: 1)), .interval)]).0, .interval(Interval(days: -1)))
+        XCTAssertEqual(try callOperator("|/", [i32(16)]).0, .double(4))
+        XCTAssertEqual(try callOperator("||/", [i32(8)]).0, .double(2))
+        assertSQLError("2201F") { try callOperator("|/", [i32(-1)]) }
     }
 
     func testUnknownLiteralsAndMixedTypes() throws {
