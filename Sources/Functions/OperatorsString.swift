@@ -30,8 +30,19 @@ func registerStringOperators(into registry: FunctionRegistry) {
             }
         }
     })
+    registry.register(ScalarFunction(name: "similar_to_escape") { types, unknown in
+        guard types.count == 1 || types.count == 2, StringOperators.allTextual(types, unknown) else { return nil }
+        return ScalarResolution(argumentTypes: Array(repeating: .text, count: types.count), returnType: .text) { args, n, _ in
+            try Kernels.mapStrings(args, type: .text, count: n) { _, inputs in
+                try StringOperators.similarToRegex(inputs[0], escape: inputs.count > 1 ? Array(inputs[1]) : [92])
+            }
+        }
+    })
+    let bitnot = registry.scalar("bitnot")
     for (name, caseInsensitive, negated) in [("~", false, false), ("~*", true, false), ("!~", false, true), ("!~*", true, true)] {
         registry.register(ScalarFunction(name: name) { types, unknown in
+            // Prefix ~ is bitwise NOT.
+            if name == "~" && types.count == 1 { return try bitnot?.resolve(types, unknown) }
             guard types.count == 2, StringOperators.allTextual(types, unknown) else { return nil }
             return ScalarResolution(argumentTypes: [.text, .text], returnType: .boolean) { args, n, _ in
                 try StringOperators.regex(args, n, caseInsensitive: caseInsensitive, negated: negated)
@@ -119,6 +130,47 @@ enum StringOperators {
             }
             return b.finish()
         }
+    }
+
+    /// SIMILAR TO pattern → anchored POSIX regex (PostgreSQL's similar_to_escape).
+    static func similarToRegex(_ pattern: UnsafeBufferPointer<UInt8>, escape: [UInt8]) throws -> [UInt8] {
+        if !escape.isEmpty && ValueText.characterCount(escape) != 1 {
+            throw SQLError("22019", "invalid escape string", hint: "Escape string must be empty or one character.")
+        }
+        var out = Array("^(?:".utf8)
+        let p = Array(pattern)
+        var i = 0
+        var afterEscape = false, inClass = false
+        while i < p.count {
+            let len = min(LikePattern.charLength(p[i]), p.count - i)
+            let ch = Array(p[i..<(i + len)])
+            i += len
+            if afterEscape {
+                afterEscape = false
+                if ch != [UInt8(ascii: "\"")] { out.append(92); out.append(contentsOf: ch) }
+                continue
+            }
+            if !escape.isEmpty && ch == escape { afterEscape = true; continue }
+            if inClass {
+                if ch == [92] { out.append(92) }
+                out.append(contentsOf: ch)
+                if ch == [UInt8(ascii: "]")] { inClass = false }
+                continue
+            }
+            switch ch {
+            case [UInt8(ascii: "[")]: out.append(contentsOf: ch); inClass = true
+            case [UInt8(ascii: "%")]: out.append(contentsOf: Array(".*".utf8))
+            case [UInt8(ascii: "_")]: out.append(UInt8(ascii: "."))
+            case [UInt8(ascii: "(")]: out.append(contentsOf: Array("(?:".utf8))
+            case [92], [UInt8(ascii: ".")], [UInt8(ascii: "^")], [UInt8(ascii: "$")]: out.append(92); out.append(contentsOf: ch)
+            default: out.append(contentsOf: ch)
+            }
+        }
+        if afterEscape {
+            throw SQLError(SQLState.invalidEscapeSequence, "invalid escape sequence in SIMILAR TO pattern")
+        }
+        out.append(contentsOf: Array(")$".utf8))
+        return out
     }
 
     // MARK: LIKE

@@ -290,7 +290,22 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(try op("^@", str("alphabet"), str("beta")), .bool(false))
     }
 
+    func testSimilarTo() throws {
+        func similar(_ text: String, _ pattern: String) throws -> Value {
+            guard case .string(let re) = try callOperator("similar_to_escape", [str(pattern)]).0 else { return .null }
+            return try op("~", str(text), str(re))
+        }
+        XCTAssertEqual(try callOperator("similar_to_escape", [str("a%b_(c|d).")]).0, .string("^(?:a.*b.(?:c|d)\\.)$"))
+        XCTAssertEqual(try similar("abc", "abc"), .bool(true))
+        XCTAssertEqual(try similar("abc", "a"), .bool(false))
+        XCTAssertEqual(try similar("abc", "%(b|d)%"), .bool(true))
+        XCTAssertEqual(try similar("abc", "(b|c)%"), .bool(false))
+        XCTAssertEqual(try similar("a.c", "a\\.c"), .bool(true))
+        XCTAssertEqual(try similar("abc", "a.c"), .bool(false))
+    }
+
     func testBitwise() throws {
+        XCTAssertEqual(try callOperator("~", [i32(5)]).0, .int(-6))
         XCTAssertEqual(try op("&", i32(12), i32(10)), .int(8))
         XCTAssertEqual(try op("|", i32(12), i32(10)), .int(14))
         XCTAssertEqual(try op("#", i32(12), i32(10)), .int(6))
