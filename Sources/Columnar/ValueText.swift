@@ -139,8 +139,9 @@ public enum ValueText {
 
     /// Date output (ISO, DateStyle ISO): `YYYY-MM-DD`, `YYYY-MM-DD BC` for year <= 0.
     public static func formatDate(days: Int64) -> String {
-        if days == Int64.max { return "infinity" }
-        if days == Int64.min { return "-infinity" }
+        // ±infinity, and anything too far out for the calendar arithmetic.
+        if days > 1 << 40 { return "infinity" }
+        if days < -(1 << 40) { return "-infinity" }
         let c = Calendar.civil(days: days)
         let (y, bc) = c.year <= 0 ? (1 - c.year, true) : (c.year, false)
         return pad(y, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2) + (bc ? " BC" : "")

@@ -266,10 +266,8 @@ enum Arithmetic {
         if r.isInfinite && x.isFinite && y.isFinite {
             throw SQLError(SQLState.numericValueOutOfRange, "value out of range: overflow")
         }
-        if r == 0 && x != 0 && x.isFinite && y.isFinite && Swift.abs(x) != 1 {
-            if !(Swift.abs(x) > 1 && y < 0) && !(Swift.abs(x) < 1 && y > 0) {
-                throw SQLError(SQLState.numericValueOutOfRange, "value out of range: underflow")
-            }
+        if r == 0 && x != 0 && x.isFinite && y.isFinite {
+            throw SQLError(SQLState.numericValueOutOfRange, "value out of range: underflow")
         }
         return r
     }
