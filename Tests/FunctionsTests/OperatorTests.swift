@@ -315,3 +315,66 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(try callOperator("bitnot", [i32(0)]).0, .int(-1))
     }
 }
+
+/// Random extreme operands must raise SQLError or succeed, never trap.
+final class OperatorRobustnessTests: XCTestCase {
+    func testDecimalAndIntegerExtremes() {
+        var rng = SystemRandomNumberGenerator()
+        let limit = ValueText.pow10[38]
+        for _ in 0..<400 {
+            let s1 = Int.random(in: 0...38, using: &rng), s2 = Int.random(in: 0...38, using: &rng)
+            let a = Int128.random(in: (-limit + 1)...(limit - 1), using: &rng) / ValueText.pow10[Int.random(in: 0...37, using: &rng)]
+            let b = Int128.random(in: (-limit + 1)...(limit - 1), using: &rng) / ValueText.pow10[Int.random(in: 0...37, using: &rng)]
+            for name in ["+", "-", "*", "/", "%", "=", "<", "^"] {
+                do {
+                    _ = try callOperator(name, [(.decimal(a), .decimal(precision: 38, scale: s1)), (.decimal(b), .decimal(precision: 38, scale: s2))])
+                } catch is SQLError {} catch { XCTFail("\(error)") }
+            }
+            let x = Int64.random(in: Int64.min...Int64.max, using: &rng), y = Int64.random(in: -3...3, using: &rng)
+            for name in ["+", "-", "*", "/", "%", "<<", ">>"] {
+                for t: DataType in [.int64, .int32, .int16] {
+                    let xv = t == .int64 ? x : (t == .int32 ? Int64(Int32(truncatingIfNeeded: x)) : Int64(Int16(truncatingIfNeeded: x)))
+                    do { _ = try callOperator(name, [(.int(xv), t), (.int(y), name.hasPrefix("<") || name.hasPrefix(">") ? .int32 : t)]) }
+                    catch is SQLError {} catch { XCTFail("\(error)") }
+                }
+            }
+            for t: DataType in [.decimal(precision: 38, scale: s1)] {
+                for target: DataType in [.int16, .int32, .int64, .float32, .float64, .decimal(precision: 10, scale: 2), .text] {
+                    do { _ = try castOne(.decimal(a), from: t, to: target) } catch is SQLError {} catch { XCTFail("\(error)") }
+                }
+            }
+            let d = Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &rng))
+            for target: DataType in [.int16, .int32, .int64, .float32, .decimal(precision: 38, scale: 10), .text] {
+                do { _ = try castOne(.double(d), from: .float64, to: target) } catch is SQLError {} catch { XCTFail("\(error)") }
+            }
+            let z = Int64.random(in: Int64.min...Int64.max, using: &rng)
+            let kinds: [DataType] = [.date, .time, .timestamp, .timestamptz, .int32, .interval]
+            for name in ["+", "-", "=", "<"] {
+                for ta in kinds {
+                    for tb in kinds {
+                        func value(_ t: DataType, _ raw: Int64) -> Value {
+                            switch t {
+                            case .int32: return .int(Int64(Int32(truncatingIfNeeded: raw)))
+                            case .interval: return .interval(Interval(months: Int32(truncatingIfNeeded: raw), days: Int32(truncatingIfNeeded: raw >> 32), micros: raw))
+                            default: return .int(raw)
+                            }
+                        }
+                        do { _ = try callOperator(name, [(value(ta, x), ta), (value(tb, z), tb)], tz: 19800) }
+                        catch is SQLError {} catch { XCTFail("\(error)") }
+                    }
+                }
+            }
+            for from in [DataType.date, .time, .timestamp, .timestamptz] {
+                for to in [DataType.date, .time, .timestamp, .timestamptz, .text] {
+                    do { _ = try castOne(.int(z), from: from, to: to, tz: -3600) } catch is SQLError {} catch { XCTFail("\(error)") }
+                }
+            }
+            let iv = Interval(months: Int32.random(in: Int32.min...Int32.max, using: &rng), days: Int32.random(in: Int32.min...Int32.max, using: &rng),
+                              micros: Int64.random(in: Int64.min...Int64.max, using: &rng))
+            for (name, other) in [("*", (Value.double(d), DataType.float64)), ("/", (Value.double(d), DataType.float64)),
+                                  ("+", (Value.interval(iv), DataType.interval)), ("+", (Value.int(x), DataType.timestamp))] {
+                do { _ = try callOperator(name, [(.interval(iv), .interval), other]) } catch is SQLError {} catch { XCTFail("\(error)") }
+            }
+        }
+    }
+}

@@ -203,3 +203,34 @@ final class ValueTextTests: XCTestCase {
         assertError("abcdef", .varchar(3), "22001")
     }
 }
+
+/// Garbage input must raise SQLError, never trap.
+final class ValueTextRobustnessTests: XCTestCase {
+    func testRandomInputNeverTraps() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789-+:. TtZzeE/,abcdjmnoprsuyPDHMSW@{}\"\\x\u{e9}".unicodeScalars)
+        let types: [DataType] = [.int16, .int32, .int64, .float32, .float64, .decimal(precision: 10, scale: 3), .boolean, .date, .time,
+                                 .timestamp, .timestamptz, .interval, .uuid, .bytea, .array(.int32), .varchar(4), .char(3)]
+        for _ in 0..<3000 {
+            let length = Int.random(in: 0..<24, using: &rng)
+            var s = String.UnicodeScalarView()
+            for _ in 0..<length { s.append(alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]) }
+            let text = String(s)
+            for t in types {
+                do {
+                    let v = try ValueText.parse(text, as: t)
+                    _ = ValueText.format(v, type: t)
+                } catch is SQLError {
+                } catch { XCTFail("non-SQL error for \(t) \(text): \(error)") }
+            }
+        }
+    }
+
+    func testExtremeValuesFormat() {
+        for v: Int64 in [Int64.max, Int64.min, 0, -1, 1 << 50, -(1 << 50)] {
+            for t: DataType in [.date, .time, .timestamp, .timestamptz] { _ = ValueText.format(.int(v), type: t) }
+        }
+        _ = ValueText.format(.interval(Interval(months: Int32.min, days: Int32.min, micros: Int64.min)), type: .interval)
+        XCTAssertEqual(ValueText.format(.decimal(-1), type: .decimal(precision: 38, scale: 38)), "-0.00000000000000000000000000000000000001")
+    }
+}
