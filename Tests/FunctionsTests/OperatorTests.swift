@@ -378,3 +378,44 @@ final class OperatorRobustnessTests: XCTestCase {
         }
     }
 }
+
+/// The segment-based LIKE matcher agrees with a naive backtracking matcher.
+final class LikeReferenceTests: XCTestCase {
+    func naive(_ s: [Character], _ p: [Character]) -> Bool {
+        if p.isEmpty { return s.isEmpty }
+        switch p[0] {
+        case "%": return (0...s.count).contains { naive(Array(s[$0...]), Array(p.dropFirst())) }
+        case "_": return !s.isEmpty && naive(Array(s.dropFirst()), Array(p.dropFirst()))
+        default: return !s.isEmpty && s[0] == p[0] && naive(Array(s.dropFirst()), Array(p.dropFirst()))
+        }
+    }
+
+    func testAgainstNaiveMatcher() throws {
+        var rng = SystemRandomNumberGenerator()
+        let textChars: [Character] = ["a", "b", "é", "日"]
+        let patternChars: [Character] = ["a", "b", "é", "日", "%", "_"]
+        for _ in 0..<1500 {
+            let s = (0..<Int.random(in: 0...7, using: &rng)).map { _ in textChars.randomElement(using: &rng) ?? "a" }
+            let p = (0..<Int.random(in: 0...5, using: &rng)).map { _ in patternChars.randomElement(using: &rng) ?? "%" }
+            let compiled = try LikePattern(Array(String(p).utf8), escape: [92], caseInsensitive: false)
+            var scratch: [UInt8] = []
+            let bytes = Array(String(s).utf8)
+            let got = bytes.withUnsafeBufferPointer { compiled.matches($0, scratch: &scratch) }
+            XCTAssertEqual(got, naive(s, p), "'\(String(s))' LIKE '\(String(p))'")
+        }
+    }
+
+    func testInvalidUTF8NeverTraps() throws {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let s = (0..<Int.random(in: 0...8, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let pieces: [UInt8] = [37, 95, 0xC3, 0xA9, 0xFF, 0x80, 97]
+            let p: [UInt8] = (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? 37 }
+            for ci in [false, true] {
+                guard let compiled = try? LikePattern(p, escape: [92], caseInsensitive: ci) else { continue }
+                var scratch: [UInt8] = []
+                _ = s.withUnsafeBufferPointer { compiled.matches($0, scratch: &scratch) }
+            }
+        }
+    }
+}
