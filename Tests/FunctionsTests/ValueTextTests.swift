@@ -179,7 +179,12 @@ final class ValueTextTests: XCTestCase {
         let fractional = [("0.00004 MILLENNIUM", "00:00:00"), ("0.05 MONTH", "1 day 12:00:00"), ("0.04 MONTH", "1 day 04:48:00"),
                           ("0.05 WEEK", "08:24:00"), ("0.04 WEEK", "06:43:12"), ("0.0000000005 DAY", "00:00:00.000043"),
                           ("0.0000000005 HOUR", "00:00:00.000002"), ("0.00000004 MINUTE", "00:00:00.000002"),
-                          ("-9223372036854775msecs", "-2562047788:00:54.775"), ("1 week", "7 days"), ("100", "00:01:40")]
+                          ("-9223372036854775msecs", "-2562047788:00:54.775"), ("1 week", "7 days"), ("100", "00:01:40"),
+                          ("0.5 MICROSECONDS", "00:00:00"), ("0.04 YEAR", "00:00:00"),
+                          ("2147483647 months 2147483647 days 9223372036854775807 microseconds",
+                           "178956970 years 7 mons 2147483647 days 2562047788:00:54.775807"),
+                          ("-2147483648 months -2147483648 days -9223372036854775807 microseconds",
+                           "-178956970 years -8 mons -2147483648 days -2562047788:00:54.775807")]
         for (input, expected) in fractional { XCTAssertEqual(try iv(input), expected, input) }
         for bad in ["2562047788 hours 2562047788 hours", "9223372036854775810msecs", "100 unknowns", "100 months a", "100 months agob"] {
             XCTAssertThrowsError(try ValueText.parse(bad, as: .interval), bad)
