@@ -38,6 +38,22 @@ func registerStringOperators(into registry: FunctionRegistry) {
             }
         }
     })
+    // x SIMILAR TO pattern [ESCAPE e], as the binder calls it.
+    registry.register(ScalarFunction(name: "similar_to") { types, unknown in
+        guard types.count == 2 || types.count == 3, StringOperators.allTextual(types, unknown) else { return nil }
+        return ScalarResolution(argumentTypes: Array(repeating: .text, count: types.count), returnType: .boolean) { args, n, _ in
+            let validity = Kernels.combinedValidity(args, count: n)
+            if validity?.allSatisfy({ !$0 }) ?? false { return Vector.nulls(type: .boolean, count: n) }
+            let constantPattern = args.dropFirst().allSatisfy { $0.isConstant }
+            let rows = constantPattern ? 1 : n
+            let inputs = args.dropFirst().map { constantPattern ? $0.slice(0..<1) : $0 }
+            let translated = try Kernels.mapStrings(inputs, type: .text, count: rows) { _, inputs in
+                try StringOperators.similarToRegex(inputs[0], escape: inputs.count > 1 ? Array(inputs[1]) : [92])
+            }
+            let patterns = constantPattern ? Vector.constant(translated.value(at: 0), type: .text, count: n) : translated
+            return try StringOperators.regex([args[0], patterns], n, caseInsensitive: false, negated: false)
+        }
+    })
     let bitnot = registry.scalar("bitnot")
     for (name, caseInsensitive, negated) in [("~", false, false), ("~*", true, false), ("!~", false, true), ("!~*", true, true)] {
         registry.register(ScalarFunction(name: name) { types, unknown in
@@ -257,7 +273,10 @@ enum StringOperators {
 
 /// A compiled LIKE pattern.
 struct LikePattern {
-    enum Element: Equatable { case byte(UInt8), anyChar }
+    /// `never`: a trailing escape character. PostgreSQL only complains about it when
+    /// matching reaches it with text left over; treating it as unmatchable gives the
+    /// same answer everywhere else (e.g. `'' LIKE '\'` is false).
+    enum Element: Equatable { case byte(UInt8), anyChar, never }
     /// Pattern pieces between % signs.
     var segments: [[Element]] = []
     var hasPercent = false
@@ -266,7 +285,7 @@ struct LikePattern {
     /// `escape`: nil or empty = no escape character; otherwise the escape character's UTF-8 bytes.
     init(_ rawPattern: [UInt8], escape: [UInt8]?, caseInsensitive: Bool) throws {
         self.caseInsensitive = caseInsensitive
-        let esc = escape ?? []
+        let esc = caseInsensitive ? LikePattern.lowered(escape ?? []) : (escape ?? [])
         if !esc.isEmpty && ValueText.characterCount(esc) != 1 {
             throw SQLError("22019", "invalid escape string", hint: "Escape string must be empty or one character.")
         }
@@ -276,9 +295,7 @@ struct LikePattern {
         while i < pattern.count {
             if !esc.isEmpty && i + esc.count <= pattern.count && pattern[i..<(i + esc.count)].elementsEqual(esc) {
                 i += esc.count
-                guard i < pattern.count else {
-                    throw SQLError(SQLState.invalidEscapeSequence, "LIKE pattern must not end with escape character")
-                }
+                guard i < pattern.count else { current.append(.never); break }
                 let len = min(LikePattern.charLength(pattern[i]), pattern.count - i)
                 for k in 0..<len { current.append(.byte(pattern[i + k])) }
                 i += len
@@ -322,6 +339,8 @@ struct LikePattern {
             case .anyChar:
                 guard j < s.count else { return nil }
                 j = min(s.count, j + LikePattern.charLength(s[j]))
+            case .never:
+                return nil
             }
         }
         return j

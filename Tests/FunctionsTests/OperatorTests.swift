@@ -240,7 +240,13 @@ final class OperatorTests: XCTestCase {
         XCTAssertTrue(try like("日本語", "___"))
         XCTAssertFalse(try like("日本語", "____"))
         XCTAssertTrue(try like("añb", "%ñ_"))
-        assertSQLError("22025") { try like("a", "a\\") }
+        // A trailing escape never matches (PostgreSQL: '' LIKE '\' is false).
+        XCTAssertFalse(try like("", "\\"))
+        XCTAssertFalse(try like("a", "a\\"))
+        XCTAssertFalse(try like("", "\\_"))
+        XCTAssertTrue(try like("%", "\\%%"))
+        XCTAssertTrue(try like("%abc", "\\%%"))
+        XCTAssertFalse(try like("\\%abc", "\\%%"))
         // ESCAPE as a third argument and through like_escape().
         let three = try callOperator("~~", [str("10%"), str("10#%"), str("#")]).0
         XCTAssertEqual(three, .bool(true))
@@ -302,6 +308,18 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(try similar("abc", "(b|c)%"), .bool(false))
         XCTAssertEqual(try similar("a.c", "a\\.c"), .bool(true))
         XCTAssertEqual(try similar("abc", "a.c"), .bool(false))
+    }
+
+    func testSimilarToFunction() throws {
+        XCTAssertEqual(try op("similar_to", str("user auth failed"), str("%(auth|login)%")), .bool(true))
+        XCTAssertEqual(try op("similar_to", str("abc"), str("a")), .bool(false))
+        XCTAssertEqual(try op("similar_to", str("a"), (.null, .null)), .null)
+        XCTAssertEqual(try callOperator("similar_to", [str("a%"), str("a#%"), str("#")]).0, .bool(true))
+        XCTAssertEqual(try callOperator("similar_to", [str("ab"), str("a#%"), str("#")]).0, .bool(false))
+        let r = try XCTUnwrap(try FunctionRegistry.shared.scalar("similar_to")?.resolve([.text, .text], [false, true]))
+        let out = try r.kernel([Vector.from([.string("xaby"), .string("ab"), .null], type: .text),
+                                Vector.constant(.string("%a_%"), type: .text, count: 3)], 3, FunctionContext())
+        XCTAssertEqual((0..<3).map { out.value(at: $0) }, [.bool(true), .bool(true), .null])
     }
 
     func testBitwise() throws {
