@@ -406,7 +406,7 @@ public enum ValueText {
             k += 1
         }
         let word = lower[k...]
-        if word.elementsEqual("nan".utf8) && k == 0 { return .nan }
+        if word.elementsEqual("nan".utf8) { return .nan }  // glibc strtod also takes "-NaN"
         if word.elementsEqual("infinity".utf8) || word.elementsEqual("inf".utf8) { return sign * .infinity }
         // Validate strtod's decimal syntax: digits [. digits] [e [sign] digits].
         var j = k, digits = 0, nonZero = false

@@ -93,6 +93,8 @@ final class ValueTextTests: XCTestCase {
         guard case .double(let nan) = try ValueText.parse("NaN", as: .float64) else { return XCTFail() }
         XCTAssertTrue(nan.isNaN)
         XCTAssertEqual(try ValueText.parse("-inf", as: .float64), .double(-.infinity))
+        guard case .double(let negativeNaN) = try ValueText.parse("-NaN", as: .float64) else { return XCTFail() }
+        XCTAssertTrue(negativeNaN.isNaN)
         XCTAssertEqual(try ValueText.parse("Infinity", as: .float32), .double(.infinity))
         assertError("1e400", .float64, "22003")
         assertError("x1", .float64, "22P02")
