@@ -321,13 +321,24 @@ enum Arithmetic {
 
     static func decimal(_ op: ArithOp, _ x: Int128, _ s1: Int, _ y: Int128, _ s2: Int, resultScale: Int) throws -> Int128 {
         switch op {
-        case .add, .sub, .mod:
+        case .mod:
+            if y == 0 { throw divisionByZero }
+            // Both operands at the result scale, the larger one as a 256-bit value:
+            // (hi·2^128 + lo) mod d = ((hi mod d)·2^128 + lo) mod d.
+            let ka = resultScale - s1, kb = resultScale - s2
+            guard ka <= 38, kb <= 38 else { throw numericOverflow }
+            let b = y.magnitude.multipliedReportingOverflow(by: UInt128(ValueText.pow10[kb]))
+            if b.overflow {  // |divisor| ≥ 2^128: the dividend is its own remainder
+                let a = x.multipliedReportingOverflow(by: ValueText.pow10[ka])
+                guard !a.overflow else { throw numericOverflow }
+                return try checked(a.partialValue)
+            }
+            let full = x.magnitude.multipliedFullWidth(by: UInt128(ValueText.pow10[ka]))
+            let (_, r) = b.partialValue.dividingFullWidth((full.high % b.partialValue, full.low))
+            return x < 0 ? -Int128(r) : Int128(r)
+        case .add, .sub:
             guard let a = Cast.rescale(x, from: s1, to: resultScale), let b = Cast.rescale(y, from: s2, to: resultScale) else {
                 throw numericOverflow
-            }
-            if op == .mod {
-                if b == 0 { throw divisionByZero }
-                return a % b
             }
             let r = op == .add ? a.addingReportingOverflow(b) : a.subtractingReportingOverflow(b)
             guard !r.overflow else { throw numericOverflow }
