@@ -99,13 +99,18 @@ public enum Coercion {
 
     /// The type every input converts to (UNION, CASE, COALESCE …), or nil when
     /// they do not share a category (42804). `unknownLiterals` marks untyped string literals.
+    /// Untyped string literals alone resolve to text (PostgreSQL); bare NULLs alone stay
+    /// `.null`, so a caller with a target type (INSERT … VALUES (NULL), a UNION branch,
+    /// CASE … THEN NULL) can still give them one — render `.null` columns as text.
     public static func commonType(_ types: [DataType], unknownLiterals: [Bool]) -> DataType? {
         var known: [DataType] = []
+        var sawUnknownLiteral = false
         for (i, t) in types.enumerated() {
-            if t == .null || (i < unknownLiterals.count && unknownLiterals[i]) { continue }
+            if i < unknownLiterals.count && unknownLiterals[i] { sawUnknownLiteral = true; continue }
+            if t == .null { continue }
             known.append(t)
         }
-        guard var candidate = known.first else { return .text }
+        guard var candidate = known.first else { return sawUnknownLiteral || types.isEmpty ? .text : .null }
         if known.allSatisfy({ $0 == candidate }) { return candidate }
         let cat = category(candidate)
         for t in known.dropFirst() {
