@@ -600,9 +600,17 @@ public enum ValueText {
         return true
     }
 
+    /// A few common abbreviations from PostgreSQL's default timezone_abbreviations set.
+    static let zoneAbbreviations: [String: Int] = ["est": -5 * 3600, "edt": -4 * 3600, "cst": -6 * 3600, "cdt": -5 * 3600,
+                                               "mst": -7 * 3600, "mdt": -6 * 3600, "pst": -8 * 3600, "pdt": -7 * 3600,
+                                               "cet": 3600, "cest": 7200, "eet": 7200, "eest": 10800, "wet": 0, "west": 3600,
+                                               "bst": 3600, "msk": 10800, "jst": 9 * 3600, "kst": 9 * 3600, "hkt": 8 * 3600,
+                                               "aest": 10 * 3600, "aedt": 11 * 3600, "nzst": 12 * 3600, "nzdt": 13 * 3600]
+
     /// Parses a zone suffix: `+HH`, `+HH:MM`, `+HHMM`, `-…`, `z`, `utc`, `gmt`.
     static func parseZone(_ s: Substring) -> Int? {
         if s == "z" || s == "utc" || s == "gmt" || s == "zulu" || s == "ut" { return 0 }
+        if let offset = zoneAbbreviations[String(s)] { return offset }
         guard let first = s.first, first == "+" || first == "-" else { return nil }
         let sign = first == "-" ? -1 : 1
         let body = s.dropFirst()
@@ -953,6 +961,18 @@ public enum ValueText {
                     try clock.fractionSeconds(sec.frac, secondsPerUnit: 1)
                 }
                 try acc.add(\.micros, clock.micros, times: negative ? -1 : 1)
+                sawAny = true
+                continue
+            }
+            // SQL-standard year-month form: 1-2 is 1 year 2 months.
+            let dash = tok.dropFirst().firstIndex(of: "-")
+            if let dash, allDigits(tok[tok.index(after: dash)...]) {
+                let yearsPart = tok[tok.startIndex..<dash]
+                guard let y = splitNumber(yearsPart), !y.overflow, y.frac == 0,
+                      let m = Int64(tok[tok.index(after: dash)...]), m < 12 else { throw bad() }
+                let sign: Int64 = yearsPart.first == "-" ? -1 : 1
+                try acc.add(\.months, y.whole, times: 12)
+                try acc.add(\.months, m, times: sign)
                 sawAny = true
                 continue
             }

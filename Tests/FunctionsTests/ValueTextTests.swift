@@ -152,6 +152,8 @@ final class ValueTextTests: XCTestCase {
         XCTAssertEqual(try ValueText.parse("1999-01-08 04:05:06.1234567", as: .timestamp),
                        .int(jan8 * Calendar.microsPerDay + (4 * 3600 + 5 * 60 + 6) * 1_000_000 + 123457))
         XCTAssertEqual(try ValueText.parse("24:00:00", as: .time), .int(Calendar.microsPerDay))
+        XCTAssertEqual(try ValueText.parse("1999-01-08 04:05:06 PST", as: .timestamptz),
+                       .int(jan8 * Calendar.microsPerDay + (12 * 3600 + 5 * 60 + 6) * 1_000_000))
         XCTAssertEqual(try ValueText.parse("04:05 PM", as: .time), .int((16 * 3600 + 5 * 60) * 1_000_000))
     }
 
@@ -178,6 +180,9 @@ final class ValueTextTests: XCTestCase {
         XCTAssertEqual(try iv("2562047788 hours"), "2562047788:00:00")
         XCTAssertEqual(try iv("1 02:00:00"), "1 day 02:00:00")
         XCTAssertEqual(try iv("1.5 years"), "1 year 6 mons")
+        XCTAssertEqual(try iv("1-2"), "1 year 2 mons")
+        XCTAssertEqual(try iv("-1-2"), "-1 years -2 mons")
+        XCTAssertEqual(try iv("1-2 3 04:05:06"), "1 year 2 mons 3 days 04:05:06")
         let fractional = [("0.00004 MILLENNIUM", "00:00:00"), ("0.05 MONTH", "1 day 12:00:00"), ("0.04 MONTH", "1 day 04:48:00"),
                           ("0.05 WEEK", "08:24:00"), ("0.04 WEEK", "06:43:12"), ("0.0000000005 DAY", "00:00:00.000043"),
                           ("0.0000000005 HOUR", "00:00:00.000002"), ("0.00000004 MINUTE", "00:00:00.000002"),
