@@ -658,7 +658,10 @@ public enum ValueText {
             k += 1
             switch tok {
             case "bc": f.bc = true; continue
-            case "ad": continue
+            case "ad", "on", "at": continue
+            case "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs", "thursday",
+                 "fri", "friday", "sat", "saturday", "sun", "sunday":
+                continue  // day-of-week names are ignored, as in PostgreSQL
             case "epoch", "infinity", "-infinity", "+infinity", "allballs", "now", "today", "tomorrow", "yesterday":
                 f.specialWord = String(tok); continue
             case "am", "pm":

@@ -143,7 +143,7 @@ final class ValueTextTests: XCTestCase {
                        .int(ts - 3_600_000_000))
         XCTAssertEqual(try ValueText.parse("2024-01-31", as: .timestamp), .int(d * Calendar.microsPerDay))
         let jan8 = Calendar.days(year: 1999, month: 1, day: 8)
-        for s in ["1999-01-08", "January 8, 1999", "08-Jan-1999", "1999-Jan-08", "Jan-08-1999", "19990108", "1/8/1999", "8 January 1999"] {
+        for s in ["1999-01-08", "January 8, 1999", "08-Jan-1999", "1999-Jan-08", "Jan-08-1999", "19990108", "1/8/1999", "8 January 1999", "Fri Jan 08 1999"] {
             XCTAssertEqual(try ValueText.parse(s, as: .date), .int(jan8), s)
         }
         assertError("0000-01-01", .date, "22008")
