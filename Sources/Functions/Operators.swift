@@ -104,6 +104,10 @@ enum OperatorResolver {
 }
 
 /// Registers every operator (arithmetic, comparison, string, pattern matching, bitwise).
+/// Names: + - * / % ^ (binary; + and - also prefix), neg, abs_op and @, |/ ||/,
+/// & | # << >> bitnot (and prefix ~), = <> != < <= > >=, is_distinct_from,
+/// is_not_distinct_from, ||, ~~ ~~* !~~ !~~* (2 or 3 arguments), like_escape,
+/// ~ ~* !~ !~*, similar_to (2 or 3 arguments), similar_to_escape, ^@.
 func registerOperators(into registry: FunctionRegistry) {
     registerArithmeticOperators(into: registry)
     registerComparisonOperators(into: registry)
