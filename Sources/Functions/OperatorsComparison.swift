@@ -144,8 +144,26 @@ enum Comparison {
             return { args, n, _ in
                 let a = args[0], b = args[1]
                 let validity = Kernels.combinedValidity([a, b], count: n)
-                let xs = Kernels.int64s(a), ys = Kernels.int64s(b)
                 var out = ContiguousArray<Bool>(repeating: false, count: n)
+                // column op literal (either side): one scalar, no expanded copy.
+                if a.isConstant != b.isConstant, case .constant(.int(let c)) = (a.isConstant ? a : b).storage {
+                    let xs = Kernels.int64s(a.isConstant ? b : a)
+                    let flipped = a.isConstant
+                    xs.withUnsafeBufferPointer { x in
+                        out.withUnsafeMutableBufferPointer { o in
+                            switch (op, flipped) {
+                            case (.eq, _): for i in 0..<n { o[i] = x[i] == c }
+                            case (.ne, _): for i in 0..<n { o[i] = x[i] != c }
+                            case (.lt, false), (.gt, true): for i in 0..<n { o[i] = x[i] < c }
+                            case (.le, false), (.ge, true): for i in 0..<n { o[i] = x[i] <= c }
+                            case (.gt, false), (.lt, true): for i in 0..<n { o[i] = x[i] > c }
+                            case (.ge, false), (.le, true): for i in 0..<n { o[i] = x[i] >= c }
+                            }
+                        }
+                    }
+                    return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
+                }
+                let xs = Kernels.int64s(a), ys = Kernels.int64s(b)
                 xs.withUnsafeBufferPointer { x in
                     ys.withUnsafeBufferPointer { y in
                         out.withUnsafeMutableBufferPointer { o in
@@ -166,8 +184,18 @@ enum Comparison {
             return { args, n, _ in
                 let a = args[0], b = args[1]
                 let validity = Kernels.combinedValidity([a, b], count: n)
-                let xs = Kernels.doubles(a), ys = Kernels.doubles(b)
                 var out = ContiguousArray<Bool>(repeating: false, count: n)
+                if a.isConstant != b.isConstant, case .constant(.double(let c)) = (a.isConstant ? a : b).storage {
+                    let xs = Kernels.doubles(a.isConstant ? b : a)
+                    let sign = a.isConstant ? -1 : 1
+                    xs.withUnsafeBufferPointer { x in
+                        out.withUnsafeMutableBufferPointer { o in
+                            for i in 0..<n { o[i] = op.test(sign * compareDoubles(x[i], c)) }
+                        }
+                    }
+                    return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
+                }
+                let xs = Kernels.doubles(a), ys = Kernels.doubles(b)
                 xs.withUnsafeBufferPointer { x in
                     ys.withUnsafeBufferPointer { y in
                         out.withUnsafeMutableBufferPointer { o in

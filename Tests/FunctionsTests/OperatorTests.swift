@@ -205,6 +205,34 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual((0..<4).map { out.value(at: $0) }, [.bool(true), .bool(false), .null, .bool(true)])
     }
 
+    func testIntegerComparisonWithConstantEitherSide() throws {
+        let col = Vector.from([.int(1), .int(5), .null, .int(9)], type: .int64)
+        let five = Vector.constant(.int(5), type: .int64, count: 4)
+        for (opName, expected) in [("<", [true, false, false]), (">=", [false, true, true]), ("=", [false, true, false]), ("<>", [true, false, true])] {
+            guard let cmp = CompareOp(rawValue: opName) else { return XCTFail() }
+            let k = Comparison.kernel(cmp, .int64, .int64)
+            let left = try k([col, five], 4, FunctionContext())
+            XCTAssertEqual([0, 1, 3].map { left.value(at: $0) }, expected.map { .bool($0) }, "x \(opName) 5")
+            XCTAssertEqual(left.value(at: 2), .null)
+            // 5 op x must equal the mirrored comparison.
+            let right = try k([five, col], 4, FunctionContext())
+            let mirrored: [Bool] = [0, 1, 3].map { i in
+                guard case .int(let x) = col.value(at: i) else { return false }
+                return cmp.test(5 < x ? -1 : (5 > x ? 1 : 0))
+            }
+            XCTAssertEqual([0, 1, 3].map { right.value(at: $0) }, mirrored.map { .bool($0) }, "5 \(opName) x")
+        }
+    }
+
+    func testFloatComparisonWithConstant() throws {
+        let col = Vector.from([.double(1.5), .double(.nan), .null], type: .float64)
+        let k = Comparison.kernel(.gt, .float64, .float64)
+        let out = try k([col, Vector.constant(.double(2), type: .float64, count: 3)], 3, FunctionContext())
+        XCTAssertEqual((0..<3).map { out.value(at: $0) }, [.bool(false), .bool(true), .null])
+        let flipped = try k([Vector.constant(.double(2), type: .float64, count: 3), col], 3, FunctionContext())
+        XCTAssertEqual((0..<3).map { flipped.value(at: $0) }, [.bool(true), .bool(false), .null])
+    }
+
     func testConcat() throws {
         XCTAssertEqual(try op("||", str("ab"), str("cd")), .string("abcd"))
         XCTAssertEqual(try op("||", str("a"), i32(1)), .string("a1"))
