@@ -375,7 +375,7 @@ enum Arithmetic {
             let r = Foundation.pow(a, b)
             guard r.isFinite else { throw numericOverflow }
             do {
-                return try Cast.decimalFromDouble(r, significantDigits: 17, precision: 38, scale: resultScale)
+                return try Cast.decimalFromDouble(r, significantDigits: 15, precision: 38, scale: resultScale)
             } catch { throw numericOverflow }
         }
     }

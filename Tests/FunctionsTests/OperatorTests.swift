@@ -119,6 +119,8 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(try t("/", dec(2, 3, 0), dec(3, 3, 0)), "0.6666666666666667")
         XCTAssertEqual(try t("%", dec(75, 3, 1), dec(2, 3, 0)), "1.5")
         XCTAssertEqual(try t("%", i32(-10), dec(24, 2, 1)), "-0.4")
+        XCTAssertEqual(try t("^", dec(11, 2, 1), i32(2)), "1.2100000000000000")
+        XCTAssertEqual(try t("^", dec(20, 2, 1), i32(10)), "1024.0000000000000000")
         XCTAssertEqual(try t("%", dec(ValueText.pow10[37] + 1, 38, 0), dec(4, 35, 35)), "0.00000000000000000000000000000000000")
         XCTAssertEqual(try t("%", dec(7, 3, 0), dec(ValueText.pow10[37], 38, 37)), "0.0000000000000000000000000000000000000")
         assertSQLError("22012") { try t("/", dec(1, 3, 0), dec(0, 3, 1)) }
