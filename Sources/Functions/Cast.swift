@@ -35,7 +35,6 @@ public enum Cast {
         switch to {
         case .text, .varchar, .char:
             if from.isString || from == .json { return stringToString(from: from, to: to, explicit: explicit) }
-            if case .array = from { return formatKernel(from: from, to: to, explicit: explicit) }
             return formatKernel(from: from, to: to, explicit: explicit)
         case .json:
             if from.isString { return relabel(to) }
