@@ -125,6 +125,8 @@ public enum Coercion {
         switch candidate {
         case .decimal: return mergedDecimal(known)
         case .varchar:
+            // An untyped literal of unknown length joins as unbounded varchar (no typmod, as in PostgreSQL).
+            if sawUnknownLiteral { return .varchar(nil) }
             var maxLen: Int? = 0
             for t in known {
                 switch t {

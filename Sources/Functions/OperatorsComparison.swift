@@ -64,7 +64,15 @@ enum Comparison {
         let ub = types[1] == .null || (unknown.count > 1 && unknown[1])
         // Keep each side's own numeric(p,s) or integer width; the kernel handles mixed scales.
         func side(_ x: DataType, _ isUnknown: Bool) -> DataType {
-            if isUnknown { return t }
+            // A literal compared with varchar(n)/char(n) takes the type without its length
+            // (PostgreSQL never truncates or rejects it); char's blank-insensitivity is kept
+            // by the kernel because the other side is still char.
+            if isUnknown {
+                switch t {
+                case .varchar, .char: return .text
+                default: return t
+                }
+            }
             switch t {
             case .decimal:
                 if case .decimal = x { return x }
@@ -237,7 +245,11 @@ enum Comparison {
                 return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
             }
         case .string:
-            let blankInsensitive: Bool = { if case .char = ta { return true }; return false }()
+            let blankInsensitive: Bool = {
+                if case .char = ta { return true }
+                if case .char = tb { return true }
+                return false
+            }()
             return { args, n, _ in
                 let a = args[0], b = args[1]
                 let validity = Kernels.combinedValidity([a, b], count: n)

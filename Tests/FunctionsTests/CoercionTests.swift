@@ -34,6 +34,8 @@ final class CoercionTests: XCTestCase {
         XCTAssertEqual(Coercion.commonType([.text, .text], unknownLiterals: [true, true]), .text)
         XCTAssertEqual(Coercion.commonType([.null, .null], unknownLiterals: []), .null)
         XCTAssertEqual(Coercion.commonType([.null, .text], unknownLiterals: [false, true]), .text)
+        XCTAssertEqual(Coercion.commonType([.varchar(3), .text], unknownLiterals: [false, true]), .varchar(nil))
+        XCTAssertEqual(Coercion.commonType([.varchar(3), .varchar(5)], unknownLiterals: []), .varchar(5))
         XCTAssertNil(Coercion.commonType([.int32, .text], unknownLiterals: []))
         XCTAssertNil(Coercion.commonType([.boolean, .int32], unknownLiterals: []))
         XCTAssertEqual(Coercion.commonType([.varchar(3), .text], unknownLiterals: []), .varchar(nil))

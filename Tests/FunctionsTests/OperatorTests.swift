@@ -180,6 +180,9 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(try op("<", str("B"), str("a")), .bool(true))  // C collation
         XCTAssertEqual(try op("<", str("ab"), str("abc")), .bool(true))
         XCTAssertEqual(try op("=", (.string("ab  "), .char(4)), (.string("ab"), .char(2))), .bool(true))
+        XCTAssertEqual(try op("=", (.string("ab "), .char(3)), str("ab  "), unknown: [false, true]), .bool(true))
+        XCTAssertEqual(try op("=", (.string("ab "), .char(3)), str("abcdef"), unknown: [false, true]), .bool(false))
+        XCTAssertEqual(try op("<", (.string("ab"), .varchar(2)), str("abcdef"), unknown: [false, true]), .bool(true))
         XCTAssertEqual(try op("=", f64(.nan), f64(.nan)), .bool(true))
         XCTAssertEqual(try op(">", f64(.nan), f64(.infinity)), .bool(true))
         XCTAssertEqual(try op("=", (.interval(Interval(months: 1)), .interval), (.interval(Interval(days: 30)), .interval)), .bool(true))
