@@ -111,7 +111,10 @@ public enum Coercion {
             known.append(t)
         }
         guard var candidate = known.first else { return sawUnknownLiteral || types.isEmpty ? .text : .null }
-        if known.allSatisfy({ $0 == candidate }) { return candidate }
+        if known.allSatisfy({ $0 == candidate }) {
+            if case .varchar = candidate, sawUnknownLiteral { return .varchar(nil) }
+            return candidate
+        }
         let cat = category(candidate)
         for t in known.dropFirst() {
             if category(t) != cat { return nil }
