@@ -473,3 +473,77 @@ final class LikeReferenceTests: XCTestCase {
         }
     }
 }
+
+/// Every operator over every pair of types: resolution either fails cleanly or
+/// the kernel runs on random values (including NULLs) without trapping.
+final class OperatorMatrixTests: XCTestCase {
+    func randomValue(_ t: DataType, _ rng: inout SystemRandomNumberGenerator) -> Value {
+        if Int.random(in: 0..<5, using: &rng) == 0 { return .null }
+        switch t {
+        case .boolean: return .bool(Bool.random(using: &rng))
+        case .int16: return .int(Int64(Int16.random(in: Int16.min...Int16.max, using: &rng)))
+        case .int32: return .int(Int64(Int32.random(in: Int32.min...Int32.max, using: &rng)))
+        case .int64, .timestamp, .timestamptz: return .int(Int64.random(in: Int64.min...Int64.max, using: &rng))
+        case .date: return .int(Int64.random(in: -3_000_000...3_000_000, using: &rng))
+        case .time: return .int(Int64.random(in: 0...Calendar.microsPerDay, using: &rng))
+        case .float32, .float64: return .double([0, -0.0, 1.5, -2, .nan, .infinity, 1e300, 5e-324].randomElement(using: &rng) ?? 0)
+        case .decimal: return .decimal(Int128.random(in: -(ValueText.pow10[20])...ValueText.pow10[20], using: &rng))
+        case .interval: return .interval(Interval(months: Int32.random(in: -1000...1000, using: &rng), days: Int32.random(in: -1000...1000, using: &rng),
+                                                  micros: Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &rng)))
+        case .bytea, .uuid: return .bytes((0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        case .array: return .list([.int(1), .null])
+        default:
+            let pool = ["", "a", "%", "_", "\\", "é", "日本", "(", "[a-z]+", "abc%", "\u{0}"]
+            return .string(pool.randomElement(using: &rng) ?? "")
+        }
+    }
+
+    func testAllOperatorsAllTypes() {
+        var rng = SystemRandomNumberGenerator()
+        let types: [DataType] = [.null, .boolean, .int16, .int32, .int64, .float32, .float64, .decimal(precision: 20, scale: 4), .text,
+                                 .varchar(3), .char(2), .bytea, .date, .time, .timestamp, .timestamptz, .interval, .uuid, .array(.int32)]
+        let names = ["+", "-", "*", "/", "%", "^", "neg", "abs_op", "|/", "&", "|", "#", "<<", ">>", "bitnot", "=", "<>", "<", ">=",
+                     "is_distinct_from", "||", "~~", "~~*", "!~~", "~", "~*", "^@", "similar_to", "like_escape", "similar_to_escape"]
+        for name in names {
+            guard let f = FunctionRegistry.shared.scalar(name) else { XCTFail("missing \(name)"); continue }
+            for a in types {
+                for b in types + [nil] {
+                    let argTypes = b.map { [a, $0] } ?? [a]
+                    for unknown in [[false, false], [true, false], [false, true]] {
+                        let resolved: ScalarResolution?
+                        do { resolved = try f.resolve(argTypes, Array(unknown.prefix(argTypes.count))) } catch is SQLError { continue }
+                        catch { XCTFail("\(error)"); continue }
+                        guard let r = resolved else { continue }
+                        XCTAssertEqual(r.argumentTypes.count, argTypes.count, name)
+                        let vectors = r.argumentTypes.map { t in Vector.from((0..<8).map { _ in randomValue(t, &rng) }, type: t) }
+                        do {
+                            let out = try r.kernel(vectors, 8, FunctionContext(timeZoneOffsetSeconds: 3600))
+                            XCTAssertEqual(out.count, 8, name)
+                        } catch is SQLError {} catch { XCTFail("\(name): \(error)") }
+                    }
+                }
+            }
+        }
+    }
+
+    func testAllCastsAllTypes() {
+        var rng = SystemRandomNumberGenerator()
+        let types: [DataType] = [.null, .boolean, .int16, .int32, .int64, .float32, .float64, .decimal(precision: 20, scale: 4),
+                                 .decimal(precision: 5, scale: 0), .text, .varchar(3), .char(2), .bytea, .date, .time, .timestamp,
+                                 .timestamptz, .interval, .uuid, .json, .array(.int32), .array(.text)]
+        for from in types {
+            for to in types {
+                for explicit in [true, false] {
+                    guard let k = Cast.kernel(from: from, to: to, explicit: explicit) else { continue }
+                    let v = Vector.from((0..<8).map { _ in randomValue(from, &rng) }, type: from)
+                    do {
+                        let out = try k([v], 8, FunctionContext(timeZoneOffsetSeconds: -1800))
+                        XCTAssertEqual(out.count, 8)
+                        XCTAssertEqual(out.type, to)
+                        for i in 0..<8 where v.isNull(i) { XCTAssertTrue(out.isNull(i), "\(from) -> \(to)") }
+                    } catch is SQLError {} catch { XCTFail("\(from) -> \(to): \(error)") }
+                }
+            }
+        }
+    }
+}
