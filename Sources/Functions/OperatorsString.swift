@@ -240,7 +240,10 @@ enum StringOperators {
 
     static func compileRegex(_ pattern: String, caseInsensitive: Bool) throws -> NSRegularExpression {
         do {
-            return try NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
+            // PostgreSQL's AREs let `.` match a newline by default; ICU needs the option.
+            var options: NSRegularExpression.Options = [.dotMatchesLineSeparators]
+            if caseInsensitive { options.insert(.caseInsensitive) }
+            return try NSRegularExpression(pattern: pattern, options: options)
         } catch {
             throw SQLError(SQLState.invalidRegularExpression, "invalid regular expression: \(pattern)")
         }

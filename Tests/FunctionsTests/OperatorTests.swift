@@ -328,6 +328,7 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(try op("~*", str("ABC"), str("^abc")), .bool(true))
         XCTAssertEqual(try op("!~", str("ABC"), str("^abc")), .bool(true))
         assertSQLError("2201B") { try op("~", str("a"), str("(")) }
+        XCTAssertEqual(try op("~", str("a\nb"), str("^a.b$")), .bool(true))
         XCTAssertEqual(try op("^@", str("alphabet"), str("alph")), .bool(true))
         XCTAssertEqual(try op("^@", str("alphabet"), str("beta")), .bool(false))
     }
