@@ -282,7 +282,13 @@ public enum ValueText {
     public static func parse(_ text: String, as type: DataType, options: TextFormatOptions = .init()) throws -> Value {
         switch type {
         case .null: return .null
-        case .text, .json: return .string(text)
+        case .text: return .string(text)
+        case .json:
+            var s = text
+            guard s.withUTF8({ isValidJSON($0) }) else {
+                throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type json")
+            }
+            return .string(text)
         case .varchar(let n):
             guard let n else { return .string(text) }
             return .string(try fitVarchar(text, length: n, explicit: false))
@@ -1001,6 +1007,111 @@ public enum ValueText {
     }
 
     // MARK: Other types
+
+    /// RFC 8259 syntax check (json input validates but keeps the text as written).
+    public static func isValidJSON(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        func skipSpace() { while i < b.count && (b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13) { i += 1 } }
+        func literal(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard i + n <= b.count else { return false }
+            for k in 0..<n where b[i + k] != word.utf8Start[k] { return false }
+            i += n
+            return true
+        }
+        func string() -> Bool {
+            i += 1  // opening quote
+            while i < b.count {
+                let c = b[i]
+                if c == UInt8(ascii: "\"") { i += 1; return true }
+                if c < 0x20 { return false }
+                if c == UInt8(ascii: "\\") {
+                    i += 1
+                    guard i < b.count else { return false }
+                    switch b[i] {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                         UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): i += 1
+                    case UInt8(ascii: "u"):
+                        guard i + 4 < b.count, (1...4).allSatisfy({ hexValue(b[i + $0]) != nil }) else { return false }
+                        i += 5
+                    default: return false
+                    }
+                    continue
+                }
+                i += 1
+            }
+            return false
+        }
+        func number() -> Bool {
+            if b[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < b.count, b[i] >= 48 && b[i] <= 57 else { return false }
+            if b[i] == 48 { i += 1 } else { while i < b.count && b[i] >= 48 && b[i] <= 57 { i += 1 } }
+            if i < b.count && b[i] == UInt8(ascii: ".") {
+                i += 1
+                guard i < b.count, b[i] >= 48 && b[i] <= 57 else { return false }
+                while i < b.count && b[i] >= 48 && b[i] <= 57 { i += 1 }
+            }
+            if i < b.count && (b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E")) {
+                i += 1
+                if i < b.count && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) { i += 1 }
+                guard i < b.count, b[i] >= 48 && b[i] <= 57 else { return false }
+                while i < b.count && b[i] >= 48 && b[i] <= 57 { i += 1 }
+            }
+            return true
+        }
+        // Iterative value parser with an explicit container stack (no recursion on deep input).
+        var stack: [UInt8] = []
+        var expectValue = true
+        skipSpace()
+        while true {
+            skipSpace()
+            if !expectValue && stack.isEmpty { return i == b.count }
+            guard i < b.count else { return false }
+            if expectValue {
+                switch b[i] {
+                case UInt8(ascii: "{"):
+                    i += 1; skipSpace()
+                    if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; expectValue = false; break }
+                    stack.append(UInt8(ascii: "{"))
+                    guard i < b.count, b[i] == UInt8(ascii: "\""), string() else { return false }
+                    skipSpace()
+                    guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
+                    i += 1
+                    continue
+                case UInt8(ascii: "["):
+                    i += 1; skipSpace()
+                    if i < b.count && b[i] == UInt8(ascii: "]") { i += 1; expectValue = false; break }
+                    stack.append(UInt8(ascii: "["))
+                    continue
+                case UInt8(ascii: "\""): guard string() else { return false }
+                case UInt8(ascii: "t"): guard literal("true") else { return false }
+                case UInt8(ascii: "f"): guard literal("false") else { return false }
+                case UInt8(ascii: "n"): guard literal("null") else { return false }
+                default: guard number() else { return false }
+                }
+                expectValue = false
+                continue
+            }
+            // After a value: close containers or continue them.
+            guard let top = stack.last else { return false }
+            if b[i] == UInt8(ascii: ",") {
+                i += 1
+                if top == UInt8(ascii: "{") {
+                    skipSpace()
+                    guard i < b.count, b[i] == UInt8(ascii: "\""), string() else { return false }
+                    skipSpace()
+                    guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
+                    i += 1
+                }
+                expectValue = true
+            } else if (top == UInt8(ascii: "{") && b[i] == UInt8(ascii: "}")) || (top == UInt8(ascii: "[") && b[i] == UInt8(ascii: "]")) {
+                i += 1
+                stack.removeLast()
+            } else {
+                return false
+            }
+        }
+    }
 
     static func hexValue(_ c: UInt8) -> UInt8? {
         switch c {

@@ -37,8 +37,17 @@ public enum Cast {
             if from.isString || from == .json { return stringToString(from: from, to: to, explicit: explicit) }
             return formatKernel(from: from, to: to, explicit: explicit)
         case .json:
-            if from.isString { return relabel(to) }
-            return nil
+            guard from.isString else { return nil }
+            return { args, n, _ in
+                let v = args[0], col = Kernels.strings(v)
+                let validity = Kernels.combinedValidity([v], count: n)
+                for i in 0..<n where validity?[i] ?? true {
+                    guard Kernels.withBytes(col, i, { ValueText.isValidJSON($0) }) else {
+                        throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type json")
+                    }
+                }
+                return Vector(type: to, count: n, storage: v.storage, validity: v.validity)
+            }
         default: break
         }
         // String types → anything (the target's input function).

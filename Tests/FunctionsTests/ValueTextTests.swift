@@ -203,6 +203,12 @@ final class ValueTextTests: XCTestCase {
     }
 
     func testOtherInput() throws {
+        for good in ["{}", "[]", " {\"a\": [1, 2.5e3, -0, true, false, null, \"x\\n\"]} ", "\"s\"", "42", "[[[]]]", "{\"a\":{\"b\":[]}}"] {
+            XCTAssertEqual(try ValueText.parse(good, as: .json), .string(good), good)
+        }
+        for bad in ["", "{", "[1,]", "{\"a\"}", "01", "tru", "[1] 2", "{\"a\":1,}", "\"\\x\"", "[", "]"] {
+            assertError(bad, .json, "22P02")
+        }
         XCTAssertEqual(try ValueText.parse("\\xDEAD01", as: .bytea), .bytes([0xde, 0xad, 0x01]))
         XCTAssertEqual(try ValueText.parse("a\\\\b\\001", as: .bytea), .bytes([97, 92, 98, 1]))
         let u = try ValueText.parse("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", as: .uuid)
@@ -220,9 +226,9 @@ final class ValueTextTests: XCTestCase {
 final class ValueTextRobustnessTests: XCTestCase {
     func testRandomInputNeverTraps() {
         var rng = SystemRandomNumberGenerator()
-        let alphabet = Array("0123456789-+:. TtZzeE/,abcdjmnoprsuyPDHMSW@{}\"\\x\u{e9}".unicodeScalars)
+        let alphabet = Array("0123456789-+:. TtZzeE/,abcdjmnoprsuyPDHMSW@{}[]\"\\x\u{e9}".unicodeScalars)
         let types: [DataType] = [.int16, .int32, .int64, .float32, .float64, .decimal(precision: 10, scale: 3), .boolean, .date, .time,
-                                 .timestamp, .timestamptz, .interval, .uuid, .bytea, .array(.int32), .varchar(4), .char(3)]
+                                 .timestamp, .timestamptz, .interval, .uuid, .bytea, .array(.int32), .varchar(4), .char(3), .json]
         for _ in 0..<3000 {
             let length = Int.random(in: 0..<24, using: &rng)
             var s = String.UnicodeScalarView()
