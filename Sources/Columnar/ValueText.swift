@@ -765,17 +765,31 @@ public enum ValueText {
     }
 
     /// date input: ISO `2024-01-31`, `January 8, 1999`, `1/8/1999`, `19990108`, BC suffix, epoch/±infinity.
-    public static func parseDate(_ text: String) throws -> Int64 {
+    /// `now`: the statement time (µs, UTC) for 'now'/'today'/'tomorrow'/'yesterday'; without it they are rejected.
+    public static func parseDate(_ text: String, now: Int64? = nil, sessionOffset: Int = 0) throws -> Int64 {
         let f = try decodeDateTime(text, type: .date)
         if let w = f.specialWord {
             switch w {
             case "epoch": return 0
             case "infinity", "+infinity": return Int64.max
             case "-infinity": return Int64.min
-            default: throw syntaxError(.date, text)
+            default:
+                guard let now, let local = relativeDay(w, now: now, sessionOffset: sessionOffset) else { throw syntaxError(.date, text) }
+                return local
             }
         }
         return try dayNumber(f, text: text, type: .date)
+    }
+
+    /// The local day number of 'today' (±1) at statement time `now`.
+    static func relativeDay(_ word: String, now: Int64, sessionOffset: Int) -> Int64? {
+        let today = Calendar.split(micros: now &+ Int64(sessionOffset) * Calendar.microsPerSecond).days
+        switch word {
+        case "today", "now": return today
+        case "tomorrow": return today + 1
+        case "yesterday": return today - 1
+        default: return nil
+        }
     }
 
     /// time input: `HH:MM[:SS[.ffffff]]`, a date or zone before/after is ignored; `allballs`.
@@ -787,15 +801,23 @@ public enum ValueText {
     }
 
     /// timestamp/timestamptz input. A zone suffix converts timestamptz to UTC and is ignored for timestamp.
-    public static func parseTimestamp(_ text: String, withZone: Bool, sessionOffset: Int) throws -> Int64 {
+    public static func parseTimestamp(_ text: String, withZone: Bool, sessionOffset: Int, now: Int64? = nil) throws -> Int64 {
         let type: DataType = withZone ? .timestamptz : .timestamp
         let f = try decodeDateTime(text, type: type)
         if let w = f.specialWord {
+            let offset = Int64(sessionOffset) * Calendar.microsPerSecond
             switch w {
             case "epoch": return 0
             case "infinity", "+infinity": return Int64.max
             case "-infinity": return Int64.min
-            default: throw syntaxError(type, text)
+            case "now":
+                guard let now else { throw syntaxError(type, text) }
+                return withZone ? now : now + offset
+            default:
+                // today/tomorrow/yesterday: local midnight.
+                guard let now, let day = relativeDay(w, now: now, sessionOffset: sessionOffset) else { throw syntaxError(type, text) }
+                let local = day * Calendar.microsPerDay
+                return withZone ? local - offset : local
             }
         }
         let days = try dayNumber(f, text: text, type: type)

@@ -496,11 +496,12 @@ public enum Cast {
                 let off = ctx.timeZoneOffsetSeconds
                 return try Kernels.buildInt64(count: n, type: to, validity: Kernels.combinedValidity([v], count: n)) { i in
                     let s = col.string(at: i)
+                    let now = ctx.statementTimestamp
                     switch to {
-                    case .date: return try ValueText.parseDate(s)
+                    case .date: return try ValueText.parseDate(s, now: now, sessionOffset: off)
                     case .time: return try ValueText.parseTime(s)
-                    case .timestamp: return try ValueText.parseTimestamp(s, withZone: false, sessionOffset: off)
-                    default: return try ValueText.parseTimestamp(s, withZone: true, sessionOffset: off)
+                    case .timestamp: return try ValueText.parseTimestamp(s, withZone: false, sessionOffset: off, now: now)
+                    default: return try ValueText.parseTimestamp(s, withZone: true, sessionOffset: off, now: now)
                     }
                 }
             }
