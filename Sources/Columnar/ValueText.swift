@@ -139,8 +139,9 @@ public enum ValueText {
 
     /// Date output (ISO, DateStyle ISO): `YYYY-MM-DD`, `YYYY-MM-DD BC` for year <= 0.
     public static func formatDate(days: Int64) -> String {
-        if days == Int64.max { return "infinity" }
-        if days == Int64.min { return "-infinity" }
+        // ±infinity, and anything too far out for the calendar arithmetic.
+        if days > 1 << 40 { return "infinity" }
+        if days < -(1 << 40) { return "-infinity" }
         let c = Calendar.civil(days: days)
         let (y, bc) = c.year <= 0 ? (1 - c.year, true) : (c.year, false)
         return pad(y, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2) + (bc ? " BC" : "")
@@ -281,7 +282,13 @@ public enum ValueText {
     public static func parse(_ text: String, as type: DataType, options: TextFormatOptions = .init()) throws -> Value {
         switch type {
         case .null: return .null
-        case .text, .json: return .string(text)
+        case .text: return .string(text)
+        case .json:
+            var s = text
+            guard s.withUTF8({ isValidJSON($0) }) else {
+                throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type json")
+            }
+            return .string(text)
         case .varchar(let n):
             guard let n else { return .string(text) }
             return .string(try fitVarchar(text, length: n, explicit: false))
@@ -405,7 +412,7 @@ public enum ValueText {
             k += 1
         }
         let word = lower[k...]
-        if word.elementsEqual("nan".utf8) && k == 0 { return .nan }
+        if word.elementsEqual("nan".utf8) { return .nan }  // glibc strtod also takes "-NaN"
         if word.elementsEqual("infinity".utf8) || word.elementsEqual("inf".utf8) { return sign * .infinity }
         // Validate strtod's decimal syntax: digits [. digits] [e [sign] digits].
         var j = k, digits = 0, nonZero = false
@@ -490,6 +497,32 @@ public enum ValueText {
         return try decimalFromDigits(digits, pointPos: pointPos, negative: negative, precision: precision, scale: scale)
     }
 
+    /// The numeric(p,s) that holds a numeric literal or text exactly (`1.50` → numeric(3,2),
+    /// `1e3` → numeric(4,0)), capped at 38 digits; nil when the text is not a number.
+    public static func decimalType(ofLiteral text: String) -> DataType? {
+        var intDigits = 0, fracDigits = 0, sawPoint = false, sawDigit = false, leading = true
+        var exponent = 0
+        var u = Substring(text.trimmingCharacters(in: " "))
+        if u.first == "-" || u.first == "+" { u = u.dropFirst() }
+        if let e = u.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            guard let x = Int(u[u.index(after: e)...]), abs(x) <= 1000 else { return nil }
+            exponent = x
+            u = u[..<e]
+        }
+        for c in u.utf8 {
+            if c == UInt8(ascii: ".") { guard !sawPoint else { return nil }; sawPoint = true; continue }
+            guard c >= 48 && c <= 57 else { return nil }
+            sawDigit = true
+            if sawPoint { fracDigits += 1 } else if !(leading && c == 48) { intDigits += 1; leading = false }
+        }
+        guard sawDigit else { return nil }
+        let scale = max(0, fracDigits - exponent)
+        let integer = max(1, intDigits + exponent)
+        let s = min(scale, DataType.maxDecimalPrecision)
+        let p = min(DataType.maxDecimalPrecision, max(integer + s, s, 1))
+        return .decimal(precision: p, scale: s)
+    }
+
     /// Builds a scaled mantissa from significant digits d0 d1 … with value 0.d0d1… × 10^pointPos.
     public static func decimalFromDigits(_ digits: [UInt8], pointPos: Int, negative: Bool, precision: Int, scale: Int) throws -> Int128 {
         if digits.isEmpty { return 0 }
@@ -501,7 +534,7 @@ public enum ValueText {
             for k in 0..<keep { m = m * 10 + Int128(k < digits.count ? digits[k] : 0) }
         }
         if keep >= 0 && keep < digits.count && digits[keep] >= 5 { m += 1 }
-        if m >= pow10[min(precision, 38)] { throw numericOverflow(precision: precision, scale: scale) }
+        if m >= pow10[max(0, min(precision, 38))] { throw numericOverflow(precision: precision, scale: scale) }
         return negative ? -m : m
     }
 
@@ -573,9 +606,17 @@ public enum ValueText {
         return true
     }
 
+    /// A few common abbreviations from PostgreSQL's default timezone_abbreviations set.
+    static let zoneAbbreviations: [String: Int] = ["est": -5 * 3600, "edt": -4 * 3600, "cst": -6 * 3600, "cdt": -5 * 3600,
+                                               "mst": -7 * 3600, "mdt": -6 * 3600, "pst": -8 * 3600, "pdt": -7 * 3600,
+                                               "cet": 3600, "cest": 7200, "eet": 7200, "eest": 10800, "wet": 0, "west": 3600,
+                                               "bst": 3600, "msk": 10800, "jst": 9 * 3600, "kst": 9 * 3600, "hkt": 8 * 3600,
+                                               "aest": 10 * 3600, "aedt": 11 * 3600, "nzst": 12 * 3600, "nzdt": 13 * 3600]
+
     /// Parses a zone suffix: `+HH`, `+HH:MM`, `+HHMM`, `-…`, `z`, `utc`, `gmt`.
     static func parseZone(_ s: Substring) -> Int? {
         if s == "z" || s == "utc" || s == "gmt" || s == "zulu" || s == "ut" { return 0 }
+        if let offset = zoneAbbreviations[String(s)] { return offset }
         guard let first = s.first, first == "+" || first == "-" else { return nil }
         let sign = first == "-" ? -1 : 1
         let body = s.dropFirst()
@@ -623,7 +664,10 @@ public enum ValueText {
             k += 1
             switch tok {
             case "bc": f.bc = true; continue
-            case "ad": continue
+            case "ad", "on", "at": continue
+            case "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs", "thursday",
+                 "fri", "friday", "sat", "saturday", "sun", "sunday":
+                continue  // day-of-week names are ignored, as in PostgreSQL
             case "epoch", "infinity", "-infinity", "+infinity", "allballs", "now", "today", "tomorrow", "yesterday":
                 f.specialWord = String(tok); continue
             case "am", "pm":
@@ -632,6 +676,9 @@ public enum ValueText {
                 if tok == "am" && f.hour == 12 { f.hour = 0 }
                 continue
             default: break
+            }
+            if (tok.first == "+" || tok.first == "-") && f.hasTime, let z = parseZone(tok) {
+                f.zoneSeconds = z; continue
             }
             if tok.contains(":") {
                 // A time, possibly with a zone glued on: 12:00:00+02, 12:00z.
@@ -699,6 +746,7 @@ public enum ValueText {
     /// Validated day number of decoded date fields (22008 on out-of-range fields).
     static func dayNumber(_ f: DateTimeFields, text: String, type: DataType) throws -> Int64 {
         guard var y = f.year, let m = f.month, let d = f.day else { throw syntaxError(type, text) }
+        guard y != 0 else { throw fieldOverflow(text) }
         if f.bc { guard y > 0 else { throw fieldOverflow(text) }; y = 1 - y }
         guard m >= 1 && m <= 12 else { throw fieldOverflow(text) }
         guard y >= -4713 && y <= 5874897 else {
@@ -717,17 +765,31 @@ public enum ValueText {
     }
 
     /// date input: ISO `2024-01-31`, `January 8, 1999`, `1/8/1999`, `19990108`, BC suffix, epoch/±infinity.
-    public static func parseDate(_ text: String) throws -> Int64 {
+    /// `now`: the statement time (µs, UTC) for 'now'/'today'/'tomorrow'/'yesterday'; without it they are rejected.
+    public static func parseDate(_ text: String, now: Int64? = nil, sessionOffset: Int = 0) throws -> Int64 {
         let f = try decodeDateTime(text, type: .date)
         if let w = f.specialWord {
             switch w {
             case "epoch": return 0
             case "infinity", "+infinity": return Int64.max
             case "-infinity": return Int64.min
-            default: throw syntaxError(.date, text)
+            default:
+                guard let now, let local = relativeDay(w, now: now, sessionOffset: sessionOffset) else { throw syntaxError(.date, text) }
+                return local
             }
         }
         return try dayNumber(f, text: text, type: .date)
+    }
+
+    /// The local day number of 'today' (±1) at statement time `now`.
+    static func relativeDay(_ word: String, now: Int64, sessionOffset: Int) -> Int64? {
+        let today = Calendar.split(micros: now &+ Int64(sessionOffset) * Calendar.microsPerSecond).days
+        switch word {
+        case "today", "now": return today
+        case "tomorrow": return today + 1
+        case "yesterday": return today - 1
+        default: return nil
+        }
     }
 
     /// time input: `HH:MM[:SS[.ffffff]]`, a date or zone before/after is ignored; `allballs`.
@@ -739,128 +801,339 @@ public enum ValueText {
     }
 
     /// timestamp/timestamptz input. A zone suffix converts timestamptz to UTC and is ignored for timestamp.
-    public static func parseTimestamp(_ text: String, withZone: Bool, sessionOffset: Int) throws -> Int64 {
+    public static func parseTimestamp(_ text: String, withZone: Bool, sessionOffset: Int, now: Int64? = nil) throws -> Int64 {
         let type: DataType = withZone ? .timestamptz : .timestamp
         let f = try decodeDateTime(text, type: type)
         if let w = f.specialWord {
+            let offset = Int64(sessionOffset) * Calendar.microsPerSecond
             switch w {
             case "epoch": return 0
             case "infinity", "+infinity": return Int64.max
             case "-infinity": return Int64.min
-            default: throw syntaxError(type, text)
+            case "now":
+                guard let now else { throw syntaxError(type, text) }
+                return withZone ? now : now + offset
+            default:
+                // today/tomorrow/yesterday: local midnight.
+                guard let now, let day = relativeDay(w, now: now, sessionOffset: sessionOffset) else { throw syntaxError(type, text) }
+                let local = day * Calendar.microsPerDay
+                return withZone ? local - offset : local
             }
         }
         let days = try dayNumber(f, text: text, type: type)
         let tod = try timeOfDay(f, text: text)
-        var micros = days * Calendar.microsPerDay + tod
+        let outOfRange = SQLError(SQLState.datetimeFieldOverflow, "timestamp out of range: \"\(text)\"")
+        let scaled = days.multipliedReportingOverflow(by: Calendar.microsPerDay)
+        guard !scaled.overflow, days < 106_751_991 else { throw outOfRange }
+        var micros = scaled.partialValue + tod
         if withZone { micros -= Int64(f.zoneSeconds ?? sessionOffset) * Calendar.microsPerSecond }
         return micros
     }
 
     // MARK: Interval input
 
+    /// Accumulates interval fields exactly (Int64) with PostgreSQL's rules for
+    /// cascading fractional units down (AdjustFractDays / AdjustFractSeconds).
+    struct IntervalAccumulator {
+        var months: Int64 = 0, days: Int64 = 0, micros: Int64 = 0
+        let text: String
+
+        func overflow() -> SQLError { SQLError(SQLState.datetimeFieldOverflow, "interval field value out of range: \"\(text)\"") }
+
+        mutating func add(_ field: WritableKeyPath<IntervalAccumulator, Int64>, _ value: Int64, times factor: Int64) throws {
+            let m = value.multipliedReportingOverflow(by: factor)
+            guard !m.overflow else { throw overflow() }
+            let s = self[keyPath: field].addingReportingOverflow(m.partialValue)
+            guard !s.overflow else { throw overflow() }
+            self[keyPath: field] = s.partialValue
+        }
+
+        mutating func fractionSeconds(_ frac: Double, secondsPerUnit: Double) throws {
+            if frac == 0 { return }
+            let us = (frac * secondsPerUnit * 1e6).rounded(.toNearestOrEven)
+            guard us.isFinite, Swift.abs(us) < 9.2e18 else { throw overflow() }
+            try add(\.micros, Int64(us), times: 1)
+        }
+
+        mutating func fractionDays(_ frac: Double, daysPerUnit: Double) throws {
+            if frac == 0 { return }
+            let d = frac * daysPerUnit
+            let whole = d.rounded(.towardZero)
+            guard Swift.abs(whole) < 9e18 else { throw overflow() }
+            try add(\.days, Int64(whole), times: 1)
+            try fractionSeconds(d - whole, secondsPerUnit: 86400)
+        }
+
+        /// Adds `whole + frac` of `unit`; false when the unit is unknown.
+        mutating func add(whole: Int64, frac: Double, unit: Substring) throws -> Bool {
+            switch unit {
+            case "microsecond", "microseconds", "us", "usec", "usecs", "microsecon":
+                try add(\.micros, whole, times: 1); try fractionSeconds(frac, secondsPerUnit: 1e-6)
+            case "millisecond", "milliseconds", "ms", "msec", "msecs", "millisecon":
+                try add(\.micros, whole, times: 1000); try fractionSeconds(frac, secondsPerUnit: 1e-3)
+            case "second", "seconds", "s", "sec", "secs":
+                try add(\.micros, whole, times: 1_000_000); try fractionSeconds(frac, secondsPerUnit: 1)
+            case "minute", "minutes", "m", "min", "mins":
+                try add(\.micros, whole, times: 60_000_000); try fractionSeconds(frac, secondsPerUnit: 60)
+            case "hour", "hours", "h", "hr", "hrs":
+                try add(\.micros, whole, times: 3_600_000_000); try fractionSeconds(frac, secondsPerUnit: 3600)
+            case "day", "days", "d":
+                try add(\.days, whole, times: 1); try fractionSeconds(frac, secondsPerUnit: 86400)
+            case "week", "weeks", "w":
+                try add(\.days, whole, times: 7); try fractionDays(frac, daysPerUnit: 7)
+            case "month", "months", "mon", "mons":
+                try add(\.months, whole, times: 1); try fractionDays(frac, daysPerUnit: 30)
+            case "year", "years", "y", "yr", "yrs":
+                try add(\.months, whole, times: 12); try add(\.months, Int64((frac * 12).rounded(.toNearestOrEven)), times: 1)
+            case "decade", "decades", "dec", "decs":
+                try add(\.months, whole, times: 120); try add(\.months, Int64((frac * 120).rounded(.toNearestOrEven)), times: 1)
+            case "century", "centuries", "c", "cent", "cents":
+                try add(\.months, whole, times: 1200); try add(\.months, Int64((frac * 1200).rounded(.toNearestOrEven)), times: 1)
+            case "millennium", "millennia", "millenniums", "mil", "mils":
+                try add(\.months, whole, times: 12000); try add(\.months, Int64((frac * 12000).rounded(.toNearestOrEven)), times: 1)
+            default: return false
+            }
+            return true
+        }
+
+        func finish() throws -> Interval {
+            guard let m = Int32(exactly: months), let d = Int32(exactly: days) else { throw overflow() }
+            return Interval(months: m, days: d, micros: micros)
+        }
+    }
+
+    /// Splits a signed decimal number into an exact integer part and a signed fraction.
+    static func splitNumber(_ s: Substring) -> (whole: Int64, frac: Double, overflow: Bool)? {
+        var body = s
+        var negative = false
+        if body.first == "-" { negative = true; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let intPart = parts[0]
+        let fracPart = parts.count > 1 ? parts[1] : ""
+        guard !(intPart.isEmpty && fracPart.isEmpty),
+              intPart.isEmpty || allDigits(intPart), fracPart.isEmpty || allDigits(fracPart) else { return nil }
+        var whole: Int64 = 0
+        for c in intPart.utf8 {
+            let m = whole.multipliedReportingOverflow(by: 10)
+            let a = m.partialValue.addingReportingOverflow(Int64(c - 48))
+            if m.overflow || a.overflow { return (0, 0, true) }
+            whole = a.partialValue
+        }
+        let frac = fracPart.isEmpty ? 0 : (Double("0." + fracPart) ?? 0)
+        return (negative ? -whole : whole, negative ? -frac : frac, false)
+    }
+
     /// interval input: `1 day 02:00:00`, `1 year 2 months`, `-3 hours`, `@ 1 minute ago`, ISO `P1Y2M3DT4H5M6S`.
     public static func parseInterval(_ text: String) throws -> Interval {
-        let s = text.lowercased().trimmingCharacters(in: " ")
-        var months: Double = 0, days: Double = 0, micros: Double = 0
+        let s = text.lowercased().trimmingCharacters(in: " ").trimmingCharacters(in: "\t")
+        var acc = IntervalAccumulator(text: text)
         func bad() -> SQLError { syntaxError(.interval, text) }
-        func add(_ value: Double, unit: Substring) throws {
-            switch unit {
-            case "microsecond", "microseconds", "us", "usec", "usecs", "microsecon": micros += value
-            case "millisecond", "milliseconds", "ms", "msec", "msecs", "millisecon": micros += value * 1000
-            case "second", "seconds", "s", "sec", "secs": micros += value * 1e6
-            case "minute", "minutes", "m", "min", "mins": micros += value * 6e7
-            case "hour", "hours", "h", "hr", "hrs": micros += value * 3.6e9
-            case "day", "days", "d": days += value
-            case "week", "weeks", "w": days += value * 7
-            case "month", "months", "mon", "mons": months += value
-            case "year", "years", "y", "yr", "yrs": months += value * 12
-            case "decade", "decades", "dec", "decs": months += value * 120
-            case "century", "centuries", "c", "cent", "cents": months += value * 1200
-            case "millennium", "millennia", "millenniums", "mil", "mils": months += value * 12000
-            default: throw bad()
-            }
-        }
         if s.isEmpty { throw bad() }
         if s.first == "p" {
             // ISO 8601 with designators.
             var inTime = false
-            var num = ""
+            var num = Substring("")
             var any = false
-            for ch in s.dropFirst() {
-                if ch == "t" { inTime = true; continue }
-                if ch.isNumber || ch == "." || ch == "-" || ch == "+" { num.append(ch); continue }
-                guard let v = Double(num) else { throw bad() }
-                num = ""; any = true
+            var idx = s.index(after: s.startIndex)
+            var numStart = idx
+            while idx < s.endIndex {
+                let ch = s[idx]
+                if ch == "t" && num.isEmpty { inTime = true; idx = s.index(after: idx); numStart = idx; continue }
+                if ch.isNumber || ch == "." || ch == "-" || ch == "+" {
+                    num = s[numStart...idx]; idx = s.index(after: idx); continue
+                }
+                guard let v = splitNumber(num), !v.overflow else { throw bad() }
+                let unit: Substring
                 switch (ch, inTime) {
-                case ("y", false): months += v * 12
-                case ("m", false): months += v
-                case ("w", false): days += v * 7
-                case ("d", false): days += v
-                case ("h", true): micros += v * 3.6e9
-                case ("m", true): micros += v * 6e7
-                case ("s", true): micros += v * 1e6
+                case ("y", false): unit = "year"
+                case ("m", false): unit = "month"
+                case ("w", false): unit = "week"
+                case ("d", false): unit = "day"
+                case ("h", true): unit = "hour"
+                case ("m", true): unit = "minute"
+                case ("s", true): unit = "second"
                 default: throw bad()
                 }
+                _ = try acc.add(whole: v.whole, frac: v.frac, unit: unit)
+                any = true
+                num = ""
+                idx = s.index(after: idx); numStart = idx
             }
             if !num.isEmpty || !any { throw bad() }
-        } else {
-            var tokens: [Substring] = []
-            for raw in s.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                // Split "10min" into "10" and "min".
-                if let li = raw.firstIndex(where: { $0.isLetter }), li != raw.startIndex,
-                   raw[raw.startIndex..<li].allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }) {
-                    tokens.append(raw[raw.startIndex..<li]); tokens.append(raw[li...])
-                } else { tokens.append(raw) }
-            }
-            var ago = false
-            var k = 0
-            var sawAny = false
-            while k < tokens.count {
-                let tok = tokens[k]; k += 1
-                if tok == "@" { continue }
-                if tok == "ago" { ago = true; continue }
-                if tok.contains(":") {
-                    var body = tok
-                    var sign = 1.0
-                    if body.first == "-" { sign = -1; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }
-                    let p = body.split(separator: ":", omittingEmptySubsequences: false)
-                    guard p.count >= 2 && p.count <= 3, allDigits(p[0]), allDigits(p[1]) else { throw bad() }
-                    let h = Double(p[0]) ?? 0, m = Double(p[1]) ?? 0
-                    var sec = 0.0
-                    if p.count == 3 {
-                        guard let v = Double(p[2]), p[2].first?.isNumber == true else { throw bad() }
-                        sec = v
-                    }
-                    micros += sign * (h * 3.6e9 + m * 6e7 + sec * 1e6)
-                    sawAny = true
-                    continue
+            return try acc.finish()
+        }
+        var tokens: [Substring] = []
+        for raw in s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+            // Split "10min" into "10" and "min".
+            if let li = raw.firstIndex(where: { $0.isLetter }), li != raw.startIndex,
+               raw[raw.startIndex..<li].allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }) {
+                tokens.append(raw[raw.startIndex..<li]); tokens.append(raw[li...])
+            } else { tokens.append(raw) }
+        }
+        var ago = false
+        var k = 0
+        var sawAny = false
+        while k < tokens.count {
+            let tok = tokens[k]; k += 1
+            if tok == "@" { continue }
+            if tok == "ago" { guard k == tokens.count else { throw bad() }; ago = true; continue }
+            if tok.contains(":") {
+                var body = tok
+                var negative = false
+                if body.first == "-" { negative = true; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }
+                let p = body.split(separator: ":", omittingEmptySubsequences: false)
+                guard p.count >= 2 && p.count <= 3, allDigits(p[0]), allDigits(p[1]), p[0].count <= 18, p[1].count <= 18 else { throw bad() }
+                var clock = IntervalAccumulator(text: text)
+                try clock.add(\.micros, Int64(p[0]) ?? 0, times: 3_600_000_000)
+                try clock.add(\.micros, Int64(p[1]) ?? 0, times: 60_000_000)
+                if p.count == 3 {
+                    guard let sec = splitNumber(p[2]), !sec.overflow, p[2].first?.isNumber == true else { throw bad() }
+                    try clock.add(\.micros, sec.whole, times: 1_000_000)
+                    try clock.fractionSeconds(sec.frac, secondsPerUnit: 1)
                 }
-                guard let v = Double(tok), tok.last?.isNumber == true || tok.last == "." else { throw bad() }
+                try acc.add(\.micros, clock.micros, times: negative ? -1 : 1)
                 sawAny = true
-                if k < tokens.count, tokens[k].first?.isLetter == true, tokens[k] != "ago" {
-                    try add(v, unit: tokens[k]); k += 1
-                } else {
-                    micros += v * 1e6
-                }
+                continue
             }
-            if !sawAny { throw bad() }
-            if ago { months = -months; days = -days; micros = -micros }
+            // SQL-standard year-month form: 1-2 is 1 year 2 months.
+            let dash = tok.dropFirst().firstIndex(of: "-")
+            if let dash, allDigits(tok[tok.index(after: dash)...]) {
+                let yearsPart = tok[tok.startIndex..<dash]
+                guard let y = splitNumber(yearsPart), !y.overflow, y.frac == 0,
+                      let m = Int64(tok[tok.index(after: dash)...]), m < 12 else { throw bad() }
+                let sign: Int64 = yearsPart.first == "-" ? -1 : 1
+                try acc.add(\.months, y.whole, times: 12)
+                try acc.add(\.months, m, times: sign)
+                sawAny = true
+                continue
+            }
+            guard let v = splitNumber(tok) else { throw bad() }
+            if v.overflow { throw acc.overflow() }
+            sawAny = true
+            if k < tokens.count, tokens[k].first?.isLetter == true, tokens[k] != "ago" {
+                guard try acc.add(whole: v.whole, frac: v.frac, unit: tokens[k]) else { throw bad() }
+                k += 1
+            } else if k < tokens.count, tokens[k].contains(":") {
+                _ = try acc.add(whole: v.whole, frac: v.frac, unit: "day")
+            } else {
+                _ = try acc.add(whole: v.whole, frac: v.frac, unit: "second")
+            }
         }
-        // Cascade fractions down: months → days (30), days → µs (PostgreSQL's AdjustFract*).
-        let wholeMonths = months.rounded(.towardZero)
-        var fracDays = (months - wholeMonths) * 30
-        fracDays = (fracDays * 1e6).rounded() / 1e6
-        let totalDays = days + fracDays
-        let wholeDays = totalDays.rounded(.towardZero)
-        let totalMicros = (micros + ((totalDays - wholeDays) * 86_400e6)).rounded()
-        guard abs(wholeMonths) <= Double(Int32.max), abs(wholeDays) <= Double(Int32.max), abs(totalMicros) < 9.2e18 else {
-            throw SQLError(SQLState.datetimeFieldOverflow, "interval field value out of range: \"\(text)\"")
+        if !sawAny { throw bad() }
+        if ago {
+            acc.months = -acc.months; acc.days = -acc.days
+            guard acc.micros != Int64.min else { throw acc.overflow() }
+            acc.micros = -acc.micros
         }
-        return Interval(months: Int32(wholeMonths), days: Int32(wholeDays), micros: Int64(totalMicros))
+        return try acc.finish()
     }
 
     // MARK: Other types
+
+    /// RFC 8259 syntax check (json input validates but keeps the text as written).
+    public static func isValidJSON(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        func skipSpace() { while i < b.count && (b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13) { i += 1 } }
+        func literal(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard i + n <= b.count else { return false }
+            for k in 0..<n where b[i + k] != word.utf8Start[k] { return false }
+            i += n
+            return true
+        }
+        func string() -> Bool {
+            i += 1  // opening quote
+            while i < b.count {
+                let c = b[i]
+                if c == UInt8(ascii: "\"") { i += 1; return true }
+                if c < 0x20 { return false }
+                if c == UInt8(ascii: "\\") {
+                    i += 1
+                    guard i < b.count else { return false }
+                    switch b[i] {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                         UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): i += 1
+                    case UInt8(ascii: "u"):
+                        guard i + 4 < b.count, (1...4).allSatisfy({ hexValue(b[i + $0]) != nil }) else { return false }
+                        i += 5
+                    default: return false
+                    }
+                    continue
+                }
+                i += 1
+            }
+            return false
+        }
+        func number() -> Bool {
+            if b[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < b.count, b[i] >= 48 && b[i] <= 57 else { return false }
+            if b[i] == 48 { i += 1 } else { while i < b.count && b[i] >= 48 && b[i] <= 57 { i += 1 } }
+            if i < b.count && b[i] == UInt8(ascii: ".") {
+                i += 1
+                guard i < b.count, b[i] >= 48 && b[i] <= 57 else { return false }
+                while i < b.count && b[i] >= 48 && b[i] <= 57 { i += 1 }
+            }
+            if i < b.count && (b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E")) {
+                i += 1
+                if i < b.count && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) { i += 1 }
+                guard i < b.count, b[i] >= 48 && b[i] <= 57 else { return false }
+                while i < b.count && b[i] >= 48 && b[i] <= 57 { i += 1 }
+            }
+            return true
+        }
+        // Iterative value parser with an explicit container stack (no recursion on deep input).
+        var stack: [UInt8] = []
+        var expectValue = true
+        skipSpace()
+        while true {
+            skipSpace()
+            if !expectValue && stack.isEmpty { return i == b.count }
+            guard i < b.count else { return false }
+            if expectValue {
+                switch b[i] {
+                case UInt8(ascii: "{"):
+                    i += 1; skipSpace()
+                    if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; expectValue = false; break }
+                    stack.append(UInt8(ascii: "{"))
+                    guard i < b.count, b[i] == UInt8(ascii: "\""), string() else { return false }
+                    skipSpace()
+                    guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
+                    i += 1
+                    continue
+                case UInt8(ascii: "["):
+                    i += 1; skipSpace()
+                    if i < b.count && b[i] == UInt8(ascii: "]") { i += 1; expectValue = false; break }
+                    stack.append(UInt8(ascii: "["))
+                    continue
+                case UInt8(ascii: "\""): guard string() else { return false }
+                case UInt8(ascii: "t"): guard literal("true") else { return false }
+                case UInt8(ascii: "f"): guard literal("false") else { return false }
+                case UInt8(ascii: "n"): guard literal("null") else { return false }
+                default: guard number() else { return false }
+                }
+                expectValue = false
+                continue
+            }
+            // After a value: close containers or continue them.
+            guard let top = stack.last else { return false }
+            if b[i] == UInt8(ascii: ",") {
+                i += 1
+                if top == UInt8(ascii: "{") {
+                    skipSpace()
+                    guard i < b.count, b[i] == UInt8(ascii: "\""), string() else { return false }
+                    skipSpace()
+                    guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
+                    i += 1
+                }
+                expectValue = true
+            } else if (top == UInt8(ascii: "{") && b[i] == UInt8(ascii: "}")) || (top == UInt8(ascii: "[") && b[i] == UInt8(ascii: "]")) {
+                i += 1
+                stack.removeLast()
+            } else {
+                return false
+            }
+        }
+    }
 
     static func hexValue(_ c: UInt8) -> UInt8? {
         switch c {

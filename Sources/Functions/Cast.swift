@@ -14,6 +14,20 @@ public enum Cast {
     /// 22001). Whether a cast may be applied implicitly is Coercion's business.
     public static func kernel(from: DataType, to: DataType, explicit: Bool) -> ScalarKernel? {
         if from == to { return { args, _, _ in args[0] } }
+        guard let rowKernel = vectorKernel(from: from, to: to, explicit: explicit) else { return nil }
+        // A constant input (a literal) is converted once, not once per row.
+        return { args, n, ctx in
+            guard let v = args.first else { return Vector.nulls(type: to, count: n) }
+            if case .constant(let c) = v.storage {
+                if c.isNull { return Vector.nulls(type: to, count: n) }
+                let one = try rowKernel([Vector.constant(c, type: from, count: 1)], 1, ctx)
+                return Vector.constant(one.value(at: 0), type: to, count: n)
+            }
+            return try rowKernel(args, n, ctx)
+        }
+    }
+
+    static func vectorKernel(from: DataType, to: DataType, explicit: Bool) -> ScalarKernel? {
         if from == .null { return { _, n, _ in Vector.nulls(type: to, count: n) } }
         if to == .null { return nil }
 
@@ -21,11 +35,19 @@ public enum Cast {
         switch to {
         case .text, .varchar, .char:
             if from.isString || from == .json { return stringToString(from: from, to: to, explicit: explicit) }
-            if case .array = from { return formatKernel(from: from, to: to, explicit: explicit) }
             return formatKernel(from: from, to: to, explicit: explicit)
         case .json:
-            if from.isString { return relabel(to) }
-            return nil
+            guard from.isString else { return nil }
+            return { args, n, _ in
+                let v = args[0], col = Kernels.strings(v)
+                let validity = Kernels.combinedValidity([v], count: n)
+                for i in 0..<n where validity?[i] ?? true {
+                    guard Kernels.withBytes(col, i, { ValueText.isValidJSON($0) }) else {
+                        throw SQLError(SQLState.invalidTextRepresentation, "invalid input syntax for type json")
+                    }
+                }
+                return Vector(type: to, count: n, storage: v.storage, validity: v.validity)
+            }
         default: break
         }
         // String types → anything (the target's input function).
@@ -97,8 +119,8 @@ public enum Cast {
                 }
             }
         case .decimal(let p, let s):
-            let factor = ValueText.pow10[min(s, 38)]
-            let limit = ValueText.pow10[min(p, 38)]
+            let factor = ValueText.pow10[max(0, min(s, 38))]
+            let limit = ValueText.pow10[max(0, min(p, 38))]
             return { args, n, _ in
                 let v = args[0], xs = Kernels.int64s(v)
                 return try xs.withUnsafeBufferPointer { x in
@@ -273,7 +295,7 @@ public enum Cast {
                 }
             }
         case .decimal(let p, let s):
-            let limit = ValueText.pow10[min(p, 38)]
+            let limit = ValueText.pow10[max(0, min(p, 38))]
             return { args, n, _ in
                 let v = args[0], xs = Kernels.int128s(v)
                 return try xs.withUnsafeBufferPointer { x in
@@ -313,11 +335,11 @@ public enum Cast {
         func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { let q = a / b; return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q }
         switch (from, to) {
         case (.date, .timestamp): return int64Map { d, _ in try dateToMicros(d) }
-        case (.date, .timestamptz): return int64Map { d, off in infinite(d) ? d : try dateToMicros(d) - off }
+        case (.date, .timestamptz): return int64Map { d, off in infinite(d) ? d : try dateToMicros(d) &- off }
         case (.timestamp, .date): return int64Map { t, _ in infinite(t) ? t : floorDiv(t, day) }
-        case (.timestamptz, .date): return int64Map { t, off in infinite(t) ? t : floorDiv(t + off, day) }
-        case (.timestamp, .timestamptz): return int64Map { t, off in infinite(t) ? t : t - off }
-        case (.timestamptz, .timestamp): return int64Map { t, off in infinite(t) ? t : t + off }
+        case (.timestamptz, .date): return int64Map { t, off in infinite(t) ? t : floorDiv(t &+ off, day) }
+        case (.timestamp, .timestamptz): return int64Map { t, off in infinite(t) ? t : t &- off }
+        case (.timestamptz, .timestamp): return int64Map { t, off in infinite(t) ? t : t &+ off }
         case (.timestamp, .time): return int64Map { t, _ in Calendar.split(micros: t).timeOfDay }
         case (.timestamptz, .time): return int64Map { t, off in Calendar.split(micros: t &+ off).timeOfDay }
         case (.time, .interval):
@@ -343,6 +365,7 @@ public enum Cast {
 
     static func stringToString(from: DataType, to: DataType, explicit: Bool) -> ScalarKernel {
         let trimFrom: Bool = { if case .char = from { return true }; return false }()
+        if !trimFrom && (to == .text || to == .varchar(nil)) { return relabel(to) }
         return { args, n, _ in
             let v = args[0]
             let validity = Kernels.combinedValidity([v], count: n)
@@ -404,6 +427,30 @@ public enum Cast {
                     let s: StaticString = bs[i] ? "true" : "false"
                     try appendFitted(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount), to: to, explicit: explicit, into: &out)
                 }
+            case .float32, .float64:
+                let xs = Kernels.doubles(v), single = from == .float32
+                return try Kernels.buildStrings(count: n, type: to, validity: validity) { i, out in
+                    var s = ValueText.formatDouble(xs[i], float32: single)
+                    try s.withUTF8 { try appendFitted($0, to: to, explicit: explicit, into: &out) }
+                }
+            case .decimal(_, let scale):
+                let xs = Kernels.int128s(v)
+                return try Kernels.buildStrings(count: n, type: to, validity: validity) { i, out in
+                    var s = ValueText.formatDecimal(xs[i], scale: scale)
+                    try s.withUTF8 { try appendFitted($0, to: to, explicit: explicit, into: &out) }
+                }
+            case .date, .time, .timestamp, .timestamptz:
+                let xs = Kernels.int64s(v)
+                return try Kernels.buildStrings(count: n, type: to, validity: validity) { i, out in
+                    var s: String
+                    switch from {
+                    case .date: s = ValueText.formatDate(days: xs[i])
+                    case .time: s = ValueText.formatTime(micros: xs[i])
+                    case .timestamp: s = ValueText.formatTimestamp(micros: xs[i])
+                    default: s = ValueText.formatTimestampTZ(micros: xs[i], offsetSeconds: options.timeZoneOffsetSeconds)
+                    }
+                    try s.withUTF8 { try appendFitted($0, to: to, explicit: explicit, into: &out) }
+                }
             default:
                 return try Kernels.buildStrings(count: n, type: to, validity: validity) { i, out in
                     var s = ValueText.format(v.value(at: i), type: from, options: options)
@@ -449,11 +496,12 @@ public enum Cast {
                 let off = ctx.timeZoneOffsetSeconds
                 return try Kernels.buildInt64(count: n, type: to, validity: Kernels.combinedValidity([v], count: n)) { i in
                     let s = col.string(at: i)
+                    let now = ctx.statementTimestamp
                     switch to {
-                    case .date: return try ValueText.parseDate(s)
+                    case .date: return try ValueText.parseDate(s, now: now, sessionOffset: off)
                     case .time: return try ValueText.parseTime(s)
-                    case .timestamp: return try ValueText.parseTimestamp(s, withZone: false, sessionOffset: off)
-                    default: return try ValueText.parseTimestamp(s, withZone: true, sessionOffset: off)
+                    case .timestamp: return try ValueText.parseTimestamp(s, withZone: false, sessionOffset: off, now: now)
+                    default: return try ValueText.parseTimestamp(s, withZone: true, sessionOffset: off, now: now)
                     }
                 }
             }

@@ -59,6 +59,22 @@ public enum Coercion {
         }
     }
 
+    /// True when `from` converts to `to` in assignment context (INSERT/UPDATE targets;
+    /// pg_cast castcontext 'a' plus every implicit cast): numeric narrowing, anything
+    /// to a string type through its output function, timestamptz → timestamp/date/time.
+    public static func canAssignmentCast(from: DataType, to: DataType) -> Bool {
+        if canImplicitlyCast(from: from, to: to) { return true }
+        if to.isString { return true }
+        if from.isNumeric && to.isNumeric { return true }
+        switch (from, to) {
+        case (.timestamp, .date), (.timestamp, .time), (.timestamptz, .date), (.timestamptz, .time), (.timestamptz, .timestamp),
+             (.interval, .time), (.int32, .boolean), (.boolean, .int32), (.json, .text):
+            return true
+        case (.array(let x), .array(let y)): return canAssignmentCast(from: x, to: y)
+        default: return false
+        }
+    }
+
     /// Integer digits a type can hold, for merging into a numeric type.
     static func integerDigits(_ t: DataType) -> Int {
         switch t {
@@ -83,14 +99,22 @@ public enum Coercion {
 
     /// The type every input converts to (UNION, CASE, COALESCE …), or nil when
     /// they do not share a category (42804). `unknownLiterals` marks untyped string literals.
+    /// Untyped string literals alone resolve to text (PostgreSQL); bare NULLs alone stay
+    /// `.null`, so a caller with a target type (INSERT … VALUES (NULL), a UNION branch,
+    /// CASE … THEN NULL) can still give them one — render `.null` columns as text.
     public static func commonType(_ types: [DataType], unknownLiterals: [Bool]) -> DataType? {
         var known: [DataType] = []
+        var sawUnknownLiteral = false
         for (i, t) in types.enumerated() {
-            if t == .null || (i < unknownLiterals.count && unknownLiterals[i]) { continue }
+            if i < unknownLiterals.count && unknownLiterals[i] { sawUnknownLiteral = true; continue }
+            if t == .null { continue }
             known.append(t)
         }
-        guard var candidate = known.first else { return .text }
-        if known.allSatisfy({ $0 == candidate }) { return candidate }
+        guard var candidate = known.first else { return sawUnknownLiteral || types.isEmpty ? .text : .null }
+        if known.allSatisfy({ $0 == candidate }) {
+            if case .varchar = candidate, sawUnknownLiteral { return .varchar(nil) }
+            return candidate
+        }
         let cat = category(candidate)
         for t in known.dropFirst() {
             if category(t) != cat { return nil }
@@ -104,6 +128,8 @@ public enum Coercion {
         switch candidate {
         case .decimal: return mergedDecimal(known)
         case .varchar:
+            // An untyped literal of unknown length joins as unbounded varchar (no typmod, as in PostgreSQL).
+            if sawUnknownLiteral { return .varchar(nil) }
             var maxLen: Int? = 0
             for t in known {
                 switch t {

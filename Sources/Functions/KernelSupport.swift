@@ -140,7 +140,7 @@ public enum Kernels {
         var col = StringColumn()
         col.offsets.reserveCapacity(n + 1)
         for i in 0..<n {
-            if validity == nil || validity![i] { try f(i, &col.bytes) }
+            if validity?[i] ?? true { try f(i, &col.bytes) }
             col.offsets.append(Int32(truncatingIfNeeded: col.bytes.count))
         }
         return Vector(type: type, count: n, storage: .string(col), validity: validity)

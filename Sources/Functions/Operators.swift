@@ -50,7 +50,7 @@ enum OperatorResolver {
             for o in overloads where o.params.count == n {
                 if (0..<n).allSatisfy({ Coercion.sameFamily(assumed[$0], o.params[$0]) }) {
                     let c = (0..<n).map { i -> DataType in
-                        unknownFlags[i] ? concrete(arg: assumed[i], param: o.params[i], unknownArg: false, other: nil)
+                        unknownFlags[i] ? concrete(arg: assumed[i], param: o.params[i], unknownArg: true, other: knownTypes[0])
                                         : concrete(arg: types[i], param: o.params[i], unknownArg: false, other: nil)
                     }
                     if let r = o.make(c) { return r }
@@ -61,27 +61,36 @@ enum OperatorResolver {
             let spelled = Array(repeating: "unknown", count: n).joined(separator: " \(name) ")
             throw SQLError(SQLState.ambiguousFunction, "operator is not unique: \(spelled)")
         }
-        // 2. Candidates reachable through implicit casts, ranked.
-        var best: (score: (Int, Int, Int), overload: OperatorOverload)? = nil
+        // 2. Candidates reachable through implicit casts, ranked by exact matches, then preferred types.
+        var ranked: [(score: (Int, Int), overload: OperatorOverload)] = []
         for o in overloads where o.params.count == n {
-            var exact = 0, preferred = 0, stringAtUnknown = 0
+            var exact = 0, preferred = 0
             var ok = true
-            for i in 0..<n {
+            for i in 0..<n where !unknownFlags[i] {
                 let p = o.params[i]
-                if unknownFlags[i] {
-                    if Coercion.category(p) == .string { stringAtUnknown += 1 }
-                    continue
-                }
                 if Coercion.sameFamily(types[i], p) { exact += 1; continue }
                 if !Coercion.canImplicitlyCast(from: types[i], to: p) { ok = false; break }
                 if Coercion.isPreferred(p) { preferred += 1 }
             }
-            if !ok { continue }
-            let score = (exact, preferred, stringAtUnknown)
-            if let b = best, !(score > b.score) { continue }
-            best = (score, o)
+            if ok { ranked.append(((exact, preferred), o)) }
         }
-        guard let chosen = best?.overload else { return nil }
+        guard let top = ranked.map({ $0.score }).max(by: { $0 < $1 }) else { return nil }
+        var candidates = ranked.filter { $0.score == top }.map { $0.overload }
+        // 3. Untyped arguments: prefer candidates taking a string there; otherwise all
+        //    candidates must agree on the category (PostgreSQL's last resolution step).
+        for i in 0..<n where unknownFlags[i] && candidates.count > 1 {
+            let cats = candidates.map { Coercion.category($0.params[i]) }
+            if cats.contains(.string) {
+                candidates = candidates.filter { Coercion.category($0.params[i]) == .string }
+            } else if Set(cats.map { $0.rawValue }).count > 1 {
+                let spelled = types.indices.map { unknownFlags[$0] ? "unknown" : types[$0].description }.joined(separator: " \(name) ")
+                throw SQLError(SQLState.ambiguousFunction, "operator is not unique: \(spelled)",
+                               hint: "Could not choose a best candidate operator. You might need to add explicit type casts.")
+            } else if candidates.contains(where: { Coercion.isPreferred($0.params[i]) }) {
+                candidates = candidates.filter { Coercion.isPreferred($0.params[i]) }
+            }
+        }
+        guard let chosen = candidates.first else { return nil }
         let c = (0..<n).map { i -> DataType in
             let other = (0..<n).first { $0 != i && !unknownFlags[$0] }.map { types[$0] }
             return concrete(arg: types[i], param: chosen.params[i], unknownArg: unknownFlags[i], other: other)
@@ -95,6 +104,10 @@ enum OperatorResolver {
 }
 
 /// Registers every operator (arithmetic, comparison, string, pattern matching, bitwise).
+/// Names: + - * / % ^ (binary; + and - also prefix), neg, abs_op and @, |/ ||/,
+/// & | # << >> bitnot (and prefix ~), = <> != < <= > >=, is_distinct_from,
+/// is_not_distinct_from, ||, ~~ ~~* !~~ !~~* (2 or 3 arguments), like_escape,
+/// ~ ~* !~ !~*, similar_to (2 or 3 arguments), similar_to_escape, ^@.
 func registerOperators(into registry: FunctionRegistry) {
     registerArithmeticOperators(into: registry)
     registerComparisonOperators(into: registry)

@@ -9,6 +9,9 @@
 
 import Columnar
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 enum ArithOp { case add, sub, mul, div, mod, pow }
 
@@ -47,7 +50,8 @@ func registerArithmeticOperators(into registry: FunctionRegistry) {
         },
         OperatorOverload([OperatorResolver.anyDecimal, OperatorResolver.anyDecimal]) { c in Arithmetic.decimalResolution(.pow, c[0], c[1]) },
     ]))
-    // Unary minus and absolute value.
+    var prefixMinus: [OperatorOverload] = []
+    // Unary minus and absolute value; "-" and "+" with one argument are prefix operators too.
     for (name, isAbs) in [("neg", false), ("abs_op", true)] {
         var overloads: [OperatorOverload] = ints.map { t in
             OperatorOverload([t]) { _ in ScalarResolution(argumentTypes: [t], returnType: t, kernel: Arithmetic.negateInteger(t, abs: isAbs)) }
@@ -78,6 +82,34 @@ func registerArithmeticOperators(into registry: FunctionRegistry) {
             })
         }
         registry.register(OperatorResolver.function(name, overloads))
+        if name == "abs_op" { registry.register(OperatorResolver.function("@", overloads)) }
+        if name == "neg" { prefixMinus = overloads }
+    }
+    // Prefix + is the identity on numbers.
+    var prefixPlus: [OperatorOverload] = []
+    for t in ints + [DataType.float32, .float64] {
+        prefixPlus.append(OperatorOverload([t]) { _ in ScalarResolution(argumentTypes: [t], returnType: t) { args, _, _ in args[0] } })
+    }
+    prefixPlus.append(OperatorOverload([OperatorResolver.anyDecimal]) { c in
+        ScalarResolution(argumentTypes: [c[0]], returnType: c[0]) { args, _, _ in args[0] }
+    })
+    for (name, unary) in [("+", prefixPlus), ("-", prefixMinus)] {
+        guard let binary = registry.scalar(name) else { continue }
+        registry.register(ScalarFunction(name: name) { types, unknown in
+            types.count == 1 ? try OperatorResolver.resolve(name, unary, types, unknown) : try binary.resolve(types, unknown)
+        })
+    }
+    // Square and cube roots (|/ and ||/).
+    for (name, cube) in [("|/", false), ("||/", true)] {
+        registry.register(OperatorResolver.function(name, [OperatorOverload([.float64]) { _ in
+            ScalarResolution(argumentTypes: [.float64], returnType: .float64) { args, _, _ in
+                try Kernels.mapDouble(args[0]) { x in
+                    if cube { return Glibc.cbrt(x) }
+                    if x < 0 { throw SQLError(SQLState.invalidArgumentForPower, "cannot take square root of a negative number") }
+                    return x.squareRoot()
+                }
+            }
+        }]))
     }
     // Bitwise operators on integers.
     for name in ["&", "|", "#"] {
@@ -234,10 +266,8 @@ enum Arithmetic {
         if r.isInfinite && x.isFinite && y.isFinite {
             throw SQLError(SQLState.numericValueOutOfRange, "value out of range: overflow")
         }
-        if r == 0 && x != 0 && x.isFinite && y.isFinite && Swift.abs(x) != 1 {
-            if !(Swift.abs(x) > 1 && y < 0) && !(Swift.abs(x) < 1 && y > 0) {
-                throw SQLError(SQLState.numericValueOutOfRange, "value out of range: underflow")
-            }
+        if r == 0 && x != 0 && x.isFinite && y.isFinite {
+            throw SQLError(SQLState.numericValueOutOfRange, "value out of range: underflow")
         }
         return r
     }
@@ -291,13 +321,24 @@ enum Arithmetic {
 
     static func decimal(_ op: ArithOp, _ x: Int128, _ s1: Int, _ y: Int128, _ s2: Int, resultScale: Int) throws -> Int128 {
         switch op {
-        case .add, .sub, .mod:
+        case .mod:
+            if y == 0 { throw divisionByZero }
+            // Both operands at the result scale, the larger one as a 256-bit value:
+            // (hi·2^128 + lo) mod d = ((hi mod d)·2^128 + lo) mod d.
+            let ka = resultScale - s1, kb = resultScale - s2
+            guard ka <= 38, kb <= 38 else { throw numericOverflow }
+            let b = y.magnitude.multipliedReportingOverflow(by: UInt128(ValueText.pow10[kb]))
+            if b.overflow {  // |divisor| ≥ 2^128: the dividend is its own remainder
+                let a = x.multipliedReportingOverflow(by: ValueText.pow10[ka])
+                guard !a.overflow else { throw numericOverflow }
+                return try checked(a.partialValue)
+            }
+            let full = x.magnitude.multipliedFullWidth(by: UInt128(ValueText.pow10[ka]))
+            let (_, r) = b.partialValue.dividingFullWidth((full.high % b.partialValue, full.low))
+            return x < 0 ? -Int128(r) : Int128(r)
+        case .add, .sub:
             guard let a = Cast.rescale(x, from: s1, to: resultScale), let b = Cast.rescale(y, from: s2, to: resultScale) else {
                 throw numericOverflow
-            }
-            if op == .mod {
-                if b == 0 { throw divisionByZero }
-                return a % b
             }
             let r = op == .add ? a.addingReportingOverflow(b) : a.subtractingReportingOverflow(b)
             guard !r.overflow else { throw numericOverflow }
@@ -334,7 +375,7 @@ enum Arithmetic {
             let r = Foundation.pow(a, b)
             guard r.isFinite else { throw numericOverflow }
             do {
-                return try Cast.decimalFromDouble(r, significantDigits: 17, precision: 38, scale: resultScale)
+                return try Cast.decimalFromDouble(r, significantDigits: 15, precision: 38, scale: resultScale)
             } catch { throw numericOverflow }
         }
     }

@@ -64,7 +64,15 @@ enum Comparison {
         let ub = types[1] == .null || (unknown.count > 1 && unknown[1])
         // Keep each side's own numeric(p,s) or integer width; the kernel handles mixed scales.
         func side(_ x: DataType, _ isUnknown: Bool) -> DataType {
-            if isUnknown { return t }
+            // A literal compared with varchar(n)/char(n) takes the type without its length
+            // (PostgreSQL never truncates or rejects it); char's blank-insensitivity is kept
+            // by the kernel because the other side is still char.
+            if isUnknown {
+                switch t {
+                case .varchar, .char: return .text
+                default: return t
+                }
+            }
             switch t {
             case .decimal:
                 if case .decimal = x { return x }
@@ -144,8 +152,26 @@ enum Comparison {
             return { args, n, _ in
                 let a = args[0], b = args[1]
                 let validity = Kernels.combinedValidity([a, b], count: n)
-                let xs = Kernels.int64s(a), ys = Kernels.int64s(b)
                 var out = ContiguousArray<Bool>(repeating: false, count: n)
+                // column op literal (either side): one scalar, no expanded copy.
+                if a.isConstant != b.isConstant, case .constant(.int(let c)) = (a.isConstant ? a : b).storage {
+                    let xs = Kernels.int64s(a.isConstant ? b : a)
+                    let flipped = a.isConstant
+                    xs.withUnsafeBufferPointer { x in
+                        out.withUnsafeMutableBufferPointer { o in
+                            switch (op, flipped) {
+                            case (.eq, _): for i in 0..<n { o[i] = x[i] == c }
+                            case (.ne, _): for i in 0..<n { o[i] = x[i] != c }
+                            case (.lt, false), (.gt, true): for i in 0..<n { o[i] = x[i] < c }
+                            case (.le, false), (.ge, true): for i in 0..<n { o[i] = x[i] <= c }
+                            case (.gt, false), (.lt, true): for i in 0..<n { o[i] = x[i] > c }
+                            case (.ge, false), (.le, true): for i in 0..<n { o[i] = x[i] >= c }
+                            }
+                        }
+                    }
+                    return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
+                }
+                let xs = Kernels.int64s(a), ys = Kernels.int64s(b)
                 xs.withUnsafeBufferPointer { x in
                     ys.withUnsafeBufferPointer { y in
                         out.withUnsafeMutableBufferPointer { o in
@@ -166,8 +192,18 @@ enum Comparison {
             return { args, n, _ in
                 let a = args[0], b = args[1]
                 let validity = Kernels.combinedValidity([a, b], count: n)
-                let xs = Kernels.doubles(a), ys = Kernels.doubles(b)
                 var out = ContiguousArray<Bool>(repeating: false, count: n)
+                if a.isConstant != b.isConstant, case .constant(.double(let c)) = (a.isConstant ? a : b).storage {
+                    let xs = Kernels.doubles(a.isConstant ? b : a)
+                    let sign = a.isConstant ? -1 : 1
+                    xs.withUnsafeBufferPointer { x in
+                        out.withUnsafeMutableBufferPointer { o in
+                            for i in 0..<n { o[i] = op.test(sign * compareDoubles(x[i], c)) }
+                        }
+                    }
+                    return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
+                }
+                let xs = Kernels.doubles(a), ys = Kernels.doubles(b)
                 xs.withUnsafeBufferPointer { x in
                     ys.withUnsafeBufferPointer { y in
                         out.withUnsafeMutableBufferPointer { o in
@@ -209,12 +245,31 @@ enum Comparison {
                 return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
             }
         case .string:
-            let blankInsensitive: Bool = { if case .char = ta { return true }; return false }()
+            let blankInsensitive: Bool = {
+                if case .char = ta { return true }
+                if case .char = tb { return true }
+                return false
+            }()
             return { args, n, _ in
                 let a = args[0], b = args[1]
                 let validity = Kernels.combinedValidity([a, b], count: n)
-                let ca = Kernels.strings(a), cb = Kernels.strings(b)
                 var out = ContiguousArray<Bool>(repeating: false, count: n)
+                // column op 'literal': compare every row against one buffer.
+                if !a.isConstant, let lit = StringOperators.constantBytes(b) {
+                    let ca = Kernels.strings(a)
+                    lit.withUnsafeBufferPointer { litp in
+                        let y = blankInsensitive ? trimmedBlanks(litp) : litp
+                        ca.bytes.withUnsafeBufferPointer { pa in
+                            for i in 0..<n {
+                                var x = UnsafeBufferPointer(rebasing: pa[ca.range(i)])
+                                if blankInsensitive { x = trimmedBlanks(x) }
+                                out[i] = op.test(compareBytes(x, y))
+                            }
+                        }
+                    }
+                    return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
+                }
+                let ca = Kernels.strings(a), cb = Kernels.strings(b)
                 ca.bytes.withUnsafeBufferPointer { pa in
                     cb.bytes.withUnsafeBufferPointer { pb in
                         for i in 0..<n {

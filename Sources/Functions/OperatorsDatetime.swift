@@ -40,6 +40,31 @@ enum DatetimeArithmetic {
         }
     }
 
+    static func isInfinite(_ x: Int64) -> Bool { x == Int64.max || x == Int64.min }
+
+    /// Days → µs, 22008 when the date is beyond the timestamp range.
+    static func dateMicros(_ d: Int64) throws -> Int64 {
+        if isInfinite(d) { return d }
+        let r = d.multipliedReportingOverflow(by: day)
+        guard !r.overflow else { throw SQLError(SQLState.datetimeFieldOverflow, "date out of range for timestamp") }
+        return r.partialValue
+    }
+
+    /// date ± days, 22008 beyond PostgreSQL's date range.
+    static func dateShift(_ d: Int64, _ k: Int64) throws -> Int64 {
+        let r = d.addingReportingOverflow(k)
+        guard !r.overflow, Swift.abs(r.partialValue) < 2_147_483_647 else {
+            throw SQLError(SQLState.datetimeFieldOverflow, "date out of range")
+        }
+        return r.partialValue
+    }
+
+    static func addChecked(_ a: Int64, _ b: Int64) throws -> Int64 {
+        let r = a.addingReportingOverflow(b)
+        guard !r.overflow else { throw timestampOverflow }
+        return r.partialValue
+    }
+
     static func negate(_ iv: Interval) throws -> Interval {
         guard iv.months != Int32.min, iv.days != Int32.min, iv.micros != Int64.min else { throw intervalOverflow }
         return Interval(months: -iv.months, days: -iv.days, micros: -iv.micros)
@@ -52,17 +77,24 @@ enum DatetimeArithmetic {
         if iv.months != 0 {
             let (d, tod) = Calendar.split(micros: micros)
             let nd = Calendar.addMonths(days: d, months: Int(iv.months))
-            micros = nd * day + tod
+            let scaled = nd.multipliedReportingOverflow(by: day)
+            guard !scaled.overflow else { throw timestampOverflow }
+            let withTime = scaled.partialValue.addingReportingOverflow(tod)
+            guard !withTime.overflow else { throw timestampOverflow }
+            micros = withTime.partialValue
         }
         if iv.days != 0 {
-            let r = micros.addingReportingOverflow(Int64(iv.days) * day)
+            let r = micros.addingReportingOverflow(Int64(iv.days) &* day)  // |days| < 2^31, so the product fits
             guard !r.overflow else { throw timestampOverflow }
             micros = r.partialValue
         }
         let r = micros.addingReportingOverflow(iv.micros)
-        guard !r.overflow else { throw timestampOverflow }
+        guard !r.overflow, validTimestamps.contains(r.partialValue) else { throw timestampOverflow }
         return r.partialValue
     }
+
+    /// PostgreSQL's timestamp range: 4714-11-24 BC up to (not including) 294277-01-01.
+    static let validTimestamps: ClosedRange<Int64> = -211_813_488_000_000_000...9_223_371_331_199_999_999
 
     /// timestamp - timestamp: microseconds justified into whole days plus time.
     static func difference(_ a: Int64, _ b: Int64) throws -> Interval {
@@ -109,25 +141,25 @@ enum DatetimeArithmetic {
         var out: [OperatorOverload] = []
         switch op {
         case .add:
-            out.append(resolution(.date, .int32, .date, int64Pair(.date) { d, k, _ in d + k }))
-            out.append(resolution(.int32, .date, .date, int64Pair(.date) { k, d, _ in d + k }))
+            out.append(resolution(.date, .int32, .date, int64Pair(.date) { d, k, _ in isInfinite(d) ? d : try dateShift(d, k) }))
+            out.append(resolution(.int32, .date, .date, int64Pair(.date) { k, d, _ in isInfinite(d) ? d : try dateShift(d, k) }))
             for (t, r) in [(DataType.date, DataType.timestamp), (.timestamp, .timestamp), (.timestamptz, .timestamptz)] {
                 let f: (Int64, Interval, Int64) throws -> Int64 = { x, iv, off in
                     switch t {
-                    case .date: return try addInterval(x * day, iv)
+                    case .date: return try addInterval(try dateMicros(x), iv)
                     case .timestamptz:
                         if x == Int64.max || x == Int64.min { return x }
-                        return try addInterval(x + off, iv) - off
+                        return try addInterval(x &+ off, iv) &- off
                     default: return try addInterval(x, iv)
                     }
                 }
                 out.append(resolution(t, .interval, r, withInterval(r, swapped: false, f)))
                 out.append(resolution(.interval, t, r, withInterval(r, swapped: true, f)))
             }
-            out.append(resolution(.date, .time, .timestamp, int64Pair(.timestamp) { d, t, _ in d * day + t }))
-            out.append(resolution(.time, .date, .timestamp, int64Pair(.timestamp) { t, d, _ in d * day + t }))
+            out.append(resolution(.date, .time, .timestamp, int64Pair(.timestamp) { d, t, _ in isInfinite(d) ? d : try addChecked(try dateMicros(d), t) }))
+            out.append(resolution(.time, .date, .timestamp, int64Pair(.timestamp) { t, d, _ in isInfinite(d) ? d : try addChecked(try dateMicros(d), t) }))
             let timePlus: (Int64, Interval, Int64) throws -> Int64 = { t, iv, _ in
-                var r = (t + iv.micros % day) % day
+                var r = (t % day + iv.micros % day) % day
                 if r < 0 { r += day }
                 return r
             }
@@ -135,19 +167,23 @@ enum DatetimeArithmetic {
             out.append(resolution(.interval, .time, .time, withInterval(.time, swapped: true, timePlus)))
             out.append(intervalPair(subtract: false))
         case .sub:
-            out.append(resolution(.date, .int32, .date, int64Pair(.date) { d, k, _ in d - k }))
+            out.append(resolution(.date, .int32, .date, int64Pair(.date) { d, k, _ in isInfinite(d) ? d : try dateShift(d, -k) }))
             out.append(resolution(.date, .date, .int32, int64Pair(.int32) { a, b, _ in
-                guard let r = Int32(exactly: a - b) else { throw Cast.outOfRange(.int32) }
+                guard !isInfinite(a), !isInfinite(b) else {
+                    throw SQLError(SQLState.datetimeFieldOverflow, "cannot subtract infinite dates")
+                }
+                let diff = a.subtractingReportingOverflow(b)
+                guard !diff.overflow, let r = Int32(exactly: diff.partialValue) else { throw Cast.outOfRange(.int32) }
                 return Int64(r)
             }))
             for (t, r) in [(DataType.date, DataType.timestamp), (.timestamp, .timestamp), (.timestamptz, .timestamptz)] {
                 out.append(resolution(t, .interval, r, withInterval(r, swapped: false) { x, iv, off in
                     let neg = try negate(iv)
                     switch t {
-                    case .date: return try addInterval(x * day, neg)
+                    case .date: return try addInterval(try dateMicros(x), neg)
                     case .timestamptz:
                         if x == Int64.max || x == Int64.min { return x }
-                        return try addInterval(x + off, neg) - off
+                        return try addInterval(x &+ off, neg) &- off
                     default: return try addInterval(x, neg)
                     }
                 }))
@@ -166,12 +202,12 @@ enum DatetimeArithmetic {
                 ScalarResolution(argumentTypes: [.time, .time], returnType: .interval) { args, n, _ in
                     let a = args[0], b = args[1], xs = Kernels.int64s(a), ys = Kernels.int64s(b)
                     return Kernels.buildInterval(count: n, validity: Kernels.combinedValidity([a, b], count: n)) { i in
-                        Interval(micros: xs[i] - ys[i])
+                        Interval(micros: xs[i] &- ys[i])
                     }
                 }
             })
             out.append(resolution(.time, .interval, .time, withInterval(.time, swapped: false) { t, iv, _ in
-                var r = (t - iv.micros % day) % day
+                var r = (t % day - iv.micros % day) % day
                 if r < 0 { r += day }
                 return r
             }))

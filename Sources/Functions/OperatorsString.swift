@@ -30,8 +30,35 @@ func registerStringOperators(into registry: FunctionRegistry) {
             }
         }
     })
+    registry.register(ScalarFunction(name: "similar_to_escape") { types, unknown in
+        guard types.count == 1 || types.count == 2, StringOperators.allTextual(types, unknown) else { return nil }
+        return ScalarResolution(argumentTypes: Array(repeating: .text, count: types.count), returnType: .text) { args, n, _ in
+            try Kernels.mapStrings(args, type: .text, count: n) { _, inputs in
+                try StringOperators.similarToRegex(inputs[0], escape: inputs.count > 1 ? Array(inputs[1]) : [92])
+            }
+        }
+    })
+    // x SIMILAR TO pattern [ESCAPE e], as the binder calls it.
+    registry.register(ScalarFunction(name: "similar_to") { types, unknown in
+        guard types.count == 2 || types.count == 3, StringOperators.allTextual(types, unknown) else { return nil }
+        return ScalarResolution(argumentTypes: Array(repeating: .text, count: types.count), returnType: .boolean) { args, n, _ in
+            let validity = Kernels.combinedValidity(args, count: n)
+            if validity?.allSatisfy({ !$0 }) ?? false { return Vector.nulls(type: .boolean, count: n) }
+            let constantPattern = args.dropFirst().allSatisfy { $0.isConstant }
+            let rows = constantPattern ? 1 : n
+            let inputs = args.dropFirst().map { constantPattern ? $0.slice(0..<1) : $0 }
+            let translated = try Kernels.mapStrings(inputs, type: .text, count: rows) { _, inputs in
+                try StringOperators.similarToRegex(inputs[0], escape: inputs.count > 1 ? Array(inputs[1]) : [92])
+            }
+            let patterns = constantPattern ? Vector.constant(translated.value(at: 0), type: .text, count: n) : translated
+            return try StringOperators.regex([args[0], patterns], n, caseInsensitive: false, negated: false)
+        }
+    })
+    let bitnot = registry.scalar("bitnot")
     for (name, caseInsensitive, negated) in [("~", false, false), ("~*", true, false), ("!~", false, true), ("!~*", true, true)] {
         registry.register(ScalarFunction(name: name) { types, unknown in
+            // Prefix ~ is bitwise NOT.
+            if name == "~" && types.count == 1 { return try bitnot?.resolve(types, unknown) }
             guard types.count == 2, StringOperators.allTextual(types, unknown) else { return nil }
             return ScalarResolution(argumentTypes: [.text, .text], returnType: .boolean) { args, n, _ in
                 try StringOperators.regex(args, n, caseInsensitive: caseInsensitive, negated: negated)
@@ -121,6 +148,47 @@ enum StringOperators {
         }
     }
 
+    /// SIMILAR TO pattern → anchored POSIX regex (PostgreSQL's similar_to_escape).
+    static func similarToRegex(_ pattern: UnsafeBufferPointer<UInt8>, escape: [UInt8]) throws -> [UInt8] {
+        if !escape.isEmpty && ValueText.characterCount(escape) != 1 {
+            throw SQLError("22019", "invalid escape string", hint: "Escape string must be empty or one character.")
+        }
+        var out = Array("^(?:".utf8)
+        let p = Array(pattern)
+        var i = 0
+        var afterEscape = false, inClass = false
+        while i < p.count {
+            let len = min(LikePattern.charLength(p[i]), p.count - i)
+            let ch = Array(p[i..<(i + len)])
+            i += len
+            if afterEscape {
+                afterEscape = false
+                if ch != [UInt8(ascii: "\"")] { out.append(92); out.append(contentsOf: ch) }
+                continue
+            }
+            if !escape.isEmpty && ch == escape { afterEscape = true; continue }
+            if inClass {
+                if ch == [92] { out.append(92) }
+                out.append(contentsOf: ch)
+                if ch == [UInt8(ascii: "]")] { inClass = false }
+                continue
+            }
+            switch ch {
+            case [UInt8(ascii: "[")]: out.append(contentsOf: ch); inClass = true
+            case [UInt8(ascii: "%")]: out.append(contentsOf: Array(".*".utf8))
+            case [UInt8(ascii: "_")]: out.append(UInt8(ascii: "."))
+            case [UInt8(ascii: "(")]: out.append(contentsOf: Array("(?:".utf8))
+            case [92], [UInt8(ascii: ".")], [UInt8(ascii: "^")], [UInt8(ascii: "$")]: out.append(92); out.append(contentsOf: ch)
+            default: out.append(contentsOf: ch)
+            }
+        }
+        if afterEscape {
+            throw SQLError(SQLState.invalidEscapeSequence, "invalid escape sequence in SIMILAR TO pattern")
+        }
+        out.append(contentsOf: Array(")$".utf8))
+        return out
+    }
+
     // MARK: LIKE
 
     static func constantBytes(_ v: Vector) -> [UInt8]? {
@@ -172,7 +240,10 @@ enum StringOperators {
 
     static func compileRegex(_ pattern: String, caseInsensitive: Bool) throws -> NSRegularExpression {
         do {
-            return try NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
+            // PostgreSQL's AREs let `.` match a newline by default; ICU needs the option.
+            var options: NSRegularExpression.Options = [.dotMatchesLineSeparators]
+            if caseInsensitive { options.insert(.caseInsensitive) }
+            return try NSRegularExpression(pattern: pattern, options: options)
         } catch {
             throw SQLError(SQLState.invalidRegularExpression, "invalid regular expression: \(pattern)")
         }
@@ -205,7 +276,10 @@ enum StringOperators {
 
 /// A compiled LIKE pattern.
 struct LikePattern {
-    enum Element: Equatable { case byte(UInt8), anyChar }
+    /// `never`: a trailing escape character. PostgreSQL only complains about it when
+    /// matching reaches it with text left over; treating it as unmatchable gives the
+    /// same answer everywhere else (e.g. `'' LIKE '\'` is false).
+    enum Element: Equatable { case byte(UInt8), anyChar, never }
     /// Pattern pieces between % signs.
     var segments: [[Element]] = []
     var hasPercent = false
@@ -214,7 +288,7 @@ struct LikePattern {
     /// `escape`: nil or empty = no escape character; otherwise the escape character's UTF-8 bytes.
     init(_ rawPattern: [UInt8], escape: [UInt8]?, caseInsensitive: Bool) throws {
         self.caseInsensitive = caseInsensitive
-        let esc = escape ?? []
+        let esc = caseInsensitive ? LikePattern.lowered(escape ?? []) : (escape ?? [])
         if !esc.isEmpty && ValueText.characterCount(esc) != 1 {
             throw SQLError("22019", "invalid escape string", hint: "Escape string must be empty or one character.")
         }
@@ -224,9 +298,7 @@ struct LikePattern {
         while i < pattern.count {
             if !esc.isEmpty && i + esc.count <= pattern.count && pattern[i..<(i + esc.count)].elementsEqual(esc) {
                 i += esc.count
-                guard i < pattern.count else {
-                    throw SQLError(SQLState.invalidEscapeSequence, "LIKE pattern must not end with escape character")
-                }
+                guard i < pattern.count else { current.append(.never); break }
                 let len = min(LikePattern.charLength(pattern[i]), pattern.count - i)
                 for k in 0..<len { current.append(.byte(pattern[i + k])) }
                 i += len
@@ -270,6 +342,8 @@ struct LikePattern {
             case .anyChar:
                 guard j < s.count else { return nil }
                 j = min(s.count, j + LikePattern.charLength(s[j]))
+            case .never:
+                return nil
             }
         }
         return j
@@ -277,7 +351,12 @@ struct LikePattern {
 
     func matches(_ input: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8]) -> Bool {
         if caseInsensitive {
-            scratch = LikePattern.lowered(input)
+            if input.allSatisfy({ $0 < 0x80 }) {
+                scratch.removeAll(keepingCapacity: true)
+                for c in input { scratch.append(c >= 65 && c <= 90 ? c + 32 : c) }
+            } else {
+                scratch = LikePattern.lowered(input)
+            }
             return scratch.withUnsafeBufferPointer { matchLowered($0) }
         }
         return matchLowered(input)

@@ -105,6 +105,21 @@ final class CastTests: XCTestCase {
         XCTAssertEqual(try castOne(.int(midnight), from: .timestamptz, to: .text, tz: 19800), .string("2024-03-01 05:30:00+05:30"))
     }
 
+    func testRelativeDates() throws {
+        let d = Calendar.days(year: 2024, month: 3, day: 1)
+        let now = d * Calendar.microsPerDay + 23 * 3_600_000_000  // 23:00 UTC
+        let ctx = FunctionContext(timeZoneOffsetSeconds: 7200, statementTimestamp: now)
+        func cast(_ s: String, _ t: DataType) throws -> Value {
+            let k = try XCTUnwrap(Cast.kernel(from: .text, to: t, explicit: true))
+            return try k([Vector.from([.string(s)], type: .text)], 1, ctx).value(at: 0)
+        }
+        XCTAssertEqual(try cast("today", .date), .int(d + 1))  // already March 2 at +02
+        XCTAssertEqual(try cast("yesterday", .date), .int(d))
+        XCTAssertEqual(try cast("now", .timestamptz), .int(now))
+        XCTAssertEqual(try cast("tomorrow", .timestamp), .int((d + 2) * Calendar.microsPerDay))
+        XCTAssertThrowsError(try ValueText.parse("today", as: .date))
+    }
+
     func testMissingCastsAndMisc() throws {
         XCTAssertNil(Cast.kernel(from: .date, to: .int32, explicit: true))
         XCTAssertNil(Cast.kernel(from: .int64, to: .boolean, explicit: true))

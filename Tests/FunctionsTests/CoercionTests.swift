@@ -17,13 +17,25 @@ final class CoercionTests: XCTestCase {
         XCTAssertTrue(Coercion.canImplicitlyCast(from: .varchar(3), to: .text))
     }
 
+    func testAssignmentCasts() {
+        XCTAssertTrue(Coercion.canAssignmentCast(from: .int64, to: .int32))
+        XCTAssertTrue(Coercion.canAssignmentCast(from: .float64, to: .decimal(precision: 5, scale: 2)))
+        XCTAssertTrue(Coercion.canAssignmentCast(from: .int32, to: .text))
+        XCTAssertTrue(Coercion.canAssignmentCast(from: .timestamptz, to: .date))
+        XCTAssertFalse(Coercion.canAssignmentCast(from: .text, to: .int32))
+        XCTAssertFalse(Coercion.canAssignmentCast(from: .date, to: .int32))
+    }
+
     func testCommonType() {
         XCTAssertEqual(Coercion.commonType([.int32, .int64], unknownLiterals: []), .int64)
         XCTAssertEqual(Coercion.commonType([.int32, .float64, .int16], unknownLiterals: []), .float64)
         XCTAssertEqual(Coercion.commonType([.int32, .decimal(precision: 5, scale: 2)], unknownLiterals: []), .decimal(precision: 12, scale: 2))
         XCTAssertEqual(Coercion.commonType([.text, .int32], unknownLiterals: [true, false]), .int32)
         XCTAssertEqual(Coercion.commonType([.text, .text], unknownLiterals: [true, true]), .text)
-        XCTAssertEqual(Coercion.commonType([.null, .null], unknownLiterals: []), .text)
+        XCTAssertEqual(Coercion.commonType([.null, .null], unknownLiterals: []), .null)
+        XCTAssertEqual(Coercion.commonType([.null, .text], unknownLiterals: [false, true]), .text)
+        XCTAssertEqual(Coercion.commonType([.varchar(3), .text], unknownLiterals: [false, true]), .varchar(nil))
+        XCTAssertEqual(Coercion.commonType([.varchar(3), .varchar(5)], unknownLiterals: []), .varchar(5))
         XCTAssertNil(Coercion.commonType([.int32, .text], unknownLiterals: []))
         XCTAssertNil(Coercion.commonType([.boolean, .int32], unknownLiterals: []))
         XCTAssertEqual(Coercion.commonType([.varchar(3), .text], unknownLiterals: []), .varchar(nil))

@@ -93,6 +93,8 @@ final class ValueTextTests: XCTestCase {
         guard case .double(let nan) = try ValueText.parse("NaN", as: .float64) else { return XCTFail() }
         XCTAssertTrue(nan.isNaN)
         XCTAssertEqual(try ValueText.parse("-inf", as: .float64), .double(-.infinity))
+        guard case .double(let negativeNaN) = try ValueText.parse("-NaN", as: .float64) else { return XCTFail() }
+        XCTAssertTrue(negativeNaN.isNaN)
         XCTAssertEqual(try ValueText.parse("Infinity", as: .float32), .double(.infinity))
         assertError("1e400", .float64, "22003")
         assertError("x1", .float64, "22P02")
@@ -103,6 +105,15 @@ final class ValueTextTests: XCTestCase {
         assertError("123.4", .decimal(precision: 4, scale: 2), "22003", "numeric field overflow")
         assertError("99.995", .decimal(precision: 4, scale: 2), "22003")
         assertError("abc", .decimal(precision: 4, scale: 2), "22P02", "invalid input syntax for type numeric: \"abc\"")
+    }
+
+    func testDecimalLiteralTypes() {
+        XCTAssertEqual(ValueText.decimalType(ofLiteral: "1.50"), .decimal(precision: 3, scale: 2))
+        XCTAssertEqual(ValueText.decimalType(ofLiteral: "-0.001"), .decimal(precision: 4, scale: 3))
+        XCTAssertEqual(ValueText.decimalType(ofLiteral: "12345"), .decimal(precision: 5, scale: 0))
+        XCTAssertEqual(ValueText.decimalType(ofLiteral: "1e3"), .decimal(precision: 4, scale: 0))
+        XCTAssertEqual(ValueText.decimalType(ofLiteral: "1.5e-2"), .decimal(precision: 4, scale: 3))
+        XCTAssertNil(ValueText.decimalType(ofLiteral: "abc"))
     }
 
     func testBooleanInput() throws {
@@ -131,6 +142,19 @@ final class ValueTextTests: XCTestCase {
         XCTAssertEqual(try ValueText.parse("2024-01-31 12:34:56.789", as: .timestamptz, options: .init(timeZoneOffsetSeconds: 3600)),
                        .int(ts - 3_600_000_000))
         XCTAssertEqual(try ValueText.parse("2024-01-31", as: .timestamp), .int(d * Calendar.microsPerDay))
+        let jan8 = Calendar.days(year: 1999, month: 1, day: 8)
+        for s in ["1999-01-08", "January 8, 1999", "08-Jan-1999", "1999-Jan-08", "Jan-08-1999", "19990108", "1/8/1999", "8 January 1999", "Fri Jan 08 1999"] {
+            XCTAssertEqual(try ValueText.parse(s, as: .date), .int(jan8), s)
+        }
+        assertError("0000-01-01", .date, "22008")
+        XCTAssertEqual(try ValueText.parse("1999-01-08 04:05:06 -8:00", as: .timestamptz),
+                       .int(jan8 * Calendar.microsPerDay + (4 * 3600 + 5 * 60 + 6 + 8 * 3600) * 1_000_000))
+        XCTAssertEqual(try ValueText.parse("1999-01-08 04:05:06.1234567", as: .timestamp),
+                       .int(jan8 * Calendar.microsPerDay + (4 * 3600 + 5 * 60 + 6) * 1_000_000 + 123457))
+        XCTAssertEqual(try ValueText.parse("24:00:00", as: .time), .int(Calendar.microsPerDay))
+        XCTAssertEqual(try ValueText.parse("1999-01-08 04:05:06 PST", as: .timestamptz),
+                       .int(jan8 * Calendar.microsPerDay + (12 * 3600 + 5 * 60 + 6) * 1_000_000))
+        XCTAssertEqual(try ValueText.parse("04:05 PM", as: .time), .int((16 * 3600 + 5 * 60) * 1_000_000))
     }
 
     func testIntervalInput() throws {
@@ -149,9 +173,42 @@ final class ValueTextTests: XCTestCase {
         XCTAssertEqual(try iv("2 weeks"), "14 days")
         XCTAssertEqual(try iv("90"), "00:01:30")
         assertError("fortnight", .interval, "22007")
+        XCTAssertEqual(try iv("2Y 1 M"), "2 years 00:01:00")
+        XCTAssertEqual(try iv("2Y 4 days 1 MinUteS 3S 20mS 16uS ago  "), "-2 years -4 days -00:01:03.020016")
+        XCTAssertEqual(try iv("-05:12:34.567890"), "-05:12:34.56789")
+        XCTAssertEqual(try iv("999999999:54:32.101234"), "999999999:54:32.101234")
+        XCTAssertEqual(try iv("2562047788 hours"), "2562047788:00:00")
+        XCTAssertEqual(try iv("1 02:00:00"), "1 day 02:00:00")
+        XCTAssertEqual(try iv("1.5 years"), "1 year 6 mons")
+        XCTAssertEqual(try iv("1-2"), "1 year 2 mons")
+        XCTAssertEqual(try iv("-1-2"), "-1 years -2 mons")
+        XCTAssertEqual(try iv("1-2 3 04:05:06"), "1 year 2 mons 3 days 04:05:06")
+        let fractional = [("0.00004 MILLENNIUM", "00:00:00"), ("0.05 MONTH", "1 day 12:00:00"), ("0.04 MONTH", "1 day 04:48:00"),
+                          ("0.05 WEEK", "08:24:00"), ("0.04 WEEK", "06:43:12"), ("0.0000000005 DAY", "00:00:00.000043"),
+                          ("0.0000000005 HOUR", "00:00:00.000002"), ("0.00000004 MINUTE", "00:00:00.000002"),
+                          ("-9223372036854775msecs", "-2562047788:00:54.775"), ("1 week", "7 days"), ("100", "00:01:40"),
+                          ("0.5 MICROSECONDS", "00:00:00"), ("0.04 YEAR", "00:00:00"),
+                          ("2147483647 months 2147483647 days 9223372036854775807 microseconds",
+                           "178956970 years 7 mons 2147483647 days 2562047788:00:54.775807"),
+                          ("-2147483648 months -2147483648 days -9223372036854775807 microseconds",
+                           "-178956970 years -8 mons -2147483648 days -2562047788:00:54.775807")]
+        for (input, expected) in fractional { XCTAssertEqual(try iv(input), expected, input) }
+        for bad in ["2562047788 hours 2562047788 hours", "9223372036854775810msecs", "100 unknowns", "100 months a", "100 months agob"] {
+            XCTAssertThrowsError(try ValueText.parse(bad, as: .interval), bad)
+        }
+        for bad in ["", "   ", "years", "-years", "9999999999:54:32.101234", "100000000000000000year", "4294967296months",
+                    "1294967296days 1294967296days", "100000000000000000000msecs", "-2147483648 months ago"] {
+            XCTAssertThrowsError(try ValueText.parse(bad, as: .interval), bad)
+        }
     }
 
     func testOtherInput() throws {
+        for good in ["{}", "[]", " {\"a\": [1, 2.5e3, -0, true, false, null, \"x\\n\"]} ", "\"s\"", "42", "[[[]]]", "{\"a\":{\"b\":[]}}"] {
+            XCTAssertEqual(try ValueText.parse(good, as: .json), .string(good), good)
+        }
+        for bad in ["", "{", "[1,]", "{\"a\"}", "01", "tru", "[1] 2", "{\"a\":1,}", "\"\\x\"", "[", "]"] {
+            assertError(bad, .json, "22P02")
+        }
         XCTAssertEqual(try ValueText.parse("\\xDEAD01", as: .bytea), .bytes([0xde, 0xad, 0x01]))
         XCTAssertEqual(try ValueText.parse("a\\\\b\\001", as: .bytea), .bytes([97, 92, 98, 1]))
         let u = try ValueText.parse("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", as: .uuid)
@@ -162,5 +219,36 @@ final class ValueTextTests: XCTestCase {
         XCTAssertEqual(try ValueText.parse("{\"a,b\",c}", as: .array(.text)), .list([.string("a,b"), .string("c")]))
         XCTAssertEqual(try ValueText.parse("ab", as: .char(4)), .string("ab  "))
         assertError("abcdef", .varchar(3), "22001")
+    }
+}
+
+/// Garbage input must raise SQLError, never trap.
+final class ValueTextRobustnessTests: XCTestCase {
+    func testRandomInputNeverTraps() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789-+:. TtZzeE/,abcdjmnoprsuyPDHMSW@{}[]\"\\x\u{e9}".unicodeScalars)
+        let types: [DataType] = [.int16, .int32, .int64, .float32, .float64, .decimal(precision: 10, scale: 3), .boolean, .date, .time,
+                                 .timestamp, .timestamptz, .interval, .uuid, .bytea, .array(.int32), .varchar(4), .char(3), .json]
+        for _ in 0..<3000 {
+            let length = Int.random(in: 0..<24, using: &rng)
+            var s = String.UnicodeScalarView()
+            for _ in 0..<length { s.append(alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]) }
+            let text = String(s)
+            for t in types {
+                do {
+                    let v = try ValueText.parse(text, as: t)
+                    _ = ValueText.format(v, type: t)
+                } catch is SQLError {
+                } catch { XCTFail("non-SQL error for \(t) \(text): \(error)") }
+            }
+        }
+    }
+
+    func testExtremeValuesFormat() {
+        for v: Int64 in [Int64.max, Int64.min, 0, -1, 1 << 50, -(1 << 50)] {
+            for t: DataType in [.date, .time, .timestamp, .timestamptz] { _ = ValueText.format(.int(v), type: t) }
+        }
+        _ = ValueText.format(.interval(Interval(months: Int32.min, days: Int32.min, micros: Int64.min)), type: .interval)
+        XCTAssertEqual(ValueText.format(.decimal(-1), type: .decimal(precision: 38, scale: 38)), "-0.00000000000000000000000000000000000001")
     }
 }
