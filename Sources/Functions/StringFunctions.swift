@@ -239,7 +239,7 @@ enum StringFunctions {
             }
         }
         // strpos(haystack, needle); the parser turns POSITION(needle IN haystack) into position(needle, haystack).
-        for (name, needleFirst) in [("strpos", false), ("position", true)] {
+        for (name, needleFirst) in [("strpos", false), ("position", false)] {
             r.register([name], [[T, T], [.exact(.bytea), .exact(.bytea)]]) { i, t in
                 ScalarResolution(argumentTypes: t, returnType: .int32) { a, n, _ in
                     Map.fromString([a[0], a[1]], all: a, count: n, .int32) { _, inp -> Int64? in

@@ -364,12 +364,10 @@ extension Binder {
         if e.type == target, !isUnknown(e) { return e }
         switch e {
         case .unknownLiteral(let s):
-            if target.isString || target == .json {
-                if case .varchar(let n?) = target, s.count > n, !explicit {
-                    throw SQLError(SQLState.stringDataRightTruncation, "value too long for type character varying(\(n))", position: location + 1)
-                }
-                if target == .text { return .literal(.string(s), .text) }
+            if target.isString {
+                return try foldCast(.literal(.string(s), target), original: e, to: target, explicit: explicit, location: location)
             }
+            if target == .json, let v = try? ValueText.parse(s, as: .json) { return .literal(v, .json) }
             do {
                 let v = try ValueText.parse(s, as: target)
                 return try foldCast(.literal(v, target == .text ? .text : target), original: .literal(.string(s), .text), to: target, explicit: explicit, location: location)
@@ -403,7 +401,8 @@ extension Binder {
         switch target {
         case .varchar(let n?):
             if case .literal(.string(let s), _) = parsed, s.count > n {
-                if !explicit {
+                // Assignment may drop excess trailing spaces only (SQL standard); a cast truncates.
+                if !explicit && s.dropFirst(n).contains(where: { $0 != " " }) {
                     throw SQLError(SQLState.stringDataRightTruncation, "value too long for type character varying(\(n))", position: location + 1)
                 }
                 return .literal(.string(String(s.prefix(n))), target)
@@ -411,7 +410,10 @@ extension Binder {
             return parsed
         case .char(let n):
             if case .literal(.string(let s), _) = parsed {
-                let trimmed = explicit ? String(s.prefix(n)) : s
+                if !explicit && s.count > n && s.dropFirst(n).contains(where: { $0 != " " }) {
+                    throw SQLError(SQLState.stringDataRightTruncation, "value too long for type character(\(n))", position: location + 1)
+                }
+                let trimmed = String(s.prefix(n))
                 return .literal(.string(trimmed.count < n ? trimmed + String(repeating: " ", count: n - trimmed.count) : trimmed), target)
             }
             return parsed
@@ -525,14 +527,18 @@ extension Binder {
         try items.map { SortKey(expr: try bindExpr($0.expr, scope, ctx), ascending: $0.ascending, nullsFirst: $0.nullsFirst ?? !$0.ascending) }
     }
 
-    func bindAggregateCall(_ call: FunctionCall, name: String, _ scope: Scope, _ ctx: ExprContext, location: Int) throws -> BoundExpr {
+    /// `asWindow`: the aggregate of a window function, whose arguments may themselves
+    /// hold (GROUP BY) aggregates, as in `sum(sum(x)) OVER ()`.
+    func bindAggregateCall(_ call: FunctionCall, name: String, _ scope: Scope, _ ctx: ExprContext, location: Int,
+                           asWindow: Bool = false) throws -> BoundExpr {
         if ctx.inAggregate {
             throw SQLError(SQLState.groupingError, "aggregate function calls cannot be nested", position: location + 1)
         }
         guard ctx.allowAggregates else {
             throw SQLError(SQLState.groupingError, "aggregate functions are not allowed here", position: location + 1)
         }
-        var inner = ExprContext(allowAggregates: false, allowWindows: false, inAggregate: true)
+        var inner = asWindow ? ExprContext(allowAggregates: true, allowWindows: false, inAggregate: false)
+                             : ExprContext(allowAggregates: false, allowWindows: false, inAggregate: true)
         inner.windowDefinitions = ctx.windowDefinitions
         let aggName = call.isStar ? "count_star" : name
         guard let fn = registry.aggregate(aggName) else {
@@ -553,6 +559,10 @@ extension Binder {
             }
             orderBy = try bindSortKeys(call.withinGroup, scope, inner)
             args = orderBy.map(\.expr)
+            // The state orders ascending; a descending continuous percentile f is the ascending 1 - f.
+            if aggName == "percentile_cont", orderBy.count == 1, !orderBy[0].ascending {
+                direct = direct.map { if case .double(let f) = $0 { return .double(1 - f) }; return $0 }
+            }
         } else {
             args = try call.arguments.map { try bindExpr($0.value, scope, inner) }
             orderBy = try bindSortKeys(call.orderBy, scope, inner)
@@ -634,7 +644,7 @@ extension Binder {
             aggCtx.inAggregate = false
             var plainCall = call
             plainCall.over = nil
-            guard case .aggregate(let agg) = try bindAggregateCall(plainCall, name: name, scope, aggCtx, location: location) else {
+            guard case .aggregate(let agg) = try bindAggregateCall(plainCall, name: name, scope, aggCtx, location: location, asWindow: true) else {
                 throw SQLError(SQLState.undefinedFunction, "function \(name) is not a window function", position: location + 1)
             }
             kind = .aggregate(agg)

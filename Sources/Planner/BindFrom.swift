@@ -16,18 +16,22 @@ extension Binder {
             let saved = lateralLevel
             lateralLevel = nil
             let (rp, rs) = try bindTableRef(ref, outer: outer, leftScope: scope)
+            try checkDistinctNames(scope, rs)
             (plan, scope) = joinScopes(plan, scope, rp, rs, .inner, condition: nil, outer: outer)
             if let level = lateralLevel, case .join(let l, let r, let t, let c) = plan {
                 plan = .dependentJoin(l, r, t, condition: c, level: level)
             }
             lateralLevel = saved
         }
-        try checkDuplicateAliases(scope)
         return (plan, scope)
     }
 
-    private func checkDuplicateAliases(_ scope: Scope) throws {
-        _ = scope
+    /// Two FROM items of one query level may not have the same name (42712).
+    func checkDistinctNames(_ left: Scope, _ right: Scope) throws {
+        let clash = left.tableNames.intersection(right.tableNames)
+        if let name = clash.sorted().first {
+            throw SQLError(SQLState.duplicateAlias, "table name \"\(name)\" specified more than once")
+        }
     }
 
     func joinScopes(_ lp: LogicalPlan, _ ls: Scope, _ rp: LogicalPlan, _ rs: Scope, _ type: JoinType,
@@ -93,6 +97,7 @@ extension Binder {
             let saved = lateralLevel
             lateralLevel = nil
             let (rp, rs) = try bindTableRef(right, outer: outer, leftScope: ls)
+            try checkDistinctNames(ls, rs)
             let dependentLevel = lateralLevel
             lateralLevel = saved
             if dependentLevel != nil && (kind == .right || kind == .full) {

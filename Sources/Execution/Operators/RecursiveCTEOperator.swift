@@ -1,6 +1,7 @@
-// WITH RECURSIVE: runs the anchor, then re-runs the recursive term over the
-// rows produced by the previous round (the work table) until a round yields
-// no new rows. UNION (not ALL) drops rows already produced.
+// WITH RECURSIVE: emits the anchor's rows, then re-runs the recursive term
+// over the rows of the previous round (the work table) until a round yields
+// no new rows. Rounds are produced lazily, so a LIMIT above stops an
+// otherwise endless recursion. UNION (not ALL) drops rows already produced.
 
 import Columnar
 import Planner
@@ -11,43 +12,50 @@ final class RecursiveCTEOperator: Operator {
     private let unionAll: Bool
     private let fields: [Field]
     private let planner: PhysicalPlanner
-    private var slicer: BatchSlicer?
+    private let seen: KeyTable
+    private var started = false
+    /// Rows of the latest round: emitted, then fed to the next round.
+    private var round: Batch? = nil
+    private var slicer: BatchSlicer? = nil
 
     init(id: Int, anchor: LogicalPlan, recursive: LogicalPlan, unionAll: Bool, fields: [Field], planner: PhysicalPlanner) {
         self.id = id; self.anchor = anchor; self.recursive = recursive; self.unionAll = unionAll
         self.fields = fields; self.planner = planner
+        self.seen = KeyTable(types: fields.map(\.type))
+    }
+
+    private func fresh(_ b: Batch) -> Batch {
+        if unionAll { return b }
+        let before = seen.count
+        let ids = seen.findOrInsert(b.columns.map(KeyView.init), count: b.count)
+        var keep: [Int32] = []
+        var expected = Int32(before)
+        for (i, g) in ids.enumerated() where g == expected { keep.append(Int32(i)); expected += 1 }
+        return keep.count == b.count ? b : b.gather(keep)
     }
 
     func next() throws -> Batch? {
-        if slicer == nil { slicer = BatchSlicer(try evaluate()) }
-        return slicer?.next()
-    }
-
-    private func evaluate() throws -> Batch {
         let context = planner.context
-        let seen = KeyTable(types: fields.map(\.type))
-        var result: [Batch] = []
-        func fresh(_ b: Batch) -> Batch {
-            if unionAll { return b }
-            let before = seen.count
-            let ids = seen.findOrInsert(b.columns.map(KeyView.init), count: b.count)
-            var keep: [Int32] = []
-            var expected = Int32(before)
-            for (i, g) in ids.enumerated() where g == expected { keep.append(Int32(i)); expected += 1 }
-            return keep.count == b.count ? b : b.gather(keep)
-        }
-        var working = fresh(try planner.build(anchor).drain(fields: fields, context: context))
-        while working.count > 0 {
+        while true {
+            if let b = slicer?.next() { return b }
             try context.checkCancelled()
-            try context.reserve(bytes: estimatedBytes(working))
-            result.append(working)
-            let saved = context.workTables[id]
-            context.workTables[id] = [working]
-            defer { context.workTables[id] = saved }
-            let produced = try planner.build(recursive).drain(fields: fields, context: context)
-            working = fresh(produced)
+            let produced: Batch
+            if !started {
+                started = true
+                produced = try planner.build(anchor).drain(fields: fields, context: context)
+            } else {
+                guard let previous = round, previous.count > 0 else { return nil }
+                let saved = context.workTables[id]
+                context.workTables[id] = [previous]
+                defer { context.workTables[id] = saved }
+                produced = try planner.build(recursive).drain(fields: fields, context: context)
+            }
+            let rows = fresh(produced)
+            try context.reserve(bytes: estimatedBytes(rows))
+            round = rows
+            if rows.count == 0 { return nil }
+            slicer = BatchSlicer(rows)
         }
-        return concatBatches(result, fields: fields)
     }
 }
 
