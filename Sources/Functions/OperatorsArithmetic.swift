@@ -95,7 +95,7 @@ func registerArithmeticOperators(into registry: FunctionRegistry) {
     })
     for (name, unary) in [("+", prefixPlus), ("-", prefixMinus)] {
         guard let binary = registry.scalar(name) else { continue }
-        registry.register(ScalarFunction(name: name) { types, unknown in
+        registry.replace(ScalarFunction(name: name) { types, unknown in
             types.count == 1 ? try OperatorResolver.resolve(name, unary, types, unknown) : try binary.resolve(types, unknown)
         })
     }

@@ -151,7 +151,7 @@ enum StringOperators {
     /// SIMILAR TO pattern → anchored POSIX regex (PostgreSQL's similar_to_escape).
     static func similarToRegex(_ pattern: UnsafeBufferPointer<UInt8>, escape: [UInt8]) throws -> [UInt8] {
         if !escape.isEmpty && ValueText.characterCount(escape) != 1 {
-            throw SQLError("22019", "invalid escape string", hint: "Escape string must be empty or one character.")
+            throw SQLError(SQLState.invalidEscapeSequence, "invalid escape string", hint: "Escape string must be empty or one character.")
         }
         var out = Array("^(?:".utf8)
         let p = Array(pattern)
@@ -290,7 +290,7 @@ struct LikePattern {
         self.caseInsensitive = caseInsensitive
         let esc = caseInsensitive ? LikePattern.lowered(escape ?? []) : (escape ?? [])
         if !esc.isEmpty && ValueText.characterCount(esc) != 1 {
-            throw SQLError("22019", "invalid escape string", hint: "Escape string must be empty or one character.")
+            throw SQLError(SQLState.invalidEscapeSequence, "invalid escape string", hint: "Escape string must be empty or one character.")
         }
         let pattern = caseInsensitive ? LikePattern.lowered(rawPattern) : rawPattern
         var current: [Element] = []
@@ -398,7 +398,7 @@ struct LikePattern {
     static func rewriteEscape(_ pattern: UnsafeBufferPointer<UInt8>, escape: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
         let esc = Array(escape)
         if !esc.isEmpty && ValueText.characterCount(esc) != 1 {
-            throw SQLError("22019", "invalid escape string", hint: "Escape string must be empty or one character.")
+            throw SQLError(SQLState.invalidEscapeSequence, "invalid escape string", hint: "Escape string must be empty or one character.")
         }
         var out: [UInt8] = []
         var i = 0

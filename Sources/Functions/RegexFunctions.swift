@@ -2,7 +2,7 @@
 // on ICU through Foundation's NSRegularExpression: regexp_match,
 // regexp_replace, regexp_split_to_array, regexp_like, regexp_count,
 // regexp_instr, regexp_substr, the operator backers textregexeq & co., and
-// similar_to_escape (SIMILAR TO → regex translation). PostgreSQL-only escapes
+// (SIMILAR TO lives with the operators in OperatorsString.swift). PostgreSQL-only escapes
 // (\m \M \y \Y \Z) and replacement syntax (\1, \&) are translated; flags
 // follow PostgreSQL (i c n s x q g). A pattern is compiled once while
 // consecutive rows share it (constant patterns compile once per batch).
@@ -268,42 +268,6 @@ public enum RegexFunctions {
                     let range = m.range(at: sub)
                     if range.location == NSNotFound { return false }
                     out.append(contentsOf: (s as NSString).substring(with: range).utf8)
-                    return true
-                }
-            }
-        }
-        // x SIMILAR TO pattern [ESCAPE e], as the binder calls it.
-        r.register(["similar_to"], [[T, T], [T, T, T]]) { i, t in
-            ScalarResolution(argumentTypes: t, returnType: .boolean) { a, n, _ in
-                let cache = Cache(allowGlobal: false, function: "similar_to")
-                var lastKey: (String, String)? = nil, lastRegex = ""
-                return try Map.fromString(a, all: a, count: n, .boolean) { _, inp -> Bool? in
-                    let pattern = str(inp[1]), escapeText = i == 1 ? str(inp[2]) : "\\"
-                    if lastKey == nil || lastKey?.0 != pattern || lastKey?.1 != escapeText {
-                        if escapeText.count > 1 {
-                            throw SQLError(SQLState.invalidEscapeSequence, "invalid escape string", hint: "Escape string must be empty or one character.")
-                        }
-                        lastRegex = similarToRegex(pattern, escape: escapeText.first)
-                        lastKey = (pattern, escapeText)
-                    }
-                    let re = try cache.get(lastRegex, "")
-                    let s = str(inp[0])
-                    return re.regex.firstMatch(in: s, range: NSRange(location: 0, length: (s as NSString).length)) != nil
-                }
-            }
-        }
-        r.register(["similar_to_escape"], [[T], [T, T]]) { i, t in
-            ScalarResolution(argumentTypes: t, returnType: .text) { a, n, _ in
-                try Map.toString(a, all: a, count: n, .text) { _, inp, out in
-                    let escape: Character?
-                    if i == 1 {
-                        let e = str(inp[1])
-                        if e.count > 1 {
-                            throw SQLError(SQLState.invalidEscapeSequence, "invalid escape string", hint: "Escape string must be empty or one character.")
-                        }
-                        escape = e.first
-                    } else { escape = "\\" }
-                    out.append(contentsOf: similarToRegex(str(inp[0]), escape: escape).utf8)
                     return true
                 }
             }

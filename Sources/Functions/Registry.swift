@@ -124,8 +124,20 @@ public final class FunctionRegistry: @unchecked Sendable {
 
     public init() {}
 
-    public func register(_ f: ScalarFunction) { scalars[f.name] = f }
-    public func register(_ f: AggregateFunction) { aggregates[f.name] = f }
+    /// Names registered more than once (a later registration silently replaced an earlier one).
+    public private(set) var duplicateNames: [String] = []
+
+    public func register(_ f: ScalarFunction) {
+        if scalars[f.name] != nil { duplicateNames.append(f.name) }
+        scalars[f.name] = f
+    }
+    /// Deliberately replaces a registered function (e.g. to add overloads around it).
+    public func replace(_ f: ScalarFunction) { scalars[f.name] = f }
+
+    public func register(_ f: AggregateFunction) {
+        if aggregates[f.name] != nil { duplicateNames.append(f.name) }
+        aggregates[f.name] = f
+    }
 
     /// Lower-case name (or operator symbol).
     public func scalar(_ name: String) -> ScalarFunction? { scalars[name] }

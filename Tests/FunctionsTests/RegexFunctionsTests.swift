@@ -53,7 +53,8 @@ final class RegexFunctionsTests: XCTestCase {
 
     func testSimilarEscape() throws {
         XCTAssertEqual(try s("similar_to_escape", txt("a%b_c")), "^(?:a.*b.c)$")
-        XCTAssertEqual(try s("similar_to_escape", txt("100!%"), txt("!")), "^(?:100%)$")
+        // PostgreSQL's similar_escape writes an escaped character with a backslash.
+        XCTAssertEqual(try s("similar_to_escape", txt("100!%"), txt("!")), "^(?:100\\%)$")
         let pattern = try s("similar_to_escape", txt("%(b|d)%"))
         XCTAssertEqual(try s("regexp_like", txt("abc"), txt(pattern)), "t")
         XCTAssertEqual(try s("regexp_like", txt("axc"), txt(pattern)), "f")

@@ -47,7 +47,7 @@ final class StringFunctionsTests: XCTestCase {
 
     func testPositionReplaceTranslateSplit() throws {
         XCTAssertEqual(try s("strpos", txt("high"), txt("ig")), "2")
-        XCTAssertEqual(try s("position", txt("語"), txt("日本語")), "3")  // POSITION(needle IN haystack)
+        XCTAssertEqual(try s("position", txt("日本語"), txt("語")), "3")  // POSITION(needle IN haystack) parses as position(haystack, needle)
         XCTAssertEqual(try s("substring", txt("Thomas"), lit("...$")), "mas")
         XCTAssertEqual(try s("substring", txt("Thomas"), lit("T(h)o")), "h")
         XCTAssertEqual(try s("substring", txt("Thomas"), lit("x")), "NULL")
