@@ -30,7 +30,34 @@ public enum PushDownFilters {
     static func conjuncts(_ e: BoundExpr) -> [BoundExpr] {
         if case .and(let terms) = e { return terms.flatMap(conjuncts) }
         if case .literal(.bool(true), _) = e { return [] }
+        if case .or = e { return factorOr(e) }
         return [e]
+    }
+
+    /// `(a AND b) OR (a AND c)` is `a AND (b OR c)`: conjuncts common to every
+    /// branch of an OR come out of it, so a join key repeated in each branch
+    /// (TPC-H Q19) can drive a hash join.
+    static func factorOr(_ e: BoundExpr) -> [BoundExpr] {
+        guard case .or(let branches) = e, branches.count > 1 else { return [e] }
+        let branchTerms = branches.map { b -> [BoundExpr] in
+            if case .and(let ts) = b { return ts.flatMap(conjuncts) }
+            return [b]
+        }
+        let first = branchTerms[0]
+        let common = first.filter { c in
+            let fp = c.fingerprint
+            return branchTerms.dropFirst().allSatisfy { ts in ts.contains { $0.fingerprint == fp } }
+        }
+        guard !common.isEmpty else { return [e] }
+        let commonFPs = Set(common.map(\.fingerprint))
+        var rests: [BoundExpr] = []
+        for ts in branchTerms {
+            let rest = ts.filter { !commonFPs.contains($0.fingerprint) }
+            // A branch left with nothing is TRUE, and so is the whole OR.
+            guard let r = conjunction(rest) else { return common }
+            rests.append(r)
+        }
+        return common + [.or(rests)]
     }
 
     static func conjunction(_ es: [BoundExpr]) -> BoundExpr? {
