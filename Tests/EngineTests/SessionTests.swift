@@ -1,0 +1,136 @@
+// End-to-end behaviour of sessions: statement kinds, error SQLSTATEs and
+// positions, memory limit, cancellation, EXPLAIN, lake tables.
+
+import XCTest
+import Columnar
+@testable import Engine
+
+final class SessionTests: XCTestCase {
+    private func session() throws -> Session { try Database().connect() }
+
+    private func rows(_ s: Session, _ sql: String) throws -> [[Value]] {
+        try s.execute(sql).allRows()
+    }
+
+    private func assertError(_ s: Session, _ sql: String, _ state: String, position: Int? = nil,
+                             file: StaticString = #filePath, line: UInt = #line) {
+        do {
+            _ = try rows(s, sql)
+            XCTFail("expected \(state) from: \(sql)", file: file, line: line)
+        } catch let e as SQLError {
+            XCTAssertEqual(e.sqlState, state, e.message, file: file, line: line)
+            if let position { XCTAssertEqual(e.position, position, e.message, file: file, line: line) }
+        } catch {
+            XCTFail("unexpected error \(error)", file: file, line: line)
+        }
+    }
+
+    func testCreateInsertSelectAndCommandTags() throws {
+        let s = try session()
+        XCTAssertEqual(try s.execute("CREATE TABLE t (a int, b text)").commandTag, "CREATE TABLE")
+        let insert = try s.execute("INSERT INTO t VALUES (1, 'x'), (2, NULL), (3, 'z')")
+        XCTAssertEqual(try insert.allRows().count, 0)
+        XCTAssertEqual(insert.commandTag, "INSERT 0 3")
+        let q = try s.execute("SELECT a, b FROM t WHERE a > 1 ORDER BY a")
+        XCTAssertEqual(q.fields.map(\.name), ["a", "b"])
+        XCTAssertEqual(try q.allRows(), [[.int(2), .null], [.int(3), .string("z")]])
+        XCTAssertEqual(q.commandTag, "SELECT 2")
+    }
+
+    func testErrorsCarrySQLStateAndCharacterPosition() throws {
+        let s = try session()
+        _ = try rows(s, "CREATE TABLE t (a int)")
+        assertError(s, "SELECT nope FROM t", SQLState.undefinedColumn, position: 8)
+        assertError(s, "SELECT 'é', nope FROM t", SQLState.undefinedColumn, position: 13)
+        assertError(s, "SELECT * FROM missing", SQLState.undefinedTable, position: 15)
+        assertError(s, "SELECT 1 +", SQLState.syntaxError)
+        assertError(s, "SELECT a, count(*) FROM t", SQLState.groupingError)
+        assertError(s, "SELECT 1 / 0", SQLState.divisionByZero)
+        assertError(s, "SELECT 2147483647::int + 1", SQLState.numericValueOutOfRange)
+        assertError(s, "SELECT 'abc'::int", SQLState.invalidTextRepresentation)
+        assertError(s, "SELECT nosuchfunction(1)", SQLState.undefinedFunction)
+        assertError(s, "CREATE TABLE t (b int)", SQLState.duplicateTable)
+        assertError(s, "SELECT * FROM t, t", SQLState.duplicateAlias)
+    }
+
+    func testDivisionByZeroInAnUntakenBranchIsNotRaised() throws {
+        let s = try session()
+        _ = try rows(s, "CREATE TABLE t (a int)")
+        _ = try rows(s, "INSERT INTO t VALUES (0), (2)")
+        XCTAssertEqual(try rows(s, "SELECT CASE WHEN a = 0 THEN -1 ELSE 10 / a END FROM t ORDER BY 1"), [[.int(-1)], [.int(5)]])
+        XCTAssertEqual(try rows(s, "SELECT count(*) FROM t WHERE a <> 0 AND 10 / a = 5"), [[.int(1)]])
+    }
+
+    func testMemoryLimitFailsTheQueryWith53200() throws {
+        let s = try session()
+        _ = try rows(s, "SET memory_limit = '64kB'")
+        assertError(s, "SELECT * FROM generate_series(1, 200000) g ORDER BY 1 DESC", SQLState.outOfMemory)
+        _ = try rows(s, "RESET memory_limit")
+        XCTAssertEqual(try rows(s, "SELECT count(*) FROM (SELECT * FROM generate_series(1, 200000) g ORDER BY 1 DESC) x"), [[.int(200000)]])
+        assertError(s, "SET memory_limit = 'lots'", SQLState.invalidParameterValue)
+    }
+
+    func testCancelStopsARunningQueryWith57014() throws {
+        let s = try session()
+        let result = try s.execute("SELECT count(*) FROM generate_series(1, 3000) a, generate_series(1, 3000) b")
+        s.cancel()
+        XCTAssertThrowsError(try result.allRows()) { error in
+            XCTAssertEqual((error as? SQLError)?.sqlState, SQLState.queryCanceled)
+        }
+        // The session stays usable.
+        XCTAssertEqual(try rows(s, "SELECT 1"), [[.int(1)]])
+    }
+
+    func testExplainAndExplainAnalyze() throws {
+        let s = try session()
+        _ = try rows(s, "CREATE TABLE t (a int)")
+        _ = try rows(s, "INSERT INTO t SELECT g FROM generate_series(1, 10) g")
+        let plan = try rows(s, "EXPLAIN SELECT a FROM t WHERE a > 5").map { row -> String in
+            if case .string(let line) = row[0] { return line }
+            return ""
+        }
+        XCTAssertTrue(plan.contains { $0.contains("Filter") })
+        XCTAssertTrue(plan.contains { $0.contains("Scan t") })
+        let analyzed = try rows(s, "EXPLAIN ANALYZE SELECT a FROM t WHERE a > 5").map { row -> String in
+            if case .string(let line) = row[0] { return line }
+            return ""
+        }
+        XCTAssertTrue(analyzed.contains { $0.contains("Filter") && $0.contains("actual rows=5") }, analyzed.joined(separator: "\n"))
+        XCTAssertTrue(analyzed.last?.contains("(5 rows)") ?? false)
+    }
+
+    func testSettingsAndTransactions() throws {
+        let s = try session()
+        _ = try rows(s, "SET application_name = 'tests'")
+        XCTAssertEqual(try rows(s, "SHOW application_name"), [[.string("tests")]])
+        assertError(s, "SHOW no_such_setting", SQLState.undefinedObject)
+        assertError(s, "SET TIME ZONE 'Mars/Olympus'", SQLState.invalidParameterValue)
+        XCTAssertEqual(try s.execute("BEGIN").commandTag, "BEGIN")
+        XCTAssertEqual(try s.execute("COMMIT").commandTag, "COMMIT")
+    }
+
+    func testViewsAndCTEs() throws {
+        let s = try session()
+        _ = try rows(s, "CREATE TABLE t (a int)")
+        _ = try rows(s, "INSERT INTO t VALUES (1), (2), (3)")
+        _ = try rows(s, "CREATE VIEW big AS SELECT a FROM t WHERE a >= 2")
+        XCTAssertEqual(try rows(s, "SELECT sum(a) FROM big"), [[.int(5)]])
+        XCTAssertEqual(try rows(s, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r LIMIT 3"),
+                       [[.int(1)], [.int(2)], [.int(3)]])
+        _ = try rows(s, "DROP VIEW big")
+        assertError(s, "SELECT * FROM big", SQLState.undefinedTable)
+    }
+
+    func testDemoLakeTablesAndPartitionColumn() throws {
+        let lake = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures/demo").standardized.path
+        let s = try Database(options: DatabaseOptions(lakePath: lake)).connect()
+        let total = try rows(s, "SELECT count(*) FROM events")
+        let oneDay = try rows(s, "SELECT count(*) FROM events WHERE dt = DATE '2026-11-03'")
+        guard case .int(let all)? = total.first?.first, case .int(let day)? = oneDay.first?.first else {
+            return XCTFail("no counts")
+        }
+        XCTAssertGreaterThan(day, 0)
+        XCTAssertLessThan(day, all)
+        XCTAssertEqual(try rows(s, "SELECT count(DISTINCT dt) FROM events"), [[.int(14)]])
+    }
+}
