@@ -567,8 +567,16 @@ extension Binder {
             args = try call.arguments.map { try bindExpr($0.value, scope, inner) }
             orderBy = try bindSortKeys(call.orderBy, scope, inner)
         }
-        let (types, _) = resolutionTypes(args)
-        guard let res = try fn.resolve(call.isStar ? [] : types, direct) else {
+        let (types, unknown) = resolutionTypes(args)
+        // Untyped arguments (NULL, 'literal') take the first type the aggregate accepts.
+        var resolved = try fn.resolve(call.isStar ? [] : types, direct)
+        if resolved == nil, unknown.contains(true) {
+            for candidate in [DataType.float64, .int64, .text] where resolved == nil {
+                let retyped = zip(types, unknown).map { $1 ? candidate : $0 }
+                resolved = try fn.resolve(retyped, direct)
+            }
+        }
+        guard let res = resolved else {
             throw SQLError(SQLState.undefinedFunction, "function \(name)(\(types.map(\.description).joined(separator: ", "))) does not exist",
                            position: location + 1, hint: "No function matches the given name and argument types. You might need to add explicit type casts.")
         }

@@ -12,7 +12,13 @@ import SQLSyntax
 extension Binder {
     func bindSelect(_ core: SelectCore, orderBy: [OrderItem], outer: Scope?) throws -> BoundQuery {
         var (plan, scope) = try bindFromList(core.from, outer: outer)
-        let windowDefs = Dictionary(core.windows.map { ($0.name, $0.spec) }, uniquingKeysWith: { a, _ in a })
+        var windowDefs: [String: WindowSpec] = [:]
+        for w in core.windows {
+            guard windowDefs[w.name] == nil else {
+                throw SQLError(SQLState.windowingError, "window \"\(w.name)\" is already defined")
+            }
+            windowDefs[w.name] = w.spec
+        }
 
         if let w = core.whereClause {
             let pred = try coerceBoolean(try bindExpr(w, scope, .plain), clause: "WHERE", location: w.location)

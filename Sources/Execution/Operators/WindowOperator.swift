@@ -29,7 +29,13 @@ final class WindowOperator: Operator {
             let all = try input.drain(fields: inputFields, context: compiler.context)
             var columns = all.columns
             for f in functions { columns.append(try compute(f, all)) }
-            slicer = BatchSlicer(Batch(columns: columns, count: all.count))
+            var output = Batch(columns: columns, count: all.count)
+            // Like PostgreSQL, rows leave in the order of the (last) window's partitioning and ordering.
+            if let last = functions.last, !(last.partitionBy.isEmpty && last.orderBy.isEmpty) {
+                let order = try partitions(last, all).flatMap(\.rows)
+                output = output.gather(order)
+            }
+            slicer = BatchSlicer(output)
         }
         return slicer?.next()
     }
