@@ -28,6 +28,7 @@ public final class Session: @unchecked Sendable {
         "application_name": "",
         "search_path": "\"$user\", public",
         "memory_limit": "0",
+        "threads": String(availableCores),
         "statement_timeout": "0",
         "extra_float_digits": "1",
         "transaction_isolation": "read committed",
@@ -92,6 +93,12 @@ public final class Session: @unchecked Sendable {
                                 memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
     }
 
+    func makePlanner() -> PhysicalPlanner {
+        let planner = PhysicalPlanner(context: makeContext())
+        planner.parallelism = max(1, Int(settings["threads"] ?? "") ?? availableCores)
+        return planner
+    }
+
     private func command(_ tag: String) -> QueryResult {
         QueryResult(fields: [], returnsRows: false, commandTag: tag, produce: { nil })
     }
@@ -103,7 +110,7 @@ public final class Session: @unchecked Sendable {
         case .query(let q):
             let bound = try makeBinder().bind(q)
             let plan = Optimizer.optimize(bound.plan)
-            let op = try PhysicalPlanner(context: makeContext()).build(plan)
+            let op = try makePlanner().build(plan)
             return QueryResult(fields: bound.fields, returnsRows: true, commandTag: "SELECT", tagForRows: { "SELECT \($0)" },
                                produce: { try op.next() })
         case .createTable(let ct):
@@ -139,7 +146,7 @@ public final class Session: @unchecked Sendable {
             }
             let fields = zip(names, bound.plan.fields).map { Field(name: $0, type: $1.type == .null ? .text : $1.type) }
             let table = MemoryTable(fields: fields)
-            let op = try PhysicalPlanner(context: makeContext()).build(Optimizer.optimize(bound.plan))
+            let op = try makePlanner().build(Optimizer.optimize(bound.plan))
             var rows = 0
             while let b = try op.next() { table.append(b); rows += b.count }
             try database.catalog.add(schema: ctas.name.schema, name: ctas.name.name, object: .table(table))
@@ -152,7 +159,7 @@ public final class Session: @unchecked Sendable {
                 throw SQLError(SQLState.wrongObjectType, "cannot insert into \"\(ins.table)\": only in-memory tables accept INSERT")
             }
             let plan = try makeBinder().bindInsert(target: table.fields, tableName: ins.table.description, columns: ins.columns, source: ins.source)
-            let op = try PhysicalPlanner(context: makeContext()).build(Optimizer.optimize(plan))
+            let op = try makePlanner().build(Optimizer.optimize(plan))
             // Materialise first so that INSERT … SELECT from the same table sees the old rows only.
             var batches: [Batch] = []
             while let b = try op.next() { batches.append(b) }
@@ -242,7 +249,7 @@ public final class Session: @unchecked Sendable {
         guard ex.analyze else {
             return textResult(column: "QUERY PLAN", lines: plan.explain().split(separator: "\n").map(String.init), tag: "EXPLAIN")
         }
-        let planner = PhysicalPlanner(context: makeContext())
+        let planner = makePlanner()
         planner.profiles = []
         let start = Clock.nowMicros()
         let op = try planner.build(plan)
@@ -256,7 +263,11 @@ public final class Session: @unchecked Sendable {
             var parts: [String] = []
             if index < profiles.count {
                 let p = profiles[index]
-                parts.append("(actual rows=\(p.rows) batches=\(p.batches) time=\(formatMillis(Double(p.micros) / 1000)) ms)")
+                if p.fused {
+                    parts.append("(runs in the parallel scan pipeline above)")
+                } else {
+                    parts.append("(actual rows=\(p.rows) batches=\(p.batches) time=\(formatMillis(Double(p.micros) / 1000)) ms)")
+                }
             }
             if case .scan(let s) = node {
                 let st = s.statistics
@@ -278,6 +289,12 @@ public final class Session: @unchecked Sendable {
                 throw SQLError(SQLState.invalidParameterValue, "invalid value for parameter \"TimeZone\": \"\(zone)\"")
             }
             settings["timezone"] = zone
+        case "threads":
+            guard s.values.isEmpty || (Int(value).map { $0 >= 1 && $0 <= 256 } ?? false) else {
+                throw SQLError(SQLState.invalidParameterValue, "invalid value for parameter \"threads\": \"\(value)\"",
+                               hint: "Use a whole number of worker threads from 1 to 256.")
+            }
+            settings["threads"] = s.values.isEmpty ? String(availableCores) : value
         case "memory_limit":
             guard s.values.isEmpty || MemorySetting.bytes(value) != nil else {
                 throw SQLError(SQLState.invalidParameterValue, "invalid value for parameter \"memory_limit\": \"\(value)\"",

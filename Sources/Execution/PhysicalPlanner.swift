@@ -23,8 +23,21 @@ public final class PhysicalPlanner {
         return ProfilingOperator(input: try buildNode(plan), profile: profile)
     }
 
+    /// Scan pipelines (Filter/Project stages over a Scan) run on all cores when
+    /// their expressions are safe to evaluate concurrently.
+    public var parallelism = availableCores
+
     private func buildNode(_ plan: LogicalPlan) throws -> Operator {
         let compiler = self.compiler
+        if parallelism > 1, let (scan, stages) = try scanPipeline(plan) {
+            // Under EXPLAIN ANALYZE the fused nodes below the top one keep their places in pre-order.
+            for _ in 0..<stages.count where profiles != nil {
+                let fused = OperatorProfile()
+                fused.fused = true
+                profiles?.append(fused)
+            }
+            return ParallelScanOperator(node: scan, stages: stages, context: context, workers: parallelism)
+        }
         switch plan {
         case .scan(let node):
             return ScanOperator(node: node, context: context)
@@ -64,6 +77,43 @@ public final class PhysicalPlanner {
             return RecursiveCTEOperator(id: id, anchor: anchor, recursive: recursive, unionAll: unionAll, fields: fields, planner: self)
         case .workTable(let id, _):
             return WorkTableScanOperator(batches: context.workTables[id] ?? [])
+        }
+    }
+
+    /// A chain of Filter/Project nodes ending in a Scan whose expressions hold no
+    /// subqueries, volatile functions or correlated references (which touch shared
+    /// per-query state), as stages in execution order.
+    private func scanPipeline(_ plan: LogicalPlan) throws -> (ScanNode, [PipelineStage])? {
+        var stages: [BoundExpr] = []
+        var kinds: [(isFilter: Bool, exprs: [BoundExpr])] = []
+        var node = plan
+        while true {
+            switch node {
+            case .filter(let input, let p):
+                kinds.append((true, [p])); stages.append(p); node = input
+                continue
+            case .project(let input, let es, _):
+                kinds.append((false, es)); stages.append(contentsOf: es); node = input
+                continue
+            case .scan(let scan):
+                let safe = stages.allSatisfy { e in
+                    !e.contains {
+                        switch $0 {
+                        case .subquery, .outerColumn, .parameter, .aggregate, .window: return true
+                        case .call(let f, _): return f.resolution.isVolatile
+                        default: return false
+                        }
+                    }
+                }
+                guard safe else { return nil }
+                let compiler = self.compiler
+                let compiled = try kinds.reversed().map { k -> PipelineStage in
+                    k.isFilter ? .filter(try compiler.compile(k.exprs[0])) : .project(try k.exprs.map(compiler.compile))
+                }
+                return (scan, compiled)
+            default:
+                return nil
+            }
         }
     }
 

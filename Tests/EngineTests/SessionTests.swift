@@ -95,7 +95,14 @@ final class SessionTests: XCTestCase {
             if case .string(let line) = row[0] { return line }
             return ""
         }
-        XCTAssertTrue(analyzed.contains { $0.contains("Filter") && $0.contains("actual rows=5") }, analyzed.joined(separator: "\n"))
+        XCTAssertTrue(analyzed.first?.contains("actual rows=5") ?? false, analyzed.joined(separator: "\n"))
+        XCTAssertTrue(analyzed.contains { $0.contains("Filter") }, analyzed.joined(separator: "\n"))
+        _ = try rows(s, "SET threads = 1")
+        let sequential = try rows(s, "EXPLAIN ANALYZE SELECT a FROM t WHERE a > 5").map { row -> String in
+            if case .string(let line) = row[0] { return line }
+            return ""
+        }
+        XCTAssertTrue(sequential.contains { $0.contains("Filter") && $0.contains("actual rows=5") }, sequential.joined(separator: "\n"))
         XCTAssertTrue(analyzed.last?.contains("(5 rows)") ?? false)
     }
 
@@ -132,5 +139,38 @@ final class SessionTests: XCTestCase {
         XCTAssertGreaterThan(day, 0)
         XCTAssertLessThan(day, all)
         XCTAssertEqual(try rows(s, "SELECT count(DISTINCT dt) FROM events"), [[.int(14)]])
+    }
+}
+
+final class ParallelScanTests: XCTestCase {
+    /// The parallel scan pipeline returns exactly the sequential rows, in the same order.
+    func testParallelAndSequentialScansAgree() throws {
+        let lake = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures/demo").standardized.path
+        let s = try Database(options: DatabaseOptions(lakePath: lake)).connect()
+        _ = try s.execute("CREATE TABLE m (a int, b text)").allRows()
+        for i in 0..<20 {
+            _ = try s.execute("INSERT INTO m SELECT g, 'v' || g FROM generate_series(\(i * 100), \(i * 100 + 99)) g").allRows()
+        }
+        let queries = [
+            "SELECT event_id, user_id, event_type FROM events WHERE price > 20 AND event_type <> 'view'",
+            "SELECT order_id, line_no, quantity * unit_price FROM order_items WHERE quantity >= 2",
+            "SELECT a, upper(b) FROM m WHERE a % 7 = 3",
+        ]
+        for q in queries {
+            _ = try s.execute("SET threads = 1").allRows()
+            let sequential = try s.execute(q).allRows()
+            _ = try s.execute("SET threads = 2").allRows()
+            let parallel = try s.execute(q).allRows()
+            XCTAssertFalse(sequential.isEmpty, q)
+            XCTAssertEqual(parallel, sequential, q)
+        }
+        XCTAssertThrowsError(try s.execute("SET threads = 0").allRows())
+    }
+
+    func testLimitAboveAParallelScanReturnsAndStopsWorkers() throws {
+        let s = try Database().connect()
+        _ = try s.execute("CREATE TABLE m (a int)").allRows()
+        for i in 0..<50 { _ = try s.execute("INSERT INTO m SELECT g FROM generate_series(\(i * 1000), \(i * 1000 + 999)) g").allRows() }
+        XCTAssertEqual(try s.execute("SELECT a FROM m WHERE a % 2 = 0 LIMIT 3").allRows(), [[.int(0)], [.int(2)], [.int(4)]])
     }
 }

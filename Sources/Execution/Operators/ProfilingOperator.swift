@@ -10,6 +10,8 @@ public final class OperatorProfile {
     public var rows = 0
     public var batches = 0
     public var micros: Int64 = 0
+    /// True for a node fused into the parallel scan pipeline of an operator above it.
+    public var fused = false
     public init() {}
 }
 
