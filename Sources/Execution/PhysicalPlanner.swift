@@ -48,6 +48,15 @@ public final class PhysicalPlanner {
         case .project(let input, let exprs, _):
             return ProjectOperator(input: try build(input), expressions: try exprs.map(compiler.compile))
         case .aggregate(let node):
+            if parallelism > 1, ParallelAggregateOperator.eligible(node), safeForWorkers(node),
+               let (scan, stages) = try scanPipeline(node.input) {
+                for _ in 0...stages.count where profiles != nil {
+                    let fused = OperatorProfile()
+                    fused.fused = true
+                    profiles?.append(fused)
+                }
+                return try ParallelAggregateOperator(node: node, scan: scan, stages: stages, compiler: compiler, workers: parallelism)
+            }
             return HashAggregateOperator(node: node, input: try build(node.input), compiler: compiler)
         case .join(let l, let r, let type, let condition):
             return try buildJoin(l, r, type, condition)
@@ -96,16 +105,7 @@ public final class PhysicalPlanner {
                 kinds.append((false, es)); stages.append(contentsOf: es); node = input
                 continue
             case .scan(let scan):
-                let safe = stages.allSatisfy { e in
-                    !e.contains {
-                        switch $0 {
-                        case .subquery, .outerColumn, .parameter, .aggregate, .window: return true
-                        case .call(let f, _): return f.resolution.isVolatile
-                        default: return false
-                        }
-                    }
-                }
-                guard safe else { return nil }
+                guard stages.allSatisfy(isThreadSafe) else { return nil }
                 let compiler = self.compiler
                 let compiled = try kinds.reversed().map { k -> PipelineStage in
                     k.isFilter ? .filter(try compiler.compile(k.exprs[0])) : .project(try k.exprs.map(compiler.compile))
@@ -115,6 +115,22 @@ public final class PhysicalPlanner {
                 return nil
             }
         }
+    }
+
+    /// Expressions that touch no shared per-query state (see scanPipeline).
+    private func isThreadSafe(_ e: BoundExpr) -> Bool {
+        !e.contains {
+            switch $0 {
+            case .subquery, .outerColumn, .parameter, .aggregate, .window: return true
+            case .call(let f, _): return f.resolution.isVolatile
+            default: return false
+            }
+        }
+    }
+
+    private func safeForWorkers(_ node: AggregateNode) -> Bool {
+        node.groupKeys.allSatisfy(isThreadSafe)
+            && node.aggregates.allSatisfy { a in a.arguments.allSatisfy(isThreadSafe) && (a.filter.map(isThreadSafe) ?? true) }
     }
 
     private func buildJoin(_ l: LogicalPlan, _ r: LogicalPlan, _ type: JoinType, _ condition: BoundExpr?) throws -> Operator {

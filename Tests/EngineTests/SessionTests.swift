@@ -155,6 +155,9 @@ final class ParallelScanTests: XCTestCase {
             "SELECT event_id, user_id, event_type FROM events WHERE price > 20 AND event_type <> 'view'",
             "SELECT order_id, line_no, quantity * unit_price FROM order_items WHERE quantity >= 2",
             "SELECT a, upper(b) FROM m WHERE a % 7 = 3",
+            "SELECT event_type, count(*), sum(price), min(dt), max(event_ts), avg(price) FILTER (WHERE country = 'BR') FROM events WHERE price > 10 GROUP BY event_type",
+            "SELECT a % 13, count(*), string_agg(b, ',') FROM m GROUP BY 1",
+            "SELECT count(*), sum(a) FROM m WHERE a < 0",
         ]
         for q in queries {
             _ = try s.execute("SET threads = 1").allRows()

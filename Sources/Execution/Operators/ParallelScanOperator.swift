@@ -1,10 +1,11 @@
-// Morsel-driven parallel scan pipeline: one worker thread per core takes
-// the next unclaimed morsel, reads it and runs the Filter/Project stages
-// above the scan on each of its batches. The consumer takes finished
-// morsels strictly in morsel order, so results are deterministic and equal
-// to the sequential scan's. Workers run at most `window` morsels ahead of
-// the consumer (bounded memory) and stop when the query is cancelled, fails,
-// or the operator is abandoned (e.g. a LIMIT above is satisfied).
+// Morsel-driven parallelism. A MorselRunner keeps one worker thread per core
+// busy taking the next unclaimed morsel (a row group, a file, a stored
+// batch) and processing it; the consumer takes finished morsels strictly in
+// morsel order, so results are deterministic and equal to a sequential run.
+// Workers run at most `window` morsels ahead of the consumer (bounded
+// memory) and stop when the query is cancelled, fails, or the operator is
+// abandoned (e.g. a LIMIT above is satisfied). ParallelScanOperator runs the
+// Filter/Project stages above a scan this way.
 
 import Columnar
 import Foundation
@@ -29,27 +30,34 @@ enum PipelineStage {
     }
 }
 
-/// State shared by the consumer and the workers (never the operator itself,
-/// so abandoning the operator lets its deinit stop the workers).
-private final class PipelineState: @unchecked Sendable {
-    let condition = NSCondition()
+/// Runs `process` over morsels on worker threads, handing results back in
+/// morsel order. Shared by the consumer and the workers (never the operator
+/// itself, so abandoning the operator lets its deinit stop the workers).
+final class MorselRunner<Result>: @unchecked Sendable {
+    private let condition = NSCondition()
     let morsels: [ScanMorsel]
-    let stages: [PipelineStage]
-    let statistics: ScanStatistics
-    let cancellation: CancellationToken
-    let window: Int
-    var nextToClaim = 0
-    var consumed = 0
-    var results: [Int: [Batch]] = [:]
-    var failure: Error? = nil
-    var stopped = false
+    private let process: (ScanMorsel) throws -> Result
+    private let cancellation: CancellationToken
+    private let window: Int
+    private var nextToClaim = 0
+    private var consumed = 0
+    private var results: [Int: Result] = [:]
+    private var failure: Error? = nil
+    private var stopped = false
 
-    init(morsels: [ScanMorsel], stages: [PipelineStage], statistics: ScanStatistics, cancellation: CancellationToken, window: Int) {
-        self.morsels = morsels; self.stages = stages; self.statistics = statistics
-        self.cancellation = cancellation; self.window = window
+    init(morsels: [ScanMorsel], workers: Int, cancellation: CancellationToken, process: @escaping (ScanMorsel) throws -> Result) {
+        self.morsels = morsels
+        self.process = process
+        self.cancellation = cancellation
+        self.window = max(2, workers * 2)
+        for _ in 0..<min(workers, morsels.count) {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
     }
 
-    func work() {
+    private func work() {
         while true {
             condition.lock()
             while !stopped && failure == nil && nextToClaim < morsels.count && nextToClaim >= consumed + window {
@@ -62,29 +70,60 @@ private final class PipelineState: @unchecked Sendable {
             let index = nextToClaim
             nextToClaim += 1
             condition.unlock()
-
-            var output: [Batch] = []
-            var error: Error? = nil
+            let outcome: Swift.Result<Result, Error>
             do {
                 try cancellation.check()
-                for batch in try morsels[index].read(statistics: statistics) where batch.count > 0 {
-                    var current: Batch? = batch
-                    for stage in stages {
-                        guard let b = current else { break }
-                        current = try stage.apply(b)
-                    }
-                    if let b = current, b.count > 0 { output.append(b) }
-                }
-            } catch let e {
-                error = e
+                outcome = .success(try process(morsels[index]))
+            } catch {
+                outcome = .failure(error)
             }
             condition.lock()
-            if let error, failure == nil { failure = error }
-            results[index] = output
+            switch outcome {
+            case .success(let r): results[index] = r
+            case .failure(let e): if failure == nil { failure = e }
+            }
             condition.broadcast()
             condition.unlock()
         }
     }
+
+    /// The next morsel's result in morsel order, or nil when all were taken.
+    func next() throws -> Result? {
+        condition.lock()
+        defer { condition.unlock() }
+        if consumed >= morsels.count { return nil }
+        while results[consumed] == nil && failure == nil { condition.wait() }
+        if let failure {
+            stopped = true
+            condition.broadcast()
+            throw failure
+        }
+        let r = results.removeValue(forKey: consumed)
+        consumed += 1
+        condition.broadcast()
+        return r
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Applies pipeline stages to every batch of a morsel.
+func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics) throws -> [Batch] {
+    var output: [Batch] = []
+    for batch in try morsel.read(statistics: statistics) where batch.count > 0 {
+        var current: Batch? = batch
+        for stage in stages {
+            guard let b = current else { break }
+            current = try stage.apply(b)
+        }
+        if let b = current, b.count > 0 { output.append(b) }
+    }
+    return output
 }
 
 final class ParallelScanOperator: Operator {
@@ -92,7 +131,7 @@ final class ParallelScanOperator: Operator {
     private let stages: [PipelineStage]
     private let context: ExecutionContext
     private let workers: Int
-    private var state: PipelineState?
+    private var runner: MorselRunner<[Batch]>?
     private var pending: [Batch] = []
 
     init(node: ScanNode, stages: [PipelineStage], context: ExecutionContext, workers: Int) {
@@ -102,29 +141,16 @@ final class ParallelScanOperator: Operator {
         self.workers = workers
     }
 
-    deinit {
-        guard let state else { return }
-        state.condition.lock()
-        state.stopped = true
-        state.condition.broadcast()
-        state.condition.unlock()
-    }
-
-    private func start() throws -> PipelineState {
-        let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
-        let state = PipelineState(morsels: morsels, stages: stages, statistics: node.statistics,
-                                  cancellation: context.cancellation, window: max(2, workers * 2))
-        for _ in 0..<min(workers, morsels.count) {
-            let thread = Thread { state.work() }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-        return state
-    }
+    deinit { runner?.stop() }
 
     func next() throws -> Batch? {
-        let state = try self.state ?? start()
-        self.state = state
+        if runner == nil {
+            let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
+            let stages = self.stages, statistics = node.statistics
+            runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
+                try runStages(stages, on: morsel, statistics: statistics)
+            }
+        }
         while true {
             if !pending.isEmpty {
                 let b = pending.removeFirst()
@@ -132,24 +158,8 @@ final class ParallelScanOperator: Operator {
                 return b
             }
             try context.checkCancelled()
-            state.condition.lock()
-            if state.consumed >= state.morsels.count {
-                state.condition.unlock()
-                return nil
-            }
-            while state.results[state.consumed] == nil && state.failure == nil {
-                state.condition.wait()
-            }
-            if let failure = state.failure {
-                state.stopped = true
-                state.condition.broadcast()
-                state.condition.unlock()
-                throw failure
-            }
-            pending = state.results.removeValue(forKey: state.consumed) ?? []
-            state.consumed += 1
-            state.condition.broadcast()
-            state.condition.unlock()
+            guard let batches = try runner?.next() else { return nil }
+            pending = batches
         }
     }
 }

@@ -1,0 +1,100 @@
+// Parallel hash aggregation over a scan pipeline: every morsel is filtered,
+// projected and aggregated into a local key table and local aggregate
+// states on a worker thread; the consumer merges the partial results in
+// morsel order (first-seen group order, as a sequential run) through the
+// states' merge. Used for plain GROUP BY without DISTINCT, ordered
+// aggregates or grouping sets; the rest uses HashAggregateOperator.
+
+import Columnar
+import Functions
+import Planner
+
+final class ParallelAggregateOperator: Operator {
+    private let node: AggregateNode
+    private let scan: ScanNode
+    private let stages: [PipelineStage]
+    private let keys: [Evaluator]
+    private let arguments: [[Evaluator]]
+    private let filters: [Evaluator?]
+    private let context: ExecutionContext
+    private let workers: Int
+    private var runner: MorselRunner<Partial>?
+    private var slicer: BatchSlicer?
+
+    /// One morsel's groups and aggregate states.
+    final class Partial {
+        let keys: [Vector]
+        let count: Int
+        let states: [AggregateState]
+        init(keys: [Vector], count: Int, states: [AggregateState]) { self.keys = keys; self.count = count; self.states = states }
+    }
+
+    init(node: AggregateNode, scan: ScanNode, stages: [PipelineStage], compiler: ExpressionCompiler, workers: Int) throws {
+        self.node = node
+        self.scan = scan
+        self.stages = stages
+        self.keys = try node.groupKeys.map(compiler.compile)
+        self.arguments = try node.aggregates.map { try $0.arguments.map(compiler.compile) }
+        self.filters = try node.aggregates.map { try $0.filter.map(compiler.compile) }
+        self.context = compiler.context
+        self.workers = workers
+    }
+
+    deinit { runner?.stop() }
+
+    static func eligible(_ node: AggregateNode) -> Bool {
+        node.groupingSets == nil && node.aggregates.allSatisfy { !$0.distinct && $0.orderBy.isEmpty }
+    }
+
+    private func aggregateMorsel(_ morsel: ScanMorsel) throws -> Partial {
+        let table = KeyTable(types: node.groupKeys.map(\.type))
+        let states = node.aggregates.map { $0.resolution.makeState() }
+        for b in try runStages(stages, on: morsel, statistics: scan.statistics) {
+            let ids = table.findOrInsert(try keys.map { KeyView(try $0(b)) }, count: b.count)
+            for a in states.indices {
+                var args = try arguments[a].map { try $0(b) }
+                var groups = ids
+                if let filter = filters[a] {
+                    let t = TruthVector(try filter(b))
+                    let rows = (0..<b.count).filter { t.isTrue($0) }.map { Int32($0) }
+                    groups = ContiguousArray(rows.map { ids[Int($0)] })
+                    args = args.map { $0.gather(rows) }
+                }
+                let n = groups.count, count = table.count
+                try groups.withUnsafeBufferPointer { g in
+                    try states[a].update(groups: g, groupCount: count, arguments: args, rowCount: n)
+                }
+            }
+        }
+        return Partial(keys: table.keyVectors(), count: table.count, states: states)
+    }
+
+    func next() throws -> Batch? {
+        if slicer == nil { slicer = BatchSlicer(try aggregate()) }
+        return slicer?.next()
+    }
+
+    private func aggregate() throws -> Batch {
+        let morsels = try scan.source.morsels(columns: scan.columns, predicates: scan.predicates, statistics: scan.statistics)
+        let runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { [self] m in
+            try aggregateMorsel(m)
+        }
+        self.runner = runner
+        let table = KeyTable(types: node.groupKeys.map(\.type))
+        let states = node.aggregates.map { $0.resolution.makeState() }
+        while let partial = try runner.next() {
+            try context.checkCancelled()
+            guard partial.count > 0 else { continue }
+            let mapping = Array(table.findOrInsert(partial.keys.map(KeyView.init), count: partial.count))
+            for a in states.indices {
+                try states[a].merge(partial.states[a], mapping: mapping, groupCount: table.count)
+            }
+        }
+        // A plain aggregate (no GROUP BY) always has its one group.
+        if node.groupKeys.isEmpty && table.count == 0 {
+            _ = table.findOrInsert([], count: 1)
+        }
+        let columns = table.keyVectors() + (try states.map { try $0.finish(groupCount: table.count) })
+        return Batch(columns: columns, count: table.count)
+    }
+}
