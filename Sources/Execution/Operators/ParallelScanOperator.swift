@@ -50,6 +50,8 @@ final class MorselRunner<Result>: @unchecked Sendable {
         self.process = process
         self.cancellation = cancellation
         self.window = max(2, workers * 2)
+        // A single morsel is processed on the consumer's thread in next(): no thread to start.
+        guard morsels.count > 1 else { return }
         for _ in 0..<min(workers, morsels.count) {
             let thread = Thread { [self] in work() }
             thread.stackSize = 8 << 20
@@ -89,6 +91,12 @@ final class MorselRunner<Result>: @unchecked Sendable {
 
     /// The next morsel's result in morsel order, or nil when all were taken.
     func next() throws -> Result? {
+        if morsels.count == 1 {
+            guard consumed == 0 else { return nil }
+            consumed = 1
+            try cancellation.check()
+            return try process(morsels[0])
+        }
         condition.lock()
         defer { condition.unlock() }
         if consumed >= morsels.count { return nil }
