@@ -14,6 +14,12 @@ public final class MemoryTable: TableSource, @unchecked Sendable {
 
     public func append(_ batch: Batch) {
         guard batch.count > 0 else { return }
+        // Small inserts (one row at a time) fill up the last batch, so scans see few, full morsels.
+        if let last = batches.last, last.count + batch.count <= Batch.capacity {
+            let merged = fields.indices.map { Vector.concat([last.columns[$0], batch.columns[$0]], type: fields[$0].type) }
+            batches[batches.count - 1] = Batch(columns: merged, count: last.count + batch.count)
+            return
+        }
         // Store plain vectors so later scans never re-expand constants.
         batches.append(Batch(columns: batch.columns.map { $0.materialized() }, count: batch.count))
     }
