@@ -57,15 +57,12 @@ final class HashJoinOperator: Operator {
         while pending.isEmpty {
             try context.checkCancelled()
             guard let lb = try left.next() else {
-                if !finished {
-                    finished = true
-                    if type == .right || type == .full {
-                        let unmatched = (0..<build.count).filter { !rightMatched[$0] }.map { Int32($0) }
-                        if !unmatched.isEmpty { pending.append(JoinOutput.rightPadded(build, unmatched, leftFields: leftFields)) }
-                        continue
-                    }
+                if finished { return nil }
+                finished = true
+                if let rest = JoinOutput.rightRemainder(build, matched: Array(rightMatched), type: type, leftFields: leftFields) {
+                    pending.append(rest)
                 }
-                return nil
+                continue
             }
             try probe(lb)
         }
@@ -93,20 +90,8 @@ final class HashJoinOperator: Operator {
         var leftMatched = [Bool](repeating: false, count: lb.count)
         for l in li { leftMatched[Int(l)] = true }
         if type == .right || type == .full { for r in ri { rightMatched[Int(r)] = true } }
-        switch type {
-        case .semi:
-            let rows = (0..<lb.count).filter { leftMatched[$0] }.map { Int32($0) }
-            if !rows.isEmpty { pending.append(lb.gather(rows)) }
-        case .anti:
-            let rows = (0..<lb.count).filter { !leftMatched[$0] }.map { Int32($0) }
-            if !rows.isEmpty { pending.append(lb.gather(rows)) }
-        default:
-            if !li.isEmpty { appendSliced(JoinOutput.pairs(lb, li, build, ri)) }
-            if type == .left || type == .full {
-                let rows = (0..<lb.count).filter { !leftMatched[$0] }.map { Int32($0) }
-                if !rows.isEmpty { pending.append(JoinOutput.leftPadded(lb, rows, rightFields: rightFields)) }
-            }
-        }
+        if type != .semi && type != .anti && !li.isEmpty { appendSliced(JoinOutput.pairs(lb, li, build, ri)) }
+        if let rest = JoinOutput.leftRemainder(lb, matched: leftMatched, type: type, rightFields: rightFields) { pending.append(rest) }
     }
 
     private func appendSliced(_ b: Batch) {

@@ -2,6 +2,7 @@
 // pairs, NULL-padding unmatched rows, and tracking which rows matched.
 
 import Columnar
+import Planner
 
 enum JoinOutput {
     static func pairs(_ left: Batch, _ li: [Int32], _ right: Batch, _ ri: [Int32]) -> Batch {
@@ -14,5 +15,27 @@ enum JoinOutput {
 
     static func rightPadded(_ right: Batch, _ rows: [Int32], leftFields: [Field]) -> Batch {
         Batch(columns: leftFields.map { .nulls(type: $0.type, count: rows.count) } + right.columns.map { $0.gather(rows) }, count: rows.count)
+    }
+
+    /// What a left batch contributes besides its matched pairs: the matched rows for a
+    /// semi join, the unmatched ones for an anti join, NULL-padded unmatched ones for
+    /// left and full joins.
+    static func leftRemainder(_ lb: Batch, matched: [Bool], type: JoinType, rightFields: [Field]) -> Batch? {
+        let rows: [Int32]
+        switch type {
+        case .semi: rows = (0..<lb.count).filter { matched[$0] }.map { Int32($0) }
+        case .anti, .left, .full: rows = (0..<lb.count).filter { !matched[$0] }.map { Int32($0) }
+        default: return nil
+        }
+        guard !rows.isEmpty else { return nil }
+        if type == .semi || type == .anti { return lb.gather(rows) }
+        return leftPadded(lb, rows, rightFields: rightFields)
+    }
+
+    /// Right and full joins end with the build rows nothing matched, NULL-padded on the left.
+    static func rightRemainder(_ build: Batch, matched: [Bool], type: JoinType, leftFields: [Field]) -> Batch? {
+        guard type == .right || type == .full else { return nil }
+        let rows = (0..<build.count).filter { !matched[$0] }.map { Int32($0) }
+        return rows.isEmpty ? nil : rightPadded(build, rows, leftFields: leftFields)
     }
 }

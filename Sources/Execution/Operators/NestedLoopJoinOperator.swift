@@ -33,15 +33,12 @@ final class NestedLoopJoinOperator: Operator {
         while pending.isEmpty {
             try context.checkCancelled()
             guard let lb = try left.next() else {
-                if !finished {
-                    finished = true
-                    if type == .right || type == .full {
-                        let unmatched = (0..<build.count).filter { !rightMatched[$0] }.map { Int32($0) }
-                        if !unmatched.isEmpty { pending.append(JoinOutput.rightPadded(build, unmatched, leftFields: leftFields)) }
-                        continue
-                    }
+                if finished { return nil }
+                finished = true
+                if let rest = JoinOutput.rightRemainder(build, matched: Array(rightMatched), type: type, leftFields: leftFields) {
+                    pending.append(rest)
                 }
-                return nil
+                continue
             }
             try joinBatch(lb, build)
         }
@@ -75,17 +72,6 @@ final class NestedLoopJoinOperator: Operator {
                 start = end
             }
         }
-        switch type {
-        case .semi:
-            let rows = (0..<lb.count).filter { leftMatched[$0] }.map { Int32($0) }
-            if !rows.isEmpty { pending.append(lb.gather(rows)) }
-        case .anti:
-            let rows = (0..<lb.count).filter { !leftMatched[$0] }.map { Int32($0) }
-            if !rows.isEmpty { pending.append(lb.gather(rows)) }
-        case .left, .full:
-            let rows = (0..<lb.count).filter { !leftMatched[$0] }.map { Int32($0) }
-            if !rows.isEmpty { pending.append(JoinOutput.leftPadded(lb, rows, rightFields: rightFields)) }
-        default: break
-        }
+        if let rest = JoinOutput.leftRemainder(lb, matched: leftMatched, type: type, rightFields: rightFields) { pending.append(rest) }
     }
 }
