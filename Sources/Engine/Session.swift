@@ -182,6 +182,8 @@ public final class Session: @unchecked Sendable {
             let view = ViewDefinition(name: cv.name.name, columnNames: cv.columnNames, sql: cv.queryText, query: cv.query)
             try database.catalog.add(schema: cv.name.schema, name: cv.name.name, object: .view(view), replace: cv.orReplace)
             return command("CREATE VIEW")
+        case .createExternalTable(let e):
+            return try createExternalTable(e)
         case .createIndex(_, let table, _):
             // Accepted for compatibility; scans do not use indexes.
             guard try database.catalog.lookup(schema: table.schema, name: table.name) != nil else {
@@ -229,6 +231,36 @@ public final class Session: @unchecked Sendable {
             case .rollbackToSavepoint: return command("ROLLBACK")
             }
         }
+    }
+
+    /// An external table is stored as the query that reads it (`read_parquet(…)` etc.),
+    /// so its files are listed at query time and declared columns are cast on read.
+    private func createExternalTable(_ e: CreateExternalTableStatement) throws -> QueryResult {
+        if e.ifNotExists, try database.catalog.lookup(schema: e.name.schema, name: e.name.name) != nil {
+            return command("CREATE EXTERNAL TABLE")
+        }
+        var arguments = [SQLPrinter.quoteString(e.location), "hive_partitioning => true"]
+        for (key, value) in e.options {
+            let literal: String
+            switch value.lowercased() {
+            case "true", "false": literal = value.lowercased()
+            default: literal = Int(value) != nil ? value : SQLPrinter.quoteString(value)
+            }
+            arguments.append("\(SQLPrinter.quoteIdentifier(key)) => \(literal)")
+        }
+        let declared = e.columns + e.partitionedBy
+        let list = declared.isEmpty ? "*" : declared.map { c in
+            "\(SQLPrinter.quoteIdentifier(c.name))::\(SQLPrinter.print(c.type)) AS \(SQLPrinter.quoteIdentifier(c.name))"
+        }.joined(separator: ", ")
+        let sql = "SELECT \(list) FROM read_\(e.format)(\(arguments.joined(separator: ", ")))"
+        guard case .query(let query)? = try Parser.parse(sql).first?.statement else {
+            throw SQLError(SQLState.internalError, "could not build the external table's query")
+        }
+        // Bind once now: a bad location, format or column is reported at CREATE time.
+        _ = try makeBinder().bind(query)
+        let view = ViewDefinition(name: e.name.name, columnNames: nil, sql: sql, query: query)
+        try database.catalog.add(schema: e.name.schema, name: e.name.name, object: .view(view))
+        return command("CREATE EXTERNAL TABLE")
     }
 
     private func textResult(column: String, lines: [String], tag: String) -> QueryResult {

@@ -25,6 +25,25 @@ public indirect enum Statement {
     case empty
     /// CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table (columns): accepted, no index is kept.
     case createIndex(name: String?, table: QualifiedName, columns: [String])
+    case createExternalTable(CreateExternalTableStatement)
+}
+
+/// CREATE EXTERNAL TABLE [IF NOT EXISTS] name [(col type, …)] STORED AS PARQUET|CSV|JSON
+/// LOCATION 'path' [PARTITIONED BY (col [type], …)] [OPTIONS (key 'value', …)]
+public struct CreateExternalTableStatement {
+    public var name: QualifiedName
+    public var columns: [ColumnDefinition]
+    /// "parquet", "csv" or "json" (lower case).
+    public var format: String
+    public var location: String
+    public var partitionedBy: [ColumnDefinition]
+    public var options: [(String, String)]
+    public var ifNotExists: Bool
+    public init(name: QualifiedName, columns: [ColumnDefinition], format: String, location: String,
+                partitionedBy: [ColumnDefinition], options: [(String, String)], ifNotExists: Bool) {
+        self.name = name; self.columns = columns; self.format = format; self.location = location
+        self.partitionedBy = partitionedBy; self.options = options; self.ifNotExists = ifNotExists
+    }
 }
 
 public struct InsertStatement {

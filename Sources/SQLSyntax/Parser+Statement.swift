@@ -54,6 +54,35 @@ extension Parser {
                                                    queryText: text))
         }
         if orReplace { throw syntaxError(expected: ["VIEW"]) }
+        if !temporary, accept("external") {
+            try expect("table")
+            let ifNotExists = try parseIfNotExists()
+            let name = try parseQualifiedName()
+            let columns = current.isPunct("(") ? try parseExternalColumns(typesRequired: true) : []
+            try expect("stored")
+            try expect("as")
+            let format = try parseIdentifier("file format")
+            guard ["parquet", "csv", "json"].contains(format) else { throw syntaxError(expected: ["PARQUET", "CSV", "JSON"]) }
+            try expect("location")
+            let location = try parseStringLiteralValue()
+            var partitions: [ColumnDefinition] = []
+            var options: [(String, String)] = []
+            while true {
+                if accept("partitioned") {
+                    try expect("by")
+                    partitions = try parseExternalColumns(typesRequired: false)
+                } else if accept("options") {
+                    try expectPunct("(")
+                    repeat {
+                        let key = try parseIdentifier("option name")
+                        options.append((key, try parseStringLiteralValue()))
+                    } while acceptPunct(",")
+                    try expectPunct(")")
+                } else { break }
+            }
+            return .createExternalTable(CreateExternalTableStatement(name: name, columns: columns, format: format, location: location,
+                                                                     partitionedBy: partitions, options: options, ifNotExists: ifNotExists))
+        }
         if !temporary, current.isKeyword("index") || (current.isKeyword("unique") && peek().isKeyword("index")) {
             _ = accept("unique")
             try expect("index")
@@ -112,6 +141,29 @@ extension Parser {
             try expect("data")
         }
         return CreateTableAsStatement(name: name, columnNames: columns, query: query, ifNotExists: ifNotExists)
+    }
+
+    /// `(name type, …)` of an external table; partition columns may omit the type (text then).
+    private func parseExternalColumns(typesRequired: Bool) throws -> [ColumnDefinition] {
+        try expectPunct("(")
+        var columns: [ColumnDefinition] = []
+        repeat {
+            let name = try parseIdentifier("column name")
+            if !typesRequired && (current.isPunct(",") || current.isPunct(")")) {
+                columns.append(ColumnDefinition(name: name, type: TypeName(name: "text")))
+            } else {
+                columns.append(ColumnDefinition(name: name, type: try parseTypeName()))
+            }
+        } while acceptPunct(",")
+        try expectPunct(")")
+        return columns
+    }
+
+    /// A string literal's value ('…', E'…' or $$…$$).
+    private func parseStringLiteralValue() throws -> String {
+        let e = try parseExpr()
+        guard case .literal(.string(let value)) = e.kind else { throw syntaxError(expected: ["a string literal"]) }
+        return value
     }
 
     private func parseIfNotExists() throws -> Bool {

@@ -165,6 +165,18 @@ struct SQLWriter {
             }
         case .empty:
             break
+        case .createExternalTable(let e):
+            emit("CREATE EXTERNAL TABLE " + (e.ifNotExists ? "IF NOT EXISTS " : "") + SQLWriter.qualified(e.name.parts))
+            if !e.columns.isEmpty {
+                emit(" (" + e.columns.map { SQLWriter.identifier($0.name) + " " + SQLWriter.typeName($0.type) }.joined(separator: ", ") + ")")
+            }
+            emit(" STORED AS " + e.format.uppercased() + " LOCATION " + SQLWriter.stringLiteral(e.location))
+            if !e.partitionedBy.isEmpty {
+                emit(" PARTITIONED BY (" + e.partitionedBy.map { SQLWriter.identifier($0.name) + " " + SQLWriter.typeName($0.type) }.joined(separator: ", ") + ")")
+            }
+            if !e.options.isEmpty {
+                emit(" OPTIONS (" + e.options.map { SQLWriter.identifier($0.0) + " " + SQLWriter.stringLiteral($0.1) }.joined(separator: ", ") + ")")
+            }
         case .createIndex(let name, let table, let columns):
             emit("CREATE INDEX " + (name.map { SQLWriter.identifier($0) + " " } ?? "") + "ON " + SQLWriter.qualified(table.parts)
                  + " (" + columns.map(SQLWriter.identifier).joined(separator: ", ") + ")")

@@ -128,6 +128,20 @@ final class SessionTests: XCTestCase {
         assertError(s, "SELECT * FROM big", SQLState.undefinedTable)
     }
 
+    func testExternalTablesListFilesAtQueryTimeAndCastDeclaredColumns() throws {
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures/demo").standardized.path
+        let s = try session()
+        _ = try rows(s, "CREATE EXTERNAL TABLE ev STORED AS PARQUET LOCATION '\(demo)/events'")
+        XCTAssertEqual(try rows(s, "SELECT count(DISTINCT dt) FROM ev"), [[.int(14)]])
+        _ = try rows(s, "CREATE EXTERNAL TABLE c (customer_id integer, country text) STORED AS PARQUET LOCATION '\(demo)/customers'")
+        let q = try s.execute("SELECT * FROM c LIMIT 1")
+        XCTAssertEqual(q.fields.map(\.name), ["customer_id", "country"])
+        XCTAssertEqual(q.fields.map(\.type), [.int32, .text])
+        assertError(s, "CREATE EXTERNAL TABLE bad STORED AS CSV LOCATION '/nonexistent/x.csv'", SQLState.undefinedFile)
+        assertError(s, "CREATE EXTERNAL TABLE bad STORED AS XML LOCATION 'x'", SQLState.syntaxError)
+        XCTAssertEqual(try s.execute("CREATE EXTERNAL TABLE IF NOT EXISTS ev STORED AS PARQUET LOCATION 'x'").commandTag, "CREATE EXTERNAL TABLE")
+    }
+
     func testDemoLakeTablesAndPartitionColumn() throws {
         let lake = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures/demo").standardized.path
         let s = try Database(options: DatabaseOptions(lakePath: lake)).connect()
