@@ -1,8 +1,19 @@
 // The optimizer: applies rewrite rules (one per file under Rules/) to the
 // logical plan in a fixed order. Rules only ever preserve results.
+// Order: simplify first (folded constants help every later rule), turn
+// subqueries into joins before filters are pushed (so pushdown sees the
+// joins), hand filters to scans once they sit on them, and prune columns
+// last because it renumbers everything above each scan.
 
 public enum Optimizer {
     public static func optimize(_ plan: LogicalPlan) -> LogicalPlan {
-        PushDownFilters.apply(plan)
+        var plan = plan
+        plan = ConstantFolding.apply(plan)
+        plan = DecorrelateSubqueries.apply(plan)
+        plan = PushDownFilters.apply(plan)
+        plan = PushPredicatesIntoScans.apply(plan)
+        plan = LimitPushdown.apply(plan)
+        plan = PruneColumns.apply(plan)
+        return plan
     }
 }
