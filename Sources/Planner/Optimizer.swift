@@ -2,7 +2,8 @@
 // logical plan in a fixed order. Rules only ever preserve results.
 // Order: simplify first (folded constants help every later rule), turn
 // subqueries into joins before filters are pushed (so pushdown sees the
-// joins), hand filters to scans once they sit on them, and prune columns
+// joins), order inner joins once filters sit on their inputs (so estimates
+// see them), hand filters to the scans they now sit on, and prune columns
 // last because it renumbers everything above each scan.
 
 public enum Optimizer {
@@ -11,6 +12,7 @@ public enum Optimizer {
         plan = ConstantFolding.apply(plan)
         plan = DecorrelateSubqueries.apply(plan)
         plan = PushDownFilters.apply(plan)
+        plan = ReorderJoins.apply(plan)
         plan = PushPredicatesIntoScans.apply(plan)
         plan = LimitPushdown.apply(plan)
         plan = PruneColumns.apply(plan)

@@ -47,3 +47,16 @@ func assertSameOutput(_ before: LogicalPlan, _ after: LogicalPlan, file: StaticS
     XCTAssertEqual(before.fields.map(\.type), after.fields.map(\.type), "output types changed", file: file, line: line)
     XCTAssertEqual(before.fields.count, after.fields.count, "output width changed", file: file, line: line)
 }
+
+/// Binds `sql`, checks its plan renders as `before`, applies `rule`, checks the
+/// result renders as `after` and keeps the output schema. Returns the rewritten plan.
+@discardableResult
+func assertRewrite(_ sql: String, _ rule: (LogicalPlan) -> LogicalPlan, before: String, after: String,
+                   file: StaticString = #filePath, line: UInt = #line) throws -> LogicalPlan {
+    let plan = try PlanFixture.bind(sql)
+    XCTAssertEqual(plan.explain(), before, "plan before the rule", file: file, line: line)
+    let rewritten = rule(plan)
+    XCTAssertEqual(rewritten.explain(), after, "plan after the rule", file: file, line: line)
+    assertSameOutput(plan, rewritten, file: file, line: line)
+    return rewritten
+}
