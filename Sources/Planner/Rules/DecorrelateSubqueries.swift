@@ -59,11 +59,30 @@ public enum DecorrelateSubqueries {
         let fields = s.plan.fields
         guard fields.count == 1, readsOnlyInput(x), x.type == fields[0].type, let eq = equality(x.type) else { return nil }
         if negated {
-            guard case .column(let i, _) = x, i < input.fields.count, !input.fields[i].nullable, !fields[0].nullable else { return nil }
+            guard case .column(let i, _) = x, cannotBeNull(input, i), cannotBeNull(s.plan, 0) else { return nil }
         }
         let nl = input.fields.count
         let condition = BoundExpr.call(eq, [x, .column(nl, fields[0].type)])
         return .join(input, s.plan, negated ? .anti : .semi, condition: condition)
+    }
+
+    /// True when column `i` of the plan's output is provably never NULL: a NOT NULL table
+    /// column passed up unchanged (projections record every output as nullable).
+    static func cannotBeNull(_ plan: LogicalPlan, _ i: Int) -> Bool {
+        let fields = plan.fields
+        guard i >= 0, i < fields.count else { return false }
+        if !fields[i].nullable { return true }
+        switch plan {
+        case .project(let input, let exprs, _):
+            if case .column(let j, _) = exprs[i] { return cannotBeNull(input, j) }
+            return false
+        case .filter(let input, _), .sort(let input, _), .limit(let input, _, _), .distinct(let input), .distinctOn(let input, _):
+            return cannotBeNull(input, i)
+        case .join(let l, _, .inner, _), .join(let l, _, .semi, _), .join(let l, _, .anti, _), .join(let l, _, .left, _):
+            return i < l.fields.count && cannotBeNull(l, i)
+        default:
+            return false
+        }
     }
 
     // MARK: Correlated EXISTS / IN
