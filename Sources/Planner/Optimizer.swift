@@ -4,7 +4,8 @@
 // subqueries into joins before filters are pushed (so pushdown sees the
 // joins), order inner joins once filters sit on their inputs (so estimates
 // see them), hand filters to the scans they now sit on, and prune columns
-// last because it renumbers everything above each scan.
+// last because it renumbers everything above each scan; the projections
+// pruning leaves stacked are merged at the end.
 
 public enum Optimizer {
     public static func optimize(_ plan: LogicalPlan) -> LogicalPlan {
@@ -16,6 +17,7 @@ public enum Optimizer {
         plan = PushPredicatesIntoScans.apply(plan)
         plan = LimitPushdown.apply(plan)
         plan = PruneColumns.apply(plan)
+        plan = MergeProjections.apply(plan)
         return plan
     }
 }
