@@ -39,6 +39,21 @@ final class DecorrelateSubqueriesTests: XCTestCase {
             """)
     }
 
+    func testNonEqualityCorrelationBecomesResidualJoinCondition() throws {
+        try assertRewrite("SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.note <> c.name)", rule,
+            before: """
+            Project #1 AS name
+              Filter EXISTS(subquery)
+                Scan customers [id, name, country]
+            """,
+            after: """
+            Project #1 AS name
+              Semi Join on ((#0 = #4) AND (#6 <> #1))
+                Scan customers [id, name, country]
+                Scan orders [id, customer_id, amount, note]
+            """)
+    }
+
     func testUncorrelatedAndCorrelatedInBecomeSemiJoins() throws {
         try assertRewrite("SELECT name FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE amount > 5)", rule,
             before: """

@@ -7,9 +7,11 @@
 //   x NOT IN (uncorrelated SELECT y …)                → anti join, only when neither x nor y can be
 //                                                        NULL (a NULL would make NOT IN unknown)
 // A correlated subquery qualifies only when its plan is filters and
-// projections over a subtree that references nothing outside it, and every
-// conjunct mentioning the outer row is an equality between an outer-only
-// and an inner-only expression. Anything else keeps the per-row evaluation.
+// projections over a subtree that references nothing outside it, and at
+// least one conjunct mentioning the outer row is an equality between an
+// outer-only and an inner-only expression (the hash key); other correlated
+// conjuncts become the join's residual condition. Anything else keeps the
+// per-row evaluation.
 
 import Columnar
 import Functions
@@ -74,7 +76,7 @@ public enum DecorrelateSubqueries {
         if !fields[i].nullable { return true }
         switch plan {
         case .project(let input, let exprs, _):
-            if case .column(let j, _) = exprs[i] { return cannotBeNull(input, j) }
+            if i < exprs.count, case .column(let j, _) = exprs[i] { return cannotBeNull(input, j) }
             return false
         case .filter(let input, _), .sort(let input, _), .limit(let input, _, _), .distinct(let input), .distinctOn(let input, _):
             return cannotBeNull(input, i)
@@ -98,18 +100,27 @@ public enum DecorrelateSubqueries {
         guard let peeled = peel(plan) else { return nil }
         let nl = input.fields.count
         var conditions: [BoundExpr] = []
+        var residual: [BoundExpr] = []
         var innerConjuncts: [BoundExpr] = []
         for c in peeled.conjuncts {
             if !c.contains(where: isOuter) { innerConjuncts.append(c); continue }
-            guard case .call(let f, let args) = c, f.name == "=", args.count == 2, args[0].type == args[1].type else { return nil }
-            let outerSide: BoundExpr, innerSide: BoundExpr
-            if isOuterOnly(args[0], level: s.level), readsOnlyInput(args[1]) { (outerSide, innerSide) = (args[0], args[1]) }
-            else if isOuterOnly(args[1], level: s.level), readsOnlyInput(args[0]) { (outerSide, innerSide) = (args[1], args[0]) }
-            else { return nil }
-            guard let left = outerToInput(outerSide, width: nl) else { return nil }
-            conditions.append(.call(f, [left, PushDownFilters.shift(innerSide, nl)]))
+            if case .call(let f, let args) = c, f.name == "=", args.count == 2, args[0].type == args[1].type {
+                var sides: (outer: BoundExpr, inner: BoundExpr)? = nil
+                if isOuterOnly(args[0], level: s.level), readsOnlyInput(args[1]) { sides = (args[0], args[1]) }
+                else if isOuterOnly(args[1], level: s.level), readsOnlyInput(args[0]) { sides = (args[1], args[0]) }
+                if let sides, let left = outerToInput(sides.outer, width: nl) {
+                    conditions.append(.call(f, [left, PushDownFilters.shift(sides.inner, nl)]))
+                    continue
+                }
+            }
+            // Any other correlated conjunct (o.x <> outer.y) is checked on the matching pairs.
+            guard !c.contains(where: { isSubquery($0) || isVolatile($0) }), readsOnlyLevel(c, s.level),
+                  let pairCondition = outerToInput(PushDownFilters.shift(c, nl), width: nl) else { return nil }
+            residual.append(pairCondition)
         }
+        // Without an equality the join could not hash, and would be no faster than the subquery.
         guard !conditions.isEmpty else { return nil }
+        conditions += residual
         if let probe {
             guard peeled.outputs.count == 1, readsOnlyInput(probe), probe.type == peeled.outputs[0].type,
                   let eq = equality(probe.type) else { return nil }
@@ -187,6 +198,11 @@ public enum DecorrelateSubqueries {
             }
         }
         return readsOuter && !other
+    }
+
+    /// Every outer reference in `e` is to the row at `level`.
+    private static func readsOnlyLevel(_ e: BoundExpr, _ level: Int) -> Bool {
+        !e.contains { if case .outerColumn(let l, _, _) = $0 { return l != level }; return false }
     }
 
     /// The outer-row expression re-expressed over the join's left input.

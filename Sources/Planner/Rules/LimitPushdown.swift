@@ -19,7 +19,7 @@ public enum LimitPushdown {
         switch input {
         case .project(let below, let exprs, let fields):
             return .project(push(below, limit: limit, offset: offset), exprs, fields: fields)
-        case .limit(let below, let innerLimit, let innerOffset):
+        case .limit(let below, let innerLimit, let innerOffset) where offset >= 0 && innerOffset >= 0:
             // The outer limit reads the inner one's output: skip `offset` more rows, and
             // take no more than what the inner limit has left after that.
             var merged = limit

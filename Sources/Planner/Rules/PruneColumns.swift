@@ -124,6 +124,7 @@ public enum PruneColumns {
             return Pruned(plan: .filter(child.plan, remap(predicate, child.mapping)), mapping: child.mapping)
 
         case .project(let input, let exprs, let fields):
+            guard exprs.count == fields.count else { return identity(plan) }
             var keep = exprs.indices.filter { required.contains($0) }
             if keep.isEmpty, !exprs.isEmpty { keep = [0] }
             let kept = keep.map { exprs[$0] }
