@@ -12,6 +12,7 @@ public enum Optimizer {
         var plan = plan
         plan = ConstantFolding.apply(plan)
         plan = DecorrelateSubqueries.apply(plan)
+        plan = DecorrelateScalarSubqueries.apply(plan)
         plan = PushDownFilters.apply(plan)
         plan = ReorderJoins.apply(plan)
         plan = PushPredicatesIntoScans.apply(plan)

@@ -132,13 +132,13 @@ public enum DecorrelateSubqueries {
     }
 
     /// A subquery plan as filter conjuncts and output expressions over a self-contained base.
-    private struct Peeled {
+    struct Peeled {
         var base: LogicalPlan
         var conjuncts: [BoundExpr]
         var outputs: [BoundExpr]
     }
 
-    private static func peel(_ plan: LogicalPlan) -> Peeled? {
+    static func peel(_ plan: LogicalPlan) -> Peeled? {
         switch plan {
         case .project(let input, let exprs, _):
             guard var p = peel(input) else { return nil }
@@ -166,28 +166,28 @@ public enum DecorrelateSubqueries {
         return plan.inputs.allSatisfy(isSelfContained)
     }
 
-    private static func isOuter(_ e: BoundExpr) -> Bool {
+    static func isOuter(_ e: BoundExpr) -> Bool {
         if case .outerColumn = e { return true }
         return false
     }
 
-    private static func isSubquery(_ e: BoundExpr) -> Bool {
+    static func isSubquery(_ e: BoundExpr) -> Bool {
         if case .subquery = e { return true }
         return false
     }
 
-    private static func isVolatile(_ e: BoundExpr) -> Bool {
+    static func isVolatile(_ e: BoundExpr) -> Bool {
         if case .call(let f, _) = e { return f.resolution.isVolatile }
         return false
     }
 
     /// Reads the operator's own input only (no outer row, no subquery).
-    private static func readsOnlyInput(_ e: BoundExpr) -> Bool {
+    static func readsOnlyInput(_ e: BoundExpr) -> Bool {
         !e.contains { isOuter($0) || isSubquery($0) }
     }
 
     /// Reads only the outer row at `level`, and does read it.
-    private static func isOuterOnly(_ e: BoundExpr, level: Int) -> Bool {
+    static func isOuterOnly(_ e: BoundExpr, level: Int) -> Bool {
         var readsOuter = false, other = false
         e.forEach {
             switch $0 {
@@ -206,7 +206,7 @@ public enum DecorrelateSubqueries {
     }
 
     /// The outer-row expression re-expressed over the join's left input.
-    private static func outerToInput(_ e: BoundExpr, width: Int) -> BoundExpr? {
+    static func outerToInput(_ e: BoundExpr, width: Int) -> BoundExpr? {
         var ok = true
         func convert(_ e: BoundExpr) -> BoundExpr {
             if case .outerColumn(_, let i, let t) = e {
