@@ -7,10 +7,14 @@
 // last because it renumbers everything above each scan; the projections
 // pruning leaves stacked are merged at the end.
 
+import Functions
+
 public enum Optimizer {
-    public static func optimize(_ plan: LogicalPlan) -> LogicalPlan {
+    /// `context`: the statement's function context (time zone, statement time, settings);
+    /// with it, session-dependent constants such as now() fold too.
+    public static func optimize(_ plan: LogicalPlan, context: FunctionContext? = nil) -> LogicalPlan {
         var plan = plan
-        plan = ConstantFolding.apply(plan)
+        plan = ConstantFolding.apply(plan, context: context)
         plan = DecorrelateSubqueries.apply(plan)
         plan = DecorrelateScalarSubqueries.apply(plan)
         plan = PushDownFilters.apply(plan)

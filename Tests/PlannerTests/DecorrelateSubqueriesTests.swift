@@ -83,6 +83,25 @@ final class DecorrelateSubqueriesTests: XCTestCase {
             """)
     }
 
+    func testEqualsAnyIsTreatedAsIn() throws {
+        try assertRewrite("SELECT name FROM customers WHERE id = ANY (SELECT customer_id FROM orders)", rule,
+            before: """
+            Project #1 AS name
+              Filter #0 = ANY (subquery)
+                Scan customers [id, name, country]
+            """,
+            after: """
+            Project #1 AS name
+              Semi Join on (#0 = #3)
+                Scan customers [id, name, country]
+                Project #1 AS customer_id
+                  Scan orders [id, customer_id, amount, note]
+            """)
+        // <> ANY is not a membership test.
+        let plan = try PlanFixture.bind("SELECT name FROM customers WHERE id <> ANY (SELECT customer_id FROM orders)")
+        XCTAssertEqual(rule(plan).explain(), plan.explain())
+    }
+
     func testNotInOnlyWhenBothSidesAreNotNull() throws {
         // customers.id and orders.id are NOT NULL: NOT IN is an anti join.
         try assertRewrite("SELECT name FROM customers WHERE id NOT IN (SELECT id FROM orders)", rule,

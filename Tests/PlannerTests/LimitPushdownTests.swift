@@ -69,4 +69,29 @@ final class LimitPushdownTests: XCTestCase {
         XCTAssertEqual(LimitPushdown.apply(limited).explain(), plan.explain())
         assertSameOutput(limited, LimitPushdown.apply(limited))
     }
+
+    func testUnionAllBranchesGetLimitPlusOffset() throws {
+        try assertRewrite("SELECT name FROM customers UNION ALL SELECT note FROM orders LIMIT 3 OFFSET 2", rule,
+            before: """
+            Limit 3 offset 2
+              Union All
+                Project #1 AS name
+                  Scan customers [id, name, country]
+                Project #3 AS note
+                  Scan orders [id, customer_id, amount, note]
+            """,
+            after: """
+            Limit 3 offset 2
+              Union All
+                Project #1 AS name
+                  Limit 5 offset 0
+                    Scan customers [id, name, country]
+                Project #3 AS note
+                  Limit 5 offset 0
+                    Scan orders [id, customer_id, amount, note]
+            """)
+        // UNION (distinct) needs every row of both branches.
+        let distinct = try PlanFixture.bind("SELECT name FROM customers UNION SELECT note FROM orders LIMIT 3")
+        XCTAssertEqual(rule(distinct).explain(), distinct.explain())
+    }
 }

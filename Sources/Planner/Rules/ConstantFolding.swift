@@ -3,21 +3,32 @@
 // constant true disappears; one that is constant false or NULL replaces its
 // input by an empty Values with the same fields.
 //
-// The optimizer has no session context, so a constant is only folded when
-// its value does not depend on one: it is evaluated under two deliberately
-// different contexts (time zone, statement time, settings, secret) and kept
-// only when both agree. Evaluation errors (1/0) are left for run time, where
-// they may never happen (CASE, short-circuiting, empty input).
+// Given the statement's function context, constants fold under it (now(),
+// the session time zone and settings are fixed for the statement). Without
+// one, a constant is only folded when its value does not depend on the
+// session: it is evaluated under two deliberately different contexts (time
+// zone, statement time, settings, secret) and kept only when both agree.
+// Evaluation errors (1/0) are left for run time, where they may never
+// happen (CASE, short-circuiting, empty input).
 
 import Columnar
 import Functions
 
 public enum ConstantFolding {
-    public static func apply(_ plan: LogicalPlan) -> LogicalPlan {
-        rewrite(plan)
+    public static func apply(_ plan: LogicalPlan, context: FunctionContext? = nil) -> LogicalPlan {
+        Folder(context: context).rewrite(plan)
     }
 
-    private static func rewrite(_ plan: LogicalPlan) -> LogicalPlan {
+    /// Bottom-up: children first, then this node.
+    public static func simplify(_ e: BoundExpr, context: FunctionContext? = nil) -> BoundExpr {
+        Folder(context: context).simplify(e)
+    }
+}
+
+private struct Folder {
+    let context: FunctionContext?
+
+    func rewrite(_ plan: LogicalPlan) -> LogicalPlan {
         let plan = plan.mapInputs(rewrite)
         switch plan {
         case .filter(let input, let predicate):
@@ -41,8 +52,7 @@ public enum ConstantFolding {
         }
     }
 
-    /// Bottom-up: children first, then this node.
-    public static func simplify(_ e: BoundExpr) -> BoundExpr {
+    func simplify(_ e: BoundExpr) -> BoundExpr {
         let e = e.mapChildren(simplify)
         switch e {
         case .and(let terms): return simplifyJunction(terms, isAnd: true)
@@ -61,7 +71,7 @@ public enum ConstantFolding {
 
     /// AND: false wins, true vanishes; OR: true wins, false vanishes. A NULL
     /// operand stays (x AND NULL is NULL or false depending on x).
-    private static func simplifyJunction(_ terms: [BoundExpr], isAnd: Bool) -> BoundExpr {
+    private func simplifyJunction(_ terms: [BoundExpr], isAnd: Bool) -> BoundExpr {
         var kept: [BoundExpr] = []
         var sawNull = false
         for t in terms {
@@ -83,21 +93,26 @@ public enum ConstantFolding {
         return isAnd ? .and(kept) : .or(kept)
     }
 
-    private static let contexts = [
+    private static let probes = [
         FunctionContext(),
         FunctionContext(timeZoneOffsetSeconds: 37_800, timeZoneName: "Optimizer/Probe", statementTimestamp: 987_654_321_012,
                         settings: ["optimizer.probe": "1"], secretKey: [7, 1, 9])
     ]
 
-    private static func foldConstant(_ e: BoundExpr) -> BoundExpr {
+    private func foldConstant(_ e: BoundExpr) -> BoundExpr {
         switch e {
         case .literal, .unknownLiteral, .column, .outerColumn, .parameter: return e
         default: break
         }
-        guard e.isConstant, !e.contains(where: readsSession) else { return e }
-        guard let first = try? ConstantEvaluator.fold(e, context: contexts[0]),
+        guard e.isConstant else { return e }
+        if let context {
+            guard let folded = try? ConstantEvaluator.fold(e, context: context), case .literal = folded else { return e }
+            return folded
+        }
+        guard !e.contains(where: Folder.readsSession),
+              let first = try? ConstantEvaluator.fold(e, context: Folder.probes[0]),
               case .literal(let a, let type) = first,
-              let second = try? ConstantEvaluator.fold(e, context: contexts[1]),
+              let second = try? ConstantEvaluator.fold(e, context: Folder.probes[1]),
               case .literal(let b, _) = second, a == b else { return e }
         return .literal(a, type)
     }

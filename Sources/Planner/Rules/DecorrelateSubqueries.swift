@@ -4,6 +4,7 @@
 //   NOT EXISTS (…)                                    → anti join, same shape
 //   x IN (SELECT y FROM t WHERE t.z = outer.w AND p)   → semi join on x = y AND z = w
 //   x IN (uncorrelated SELECT y …)                    → semi join on x = y
+//   x = ANY (…)                                       → as x IN (…)
 //   x NOT IN (uncorrelated SELECT y …)                → anti join, only when neither x nor y can be
 //                                                        NULL (a NULL would make NOT IN unknown)
 // A correlated subquery qualifies only when its plan is filters and
@@ -44,6 +45,10 @@ public enum DecorrelateSubqueries {
             case .inList(let x, let negated):
                 if s.isCorrelated { return negated ? nil : correlatedJoin(s, probe: x, input, type: .semi) }
                 return uncorrelatedIn(s, probe: x, negated: negated, input)
+            case .quantified(let x, let f, all: false) where f.name == "=":
+                // x = ANY (subquery) is x IN (subquery).
+                if s.isCorrelated { return correlatedJoin(s, probe: x, input, type: .semi) }
+                return uncorrelatedIn(s, probe: x, negated: false, input)
             default:
                 return nil
             }

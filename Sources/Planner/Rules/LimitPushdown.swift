@@ -1,6 +1,7 @@
 // Optimizer rule: move LIMIT/OFFSET towards the data. A limit passes below
 // a projection (which then computes only the rows kept), two stacked limits
-// merge into one, and a limit with neither a count nor an offset vanishes.
+// merge into one, a limit with neither a count nor an offset vanishes, and
+// the branches of a UNION ALL under a limit get limit + offset each.
 // A limit above a sort stays there: the pair is what a top-N sort looks for.
 
 public enum LimitPushdown {
@@ -30,8 +31,15 @@ public enum LimitPushdown {
             let (total, overflow) = innerOffset.addingReportingOverflow(offset)
             if overflow { return .limit(input, limit: limit, offset: offset) }
             return push(below, limit: merged, offset: total)
+        case .setOperation(.union, all: true, let l, let r, let fields):
+            // Each branch contributes at most limit + offset rows to what the limit keeps.
+            guard let limit, offset >= 0, case let (budget, false) = limit.addingReportingOverflow(offset) else { break }
+            let union = LogicalPlan.setOperation(.union, all: true, push(l, limit: budget, offset: 0), push(r, limit: budget, offset: 0),
+                                                 fields: fields)
+            return .limit(union, limit: limit, offset: offset)
         default:
-            return .limit(input, limit: limit, offset: offset)
+            break
         }
+        return .limit(input, limit: limit, offset: offset)
     }
 }
