@@ -1,11 +1,12 @@
 // The optimizer: applies rewrite rules (one per file under Rules/) to the
 // logical plan in a fixed order. Rules only ever preserve results.
-// Order: simplify first (folded constants help every later rule), turn
-// subqueries into joins before filters are pushed (so pushdown sees the
-// joins), order inner joins once filters sit on their inputs (so estimates
-// see them), hand filters to the scans they now sit on, and prune columns
-// last because it renumbers everything above each scan; the projections
-// pruning leaves stacked are merged at the end.
+// Order: simplify first (folded constants help every later rule); turn
+// subqueries into joins, and outer joins whose padding a filter discards
+// into inner joins, before filters are pushed (so pushdown sees them);
+// order inner joins once filters sit on their inputs (so estimates see
+// them); hand filters to the scans they now sit on; prune columns last
+// because it renumbers everything above each scan, then merge the
+// projections pruning leaves stacked.
 
 import Functions
 
@@ -17,6 +18,7 @@ public enum Optimizer {
         plan = ConstantFolding.apply(plan, context: context)
         plan = DecorrelateSubqueries.apply(plan)
         plan = DecorrelateScalarSubqueries.apply(plan)
+        plan = SimplifyOuterJoins.apply(plan)
         plan = PushDownFilters.apply(plan)
         plan = ReorderJoins.apply(plan)
         plan = PushPredicatesIntoScans.apply(plan)
