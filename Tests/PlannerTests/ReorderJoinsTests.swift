@@ -79,4 +79,24 @@ final class ReorderJoinsTests: XCTestCase {
         let plan = try PlanFixture.bind(sql)
         XCTAssertEqual(rule(plan).explain(), PushDownFilters.apply(plan).explain())
     }
+
+    func testTransitiveEqualityGivesTheJoinAKey() throws {
+        // o.customer_id = c.id and c.id = x.id imply o.customer_id = x.id.
+        let plan = try PlanFixture.bind("""
+            SELECT 1 FROM orders o, customers c, customers x
+            WHERE o.customer_id = c.id AND c.id = x.id AND x.country = 'NL'
+            """)
+        let reordered = rule(plan)
+        XCTAssertEqual(reordered.explain(), """
+            Project 1 AS ?column?
+              Project #0 AS id, #1 AS customer_id, #2 AS amount, #3 AS note, #7 AS id, #8 AS name, #9 AS country, #4 AS id, #5 AS name, #6 AS country
+                Inner Join on ((#1 = #7) AND (#7 = #4))
+                  Inner Join on (#1 = #4)
+                    Scan orders [id, customer_id, amount, note]
+                    Filter (#2 = 'NL')
+                      Scan customers [id, name, country]
+                  Scan customers [id, name, country]
+            """)
+        assertSameOutput(plan, reordered)
+    }
 }

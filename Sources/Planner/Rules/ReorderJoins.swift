@@ -5,8 +5,10 @@
 // adds, as the build (right) side of a hash join, the smallest remaining
 // input connected to what is joined so far by an equality — falling back
 // to a cross product only when nothing is connected. Each conjunct goes
-// into the first join that sees all of its columns. A projection on top
-// restores the original column order.
+// into the first join that sees all of its columns; equalities implied by
+// transitivity (a = b, b = c ⇒ a = c) are added first, so every join gets
+// all the keys it can hash on. A projection on top restores the original
+// column order.
 //
 // Estimates: TableSource.estimatedRowCount at scans (a fixed guess when
 // unknown), a fixed selectivity per filter; they only need to rank inputs.
@@ -30,7 +32,54 @@ public enum ReorderJoins {
         // volatile call must not be re-evaluated elsewhere: such chains keep their shape.
         if conjuncts.contains(where: { $0.contains(where: isUnmovable) }) { return plan.mapInputs(rewrite) }
         leaves = leaves.map(rewrite)
+        conjuncts += impliedEqualities(conjuncts, leaves)
         return rebuild(leaves, conjuncts, order: chooseOrder(leaves, conjuncts), original: plan)
+    }
+
+    /// a = b AND b = c implies a = c: adds such equalities between columns of inputs that no
+    /// written equality of the class links directly, so whichever order is chosen, each join
+    /// gets every key it can hash on (instead of joining on a weaker condition and filtering later).
+    static func impliedEqualities(_ conjuncts: [BoundExpr], _ leaves: [LogicalPlan]) -> [BoundExpr] {
+        var starts: [Int] = [], total = 0
+        for leaf in leaves { starts.append(total); total += leaf.fields.count }
+        func leafOf(_ column: Int) -> Int { starts.lastIndex(where: { $0 <= column }) ?? 0 }
+        var parent = Array(0..<total)
+        func find(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+            return x
+        }
+        var pairs: [(Int, Int, BoundFunction, DataType)] = []
+        for c in conjuncts {
+            guard case .call(let f, let args) = c, f.name == "=", args.count == 2,
+                  case .column(let a, let ta) = args[0], case .column(let b, let tb) = args[1],
+                  ta == tb, a >= 0, b >= 0, a < total, b < total, a != b else { continue }
+            pairs.append((a, b, f, ta))
+            parent[find(a)] = find(b)
+        }
+        guard pairs.count >= 2 else { return [] }
+        // Per class: its members, the `=` to use, and which pairs of inputs are already linked.
+        var members: [Int: [Int]] = [:]
+        var function: [Int: (BoundFunction, DataType)] = [:]
+        var linked = Set<[Int]>()
+        for (a, b, f, t) in pairs {
+            let root = find(a)
+            function[root] = (f, t)
+            linked.insert([root, min(leafOf(a), leafOf(b)), max(leafOf(a), leafOf(b))])
+        }
+        for column in 0..<total where function[find(column)] != nil { members[find(column), default: []].append(column) }
+        var implied: [BoundExpr] = []
+        for (root, columns) in members.sorted(by: { $0.key < $1.key }) where columns.count >= 3 {
+            guard let (f, t) = function[root] else { continue }
+            for (i, x) in columns.enumerated() {
+                for y in columns[(i + 1)...] {
+                    let key = [root, min(leafOf(x), leafOf(y)), max(leafOf(x), leafOf(y))]
+                    guard leafOf(x) != leafOf(y), linked.insert(key).inserted else { continue }
+                    implied.append(.call(f, [.column(x, t), .column(y, t)]))
+                }
+            }
+        }
+        return implied
     }
 
     /// Collects the inputs of a tree of inner joins in left-to-right order, and its
