@@ -166,13 +166,15 @@ public enum ReorderJoins {
             place(leaf)
             var ready: [BoundExpr] = []
             pending.removeAll { c in
-                guard c.referencedColumns.allSatisfy({ newPosition[$0] != nil }) else { return false }
+                guard c.referencedColumns.allSatisfy({ $0 >= 0 && $0 < total && newPosition[$0] != nil }) else { return false }
                 ready.append(PruneColumns.remap(c, newPosition))
                 return true
             }
             plan = .join(plan, leaves[leaf], .inner, condition: PushDownFilters.conjunction(ready))
         }
-        // Every column is placed once the last leaf is in, so nothing is left pending.
+        // Every column is placed once the last leaf is in; a conjunct still pending reads
+        // something else, and the chain is safest left as it was written.
+        guard pending.isEmpty, order.count == leaves.count, original.fields.count == total else { return original }
         if order == Array(leaves.indices) { return plan }
         let fields = original.fields
         let exprs: [BoundExpr] = (0..<total).map { g in .column(newPosition[g] ?? g, fields[g].type) }
