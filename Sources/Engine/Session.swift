@@ -109,7 +109,7 @@ public final class Session: @unchecked Sendable {
             return emptyResult()
         case .query(let q):
             let bound = try makeBinder().bind(q)
-            let plan = Optimizer.optimize(bound.plan)
+            let plan = Optimizer.optimize(bound.plan, context: makeContext().functionContext)
             let op = try makePlanner().build(plan)
             return QueryResult(fields: bound.fields, returnsRows: true, commandTag: "SELECT", tagForRows: { "SELECT \($0)" },
                                produce: { try op.next() })
@@ -146,7 +146,7 @@ public final class Session: @unchecked Sendable {
             }
             let fields = zip(names, bound.plan.fields).map { Field(name: $0, type: $1.type == .null ? .text : $1.type) }
             let table = MemoryTable(fields: fields)
-            let op = try makePlanner().build(Optimizer.optimize(bound.plan))
+            let op = try makePlanner().build(Optimizer.optimize(bound.plan, context: makeContext().functionContext))
             var rows = 0
             while let b = try op.next() { table.append(b); rows += b.count }
             try database.catalog.add(schema: ctas.name.schema, name: ctas.name.name, object: .table(table))
@@ -159,7 +159,7 @@ public final class Session: @unchecked Sendable {
                 throw SQLError(SQLState.wrongObjectType, "cannot insert into \"\(ins.table)\": only in-memory tables accept INSERT")
             }
             let plan = try makeBinder().bindInsert(target: table.fields, tableName: ins.table.description, columns: ins.columns, source: ins.source)
-            let op = try makePlanner().build(Optimizer.optimize(plan))
+            let op = try makePlanner().build(Optimizer.optimize(plan, context: makeContext().functionContext))
             // Materialise first so that INSERT … SELECT from the same table sees the old rows only.
             var batches: [Batch] = []
             while let b = try op.next() { batches.append(b) }
@@ -277,7 +277,7 @@ public final class Session: @unchecked Sendable {
             throw SQLError(SQLState.featureNotSupported, "EXPLAIN supports queries only")
         }
         let bound = try makeBinder().bind(q)
-        let plan = Optimizer.optimize(bound.plan)
+        let plan = Optimizer.optimize(bound.plan, context: makeContext().functionContext)
         guard ex.analyze else {
             return textResult(column: "QUERY PLAN", lines: plan.explain().split(separator: "\n").map(String.init), tag: "EXPLAIN")
         }

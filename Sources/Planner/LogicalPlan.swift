@@ -169,3 +169,35 @@ public enum ExprFormatter {
         }
     }
 }
+
+extension LogicalPlan {
+    /// The expressions this operator evaluates itself (not those of its inputs,
+    /// nor the plans of subqueries inside them), for rules that inspect them.
+    public var ownExpressions: [BoundExpr] {
+        func aggregateExprs(_ a: BoundAggregate) -> [BoundExpr] {
+            a.arguments + (a.filter.map { [$0] } ?? []) + a.orderBy.map(\.expr)
+        }
+        switch self {
+        case .scan, .workTable, .distinct, .setOperation, .recursiveCTE, .limit: return []
+        case .values(let rows, _): return rows.flatMap { $0 }
+        case .filter(_, let p): return [p]
+        case .project(_, let es, _): return es
+        case .aggregate(let a): return a.groupKeys + a.aggregates.flatMap(aggregateExprs)
+        case .join(_, _, _, let c), .dependentJoin(_, _, _, let c, _): return c.map { [$0] } ?? []
+        case .sort(_, let keys): return keys.map(\.expr)
+        case .distinctOn(_, let keys): return keys
+        case .window(_, let fns):
+            return fns.flatMap { w -> [BoundExpr] in
+                var es = w.arguments + w.partitionBy + w.orderBy.map(\.expr)
+                if case .aggregate(let a) = w.kind { es += aggregateExprs(a) }
+                for bound in [w.frame?.start, w.frame?.end] {
+                    switch bound {
+                    case .preceding(let e)?, .following(let e)?: es.append(e)
+                    default: break
+                    }
+                }
+                return es
+            }
+        }
+    }
+}

@@ -1,18 +1,40 @@
 // The optimizer: applies rewrite rules (one per file under Rules/) to the
 // logical plan in a fixed order. Rules only ever preserve results.
+// Order: simplify first (folded constants help every later rule); turn
+// subqueries into joins, and outer joins whose padding a filter discards
+// into inner joins, before filters are pushed (so pushdown sees them);
+// order inner joins once filters sit on their inputs (so estimates see
+// them); hand filters to the scans they now sit on; prune columns last
+// because it renumbers everything above each scan, then merge the
+// projections pruning leaves stacked. Subquery plans inside expressions are
+// optimised first, innermost out.
+
+import Functions
 
 public enum Optimizer {
-    public static func optimize(_ plan: LogicalPlan) -> LogicalPlan {
-        // Subquery plans inside expressions are optimised too (innermost first).
+    /// `context`: the statement's function context (time zone, statement time, settings);
+    /// with it, session-dependent constants such as now() fold too.
+    public static func optimize(_ plan: LogicalPlan, context: FunctionContext? = nil) -> LogicalPlan {
         let nested = plan.mapExpressions { e in
             guard case .subquery(let s, let t) = e else { return e }
-            let optimized = applyRules(s.plan)
+            let optimized = applyRules(s.plan, context: context)
             return .subquery(BoundSubquery(plan: optimized, kind: s.kind, isCorrelated: s.isCorrelated, level: s.level), t)
         }
-        return applyRules(nested)
+        return applyRules(nested, context: context)
     }
 
-    static func applyRules(_ plan: LogicalPlan) -> LogicalPlan {
-        PushDownFilters.apply(DecorrelateScalarSubqueries.apply(plan))
+    static func applyRules(_ plan: LogicalPlan, context: FunctionContext?) -> LogicalPlan {
+        var plan = plan
+        plan = ConstantFolding.apply(plan, context: context)
+        plan = DecorrelateSubqueries.apply(plan)
+        plan = DecorrelateScalarSubqueries.apply(plan)
+        plan = SimplifyOuterJoins.apply(plan)
+        plan = PushDownFilters.apply(plan)
+        plan = ReorderJoins.apply(plan)
+        plan = PushPredicatesIntoScans.apply(plan)
+        plan = LimitPushdown.apply(plan)
+        plan = PruneColumns.apply(plan)
+        plan = MergeProjections.apply(plan)
+        return plan
     }
 }

@@ -1,173 +1,133 @@
-// Optimizer rule: turn a correlated scalar subquery of the form
-//   (SELECT f(agg(…)) FROM X WHERE x.k = outer.c AND <local conditions>)
-// into a LEFT JOIN of the outer input with X grouped by the correlation
-// keys: one aggregate pass instead of one subquery run per outer row.
-// Applies only when the subquery's aggregates return NULL on empty input
-// (COUNT would have to become 0 there) and every reference to the outer
-// query is an equality with an inner expression. Everything else is left
-// to the per-row evaluation, which is always correct.
+// Optimizer rule: turn correlated scalar subqueries that aggregate into a
+// grouped left join computed once, instead of one subquery run per row.
+//   WHERE x < (SELECT 0.2 * avg(q) FROM t WHERE t.k = outer.k AND p)
+//   → left join (SELECT k, avg(q) FROM t WHERE p GROUP BY k) ON outer.k = k,
+//     the subquery replaced by 0.2 * the joined column (a projection drops it after).
+// Grouping by the correlation keys gives each outer row at most one match,
+// so the join neither duplicates nor drops rows. An outer row without a
+// match sees NULL aggregates, which is what the subquery computes over no
+// rows for sum, avg, min and max; count becomes COALESCE(count, 0); other
+// aggregates keep the per-row evaluation. The subquery's expression over
+// its aggregates is evaluated above the join for the same reason. Applies
+// to filters and to projections (select lists); every correlated conjunct
+// must be an equality between an outer-only and an inner-only expression.
 
 import Columnar
 
 public enum DecorrelateScalarSubqueries {
     public static func apply(_ plan: LogicalPlan) -> LogicalPlan {
-        let rewritten = plan.mapInputs(apply)
-        switch rewritten {
-        case .filter(let input, let cond):
+        rewrite(plan)
+    }
+
+    /// Aggregates whose value over no rows is NULL.
+    private static let nullOnEmpty: Set<String> = ["sum", "avg", "min", "max"]
+
+    private static func rewrite(_ plan: LogicalPlan) -> LogicalPlan {
+        let plan = plan.mapInputs(rewrite)
+        switch plan {
+        case .filter(let input, let predicate):
             var current = input
-            var expr = cond
-            while let (newInput, newExpr) = decorrelateOne(in: expr, input: current) {
-                current = newInput; expr = newExpr
-            }
-            if current.fields.count == input.fields.count { return .filter(current, expr) }
-            // Trim the columns the joins added.
-            let fields = input.fields
-            return .project(.filter(current, expr), fields.enumerated().map { .column($0, $1.type) }, fields: fields)
+            let replaced = replaceSubqueries(in: [predicate], over: &current)
+            guard current.fields.count > input.fields.count else { return plan }
+            // The appended columns are dropped again so the filter's output is unchanged.
+            let keep: [BoundExpr] = input.fields.enumerated().map { .column($0.offset, $0.element.type) }
+            return .project(.filter(current, replaced[0]), keep, fields: input.fields)
         case .project(let input, let exprs, let fields):
             var current = input
-            var outExprs = exprs
-            for i in outExprs.indices {
-                while let (newInput, newExpr) = decorrelateOne(in: outExprs[i], input: current) {
-                    current = newInput; outExprs[i] = newExpr
-                }
-            }
-            return .project(current, outExprs, fields: fields)
+            let replaced = replaceSubqueries(in: exprs, over: &current)
+            guard current.fields.count > input.fields.count else { return plan }
+            return .project(current, replaced, fields: fields)
         default:
-            return rewritten
+            return plan
         }
     }
 
-    /// Finds one decorrelatable scalar subquery in `e`; returns the widened input and `e` reading the new column.
-    private static func decorrelateOne(in e: BoundExpr, input: LogicalPlan) -> (LogicalPlan, BoundExpr)? {
-        var found: (BoundSubquery, DataType)? = nil
-        e.forEach { node in
-            if found == nil, case .subquery(let s, let t) = node, case .scalar = s.kind, s.isCorrelated, candidate(s) != nil {
-                found = (s, t)
+    /// Replaces each qualifying subquery by an expression over a left join appended to
+    /// `current`. Columns of `current` keep their positions, so other correlated
+    /// subqueries still read the same outer row.
+    private static func replaceSubqueries(in exprs: [BoundExpr], over current: inout LogicalPlan) -> [BoundExpr] {
+        var done: [ObjectIdentifier: BoundExpr] = [:]
+        func visit(_ e: BoundExpr) -> BoundExpr {
+            if case .subquery(let s, let type) = e, case .scalar = s.kind, s.isCorrelated {
+                if let value = done[ObjectIdentifier(s)] { return value }
+                if let (joined, value) = groupedJoin(s, type: type, over: current) {
+                    current = joined
+                    done[ObjectIdentifier(s)] = value
+                    return value
+                }
+                return e
             }
+            return e.mapChildren(visit)
         }
-        guard let (sub, type) = found, let shape = candidate(sub) else { return nil }
-        let nInput = input.fields.count
-        let k = shape.innerKeys.count
-        // Right side: X filtered by the local conditions, grouped by the inner keys.
-        var filteredX = shape.x
-        if let local = PushDownFilters.conjunction(shape.localConditions) { filteredX = .filter(shape.x, local) }
-        var aggFields = shape.innerKeys.map { Field(name: "key", type: $0.type) }
-        aggFields += shape.aggregate.aggregates.map { Field(name: $0.name, type: $0.returnType) }
-        let grouped = LogicalPlan.aggregate(AggregateNode(input: filteredX, groupKeys: shape.innerKeys, groupingSets: nil,
-                                                          aggregates: shape.aggregate.aggregates, fields: aggFields))
-        // The subquery's select expression, re-pointed past the key columns.
-        let value = PushDownFilters.shift(shape.valueExpr, k)
-        let right = LogicalPlan.project(grouped, shape.innerKeys.enumerated().map { .column($0, $1.type) } + [value],
-                                        fields: aggFields.prefix(k) + [Field(name: "subquery", type: type)])
-        // Join condition: outer expression = inner key, over input ++ right.
-        var conditions: [BoundExpr] = []
-        for (i, eq) in shape.equalities.enumerated() {
-            let outer = toInputColumns(eq.outer, level: sub.level)
-            let inner = BoundExpr.column(nInput + i, shape.innerKeys[i].type)
-            conditions.append(.call(eq.function, eq.outerFirst ? [outer, inner] : [inner, outer]))
+        return exprs.map(visit)
+    }
+
+    /// The join and the expression over its output that stands for the subquery's value.
+    private static func groupedJoin(_ s: BoundSubquery, type: DataType, over input: LogicalPlan) -> (LogicalPlan, BoundExpr)? {
+        // Projections over the aggregate compose into one list of expressions over its output.
+        var plan = s.plan
+        var top: [BoundExpr] = plan.fields.enumerated().map { .column($0.offset, $0.element.type) }
+        while case .project(let below, let exprs, _) = plan {
+            top = top.map { PushDownFilters.substitute($0, exprs) }
+            plan = below
         }
-        let joined = LogicalPlan.join(input, right, .left, condition: PushDownFilters.conjunction(conditions))
-        var column = BoundExpr.column(nInput + k, type)
-        // Where no group matches, the subquery still yields its expression over NULL aggregates.
-        if !shape.emptyValue.isNull {
-            let unmatched = BoundExpr.isNull(.column(nInput, shape.innerKeys[0].type), negated: false)
-            column = .caseWhen([(unmatched, .literal(shape.emptyValue, type))], elseResult: column, type)
+        guard top.count == 1, top[0].type == type,
+              !top[0].contains(where: { DecorrelateSubqueries.isOuter($0) || DecorrelateSubqueries.isSubquery($0) || DecorrelateSubqueries.isVolatile($0) }),
+              case .aggregate(let agg) = plan, agg.groupKeys.isEmpty, agg.groupingSets == nil,
+              !agg.aggregates.isEmpty, agg.aggregates.allSatisfy({ nullOnEmpty.contains($0.name) || isCount($0) }),
+              let peeled = DecorrelateSubqueries.peel(agg.input) else { return nil }
+
+        let nl = input.fields.count
+        var outerKeys: [(BoundFunction, BoundExpr)] = []
+        var innerKeys: [BoundExpr] = []
+        var innerConjuncts: [BoundExpr] = []
+        for c in peeled.conjuncts {
+            if !c.contains(where: DecorrelateSubqueries.isOuter) { innerConjuncts.append(c); continue }
+            guard case .call(let f, let args) = c, f.name == "=", args.count == 2, args[0].type == args[1].type else { return nil }
+            let outerSide: BoundExpr, innerSide: BoundExpr
+            if DecorrelateSubqueries.isOuterOnly(args[0], level: s.level), DecorrelateSubqueries.readsOnlyInput(args[1]) {
+                (outerSide, innerSide) = (args[0], args[1])
+            } else if DecorrelateSubqueries.isOuterOnly(args[1], level: s.level), DecorrelateSubqueries.readsOnlyInput(args[0]) {
+                (outerSide, innerSide) = (args[1], args[0])
+            } else { return nil }
+            guard let left = DecorrelateSubqueries.outerToInput(outerSide, width: nl) else { return nil }
+            outerKeys.append((f, left))
+            innerKeys.append(innerSide)
         }
-        let replaced = replace(e, subquery: sub, with: column)
-        return (joined, replaced)
-    }
-
-    private struct Equality {
-        let function: BoundFunction
-        let outer: BoundExpr
-        let outerFirst: Bool
-    }
-
-    private struct Shape {
-        let x: LogicalPlan
-        let aggregate: AggregateNode
-        let valueExpr: BoundExpr
-        let innerKeys: [BoundExpr]
-        let equalities: [Equality]
-        let localConditions: [BoundExpr]
-        /// The subquery's value when no row matches (its expression over NULL aggregates).
-        let emptyValue: Value
-    }
-
-    private static let nullOnEmpty: Set<String> = [
-        "sum", "avg", "min", "max", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop",
-        "bool_and", "bool_or", "every", "string_agg", "array_agg", "any_value",
-    ]
-
-    private static func candidate(_ s: BoundSubquery) -> Shape? {
-        guard case .project(let top, let exprs, _) = s.plan, exprs.count == 1,
-              case .aggregate(let agg) = top, agg.groupKeys.isEmpty, agg.groupingSets == nil,
-              case .filter(let x, let predicate) = agg.input else { return nil }
-        guard agg.aggregates.allSatisfy({ nullOnEmpty.contains($0.name) && !$0.distinct }) else { return nil }
-        // The value and the aggregates must not read the outer row; X must not at all.
-        if referencesLevel(exprs[0], s.level) || agg.aggregates.contains(where: { a in a.arguments.contains { referencesLevel($0, s.level) } }) {
-            return nil
+        guard !innerKeys.isEmpty else { return nil }
+        // Aggregate arguments read the aggregate's input; restate them over the peeled base.
+        func overBase(_ e: BoundExpr) -> BoundExpr { PushDownFilters.substitute(e, peeled.outputs) }
+        for a in agg.aggregates {
+            for e in a.arguments + (a.filter.map { [$0] } ?? []) + a.orderBy.map(\.expr)
+            where overBase(e).contains(where: { DecorrelateSubqueries.isOuter($0) || DecorrelateSubqueries.isSubquery($0) }) { return nil }
         }
-        if planReferencesLevel(x, s.level) { return nil }
-        var innerKeys: [BoundExpr] = [], equalities: [Equality] = [], local: [BoundExpr] = []
-        for c in PushDownFilters.conjuncts(predicate) {
-            guard referencesLevel(c, s.level) else { local.append(c); continue }
-            guard case .call(let f, let args) = c, f.name == "=", args.count == 2 else { return nil }
-            let aOuter = onlyOuter(args[0], s.level), bOuter = onlyOuter(args[1], s.level)
-            if aOuter && !referencesLevel(args[1], s.level) && !args[1].referencedColumns.isEmpty {
-                innerKeys.append(args[1]); equalities.append(Equality(function: f, outer: args[0], outerFirst: true))
-            } else if bOuter && !referencesLevel(args[0], s.level) && !args[0].referencedColumns.isEmpty {
-                innerKeys.append(args[0]); equalities.append(Equality(function: f, outer: args[1], outerFirst: false))
-            } else {
-                return nil
-            }
+        let aggregates = agg.aggregates.map { a in
+            BoundAggregate(name: a.name, resolution: a.resolution, arguments: a.arguments.map(overBase), distinct: a.distinct,
+                           filter: a.filter.map(overBase),
+                           orderBy: a.orderBy.map { SortKey(expr: overBase($0.expr), ascending: $0.ascending, nullsFirst: $0.nullsFirst) },
+                           isStar: a.isStar)
         }
-        guard !innerKeys.isEmpty, !local.contains(where: containsSubquery) else { return nil }
-        let aggregateTypes = agg.aggregates.map(\.returnType)
-        func nulled(_ e: BoundExpr) -> BoundExpr {
-            if case .column(let i, let t) = e, i < aggregateTypes.count { return .literal(.null, t) }
-            return e.mapChildren(nulled)
+        var base = peeled.base
+        if let p = PushDownFilters.conjunction(innerConjuncts) { base = .filter(base, p) }
+        let k = innerKeys.count
+        let grouped = AggregateNode(input: base, groupKeys: innerKeys, groupingSets: nil, aggregates: aggregates,
+                                    fields: innerKeys.map { Field(name: "key", type: $0.type) } + agg.fields)
+        let right = LogicalPlan.aggregate(grouped)
+        let condition = outerKeys.enumerated().map { i, key in
+            BoundExpr.call(key.0, [key.1, .column(nl + i, innerKeys[i].type)])
         }
-        guard let emptyValue = try? ConstantEvaluator.evaluate(nulled(exprs[0])) else { return nil }
-        return Shape(x: x, aggregate: agg, valueExpr: exprs[0], innerKeys: innerKeys, equalities: equalities,
-                     localConditions: local, emptyValue: emptyValue)
-    }
-
-    private static func containsSubquery(_ e: BoundExpr) -> Bool {
-        e.contains { if case .subquery = $0 { return true }; return false }
-    }
-
-    /// True when `e` reads the outer row at `level` (directly or inside nested subqueries).
-    private static func referencesLevel(_ e: BoundExpr, _ level: Int) -> Bool {
-        var found = false
-        e.forEach { node in
-            if case .outerColumn(let l, _, _) = node, l == level { found = true }
-            if case .subquery(let s, _) = node, planReferencesLevel(s.plan, level) { found = true }
+        guard let joinCondition = PushDownFilters.conjunction(condition) else { return nil }
+        // The subquery's own expression over its aggregates is evaluated above the join, so an
+        // unmatched row computes it from NULL aggregates exactly as the subquery would over no
+        // rows (where count gives 0).
+        let aggregateColumns: [BoundExpr] = agg.aggregates.enumerated().map { i, a in
+            let column = BoundExpr.column(nl + k + i, a.returnType)
+            return isCount(a) ? .coalesce([column, .literal(.int(0), a.returnType)], a.returnType) : column
         }
-        return found
+        return (.join(input, right, .left, condition: joinCondition), PushDownFilters.substitute(top[0], aggregateColumns))
     }
 
-    private static func planReferencesLevel(_ plan: LogicalPlan, _ level: Int) -> Bool {
-        var found = false
-        _ = plan.mapExpressions { e in
-            if referencesLevel(e, level) { found = true }
-            return e
-        }
-        return found
-    }
-
-    /// True when `e` reads outer columns of `level` and no input column.
-    private static func onlyOuter(_ e: BoundExpr, _ level: Int) -> Bool {
-        referencesLevel(e, level) && e.referencedColumns.isEmpty && !containsSubquery(e)
-    }
-
-    private static func toInputColumns(_ e: BoundExpr, level: Int) -> BoundExpr {
-        if case .outerColumn(let l, let i, let t) = e, l == level { return .column(i, t) }
-        return e.mapChildren { toInputColumns($0, level: level) }
-    }
-
-    private static func replace(_ e: BoundExpr, subquery: BoundSubquery, with column: BoundExpr) -> BoundExpr {
-        if case .subquery(let s, _) = e, s === subquery { return column }
-        return e.mapChildren { replace($0, subquery: subquery, with: column) }
+    private static func isCount(_ a: BoundAggregate) -> Bool {
+        a.name == "count" && a.returnType == .int64
     }
 }

@@ -1,0 +1,74 @@
+// Optimizer rule: hand the simple conjuncts of a filter sitting directly on a
+// scan to the scan as `ScanPredicate`s (column vs literal comparisons, IN
+// lists of literals, IS [NOT] NULL; BETWEEN arrives as two comparisons), so
+// the lake layer can prune partitions, files and row groups by statistics.
+// The filter stays: scan predicates only skip data, they never decide rows.
+// Runs after PushDownFilters, which has already moved filters onto scans.
+
+import Columnar
+
+public enum PushPredicatesIntoScans {
+    public static func apply(_ plan: LogicalPlan) -> LogicalPlan {
+        rewrite(plan)
+    }
+
+    private static func rewrite(_ plan: LogicalPlan) -> LogicalPlan {
+        if case .filter(.scan(let scan), let predicate) = plan {
+            let found = PushDownFilters.conjuncts(predicate).compactMap { translate($0, scan) }
+            guard !found.isEmpty else { return plan }
+            var predicates = scan.predicates
+            var seen = Set(predicates.map(\.description))
+            for p in found where seen.insert(p.description).inserted { predicates.append(p) }
+            let pushed = ScanNode(source: scan.source, tableName: scan.tableName, columns: scan.columns, predicates: predicates)
+            return .filter(.scan(pushed), predicate)
+        }
+        return plan.mapInputs(rewrite)
+    }
+
+    private static let comparisons: [String: ScanPredicate.ComparisonOp] = ["=": .eq, "<": .lt, "<=": .le, ">": .gt, ">=": .ge]
+    /// The same comparison with its operands swapped (5 < x is x > 5).
+    private static let flipped: [ScanPredicate.ComparisonOp: ScanPredicate.ComparisonOp] = [.eq: .eq, .lt: .gt, .le: .ge, .gt: .lt, .ge: .le]
+
+    static func translate(_ e: BoundExpr, _ scan: ScanNode) -> ScanPredicate? {
+        switch e {
+        case .call(let f, let args) where args.count == 2:
+            guard let op = comparisons[f.name] else { return nil }
+            if let c = tableColumn(args[0], scan), let v = literal(args[1], of: c.type) {
+                return .compare(column: c.index, op: op, value: v)
+            }
+            if let c = tableColumn(args[1], scan), let v = literal(args[0], of: c.type), let op = flipped[op] {
+                return .compare(column: c.index, op: op, value: v)
+            }
+            return nil
+        case .inList(let x, let items, _, let negated):
+            guard !negated, let c = tableColumn(x, scan) else { return nil }
+            var values: [Value] = []
+            for item in items {
+                // A NULL item never matches, so it can be left out of the list.
+                if case .literal(let v, _) = item, v.isNull { continue }
+                guard let v = literal(item, of: c.type) else { return nil }
+                values.append(v)
+            }
+            return .inList(column: c.index, values: values)
+        case .isNull(let x, let negated):
+            guard let c = tableColumn(x, scan) else { return nil }
+            return .isNull(column: c.index, negated: negated)
+        default:
+            return nil
+        }
+    }
+
+    /// A plain input column of the scan, as the table column it reads.
+    private static func tableColumn(_ e: BoundExpr, _ scan: ScanNode) -> (index: Int, type: DataType)? {
+        guard case .column(let i, let t) = e, i >= 0, i < scan.columns.count else { return nil }
+        let tableIndex = scan.columns[i]
+        guard tableIndex >= 0, tableIndex < scan.source.fields.count, scan.source.fields[tableIndex].type == t else { return nil }
+        return (tableIndex, t)
+    }
+
+    /// A non-NULL literal of exactly the column's type (no implicit conversion is assumed).
+    private static func literal(_ e: BoundExpr, of type: DataType) -> Value? {
+        guard case .literal(let v, let t) = e, t == type, !v.isNull else { return nil }
+        return v
+    }
+}

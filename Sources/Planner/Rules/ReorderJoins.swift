@@ -1,0 +1,183 @@
+// Optimizer rule: order chains of inner joins by estimated cardinality.
+// A tree of inner joins is flattened into its inputs and the conjuncts of
+// all its conditions, then rebuilt left-deep with a greedy heuristic: the
+// largest input streams through as the probe (left) side, and each step
+// adds, as the build (right) side of a hash join, the smallest remaining
+// input connected to what is joined so far by an equality — falling back
+// to a cross product only when nothing is connected. Each conjunct goes
+// into the first join that sees all of its columns; equalities implied by
+// transitivity (a = b, b = c ⇒ a = c) are added first, so every join gets
+// all the keys it can hash on. A projection on top restores the original
+// column order.
+//
+// Estimates: TableSource.estimatedRowCount at scans (a fixed guess when
+// unknown), a fixed selectivity per filter; they only need to rank inputs.
+
+import Columnar
+
+public enum ReorderJoins {
+    public static func apply(_ plan: LogicalPlan) -> LogicalPlan {
+        rewrite(plan)
+    }
+
+    static let unknownRowCount = 1_000.0
+    static let filterSelectivity = 0.25
+
+    private static func rewrite(_ plan: LogicalPlan) -> LogicalPlan {
+        guard case .join(_, _, .inner, _) = plan else { return plan.mapInputs(rewrite) }
+        var leaves: [LogicalPlan] = []
+        var conjuncts: [BoundExpr] = []
+        flatten(plan, offset: 0, &leaves, &conjuncts)
+        // A correlated subquery reads its outer row by position in the joined row, and a
+        // volatile call must not be re-evaluated elsewhere: such chains keep their shape.
+        if conjuncts.contains(where: { $0.contains(where: isUnmovable) }) { return plan.mapInputs(rewrite) }
+        leaves = leaves.map(rewrite)
+        conjuncts += impliedEqualities(conjuncts, leaves)
+        return rebuild(leaves, conjuncts, order: chooseOrder(leaves, conjuncts), original: plan)
+    }
+
+    /// a = b AND b = c implies a = c: adds such equalities between columns of inputs that no
+    /// written equality of the class links directly, so whichever order is chosen, each join
+    /// gets every key it can hash on (instead of joining on a weaker condition and filtering later).
+    static func impliedEqualities(_ conjuncts: [BoundExpr], _ leaves: [LogicalPlan]) -> [BoundExpr] {
+        var starts: [Int] = [], total = 0
+        for leaf in leaves { starts.append(total); total += leaf.fields.count }
+        func leafOf(_ column: Int) -> Int { starts.lastIndex(where: { $0 <= column }) ?? 0 }
+        var parent = Array(0..<total)
+        func find(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+            return x
+        }
+        var pairs: [(Int, Int, BoundFunction, DataType)] = []
+        for c in conjuncts {
+            guard case .call(let f, let args) = c, f.name == "=", args.count == 2,
+                  case .column(let a, let ta) = args[0], case .column(let b, let tb) = args[1],
+                  ta == tb, a >= 0, b >= 0, a < total, b < total, a != b else { continue }
+            pairs.append((a, b, f, ta))
+            parent[find(a)] = find(b)
+        }
+        guard pairs.count >= 2 else { return [] }
+        // Per class: its members, the `=` to use, and which pairs of inputs are already linked.
+        var members: [Int: [Int]] = [:]
+        var function: [Int: (BoundFunction, DataType)] = [:]
+        var linked = Set<[Int]>()
+        for (a, b, f, t) in pairs {
+            let root = find(a)
+            function[root] = (f, t)
+            linked.insert([root, min(leafOf(a), leafOf(b)), max(leafOf(a), leafOf(b))])
+        }
+        for column in 0..<total where function[find(column)] != nil { members[find(column), default: []].append(column) }
+        var implied: [BoundExpr] = []
+        for (root, columns) in members.sorted(by: { $0.key < $1.key }) where columns.count >= 3 {
+            guard let (f, t) = function[root] else { continue }
+            for (i, x) in columns.enumerated() {
+                for y in columns[(i + 1)...] {
+                    let key = [root, min(leafOf(x), leafOf(y)), max(leafOf(x), leafOf(y))]
+                    guard leafOf(x) != leafOf(y), linked.insert(key).inserted else { continue }
+                    implied.append(.call(f, [.column(x, t), .column(y, t)]))
+                }
+            }
+        }
+        return implied
+    }
+
+    /// Collects the inputs of a tree of inner joins in left-to-right order, and its
+    /// join conjuncts over the concatenation of all those inputs' columns.
+    private static func flatten(_ plan: LogicalPlan, offset: Int, _ leaves: inout [LogicalPlan], _ conjuncts: inout [BoundExpr]) {
+        guard case .join(let l, let r, .inner, let condition) = plan else { leaves.append(plan); return }
+        flatten(l, offset: offset, &leaves, &conjuncts)
+        flatten(r, offset: offset + l.fields.count, &leaves, &conjuncts)
+        if let condition { conjuncts += PushDownFilters.conjuncts(condition).map { PushDownFilters.shift($0, offset) } }
+    }
+
+    private static func isUnmovable(_ e: BoundExpr) -> Bool {
+        switch e {
+        case .subquery, .outerColumn, .grouping: return true
+        case .call(let f, _): return f.resolution.isVolatile
+        default: return false
+        }
+    }
+
+    static func estimate(_ plan: LogicalPlan) -> Double {
+        switch plan {
+        case .scan(let s): return s.source.estimatedRowCount.map(Double.init) ?? unknownRowCount
+        case .values(let rows, _): return Double(rows.count)
+        case .filter(let p, _): return estimate(p) * filterSelectivity
+        case .project(let p, _, _), .sort(let p, _), .window(let p, _): return estimate(p)
+        case .limit(let p, let limit, _): return min(estimate(p), limit.map(Double.init) ?? .infinity)
+        case .aggregate(let a): return a.groupKeys.isEmpty ? 1 : estimate(a.input) * filterSelectivity
+        case .distinct(let p), .distinctOn(let p, _): return estimate(p) * filterSelectivity
+        case .join(let l, let r, let type, let c):
+            switch type {
+            case .semi, .anti: return estimate(l) * filterSelectivity
+            default: return c == nil ? estimate(l) * estimate(r) : max(estimate(l), estimate(r))
+            }
+        default: return plan.inputs.map(estimate).reduce(unknownRowCount, max)
+        }
+    }
+
+    /// The leaves (by index into the flattened inputs) each equality conjunct connects.
+    private static func chooseOrder(_ leaves: [LogicalPlan], _ conjuncts: [BoundExpr]) -> [Int] {
+        var starts: [Int] = [], total = 0
+        for leaf in leaves { starts.append(total); total += leaf.fields.count }
+        func leafOf(_ column: Int) -> Int { (starts.lastIndex(where: { $0 <= column }) ?? 0) }
+        var edges: [(Set<Int>, Set<Int>)] = []
+        for c in conjuncts {
+            guard case .call(let f, let args) = c, f.name == "=", args.count == 2 else { continue }
+            let a = Set(args[0].referencedColumns.map(leafOf)), b = Set(args[1].referencedColumns.map(leafOf))
+            if !a.isEmpty, !b.isEmpty, a.isDisjoint(with: b) { edges.append((a, b)) }
+        }
+        let sizes = leaves.map(estimate)
+        var remaining = Set(leaves.indices)
+        // The biggest input is the one not worth hashing.
+        guard let first = leaves.indices.max(by: { (sizes[$0], -$0) < (sizes[$1], -$1) }) else { return [] }
+        var order = [first], joined: Set<Int> = [first]
+        remaining.remove(first)
+        func connected(_ i: Int) -> Bool {
+            edges.contains { (a, b) in
+                (a.contains(i) && b.isSubset(of: joined)) || (b.contains(i) && a.isSubset(of: joined))
+            }
+        }
+        while !remaining.isEmpty {
+            let candidates = remaining.filter(connected)
+            let pool = candidates.isEmpty ? remaining : candidates
+            guard let next = pool.min(by: { (sizes[$0], $0) < (sizes[$1], $1) }) else { break }
+            order.append(next); joined.insert(next); remaining.remove(next)
+        }
+        return order
+    }
+
+    /// A left-deep join of the leaves in `order`, with a projection back to the original column order.
+    private static func rebuild(_ leaves: [LogicalPlan], _ conjuncts: [BoundExpr], order: [Int], original: LogicalPlan) -> LogicalPlan {
+        var starts: [Int] = [], total = 0
+        for leaf in leaves { starts.append(total); total += leaf.fields.count }
+        guard let first = order.first else { return original }
+        var newPosition = [Int?](repeating: nil, count: total)
+        var width = 0
+        func place(_ leaf: Int) {
+            for k in 0..<leaves[leaf].fields.count { newPosition[starts[leaf] + k] = width + k }
+            width += leaves[leaf].fields.count
+        }
+        place(first)
+        var plan = leaves[first]
+        var pending = conjuncts
+        for leaf in order.dropFirst() {
+            place(leaf)
+            var ready: [BoundExpr] = []
+            pending.removeAll { c in
+                guard c.referencedColumns.allSatisfy({ $0 >= 0 && $0 < total && newPosition[$0] != nil }) else { return false }
+                ready.append(PruneColumns.remap(c, newPosition))
+                return true
+            }
+            plan = .join(plan, leaves[leaf], .inner, condition: PushDownFilters.conjunction(ready))
+        }
+        // Every column is placed once the last leaf is in; a conjunct still pending reads
+        // something else, and the chain is safest left as it was written.
+        guard pending.isEmpty, order.count == leaves.count, original.fields.count == total else { return original }
+        if order == Array(leaves.indices) { return plan }
+        let fields = original.fields
+        let exprs: [BoundExpr] = (0..<total).map { g in .column(newPosition[g] ?? g, fields[g].type) }
+        return .project(plan, exprs, fields: fields)
+    }
+}
