@@ -44,8 +44,15 @@ public protocol TableSource: AnyObject {
     var fields: [Field] { get }
     /// A row-count estimate for join ordering (nil when unknown).
     var estimatedRowCount: Int? { get }
+    /// An upper estimate of the distinct non-NULL values of a column, for join
+    /// ordering (nil when unknown; sources with statistics override it).
+    func distinctCount(column: Int) -> Double?
     /// Splits a scan of `columns` into morsels, skipping what `predicates` rule out.
     func morsels(columns: [Int], predicates: [ScanPredicate], statistics: ScanStatistics) throws -> [ScanMorsel]
+}
+
+extension TableSource {
+    public func distinctCount(column: Int) -> Double? { nil }
 }
 
 public enum CatalogObject {

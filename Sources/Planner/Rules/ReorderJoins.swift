@@ -2,8 +2,8 @@
 // A tree of inner joins is flattened into its inputs and the conjuncts of
 // all its conditions, then rebuilt left-deep with a greedy heuristic: the
 // largest input streams through as the probe (left) side, and each step
-// adds, as the build (right) side of a hash join, the smallest remaining
-// input connected to what is joined so far by an equality — falling back
+// adds, as the build (right) side of a hash join, the remaining input
+// connected by an equality whose join is estimated smallest — falling back
 // to a cross product only when nothing is connected. Each conjunct goes
 // into the first join that sees all of its columns; equalities implied by
 // transitivity (a = b, b = c ⇒ a = c) are added first, so every join gets
@@ -11,7 +11,10 @@
 // column order.
 //
 // Estimates: TableSource.estimatedRowCount at scans (a fixed guess when
-// unknown), a fixed selectivity per filter; they only need to rank inputs.
+// unknown), a fixed selectivity per filter; a join's output from the
+// distinct counts statistics give for its key columns (|L|·|R| / max(ndv)),
+// so a many-to-many join on a low-cardinality column (TPC-H Q5's nation
+// keys) waits until key joins have made the inputs small.
 
 import Columnar
 
@@ -99,6 +102,20 @@ public enum ReorderJoins {
         }
     }
 
+    /// Distinct values of output column `column` of `plan`, traced down to a scan's statistics.
+    static func distinct(_ plan: LogicalPlan, _ column: Int) -> Double? {
+        switch plan {
+        case .scan(let s):
+            guard column >= 0, column < s.columns.count else { return nil }
+            return s.source.distinctCount(column: s.columns[column])
+        case .filter(let p, _), .sort(let p, _), .limit(let p, _, _): return distinct(p, column)
+        case .project(let p, let exprs, _):
+            guard column < exprs.count, case .column(let c, _) = exprs[column] else { return nil }
+            return distinct(p, c)
+        default: return nil
+        }
+    }
+
     static func estimate(_ plan: LogicalPlan) -> Double {
         switch plan {
         case .scan(let s): return s.source.estimatedRowCount.map(Double.init) ?? unknownRowCount
@@ -139,11 +156,29 @@ public enum ReorderJoins {
                 (a.contains(i) && b.isSubset(of: joined)) || (b.contains(i) && a.isSubset(of: joined))
             }
         }
+        // Joining `candidate` to the joined set on `a = b` yields about |joined|·|candidate| / max(ndv(a), ndv(b))
+        // rows; a distinct count that statistics do not give is taken as the side's row count (a key).
+        var current = sizes[first]
+        func joinedSize(_ candidate: Int) -> Double {
+            var divisor = 1.0
+            for c in conjuncts {
+                guard case .call(let f, let args) = c, f.name == "=", args.count == 2,
+                      case .column(let x, _) = args[0], case .column(let y, _) = args[1] else { continue }
+                let (mine, theirs) = leafOf(x) == candidate ? (x, y) : (y, x)
+                guard leafOf(mine) == candidate, joined.contains(leafOf(theirs)) else { continue }
+                let ndvMine = min(distinct(leaves[candidate], mine - starts[candidate]) ?? sizes[candidate], sizes[candidate])
+                let ndvTheirs = min(distinct(leaves[leafOf(theirs)], theirs - starts[leafOf(theirs)]) ?? current, current)
+                divisor = max(divisor, max(ndvMine, ndvTheirs))
+            }
+            return current * sizes[candidate] / divisor
+        }
         while !remaining.isEmpty {
             let candidates = remaining.filter(connected)
             let pool = candidates.isEmpty ? remaining : candidates
-            guard let next = pool.min(by: { (sizes[$0], $0) < (sizes[$1], $1) }) else { break }
+            let ranked = pool.map { ($0, candidates.isEmpty ? sizes[$0] : joinedSize($0)) }
+            guard let (next, size) = ranked.min(by: { ($0.1, sizes[$0.0], $0.0) < ($1.1, sizes[$1.0], $1.0) }) else { break }
             order.append(next); joined.insert(next); remaining.remove(next)
+            current = candidates.isEmpty ? current * sizes[next] : max(size, 1)
         }
         return order
     }
