@@ -32,7 +32,7 @@ public struct VectorBuilder {
 
     public mutating func appendNull() {
         if validity == nil { validity = ContiguousArray(repeating: true, count: count) }
-        validity!.append(false)
+        validity?.append(false)
         count += 1
         switch type.physical {
         case .bool: bools.append(false)
@@ -105,7 +105,7 @@ public struct VectorBuilder {
         }
         if let vv = v.validity {
             if validity == nil { validity = ContiguousArray(repeating: true, count: count) }
-            validity!.append(contentsOf: vv)
+            validity?.append(contentsOf: vv)
         } else {
             validity?.append(contentsOf: repeatElement(true, count: v.count))
         }

@@ -13,7 +13,7 @@ public enum Kernels {
         for a in args where a.hasNulls {
             if out == nil { out = ContiguousArray(repeating: true, count: count) }
             if case .constant = a.storage { return ContiguousArray(repeating: false, count: count) }
-            for i in 0..<count where a.isNull(i) { out![i] = false }
+            for i in 0..<count where a.isNull(i) { out?[i] = false }
         }
         return out
     }
