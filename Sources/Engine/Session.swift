@@ -27,7 +27,7 @@ public final class Session: @unchecked Sendable {
         "standard_conforming_strings": "on",
         "application_name": "",
         "search_path": "\"$user\", public",
-        "memory_limit": "0",
+        "memory_limit": MemorySetting.defaultLimit,
         "threads": String(availableCores),
         "statement_timeout": "0",
         "extra_float_digits": "1",

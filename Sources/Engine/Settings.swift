@@ -31,6 +31,14 @@ enum TimeZoneSetting {
 }
 
 enum MemorySetting {
+    /// 80% of physical memory, so a runaway query fails with 53200 instead of the
+    /// process being killed; `SET memory_limit = 0` lifts it.
+    static let defaultLimit: String = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, size > 0 else { return "0" }
+        return "\(Int(Double(pages) * Double(size) * 0.8) / (1 << 20))MB"
+    }()
+
     /// Bytes for '4GB', '512 MB', '1024kB', '0' (unlimited).
     static func bytes(_ text: String) -> Int? {
         var s = text.trimmedWhitespaceE.lowercased()
