@@ -15,12 +15,22 @@ public enum Optimizer {
     /// `context`: the statement's function context (time zone, statement time, settings);
     /// with it, session-dependent constants such as now() fold too.
     public static func optimize(_ plan: LogicalPlan, context: FunctionContext? = nil) -> LogicalPlan {
-        let nested = plan.mapExpressions { e in
+        // Decorrelation looks for correlated conjuncts where the binder put them, so it runs
+        // on every (sub)query before any other rule moves them.
+        let decorrelated = decorrelate(plan).mapExpressions { e in
+            guard case .subquery(let s, let t) = e else { return e }
+            return .subquery(BoundSubquery(plan: decorrelate(s.plan), kind: s.kind, isCorrelated: s.isCorrelated, level: s.level), t)
+        }
+        let nested = decorrelated.mapExpressions { e in
             guard case .subquery(let s, let t) = e else { return e }
             let optimized = applyRules(s.plan, context: context)
             return .subquery(BoundSubquery(plan: optimized, kind: s.kind, isCorrelated: s.isCorrelated, level: s.level), t)
         }
         return applyRules(nested, context: context)
+    }
+
+    static func decorrelate(_ plan: LogicalPlan) -> LogicalPlan {
+        DecorrelateScalarSubqueries.apply(DecorrelateSubqueries.apply(plan))
     }
 
     static func applyRules(_ plan: LogicalPlan, context: FunctionContext?) -> LogicalPlan {
