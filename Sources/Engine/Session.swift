@@ -303,7 +303,9 @@ public final class Session: @unchecked Sendable {
             }
             if case .scan(let s) = node {
                 let st = s.statistics
-                parts.append("[files scanned=\(st.filesScanned) skipped=\(st.filesSkipped); row groups scanned=\(st.rowGroupsScanned) skipped=\(st.rowGroupsSkipped); pages scanned=\(st.pagesScanned) skipped=\(st.pagesSkipped); bytes read=\(st.bytesRead)]")
+                // Pages are listed only once a reader counts them (page-index skipping is still to come).
+                let pages = st.pagesScanned + st.pagesSkipped > 0 ? "; pages scanned=\(st.pagesScanned) skipped=\(st.pagesSkipped)" : ""
+                parts.append("[files scanned=\(st.filesScanned) skipped=\(st.filesSkipped); row groups scanned=\(st.rowGroupsScanned) skipped=\(st.rowGroupsSkipped)\(pages); bytes read=\(st.bytesRead)]")
             }
             return parts.joined(separator: " ")
         })

@@ -45,7 +45,10 @@ extension Binder {
             case .not:
                 return .not(try coerceBoolean(try bindExpr(operand, scope, ctx), clause: "NOT", location: operand.location))
             case .plus:
-                return try bindExpr(operand, scope, ctx)
+                // Prefix + is an operator like any other: +true is an error, as in PostgreSQL.
+                let bound = try bindExpr(operand, scope, ctx)
+                if case .literal(_, let t) = bound, t.isNumeric { return bound }
+                return try bindOperator("+", [bound], location: loc)
             case .minus:
                 if case .literal(.integer(let digits)) = operand.kind { return try bindLiteral(.integer(negated(digits)), location: loc) }
                 if case .literal(.decimal(let text)) = operand.kind { return try bindLiteral(.decimal(negated(text)), location: loc) }
