@@ -18,7 +18,12 @@ struct ExpressionCompiler {
         let ctx = context
         switch e {
         case .column(let i, _):
-            return { b in b.columns[i] }
+            return { b in
+                guard i < b.columns.count else {
+                    throw SQLError(SQLState.internalError, "column #\(i) read from an input of \(b.columns.count) columns")
+                }
+                return b.columns[i]
+            }
         case .outerColumn(let level, let index, let t):
             return { b in .constant(ctx.outerRows[level]?[index] ?? .null, type: t, count: b.count) }
         case .literal(let v, let t):

@@ -122,7 +122,9 @@ enum MathFunctions {
         case .down: return x < 0 ? q - 1 : q
         case .towardZero: return q
         default:
-            return (rem < 0 ? -rem : rem) * 2 >= p ? (x < 0 ? q - 1 : q + 1) : q
+            // |rem| * 2 >= p, written so that it cannot overflow for the widest mantissas.
+            let r = rem < 0 ? -rem : rem
+            return r >= p - r ? (x < 0 ? q - 1 : q + 1) : q
         }
     }
 

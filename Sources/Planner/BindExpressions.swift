@@ -668,13 +668,22 @@ extension Binder {
     }
 
     func bindFrame(_ f: WindowFrame, _ scope: Scope, _ ctx: ExprContext) throws -> BoundFrame {
+        /// Frame offsets are evaluated once: PostgreSQL refuses column references in them.
+        func frameOffset(_ e: Expr) throws -> BoundExpr {
+            let bound = try bindExpr(e, scope, ctx)
+            if !bound.referencedColumns.isEmpty || bound.contains(where: { if case .subquery = $0 { return true }; return false }) {
+                throw SQLError(SQLState.invalidColumnReference, "argument of \(f.units.rawValue.uppercased()) must not contain variables",
+                               position: e.location + 1)
+            }
+            return bound
+        }
         func bound(_ b: FrameBound) throws -> BoundFrame.Bound {
             switch b {
             case .unboundedPreceding: return .unboundedPreceding
             case .unboundedFollowing: return .unboundedFollowing
             case .currentRow: return .currentRow
-            case .preceding(let e): return .preceding(try bindExpr(e, scope, ctx))
-            case .following(let e): return .following(try bindExpr(e, scope, ctx))
+            case .preceding(let e): return .preceding(try frameOffset(e))
+            case .following(let e): return .following(try frameOffset(e))
             }
         }
         let exclusion: String

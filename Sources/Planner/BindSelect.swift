@@ -375,7 +375,7 @@ struct AggregateRewrite {
             // The subquery now runs over aggregate output rows: its references to this
             // query's columns must name grouped columns, re-pointed at the key positions.
             let level = scope.level
-            let plan = try s.plan.mapExpressions { e in
+            let plan = try s.plan.mapExpressionsThrowing { e in
                 guard case .outerColumn(let l, let c, let type) = e, l == level else { return e }
                 guard let k = keys.firstIndex(where: { if case .column(c, _) = $0 { return true }; return false }) else {
                     let name = scope.entries.first(where: { $0.index == c }).map { $0.name } ?? "#\(c)"

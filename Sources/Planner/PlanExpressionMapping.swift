@@ -3,11 +3,17 @@
 // references when the row they read changes shape (e.g. after aggregation).
 
 extension LogicalPlan {
-    public func mapExpressions(_ f: (BoundExpr) throws -> BoundExpr) rethrows -> LogicalPlan {
+    /// The non-throwing form, for rewrites that cannot fail.
+    public func mapExpressions(_ f: (BoundExpr) -> BoundExpr) -> LogicalPlan {
+        (try? mapExpressionsThrowing(f)) ?? self
+    }
+
+    /// A plain `throws` (not `rethrows`): the nested helpers below throw through `f`.
+    public func mapExpressionsThrowing(_ f: (BoundExpr) throws -> BoundExpr) throws -> LogicalPlan {
         func deep(_ e: BoundExpr) throws -> BoundExpr {
             let inner: BoundExpr
             if case .subquery(let s, let t) = e {
-                let plan = try s.plan.mapExpressions(f)
+                let plan = try s.plan.mapExpressionsThrowing(f)
                 let rebuilt = BoundExpr.subquery(BoundSubquery(plan: plan, kind: s.kind, isCorrelated: s.isCorrelated, level: s.level), t)
                 inner = try rebuilt.mapChildren(deep)
             } else {
@@ -25,19 +31,19 @@ extension LogicalPlan {
         switch self {
         case .scan, .workTable: return self
         case .values(let rows, let fields): return .values(rows: try rows.map { try $0.map(deep) }, fields: fields)
-        case .filter(let p, let e): return .filter(try p.mapExpressions(f), try deep(e))
-        case .project(let p, let es, let fs): return .project(try p.mapExpressions(f), try es.map(deep), fields: fs)
+        case .filter(let p, let e): return .filter(try p.mapExpressionsThrowing(f), try deep(e))
+        case .project(let p, let es, let fs): return .project(try p.mapExpressionsThrowing(f), try es.map(deep), fields: fs)
         case .aggregate(let a):
-            return .aggregate(AggregateNode(input: try a.input.mapExpressions(f), groupKeys: try a.groupKeys.map(deep),
+            return .aggregate(AggregateNode(input: try a.input.mapExpressionsThrowing(f), groupKeys: try a.groupKeys.map(deep),
                                             groupingSets: a.groupingSets, aggregates: try a.aggregates.map(aggregate), fields: a.fields))
         case .join(let l, let r, let t, let c):
-            return .join(try l.mapExpressions(f), try r.mapExpressions(f), t, condition: try c.map(deep))
+            return .join(try l.mapExpressionsThrowing(f), try r.mapExpressionsThrowing(f), t, condition: try c.map(deep))
         case .dependentJoin(let l, let r, let t, let c, let level):
-            return .dependentJoin(try l.mapExpressions(f), try r.mapExpressions(f), t, condition: try c.map(deep), level: level)
-        case .sort(let p, let ks): return .sort(try p.mapExpressions(f), try keys(ks))
-        case .limit(let p, let l, let o): return .limit(try p.mapExpressions(f), limit: l, offset: o)
-        case .distinct(let p): return .distinct(try p.mapExpressions(f))
-        case .distinctOn(let p, let ks): return .distinctOn(try p.mapExpressions(f), keys: try ks.map(deep))
+            return .dependentJoin(try l.mapExpressionsThrowing(f), try r.mapExpressionsThrowing(f), t, condition: try c.map(deep), level: level)
+        case .sort(let p, let ks): return .sort(try p.mapExpressionsThrowing(f), try keys(ks))
+        case .limit(let p, let l, let o): return .limit(try p.mapExpressionsThrowing(f), limit: l, offset: o)
+        case .distinct(let p): return .distinct(try p.mapExpressionsThrowing(f))
+        case .distinctOn(let p, let ks): return .distinctOn(try p.mapExpressionsThrowing(f), keys: try ks.map(deep))
         case .window(let p, let fns):
             let mapped = try fns.map { w -> BoundWindowFunction in
                 var kind = w.kind
@@ -45,11 +51,11 @@ extension LogicalPlan {
                 return BoundWindowFunction(name: w.name, kind: kind, arguments: try w.arguments.map(deep), partitionBy: try w.partitionBy.map(deep),
                                            orderBy: try keys(w.orderBy), frame: w.frame, ignoreNulls: w.ignoreNulls, returnType: w.returnType)
             }
-            return .window(try p.mapExpressions(f), mapped)
+            return .window(try p.mapExpressionsThrowing(f), mapped)
         case .setOperation(let op, let all, let l, let r, let fs):
-            return .setOperation(op, all: all, try l.mapExpressions(f), try r.mapExpressions(f), fields: fs)
+            return .setOperation(op, all: all, try l.mapExpressionsThrowing(f), try r.mapExpressionsThrowing(f), fields: fs)
         case .recursiveCTE(let id, let a, let r, let all, let fs):
-            return .recursiveCTE(id: id, anchor: try a.mapExpressions(f), recursive: try r.mapExpressions(f), unionAll: all, fields: fs)
+            return .recursiveCTE(id: id, anchor: try a.mapExpressionsThrowing(f), recursive: try r.mapExpressionsThrowing(f), unionAll: all, fields: fs)
         }
     }
 }

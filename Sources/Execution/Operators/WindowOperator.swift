@@ -156,9 +156,10 @@ final class WindowOperator: Operator {
                     case .firstValue: chosen = frame.first
                     case .lastValue: chosen = frame.last
                     default:
-                        let nth = try constantInt(f.arguments[1], "argument of nth_value")
+                        // n is evaluated per row; NULL gives NULL.
+                        guard args.count > 1, case .int(let nth) = args[1].value(at: Int(r)) else { chosen = nil; break }
                         guard nth > 0 else { throw SQLError(SQLState.invalidParameterValue, "argument of nth_value must be greater than zero") }
-                        chosen = nth <= frame.count ? frame[nth - 1] : nil
+                        chosen = Int(nth) <= frame.count ? frame[Int(nth) - 1] : nil
                     }
                     out[Int(r)] = chosen.map { args[0].value(at: Int(p.rows[$0])) } ?? .null
                 }
