@@ -53,6 +53,19 @@ final class SessionTests: XCTestCase {
         assertError(s, "SELECT * FROM t, t", SQLState.duplicateAlias)
     }
 
+    /// Inputs that once crashed the engine now give results or errors.
+    func testFormerCrashesGiveResultsOrErrors() throws {
+        let s = try session()
+        _ = try rows(s, "CREATE TABLE t (v1 int, v2 int)")
+        _ = try rows(s, "INSERT INTO t VALUES (1,1), (1,2), (2,1)")
+        XCTAssertEqual(try rows(s, "SELECT nth_value(v2, v2 * NULL) OVER (PARTITION BY v1 ORDER BY v2) FROM t"), [[.null], [.null], [.null]])
+        XCTAssertEqual(try rows(s, "SELECT nth_value(v2, v1) OVER (ORDER BY v2 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM t ORDER BY v1, v2"),
+                       [[.int(1)], [.int(1)], [.int(1)]])
+        assertError(s, "SELECT sum(v1) OVER (ORDER BY v1 ROWS BETWEEN v2 PRECEDING AND CURRENT ROW) FROM t", SQLState.invalidColumnReference)
+        XCTAssertEqual(try rows(s, "SELECT round('-1049578239572094512.32415'::numeric(30,10), -18)::text, round('-1049578239572094512.32415'::numeric(30,10), -19)::text"), [[.string("-1000000000000000000"), .string("0")]])
+        assertError(s, "SELECT (v1 + 1) IN (SELECT a + (v1 + 1) FROM t AS x(a, b)) FROM t GROUP BY (v1 + 1)", SQLState.groupingError)
+    }
+
     func testDivisionByZeroInAnUntakenBranchIsNotRaised() throws {
         let s = try session()
         _ = try rows(s, "CREATE TABLE t (a int)")
