@@ -51,7 +51,7 @@ extension Binder {
             let q = try bindNamedRelation(name, location: location, outer: outer)
             return try aliased(q, alias: alias, defaultName: name.name, outer: outer)
 
-        case let .subquery(query, alias, lateral, location):
+        case let .subquery(query, alias, lateral, _):
             if lateral, let leftScope {
                 let saved = minReferencedLevel
                 minReferencedLevel = Int.max

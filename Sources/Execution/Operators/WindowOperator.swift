@@ -258,8 +258,6 @@ final class WindowOperator: Operator {
                 }
                 if isStart { return (0..<k).first(where: inside) ?? k }
                 return (0..<k).last(where: inside) ?? -1
-            default:
-                return isStart ? 0 : k - 1
             }
         }
         let s = max(0, try position(frame.start, isStart: true))
