@@ -90,7 +90,11 @@ public final class BoundWindowFunction {
         self.orderBy = orderBy; self.frame = frame; self.ignoreNulls = ignoreNulls; self.returnType = returnType
     }
     public var fingerprint: String {
-        "\(name)(\(arguments.map(\.fingerprint).joined(separator: ","))) OVER(P:\(partitionBy.map(\.fingerprint)) O:\(orderBy.map(\.fingerprint)) F:\(String(describing: frame.map { "\($0.units) \($0.start) \($0.end)" })))"
+        // A windowed aggregate is identified by its whole call (arguments, DISTINCT, FILTER, ORDER BY).
+        let call: String
+        if case .aggregate(let a) = kind { call = a.fingerprint } else { call = "\(name)(\(arguments.map(\.fingerprint).joined(separator: ",")))" }
+        let frameText = frame.map { "\($0.units) \($0.start) \($0.end) \($0.exclusion)" } ?? "default"
+        return "\(call)\(ignoreNulls ? " IGNORE NULLS" : "") OVER(P:\(partitionBy.map(\.fingerprint)) O:\(orderBy.map(\.fingerprint)) F:\(frameText))"
     }
 }
 

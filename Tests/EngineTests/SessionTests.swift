@@ -66,6 +66,14 @@ final class SessionTests: XCTestCase {
         assertError(s, "SELECT (v1 + 1) IN (SELECT a + (v1 + 1) FROM t AS x(a, b)) FROM t GROUP BY (v1 + 1)", SQLState.groupingError)
     }
 
+    func testWindowAggregatesWithDifferentFiltersStayApart() throws {
+        let s = try session()
+        _ = try rows(s, "CREATE TABLE f (x int, y int)")
+        _ = try rows(s, "INSERT INTO f VALUES (1, 0), (2, 0), (3, 1)")
+        XCTAssertEqual(try rows(s, "SELECT x, count(*) OVER (PARTITION BY y), count(*) FILTER (WHERE x = 1) OVER (PARTITION BY y) FROM f ORDER BY x"),
+                       [[.int(1), .int(2), .int(1)], [.int(2), .int(2), .int(1)], [.int(3), .int(1), .int(0)]])
+    }
+
     func testDivisionByZeroInAnUntakenBranchIsNotRaised() throws {
         let s = try session()
         _ = try rows(s, "CREATE TABLE t (a int)")
