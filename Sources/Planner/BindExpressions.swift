@@ -497,6 +497,9 @@ extension Binder {
         if windowOnlyFunctions.contains(name) {
             throw SQLError(SQLState.windowingError, "window function \(name) requires an OVER clause", position: location + 1)
         }
+        if call.isStar && name != "count" {
+            throw SQLError(SQLState.wrongObjectType, "\(name)(*) must be used to call a parameterless aggregate function", position: location + 1)
+        }
         if call.isStar || registry.aggregate(name) != nil {
             return try bindAggregateCall(call, name: name, scope, ctx, location: location)
         }
@@ -587,6 +590,13 @@ extension Binder {
         if !call.withinGroup.isEmpty {
             orderBy = zip(orderBy, args).map { SortKey(expr: $1, ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
         }
+        if call.distinct && call.withinGroup.isEmpty {
+            let argumentFPs = Set(args.map(\.fingerprint))
+            if orderBy.contains(where: { !argumentFPs.contains($0.expr.fingerprint) }) {
+                throw SQLError(SQLState.invalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
+                               position: location + 1)
+            }
+        }
         let filter = try call.filter.map { try coerceBoolean(try bindExpr($0, scope, inner), clause: "FILTER", location: $0.location) }
         return .aggregate(BoundAggregate(name: name, resolution: res, arguments: args, distinct: call.distinct,
                                          filter: filter, orderBy: orderBy, isStar: call.isStar))
@@ -629,6 +639,7 @@ extension Binder {
         case "cume_dist": kind = .cumeDist; returnType = .float64
         case "ntile":
             kind = .ntile; returnType = .int32
+            try requireIntegerArgument(args[0], name, args, location)
             args = try castArguments(args, [.int32], location: location)
         case "lag", "lead", "first_value", "last_value", "nth_value":
             guard let first = args.first else {
@@ -640,7 +651,10 @@ extension Binder {
                 args[2] = try coerce(args[2], to: t, explicit: false, location: location)
             }
             args[0] = try coerce(first, to: t, explicit: false, location: location)
-            if args.count > 1 { args[1] = try coerce(args[1], to: .int64, explicit: false, location: location) }
+            if args.count > 1 {
+                try requireIntegerArgument(args[1], name, args, location)
+                args[1] = try coerce(args[1], to: .int64, explicit: false, location: location)
+            }
             returnType = t
             switch name {
             case "lag": kind = .lag
@@ -662,28 +676,61 @@ extension Binder {
             returnType = agg.returnType
             args = []
         }
+        if call.distinct {
+            throw SQLError(SQLState.featureNotSupported, "DISTINCT is not implemented for window functions", position: location + 1)
+        }
+        if let frame = spec.frame, frame.units == .range, order.count != 1 {
+            let offsets: Bool
+            switch (frame.start, frame.end) {
+            case (.preceding, _), (.following, _), (_, .preceding?), (_, .following?): offsets = true
+            default: offsets = false
+            }
+            if offsets {
+                throw SQLError(SQLState.windowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column", position: location + 1)
+            }
+        }
         let frame = try spec.frame.map { try bindFrame($0, scope, inner) }
         return .window(BoundWindowFunction(name: name, kind: kind, arguments: args, partitionBy: partition, orderBy: order,
                                            frame: frame, ignoreNulls: call.ignoreNulls ?? false, returnType: returnType))
     }
 
+    /// Offsets and bucket counts of window functions take integers only (no implicit numeric → int).
+    private func requireIntegerArgument(_ e: BoundExpr, _ name: String, _ args: [BoundExpr], _ location: Int) throws {
+        if e.type.isInteger || isUnknown(e) || e.type == .null { return }
+        throw SQLError(SQLState.undefinedFunction, "function \(name)(\(args.map(\.type.description).joined(separator: ", "))) does not exist",
+                       position: location + 1,
+                       hint: "No function matches the given name and argument types. You might need to add explicit type casts.")
+    }
+
     func bindFrame(_ f: WindowFrame, _ scope: Scope, _ ctx: ExprContext) throws -> BoundFrame {
-        /// Frame offsets are evaluated once: PostgreSQL refuses column references in them.
-        func frameOffset(_ e: Expr) throws -> BoundExpr {
+        /// Frame offsets are evaluated once: PostgreSQL refuses column references in them, and NULL or negative values.
+        func frameOffset(_ e: Expr, starting: Bool) throws -> BoundExpr {
             let bound = try bindExpr(e, scope, ctx)
             if !bound.referencedColumns.isEmpty || bound.contains(where: { if case .subquery = $0 { return true }; return false }) {
                 throw SQLError(SQLState.invalidColumnReference, "argument of \(f.units.rawValue.uppercased()) must not contain variables",
                                position: e.location + 1)
             }
-            return bound
+            let which = starting ? "starting" : "ending"
+            switch try ConstantEvaluator.evaluate(bound) {
+            case .null?:
+                throw SQLError(SQLState.nullValueNotAllowed, "frame \(which) offset must not be null", position: e.location + 1)
+            case .int(let v)? where v < 0:
+                throw SQLError("22013", "frame \(which) offset must not be negative", position: e.location + 1)
+            case .double(let v)? where v < 0:
+                throw SQLError("22013", "invalid preceding or following size in window function", position: e.location + 1)
+            case .decimal(let v)? where v < 0:
+                throw SQLError("22013", "invalid preceding or following size in window function", position: e.location + 1)
+            default:
+                return bound
+            }
         }
-        func bound(_ b: FrameBound) throws -> BoundFrame.Bound {
+        func bound(_ b: FrameBound, starting: Bool) throws -> BoundFrame.Bound {
             switch b {
             case .unboundedPreceding: return .unboundedPreceding
             case .unboundedFollowing: return .unboundedFollowing
             case .currentRow: return .currentRow
-            case .preceding(let e): return .preceding(try frameOffset(e))
-            case .following(let e): return .following(try frameOffset(e))
+            case .preceding(let e): return .preceding(try frameOffset(e, starting: starting))
+            case .following(let e): return .following(try frameOffset(e, starting: starting))
             }
         }
         let exclusion: String
@@ -693,7 +740,8 @@ extension Binder {
         case .group: exclusion = "group"
         case .ties: exclusion = "ties"
         }
-        return BoundFrame(units: f.units.rawValue, start: try bound(f.start), end: try f.end.map(bound) ?? .currentRow, exclusion: exclusion)
+        return BoundFrame(units: f.units.rawValue, start: try bound(f.start, starting: true),
+                          end: try f.end.map { try bound($0, starting: false) } ?? .currentRow, exclusion: exclusion)
     }
 }
 

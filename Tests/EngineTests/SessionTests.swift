@@ -66,6 +66,21 @@ final class SessionTests: XCTestCase {
         assertError(s, "SELECT (v1 + 1) IN (SELECT a + (v1 + 1) FROM t AS x(a, b)) FROM t GROUP BY (v1 + 1)", SQLState.groupingError)
     }
 
+    func testAggregateAndWindowArgumentChecks() throws {
+        let s = try session()
+        _ = try rows(s, "CREATE TABLE t (a int, b text)")
+        assertError(s, "SELECT sum(*) FROM t", SQLState.wrongObjectType)
+        assertError(s, "SELECT nosuch(*) FROM t", SQLState.wrongObjectType)
+        assertError(s, "SELECT string_agg(DISTINCT b, ',' ORDER BY a) FROM t", SQLState.invalidColumnReference)
+        assertError(s, "SELECT sum(DISTINCT a) OVER () FROM t", SQLState.featureNotSupported)
+        assertError(s, "SELECT ntile(1.5) OVER (ORDER BY a) FROM t", SQLState.undefinedFunction)
+        assertError(s, "SELECT lag(a, 1.5) OVER (ORDER BY a) FROM t", SQLState.undefinedFunction)
+        assertError(s, "SELECT row_number() OVER (ROWS BETWEEN NULL PRECEDING AND CURRENT ROW) FROM t", SQLState.nullValueNotAllowed)
+        assertError(s, "SELECT row_number() OVER (ROWS BETWEEN CURRENT ROW AND -1 FOLLOWING) FROM t", "22013")
+        assertError(s, "SELECT rank() OVER (ORDER BY a, b RANGE BETWEEN UNBOUNDED PRECEDING AND 1 FOLLOWING) FROM t", SQLState.windowingError)
+        XCTAssertEqual(try s.execute("SELECT count(*), string_agg(DISTINCT b, ',' ORDER BY b) FROM t").allRows(), [[.int(0), .null]])
+    }
+
     func testWindowAggregatesWithDifferentFiltersStayApart() throws {
         let s = try session()
         _ = try rows(s, "CREATE TABLE f (x int, y int)")

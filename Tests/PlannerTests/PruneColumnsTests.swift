@@ -80,12 +80,12 @@ final class PruneColumnsTests: XCTestCase {
         try assertRewrite("SELECT row_number() OVER (PARTITION BY country ORDER BY id) FROM customers", rule,
             before: """
             Project #3 AS row_number
-              Window [row_number() OVER(P:["#2"] O:["#0 ASC NULLS LAST"] F:nil)]
+              Window [row_number() OVER(P:["#2"] O:["#0 ASC NULLS LAST"] F:default)]
                 Scan customers [id, name, country]
             """,
             after: """
             Project #2 AS row_number
-              Window [row_number() OVER(P:["#1"] O:["#0 ASC NULLS LAST"] F:nil)]
+              Window [row_number() OVER(P:["#1"] O:["#0 ASC NULLS LAST"] F:default)]
                 Scan customers [id, country]
             """)
     }
