@@ -26,6 +26,17 @@ extension Binder {
         return (plan, scope)
     }
 
+    /// The type of the first positional table-function argument that is not an untyped literal
+    /// nor an interval (generate_series(DATE '…', '2024-02-01', INTERVAL '1 day')).
+    func firstTypedSibling(_ arguments: [FunctionArgument], exclude: Int) throws -> DataType? {
+        for a in arguments where a.name == nil && a.value.location != exclude {
+            let e = try bindExpr(a.value, Scope(entries: [], parent: nil), .plain)
+            if isUnknown(e) || e.type == .interval { continue }
+            return e.type
+        }
+        return nil
+    }
+
     /// Two FROM items of one query level may not have the same name (42712).
     func checkDistinctNames(_ left: Scope, _ right: Scope) throws {
         let clash = left.tableNames.intersection(right.tableNames)
@@ -68,15 +79,20 @@ extension Binder {
                 throw SQLError(SQLState.featureNotSupported, "WITH ORDINALITY is not implemented yet", position: location + 1)
             }
             var positional: [Value] = []
+            var types: [DataType] = []
             var named: [String: Value] = [:]
             for arg in arguments {
-                let e = try bindExpr(arg.value, Scope(entries: [], parent: nil), .plain)
+                var e = try bindExpr(arg.value, Scope(entries: [], parent: nil), .plain)
+                // Untyped string literals among typed arguments take their siblings' type ('2024-01-01' next to a date).
+                if case .unknownLiteral(let text) = e, arg.name == nil, let typed = try firstTypedSibling(arguments, exclude: arg.value.location) {
+                    e = try coerce(.unknownLiteral(text), to: typed, explicit: false, location: arg.value.location)
+                }
                 guard let v = try ConstantEvaluator.evaluate(e) else {
                     throw SQLError(SQLState.featureNotSupported, "arguments of table function \(name) must be constants", position: arg.value.location + 1)
                 }
-                if let n = arg.name { named[n] = v } else { positional.append(v) }
+                if let n = arg.name { named[n] = v } else { positional.append(v); types.append(e.type) }
             }
-            guard let source = try tableFunctions?.tableFunction(name: name.name, arguments: positional, named: named) else {
+            guard let source = try tableFunctions?.tableFunction(name: name.name, arguments: positional, types: types, named: named) else {
                 throw SQLError(SQLState.undefinedFunction, "function \(name)(\(positional.map { _ in "?" }.joined(separator: ", "))) does not exist", position: location + 1)
             }
             let scan = ScanNode(source: source, tableName: name.name, columns: Array(0..<source.fields.count))

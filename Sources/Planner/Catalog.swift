@@ -79,4 +79,13 @@ public protocol CatalogProvider: AnyObject {
 /// arguments at bind time to a source.
 public protocol TableFunctionProvider: AnyObject {
     func tableFunction(name: String, arguments: [Value], named: [String: Value]) throws -> TableSource?
+    /// The same with the positional arguments' types (a Value alone does not say whether
+    /// an integer is a date, a timestamp or a number). Defaults to the untyped form.
+    func tableFunction(name: String, arguments: [Value], types: [DataType], named: [String: Value]) throws -> TableSource?
+}
+
+extension TableFunctionProvider {
+    public func tableFunction(name: String, arguments: [Value], types: [DataType], named: [String: Value]) throws -> TableSource? {
+        try tableFunction(name: name, arguments: arguments, named: named)
+    }
 }

@@ -81,6 +81,16 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(try s.execute("SELECT count(*), string_agg(DISTINCT b, ',' ORDER BY b) FROM t").allRows(), [[.int(0), .null]])
     }
 
+    func testGenerateSeriesOverTimestampsAndNumerics() throws {
+        let s = try session()
+        let months = try rows(s, "SELECT count(*), min(t)::text, max(t)::text FROM generate_series(TIMESTAMP '2024-01-31 10:00', TIMESTAMP '2024-05-31', INTERVAL '1 month') t")
+        XCTAssertEqual(months, [[.int(5), .string("2024-01-31 10:00:00"), .string("2024-05-29 10:00:00")]])
+        XCTAssertEqual(try rows(s, "SELECT count(*) FROM generate_series(DATE '2024-03-01', '2024-03-31', INTERVAL '1 week')"), [[.int(5)]])
+        XCTAssertEqual(try rows(s, "SELECT sum(x)::text FROM generate_series(1.0, 2.0, 0.25) x"), [[.string("7.50")]])
+        assertError(s, "SELECT * FROM generate_series(DATE '2024-01-01', DATE '2024-01-02', INTERVAL '0 days')", SQLState.invalidParameterValue)
+        assertError(s, "SELECT * FROM generate_series(DATE '2024-01-01', DATE '2024-01-02')", SQLState.undefinedFunction)
+    }
+
     func testWindowAggregatesWithDifferentFiltersStayApart() throws {
         let s = try session()
         _ = try rows(s, "CREATE TABLE f (x int, y int)")
