@@ -43,15 +43,49 @@ public enum Digest {
     }
 }
 
+/// The 64-byte block framing MD5 and SHA-256 share: partial blocks are
+/// buffered between updates, whole blocks go straight from the input, and the
+/// message ends with 0x80, zeros and its bit length (in the hash's byte order).
+struct BlockFramer {
+    private var buffer = [UInt8](repeating: 0, count: 64)
+    private var buffered = 0
+    private var totalBytes: UInt64 = 0
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, _ process: (UnsafeRawBufferPointer) -> Void) {
+        totalBytes &+= UInt64(bytes.count)
+        var offset = 0
+        if buffered > 0 {
+            while buffered < 64, offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
+            if buffered < 64 { return }
+            buffer.withUnsafeBytes { process($0) }
+            buffered = 0
+        }
+        while bytes.count - offset >= 64 {
+            process(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
+            offset += 64
+        }
+        while offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
+    }
+
+    /// The bytes that complete the message (fed like any other input).
+    func padding(bigEndianLength: Bool) -> [UInt8] {
+        let bitLength = totalBytes &* 8
+        var padding: [UInt8] = [0x80]
+        let afterMarker = (buffered + 1) % 64
+        padding.append(contentsOf: repeatElement(0, count: afterMarker <= 56 ? 56 - afterMarker : 120 - afterMarker))
+        let shifts = bigEndianLength ? Array((0..<8).reversed()) : Array(0..<8)
+        for i in shifts { padding.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
+        return padding
+    }
+}
+
 /// Streaming MD5 (RFC 1321).
 public struct MD5Hasher {
     private var a0: UInt32 = 0x67452301
     private var b0: UInt32 = 0xefcdab89
     private var c0: UInt32 = 0x98badcfe
     private var d0: UInt32 = 0x10325476
-    private var buffer = [UInt8](repeating: 0, count: 64)
-    private var buffered = 0
-    private var totalBytes: UInt64 = 0
+    private var framer = BlockFramer()
 
     // Per-round left-rotation amounts and the sine-derived constants K[i] = floor(|sin(i+1)| * 2^32).
     private static let shifts: [UInt32] = [
@@ -79,21 +113,11 @@ public struct MD5Hasher {
     }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        totalBytes &+= UInt64(bytes.count)
-        var offset = 0
-        // Top up a partial block first, then hash whole blocks straight from the input.
-        if buffered > 0 {
-            while buffered < 64, offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
-            if buffered < 64 { return }
-            let block = buffer  // a copy: processBlock mutates self
-            block.withUnsafeBytes { processBlock($0) }
-            buffered = 0
-        }
-        while bytes.count - offset >= 64 {
-            processBlock(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
-            offset += 64
-        }
-        while offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
+        // The framer is moved out while it runs, so the block callback may mutate self.
+        var framer = BlockFramer()
+        swap(&framer, &self.framer)
+        framer.feed(bytes) { processBlock($0) }
+        swap(&framer, &self.framer)
     }
 
     /// Feeds the UTF-8 bytes of `s` without copying them into an array first.
@@ -103,15 +127,7 @@ public struct MD5Hasher {
     }
 
     public mutating func finalize() -> [UInt8] {
-        let bitLength = totalBytes &* 8
-        var padding: [UInt8] = [0x80]
-        let afterMarker = (buffered + 1) % 64
-        let zeros = afterMarker <= 56 ? 56 - afterMarker : 120 - afterMarker
-        padding.append(contentsOf: repeatElement(0, count: zeros))
-        for i in 0..<8 { padding.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
-        let saved = totalBytes
-        update(padding)
-        totalBytes = saved
+        update(framer.padding(bigEndianLength: false))
         var out = [UInt8]()
         out.reserveCapacity(16)
         for word in [a0, b0, c0, d0] {
@@ -151,9 +167,7 @@ public struct SHA256Hasher {
     private var state: [UInt32] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]
-    private var buffer = [UInt8](repeating: 0, count: 64)
-    private var buffered = 0
-    private var totalBytes: UInt64 = 0
+    private var framer = BlockFramer()
 
     // First 32 bits of the fractional parts of the cube roots of the first 64 primes.
     private static let k: [UInt32] = [
@@ -175,33 +189,15 @@ public struct SHA256Hasher {
     }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        totalBytes &+= UInt64(bytes.count)
-        var offset = 0
-        // Top up a partial block first, then hash whole blocks straight from the input.
-        if buffered > 0 {
-            while buffered < 64, offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
-            if buffered < 64 { return }
-            let block = buffer  // a copy: processBlock mutates self
-            block.withUnsafeBytes { processBlock($0) }
-            buffered = 0
-        }
-        while bytes.count - offset >= 64 {
-            processBlock(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
-            offset += 64
-        }
-        while offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
+        // The framer is moved out while it runs, so the block callback may mutate self.
+        var framer = BlockFramer()
+        swap(&framer, &self.framer)
+        framer.feed(bytes) { processBlock($0) }
+        swap(&framer, &self.framer)
     }
 
     public mutating func finalize() -> [UInt8] {
-        let bitLength = totalBytes &* 8
-        var padding: [UInt8] = [0x80]
-        let afterMarker = (buffered + 1) % 64
-        let zeros = afterMarker <= 56 ? 56 - afterMarker : 120 - afterMarker
-        padding.append(contentsOf: repeatElement(0, count: zeros))
-        for i in (0..<8).reversed() { padding.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
-        let saved = totalBytes
-        update(padding)
-        totalBytes = saved
+        update(framer.padding(bigEndianLength: true))
         var out = [UInt8]()
         out.reserveCapacity(32)
         for word in state {

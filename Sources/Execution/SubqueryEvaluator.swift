@@ -99,15 +99,7 @@ struct SubqueryEvaluator {
             for j in 0..<rows.count {
                 let other = Vector.constant(column.value(at: j), type: column.type, count: n)
                 let t = TruthVector(try cmp.resolution.kernel([probe, other], n, ctx.functionContext))
-                for i in 0..<n {
-                    if all {
-                        if acc.isFalse(i) { continue }
-                        if t.isFalse(i) { acc.values[i] = false; acc.isNull[i] = false } else if t.isNull[i] { acc.isNull[i] = true }
-                    } else {
-                        if acc.isTrue(i) { continue }
-                        if t.isTrue(i) { acc.values[i] = true; acc.isNull[i] = false } else if t.isNull[i] { acc.isNull[i] = true }
-                    }
-                }
+                acc.fold(t, all: all)
             }
             return acc.vector
         }
@@ -133,15 +125,7 @@ struct RowQuantifiedEvaluator {
         for j in 0..<rows.count {
             let constants = rows.columns.map { Vector.constant($0.value(at: j), type: $0.type, count: n) }
             let t = TruthVector(try comparison(Batch(columns: probeVectors + constants, count: n)))
-            for i in 0..<n {
-                if all {
-                    if acc.isFalse(i) { continue }
-                    if t.isFalse(i) { acc.values[i] = false; acc.isNull[i] = false } else if t.isNull[i] { acc.isNull[i] = true }
-                } else {
-                    if acc.isTrue(i) { continue }
-                    if t.isTrue(i) { acc.values[i] = true; acc.isNull[i] = false } else if t.isNull[i] { acc.isNull[i] = true }
-                }
-            }
+            acc.fold(t, all: all)
         }
         return acc.vector
     }

@@ -29,6 +29,20 @@ struct TruthVector {
     func isTrue(_ i: Int) -> Bool { !isNull[i] && values[i] }
     func isFalse(_ i: Int) -> Bool { !isNull[i] && !values[i] }
 
+    /// Folds one comparison's truth into an ANY (OR) or ALL (AND) accumulator, three-valued:
+    /// a decided row stays decided, NULL marks a row unknown unless a later value decides it.
+    mutating func fold(_ t: TruthVector, all: Bool) {
+        for i in 0..<values.count {
+            if all {
+                if isFalse(i) { continue }
+                if t.isFalse(i) { values[i] = false; isNull[i] = false } else if t.isNull[i] { isNull[i] = true }
+            } else {
+                if isTrue(i) { continue }
+                if t.isTrue(i) { values[i] = true; isNull[i] = false } else if t.isNull[i] { isNull[i] = true }
+            }
+        }
+    }
+
     var vector: Vector {
         Vector(type: .boolean, count: values.count, storage: .bool(values),
                validity: isNull.contains(true) ? ContiguousArray(isNull.map { !$0 }) : nil)
