@@ -32,6 +32,7 @@ public final class Session: @unchecked Sendable {
         "statement_timeout": "0",
         "extra_float_digits": "1",
         "transaction_isolation": "read committed",
+        "lake_skipping": "on",
     ]
 
     init(database: Database) { self.database = database }
@@ -302,10 +303,7 @@ public final class Session: @unchecked Sendable {
                 }
             }
             if case .scan(let s) = node {
-                let st = s.statistics
-                // Pages are listed only once a reader counts them (page-index skipping is still to come).
-                let pages = st.pagesScanned + st.pagesSkipped > 0 ? "; pages scanned=\(st.pagesScanned) skipped=\(st.pagesSkipped)" : ""
-                parts.append("[files scanned=\(st.filesScanned) skipped=\(st.filesSkipped); row groups scanned=\(st.rowGroupsScanned) skipped=\(st.rowGroupsSkipped)\(pages); bytes read=\(st.bytesRead)]")
+                parts.append(ScanStatisticsText.render(s.statistics))
             }
             return parts.joined(separator: " ")
         })
@@ -335,6 +333,12 @@ public final class Session: @unchecked Sendable {
                                hint: "Use a size such as '4GB', '512MB' or 0 for no limit.")
             }
             settings["memory_limit"] = s.values.isEmpty ? "0" : value
+        case "lake_skipping":
+            guard ScanSkipping.parse(value) != nil else {
+                throw SQLError(SQLState.invalidParameterValue, "invalid value for parameter \"lake_skipping\": \"\(value)\"",
+                               hint: "Use on, off, or a list of partitions, stats, pages, dictionary, bloom.")
+            }
+            settings["lake_skipping"] = s.values.isEmpty ? "on" : value
         default:
             settings[s.name] = s.values.isEmpty ? (Session.defaultSettings[s.name] ?? "") : value
         }
