@@ -31,7 +31,12 @@ public struct RowSelection: Sendable, Equatable, CustomStringConvertible {
 
     public func isAll(rows: Int64) -> Bool { ranges == [0..<rows] || (rows == 0 && ranges.isEmpty) }
 
-    func clamped(rows: Int64) -> RowSelection { RowSelection(ranges.map { max(0, $0.lowerBound)..<min(rows, $0.upperBound) }) }
+    func clamped(rows: Int64) -> RowSelection {
+        RowSelection(ranges.map { r in
+            let lo = max(0, min(rows, r.lowerBound))
+            return lo..<max(lo, min(rows, r.upperBound))
+        })
+    }
 
     public func intersects(_ r: Range<Int64>) -> Bool { ranges.contains { $0.overlaps(r) } }
 
