@@ -107,3 +107,11 @@ try:
         TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 2048, COMPRESSION zstd)""")
 except ImportError:
     print("duckdb not installed: skipping/duckdb_bloom.parquet not regenerated")
+
+# Nanosecond timestamps and times at the ends of int64: floored to microseconds, never an error or a trap.
+lo, hi = -2**63, 2**63 - 1
+write("nanos/extremes.parquet", pa.table({
+    "ns": pa.array([lo, lo + 1, -1, 0, 1999, hi, None], pa.timestamp("ns")),
+    "nstz": pa.array([lo, -1001, -1, 0, 1999, hi, None], pa.timestamp("ns", tz="UTC")),
+    "tns": pa.array([0, 999, 1000, 1999, 86_399_999_999_999, None, 5], pa.time64("ns")),
+}))

@@ -174,4 +174,19 @@ final class ParquetTableSourceTests: XCTestCase {
         XCTAssertFalse(ScanPruning.cannotMatch(.compare(column: 0, op: .eq, value: .int(5)),
                                                stats: ChunkStatistics(min: nil, max: nil, nullCount: nil, rowCount: 10), type: .int64))
     }
+
+    func testNanosecondTimesAreFlooredToMicrosecondsAtEveryMagnitude() throws {
+        // LakeSQL's timestamp and time are µs (PostgreSQL's resolution): nanoseconds are floored, even at the ends of int64.
+        let t = try source("nanos/extremes.parquet")
+        XCTAssertEqual(t.fields.map(\.type), [.timestamp, .timestamptz, .time])
+        let rows = try scan(t).rows
+        XCTAssertEqual(rows.map { $0[0] }, [.int(-9_223_372_036_854_776), .int(-9_223_372_036_854_776), .int(-1), .int(0), .int(1),
+                                            .int(9_223_372_036_854_775), .null])
+        XCTAssertEqual(rows.map { $0[1] }, [.int(-9_223_372_036_854_776), .int(-2), .int(-1), .int(0), .int(1), .int(9_223_372_036_854_775), .null])
+        XCTAssertEqual(rows.map { $0[2] }, [.int(0), .int(0), .int(1), .int(1), .int(86_399_999_999), .null, .int(0)])
+        // Statistics are floored the same way, so skipping agrees with the values read.
+        try assertPushdownKeepsResults(t, [.compare(column: 0, op: .eq, value: .int(1))])
+        try assertPushdownKeepsResults(t, [.compare(column: 1, op: .lt, value: .int(-1))])
+        try assertPushdownKeepsResults(t, [.compare(column: 2, op: .ge, value: .int(86_399_999_999))])
+    }
 }
