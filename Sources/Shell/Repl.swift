@@ -206,6 +206,11 @@ public final class Repl {
 
     // MARK: - Prompt
 
+    static func mayChangeIdentity(_ sql: String) -> Bool {
+        let first = sql.split(whereSeparator: { $0.isWhitespace || $0 == ";" }).first?.uppercased()
+        return first == "SET" || first == "RESET"
+    }
+
     func refreshIdentity() {
         guard let result = try? session.execute("SELECT current_user, current_role"),
               let row = try? result.allRows().first, row.count >= 2 else { identity = nil; return }
@@ -260,7 +265,9 @@ public final class Repl {
                 printTiming(since: started)
             }
             output.flush()
-            if interactive { refreshIdentity() }
+            // Only SET ROLE / RESET ROLE / SET SESSION AUTHORIZATION change who we are; asking after every
+            // statement would also put a query per prompt into the audit log.
+            if interactive, Repl.mayChangeIdentity(sql) { refreshIdentity() }
             return true
         } catch {
             bar?.stop()
