@@ -14,6 +14,8 @@ public final class Session: @unchecked Sendable {
     /// Session settings (SET/SHOW), lower-case names, values as text.
     public internal(set) var settings: [String: String] = Session.defaultSettings
     let cancellation = CancellationToken()
+    /// How far the running statement's scans have got (reset per statement), for progress displays.
+    public let progress = QueryProgress()
     public private(set) var inTransaction = false
 
     static let defaultSettings: [String: String] = [
@@ -82,6 +84,7 @@ public final class Session: @unchecked Sendable {
 
     private func run(_ parsed: ParsedStatement, in sql: String) throws -> QueryResult {
         cancellation.reset()
+        progress.reset()
         return try withPositions(sql, offset: parsed.location) { try run(parsed.statement, text: parsed.text) }
     }
 
@@ -90,8 +93,10 @@ public final class Session: @unchecked Sendable {
     func makeContext() -> ExecutionContext {
         let fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
                                    statementTimestamp: Clock.nowMicros(), settings: settings)
-        return ExecutionContext(functionContext: fctx, cancellation: cancellation,
-                                memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
+        let context = ExecutionContext(functionContext: fctx, cancellation: cancellation,
+                                       memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
+        context.progress = progress
+        return context
     }
 
     func makePlanner() -> PhysicalPlanner {
