@@ -247,7 +247,10 @@ extension Binder {
         case .arraySubscript(let base, let index, _, let isSlice):
             return try bindArraySubscript(base, index: index, isSlice: isSlice, scope, ctx, location: loc)
 
-        case .arraySubquery, .row, .fieldSelection:
+        case .arraySubquery(let query):
+            return try bindExpr(Expr(.subquery(try rewriteArraySubquery(query, location: loc)), location: loc), scope, ctx)
+
+        case .row, .fieldSelection:
             throw SQLError(SQLState.featureNotSupported, "this expression form (arrays, rows, field selection) is not implemented yet", position: loc + 1)
         }
     }

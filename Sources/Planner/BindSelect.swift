@@ -11,6 +11,7 @@ import SQLSyntax
 
 extension Binder {
     func bindSelect(_ core: SelectCore, orderBy: [OrderItem], outer: Scope?) throws -> BoundQuery {
+        if let expanded = try rewriteSelectListSeries(core) { return try bindSelect(expanded, orderBy: orderBy, outer: outer) }
         var (plan, scope) = try bindFromList(core.from, outer: outer)
         var windowDefs: [String: WindowSpec] = [:]
         for w in core.windows {
