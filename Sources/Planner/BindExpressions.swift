@@ -250,7 +250,10 @@ extension Binder {
         case .arraySubquery(let query):
             return try bindExpr(Expr(.subquery(try rewriteArraySubquery(query, location: loc)), location: loc), scope, ctx)
 
-        case .row, .fieldSelection:
+        case .fieldSelection(let base, let field):
+            return try bindRecordField(base, field, scope, ctx, location: loc)
+
+        case .row:
             throw SQLError(SQLState.featureNotSupported, "this expression form (arrays, rows, field selection) is not implemented yet", position: loc + 1)
         }
     }

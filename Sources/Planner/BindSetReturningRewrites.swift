@@ -6,6 +6,8 @@
 //   become subscripts over a LATERAL generate_series(1, max cardinality)
 //   joined to the FROM list (PostgreSQL's ProjectSet, for the one-array
 //   shapes catalog queries use);
+// - information_schema._pg_expandarray(a) (pgjdbc's getPrimaryKeys) expands
+//   the same way into the columns of its (x, n) record;
 // - ARRAY(subquery) becomes (SELECT array_agg(v) FROM (subquery) s(v)).
 // The rewritten pieces are printed and parsed again, so they bind exactly
 // like the SQL a user would write for them.
@@ -52,6 +54,29 @@ extension Binder {
         var arrays: [Expr] = []
         var items = core.items
         let index = Expr(.column([Binder.seriesAlias, Binder.seriesAlias]), location: 0)
+        // information_schema._pg_expandarray(a) is a record (x, n): whole, it becomes two columns "alias.x" and
+        // "alias.n" that `(alias).x` finds again; `(…).x` / `(…).n` of the call select one of them.
+        func expandArrayCall(_ e: Expr) -> Expr? {
+            guard case .function(let call) = e.kind, call.name.last == "_pg_expandarray", call.arguments.count == 1 else { return nil }
+            return call.arguments[0].value
+        }
+        var expandedItems: [SelectItem] = []
+        for item in items {
+            guard case .expression(let e, let alias) = item else { expandedItems.append(item); continue }
+            if case .fieldSelection(let base, let field) = e.kind, let array = expandArrayCall(base), field == "x" || field == "n" {
+                arrays.append(array)
+                let value = field == "x" ? Expr(.arraySubscript(array, index: index, upper: nil, isSlice: false), location: e.location) : index
+                expandedItems.append(.expression(value, alias: alias ?? field))
+            } else if let array = expandArrayCall(e) {
+                arrays.append(array)
+                let name = alias ?? "_pg_expandarray"
+                expandedItems.append(.expression(Expr(.arraySubscript(array, index: index, upper: nil, isSlice: false), location: e.location), alias: name + ".x"))
+                expandedItems.append(.expression(index, alias: name + ".n"))
+            } else {
+                expandedItems.append(item)
+            }
+        }
+        items = expandedItems
         for (k, item) in items.enumerated() {
             guard case .expression(let e, let alias) = item, case .function(let call) = e.kind, call.over == nil,
                   call.name.count == 1 || call.name.first == "pg_catalog", let fname = call.name.last else { continue }
@@ -62,7 +87,8 @@ extension Binder {
                                        alias: alias ?? "unnest")
             } else if fname == "generate_subscripts", call.arguments.count == 2 {
                 let array = call.arguments[0].value
-                guard case .literal(.integer("1")) = call.arguments[1].value.kind else {
+                let dimension = try? bindExpr(call.arguments[1].value, Scope(entries: [], parent: nil), .plain)
+                guard let dimension, case .int(1)? = try ConstantEvaluator.evaluate(dimension) else {
                     throw SQLError(SQLState.featureNotSupported, "generate_subscripts is supported for dimension 1 only", position: e.location + 1)
                 }
                 arrays.append(array)
@@ -83,6 +109,15 @@ extension Binder {
         rewritten.items = items
         rewritten.from.append(seriesRef)
         return rewritten
+    }
+
+    /// `(t.col).field` where the column is an expanded record (`col.field`, see above).
+    func bindRecordField(_ base: Expr, _ field: String, _ scope: Scope, _ ctx: ExprContext, location: Int) throws -> BoundExpr {
+        guard case .column(let parts) = base.kind, let last = parts.last else {
+            throw SQLError(SQLState.featureNotSupported, "field selection is implemented for information_schema._pg_expandarray records only",
+                           position: location + 1)
+        }
+        return try bindExpr(Expr(.column(parts.dropLast() + [last + "." + field]), location: base.location), scope, ctx)
     }
 
     /// ARRAY(SELECT …) as a scalar subquery aggregating its one column.
