@@ -200,7 +200,8 @@ public enum PostgresTypes {
         case 23: return "integer"
         case 700: return "real"
         case 701: return "double precision"
-        case 1042: return mod.map { "character(\($0 - 4))" } ?? "bpchar"
+        // format_type(bpchar, NULL) is "character" (the regtype spelling); with typmod -1 it is "bpchar".
+        case 1042: return mod.map { "character(\($0 - 4))" } ?? (typmod == nil ? "character" : "bpchar")
         case 1043: return mod.map { "character varying(\($0 - 4))" } ?? "character varying"
         case 1700:
             guard let m = mod else { return "numeric" }

@@ -14,7 +14,7 @@ enum PgSettings {
         "default_transaction_deferrable": "off", "default_transaction_isolation": "read committed",
         "default_transaction_read_only": "off", "effective_cache_size": "4GB", "enable_seqscan": "on",
         "escape_string_warning": "on", "geqo": "on", "idle_in_transaction_session_timeout": "0", "idle_session_timeout": "0",
-        "in_hot_standby": "off", "jit": "off", "lc_collate": "C.UTF-8", "lc_ctype": "C.UTF-8", "lc_messages": "C.UTF-8",
+        "in_hot_standby": "off", "jit": "on", "lc_collate": "C.UTF-8", "lc_ctype": "C.UTF-8", "lc_messages": "C.UTF-8",
         "lc_monetary": "C.UTF-8", "lc_numeric": "C.UTF-8", "lc_time": "C.UTF-8", "lock_timeout": "0", "log_statement": "none",
         "maintenance_work_mem": "64MB", "max_connections": "100", "max_identifier_length": "63", "max_index_keys": "32",
         "password_encryption": "scram-sha-256", "plan_cache_mode": "auto", "quote_all_identifiers": "off",

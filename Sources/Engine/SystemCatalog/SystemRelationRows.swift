@@ -26,7 +26,9 @@ enum SystemRelationRows {
         while start < rows.count {
             let chunk = rows[start..<min(rows.count, start + Batch.capacity)]
             let columns = relation.fields.enumerated().map { index, field in
-                Vector.from(chunk.map { $0[field.name] ?? defaultValue(relation.pgTypes[index]) }, type: field.type)
+                // information_schema leaves what does not apply NULL; pg_catalog has zeros and empty names.
+                let missing = relation.schema == "information_schema" ? Value.null : defaultValue(relation.pgTypes[index])
+                return Vector.from(chunk.map { $0[field.name] ?? missing }, type: field.type)
             }
             table.append(Batch(columns: columns, count: chunk.count))
             start += Batch.capacity
