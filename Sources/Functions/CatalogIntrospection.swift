@@ -44,6 +44,8 @@ public protocol CatalogIntrospection: AnyObject {
     func viewDefinition(oid: Int64) -> String?
     /// pg_relation_size: bytes of the relation's files (0 for in-memory and system relations).
     func relationSize(oid: Int64) -> Int64
+    /// pg_database_size: bytes of every lake table's files.
+    func databaseSize() -> Int64
     /// set_config: changes a session setting; returns the new value. Errors as SET's.
     func setConfig(name: String, value: String, isLocal: Bool) throws -> String
     /// The process id reported for this session (pg_backend_pid, pg_stat_activity.pid).

@@ -302,6 +302,9 @@ enum PgCatalogFunctions {
                 return .int(name == "pg_indexes_size" ? 0 : ctx.introspection?.relationSize(oid: oid) ?? 0)
             }
         }
+        fixed(r, "pg_database_size", [[.text], [.int64]], returns: .int64) { _, _, ctx in
+            .int(ctx.introspection?.databaseSize() ?? 0)
+        }
         fixed(r, "pg_size_pretty", [[.int64]], returns: .text) { _, v, _ in
             guard let bytes = int(v[0]) else { return .null }
             // PostgreSQL: switch units once the value reaches 10 × 1024 of the smaller unit, rounding half up.
@@ -331,6 +334,31 @@ enum PgCatalogFunctions {
     // MARK: arrays (behind ARRAY[…], a[i] and x = ANY(array))
 
     static func registerArrayHelpers(_ r: FunctionRegistry) {
+        // array || array, array || element, element || array (psql's `reloptions || array(…)`); strings as before.
+        if let strings = r.scalar("||") {
+            r.replace(ScalarFunction(name: "||") { types, unknown in
+                guard types.count == 2 else { return try strings.resolve(types, unknown) }
+                let element: DataType
+                switch (types[0], types[1]) {
+                case (.array(let a), .array(let b)) where a == b: element = a
+                case (.array(let a), let b) where a == b || unknown[1]: element = a
+                case (let a, .array(let b)) where a == b || unknown[0]: element = b
+                default: return try strings.resolve(types, unknown)
+                }
+                let argumentTypes = types.map { if case .array = $0 { return $0 }; return element }
+                return ScalarResolution(argumentTypes: argumentTypes, returnType: .array(element)) { a, n, _ in
+                    Kernels.mapValues(a, type: .array(element), count: n, strict: false) { v in
+                        func items(_ x: Value, _ t: DataType) -> [Value]? {
+                            if case .array = t { if case .list(let l) = x { return l }; return nil }
+                            return [x]
+                        }
+                        let left = items(v[0], argumentTypes[0]), right = items(v[1], argumentTypes[1])
+                        if left == nil && right == nil { return .null }
+                        return .list((left ?? []) + (right ?? []))
+                    }
+                }
+            })
+        }
         // ARRAY[a, b, …]: the binder has cast every element to one type already.
         r.register(ScalarFunction(name: "lakesql_array") { args, _ in
             guard let first = args.first, args.allSatisfy({ $0 == first }) else { return nil }

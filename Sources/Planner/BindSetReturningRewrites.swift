@@ -8,6 +8,7 @@
 //   shapes catalog queries use);
 // - information_schema._pg_expandarray(a) (pgjdbc's getPrimaryKeys) expands
 //   the same way into the columns of its (x, n) record;
+// - unnest(array) in FROM becomes a subscripted generate_series;
 // - ARRAY(subquery) becomes (SELECT array_agg(v) FROM (subquery) s(v)).
 // The rewritten pieces are printed and parsed again, so they bind exactly
 // like the SQL a user would write for them.
@@ -47,6 +48,16 @@ extension Binder {
         var named = alias ?? TableAlias(name: "generate_series")
         if named.columns.isEmpty { named.columns = [named.name] }
         return .subquery(query, alias: named, lateral: true, location: location)
+    }
+
+    /// unnest(array) in FROM: the elements as one column named after the alias, through a subscripted series.
+    func rewriteUnnestInFrom(name: QualifiedName, arguments: [FunctionArgument], alias: TableAlias?, location: Int) throws -> TableRef? {
+        guard name.name == "unnest", arguments.count == 1, arguments[0].name == nil else { return nil }
+        let array = "(" + SQLPrinter.print(arguments[0].value) + ")"
+        let sql = "SELECT \(array)[\(Binder.seriesAlias).i] FROM generate_series(1, coalesce(cardinality(\(array)), 0)) AS \(Binder.seriesAlias)(i)"
+        var named = alias ?? TableAlias(name: "unnest")
+        if named.columns.isEmpty { named.columns = [named.name] }
+        return .subquery(try parseRewrittenQuery(sql, location: location), alias: named, lateral: true, location: location)
     }
 
     /// unnest(a) / generate_subscripts(a, 1) items of a select list, expanded through a LATERAL series; nil when there are none.
@@ -122,6 +133,7 @@ extension Binder {
 
     /// ARRAY(SELECT …) as a scalar subquery aggregating its one column.
     func rewriteArraySubquery(_ query: Query, location: Int) throws -> Query {
-        try parseRewrittenQuery("SELECT array_agg(lakesql_array.v) FROM (\(SQLPrinter.print(query))) AS lakesql_array(v)", location: location)
+        // No rows give an empty array, not NULL.
+        try parseRewrittenQuery("SELECT coalesce(array_agg(lakesql_array.v), '{}') FROM (\(SQLPrinter.print(query))) AS lakesql_array(v)", location: location)
     }
 }

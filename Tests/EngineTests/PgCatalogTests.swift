@@ -120,6 +120,28 @@ final class PgCatalogTests: XCTestCase {
         XCTAssertEqual(try rows(s, dn).map { $0[0] }, [.string("public"), .string("sales")])
     }
 
+    func testPsqlPlusCommandsDescribeTheLake() throws {
+        let s = try demo()
+        func fixture(_ name: String) throws -> String {
+            try String(contentsOf: Self.fixtures.appendingPathComponent(name + ".sql"), encoding: .utf8)
+        }
+        // \du: the bootstrap superuser (PostgreSQL also lists "postgres").
+        let du = try rows(s, try fixture("psql-E-du"))
+        XCTAssertEqual(du.map { $0[0] }, [.string("lakesql")])
+        XCTAssertEqual(du.first?[1], .bool(true))
+        XCTAssertEqual(du.first?[8], .list([]))
+        // \dt+: sizes are the lake files' sizes (PostgreSQL's are heap pages).
+        let dt = try rows(s, try fixture("psql-E-dtplus"))
+        XCTAssertEqual(dt.map { $0[1] }, ["customers", "events", "order_items", "orders", "products", "reviews", "shipments"].map(Value.string))
+        XCTAssertTrue(dt.allSatisfy { if case .string(let size) = $0[6] { return size != "0 bytes" }; return false })
+        // \l+: one database, with a size.
+        let l = try rows(s, try fixture("psql-E-lplus"))
+        XCTAssertEqual(l.map { $0[0] }, [.string("lakesql")])
+        // \dn+: public without PostgreSQL's ACL and comment; \dx: no extensions.
+        XCTAssertEqual(try rows(s, try fixture("psql-E-dnplus")).map { $0[0] }, [.string("public")])
+        XCTAssertEqual(try rows(s, try fixture("psql-E-dx")).count, 0)
+    }
+
     func testConnectionProbes() throws {
         let s = try demo()
         // SQLAlchemy and Superset refuse a version they cannot parse.
@@ -309,6 +331,13 @@ final class PgCatalogTests: XCTestCase {
                        [[.int(0), .int(0)], [.int(2), .int(2)]])
         XCTAssertEqual(try rows(s, "SELECT (k).x, (k).n FROM (SELECT information_schema._pg_expandarray(ARRAY[5, 6]) AS k) s"),
                        [[.int(5), .int(1)], [.int(6), .int(2)]])
+        XCTAssertEqual(try rows(s, "SELECT x FROM unnest(ARRAY['a', 'b']) x"), [[.string("a")], [.string("b")]])
+        XCTAssertEqual(try rows(s, "SELECT t.k, u FROM (VALUES (1, ARRAY[5, 6]), (2, NULL)) t(k, a), unnest(t.a) u ORDER BY 2"),
+                       [[.int(1), .int(5)], [.int(1), .int(6)]])
+        XCTAssertEqual(try single(s, "SELECT ARRAY[1] || ARRAY[2, 3]"), .list([.int(1), .int(2), .int(3)]))
+        XCTAssertEqual(try single(s, "SELECT ARRAY['x'] || 'y'"), .list([.string("x"), .string("y")]))
+        XCTAssertEqual(try single(s, "SELECT 'a' || 'b'"), .string("ab"))
+        XCTAssertEqual(try single(s, "SELECT ARRAY(SELECT 1 WHERE false)"), .list([]))
         assertError(s, "SELECT ARRAY[]", "42P18")
         assertError(s, "SELECT (ARRAY[1,2])[1:2]", "0A000")
         assertError(s, "SELECT (1)[1]", "42804")

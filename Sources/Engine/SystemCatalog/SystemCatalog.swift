@@ -125,6 +125,8 @@ final class SystemCatalog: CatalogProvider, CatalogIntrospection {
 
     func relationSize(oid: Int64) -> Int64 { snapshot.relationsByOID[oid]?.sizeBytes ?? 0 }
 
+    func databaseSize() -> Int64 { snapshot.relations.reduce(0) { $0 + $1.sizeBytes } }
+
     func setConfig(name: String, value: String, isLocal: Bool) throws -> String {
         guard let session else { return value }
         _ = try session.run(.set(SetStatement(name: name, values: [value], isLocal: isLocal)), text: "")
