@@ -163,6 +163,7 @@ enum PgCatalogFunctions {
             let schemas = ctx.introspection?.currentSchemas(implicit: false) ?? fallbackSchemas(ctx)
             return schemas.first.map(Value.string) ?? .null
         }
+        fixed(r, "current_catalog", [[]], returns: .text) { _, _, ctx in .string(ctx.settings["database"] ?? "lakesql") }
         fixed(r, "current_schemas", [[.boolean]], returns: .array(.text)) { _, v, ctx in
             let implicit = bool(v[0]) ?? false
             var schemas = ctx.introspection?.currentSchemas(implicit: implicit) ?? fallbackSchemas(ctx)

@@ -107,6 +107,33 @@ final class PgCatalogTests: XCTestCase {
         }
     }
 
+    /// Npgsql (Power BI) loads every type on connect; its answer must be PostgreSQL's rows for the types LakeSQL has,
+    /// with each array after its element (Npgsql skips an array whose element it has not seen).
+    func testNpgsqlTypeLoading() throws {
+        let s = try demo()
+        let sql = try String(contentsOf: Self.fixtures.appendingPathComponent("npgsql-types.sql"), encoding: .utf8)
+        let postgres = Set(try String(contentsOf: Self.fixtures.appendingPathComponent("npgsql-types.postgresql"), encoding: .utf8)
+            .split(separator: "\n").map(String.init))
+        let lines = try csv(try s.execute(sql), options: s.textOptions)
+        XCTAssertEqual(lines.first, "nspname,oid,typname,typtype,typnotnull,elemtypoid")
+        var seen = Set<String>()
+        for line in lines.dropFirst() {
+            XCTAssertTrue(postgres.contains(line), "not in PostgreSQL's answer: \(line)")
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if f[3] == "a" { XCTAssertTrue(seen.contains(f[5]), "array before its element: \(line)") }
+            seen.insert(f[1])
+        }
+        // Every type a LakeSQL column can have is loaded.
+        for type in [DataType.boolean, .int16, .int32, .int64, .float32, .float64, .decimal(precision: 10, scale: 2), .text, .varchar(nil),
+                     .char(1), .bytea, .date, .time, .timestamp, .timestamptz, .interval, .uuid, .json, .array(.int32), .array(.text)] {
+            XCTAssertTrue(seen.contains(String(PostgresTypes.oid(of: type))), "\(type) missing")
+        }
+        for name in ["npgsql-composites", "npgsql-enums"] {
+            let q = try String(contentsOf: Self.fixtures.appendingPathComponent(name + ".sql"), encoding: .utf8)
+            XCTAssertEqual(try rows(s, q).count, 0, name)
+        }
+    }
+
     // MARK: psql meta-commands whose PostgreSQL answer lists PostgreSQL's own objects
 
     func testPsqlListDatabasesAndSchemas() throws {
@@ -275,7 +302,7 @@ final class PgCatalogTests: XCTestCase {
             ("pg_size_pretty(10485760)", .string("10 MB")), ("pg_size_pretty(1000)", .string("1000 bytes")),
             ("quote_ident('Order')", .string("\"Order\"")), ("pg_advisory_unlock_all()", .string("")),
             ("json_build_object('a', 1, 'b', 'x')", .string("{\"a\" : 1, \"b\" : \"x\"}")),
-            ("current_setting('nosuch', true)", .null),
+            ("current_setting('nosuch', true)", .null), ("current_catalog", .string("lakesql")),
         ]
         for (expr, expected) in cases {
             XCTAssertEqual(try single(s, "SELECT " + expr), expected, expr)
