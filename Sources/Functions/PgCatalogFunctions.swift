@@ -285,6 +285,11 @@ enum PgCatalogFunctions {
         for (name, overloads) in none {
             fixed(r, name, overloads, returns: .text, strict: false) { _, _, _ in .null }
         }
+        // Per-object activity counters are not kept: every counter is zero.
+        for name in ["pg_stat_get_numscans", "pg_stat_get_tuples_returned", "pg_stat_get_tuples_fetched", "pg_stat_get_live_tuples",
+                     "pg_stat_get_dead_tuples", "pg_stat_get_blocks_fetched", "pg_stat_get_blocks_hit"] {
+            fixed(r, name, [[.int64]], returns: .int64) { _, _, _ in .int(0) }
+        }
         fixed(r, "pg_relation_is_publishable", [[.int64], [.text]], returns: .boolean) { _, _, _ in .bool(false) }
         fixed(r, "pg_tablespace_location", [[.int64]], returns: .text) { _, _, _ in .string("") }
         for name in ["pg_relation_size", "pg_total_relation_size", "pg_table_size", "pg_indexes_size"] {

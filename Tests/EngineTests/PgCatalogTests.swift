@@ -134,6 +134,29 @@ final class PgCatalogTests: XCTestCase {
         }
     }
 
+    /// DBeaver's navigator queries (`x.oid, x.*` over the catalogs) whose PostgreSQL answer shows PostgreSQL's own
+    /// storage details (relfilenode, system columns, ACLs, dependencies).
+    func testDBeaverNavigatorQueries() throws {
+        let s = try demo()
+        let customers = try oid(s, "customers")
+        func fixture(_ name: String) throws -> [[Value]] {
+            let sql = try String(contentsOf: Self.fixtures.appendingPathComponent(name + ".sql"), encoding: .utf8)
+            return try rows(s, sql.replacingOccurrences(of: "{{customers}}", with: customers))
+        }
+        let tables = try fixture("dbeaver-07")
+        XCTAssertEqual(tables.map { $0[2] }, ["customers", "events", "order_items", "orders", "products", "reviews", "shipments"].map(Value.string))
+        XCTAssertTrue(tables.allSatisfy { $0[0] == $0[1] && $0[17] == .string("r") }, "oid twice, then relkind r")
+        let columns = try fixture("dbeaver-09")
+        XCTAssertEqual(columns.map { $0[2] }, ["customer_id", "name", "email", "phone", "birth_date", "street_address", "city",
+                                               "country", "signup_ts"].map(Value.string))
+        XCTAssertEqual(try fixture("dbeaver-10").map { $0[2] }, [.string("lakesql")])
+        XCTAssertEqual(try fixture("dbeaver-15").map { $0[2] }, [.string("public")])
+        XCTAssertEqual(Set(try fixture("dbeaver-16").map { $0[2] }), Set(["_int4", "bool", "int4", "varchar", "numeric"].map(Value.string)))
+        XCTAssertEqual(try fixture("dbeaver-18").count, 0)
+        XCTAssertEqual(try fixture("dbeaver-19").map { $0[1] }, [.string("lakesql")])
+        XCTAssertEqual(try fixture("dbeaver-01").count, 0)
+    }
+
     // MARK: psql meta-commands whose PostgreSQL answer lists PostgreSQL's own objects
 
     func testPsqlListDatabasesAndSchemas() throws {

@@ -175,7 +175,7 @@ struct SystemRelation {
         case "smallint": return .int16
         case "boolean": return .boolean
         case "real": return .float32
-        case "double_precision": return .float64
+        case "double_precision", "numeric": return .float64
         case "timestamp_with_time_zone": return .timestamptz
         case "interval": return .interval
         case "bytea": return .bytea
@@ -188,7 +188,7 @@ struct SystemRelation {
     /// The pg_type OID of a catalog column type, for pg_attribute.atttypid.
     static func typeOID(_ pg: String) -> Int32 {
         let names = ["oid": "oid", "regproc": "regproc", "regtype": "regtype", "xid": "xid", "bigint": "int8", "integer": "int4",
-                     "smallint": "int2", "boolean": "bool", "real": "float4", "double_precision": "float8",
+                     "smallint": "int2", "boolean": "bool", "real": "float4", "double_precision": "float8", "numeric": "float8",
                      "timestamp_with_time_zone": "timestamptz", "interval": "interval", "bytea": "bytea", "int2vector": "int2vector",
                      "oidvector": "oidvector", "name": "name", "text": "text", "char1": "char", "pg_node_tree": "pg_node_tree",
                      "inet": "inet", "anyarray": "anyarray", "aclitem": "aclitem"]

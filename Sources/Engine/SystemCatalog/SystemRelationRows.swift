@@ -40,6 +40,7 @@ enum SystemRelationRows {
         switch pgType {
         case "boolean": return .bool(false)
         case "oid", "regproc", "regtype", "xid", "bigint", "integer", "smallint": return .int(0)
+        case "double_precision", "numeric": return .double(0)
         case "real": return .double(0)
         case "name", "char1": return .string("")
         default: return .null
@@ -119,6 +120,12 @@ enum SystemRelationRows {
               "usesysid": oid(s.users.first { $0.name == s.currentUser }?.oid ?? 10), "usename": text(s.currentUser),
               "application_name": text(s.settings["application_name"] ?? ""), "state": text("active"), "backend_type": text("client backend")]]
         },
+        // Activity statistics: the relations with zero counters (scans are not counted per relation).
+        "pg_catalog.pg_stat_user_tables": { s in s.relations.filter { !$0.isSystem && $0.kind == "r" }.map(statRow) },
+        "pg_catalog.pg_stat_all_tables": { s in s.relations.filter { $0.kind == "r" }.map(statRow) },
+        "pg_catalog.pg_stat_database": { s in
+            [["datid": oid(CatalogSnapshot.databaseOID), "datname": text(s.databaseName), "numbackends": .int(1)]]
+        },
         "information_schema.schemata": { s in
             s.namespaces.map { ["catalog_name": text(s.databaseName), "schema_name": text($0.name), "schema_owner": text("lakesql")] }
         },
@@ -155,6 +162,10 @@ enum SystemRelationRows {
         },
         "information_schema.enabled_roles": { s in s.users.filter { $0.name == s.currentUser }.map { ["role_name": text($0.name)] } },
     ]
+
+    static func statRow(_ r: CatalogSnapshot.Relation) -> Row {
+        ["relid": oid(r.oid), "schemaname": text(r.schema), "relname": text(r.name)]
+    }
 
     static func classRow(_ r: CatalogSnapshot.Relation) -> Row {
         ["oid": oid(r.oid), "relname": text(r.name), "relnamespace": oid(r.namespaceOID), "relowner": oid(CatalogSnapshot.bootstrapUserOID),
