@@ -242,6 +242,13 @@ final class PgCatalogTests: XCTestCase {
             [.string("note"), .string("character varying"), .string("varchar"), .string("YES"), .int(10), .null, .null],
             [.string("amount"), .string("numeric"), .string("numeric"), .string("YES"), .null, .int(12), .int(2)],
         ])
+        // In-memory tables take INSERT; lake tables and views are read-only.
+        XCTAssertEqual(try rows(s, "SELECT table_name, is_insertable_into FROM information_schema.tables WHERE table_name IN ('deals', 'orders', 'big_orders') ORDER BY 1"),
+                       [[.string("big_orders"), .string("NO")], [.string("deals"), .string("YES")], [.string("orders"), .string("NO")]])
+        XCTAssertEqual(try single(s, "SELECT has_table_privilege('sales.deals', 'INSERT')"), .bool(true))
+        XCTAssertEqual(try single(s, "SELECT has_table_privilege('orders', 'INSERT')"), .bool(false))
+        XCTAssertEqual(try single(s, "SELECT has_table_privilege('orders', 'INSERT, SELECT')"), .bool(true))
+        XCTAssertEqual(try single(s, "SELECT has_table_privilege('orders', 'UPDATE')"), .bool(false))
         XCTAssertEqual(try rows(s, "SELECT relkind FROM pg_class WHERE relname = 'big_orders'"), [[.string("v")]])
         XCTAssertEqual(try rows(s, "SELECT viewname FROM pg_views WHERE schemaname = 'public'"), [[.string("big_orders")]])
         XCTAssertEqual(try rows(s, "SELECT table_type FROM information_schema.tables WHERE table_name IN ('big_orders', 'orders') ORDER BY 1"),

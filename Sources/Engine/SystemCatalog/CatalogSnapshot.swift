@@ -30,6 +30,8 @@ struct CatalogSnapshot {
         let pgTypes: [String]?
         let viewSQL: String?
         let sizeBytes: Int64
+        /// In-memory tables take INSERT; lake and external tables and views are read-only.
+        var insertable = false
         var namespaceOID: Int64 { CatalogSnapshot.namespaceOID(schema) }
     }
     struct User { let oid: Int64; let name: String; let superuser: Bool }
@@ -107,8 +109,10 @@ struct CatalogSnapshot {
             guard visible(schema, name) else { continue }
             switch object {
             case .table(let source):
-                add(Relation(oid: uniqueOID(schema, name), schema: schema, name: name, kind: "r", fields: source.fields,
-                             isSystem: false, pgTypes: nil, viewSQL: nil, sizeBytes: 0))
+                var r = Relation(oid: uniqueOID(schema, name), schema: schema, name: name, kind: "r", fields: source.fields,
+                                 isSystem: false, pgTypes: nil, viewSQL: nil, sizeBytes: 0)
+                r.insertable = source is MemoryTable
+                add(r)
             case .view(let view):
                 // A view that no longer binds (a dropped table) is listed without columns, as PostgreSQL cannot have one.
                 var fields: [Field] = []

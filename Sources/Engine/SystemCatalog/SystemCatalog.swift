@@ -114,11 +114,16 @@ final class SystemCatalog: CatalogProvider, CatalogIntrospection {
 
     func hasTablePrivilege(oid: Int64, privilege: String) -> Bool {
         guard let r = snapshot.relationsByOID[oid] else { return false }
-        // Relations are read-only: only SELECT (and REFERENCES-free reads) can be held.
-        let wanted = privilege.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " with grant option", with: "") }
-        guard wanted.allSatisfy({ $0 == "select" }) else { return false }
-        if r.isSystem { return true }
-        return (try? access.checkSelect(RelationName(schema: r.schema, name: r.name), as: access.currentUser)) != nil
+        let readable = r.isSystem || (try? access.checkSelect(RelationName(schema: r.schema, name: r.name), as: access.currentUser)) != nil
+        // As in PostgreSQL, a list of privileges asks whether any one of them is held. Lake data is read-only:
+        // SELECT is the only privilege on it; in-memory tables also take INSERT.
+        return privilege.lowercased().split(separator: ",").contains { item in
+            switch item.replacingOccurrences(of: "with grant option", with: "").trimmingCharacters(in: .whitespaces) {
+            case "select": return readable
+            case "insert": return readable && r.insertable
+            default: return false
+            }
+        }
     }
 
     func viewDefinition(oid: Int64) -> String? { snapshot.relationsByOID[oid]?.viewSQL }

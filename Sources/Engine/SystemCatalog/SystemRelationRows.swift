@@ -132,7 +132,8 @@ enum SystemRelationRows {
         "information_schema.tables": { s in
             s.relations.filter { $0.kind == "r" || $0.kind == "v" }.map { r in
                 ["table_catalog": text(s.databaseName), "table_schema": text(r.schema), "table_name": text(r.name),
-                 "table_type": text(r.kind == "v" ? "VIEW" : "BASE TABLE"), "is_insertable_into": text("NO"), "is_typed": text("NO")]
+                 "table_type": text(r.kind == "v" ? "VIEW" : "BASE TABLE"), "is_insertable_into": text(r.insertable ? "YES" : "NO"),
+                 "is_typed": text("NO")]
             }
         },
         "information_schema.columns": { s in
@@ -208,7 +209,7 @@ enum SystemRelationRows {
                         "is_nullable": text(f.nullable && !r.isSystem ? "YES" : "NO"),
                         "udt_catalog": text(s.databaseName), "udt_schema": text("pg_catalog"), "udt_name": text(udt),
                         "dtd_identifier": text(String(i + 1)), "is_self_referencing": text("NO"), "is_identity": text("NO"),
-                        "identity_cycle": text("NO"), "is_generated": text("NEVER"), "is_updatable": text("NO")]
+                        "identity_cycle": text("NO"), "is_generated": text("NEVER"), "is_updatable": text(r.insertable ? "YES" : "NO")]
         var dataType: String
         switch f.type {
         case .array: dataType = "ARRAY"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Regenerates the *.expected answers (and npgsql-types.postgresql) of this
 # folder from a real PostgreSQL 15: starts a throwaway cluster in a temporary
-# folder, creates the demo lake's tables there with the column types LakeSQL
-# reports for them, runs every fixture with psql --csv and writes the answer
+# folder, creates the demo lake's tables there with the column types and NOT
+# NULL flags LakeSQL reports for them, runs every fixture with psql --csv and writes the answer
 # with the customers/orders table OIDs replaced by {{customers}}/{{orders}}.
 # Fixtures whose PostgreSQL answer lists PostgreSQL's own objects (its other
 # databases, domains, roles, storage details) get no .expected file; the
@@ -32,7 +32,7 @@ sleep 1
 PSQL=(psql -h "$WORK" -p "$PORT" -X -q)
 "${PSQL[@]}" -U postgres -c "CREATE ROLE lakesql SUPERUSER LOGIN" -c "CREATE DATABASE lakesql OWNER lakesql"
 "$LAKESQL" --lake "$ROOT/Fixtures/demo" --format csv -c "
-  SELECT 'CREATE TABLE ' || c.relname || ' (' || string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) || ');'
+  SELECT 'CREATE TABLE ' || c.relname || ' (' || string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY a.attnum) || ');'
   FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = 'public' GROUP BY c.relname ORDER BY c.relname" | tail -n +2 | tr -d '"' > "$WORK/demo.sql"
 "${PSQL[@]}" -U lakesql -d lakesql -f "$WORK/demo.sql"
