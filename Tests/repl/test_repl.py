@@ -289,6 +289,44 @@ class InteractiveTests(unittest.TestCase):
         self.assertEqual(t.screen().count("(every 0.2s)"), count, "\\watch stopped")
 
 
+class JobControlTests(unittest.TestCase):
+    def test_ctrl_z_and_fg_keep_line_editing(self):
+        home = tempfile.mkdtemp(prefix="lakesql-home-")
+        socket = "lakesql-repl-jobs-%d" % os.getpid()
+        run = lambda *a: subprocess.run(["tmux", "-u", "-L", socket] + list(a), check=True, capture_output=True,
+                                        encoding="utf-8", env=TMUX_ENV).stdout
+        try:
+            run("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-c", ROOT, "bash --norc --noprofile")
+            run("send-keys", "-l", "HOME=%s PAGER= %s --lake %s" % (home, LAKESQL, DEMO))
+            run("send-keys", "Enter")
+            wait = lambda pattern: wait_until(lambda: run("capture-pane", "-p", "-J"), pattern)
+            wait(r"lakesql=> $")
+            run("send-keys", "-l", "SELECT 6 * 7")
+            run("send-keys", "C-z")
+            wait(r"Stopped")
+            run("send-keys", "-l", "fg")
+            run("send-keys", "Enter")
+            # The half-typed line is redrawn under a fresh prompt and editing goes on.
+            wait(r"lakesql=> SELECT 6 \* 7$")
+            run("send-keys", "-l", " AS n\\;")
+            run("send-keys", "Enter")
+            screen = wait(r"│ 42 │")
+            self.assertEqual(screen.count("AS n;"), 1, screen)
+        finally:
+            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def wait_until(read, pattern, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        text = read()
+        if re.search(pattern, text, re.M):
+            return text
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for %r; screen:\n%s" % (pattern, read()))
+
+
 class NonInteractiveTests(unittest.TestCase):
     def run_lakesql(self, args, stdin=""):
         return subprocess.run([LAKESQL] + args, input=stdin, capture_output=True, encoding="utf-8", timeout=60, cwd=ROOT)
