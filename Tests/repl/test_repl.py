@@ -173,6 +173,8 @@ class InteractiveTests(unittest.TestCase):
         t.wait_for(r"^lakesql=> $")
         # Ctrl-C at the prompt drops the half-typed statement.
         t.type("SELECT 'dropped")
+        # The terminal flushes unread input on Ctrl-C: wait until readline has it.
+        t.wait_for(r"lakesql=> SELECT 'dropped$")
         t.keys("C-c")
         t.wait_for(r"SELECT 'dropped\^C\s*\nlakesql=> $")
         t.line("SELECT 41 + 1 AS answer;")
@@ -302,12 +304,14 @@ class JobControlTests(unittest.TestCase):
             wait = lambda pattern: wait_until(lambda: run("capture-pane", "-p", "-J"), pattern)
             wait(r"lakesql=> $")
             run("send-keys", "-l", "SELECT 6 * 7")
+            # The terminal flushes unread input on Ctrl-Z: wait until readline has it.
+            wait(r"lakesql=> SELECT 6 \* 7$")
             run("send-keys", "C-z")
             wait(r"Stopped")
             run("send-keys", "-l", "fg")
             run("send-keys", "Enter")
-            # The half-typed line is redrawn under a fresh prompt and editing goes on.
-            wait(r"lakesql=> SELECT 6 \* 7$")
+            # The half-typed line is redrawn under a fresh prompt (after the `fg` line) and editing goes on.
+            wait(r"# fg\n(.*\n)+lakesql=> SELECT 6 \* 7$")
             run("send-keys", "-l", " AS n\\;")
             run("send-keys", "Enter")
             screen = wait(r"│ 42 │")
