@@ -196,7 +196,7 @@ public final class Repl {
             if !execute(statement), stopsOnError { return .abort }
         }
         // `SELECT 1; \x` — a command after the last statement on the line.
-        if buffer.open == .nothing, buffer.pending.hasPrefix("\\") {
+        if buffer.pendingIsMetaCommand, buffer.open == .nothing {
             let command = buffer.pending
             buffer.reset()
             return runMeta(command)
