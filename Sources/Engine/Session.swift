@@ -184,6 +184,8 @@ public final class Session: @unchecked Sendable {
             return command("CREATE VIEW")
         case .createExternalTable(let e):
             return try createExternalTable(e)
+        case .governance(let g):
+            return try runGovernance(g, text: text)
         case .createIndex(_, let table, _):
             // Accepted for compatibility; scans do not use indexes.
             guard try database.catalog.lookup(schema: table.schema, name: table.name) != nil else {
