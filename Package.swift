@@ -37,6 +37,6 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Formats", "Planner", "Columnar"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "SQLSyntax", "Columnar"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Columnar", "SQLLogicTest", "Shell"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Planner", "Columnar", "SQLLogicTest", "Shell"]),
     ]
 )
