@@ -84,11 +84,21 @@ public final class Session: @unchecked Sendable {
         return try withPositions(sql, offset: parsed.location) { try run(parsed.statement, text: parsed.text) }
     }
 
-    func makeBinder() -> Binder { Binder(catalog: database.catalog, tableFunctions: database.tableFunctions) }
+    /// Privileges, masks and row policies of this session (a superuser without a catalog).
+    public var accessControl: AccessControl = UnrestrictedAccess()
+    /// What the last bound statement read and which policies it applied (for the audit log).
+    public var lastAccessReport: AccessReport { lastBinder?.report ?? AccessReport() }
+    private var lastBinder: Binder?
+
+    func makeBinder() -> Binder {
+        let binder = Binder(catalog: database.catalog, tableFunctions: database.tableFunctions, accessControl: accessControl)
+        lastBinder = binder
+        return binder
+    }
 
     func makeContext() -> ExecutionContext {
         let fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
-                                   statementTimestamp: Clock.nowMicros(), settings: settings)
+                                   statementTimestamp: Clock.nowMicros(), settings: settings, secretKey: accessControl.maskingSecret)
         return ExecutionContext(functionContext: fctx, cancellation: cancellation,
                                 memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
     }

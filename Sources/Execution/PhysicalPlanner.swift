@@ -86,6 +86,8 @@ public final class PhysicalPlanner {
             return RecursiveCTEOperator(id: id, anchor: anchor, recursive: recursive, unionAll: unionAll, fields: fields, planner: self)
         case .workTable(let id, _):
             return WorkTableScanOperator(batches: context.workTables[id] ?? [])
+        case .barrier(let input, let barrier):
+            return PolicyBarrierOperator(input: try build(input), barrier: barrier)
         }
     }
 

@@ -13,4 +13,5 @@ func registerBuiltins(into registry: FunctionRegistry) {
     DateTimeFunctions.register(into: registry)
     RegexFunctions.register(into: registry)
     MiscFunctions.register(into: registry)
+    MaskFunctions.register(into: registry)
 }
