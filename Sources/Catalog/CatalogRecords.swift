@@ -3,18 +3,18 @@
 // the parser hands them over (already case-folded unless quoted).
 
 /// A table or view as the catalog names it.
-public struct TableRef: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct RelationRef: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var schema: String
     public var name: String
     public init(schema: String, name: String) { self.schema = schema; self.name = name }
     public var description: String { "\(schema).\(name)" }
-    public static func < (a: TableRef, b: TableRef) -> Bool { (a.schema, a.name) < (b.schema, b.name) }
+    public static func < (a: RelationRef, b: RelationRef) -> Bool { (a.schema, a.name) < (b.schema, b.name) }
 }
 
 public struct ColumnRef: Hashable, Comparable, Sendable {
-    public var table: TableRef
+    public var table: RelationRef
     public var column: String
-    public init(table: TableRef, column: String) { self.table = table; self.column = column }
+    public init(table: RelationRef, column: String) { self.table = table; self.column = column }
     public static func < (a: ColumnRef, b: ColumnRef) -> Bool { (a.table, a.column) < (b.table, b.column) }
 }
 
@@ -38,12 +38,12 @@ public enum RelationKind: String, Sendable {
 }
 
 public struct RelationRecord: Equatable, Sendable {
-    public var ref: TableRef
+    public var ref: RelationRef
     public var kind: RelationKind
     public var owner: String
     /// The statement that re-creates the relation (replayed by the Engine when it loads the catalog).
     public var createSQL: String
-    public init(ref: TableRef, kind: RelationKind, owner: String, createSQL: String) {
+    public init(ref: RelationRef, kind: RelationKind, owner: String, createSQL: String) {
         self.ref = ref; self.kind = kind; self.owner = owner; self.createSQL = createSQL
     }
 }
@@ -91,12 +91,12 @@ public struct MaskingPolicyRecord: Equatable, Sendable {
 }
 
 public struct RowPolicyRecord: Equatable, Sendable {
-    public var table: TableRef
+    public var table: RelationRef
     public var name: String
     /// Role names; "public" applies to everyone.
     public var roles: [String]
     public var usingSQL: String
-    public init(table: TableRef, name: String, roles: [String], usingSQL: String) {
+    public init(table: RelationRef, name: String, roles: [String], usingSQL: String) {
         self.table = table; self.name = name; self.roles = roles; self.usingSQL = usingSQL
     }
 }

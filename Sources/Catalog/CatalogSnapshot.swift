@@ -14,7 +14,7 @@ public struct CatalogSnapshot: Sendable {
     public var settings: [String: String] = [:]
     /// Schema name → owner.
     public var schemas: [String: String] = [:]
-    public var relations: [TableRef: RelationRecord] = [:]
+    public var relations: [RelationRef: RelationRecord] = [:]
     public var roles: [String: RoleRecord] = [:]
     /// Member → the roles it was granted directly.
     public var directMemberships: [String: Set<String>] = [:]
@@ -25,8 +25,8 @@ public struct CatalogSnapshot: Sendable {
     public var columnMasks: [ColumnRef: String] = [:]
     /// Tag → masking policies (at most one per parameter type).
     public var tagPolicies: [String: Set<String>] = [:]
-    public var rowLevelSecurity: Set<TableRef> = []
-    public var rowPolicies: [TableRef: [RowPolicyRecord]] = [:]
+    public var rowLevelSecurity: Set<RelationRef> = []
+    public var rowPolicies: [RelationRef: [RowPolicyRecord]] = [:]
 
     public init() {}
 
@@ -60,7 +60,7 @@ public struct CatalogSnapshot: Sendable {
         for r in try db.query("SELECT name, value FROM settings") { s.settings[r[0].text ?? ""] = r[1].text ?? "" }
         for r in try db.query("SELECT name, owner FROM schemas") { s.schemas[r[0].text ?? ""] = r[1].text ?? "" }
         for r in try db.query("SELECT schema_name, name, kind, owner, create_sql FROM relations") {
-            let ref = TableRef(schema: r[0].text ?? "", name: r[1].text ?? "")
+            let ref = RelationRef(schema: r[0].text ?? "", name: r[1].text ?? "")
             guard let kind = RelationKind(rawValue: r[2].text ?? "") else { continue }
             s.relations[ref] = RelationRecord(ref: ref, kind: kind, owner: r[3].text ?? "", createSQL: r[4].text ?? "")
         }
@@ -82,23 +82,23 @@ public struct CatalogSnapshot: Sendable {
         }
         for r in try db.query("SELECT name FROM tags") { s.tags.insert(r[0].text ?? "") }
         for r in try db.query("SELECT schema_name, table_name, column_name, tag FROM column_tags") {
-            let c = ColumnRef(table: TableRef(schema: r[0].text ?? "", name: r[1].text ?? ""), column: r[2].text ?? "")
+            let c = ColumnRef(table: RelationRef(schema: r[0].text ?? "", name: r[1].text ?? ""), column: r[2].text ?? "")
             s.columnTags[c, default: []].insert(r[3].text ?? "")
         }
         for r in try db.query("SELECT schema_name, table_name, column_name, policy FROM column_masks") {
-            let c = ColumnRef(table: TableRef(schema: r[0].text ?? "", name: r[1].text ?? ""), column: r[2].text ?? "")
+            let c = ColumnRef(table: RelationRef(schema: r[0].text ?? "", name: r[1].text ?? ""), column: r[2].text ?? "")
             s.columnMasks[c] = r[3].text ?? ""
         }
         for r in try db.query("SELECT tag, policy FROM tag_policies") { s.tagPolicies[r[0].text ?? "", default: []].insert(r[1].text ?? "") }
         for r in try db.query("SELECT schema_name, table_name FROM rls_tables") {
-            s.rowLevelSecurity.insert(TableRef(schema: r[0].text ?? "", name: r[1].text ?? ""))
+            s.rowLevelSecurity.insert(RelationRef(schema: r[0].text ?? "", name: r[1].text ?? ""))
         }
         var roles: [String: [String]] = [:]
         for r in try db.query("SELECT schema_name, table_name, policy, role FROM row_policy_roles ORDER BY position") {
             roles["\(r[0].text ?? "")\u{0}\(r[1].text ?? "")\u{0}\(r[2].text ?? "")", default: []].append(r[3].text ?? "")
         }
         for r in try db.query("SELECT schema_name, table_name, name, using_sql FROM row_policies ORDER BY name") {
-            let table = TableRef(schema: r[0].text ?? "", name: r[1].text ?? "")
+            let table = RelationRef(schema: r[0].text ?? "", name: r[1].text ?? "")
             let name = r[2].text ?? ""
             s.rowPolicies[table, default: []].append(RowPolicyRecord(
                 table: table, name: name, roles: roles["\(table.schema)\u{0}\(table.name)\u{0}\(name)"] ?? [], usingSQL: r[3].text ?? ""))

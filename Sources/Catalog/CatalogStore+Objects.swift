@@ -34,7 +34,7 @@ extension CatalogStore {
         }
     }
 
-    public func deleteRelation(_ ref: TableRef) throws {
+    public func deleteRelation(_ ref: RelationRef) throws {
         try write {
             let key: [SQLiteValue] = [.text(ref.schema), .text(ref.name)]
             try connection.query("DELETE FROM relations WHERE schema_name = ? AND name = ?", key)
@@ -45,7 +45,7 @@ extension CatalogStore {
     }
 
     /// Masks, tags, RLS and row policies of a table (also for lake tables that were never stored).
-    public func deletePolicies(on ref: TableRef) throws {
+    public func deletePolicies(on ref: RelationRef) throws {
         try write {
             let key: [SQLiteValue] = [.text(ref.schema), .text(ref.name)]
             for table in ["column_masks", "column_tags", "rls_tables", "row_policies"] {
@@ -190,7 +190,7 @@ extension CatalogStore {
 
     // MARK: Row-level security
 
-    public func setRowLevelSecurity(_ table: TableRef, enabled: Bool) throws {
+    public func setRowLevelSecurity(_ table: RelationRef, enabled: Bool) throws {
         try write {
             if enabled {
                 try connection.query("INSERT OR IGNORE INTO rls_tables VALUES (?, ?)", [.text(table.schema), .text(table.name)])
@@ -222,7 +222,7 @@ extension CatalogStore {
         }
     }
 
-    public func dropRowPolicy(_ name: String, on table: TableRef, ifExists: Bool = false) throws {
+    public func dropRowPolicy(_ name: String, on table: RelationRef, ifExists: Bool = false) throws {
         try write {
             guard try snapshot().rowPolicies[table]?.contains(where: { $0.name == name }) ?? false else {
                 if ifExists { return }

@@ -44,7 +44,7 @@ public final class Session: @unchecked Sendable {
     /// Runs the statement(s) in `sql`; with several, all but the last run to completion
     /// first and the last one's result is returned (an empty string gives an empty result).
     public func execute(_ sql: String) throws -> QueryResult {
-        let parsed = try withPositions(sql) { try Parser.parse(sql) }
+        let parsed = try auditingParseErrors(sql) { try withPositions(sql) { try Parser.parse(sql) } }
         guard let last = parsed.last else { return emptyResult() }
         for statement in parsed.dropLast() {
             let result = try run(statement, in: sql)
@@ -56,7 +56,7 @@ public final class Session: @unchecked Sendable {
     /// Runs every statement of a script in order, handing each result to `body`
     /// (which should drain it) before the next statement runs.
     public func executeScript(_ sql: String, _ body: (QueryResult) throws -> Void) throws {
-        let parsed = try withPositions(sql) { try Parser.parse(sql) }
+        let parsed = try auditingParseErrors(sql) { try withPositions(sql) { try Parser.parse(sql) } }
         for statement in parsed { try body(try run(statement, in: sql)) }
     }
 
@@ -81,14 +81,16 @@ public final class Session: @unchecked Sendable {
 
     private func run(_ parsed: ParsedStatement, in sql: String) throws -> QueryResult {
         cancellation.reset()
-        return try withPositions(sql, offset: parsed.location) { try run(parsed.statement, text: parsed.text) }
+        return try audited(parsed) {
+            try withPositions(sql, offset: parsed.location) { try governed(parsed.statement) { try run(parsed.statement, text: parsed.text) } }
+        }
     }
 
     /// Privileges, masks and row policies of this session (a superuser without a catalog).
     public var accessControl: AccessControl = UnrestrictedAccess()
     /// What the last bound statement read and which policies it applied (for the audit log).
     public var lastAccessReport: AccessReport { lastBinder?.report ?? AccessReport() }
-    private var lastBinder: Binder?
+    var lastBinder: Binder?
 
     func makeBinder() -> Binder {
         let binder = Binder(catalog: database.catalog, tableFunctions: database.tableFunctions, accessControl: accessControl)
@@ -98,7 +100,8 @@ public final class Session: @unchecked Sendable {
 
     func makeContext() -> ExecutionContext {
         let fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
-                                   statementTimestamp: Clock.nowMicros(), settings: settings, secretKey: accessControl.maskingSecret)
+                                   statementTimestamp: Clock.nowMicros(), settings: settings, secretKey: accessControl.maskingSecret,
+                                   identity: sessionIdentity)
         return ExecutionContext(functionContext: fctx, cancellation: cancellation,
                                 memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
     }

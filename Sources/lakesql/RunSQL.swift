@@ -25,7 +25,7 @@ func runSQL(_ options: RunCommandOptions) -> Int32 {
 
     let session: Session
     do {
-        session = try Database(options: DatabaseOptions(lakePath: options.lakePath)).connect()
+        session = try openSession(lakePath: options.lakePath, catalogPath: options.catalogPath, user: options.user, client: "cli")
     } catch {
         standardError.write(ErrorFormatter.format(error))
         return 1

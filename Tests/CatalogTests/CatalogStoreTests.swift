@@ -46,7 +46,7 @@ final class CatalogStoreTests: XCTestCase {
             try store.createRole(RoleRecord(name: "staff", canLogin: false))
             try store.createRole(RoleRecord(name: "bob", canLogin: true, passwordVerifier: "v"), inRoles: ["staff"])
             try store.grant(GrantRecord(grantee: "staff", privilege: .select, objectType: .table, objectName: "public.orders"))
-            try store.putRelation(RelationRecord(ref: TableRef(schema: "public", name: "v"), kind: .view, owner: "alice",
+            try store.putRelation(RelationRecord(ref: RelationRef(schema: "public", name: "v"), kind: .view, owner: "alice",
                                                  createSQL: "CREATE VIEW v AS SELECT 1"))
         }
         // A different OS user opening an existing file does not change its owner.
@@ -58,7 +58,7 @@ final class CatalogStoreTests: XCTestCase {
         XCTAssertEqual(s.effectiveRoles(of: "bob"), ["bob", "staff"])
         XCTAssertEqual(s.roles["bob"]?.passwordVerifier, "v")
         XCTAssertTrue(s.grants.contains(GrantRecord(grantee: "staff", privilege: .select, objectType: .table, objectName: "public.orders")))
-        XCTAssertEqual(s.relations[TableRef(schema: "public", name: "v")]?.createSQL, "CREATE VIEW v AS SELECT 1")
+        XCTAssertEqual(s.relations[RelationRef(schema: "public", name: "v")]?.createSQL, "CREATE VIEW v AS SELECT 1")
     }
 
     func testRoleErrorsUsePostgresStates() throws {
@@ -95,7 +95,7 @@ final class CatalogStoreTests: XCTestCase {
         let store = try open()
         try store.createRole(RoleRecord(name: "steward", canLogin: true))
         try store.grant(GrantRecord(grantee: "steward", privilege: .readFiles, objectType: .files, objectName: ""))
-        let t = TableRef(schema: "public", name: "t")
+        let t = RelationRef(schema: "public", name: "t")
         try store.putRelation(RelationRecord(ref: t, kind: .table, owner: "steward", createSQL: "CREATE TABLE t (a int)"))
         expectState("2BP01") { try store.dropRole("steward") }
         try store.putRelation(RelationRecord(ref: t, kind: .table, owner: "alice", createSQL: "CREATE TABLE t (a int)"))
@@ -126,7 +126,7 @@ final class CatalogStoreTests: XCTestCase {
         replaced.bodySQL = "mask_redact(val)"
         try store.createMaskingPolicy(replaced, orReplace: true)
         XCTAssertEqual(try store.snapshot().maskingPolicies["email_mask"]?.bodySQL, "mask_redact(val)")
-        let column = ColumnRef(table: TableRef(schema: "public", name: "customers"), column: "email")
+        let column = ColumnRef(table: RelationRef(schema: "public", name: "customers"), column: "email")
         expectState("42704") { try store.setColumnMask(column, policy: "nope") }
         try store.setColumnMask(column, policy: "email_mask")
         expectState("2BP01") { try store.dropMaskingPolicy("email_mask") }
@@ -155,7 +155,7 @@ final class CatalogStoreTests: XCTestCase {
     func testRowPoliciesKeepRoleOrderAndDropWithTheTable() throws {
         let store = try open()
         for r in ["emea", "apac"] { try store.createRole(RoleRecord(name: r, canLogin: false)) }
-        let t = TableRef(schema: "public", name: "orders")
+        let t = RelationRef(schema: "public", name: "orders")
         try store.putRelation(RelationRecord(ref: t, kind: .external, owner: "alice", createSQL: "CREATE EXTERNAL TABLE …"))
         try store.setRowLevelSecurity(t, enabled: true)
         try store.createRowPolicy(RowPolicyRecord(table: t, name: "regional", roles: ["emea", "apac"], usingSQL: "region = 'EU'"))
