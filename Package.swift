@@ -39,6 +39,6 @@ let package = Package(
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Formats", "Planner", "Columnar"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "SQLSyntax", "Columnar"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Columnar"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Planner", "Columnar", "SQLLogicTest", "Shell"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Planner", "Catalog", "Columnar", "SQLLogicTest", "Shell"]),
     ]
 )

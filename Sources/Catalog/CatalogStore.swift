@@ -96,7 +96,8 @@ public final class CatalogStore: @unchecked Sendable {
         localChanges += 1
     }
 
-    func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
+    /// Raw SQL against the catalog file (tools and tests; the typed methods keep the invariants).
+    public func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
         try locked { try connection.query(sql, parameters) }
     }
 
