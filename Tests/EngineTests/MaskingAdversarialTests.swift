@@ -144,9 +144,15 @@ final class MaskingAdversarialTests: XCTestCase {
         // A badly written mask that casts raw values: its error must not print the raw value.
         a.mask("people", "ssn", "(val::int)::text")
         let s = try PersonalData.session(a)
-        let shown = assertNoLeak(s, "SELECT ssn FROM people")
-        XCTAssertEqual(shown.error?.sqlState, SQLState.invalidTextRepresentation)
-        XCTAssertTrue(shown.text.contains("could not evaluate the row or masking policies of public.people"), shown.text)
+        // Sequential (barrier operator) and parallel (guarded pipeline stage) execution alike.
+        for threads in [1, 2] {
+            _ = try s.execute("SET threads = \(threads)")
+            for sql in ["SELECT ssn FROM people", "SELECT count(*) FROM people WHERE ssn IS NOT NULL", "SELECT email FROM people ORDER BY ssn"] {
+                let shown = assertNoLeak(s, sql)
+                XCTAssertEqual(shown.error?.sqlState, SQLState.invalidTextRepresentation, sql)
+                XCTAssertTrue(shown.text.contains("could not evaluate the row or masking policies of public.people"), shown.text)
+            }
+        }
     }
 
     func testMaskHashIsJoinableButCannotBeComputedByTheRole() throws {
@@ -174,6 +180,8 @@ final class MaskingAdversarialTests: XCTestCase {
         a.mask("customers", "email", "mask_email(val)")
         a.mask("customers", "birth_date", "mask_year(val)", type: .date)
         s.accessControl = a
+        // One thread: the barrier is its own operator and reports the rows it passes.
+        _ = try s.execute("SET threads = 1")
         func normalized(_ sql: String) -> String {
             show(s, sql).text.replacingOccurrences(of: #"time=[0-9.]+ ms"#, with: "", options: .regularExpression)
                 .replacingOccurrences(of: #"Execution Time: [0-9.]+ ms"#, with: "", options: .regularExpression)
