@@ -200,6 +200,11 @@ final class MaskingAdversarialTests: XCTestCase {
         XCTAssertEqual(real.replacingOccurrences(of: "noah.lee1", with: "zzzzz.zzzz"), fake)
         XCTAssertTrue(barrierLine(real).contains("actual rows=2000 "), real)
         XCTAssertEqual(show(s, "SELECT count(*) FROM customers WHERE email = 'noah.lee1@example.com'").rows, [["0"]])
+        // However the table is spelled, it is the same relation with the same policies.
+        for name in ["customers", "public.customers", "lake.customers", "LAKE.Customers", "\"lake\".\"customers\""] {
+            let shown = assertNoLeak(s, "SELECT email FROM \(name) WHERE customer_id = 1", secrets: ["noah.lee1"])
+            XCTAssertEqual(shown.rows, [["n***@example.com"]], name)
+        }
         XCTAssertEqual(show(s, "SELECT count(*) FROM customers WHERE birth_date = DATE '1974-08-23'").rows, [["0"]])
         // Unmasked columns still prune (leak-proof predicates reach the scan): same answer as unrestricted.
         let visible = show(s, "SELECT count(*) FROM orders WHERE order_ts >= TIMESTAMP '2026-09-01'").rows
@@ -246,7 +251,7 @@ final class MaskingAdversarialTests: XCTestCase {
         let a = TestAccess()
         a.tagPolicies["pii"] = MaskingPolicyDefinition(name: "redact_text", parameterName: "val", parameterType: .text,
                                                        returnType: .text, bodySQL: "mask_redact(val)")
-        a.taggedColumns = ["people.phone": "pii", "people.email": "pii", "people.id": "pii"]
+        a.taggedColumns = ["public.people.phone": "pii", "public.people.email": "pii", "public.people.id": "pii"]
         let s = try PersonalData.session(a)
         let shown = assertNoLeak(s, "SELECT id, email, phone FROM people WHERE id = 1",
                                  secrets: ["ana.qzx1", "351 555"])

@@ -25,7 +25,7 @@ final class TestAccess: AccessControl {
 
     func isMember(of role: String) -> Bool { roles.contains(role) }
     func checkSelect(_ relation: RelationName, as user: String) throws {
-        if user == sessionUser, deniedTables.contains(relation.name) {
+        if user == sessionUser, deniedTables.contains(relation.description) {
             throw SQLError(SQLState.insufficientPrivilege, "permission denied for table \(relation.name)")
         }
     }
@@ -33,19 +33,20 @@ final class TestAccess: AccessControl {
         if !mayReadFiles && !isSuperuser { throw SQLError(SQLState.insufficientPrivilege, "permission denied to read files") }
     }
     func maskingPolicy(for relation: RelationName, column: String, type: DataType) throws -> MaskingPolicyDefinition? {
-        if let m = masks["\(relation.name).\(column)"] { return m }
-        if let tag = taggedColumns["\(relation.name).\(column)"], let p = tagPolicies[tag], p.parameterType == type { return p }
+        // Keyed by schema-qualified names: a relation reached under another spelling must map to the same key.
+        if let m = masks["\(relation).\(column)"] { return m }
+        if let tag = taggedColumns["\(relation).\(column)"], let p = tagPolicies[tag], p.parameterType == type { return p }
         return nil
     }
-    func rowPolicies(for relation: RelationName) throws -> [RowPolicyDefinition]? { rowPolicyTable[relation.name] }
+    func rowPolicies(for relation: RelationName) throws -> [RowPolicyDefinition]? { rowPolicyTable[relation.description] }
     var maskingSecret: [UInt8] { secret }
 
     func mask(_ table: String, _ column: String, _ body: String, type: DataType = .text, returns: DataType? = nil) {
-        masks["\(table).\(column)"] = MaskingPolicyDefinition(name: "\(column)_mask", parameterName: "val", parameterType: type,
+        masks["public.\(table).\(column)"] = MaskingPolicyDefinition(name: "\(column)_mask", parameterName: "val", parameterType: type,
                                                               returnType: returns ?? type, bodySQL: body)
     }
     func policy(_ table: String, _ name: String, _ using: String) {
-        rowPolicyTable[table, default: []].append(RowPolicyDefinition(name: name, roles: ["staff"], usingSQL: using))
+        rowPolicyTable["public.\(table)", default: []].append(RowPolicyDefinition(name: name, roles: ["staff"], usingSQL: using))
     }
 }
 

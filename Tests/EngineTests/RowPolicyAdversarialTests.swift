@@ -87,7 +87,7 @@ final class RowPolicyAdversarialTests: XCTestCase {
 
     func testRLSWithoutAPolicyForTheRoleShowsNoRows() throws {
         let a = TestAccess()
-        a.rowPolicyTable["people"] = []
+        a.rowPolicyTable["public.people"] = []
         let s = try PersonalData.session(a)
         XCTAssertEqual(assertNoLeak(s, "SELECT count(*) FROM people", secrets: hidden + ["Ana", "Ben"]).rows, [["0"]])
         XCTAssertEqual(assertNoLeak(s, "SELECT * FROM people", secrets: hidden + ["Ana", "Ben"]).rows, [])
@@ -119,7 +119,7 @@ final class RowPolicyAdversarialTests: XCTestCase {
         s.accessControl = a
         XCTAssertEqual(assertNoLeak(s, "SELECT name FROM people ORDER BY id", secrets: hidden).rows, [["Ana"], ["Ben"], ["Cy"]])
         // A correlated policy (EXISTS on the mapping table) gives the same rows.
-        a.rowPolicyTable["people"] = [RowPolicyDefinition(name: "corr", roles: ["staff"],
+        a.rowPolicyTable["public.people"] = [RowPolicyDefinition(name: "corr", roles: ["staff"],
             usingSQL: "EXISTS (SELECT 1 FROM allowed a WHERE a.r = people.region AND a.u = 'staff')")]
         XCTAssertEqual(assertNoLeak(s, "SELECT name FROM people ORDER BY id", secrets: hidden).rows, [["Ana"], ["Ben"], ["Cy"]])
         // The user cannot swap the mapping table for a CTE of their own.
