@@ -4,6 +4,7 @@
 
 import XCTest
 import Columnar
+import SQLSyntax
 @testable import Planner
 
 final class MaskedStatsTable: TableSource {
@@ -209,6 +210,76 @@ final class PolicyBarrierRulesTests: XCTestCase {
                     Project #0 AS id, mask_partial(#1, 1, 0) AS name, #2 AS country
                       Filter (#2 = 'NL')
                         Scan customers [id, name, country]
+            """)
+    }
+
+    func testDecorrelatedScalarSubqueriesAggregateMaskedValuesAboveTheBarrier() throws {
+        let plan = DecorrelateScalarSubqueries.apply(try PolicyFixture.bind(
+            "SELECT id FROM orders o WHERE o.note = (SELECT max(c.name) FROM customers c WHERE c.id = o.customer_id)", access()))
+        XCTAssertEqual(plan.explain(revealPolicies: true), """
+            Project #0 AS id
+              Project #0 AS id, #1 AS customer_id, #2 AS amount, #3 AS note
+                Filter (#3 = #5)
+                  Left Join on (#1 = #4)
+                    Scan orders [id, customer_id, amount, note]
+                    Aggregate keys=[#0] aggs=[max(#1)]
+                      Policy Barrier public.customers row policies: nl_only; masks: name (name_mask)
+                        Project #0 AS id, mask_partial(#1, 1, 0) AS name, #2 AS country
+                          Filter (#2 = 'NL')
+                            Scan customers [id, name, country]
+            """)
+    }
+
+    func testSimplifyOuterJoinsKeepsBarriersInPlace() throws {
+        try assertSecuredRewrite(
+            "SELECT o.id FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.name = 'J*'",
+            access(), { SimplifyOuterJoins.apply($0) },
+            before: """
+            Project #0 AS id
+              Filter (#5 = 'J*')
+                Left Join on (#4 = #1)
+                  Scan orders [id, customer_id, amount, note]
+                  Policy Barrier public.customers row policies: nl_only; masks: name (name_mask)
+                    Project #0 AS id, mask_partial(#1, 1, 0) AS name, #2 AS country
+                      Filter (#2 = 'NL')
+                        Scan customers [id, name, country]
+            """,
+            after: """
+            Project #0 AS id
+              Filter (#5 = 'J*')
+                Inner Join on (#4 = #1)
+                  Scan orders [id, customer_id, amount, note]
+                  Policy Barrier public.customers row policies: nl_only; masks: name (name_mask)
+                    Project #0 AS id, mask_partial(#1, 1, 0) AS name, #2 AS country
+                      Filter (#2 = 'NL')
+                        Scan customers [id, name, country]
+            """)
+    }
+
+    func testWholeOptimizerOnAViewOverTwoSecuredTables() throws {
+        let catalog = ViewCatalog()
+        try catalog.addView("v", "SELECT o.id, o.note, c.name FROM orders o JOIN customers c ON c.id = o.customer_id", owner: "steward")
+        let a = access()
+        a.mask("orders", "note", "mask_redact(val)")
+        guard case .query(let q)? = try Parser.parse("SELECT name FROM v WHERE note = 'x' AND id > 5 AND name LIKE 'A%'").first?.statement else {
+            return XCTFail("parse")
+        }
+        let plan = Optimizer.optimize(try Binder(catalog: catalog, accessControl: a).bind(q).plan)
+        // id > 5 (leak-proof, unmasked) reaches the orders scan; each predicate on a masked
+        // column sits right above its own barrier.
+        XCTAssertEqual(plan.explain(revealPolicies: true), """
+            Project #3 AS name
+              Inner Join on (#2 = #0)
+                Filter (#1 = 'x')
+                  Policy Barrier public.orders masks: note (note_mask)
+                    Project #1 AS customer_id, mask_redact(#2) AS note
+                      Filter (#0 > 5)
+                        Scan orders [id, customer_id, note] pushdown: #0 > int(5)
+                Filter (#1 ~~ 'A%')
+                  Policy Barrier public.customers row policies: nl_only; masks: name (name_mask)
+                    Project #0 AS id, mask_partial(#1, 1, 0) AS name
+                      Filter (#2 = 'NL')
+                        Scan customers [id, name, country] pushdown: #2 = string("NL")
             """)
     }
 
