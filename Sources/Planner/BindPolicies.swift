@@ -172,10 +172,12 @@ extension Binder {
                 argument = try coerce(argument, to: policy.parameterType, explicit: false, location: 0)
             }
             let substituted = try substituteParameter(body, index: index, level: level, with: argument, declared: policy.parameterType)
-            // Only conversions that cannot fail on a value: a body of the wrong type is a
-            // misconfiguration to report now, not a cast that fails later on some raw value.
+            // Only conversions within a type category (whose failures quote no value): a body
+            // of the wrong type is a misconfiguration to report now, not a cast from text that
+            // fails later on some raw value.
             let t = substituted.type
             guard t == policy.returnType || isUnknown(substituted) || t == .null || (t.isString && policy.returnType.isString)
+                    || (t.isNumeric && policy.returnType.isNumeric)
                     || PushLeakproofPredicatesThroughBarriers.isWidening(from: t, to: policy.returnType) else {
                 throw SQLError(SQLState.datatypeMismatch, "the body returns \(t), not \(policy.returnType)")
             }

@@ -14,9 +14,22 @@ import Planner
 enum PipelineStage {
     case filter(Evaluator)
     case project([Evaluator])
+    /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
+    case guarded([PipelineStage], PolicyBarrier)
 
     func apply(_ b: Batch) throws -> Batch? {
         switch self {
+        case .guarded(let inner, let barrier):
+            do {
+                var current: Batch? = b
+                for stage in inner {
+                    guard let x = current else { break }
+                    current = try stage.apply(x)
+                }
+                return current
+            } catch let error as SQLError {
+                throw PolicyBarrierOperator.sanitized(error, relation: barrier.relation)
+            }
         case .project(let exprs):
             return Batch(columns: try exprs.map { try $0(b) }, count: b.count)
         case .filter(let predicate):
@@ -123,7 +136,15 @@ final class MorselRunner<Result>: @unchecked Sendable {
 /// Applies pipeline stages to every batch of a morsel.
 func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics) throws -> [Batch] {
     var output: [Batch] = []
-    for batch in try morsel.read(statistics: statistics) where batch.count > 0 {
+    let batches: [Batch]
+    do {
+        batches = try morsel.read(statistics: statistics)
+    } catch let error as SQLError {
+        // Under a policy barrier (always the first stage when there is one) reading is guarded too.
+        if case .guarded(_, let barrier)? = stages.first { throw PolicyBarrierOperator.sanitized(error, relation: barrier.relation) }
+        throw error
+    }
+    for batch in batches where batch.count > 0 {
         var current: Batch? = batch
         for stage in stages {
             guard let b = current else { break }
