@@ -29,6 +29,11 @@ final class SystemRelations: CatalogProvider, @unchecked Sendable {
         }
         return try next?.lookup(schema: schema, name: name)
     }
+
+    func relationName(schema: String?, name: String) -> RelationName {
+        if (schema == nil || schema == "public"), SystemRelations.names.contains(name) { return RelationName(schema: "public", name: name) }
+        return next?.relationName(schema: schema, name: name) ?? RelationName(schema: schema ?? "public", name: name)
+    }
 }
 
 final class SystemRelationSource: TableSource, @unchecked Sendable {
