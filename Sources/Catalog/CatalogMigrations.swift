@@ -95,6 +95,8 @@ enum CatalogMigrations {
             "CREATE INDEX audit_log_at ON audit_log (at_us)",
             "INSERT INTO schemas VALUES ('public', \(sqlString(owner)))",
             "INSERT INTO roles VALUES (\(sqlString(owner)), 1, 1, NULL)",
+            // Members of `auditor` read lakesql_audit; it exists from the start so it can simply be granted.
+            "INSERT OR IGNORE INTO roles VALUES ('auditor', 0, 0, NULL)",
         ] },
     ]
 

@@ -86,7 +86,14 @@ extension Session {
         default:
             return try body()
         }
-        for name in created { try requireCreate(in: name.schema ?? "public") }
+        for name in created {
+            try requireCreate(in: name.schema ?? "public")
+            // Replacing (or re-declaring) someone else's relation needs its ownership, as in PostgreSQL.
+            if !access.isSuperuser, let owner = access.snapshot.relations[ref(name)]?.owner,
+               !access.snapshot.effectiveRoles(of: access.currentUser).contains(owner) {
+                throw SQLError(SQLState.insufficientPrivilege, "must be owner of relation \(name.name)")
+            }
+        }
         let before = access.snapshot
         do {
             return try g.store.write {
