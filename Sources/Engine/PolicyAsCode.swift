@@ -90,6 +90,12 @@ extension Database {
             }
         } catch {
             try? synchronizeCatalog(force: true)
+            // The statements' own audit entries were rolled back with them: record the attempt.
+            if let access = session.accessControl as? CatalogAccessControl {
+                appendAudit(AuditEntry(time: Clock.nowMicros(), user: access.sessionUser, roles: access.activeRoles, client: access.client,
+                                       statement: "-- policy apply (rolled back)", sqlState: (error as? SQLError)?.sqlState ?? SQLState.internalError),
+                            store: store)
+            }
             throw error
         }
     }

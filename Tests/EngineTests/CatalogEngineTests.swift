@@ -208,6 +208,18 @@ final class CatalogEngineTests: XCTestCase {
         // An external table is a view owned by its creator: staff need SELECT on it, not READ FILES.
         try run(admin, "CREATE EXTERNAL TABLE people STORED AS CSV LOCATION '\(csv)'; GRANT SELECT ON people TO staff")
         XCTAssertEqual(try rows(bob, "SELECT count(*) FROM people"), [[.int(2)]])
+        // Masks and row policies declared on an external table apply at its reference.
+        try run(admin, """
+            CREATE MASKING POLICY hide_name AS (v text) RETURNS text -> CASE WHEN is_member('pii_reader') THEN v ELSE mask_redact(v) END;
+            ALTER TABLE people ALTER COLUMN name SET MASKING POLICY hide_name;
+            ALTER TABLE people ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY first_only ON people TO staff USING (id = 1);
+            """)
+        let names = try rows(bob, "SELECT name FROM people")
+        XCTAssertEqual(names.count, 1)
+        XCTAssertNotEqual(names.first?.first, .string("ann"))
+        XCTAssertEqual(try rows(db.connect(user: "carol", client: "test"), "SELECT name FROM people"), [[.string("ann")]])
+        expectState("42703", admin, "ALTER TABLE people ALTER COLUMN nope SET MASKING POLICY hide_name")
     }
 
     func testDefinitionsPersistAcrossReopen() throws {
@@ -337,6 +349,7 @@ final class CatalogEngineTests: XCTestCase {
         XCTAssertThrowsError(try fresh.applyPolicies(bad)) { XCTAssertEqual(($0 as? SQLError)?.sqlState, "42704") }
         XCTAssertEqual(try fresh.exportPolicies(), before)
         XCTAssertNil(try fresh.catalogStore?.snapshot().roles["newcomer"])
+        XCTAssertEqual(try fresh.catalogStore?.auditEntries().last?.sqlState, "42704", "the failed apply is audited")
         XCTAssertThrowsError(try fresh.applyPolicies("CREATE ROLE x; SELEC")) { XCTAssertEqual(($0 as? SQLError)?.sqlState, "42601") }
         XCTAssertNil(try fresh.catalogStore?.snapshot().roles["x"])
     }
