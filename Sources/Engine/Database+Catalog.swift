@@ -81,6 +81,7 @@ extension Database {
             let owner = (try? g.store.snapshot().owner) ?? CatalogAttachment.osUserName()
             session.accessControl = CatalogAccessControl(store: g.store, sessionUser: owner, client: client)
             session.settings["session_authorization"] = owner
+            session.settings["role"] = "none"
         } else {
             session.accessControl = UnrestrictedAccess()
         }
@@ -105,6 +106,7 @@ extension Database {
             throw SQLError(SQLState.invalidAuthorizationSpecification, "role \"\(user)\" is not permitted to log in")
         }
         session.accessControl = CatalogAccessControl(store: g.store, sessionUser: user, client: client)
+        session.settings["role"] = "none"
         return session
     }
 

@@ -69,7 +69,14 @@ extension Session {
         case .createTableAs(let ctas): created = [ctas.name]
         case .createView(let cv): created = [cv.name]
         case .createExternalTable(let e): created = [e.name]
-        case .createSchema(let name, _): try requireSuperuser("create schemas"); _ = name
+        case .createSchema: try requireSuperuser("create schemas")
+        case .reset(nil):
+            // RESET ALL also resets the role, as in PostgreSQL; who is logged in does not change.
+            let result = try body()
+            access.role = nil
+            settings["role"] = "none"
+            settings["session_authorization"] = access.sessionUser
+            return result
         case .drop(let d):
             if d.kind == .schema {
                 for n in d.names {

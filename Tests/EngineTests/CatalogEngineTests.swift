@@ -119,6 +119,10 @@ final class CatalogEngineTests: XCTestCase {
         XCTAssertEqual(try rows(carol, "SHOW role"), [[.string("staff")]])
         try run(carol, "RESET ROLE")
         XCTAssertEqual(try rows(carol, "SELECT current_user, is_member('pii_reader')"), [[.string("carol"), .bool(true)]])
+        try run(carol, "SET ROLE staff; RESET ALL")
+        XCTAssertEqual(try rows(carol, "SELECT current_user"), [[.string("carol")]])
+        XCTAssertEqual(try rows(carol, "SHOW role"), [[.string("none")]])
+        XCTAssertEqual(try rows(carol, "SHOW session_authorization"), [[.string("carol")]])
         expectState("42501", carol, "SET ROLE bob")
         expectState("22023", carol, "SET ROLE ghost")
         // A superuser who sets a plain role loses superuser rights until RESET ROLE.
@@ -305,6 +309,21 @@ final class CatalogEngineTests: XCTestCase {
         XCTAssertFalse(try store.auditEntries().contains { $0.user == "old" })
         expectState("22023", admin, "ALTER SYSTEM SET audit_retention_days = '-1'")
         expectState("42704", admin, "ALTER SYSTEM SET work_mem = 1")
+    }
+
+    func testStreamsAreAuditedWhenDroppedUnread() throws {
+        let db = try open()
+        let s = db.connect(client: "repl")
+        do {
+            let result = try s.execute("SELECT * FROM generate_series(1, 100000)")
+            XCTAssertNotNil(try result.next())
+        }
+        let last = try XCTUnwrap(db.catalogStore?.auditEntries().last)
+        XCTAssertEqual(last.statement, "SELECT * FROM generate_series(?, ?)")
+        XCTAssertEqual(last.client, "repl")
+        XCTAssertEqual(last.sqlState, "00000")
+        XCTAssertGreaterThan(last.rows ?? 0, 0)
+        XCTAssertLessThan(last.rows ?? 0, 100000, "only the rows actually read")
     }
 
     func testSystemRelationsForTheREPL() throws {
