@@ -199,6 +199,10 @@ final class PolicyBindingTests: XCTestCase {
         a.superuserRoles = ["admin"]
         XCTAssertNoThrow(try Binder(catalog: catalog, accessControl: a).bind(try query("SELECT h FROM hashed")))
         assertDenied("SELECT h FROM guess", a, catalog: catalog)
+        // A policy body reading someone's view does not lend that view its right to call mask_hash.
+        let b = StubAccess()
+        b.policy("orders", "via_view", "note IN (SELECT h FROM guess)")
+        assertDenied("SELECT id FROM orders", b, catalog: catalog)
         a.isSuperuser = true
         XCTAssertNoThrow(try PolicyFixture.bind("SELECT mask_hash('x')", a))
     }
