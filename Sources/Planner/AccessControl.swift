@@ -66,6 +66,8 @@ public protocol AccessControl: AnyObject {
     /// mask_hash uses a fixed built-in key. Handed to kernels through the execution
     /// context only — never part of a plan, EXPLAIN output or an error.
     var maskingSecret: [UInt8] { get }
+    /// Whether `role` is a superuser (a view owner's rights inside its view).
+    func isSuperuser(_ role: String) -> Bool
 }
 
 extension AccessControl {
@@ -73,6 +75,7 @@ extension AccessControl {
     /// then be allowed to read files too.
     public func checkReadFiles(as user: String) throws { try checkReadFiles() }
     public var maskingSecret: [UInt8] { [] }
+    public func isSuperuser(_ role: String) -> Bool { false }
 }
 
 /// Everything allowed, nothing masked: a superuser with no catalog.

@@ -240,8 +240,8 @@ extension Binder {
             cteStack = []
             defer { cteStack = saved }
             // Inside the view, references are checked with its owner's grants.
-            viewOwners.append(view.owner ?? accessControl.currentUser)
-            defer { viewOwners.removeLast() }
+            enterView(owner: view.owner)
+            defer { leaveView() }
             var q = try bindQuery(view.query, outer: nil)
             if let names = view.columnNames { q.names = try renamed(q.names, names, view.name) }
             return try applyPolicies(q, relation: relation, outer: outer)

@@ -47,10 +47,22 @@ extension Binder {
         try checkFileAccess(path, location: location)
     }
 
+    func enterView(owner: String?) {
+        let user = owner ?? accessControl.currentUser
+        viewOwners.append(user)
+        maskHashAllowed.append(accessControl.isSuperuser(user))
+    }
+
+    func leaveView() {
+        viewOwners.removeLast()
+        maskHashAllowed.removeLast()
+    }
+
     /// mask_hash is keyed with the catalog's secret: if anyone could call it, they could hash
-    /// guesses and compare them with masked values. Policy bodies and superusers only.
+    /// guesses and compare them with masked values. Allowed to superusers, and in the innermost
+    /// policy body or view around the call when that is a policy or a superuser's view.
     func checkFunctionUse(_ name: String, location: Int) throws {
-        guard name == "mask_hash", policyRelations.isEmpty, !accessControl.isSuperuser else { return }
+        guard name == "mask_hash", !accessControl.isSuperuser, !(maskHashAllowed.last ?? false) else { return }
         throw SQLError(SQLState.insufficientPrivilege, "permission denied for function mask_hash", position: location + 1,
                        hint: "mask_hash is keyed with the catalog's secret; use it in masking policies, so that nobody can hash guesses to compare with masked values.")
     }
@@ -132,7 +144,8 @@ extension Binder {
     private func bindPolicyExpression(_ sql: String, scope: Scope, what: String) throws -> BoundExpr {
         let savedTypes = parameterTypes, savedValues = parameterValues
         parameterTypes = [:]; parameterValues = [:]
-        defer { parameterTypes = savedTypes; parameterValues = savedValues }
+        maskHashAllowed.append(true)
+        defer { parameterTypes = savedTypes; parameterValues = savedValues; maskHashAllowed.removeLast() }
         do {
             let expr = try Parser.parseExpression(sql)
             let bound = try bindExpr(expr, scope, .plain)

@@ -45,6 +45,8 @@ public final class Binder {
     var viewOwners: [String] = []
     /// Relations whose policy bodies are being bound, innermost last (recursion guard).
     var policyRelations: [RelationName] = []
+    /// Whether mask_hash may be called, per enclosing policy body or view, innermost last.
+    var maskHashAllowed: [Bool] = []
 
     public init(catalog: CatalogProvider, tableFunctions: TableFunctionProvider? = nil,
                 registry: FunctionRegistry = .shared, parameterTypes: [Int: DataType] = [:],

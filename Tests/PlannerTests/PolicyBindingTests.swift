@@ -192,6 +192,17 @@ final class PolicyBindingTests: XCTestCase {
         assertDenied("SELECT mask_hash(name) FROM customers", a)
         a.mask("customers", "name", "mask_hash(val)")
         XCTAssertTrue(try PolicyFixture.bind("SELECT name FROM customers", a).explain(revealPolicies: true).contains("mask_hash(#1)"))
+        // In a view owned by a superuser (a steward's published view) it is allowed; in anyone else's, not.
+        let catalog = ViewCatalog()
+        try catalog.addView("hashed", "SELECT mask_hash(name) AS h FROM customers", owner: "admin")
+        try catalog.addView("guess", "SELECT mask_hash('alice') AS h", owner: "staff")
+        a.superuserRoles = ["admin"]
+        XCTAssertNoThrow(try Binder(catalog: catalog, accessControl: a).bind(try query("SELECT h FROM hashed")))
+        assertDenied("SELECT h FROM guess", a, catalog: catalog)
+        // A policy body reading someone's view does not lend that view its right to call mask_hash.
+        let b = StubAccess()
+        b.policy("orders", "via_view", "note IN (SELECT h FROM guess)")
+        assertDenied("SELECT id FROM orders", b, catalog: catalog)
         a.isSuperuser = true
         XCTAssertNoThrow(try PolicyFixture.bind("SELECT mask_hash('x')", a))
     }

@@ -11,6 +11,8 @@ final class StubAccess: AccessControl {
     var sessionUser = "staff"
     var currentUser: String { sessionUser }
     var isSuperuser = false
+    var superuserRoles: Set<String> = []
+    func isSuperuser(_ role: String) -> Bool { superuserRoles.contains(role) }
     var roles: Set<String> = []
     /// "table.column" → policy
     var masks: [String: MaskingPolicyDefinition] = [:]
