@@ -80,6 +80,7 @@ extension Session {
 
     /// Statements whose literals are always hidden (passwords).
     static func mustRedact(_ statement: Statement) -> Bool {
+        if case .explain(let e) = statement { return mustRedact(e.statement) }
         if case .governance(let g) = statement {
             switch g {
             case .createRole, .alterRole: return true

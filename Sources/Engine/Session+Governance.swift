@@ -1,8 +1,9 @@
 // Governance statements and the catalog side of DDL, per session:
-// - CREATE/DROP of tables, views, external tables and schemas run inside one
-//   catalog write transaction: the in-memory catalog is brought up to date
-//   first (so duplicate checks see other processes' objects), the statement
-//   runs, and its result is persisted — or everything is rolled back;
+// - CREATE/DROP of tables, views, external tables and schemas run against the
+//   in-memory catalog (brought up to date before every statement, so duplicate
+//   checks see other processes' objects), then their result is persisted in one
+//   catalog write transaction that re-checks for a concurrent CREATE of the
+//   same name — or the in-memory change is undone;
 // - roles, grants, SET ROLE, masking policies, tags, row-level security,
 //   row policies and ALTER SYSTEM, each one catalog transaction.
 // Who may: superusers; the owner of a relation for its grants, ALTER TABLE
@@ -101,14 +102,22 @@ extension Session {
                 throw SQLError(SQLState.insufficientPrivilege, "must be owner of relation \(name.name)")
             }
         }
+        // The statement runs outside the write transaction (CREATE TABLE AS and external tables
+        // may run long; other processes must keep writing meanwhile) against the in-memory catalog,
+        // which `audited` brought up to date; the catalog write then re-checks for a relation
+        // another process created in the meantime.
         let before = access.snapshot
+        let result = try body()
         do {
-            return try g.store.write {
-                try database.synchronizeCatalog()
-                let result = try body()
-                try persist(statement, before: before, owner: access.currentUser)
-                return result
+            try g.store.write {
+                let now = try g.store.snapshot()
+                for name in created where before.relations[ref(name)] == nil && now.relations[ref(name)] != nil {
+                    throw SQLError(SQLState.duplicateTable, "relation \"\(name.name)\" already exists",
+                                   detail: "Another session created it while this statement ran.")
+                }
+                try persist(statement, before: now, owner: access.currentUser)
             }
+            return result
         } catch {
             // Undo in memory what the rolled-back transaction did not keep.
             for name in created where before.relations[ref(name)] == nil {

@@ -288,6 +288,7 @@ final class CatalogEngineTests: XCTestCase {
         try run(admin, "CREATE USER eve PASSWORD 'hunter2'; ALTER SYSTEM SET audit_redact_literals = off")
         try run(admin, "SELECT 'visible now'")
         try run(admin, "ALTER USER eve PASSWORD 'hunter3'")
+        expectState("0A000", admin, "EXPLAIN ALTER USER eve PASSWORD 'hunter4'")
         try run(admin, "GRANT auditor TO bob")
         let entries = try rows(bob, "SELECT user_name, client, roles, statement, objects, masks, rows_returned, sqlstate FROM lakesql_audit ORDER BY id")
         let bobs = entries.filter { $0[0] == .string("bob") }
