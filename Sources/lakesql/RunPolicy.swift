@@ -10,10 +10,12 @@ import Columnar
 import Engine
 import Shell
 
-/// A session for the CLI/REPL: the catalog's owner, or `user` (which needs a catalog).
-func openSession(lakePath: String?, catalogPath: String?, user: String?, client: String) throws -> Session {
+/// A session for the CLI/REPL: the catalog's owner, or `user`. The catalog is `catalogPath`,
+/// else ~/.lakesql/catalog.db for --user and for interactive use (the REPL passes
+/// `interactive: true`), else none — so scripted `lakesql -c` behaves as it always did.
+func openSession(lakePath: String?, catalogPath: String?, user: String?, client: String, interactive: Bool = false) throws -> Session {
     var path = catalogPath
-    if path == nil, user != nil { path = try defaultCatalogPath() }
+    if path == nil, user != nil || interactive { path = try defaultCatalogPath() }
     let database = try Database(options: DatabaseOptions(lakePath: lakePath, catalogPath: path))
     if let user { return try database.connect(user: user, client: client) }
     return database.connect(client: client)
