@@ -19,6 +19,13 @@ extension CatalogStore {
         }
     }
 
+    /// The smallest and largest entry ids (nil when the log is empty).
+    public func auditIdRange() throws -> ClosedRange<Int64>? {
+        guard let row = try query("SELECT min(id), max(id) FROM audit_log").first,
+              let lo = row[0].integer, let hi = row[1].integer, lo <= hi else { return nil }
+        return lo...hi
+    }
+
     /// Entries in insertion order (oldest first), optionally only those with id > `after`.
     public func auditEntries(after: Int64 = 0, limit: Int = Int.max) throws -> [AuditEntry] {
         let rows = try query("""

@@ -64,9 +64,26 @@ final class SystemRelationSource: TableSource, @unchecked Sendable {
     var estimatedRowCount: Int? { nil }
 
     func morsels(columns: [Int], predicates: [ScanPredicate], statistics: ScanStatistics) throws -> [ScanMorsel] {
-        let rows = try self.rows()
-        let vectors = fields.indices.map { i in Vector.from(rows.map { $0[i] }, type: fields[i].type) }
-        return [MemoryMorsel(batch: Batch(columns: vectors, count: rows.count), columns: columns)]
+        if name == "lakesql_audit", let store = database?.catalogStore {
+            // The log can be long: one morsel per range of ids, each read when the scan reaches it.
+            guard let range = try store.auditIdRange() else { return [] }
+            let step: Int64 = 8192
+            return stride(from: range.lowerBound - 1, through: range.upperBound - 1, by: Int(step)).map { start in
+                AuditMorsel(source: self, store: store, after: start, limit: Int(step), columns: columns)
+            }
+        }
+        return [MemoryMorsel(batch: batch(try self.rows()), columns: columns)]
+    }
+
+    func batch(_ rows: [[Value]]) -> Batch {
+        Batch(columns: fields.indices.map { i in Vector.from(rows.map { $0[i] }, type: fields[i].type) }, count: rows.count)
+    }
+
+    static func auditRow(_ e: AuditEntry) -> [Value] {
+        func text(_ list: [String]) -> Value { list.isEmpty ? .null : .string(list.joined(separator: ", ")) }
+        return [.int(e.id), .int(e.time), .string(e.user), text(e.roles), .string(e.client), .string(e.statement), text(e.objects),
+                text(e.masks), text(e.rowPolicies), e.rows.map { .int($0) } ?? .null, .double(Double(e.durationMicros) / 1000),
+                .string(e.sqlState)]
     }
 
     private func rows() throws -> [[Value]] {
@@ -109,11 +126,33 @@ final class SystemRelationSource: TableSource, @unchecked Sendable {
             }
             return out
         default:
-            return try store.auditEntries().map { e in
-                [.int(e.id), .int(e.time), .string(e.user), text(e.roles), .string(e.client), .string(e.statement), text(e.objects),
-                 text(e.masks), text(e.rowPolicies), e.rows.map { .int($0) } ?? .null, .double(Double(e.durationMicros) / 1000),
-                 .string(e.sqlState)]
-            }
+            return try store.auditEntries().map(SystemRelationSource.auditRow)
         }
+    }
+}
+
+/// A range of audit entries, read from SQLite when the scan reaches it.
+final class AuditMorsel: ScanMorsel {
+    let source: SystemRelationSource
+    let store: CatalogStore
+    let after: Int64
+    let limit: Int
+    let columns: [Int]
+
+    init(source: SystemRelationSource, store: CatalogStore, after: Int64, limit: Int, columns: [Int]) {
+        self.source = source; self.store = store; self.after = after; self.limit = limit; self.columns = columns
+    }
+
+    func read(statistics: ScanStatistics) throws -> [Batch] {
+        let entries = try store.auditEntries(after: after, limit: limit).filter { $0.id <= after + Int64(limit) }
+        var batches: [Batch] = []
+        var start = 0
+        while start < entries.count {
+            let chunk = entries[start..<min(entries.count, start + Batch.capacity)]
+            let full = source.batch(chunk.map(SystemRelationSource.auditRow))
+            batches.append(Batch(columns: columns.map { full.columns[$0] }, count: full.count))
+            start += Batch.capacity
+        }
+        return batches
     }
 }

@@ -327,6 +327,21 @@ final class CatalogEngineTests: XCTestCase {
         XCTAssertLessThan(last.rows ?? 0, 100000, "only the rows actually read")
     }
 
+    func testLongAuditLogIsScannedInRanges() throws {
+        let db = try open()
+        let store = try XCTUnwrap(db.catalogStore)
+        try store.write {
+            for i in 0..<20_000 {
+                try store.appendAudit(AuditEntry(time: Clock.nowMicros(), user: "u\(i % 7)", roles: [], client: "x", statement: "SELECT \(i)"))
+            }
+        }
+        let s = db.connect()
+        // 20000 entries span three id ranges; every entry is seen exactly once.
+        XCTAssertEqual(try rows(s, "SELECT count(*), count(DISTINCT id), min(statement), max(id) - min(id) FROM lakesql_audit WHERE client = 'x'"),
+                       [[.int(20_000), .int(20_000), .string("SELECT 0"), .int(19_999)]])
+        XCTAssertEqual(try rows(s, "SELECT count(*) FROM lakesql_audit WHERE user_name = 'u3'"), [[.int(2857)]])
+    }
+
     func testSystemRelationsForTheREPL() throws {
         let db = try open()
         let admin = try setUpShop(db)
