@@ -8,6 +8,7 @@
 import XCTest
 import Columnar
 import Planner
+import SQLSyntax
 @testable import Engine
 
 final class MaskingAdversarialTests: XCTestCase {
@@ -234,6 +235,38 @@ final class MaskingAdversarialTests: XCTestCase {
         a.mayReadFiles = true
         XCTAssertEqual(show(s, "SELECT email FROM '\(file)' WHERE email = 'noah.lee1@example.com'").rows, [["noah.lee1@example.com"]])
         XCTAssertEqual(s.lastAccessReport.files, ["'\(file)'".replacingOccurrences(of: "'", with: "")])
+    }
+
+    func testExternalTableViewOwnedByAFileReaderWithItsOwnPolicies() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lakesql-policy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("contacts.csv").path
+        try "id,email,code,region\n1,ana.qzx1@corp.example,7,EU\n2,hugo.qzx5@corp.example,8,US\n3,ben.qzx2@corp.example,SECRET-CODE-9,EU\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let s = try PersonalData.session(TestAccess())
+        // As the catalog stores an external table: a view over read_csv, owned by its creator.
+        let sql = "SELECT id, email, code::int AS code, region FROM read_csv('\(csv)')"
+        guard case .query(let q)? = try Parser.parse(sql).first?.statement else { return XCTFail("parse") }
+        try s.database.catalog.add(schema: nil, name: "contacts", object: .view(ViewDefinition(name: "contacts", columnNames: nil, sql: sql, query: q, owner: "admin")))
+        let a = TestAccess()
+        a.mask("contacts", "email", "mask_email(val)")
+        a.mask("contacts", "code", "mask_null(val)", type: .int32)
+        a.policy("contacts", "eu_only", "region = 'EU'")
+        s.accessControl = a
+        // The owner may not read files: neither may the view.
+        XCTAssertEqual(show(s, "SELECT count(*) FROM contacts").error?.sqlState, SQLState.insufficientPrivilege)
+        a.fileReaders = ["admin"]
+        // The view's own cast runs below the barrier, on the raw codes of visible rows: its error
+        // does not quote the raw value (the row policy itself runs first, so hidden rows never reach it).
+        let failing = assertNoLeak(s, "SELECT email, code FROM contacts", secrets: ["SECRET-CODE", "ana.qzx1", "hugo", "ben.qzx2"])
+        XCTAssertEqual(failing.error?.sqlState, SQLState.invalidTextRepresentation)
+        XCTAssertTrue(failing.text.contains("could not evaluate the row or masking policies of public.contacts"), failing.text)
+        try "id,email,code,region\n1,ana.qzx1@corp.example,7,EU\n2,hugo.qzx5@corp.example,8,US\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let shown = assertNoLeak(s, "SELECT email, code FROM contacts", secrets: ["ana.qzx1", "hugo"])
+        XCTAssertEqual(shown.rows, [["a***@corp.example", "NULL"]])
+        // Reading the file directly is still refused to the role.
+        XCTAssertEqual(show(s, "SELECT * FROM read_csv('\(csv)')").error?.sqlState, SQLState.insufficientPrivilege)
     }
 
     func testCopiesOfMaskedDataStayMasked() throws {

@@ -32,6 +32,12 @@ final class TestAccess: AccessControl {
     func checkReadFiles() throws {
         if !mayReadFiles && !isSuperuser { throw SQLError(SQLState.insufficientPrivilege, "permission denied to read files") }
     }
+    /// Roles (view owners) that may read files.
+    var fileReaders: Set<String> = []
+    func checkReadFiles(as user: String) throws {
+        if user == currentUser { return try checkReadFiles() }
+        if !fileReaders.contains(user) { throw SQLError(SQLState.insufficientPrivilege, "permission denied to read files") }
+    }
     func maskingPolicy(for relation: RelationName, column: String, type: DataType) throws -> MaskingPolicyDefinition? {
         // Keyed by schema-qualified names: a relation reached under another spelling must map to the same key.
         if let m = masks["\(relation).\(column)"] { return m }

@@ -75,6 +75,31 @@ final class MaskFunctionsTests: XCTestCase {
         XCTAssertEqual(try s("mask_hash", date(2024, 1, 2)).count, 64)
     }
 
+    func testMaskHashPrecomputedKeyMatchesHMACForAnyKeyLength() {
+        for key in [[UInt8](), [1, 2, 3], Array(repeating: 0xAB, count: 64), Array(0..<100).map { UInt8($0) }] {
+            let mac = MaskFunctions.KeyedHash(key: key)
+            for message in ["", "a", String(repeating: "x", count: 200)] {
+                let bytes = Array(message.utf8)
+                XCTAssertEqual(bytes.withUnsafeBytes { mac.digest($0) }, Digest.hmacSHA256(key: key, message: bytes))
+            }
+        }
+    }
+
+    func testMaskHashOverDictionaryAndConstantVectors() throws {
+        guard let f = FunctionRegistry.shared.scalar("mask_hash"), let res = try f.resolve([.text], [false]) else { return XCTFail("resolve") }
+        let ctx = FunctionContext(secretKey: Array(1...32))
+        let values = Vector.from([.string("alice@example.com"), .string("bob"), .null], type: .text)
+        let dictionary = Vector(type: .text, count: 5, storage: .dictionary(indices: [0, 1, 0, 2, 1], values: values))
+        let out = try res.kernel([dictionary], 5, ctx)
+        let alice = Value.string("5b7e653c488e3731b47da4f28844fbb101fa535579985b787981fead1cf01d24")
+        XCTAssertEqual(out.value(at: 0), alice)
+        XCTAssertEqual(out.value(at: 2), alice)
+        XCTAssertEqual(out.value(at: 1), out.value(at: 4))
+        XCTAssertEqual(out.value(at: 3), .null)
+        let constant = try res.kernel([.constant(.string("alice@example.com"), type: .text, count: 3)], 3, ctx)
+        XCTAssertEqual((0..<3).map { constant.value(at: $0) }, [alice, alice, alice])
+    }
+
     func testMaskNullAlwaysNullOfTheSameType() throws {
         let r = try callMany("mask_null", rows: [[int(5)], [nul(.int32)]])
         XCTAssertEqual(r.values, [.null, .null])
