@@ -252,6 +252,7 @@ extension Session {
             let record = MaskingPolicyRecord(name: m.name, parameterName: m.parameterName,
                                              parameterType: try typeText(m.parameterType), returnType: try typeText(m.returnType),
                                              bodySQL: m.bodyText)
+            try validateMaskBody(record)
             try store.createMaskingPolicy(record, orReplace: m.orReplace, ifNotExists: m.ifNotExists)
             return done("CREATE MASKING POLICY")
         case .dropMaskingPolicy(let name, let ifExists):
@@ -286,6 +287,7 @@ extension Session {
             return done("ALTER TABLE")
         case .createRowPolicy(let p):
             try requireOwner(p.table, "create policies on it")
+            try validateUsing(p.usingText, on: p.table)
             try store.createRowPolicy(RowPolicyRecord(table: ref(p.table), name: p.name, roles: p.roles, usingSQL: p.usingText),
                                       orReplace: p.orReplace)
             return done("CREATE POLICY")
@@ -309,6 +311,33 @@ extension Session {
         guard let password, !password.isEmpty else { return nil }
         if ScramVerifier.parse(password) != nil { return password }
         return try ScramVerifier.make(password: password)
+    }
+
+    /// Binds the body once (never runs it), so a typo is reported at CREATE time rather than
+    /// denying every query later (which fail-closed binding would).
+    private func validateMaskBody(_ p: MaskingPolicyRecord) throws {
+        let sql = "SELECT (\(p.bodySQL)) FROM (SELECT CAST(NULL AS \(p.parameterType)) AS \(SQLPrinter.quoteIdentifier(p.parameterName))) AS masking_policy_input"
+        let parsed = try Parser.parse(sql)
+        guard parsed.count == 1, case .query(let query) = parsed[0].statement else {
+            throw SQLError(SQLState.syntaxError, "the body of masking policy \(p.name) must be one expression")
+        }
+        let bound = try makeBinder().bind(query)
+        let returned = bound.plan.fields.first?.type ?? .null
+        let declared = try CatalogAccessControl.resolveType(p.returnType)
+        if returned != .null, returned != declared, !(returned.isString && declared.isString), !CatalogAccessControl.sameFamily(returned, declared) {
+            throw SQLError(SQLState.datatypeMismatch, "the body of masking policy \(p.name) returns \(returned), not \(declared)")
+        }
+    }
+
+    /// Binds a row policy's USING expression against its table when the table exists.
+    private func validateUsing(_ text: String, on table: QualifiedName) throws {
+        guard try database.catalog.lookup(schema: table.schema, name: table.name) != nil else { return }
+        let sql = "SELECT 1 FROM \(SQLPrinter.quoteIdentifier(table.schema ?? "public")).\(SQLPrinter.quoteIdentifier(table.name)) WHERE (\(text))"
+        let parsed = try Parser.parse(sql)
+        guard parsed.count == 1, case .query(let query) = parsed[0].statement else {
+            throw SQLError(SQLState.syntaxError, "a policy's USING must be one expression")
+        }
+        _ = try makeBinder().bind(query)
     }
 
     private func typeText(_ t: TypeName) throws -> String {

@@ -74,6 +74,11 @@ final class CatalogEngineTests: XCTestCase {
         expectState("42703", admin, "ALTER TABLE customers ALTER COLUMN nope SET MASKING POLICY email_mask")
         expectState("2BP01", admin, "DROP MASKING POLICY email_mask")
         expectState("0LP01", admin, "GRANT bob TO staff")
+        // Policies are bound when created: typos are reported then, not at every later query.
+        expectState("42883", admin, "CREATE MASKING POLICY typo AS (v text) RETURNS text -> mask_emial(v)")
+        expectState("42703", admin, "CREATE MASKING POLICY typo AS (v text) RETURNS text -> val")
+        expectState("42804", admin, "CREATE MASKING POLICY typo AS (v text) RETURNS date -> v || 'x'")
+        expectState("42703", admin, "CREATE POLICY typo ON customers USING (regoin = 'EU')")
         // Login: unknown user and NOLOGIN role refused with 28000.
         XCTAssertThrowsError(try db.connect(user: "mallory", client: "test")) { XCTAssertEqual(($0 as? SQLError)?.sqlState, "28000") }
         XCTAssertThrowsError(try db.connect(user: "staff", client: "test")) { XCTAssertEqual(($0 as? SQLError)?.sqlState, "28000") }
