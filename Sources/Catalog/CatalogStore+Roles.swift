@@ -36,7 +36,12 @@ extension CatalogStore {
     /// Changes a role's password verifier (`.some(nil)` removes the password), login or superuser flag.
     public func alterRole(_ name: String, passwordVerifier: String?? = nil, canLogin: Bool? = nil, isSuperuser: Bool? = nil) throws {
         try write {
-            try requireRole(name, in: try snapshot())
+            let s = try snapshot()
+            try requireRole(name, in: s)
+            if name == s.owner, isSuperuser == false || canLogin == false {
+                throw SQLError(SQLState.insufficientPrivilege, "permission denied to alter role \"\(name)\"",
+                               detail: "The catalog's owner must keep SUPERUSER and LOGIN, or nobody could administer the catalog.")
+            }
             if let verifier = passwordVerifier {
                 try connection.query("UPDATE roles SET password_verifier = ? WHERE name = ?", [verifier.map { .text($0) } ?? .null, .text(name)])
             }

@@ -78,6 +78,9 @@ final class CatalogStoreTests: XCTestCase {
         expectState("0LP01") { try store.grantRole("a", to: "a") }
         expectState("42704") { try store.grant(GrantRecord(grantee: "ghost", privilege: .readFiles, objectType: .files, objectName: "")) }
         expectState("2BP01") { try store.dropRole("alice") }
+        expectState("42501") { try store.alterRole("alice", isSuperuser: false) }
+        expectState("42501") { try store.alterRole("alice", canLogin: false) }
+        try store.alterRole("alice", isSuperuser: true)
     }
 
     func testInheritanceIsTransitiveAndRevokeBreaksIt() throws {

@@ -394,6 +394,15 @@ final class CatalogEngineTests: XCTestCase {
         XCTAssertNil(try fresh.catalogStore?.snapshot().roles["x"])
     }
 
+    func testCatalogDocExamplesRun() throws {
+        let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Docs/CATALOG.md").standardized
+        let text = try String(contentsOf: doc, encoding: .utf8)
+        let blocks = text.components(separatedBy: "```sql\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
+        XCTAssertGreaterThanOrEqual(blocks.count, 3)
+        let s = try open().connect()
+        for block in blocks { XCTAssertNoThrow(try run(s, block), block) }
+    }
+
     func testBadCatalogFilesGiveClearErrors() throws {
         FileManager.default.createFile(atPath: path, contents: Data("this is not sqlite at all".utf8 + [UInt8](repeating: 7, count: 5000)))
         XCTAssertThrowsError(try open()) { XCTAssertEqual(($0 as? SQLError)?.sqlState, "XX001") }
