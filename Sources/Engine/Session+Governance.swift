@@ -152,7 +152,7 @@ extension Session {
             }
             if before.relations[r] == stored { return }
             try g.store.putRelation(stored)
-            g.loaded[r] = stored
+            g.lock.withLock { g.loaded[r] = stored }
         }
         switch statement {
         case .createTable(let ct): try record(ct.name, kind: nil)
@@ -161,17 +161,19 @@ extension Session {
         case .createExternalTable(let e): try record(e.name, kind: before.relations[ref(e.name)]?.kind ?? .external)
         case .createSchema(let name, _):
             if before.schemas[name] == nil { try g.store.putSchema(name, owner: owner) }
-            g.loadedSchemas.insert(name)
+            _ = g.lock.withLock { g.loadedSchemas.insert(name) }
         case .drop(let d):
             for name in d.names {
                 if d.kind == .schema {
                     if before.schemas[name.name] != nil { try g.store.deleteSchema(name.name) }
-                    g.loadedSchemas.remove(name.name)
-                    for r in g.loaded.keys where r.schema == name.name { g.loaded[r] = nil }
+                    g.lock.withLock {
+                        g.loadedSchemas.remove(name.name)
+                        for r in g.loaded.keys where r.schema == name.name { g.loaded[r] = nil }
+                    }
                 } else {
                     let r = ref(name)
                     if before.relations[r] != nil || before.rowLevelSecurity.contains(r) { try g.store.deleteRelation(r) }
-                    g.loaded[r] = nil
+                    g.lock.withLock { g.loaded[r] = nil }
                 }
             }
         default:
