@@ -38,6 +38,10 @@ public final class CatalogStore: @unchecked Sendable {
         pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))
         pthread_mutex_init(&mutex, &attributes)
         pthread_mutexattr_destroy(&attributes)
+        // A new catalog is readable by its owner only: it holds password verifiers and the
+        // mask_hash secret. (SQLite gives the -wal and -shm files the same permissions.)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if fd >= 0 { close(fd) }
         connection = try SQLiteConnection(path: path)
         do {
             // journal_mode answers with a row; a file that is not a database fails here.

@@ -35,6 +35,10 @@ final class CatalogStoreTests: XCTestCase {
         XCTAssertNotEqual(s.secret, [UInt8](repeating: 0, count: 32))
         let mode = try store.query("PRAGMA journal_mode").first?.first?.text
         XCTAssertEqual(mode, "wal")
+        for file in [path, path + "-wal"] {
+            let permissions = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            XCTAssertEqual(permissions, 0o600, "\(file) is private to its owner")
+        }
         XCTAssertEqual(try store.query("SELECT version FROM schema_version").first?.first?.integer, Int64(CatalogMigrations.latestVersion))
     }
 
