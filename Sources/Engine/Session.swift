@@ -99,9 +99,9 @@ public final class Session: @unchecked Sendable {
     }
 
     func makeContext() -> ExecutionContext {
-        let fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
-                                   statementTimestamp: Clock.nowMicros(), settings: settings, secretKey: accessControl.maskingSecret,
-                                   identity: sessionIdentity)
+        var fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
+                                   statementTimestamp: Clock.nowMicros(), settings: settings, secretKey: accessControl.maskingSecret)
+        fctx.identity = sessionIdentity
         return ExecutionContext(functionContext: fctx, cancellation: cancellation,
                                 memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
     }

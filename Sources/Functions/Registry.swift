@@ -19,11 +19,10 @@ public struct FunctionContext: @unchecked Sendable {
     /// The secret behind mask_hash and similar keyed functions.
     public var secretKey: [UInt8]
     /// Who is asking (current_user, is_member …); nil: a superuser named "lakesql".
-    public var identity: SessionIdentity?
+    public var identity: SessionIdentity? = nil
 
     public init(timeZoneOffsetSeconds: Int = 0, timeZoneName: String = "UTC", statementTimestamp: Int64 = 0,
-                settings: [String: String] = [:], secretKey: [UInt8] = [], identity: SessionIdentity? = nil) {
-        self.identity = identity
+                settings: [String: String] = [:], secretKey: [UInt8] = []) {
         self.timeZoneOffsetSeconds = timeZoneOffsetSeconds
         self.timeZoneName = timeZoneName
         self.statementTimestamp = statementTimestamp
