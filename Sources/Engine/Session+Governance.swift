@@ -71,6 +71,12 @@ extension Session {
         case .createView(let cv): created = [cv.name]
         case .createExternalTable(let e): created = [e.name]
         case .createSchema: try requireSuperuser("create schemas")
+        case .insert(let ins):
+            // No INSERT privilege is modelled: superusers and the table's owner write.
+            if try database.catalog.lookup(schema: ins.table.schema, name: ins.table.name) != nil {
+                try requireOwner(ins.table, "insert into it")
+            }
+            return try body()
         case .reset(nil):
             // RESET ALL also resets the role, as in PostgreSQL; who is logged in does not change.
             let result = try body()

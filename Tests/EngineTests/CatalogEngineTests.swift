@@ -65,6 +65,7 @@ final class CatalogEngineTests: XCTestCase {
         expectState("42501", bob, "GRANT pii_reader TO bob")
         expectState("42501", bob, "ALTER TABLE customers ALTER COLUMN email UNSET MASKING POLICY")
         expectState("42501", bob, "DROP TABLE customers")
+        expectState("42501", bob, "INSERT INTO customers VALUES (3, 'x@y.z', 'EU')")
         expectState("42501", bob, "ALTER SYSTEM SET audit_retention_days = 1")
         // PostgreSQL's states for unknown and duplicate objects.
         expectState("42704", admin, "GRANT nobody TO bob")
