@@ -71,6 +71,15 @@ extension Session {
         case .createView(let cv): created = [cv.name]
         case .createExternalTable(let e): created = [e.name]
         case .createSchema: try requireSuperuser("create schemas")
+        case .show(let name) where name == "audit_redact_literals" || name == "audit_retention_days":
+            // Catalog-wide settings (ALTER SYSTEM), shown with their defaults.
+            let value = access.snapshot.settings[name] ?? (name == "audit_redact_literals" ? "on" : "365")
+            var done = false
+            return QueryResult(fields: [Field(name: name, type: .text)], returnsRows: true, commandTag: "SHOW", produce: {
+                if done { return nil }
+                done = true
+                return Batch(columns: [Vector.from([.string(value)], type: .text)], count: 1)
+            })
         case .insert(let ins):
             // No INSERT privilege is modelled: superusers and the table's owner write.
             if try database.catalog.lookup(schema: ins.table.schema, name: ins.table.name) != nil {

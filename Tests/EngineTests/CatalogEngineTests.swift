@@ -312,7 +312,10 @@ final class CatalogEngineTests: XCTestCase {
         // Retention prunes old entries.
         let store = try XCTUnwrap(db.catalogStore)
         try store.appendAudit(AuditEntry(time: 0, user: "old", roles: [], client: "x", statement: "SELECT 1"))
+        XCTAssertEqual(try rows(admin, "SHOW audit_retention_days"), [[.string("365")]])
         try run(admin, "ALTER SYSTEM SET audit_retention_days = 30")
+        XCTAssertEqual(try rows(admin, "SHOW audit_retention_days"), [[.string("30")]])
+        XCTAssertEqual(try rows(admin, "SHOW audit_redact_literals"), [[.string("off")]])
         XCTAssertFalse(try store.auditEntries().contains { $0.user == "old" })
         expectState("22023", admin, "ALTER SYSTEM SET audit_retention_days = '-1'")
         expectState("42704", admin, "ALTER SYSTEM SET work_mem = 1")
