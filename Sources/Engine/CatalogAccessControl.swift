@@ -74,7 +74,9 @@ final class CatalogAccessControl: AccessControl, SessionIdentity, @unchecked Sen
 
     func checkSelect(_ relation: RelationName, as user: String) throws {
         let s = snapshot
-        if relation.schema == "pg_catalog" || relation.schema == "information_schema" { return }
+        let stored = s.relations[RelationRef(schema: relation.schema, name: relation.name)] != nil
+        // The emulated system catalogs are open; a relation someone created in those schemas is not.
+        if (relation.schema == "pg_catalog" || relation.schema == "information_schema"), !stored { return }
         if relation.schema == "public", CatalogAccessControl.openSystemRelations.contains(relation.name),
            s.relations[RelationRef(schema: "public", name: relation.name)] == nil { return }
         if relation.schema == "public", relation.name == "lakesql_audit", s.relations[RelationRef(schema: "public", name: relation.name)] == nil {

@@ -66,6 +66,8 @@ final class CatalogEngineTests: XCTestCase {
         expectState("42501", bob, "ALTER TABLE customers ALTER COLUMN email UNSET MASKING POLICY")
         expectState("42501", bob, "DROP TABLE customers")
         expectState("42501", bob, "INSERT INTO customers VALUES (3, 'x@y.z', 'EU')")
+        try run(admin, "CREATE TABLE information_schema.hidden AS SELECT * FROM customers")
+        expectState("42501", bob, "SELECT * FROM information_schema.hidden")
         expectState("42501", bob, "ALTER SYSTEM SET audit_retention_days = 1")
         // PostgreSQL's states for unknown and duplicate objects.
         expectState("42704", admin, "GRANT nobody TO bob")
