@@ -104,9 +104,19 @@ enum CatalogMigrations {
 
     static func sqlString(_ s: String) -> String { "'" + s.replacingAll("'", with: "''") + "'" }
 
+    /// Another application's SQLite file is left alone, not turned into a catalog.
+    static func refuseForeignDatabase(_ db: SQLiteConnection, path: String) throws {
+        let tables = try db.query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0.first?.text }
+        if !tables.isEmpty && !tables.contains("schema_version") {
+            throw SQLError(SQLState.dataCorrupted, "catalog file \"\(path)\" is a SQLite database of another application",
+                           hint: "Choose another file for --catalog.")
+        }
+    }
+
     static func migrate(_ db: SQLiteConnection, owner: String, path: String) throws {
         try db.execute("BEGIN IMMEDIATE")
         do {
+            try refuseForeignDatabase(db, path: path)
             try db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             var version = Int(try db.query("SELECT max(version) FROM schema_version").first?.first?.integer ?? 0)
             if version > latestVersion {

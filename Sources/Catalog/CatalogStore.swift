@@ -44,14 +44,16 @@ public final class CatalogStore: @unchecked Sendable {
         if fd >= 0 { close(fd) }
         connection = try SQLiteConnection(path: path)
         do {
-            // journal_mode answers with a row; a file that is not a database fails here.
+            // A file that is not a database fails here; one of another application is refused
+            // before anything (even the journal mode) is changed in it.
+            try CatalogMigrations.refuseForeignDatabase(connection, path: path)
             let mode = try connection.query("PRAGMA journal_mode = WAL").first?.first?.text ?? ""
             if mode.lowercased() != "wal" {
                 throw SQLError(SQLState.ioError, "catalog \"\(path)\": could not switch to WAL mode (got \(mode))")
             }
             try connection.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
             try CatalogMigrations.migrate(connection, owner: owner, path: path)
-        } catch let e as SQLError where e.sqlState == SQLState.dataCorrupted {
+        } catch let e as SQLError where e.sqlState == SQLState.dataCorrupted && !e.message.contains("another application") {
             throw SQLError(SQLState.dataCorrupted, "catalog file \"\(path)\" is not a LakeSQL catalog or is corrupt",
                            detail: e.message, hint: "Move the file away to start a new catalog, or restore it from a backup.")
         }

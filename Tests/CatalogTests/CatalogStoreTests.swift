@@ -227,6 +227,17 @@ final class CatalogStoreTests: XCTestCase {
         }
     }
 
+    func testAnotherApplicationsDatabaseIsLeftAlone() throws {
+        do {
+            let raw = try SQLiteConnection(path: path)
+            try raw.execute("CREATE TABLE invoices (id INTEGER)")
+        }
+        expectState("XX001") { _ = try open() }
+        let raw = try SQLiteConnection(path: path)
+        XCTAssertEqual(try raw.query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0.first?.text }, ["invoices"])
+        XCTAssertEqual(try raw.query("PRAGMA journal_mode").first?.first?.text, "delete", "not even the journal mode changed")
+    }
+
     func testNewerSchemaVersionIsRefused() throws {
         _ = try open()
         let raw = try SQLiteConnection(path: path)
