@@ -379,8 +379,12 @@ final class CatalogEngineTests: XCTestCase {
             ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
             CREATE POLICY eu ON customers TO staff, pii_reader USING (region = 'EU' OR id > 1);
             ALTER SYSTEM SET audit_retention_days = 90;
+            CREATE ROLE "Data Team"; GRANT "Data Team" TO carol; GRANT SELECT ON "Sales"."Orders" TO "Data Team", PUBLIC;
+            CREATE MASKING POLICY "odd;name" AS (v text) RETURNS text -> 'it''s; hidden';
+            ALTER TABLE "Sales"."Orders" ALTER COLUMN "E-mail" SET MASKING POLICY "odd;name";
             """)
         let exported = try db.exportPolicies()
+        XCTAssertTrue(exported.contains("GRANT SELECT ON TABLE \"Sales\".\"Orders\" TO public;"), exported)
         XCTAssertTrue(exported.contains("CREATE OR REPLACE MASKING POLICY email_mask AS (val text) RETURNS text ->"), exported)
         XCTAssertFalse(exported.contains("SCRAM"), "passwords are not exported")
         // Applying into a fresh catalog reproduces it exactly; applying twice changes nothing.
