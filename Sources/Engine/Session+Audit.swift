@@ -14,15 +14,15 @@ import Planner
 import SQLSyntax
 
 extension Session {
-    /// Runs one parsed statement, logging it.
-    func audited(_ parsed: ParsedStatement, _ body: () throws -> QueryResult) throws -> QueryResult {
+    /// Runs one statement, logging it.
+    func audited(_ statement: Statement, text: String, _ body: () throws -> QueryResult) throws -> QueryResult {
         guard let g = database.governance, let access = catalogAccess else { return try body() }
         try database.synchronizeCatalog()
         lastBinder = nil
         let start = Clock.nowMicros()
-        let redact = Session.mustRedact(parsed.statement) || (access.snapshot.settings["audit_redact_literals"] ?? "on") != "off"
+        let redact = Session.mustRedact(statement) || (access.snapshot.settings["audit_redact_literals"] ?? "on") != "off"
         let entry = AuditEntry(time: start, user: access.sessionUser, roles: access.activeRoles, client: access.client,
-                               statement: Session.auditText(parsed.text, redact: redact))
+                               statement: Session.auditText(text, redact: redact))
         let result: QueryResult
         do {
             result = try body()

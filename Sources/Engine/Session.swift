@@ -81,9 +81,7 @@ public final class Session: @unchecked Sendable {
 
     private func run(_ parsed: ParsedStatement, in sql: String) throws -> QueryResult {
         cancellation.reset()
-        return try audited(parsed) {
-            try withPositions(sql, offset: parsed.location) { try governed(parsed.statement) { try run(parsed.statement, text: parsed.text) } }
-        }
+        return try withPositions(sql, offset: parsed.location) { try run(parsed.statement, text: parsed.text) }
     }
 
     /// Privileges, masks and row policies of this session (a superuser without a catalog).
@@ -116,7 +114,13 @@ public final class Session: @unchecked Sendable {
         QueryResult(fields: [], returnsRows: false, commandTag: tag, produce: { nil })
     }
 
+    /// Runs one statement: every entry point comes through here, so every statement is
+    /// checked against the catalog and audited (Session+Governance.swift, Session+Audit.swift).
     func run(_ statement: Statement, text: String) throws -> QueryResult {
+        try audited(statement, text: text) { try governed(statement) { try runStatement(statement, text: text) } }
+    }
+
+    private func runStatement(_ statement: Statement, text: String) throws -> QueryResult {
         switch statement {
         case .empty:
             return emptyResult()
