@@ -133,7 +133,7 @@ extension Database {
                 try? catalog.dropSchema(name, ifExists: true, cascade: true)
             }
             g.loadedSchemas = Set(s.schemas.keys)
-            for (ref, record) in g.loaded where s.relations[ref] == nil {
+            for ref in g.loaded.keys where s.relations[ref] == nil {
                 catalog.remove(schema: ref.schema, name: ref.name)
                 g.loaded[ref] = nil
             }
