@@ -35,7 +35,12 @@ func defaultCatalogPath() throws -> String {
 
 func runPolicy(_ options: PolicyCommandOptions) -> Int32 {
     do {
-        let database = try Database(options: DatabaseOptions(catalogPath: try options.catalogPath ?? defaultCatalogPath()))
+        let path = try options.catalogPath ?? defaultCatalogPath()
+        // Exporting must not create an empty catalog as a side effect; applying may.
+        if case .export = options.action, !FileManager.default.fileExists(atPath: path) {
+            throw SQLError(SQLState.undefinedFile, "no catalog at \(path)", hint: "Name one with --catalog FILE.")
+        }
+        let database = try Database(options: DatabaseOptions(catalogPath: path))
         switch options.action {
         case .export:
             standardOutput.write(try database.exportPolicies())
