@@ -34,6 +34,31 @@ extension CatalogStore {
         }
     }
 
+    /// ALTER … OWNER TO: the relation must be stored and the role exist.
+    public func setOwner(of ref: RelationRef, to owner: String) throws {
+        try write {
+            let s = try snapshot()
+            try requireRole(owner, in: s)
+            guard s.relations[ref] != nil else {
+                throw SQLError(SQLState.undefinedTable, "relation \"\(ref)\" is not in the catalog",
+                               hint: "Tables of the lake folder have no owner; only created tables, views and external tables do.")
+            }
+            try connection.query("UPDATE relations SET owner = ? WHERE schema_name = ? AND name = ?",
+                                 [.text(owner), .text(ref.schema), .text(ref.name)])
+            try bumpVersion()
+        }
+    }
+
+    public func setSchemaOwner(_ schema: String, to owner: String) throws {
+        try write {
+            let s = try snapshot()
+            try requireRole(owner, in: s)
+            guard s.schemas[schema] != nil else { throw SQLError(SQLState.invalidSchemaName, "schema \"\(schema)\" does not exist") }
+            try connection.query("UPDATE schemas SET owner = ? WHERE name = ?", [.text(owner), .text(schema)])
+            try bumpVersion()
+        }
+    }
+
     public func deleteRelation(_ ref: RelationRef) throws {
         try write {
             let key: [SQLiteValue] = [.text(ref.schema), .text(ref.name)]

@@ -312,6 +312,18 @@ extension Session {
             try requireOwner(table, "drop its policies")
             try store.dropRowPolicy(name, on: ref(table), ifExists: ifExists)
             return done("DROP POLICY")
+        case .alterOwner(let kind, let name, let owner):
+            // PostgreSQL: superusers, or the current owner when it is a member of the new owner.
+            if !access.isSuperuser {
+                let current = kind == .schema ? s.schemas[name.name] : s.relations[ref(name)]?.owner
+                let roles = s.effectiveRoles(of: access.currentUser)
+                guard let current, roles.contains(current), roles.contains(owner) else {
+                    throw SQLError(SQLState.insufficientPrivilege, "must be owner of \(kind.rawValue) \(name.name) and a member of role \"\(owner)\"")
+                }
+            }
+            if kind == .schema { try store.setSchemaOwner(name.name, to: owner) } else { try store.setOwner(of: ref(name), to: owner) }
+            try database.synchronizeCatalog()
+            return done("ALTER \(kind.rawValue.uppercased())")
         case .alterSystem(let name, let value):
             try requireSuperuser("change system settings")
             try store.setSetting(name, try checkedSystemSetting(name, value))

@@ -34,6 +34,8 @@ public enum GovernanceStatement {
     case alterRowLevelSecurity(table: QualifiedName, enabled: Bool)
     case createRowPolicy(CreateRowPolicyStatement)
     case dropRowPolicy(name: String, table: QualifiedName, ifExists: Bool)
+    /// ALTER TABLE | VIEW | SCHEMA name OWNER TO role
+    case alterOwner(kind: ObjectKind, name: QualifiedName, owner: String)
     /// ALTER SYSTEM SET name = value | ALTER SYSTEM RESET name (value nil)
     case alterSystem(name: String, value: String?)
 }

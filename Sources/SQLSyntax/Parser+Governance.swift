@@ -108,8 +108,20 @@ extension Parser {
             if options == RoleOptions() { throw syntaxError(expected: ["PASSWORD", "LOGIN", "NOLOGIN", "SUPERUSER", "NOSUPERUSER"]) }
             return .governance(.alterRole(AlterRoleStatement(name: name, isUser: isUser, options: options)))
         }
+        if current.isKeyword("view") || current.isKeyword("schema") {
+            let kind: ObjectKind = current.isKeyword("view") ? .view : .schema
+            advance()
+            let name = kind == .schema ? QualifiedName([try parseIdentifier("schema name")]) : try parseQualifiedName()
+            try expect("owner")
+            try expect("to")
+            return .governance(.alterOwner(kind: kind, name: name, owner: try parseRoleName()))
+        }
         if accept("table") {
             let table = try parseQualifiedName()
+            if accept("owner") {
+                try expect("to")
+                return .governance(.alterOwner(kind: .table, name: table, owner: try parseRoleName()))
+            }
             if accept("enable") || current.isKeyword("disable") {
                 let enabled = previousToken.isKeyword("enable")
                 if !enabled { advance() }
@@ -157,7 +169,7 @@ extension Parser {
                 throw syntaxError(expected: ["setting value"])
             }
         }
-        throw syntaxError(expected: ["ROLE", "USER", "TABLE", "TAG", "SYSTEM"])
+        throw syntaxError(expected: ["ROLE", "USER", "TABLE", "VIEW", "SCHEMA", "TAG", "SYSTEM"])
     }
 
     /// GRANT … TO … and REVOKE … FROM …, for privileges and for role memberships.

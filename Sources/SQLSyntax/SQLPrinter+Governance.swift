@@ -65,6 +65,8 @@ extension SQLWriter {
                 + " FOR SELECT TO " + names(p.roles) + " USING (" + SQLPrinter.print(p.using) + ")"
         case .dropRowPolicy(let name, let table, let ifExists):
             return "DROP POLICY " + (ifExists ? "IF EXISTS " : "") + identifier(name) + " ON " + qualified(table.parts)
+        case .alterOwner(let kind, let name, let owner):
+            return "ALTER " + kind.rawValue.uppercased() + " " + qualified(name.parts) + " OWNER TO " + identifier(owner)
         case .alterSystem(let name, let value):
             return value.map { "ALTER SYSTEM SET " + name + " = " + stringLiteral($0) } ?? "ALTER SYSTEM RESET " + name
         }

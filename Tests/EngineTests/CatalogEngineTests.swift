@@ -200,9 +200,16 @@ final class CatalogEngineTests: XCTestCase {
         XCTAssertEqual(owner, "steward")
         let bob2 = try reopened.connect(user: "bob", client: "test")
         XCTAssertEqual(try rows(bob2, "SELECT count(*) FROM shared.ids"), [[.int(0)]], "in-memory rows do not persist; the definitions do")
+        // ALTER VIEW … OWNER TO hands the view (and whose grants it reads with) to another role.
+        try run(reopened.connect(), "CREATE VIEW admin_ids AS SELECT id FROM customers; ALTER VIEW admin_ids OWNER TO steward; GRANT SELECT ON admin_ids TO staff")
+        XCTAssertEqual(try rows(bob2, "SELECT count(*) FROM admin_ids"), [[.int(0)]])
+        expectState("42501", bob2, "ALTER VIEW admin_ids OWNER TO bob")
+        expectState("42P01", reopened.connect(), "ALTER TABLE not_stored OWNER TO bob")
+        expectState("42704", reopened.connect(), "ALTER VIEW admin_ids OWNER TO ghost")
         // Revoking the owner's grant closes the view for everyone but superusers.
         try run(reopened.connect(), "REVOKE SELECT ON customers FROM steward")
         expectState("42501", bob2, "SELECT count(*) FROM shared.ids")
+        expectState("42501", bob2, "SELECT count(*) FROM admin_ids")
     }
 
     func testReadFilesPrivilege() throws {

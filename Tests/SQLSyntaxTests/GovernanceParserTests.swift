@@ -100,6 +100,15 @@ final class GovernanceParserTests: XCTestCase {
         guard case .alterSystem("audit_redact_literals", nil) = try governance("ALTER SYSTEM RESET audit_redact_literals") else { return XCTFail() }
     }
 
+    func testAlterOwner() throws {
+        guard case .alterOwner(.view, let v, "stewards") = try governance("ALTER VIEW s.v OWNER TO stewards") else { return XCTFail() }
+        XCTAssertEqual(v.parts, ["s", "v"])
+        guard case .alterOwner(.table, _, "bob") = try governance("ALTER TABLE t OWNER TO bob") else { return XCTFail() }
+        guard case .alterOwner(.schema, let s, "bob") = try governance("ALTER SCHEMA sales OWNER TO bob") else { return XCTFail() }
+        XCTAssertEqual(s.parts, ["sales"])
+        XCTAssertThrowsError(try Parser.parse("ALTER VIEW v RENAME TO w"))
+    }
+
     func testRowPolicies() throws {
         guard case .createRowPolicy(let p) = try governance("CREATE POLICY p ON orders AS PERMISSIVE FOR SELECT TO emea, apac USING (region IN ('EU', 'UK'))") else { return XCTFail() }
         XCTAssertEqual(p.roles, ["emea", "apac"])
