@@ -92,6 +92,34 @@ final class CatalogEngineTests: XCTestCase {
         expectState("42501", bob, "ALTER USER bob SUPERUSER")
     }
 
+    func testAPlainUserCannotEscalate() throws {
+        let db = try open()
+        let admin = try setUpShop(db)
+        try run(admin, """
+            CREATE ROLE admins SUPERUSER; CREATE SCHEMA sandbox; GRANT CREATE ON SCHEMA sandbox TO staff;
+            ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY nobody_sees ON customers TO pii_reader USING (false);
+            """)
+        let bob = try db.connect(user: "bob", client: "test")
+        for sql in ["SET ROLE admins", "GRANT admins TO bob", "ALTER USER bob SUPERUSER", "ALTER ROLE staff SUPERUSER",
+                    "CREATE USER sneaky SUPERUSER", "GRANT SELECT ON customers TO bob", "GRANT READ FILES TO bob",
+                    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO bob", "GRANT CREATE ON SCHEMA public TO bob",
+                    "ALTER TABLE customers OWNER TO bob", "ALTER TABLE customers DISABLE ROW LEVEL SECURITY",
+                    "DROP POLICY nobody_sees ON customers", "CREATE POLICY mine ON customers TO bob USING (true)",
+                    "ALTER TABLE customers ALTER COLUMN email UNSET MASKING POLICY", "ALTER TABLE customers ALTER COLUMN email SET TAG pii",
+                    "CREATE MASKING POLICY noop AS (v text) RETURNS text -> v", "DROP MASKING POLICY email_mask",
+                    "CREATE TAG pii", "ALTER SYSTEM SET audit_redact_literals = off", "DROP ROLE pii_reader",
+                    "SELECT * FROM lakesql_audit", "CREATE VIEW sandbox.audit_copy AS SELECT * FROM lakesql_audit",
+                    "CREATE VIEW sandbox.raw AS SELECT * FROM customers", "CREATE TABLE public.mine (a int)",
+                    "CREATE SCHEMA mine", "DROP SCHEMA sandbox CASCADE", "INSERT INTO customers VALUES (9, 'x', 'EU')"] {
+            expectState("42501", bob, sql)
+        }
+        // What bob may do in his sandbox stays his, and still shows him nothing he could not read.
+        try run(bob, "CREATE TABLE sandbox.notes (t text); INSERT INTO sandbox.notes VALUES ('mine')")
+        XCTAssertEqual(try rows(bob, "SELECT t FROM sandbox.notes"), [[.string("mine")]])
+        XCTAssertEqual(try rows(bob, "SELECT current_user, is_member('admins')"), [[.string("bob"), .bool(false)]])
+    }
+
     func testPasswordVerifierIsPostgresScramFormat() throws {
         let db = try open()
         _ = try setUpShop(db)
