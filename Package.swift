@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Catalog", dependencies: ["Columnar", "CSQLite"]),
         .target(name: "Execution", dependencies: ["Columnar", "Functions", "Planner", "Formats"]),
         .target(name: "Engine", dependencies: ["Columnar", "SQLSyntax", "Planner", "Execution", "Formats", "Lake", "Catalog"]),
-        .target(name: "Shell", dependencies: ["Engine", "Columnar"]),
+        .target(name: "Shell", dependencies: ["Engine", "Columnar", "CReadline"]),
         .target(name: "SQLLogicTest", dependencies: ["Engine", "Columnar"]),
         .executableTarget(name: "lakesql", dependencies: ["Engine", "Shell", "SQLLogicTest"]),
 
@@ -40,5 +40,6 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "SQLSyntax", "Columnar"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Columnar"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Planner", "Catalog", "Columnar", "SQLLogicTest", "Shell"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Columnar"]),
     ]
 )

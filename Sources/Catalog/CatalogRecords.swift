@@ -29,7 +29,7 @@ public struct RoleRecord: Equatable, Sendable {
     }
 }
 
-public enum RelationKind: String, Sendable {
+public enum StoredRelationKind: String, Sendable {
     /// An in-memory table: its definition persists, its rows do not.
     case table
     case view
@@ -39,11 +39,11 @@ public enum RelationKind: String, Sendable {
 
 public struct RelationRecord: Equatable, Sendable {
     public var ref: RelationRef
-    public var kind: RelationKind
+    public var kind: StoredRelationKind
     public var owner: String
     /// The statement that re-creates the relation (replayed by the Engine when it loads the catalog).
     public var createSQL: String
-    public init(ref: RelationRef, kind: RelationKind, owner: String, createSQL: String) {
+    public init(ref: RelationRef, kind: StoredRelationKind, owner: String, createSQL: String) {
         self.ref = ref; self.kind = kind; self.owner = owner; self.createSQL = createSQL
     }
 }

@@ -61,7 +61,7 @@ public struct CatalogSnapshot: Sendable {
         for r in try db.query("SELECT name, owner FROM schemas") { s.schemas[r[0].text ?? ""] = r[1].text ?? "" }
         for r in try db.query("SELECT schema_name, name, kind, owner, create_sql FROM relations") {
             let ref = RelationRef(schema: r[0].text ?? "", name: r[1].text ?? "")
-            guard let kind = RelationKind(rawValue: r[2].text ?? "") else { continue }
+            guard let kind = StoredRelationKind(rawValue: r[2].text ?? "") else { continue }
             s.relations[ref] = RelationRecord(ref: ref, kind: kind, owner: r[3].text ?? "", createSQL: r[4].text ?? "")
         }
         for r in try db.query("SELECT name, can_login, superuser, password_verifier FROM roles") {

@@ -145,7 +145,7 @@ extension Session {
 
     private func persist(_ statement: Statement, before: CatalogSnapshot, owner: String) throws {
         guard let g = database.governance else { return }
-        func record(_ name: QualifiedName, kind: RelationKind?) throws {
+        func record(_ name: QualifiedName, kind: StoredRelationKind?) throws {
             let r = ref(name)
             guard let object = try database.catalog.lookup(schema: r.schema, name: r.name) else { return }
             // IF NOT EXISTS on an existing relation, and OR REPLACE, keep the original owner.

@@ -7,8 +7,8 @@
 //                 row_policies, rows_returned, duration_ms, sqlstate)
 // The first four hold no personal data and are open to everyone (the REPL's
 // \du and \dp read them); lakesql_audit is for superusers and members of
-// `auditor` (CatalogAccessControl.checkSelect). Without a catalog they show
-// the single superuser and are otherwise empty. They sit behind the in-memory
+// `auditor` (CatalogAccessControl.checkSelect). Without a catalog they do not
+// exist (42P01). They sit behind the in-memory
 // relations, so a table of the same name created by a superuser shadows them.
 
 import Catalog

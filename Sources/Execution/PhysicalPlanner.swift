@@ -14,6 +14,9 @@ public final class PhysicalPlanner {
 
     public init(context: ExecutionContext) { self.context = context }
 
+    /// Policy barriers around the node being built.
+    private var barrierDepth = 0
+
     var compiler: ExpressionCompiler { ExpressionCompiler(context: context, planner: self) }
 
     public func build(_ plan: LogicalPlan) throws -> Operator {
@@ -40,7 +43,7 @@ public final class PhysicalPlanner {
         }
         switch plan {
         case .scan(let node):
-            return ScanOperator(node: node, context: context)
+            return ScanOperator(node: node, context: context, countsRows: barrierDepth == 0)
         case .values(let rows, let fields):
             return ValuesOperator(rows: rows, fields: fields, compiler: compiler)
         case .filter(let input, let predicate):
@@ -87,6 +90,9 @@ public final class PhysicalPlanner {
         case .workTable(let id, _):
             return WorkTableScanOperator(batches: context.workTables[id] ?? [])
         case .barrier(let input, let barrier):
+            // Scans below a barrier read rows the row policy hides: progress displays must not count them.
+            barrierDepth += 1
+            defer { barrierDepth -= 1 }
             return PolicyBarrierOperator(input: try build(input), barrier: barrier)
         }
     }

@@ -77,6 +77,21 @@ final class RowPolicyAdversarialTests: XCTestCase {
         XCTAssertFalse(cast.text.contains("Hidden"))
     }
 
+    func testProgressDisplaysDoNotCountRowsBelowABarrier() throws {
+        let s = try PersonalData.session(TestAccess())
+        for threads in [1, 2] {
+            _ = try s.execute("SET threads = \(threads)")
+            s.accessControl = TestAccess()
+            _ = try s.execute("SELECT * FROM people").allRows()
+            XCTAssertEqual(s.progress.snapshot.rowsScanned, 5)
+            s.accessControl = rlsOnly()
+            XCTAssertEqual(try s.execute("SELECT * FROM people").allRows().count, 3)
+            // 5 rows were read, 2 of them hidden: the count would tell.
+            XCTAssertEqual(s.progress.snapshot.rowsScanned, 0, "threads \(threads)")
+            XCTAssertEqual(s.progress.snapshot.morselsDone, s.progress.snapshot.morselsTotal)
+        }
+    }
+
     func testPermissivePoliciesCombineWithOr() throws {
         let a = rlsOnly()
         a.policy("people", "rich", "salary > 900000")

@@ -134,17 +134,22 @@ final class MorselRunner<Result>: @unchecked Sendable {
 }
 
 /// Applies pipeline stages to every batch of a morsel.
-func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics) throws -> [Batch] {
+func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
+               progress: QueryProgress? = nil) throws -> [Batch] {
     var output: [Batch] = []
-    let batches: [Batch]
+    let read: [Batch]
+    // Under a policy barrier (always the first stage when there is one) reading is guarded too,
+    // and the rows read are not counted: they include rows the row policy hides.
+    var guardedBy: PolicyBarrier? = nil
+    if case .guarded(_, let barrier)? = stages.first { guardedBy = barrier }
     do {
-        batches = try morsel.read(statistics: statistics)
+        read = try morsel.read(statistics: statistics)
     } catch let error as SQLError {
-        // Under a policy barrier (always the first stage when there is one) reading is guarded too.
-        if case .guarded(_, let barrier)? = stages.first { throw PolicyBarrierOperator.sanitized(error, relation: barrier.relation) }
+        if let guardedBy { throw PolicyBarrierOperator.sanitized(error, relation: guardedBy.relation) }
         throw error
     }
-    for batch in batches where batch.count > 0 {
+    progress?.finished(rows: guardedBy == nil ? read.reduce(0) { $0 + $1.count } : 0)
+    for batch in read where batch.count > 0 {
         var current: Batch? = batch
         for stage in stages {
             guard let b = current else { break }
@@ -175,9 +180,10 @@ final class ParallelScanOperator: Operator {
     func next() throws -> Batch? {
         if runner == nil {
             let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
-            let stages = self.stages, statistics = node.statistics
+            let stages = self.stages, statistics = node.statistics, progress = context.progress
+            progress?.planned(morsels: morsels.count)
             runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
-                try runStages(stages, on: morsel, statistics: statistics)
+                try runStages(stages, on: morsel, statistics: statistics, progress: progress)
             }
         }
         while true {
