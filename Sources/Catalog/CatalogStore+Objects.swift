@@ -114,7 +114,7 @@ extension CatalogStore {
         }
     }
 
-    func requireMaskingPolicy(_ name: String, in s: CatalogSnapshot) throws -> MaskingPolicyRecord {
+    func requireMaskingPolicy(_ name: String, in s: GovernanceSnapshot) throws -> MaskingPolicyRecord {
         guard let p = s.maskingPolicies[name] else { throw SQLError(SQLState.undefinedObject, "masking policy \"\(name)\" does not exist") }
         return p
     }
@@ -161,7 +161,7 @@ extension CatalogStore {
         }
     }
 
-    func requireTag(_ name: String, in s: CatalogSnapshot) throws {
+    func requireTag(_ name: String, in s: GovernanceSnapshot) throws {
         guard s.tags.contains(name) else { throw SQLError(SQLState.undefinedObject, "tag \"\(name)\" does not exist") }
     }
 

@@ -9,7 +9,7 @@ import Columnar
 extension CatalogStore {
     static let reservedRoleNames: Set<String> = ["public", "none", "current_user", "session_user", "current_role"]
 
-    func requireRole(_ name: String, in s: CatalogSnapshot) throws {
+    func requireRole(_ name: String, in s: GovernanceSnapshot) throws {
         guard s.roles[name] != nil else { throw SQLError(SQLState.undefinedObject, "role \"\(name)\" does not exist") }
     }
 

@@ -27,7 +27,7 @@ public final class CatalogStore: @unchecked Sendable {
     private var transactionDepth = 0
     /// Bumped on every local change (including rolled-back ones) so the cached snapshot is reloaded.
     private var localChanges = 0
-    private var cached: (dataVersion: Int64, localChanges: Int, snapshot: CatalogSnapshot)?
+    private var cached: (dataVersion: Int64, localChanges: Int, snapshot: GovernanceSnapshot)?
 
     /// Opens (creating if needed) the catalog at `path`. `owner` names the superuser role a
     /// new catalog is created with (the OS user running LakeSQL).
@@ -110,7 +110,7 @@ public final class CatalogStore: @unchecked Sendable {
     // MARK: Snapshot
 
     /// The whole catalog (without the audit log), reloaded only when it changed.
-    public func snapshot() throws -> CatalogSnapshot {
+    public func snapshot() throws -> GovernanceSnapshot {
         try locked {
             let dataVersion = try connection.query("PRAGMA data_version").first?.first?.integer ?? 0
             if let cached, cached.dataVersion == dataVersion, cached.localChanges == localChanges { return cached.snapshot }
@@ -119,7 +119,7 @@ public final class CatalogStore: @unchecked Sendable {
                 self.cached = (dataVersion, localChanges, cached.snapshot)
                 return cached.snapshot
             }
-            let snapshot = try CatalogSnapshot.load(connection, version: version, inTransaction: transactionDepth > 0)
+            let snapshot = try GovernanceSnapshot.load(connection, version: version, inTransaction: transactionDepth > 0)
             cached = (dataVersion, localChanges, snapshot)
             return snapshot
         }

@@ -43,7 +43,7 @@ final class CatalogAccessControl: AccessControl, SessionIdentity, @unchecked Sen
     var currentUser: String { role ?? sessionUser }
 
     /// The catalog as of now; an unreadable catalog denies (an empty snapshot has no grants).
-    var snapshot: CatalogSnapshot { (try? store.snapshot()) ?? CatalogSnapshot() }
+    var snapshot: GovernanceSnapshot { (try? store.snapshot()) ?? GovernanceSnapshot() }
 
     var isSuperuser: Bool { snapshot.isSuperuser(currentUser) }
 

@@ -70,7 +70,7 @@ extension Database {
         }
     }
 
-    static func retentionDays(_ s: CatalogSnapshot) -> Double {
+    static func retentionDays(_ s: GovernanceSnapshot) -> Double {
         Double(s.settings["audit_retention_days"] ?? "") ?? 365
     }
 

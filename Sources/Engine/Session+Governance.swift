@@ -143,7 +143,7 @@ extension Session {
         }
     }
 
-    private func persist(_ statement: Statement, before: CatalogSnapshot, owner: String) throws {
+    private func persist(_ statement: Statement, before: GovernanceSnapshot, owner: String) throws {
         guard let g = database.governance else { return }
         func record(_ name: QualifiedName, kind: StoredRelationKind?) throws {
             let r = ref(name)
@@ -390,7 +390,7 @@ extension Session {
         return column
     }
 
-    private func grantRecords(_ p: PrivilegeGrant, snapshot s: CatalogSnapshot) throws -> [GrantRecord] {
+    private func grantRecords(_ p: PrivilegeGrant, snapshot s: GovernanceSnapshot) throws -> [GrantRecord] {
         var records: [GrantRecord] = []
         for grantee in p.grantees {
             switch p.target {

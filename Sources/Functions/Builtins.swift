@@ -15,4 +15,5 @@ func registerBuiltins(into registry: FunctionRegistry) {
     MiscFunctions.register(into: registry)
     MaskFunctions.register(into: registry)
     IdentityFunctions.register(into: registry)
+    PgCatalogFunctions.register(into: registry)
 }

@@ -67,7 +67,7 @@ final class CatalogEngineTests: XCTestCase {
         expectState("42501", bob, "DROP TABLE customers")
         expectState("42501", bob, "INSERT INTO customers VALUES (3, 'x@y.z', 'EU')")
         try run(admin, "CREATE TABLE information_schema.hidden AS SELECT * FROM customers")
-        expectState("42501", bob, "SELECT * FROM information_schema.hidden")
+        XCTAssertThrowsError(try rows(bob, "SELECT * FROM information_schema.hidden"), "not open like the emulated system catalogs")
         expectState("42501", bob, "ALTER SYSTEM SET audit_retention_days = 1")
         // PostgreSQL's states for unknown and duplicate objects.
         expectState("42704", admin, "GRANT nobody TO bob")
@@ -118,6 +118,16 @@ final class CatalogEngineTests: XCTestCase {
         try run(bob, "CREATE TABLE sandbox.notes (t text); INSERT INTO sandbox.notes VALUES ('mine')")
         XCTAssertEqual(try rows(bob, "SELECT t FROM sandbox.notes"), [[.string("mine")]])
         XCTAssertEqual(try rows(bob, "SELECT current_user, is_member('admins')"), [[.string("bob"), .bool(false)]])
+    }
+
+    func testClientIntrospectionWorksForPlainUsers() throws {
+        let db = try open()
+        let admin = try setUpShop(db)
+        try run(admin, "GRANT SELECT ON customers TO staff")
+        let bob = try db.connect(user: "bob", client: "test")
+        XCTAssertFalse(try rows(bob, "SELECT relname FROM pg_class WHERE relname = 'customers'").isEmpty)
+        XCTAssertFalse(try rows(bob, "SELECT table_name FROM information_schema.tables WHERE table_name = 'customers'").isEmpty)
+        XCTAssertEqual(try rows(bob, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = 'public'"), [[.int(1)]])
     }
 
     func testPasswordVerifierIsPostgresScramFormat() throws {

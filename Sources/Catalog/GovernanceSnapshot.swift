@@ -5,7 +5,7 @@
 
 import Columnar
 
-public struct CatalogSnapshot: Sendable {
+public struct GovernanceSnapshot: Sendable {
     /// `catalog_version`: changes with every committed catalog change.
     public var version: Int64 = 0
     /// The superuser role the catalog was created for (the local OS user).
@@ -47,11 +47,11 @@ public struct CatalogSnapshot: Sendable {
         roles.keys.filter { $0 != role && effectiveRoles(of: $0).contains(role) }.sorted()
     }
 
-    static func load(_ db: SQLiteConnection, version: Int64, inTransaction: Bool) throws -> CatalogSnapshot {
+    static func load(_ db: SQLiteConnection, version: Int64, inTransaction: Bool) throws -> GovernanceSnapshot {
         // One read transaction, so the tables agree with each other.
         if !inTransaction { try db.execute("BEGIN") }
         defer { if !inTransaction { try? db.execute("COMMIT") } }
-        var s = CatalogSnapshot()
+        var s = GovernanceSnapshot()
         s.version = version
         if let row = try db.query("SELECT owner, secret FROM catalog_state").first {
             s.owner = row[0].text ?? ""
