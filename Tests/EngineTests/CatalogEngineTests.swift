@@ -128,6 +128,12 @@ final class CatalogEngineTests: XCTestCase {
         XCTAssertFalse(try rows(bob, "SELECT relname FROM pg_class WHERE relname = 'customers'").isEmpty)
         XCTAssertFalse(try rows(bob, "SELECT table_name FROM information_schema.tables WHERE table_name = 'customers'").isEmpty)
         XCTAssertEqual(try rows(bob, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = 'public'"), [[.int(1)]])
+        XCTAssertEqual(try rows(bob, "SELECT rolname, rolsuper FROM pg_roles WHERE rolname IN ('carol', 'pii_reader') ORDER BY 1"),
+                       [[.string("carol"), .bool(false)], [.string("pii_reader"), .bool(false)]])
+        XCTAssertEqual(try rows(bob, "SELECT has_table_privilege('customers', 'SELECT')"), [[.bool(true)]])
+        try run(admin, "REVOKE SELECT ON customers FROM staff")
+        // The relation is now hidden from bob's pg_class (pg_catalog emulation's choice), or not privileged.
+        XCTAssertNotEqual(try? rows(bob, "SELECT has_table_privilege('customers', 'SELECT')"), [[.bool(true)]])
     }
 
     func testPasswordVerifierIsPostgresScramFormat() throws {
