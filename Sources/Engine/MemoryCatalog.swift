@@ -40,6 +40,9 @@ public final class MemoryCatalog: CatalogProvider, @unchecked Sendable {
 
     public func schemaExists(_ name: String) -> Bool { lock.withLock { schemas[name] != nil } }
 
+    /// Every schema, for pg_namespace and information_schema.schemata.
+    public func schemaNames() -> [String] { lock.withLock { schemas.keys.sorted() } }
+
     public func createSchema(_ name: String, ifNotExists: Bool) throws {
         try lock.withLock {
             if schemas[name] != nil {

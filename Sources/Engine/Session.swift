@@ -17,6 +17,10 @@ public final class Session: @unchecked Sendable {
     /// How far the running statement's scans have got (reset per statement), for progress displays.
     public let progress = QueryProgress()
     public private(set) var inTransaction = false
+    /// pg_catalog/information_schema for the running statement (SystemCatalog/); rebuilt per statement.
+    var statementSystemCatalog: SystemCatalog?
+    /// The process id clients see (pg_backend_pid, BackendKeyData): unique per session.
+    public let backendPID: Int32 = BackendPIDs.next()
 
     static let defaultSettings: [String: String] = [
         "server_version": "15.0",
@@ -35,7 +39,7 @@ public final class Session: @unchecked Sendable {
         "extra_float_digits": "1",
         "transaction_isolation": "read committed",
         "lake_skipping": "on",
-    ]
+    ].merging(PgSettings.defaults) { own, _ in own }
 
     init(database: Database) { self.database = database }
 
@@ -85,6 +89,7 @@ public final class Session: @unchecked Sendable {
     private func run(_ parsed: ParsedStatement, in sql: String) throws -> QueryResult {
         cancellation.reset()
         progress.reset()
+        statementSystemCatalog = nil
         return try withPositions(sql, offset: parsed.location) { try run(parsed.statement, text: parsed.text) }
     }
 
@@ -95,14 +100,15 @@ public final class Session: @unchecked Sendable {
     private var lastBinder: Binder?
 
     func makeBinder() -> Binder {
-        let binder = Binder(catalog: database.catalog, tableFunctions: database.tableFunctions, accessControl: accessControl)
+        let binder = Binder(catalog: systemCatalog(), tableFunctions: database.tableFunctions, accessControl: accessControl)
         lastBinder = binder
         return binder
     }
 
     func makeContext() -> ExecutionContext {
-        let fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
+        var fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
                                    statementTimestamp: Clock.nowMicros(), settings: settings, secretKey: accessControl.maskingSecret)
+        fctx.introspection = systemCatalog()
         let context = ExecutionContext(functionContext: fctx, cancellation: cancellation,
                                        memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
         context.progress = progress
@@ -355,6 +361,9 @@ public final class Session: @unchecked Sendable {
             }
             settings["lake_skipping"] = s.values.isEmpty ? "on" : value
         default:
+            guard PgSettings.isKnown(s.name, current: settings) else {
+                throw SQLError(SQLState.undefinedObject, "unrecognized configuration parameter \"\(s.name)\"")
+            }
             settings[s.name] = s.values.isEmpty ? (Session.defaultSettings[s.name] ?? "") : value
         }
         return command("SET")

@@ -14,4 +14,5 @@ func registerBuiltins(into registry: FunctionRegistry) {
     RegexFunctions.register(into: registry)
     MiscFunctions.register(into: registry)
     MaskFunctions.register(into: registry)
+    PgCatalogFunctions.register(into: registry)
 }

@@ -75,6 +75,10 @@ extension Binder {
             return try aliased(q, alias: alias, defaultName: nil, outer: outer)
 
         case let .function(name, arguments, alias, _, withOrdinality, location):
+            if !withOrdinality, let lateral = try rewriteCorrelatedSeries(name: name, arguments: arguments, alias: alias, location: location)
+                ?? rewriteUnnestInFrom(name: name, arguments: arguments, alias: alias, location: location) {
+                return try bindTableRef(lateral, outer: outer, leftScope: leftScope)
+            }
             if withOrdinality {
                 throw SQLError(SQLState.featureNotSupported, "WITH ORDINALITY is not implemented yet", position: location + 1)
             }
