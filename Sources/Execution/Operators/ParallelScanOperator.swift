@@ -14,9 +14,22 @@ import Planner
 enum PipelineStage {
     case filter(Evaluator)
     case project([Evaluator])
+    /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
+    case guarded([PipelineStage], PolicyBarrier)
 
     func apply(_ b: Batch) throws -> Batch? {
         switch self {
+        case .guarded(let inner, let barrier):
+            do {
+                var current: Batch? = b
+                for stage in inner {
+                    guard let x = current else { break }
+                    current = try stage.apply(x)
+                }
+                return current
+            } catch let error as SQLError {
+                throw PolicyBarrierOperator.sanitized(error, relation: barrier.relation)
+            }
         case .project(let exprs):
             return Batch(columns: try exprs.map { try $0(b) }, count: b.count)
         case .filter(let predicate):
@@ -121,9 +134,22 @@ final class MorselRunner<Result>: @unchecked Sendable {
 }
 
 /// Applies pipeline stages to every batch of a morsel.
-func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics) throws -> [Batch] {
+func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
+               progress: QueryProgress? = nil) throws -> [Batch] {
     var output: [Batch] = []
-    for batch in try morsel.read(statistics: statistics) where batch.count > 0 {
+    let read: [Batch]
+    // Under a policy barrier (always the first stage when there is one) reading is guarded too,
+    // and the rows read are not counted: they include rows the row policy hides.
+    var guardedBy: PolicyBarrier? = nil
+    if case .guarded(_, let barrier)? = stages.first { guardedBy = barrier }
+    do {
+        read = try morsel.read(statistics: statistics)
+    } catch let error as SQLError {
+        if let guardedBy { throw PolicyBarrierOperator.sanitized(error, relation: guardedBy.relation) }
+        throw error
+    }
+    progress?.finished(rows: guardedBy == nil ? read.reduce(0) { $0 + $1.count } : 0)
+    for batch in read where batch.count > 0 {
         var current: Batch? = batch
         for stage in stages {
             guard let b = current else { break }
@@ -154,10 +180,10 @@ final class ParallelScanOperator: Operator {
     func next() throws -> Batch? {
         if runner == nil {
             let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
-                .tracked(by: context.progress)
-            let stages = self.stages, statistics = node.statistics
+            let stages = self.stages, statistics = node.statistics, progress = context.progress
+            progress?.planned(morsels: morsels.count)
             runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
-                try runStages(stages, on: morsel, statistics: statistics)
+                try runStages(stages, on: morsel, statistics: statistics, progress: progress)
             }
         }
         while true {
