@@ -267,6 +267,22 @@ class InteractiveTests(unittest.TestCase):
         t2.keys("Enter")
         t2.wait_for(r"│ remember me │   2 │")
 
+    def test_prompt_shows_user_and_role_and_governance_listings(self):
+        # Interactive use opens ~/.lakesql/catalog.db (under the test's HOME); its owner is the OS user.
+        t = self.start("--lake", DEMO)
+        user = re.search(r"^(\w+)=> $", t.screen(), re.M).group(1)
+        t.line("CREATE ROLE analyst;")
+        t.wait_for(r"CREATE ROLE")
+        t.line("SET ROLE analyst;")
+        t.wait_for(r"^%s\(analyst\)=> $" % user)
+        t.line("\\du")
+        screen = t.wait_for(r"List of roles(.*\n)+.*│ analyst │ role")
+        self.assertRegex(screen, r"│ %s\s+│ user │ t" % user)
+        t.line("RESET ROLE;")
+        t.wait_for(r"^%s=> $" % user)
+        t.line("\\dp")
+        t.wait_for(r"Row policies")
+
     def test_syntax_error_shows_caret_and_sqlstate(self):
         t = self.start("--lake", DEMO)
         t.line("SELECT 1 2;")
