@@ -271,6 +271,8 @@ final class PgCatalogTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(o, 16384)
         XCTAssertLessThanOrEqual(o, Int64(Int32.max))
         XCTAssertEqual(o, CatalogSnapshot.relationOID(schema: "public", name: "customers"))
+        XCTAssertEqual(a.relationOID(schema: "public", name: "customers").map(Int64.init), o)
+        XCTAssertNil(a.relationOID(schema: "public", name: "nosuch"))
         // Every OID in pg_class is distinct, and pg_attribute points at them.
         XCTAssertEqual(try single(a, "SELECT count(*) = count(DISTINCT oid) FROM pg_class"), .bool(true))
         XCTAssertEqual(try single(a, "SELECT count(*) FROM pg_attribute a LEFT JOIN pg_class c ON c.oid = a.attrelid WHERE c.oid IS NULL"), .int(0))
