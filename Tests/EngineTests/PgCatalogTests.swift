@@ -384,6 +384,10 @@ final class PgCatalogTests: XCTestCase {
         XCTAssertEqual(try rows(s, "SELECT oid FROM pg_type WHERE oid = any('{1014,23}'::oid[]) ORDER BY 1"), [[.int(23)], [.int(1014)]])
         XCTAssertEqual(try rows(s, "SELECT unnest(a) AS v, generate_subscripts(a, 1) AS i FROM (SELECT ARRAY[7, 8] a UNION ALL SELECT '{}'::int[]) t ORDER BY 2"),
                        [[.int(7), .int(1)], [.int(8), .int(2)]])
+        // A dimension that is not a constant (SQLAlchemy binds it as $1::INTEGER) is checked per row.
+        XCTAssertEqual(try rows(s, "SELECT t.k, generate_subscripts(t.a, t.d) FROM (VALUES (1, ARRAY[5, 6], 1), (2, ARRAY[7], 2)) t(k, a, d) ORDER BY 2"),
+                       [[.int(1), .int(1)], [.int(1), .int(2)]])
+        assertError(s, "SELECT generate_subscripts(ARRAY[1], 2)", "0A000")
         XCTAssertEqual(try single(s, "SELECT ARRAY(SELECT nspname FROM pg_namespace WHERE nspname LIKE 'p%' ORDER BY 1)"),
                        .list([.string("pg_catalog"), .string("public")]))
         XCTAssertEqual(try rows(s, "SELECT x.n, (SELECT count(*) FROM generate_series(1, x.n) g) FROM (VALUES (2), (0)) x(n) ORDER BY 1"),
