@@ -264,6 +264,7 @@ extension Repl {
             printError("\(path): No such file or could not be read")
             return false
         }
+        if includeDepth == 0 { interrupts.clear() }
         includeDepth += 1
         defer { includeDepth -= 1 }
         var buffer = StatementBuffer()
@@ -271,6 +272,8 @@ extension Repl {
         failed = false
         defer { failed = failed || failedBefore }
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            // Ctrl-C cancels the running statement and the rest of the file.
+            if interrupts.interrupted { return false }
             switch process(line: String(line), buffer: &buffer) {
             case .proceed: continue
             case .quit, .abort: return !failed

@@ -211,11 +211,17 @@ public final class Repl {
         return first == "SET" || first == "RESET"
     }
 
+    /// The login user and the current role. session_user is the login user when SET ROLE has changed
+    /// current_user (PostgreSQL's semantics); without session_user, current_user and current_role.
     func refreshIdentity() {
-        guard let result = try? session.execute("SELECT current_user, current_role"),
-              let row = try? result.allRows().first, row.count >= 2 else { identity = nil; return }
         func text(_ v: Value) -> String { if case .string(let s) = v { return s }; return v.isNull ? "" : "\(v)" }
-        identity = (text(row[0]), text(row[1]))
+        for query in ["SELECT session_user, current_role", "SELECT current_user, current_role"] {
+            if let result = try? session.execute(query), let row = try? result.allRows().first, row.count >= 2 {
+                identity = (text(row[0]), text(row[1]))
+                return
+            }
+        }
+        identity = nil
     }
 
     /// `alice=> ` or `alice(analyst)=> ` (user, then the role when it differs); `lakesql=> ` without a catalog.

@@ -25,7 +25,8 @@ func runSQL(_ options: RunCommandOptions) -> Int32 {
 
     let session: Session
     do {
-        session = try Database(options: databaseOptions).connect()
+        session = try openSession(lakePath: databaseOptions.lakePath, catalogPath: options.catalogPath, user: options.user,
+                                  client: interactive ? "repl" : "cli", interactive: interactive)
     } catch {
         standardError.write(ErrorFormatter.format(error))
         return 1

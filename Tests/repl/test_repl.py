@@ -21,6 +21,8 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LAKESQL = os.environ.get("LAKESQL", os.path.join(ROOT, ".build", "release", "lakesql"))
 DEMO = os.path.join(ROOT, "Fixtures", "demo")
+# tmux must treat the panes as UTF-8 (box drawing, ∅) whatever the CI machine's locale.
+TMUX_ENV = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8")
 
 
 class Terminal:
@@ -35,11 +37,12 @@ class Terminal:
         environment = {"HOME": self.home, "TERM": "xterm-256color", "PAGER": "", "LANG": "C.UTF-8"}
         environment.update(env or {})
         command = ["env"] + ["%s=%s" % kv for kv in environment.items()] + [LAKESQL] + list(args)
-        subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(width),
-                        "-y", str(height), "-c", ROOT, " ".join(shell_quote(c) for c in command)], check=True)
+        subprocess.run(["tmux", "-u", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(width),
+                        "-y", str(height), "-c", ROOT, " ".join(shell_quote(c) for c in command)], check=True, env=TMUX_ENV)
 
     def tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.socket] + list(args), check=True, capture_output=True, text=True).stdout
+        return subprocess.run(["tmux", "-u", "-L", self.socket] + list(args), check=True, capture_output=True,
+                              encoding="utf-8", errors="replace", env=TMUX_ENV).stdout
 
     def type(self, text):
         # tmux reads a trailing `;` as a command separator; `\;` is a literal one.
@@ -226,7 +229,7 @@ class InteractiveTests(unittest.TestCase):
         deadline = time.time() + 10
         while not os.path.exists(paged) and time.time() < deadline:
             time.sleep(0.1)
-        with open(paged) as f:
+        with open(paged, encoding="utf-8") as f:
             text = f.read()
         self.assertIn("│             100 │", text)
         self.assertIn("(100 rows)", text)
@@ -288,7 +291,7 @@ class InteractiveTests(unittest.TestCase):
 
 class NonInteractiveTests(unittest.TestCase):
     def run_lakesql(self, args, stdin=""):
-        return subprocess.run([LAKESQL] + args, input=stdin, capture_output=True, text=True, timeout=60, cwd=ROOT)
+        return subprocess.run([LAKESQL] + args, input=stdin, capture_output=True, encoding="utf-8", timeout=60, cwd=ROOT)
 
     def test_command_and_exit_codes(self):
         ok = self.run_lakesql(["--lake", DEMO, "-c", "SELECT count(*) FROM customers"])
@@ -330,7 +333,7 @@ class NonInteractiveTests(unittest.TestCase):
     def test_stdin_results_arrive_before_input_ends(self):
         # A driver pipes queries into one long-running process and reads each result as it comes.
         p = subprocess.Popen([LAKESQL, "--format", "csv", "--lake", DEMO], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, bufsize=1, cwd=ROOT)
+                             stderr=subprocess.DEVNULL, encoding="utf-8", bufsize=1, cwd=ROOT)
         try:
             for i in range(3):
                 p.stdin.write("SELECT %d AS q, count(*) AS n\n FROM products;\n" % i)
@@ -342,6 +345,8 @@ class NonInteractiveTests(unittest.TestCase):
         finally:
             if p.poll() is None:
                 p.kill()
+                p.wait()
+            p.stdout.close()
 
     def test_include_and_output_file(self):
         folder = tempfile.mkdtemp(prefix="lakesql-io-")

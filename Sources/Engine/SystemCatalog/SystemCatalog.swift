@@ -53,6 +53,17 @@ final class SystemCatalog: CatalogProvider, CatalogIntrospection {
         return try base.lookup(schema: schema, name: name)
     }
 
+    /// The name policies and privileges use: the system relation this name reaches, else the
+    /// wrapped catalog's answer (which maps lake.t and t to one name). A wrapper that did not
+    /// forward this would let `lake.t` bypass the policies of `t`.
+    func relationName(schema: String?, name: String) -> RelationName {
+        let systemSchema = schema ?? "pg_catalog"
+        if systemSchema == "pg_catalog" || systemSchema == "information_schema", SystemRelation.named(schema: systemSchema, name: name) != nil {
+            return RelationName(schema: systemSchema, name: name)
+        }
+        return base.relationName(schema: schema, name: name)
+    }
+
     // MARK: CatalogIntrospection
 
     func lookup(_ kind: RegKind, name: String) -> Int64? {
@@ -221,7 +232,7 @@ extension Session {
     /// governance catalog attaches one (then pg_class lists only what checkSelect allows).
     func systemCatalog() -> SystemCatalog {
         if let c = statementSystemCatalog { return c }
-        let c = SystemCatalog(base: database.catalog, session: self, access: UnrestrictedAccess(user: settings["session_authorization"] ?? "lakesql"))
+        let c = SystemCatalog(base: database.catalog, session: self, access: accessControl)
         statementSystemCatalog = c
         return c
     }

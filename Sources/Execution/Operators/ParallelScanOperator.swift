@@ -14,9 +14,22 @@ import Planner
 enum PipelineStage {
     case filter(Evaluator)
     case project([Evaluator])
+    /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
+    case guarded([PipelineStage], PolicyBarrier)
 
     func apply(_ b: Batch) throws -> Batch? {
         switch self {
+        case .guarded(let inner, let barrier):
+            do {
+                var current: Batch? = b
+                for stage in inner {
+                    guard let x = current else { break }
+                    current = try stage.apply(x)
+                }
+                return current
+            } catch let error as SQLError {
+                throw PolicyBarrierOperator.sanitized(error, relation: barrier.relation)
+            }
         case .project(let exprs):
             return Batch(columns: try exprs.map { try $0(b) }, count: b.count)
         case .filter(let predicate):
@@ -124,8 +137,18 @@ final class MorselRunner<Result>: @unchecked Sendable {
 func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
                progress: QueryProgress? = nil) throws -> [Batch] {
     var output: [Batch] = []
-    let read = try morsel.read(statistics: statistics)
-    progress?.finished(rows: read.reduce(0) { $0 + $1.count })
+    let read: [Batch]
+    // Under a policy barrier (always the first stage when there is one) reading is guarded too,
+    // and the rows read are not counted: they include rows the row policy hides.
+    var guardedBy: PolicyBarrier? = nil
+    if case .guarded(_, let barrier)? = stages.first { guardedBy = barrier }
+    do {
+        read = try morsel.read(statistics: statistics)
+    } catch let error as SQLError {
+        if let guardedBy { throw PolicyBarrierOperator.sanitized(error, relation: guardedBy.relation) }
+        throw error
+    }
+    progress?.finished(rows: guardedBy == nil ? read.reduce(0) { $0 + $1.count } : 0)
     for batch in read where batch.count > 0 {
         var current: Batch? = batch
         for stage in stages {

@@ -10,10 +10,13 @@ final class ScanOperator: Operator {
     private var morsels: [ScanMorsel]? = nil
     private var nextMorsel = 0
     private var pending: [Batch] = []
+    /// False below a policy barrier: the rows read include rows the user may not see.
+    private let countsRows: Bool
 
-    init(node: ScanNode, context: ExecutionContext) {
+    init(node: ScanNode, context: ExecutionContext, countsRows: Bool = true) {
         self.node = node
         self.context = context
+        self.countsRows = countsRows
     }
 
     func next() throws -> Batch? {
@@ -31,7 +34,7 @@ final class ScanOperator: Operator {
             guard let all = morsels, nextMorsel < all.count else { return nil }
             pending = try all[nextMorsel].read(statistics: node.statistics)
             nextMorsel += 1
-            context.progress?.finished(rows: pending.reduce(0) { $0 + $1.count })
+            context.progress?.finished(rows: countsRows ? pending.reduce(0) { $0 + $1.count } : 0)
         }
     }
 }
