@@ -280,6 +280,10 @@ public final class Repl {
             bar = nil
             output.flush()
             standardOutput.flush()
+            // The terminal echoed ^C where the cursor was; the error starts on a clean line.
+            if interactive, (error as? SQLError)?.sqlState == SQLState.queryCanceled, Terminal.isTerminal(STDERR_FILENO) {
+                errors.write("\r\u{1B}[K")
+            }
             errors.write(ErrorFormatter.format(error, sql: sql))
             errors.flush()
             failed = true

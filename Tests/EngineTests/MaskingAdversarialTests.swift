@@ -269,6 +269,22 @@ final class MaskingAdversarialTests: XCTestCase {
         XCTAssertEqual(show(s, "SELECT * FROM read_csv('\(csv)')").error?.sqlState, SQLState.insufficientPrivilege)
     }
 
+    func testSystemCatalogsShowNoDataAndKeepTheirNames() throws {
+        let s = try PersonalData.session()
+        for sql in ["SELECT * FROM pg_catalog.pg_stats", "SELECT * FROM pg_stats WHERE tablename = 'people'",
+                    "SELECT relname, reltuples FROM pg_class WHERE relname = 'people'",
+                    "SELECT * FROM information_schema.columns WHERE table_name = 'people'"] {
+            let shown = assertNoLeak(s, sql)
+            XCTAssertNil(shown.error, "\(sql): \(shown.text)")
+        }
+        XCTAssertEqual(show(s, "SELECT count(*) FROM pg_stats").rows, [["0"]])
+        // An unqualified system relation is the pg_catalog one (privileges and policies know it so).
+        _ = show(s, "SELECT relname FROM pg_class")
+        XCTAssertEqual(s.lastAccessReport.relations.map(\.description), ["pg_catalog.pg_class"])
+        _ = show(s, "SELECT email FROM public.people")
+        XCTAssertEqual(s.lastAccessReport.relations.map(\.description), ["public.people"])
+    }
+
     func testCopiesOfMaskedDataStayMasked() throws {
         let s = try PersonalData.session()
         _ = try s.execute("CREATE TABLE copy AS SELECT email, ssn FROM people")

@@ -175,6 +175,8 @@ class InteractiveTests(unittest.TestCase):
         t.wait_for(r"^[\w.-]+=> $")
         # Ctrl-C at the prompt drops the half-typed statement.
         t.type("SELECT 'dropped")
+        # The terminal flushes unread input on Ctrl-C: wait until readline has it.
+        t.wait_for(r"lakesql=> SELECT 'dropped$")
         t.keys("C-c")
         t.wait_for(r"SELECT 'dropped\^C\s*\n[\w.-]+=> $")
         t.line("SELECT 41 + 1 AS answer;")
@@ -291,6 +293,46 @@ class InteractiveTests(unittest.TestCase):
         count = t.screen().count("(every 0.2s)")
         time.sleep(0.6)
         self.assertEqual(t.screen().count("(every 0.2s)"), count, "\\watch stopped")
+
+
+class JobControlTests(unittest.TestCase):
+    def test_ctrl_z_and_fg_keep_line_editing(self):
+        home = tempfile.mkdtemp(prefix="lakesql-home-")
+        socket = "lakesql-repl-jobs-%d" % os.getpid()
+        run = lambda *a: subprocess.run(["tmux", "-u", "-L", socket] + list(a), check=True, capture_output=True,
+                                        encoding="utf-8", env=TMUX_ENV).stdout
+        try:
+            run("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-c", ROOT, "bash --norc --noprofile")
+            run("send-keys", "-l", "HOME=%s PAGER= %s --lake %s" % (home, LAKESQL, DEMO))
+            run("send-keys", "Enter")
+            wait = lambda pattern: wait_until(lambda: run("capture-pane", "-p", "-J"), pattern)
+            wait(r"lakesql=> $")
+            run("send-keys", "-l", "SELECT 6 * 7")
+            # The terminal flushes unread input on Ctrl-Z: wait until readline has it.
+            wait(r"lakesql=> SELECT 6 \* 7$")
+            run("send-keys", "C-z")
+            wait(r"Stopped")
+            run("send-keys", "-l", "fg")
+            run("send-keys", "Enter")
+            # The half-typed line is redrawn under a fresh prompt (after the `fg` line) and editing goes on.
+            wait(r"# fg\n(.*\n)+lakesql=> SELECT 6 \* 7$")
+            run("send-keys", "-l", " AS n\\;")
+            run("send-keys", "Enter")
+            screen = wait(r"│ 42 │")
+            self.assertEqual(screen.count("AS n;"), 1, screen)
+        finally:
+            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def wait_until(read, pattern, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        text = read()
+        if re.search(pattern, text, re.M):
+            return text
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for %r; screen:\n%s" % (pattern, read()))
 
 
 class NonInteractiveTests(unittest.TestCase):
