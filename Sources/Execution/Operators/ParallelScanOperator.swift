@@ -133,13 +133,19 @@ final class MorselRunner<Result>: @unchecked Sendable {
     }
 }
 
+extension Array where Element == PipelineStage {
+    /// Whether these stages start under a policy barrier (the rows read include hidden ones).
+    var isGuarded: Bool {
+        if case .guarded? = first { return true }
+        return false
+    }
+}
+
 /// Applies pipeline stages to every batch of a morsel.
-func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
-               progress: QueryProgress? = nil) throws -> [Batch] {
+func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics) throws -> [Batch] {
     var output: [Batch] = []
     let read: [Batch]
-    // Under a policy barrier (always the first stage when there is one) reading is guarded too,
-    // and the rows read are not counted: they include rows the row policy hides.
+    // Under a policy barrier (always the first stage when there is one) reading is guarded too.
     var guardedBy: PolicyBarrier? = nil
     if case .guarded(_, let barrier)? = stages.first { guardedBy = barrier }
     do {
@@ -148,7 +154,6 @@ func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: Sca
         if let guardedBy { throw PolicyBarrierOperator.sanitized(error, relation: guardedBy.relation) }
         throw error
     }
-    progress?.finished(rows: guardedBy == nil ? read.reduce(0) { $0 + $1.count } : 0)
     for batch in read where batch.count > 0 {
         var current: Batch? = batch
         for stage in stages {
@@ -180,10 +185,10 @@ final class ParallelScanOperator: Operator {
     func next() throws -> Batch? {
         if runner == nil {
             let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
-            let stages = self.stages, statistics = node.statistics, progress = context.progress
-            progress?.planned(morsels: morsels.count)
+                .tracked(by: context.progress, countingRows: !stages.isGuarded)
+            let stages = self.stages, statistics = node.statistics
             runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
-                try runStages(stages, on: morsel, statistics: statistics, progress: progress)
+                try runStages(stages, on: morsel, statistics: statistics)
             }
         }
         while true {
