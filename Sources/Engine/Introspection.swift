@@ -48,7 +48,7 @@ public struct Introspection {
     /// Schema names, sorted; `lake` when a lake folder is attached.
     public func schemas() -> [String] {
         var names = Set(session.database.catalog.listSchemas())
-        if session.database.catalog.lake != nil { names.insert(LakeCatalog.schemaName) }
+        if session.database.catalog.fallback is LakeCatalog { names.insert(LakeCatalog.schemaName) }
         return names.sorted()
     }
 
@@ -61,7 +61,7 @@ public struct Introspection {
             case .view(let v): out.append(RelationInfo(schema: schema, name: name, kind: .view, definition: v.sql))
             }
         }
-        if let lake = session.database.catalog.lake, let tables = try? lake.tables() {
+        if let lake = session.database.catalog.fallback as? LakeCatalog, let tables = try? lake.tables() {
             for t in tables {
                 out.append(RelationInfo(schema: LakeCatalog.schemaName, name: t.name, kind: .lakeTable, definition: t.path))
             }
@@ -112,17 +112,4 @@ public struct Introspection {
 
 extension Session {
     public var introspection: Introspection { Introspection(session: self) }
-}
-
-extension MemoryCatalog {
-    /// The attached lake folder, wherever it sits in the fallback chain (behind the
-    /// governance catalog's system relations when a catalog is attached).
-    var lake: LakeCatalog? {
-        var provider = fallback
-        while let current = provider {
-            if let lake = current as? LakeCatalog { return lake }
-            provider = (current as? SystemRelations)?.next
-        }
-        return nil
-    }
 }

@@ -110,15 +110,14 @@ public final class Session: @unchecked Sendable {
                                    statementTimestamp: Clock.nowMicros(), settings: settings, secretKey: accessControl.maskingSecret)
         fctx.identity = sessionIdentity
         fctx.introspection = systemCatalog()
-        let context = ExecutionContext(functionContext: fctx, cancellation: cancellation,
-                                       memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
-        context.progress = progress
-        return context
+        return ExecutionContext(functionContext: fctx, cancellation: cancellation,
+                                memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
     }
 
     func makePlanner() -> PhysicalPlanner {
         let planner = PhysicalPlanner(context: makeContext())
         planner.parallelism = max(1, Int(settings["threads"] ?? "") ?? availableCores)
+        planner.context.progress = progress
         return planner
     }
 

@@ -274,14 +274,14 @@ class InteractiveTests(unittest.TestCase):
     def test_prompt_shows_user_and_role_and_governance_listings(self):
         # Interactive use opens ~/.lakesql/catalog.db (under the test's HOME); its owner is the OS user.
         t = self.start("--lake", DEMO)
-        user = re.search(r"^(\w+)=> $", t.screen(), re.M).group(1)
+        user = re.search(r"^([\w.-]+)=> $", t.screen(), re.M).group(1)
         t.line("CREATE ROLE analyst;")
         t.wait_for(r"CREATE ROLE")
         t.line("SET ROLE analyst;")
-        t.wait_for(r"^%s\(analyst\)=> $" % user)
+        t.wait_for(r"^%s\(analyst\)=> $" % re.escape(user))
         t.line("\\du")
         screen = t.wait_for(r"List of roles(.*\n)+.*│ analyst │ role")
-        self.assertRegex(screen, r"│ %s\s+│ user │ t" % user)
+        self.assertRegex(screen, r"│ %s\s+│ user │ t" % re.escape(user))
         t.line("RESET ROLE;")
         t.wait_for(r"^%s=> $" % re.escape(user))
         t.line("\\dp")

@@ -127,7 +127,7 @@ struct CatalogSnapshot {
             }
         }
         // Lake tables are found unqualified, so they are listed in public (an in-memory table of the same name wins).
-        if let lake = base.lake, let entries = try? lake.tables() {
+        if let lake = base.fallback as? LakeCatalog, let entries = try? lake.tables() {
             for entry in entries where s.relationsByName["public." + entry.name] == nil && visible("public", entry.name) {
                 guard let source = try? lake.table(at: entry.path) else { continue }
                 let size = (try? LakeFileSystem.filesRecursively(entry.path))?.reduce(Int64(0)) { $0 + Int64($1.size) }
