@@ -60,9 +60,6 @@ extension Database {
     public var catalogStore: CatalogStore? { governance?.store }
 
     func attachCatalog() throws {
-        // The system relations exist only with a catalog: the REPL's \du says "no governance
-        // catalog attached" when lakesql_roles is missing.
-        if governance != nil { catalog.fallback = SystemRelations(database: self, next: catalog.fallback) }
         try synchronizeCatalog()
         if let g = governance {
             let s = try g.store.snapshot()

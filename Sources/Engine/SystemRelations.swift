@@ -8,31 +8,23 @@
 // The first four hold no personal data and are open to everyone (the REPL's
 // \du and \dp read them); lakesql_audit is for superusers and members of
 // `auditor` (CatalogAccessControl.checkSelect). Without a catalog they do not
-// exist (42P01). They sit behind the in-memory
-// relations, so a table of the same name created by a superuser shadows them.
+// exist (42P01). The statement's SystemCatalog resolves them ahead of the
+// session's relations (the lake stays the in-memory catalog's fallback, as the
+// introspection code expects).
 
 import Catalog
 import Columnar
 import Planner
 
-final class SystemRelations: CatalogProvider, @unchecked Sendable {
-    weak var database: Database?
-    let next: CatalogProvider?
-
-    init(database: Database, next: CatalogProvider?) { self.database = database; self.next = next }
-
+enum SystemRelations {
     static let names: Set<String> = ["lakesql_roles", "lakesql_grants", "lakesql_masks", "lakesql_row_policies", "lakesql_audit"]
 
-    func lookup(schema: String?, name: String) throws -> CatalogObject? {
-        if (schema == nil || schema == "public"), SystemRelations.names.contains(name), let database {
-            return .table(SystemRelationSource(name: name, database: database))
-        }
-        return try next?.lookup(schema: schema, name: name)
-    }
-
-    func relationName(schema: String?, name: String) -> RelationName {
-        if (schema == nil || schema == "public"), SystemRelations.names.contains(name) { return RelationName(schema: "public", name: name) }
-        return next?.relationName(schema: schema, name: name) ?? RelationName(schema: schema ?? "public", name: name)
+    /// The system relation `name` (unqualified or in public) when a catalog is attached; nil otherwise
+    /// (without a catalog they do not exist: the REPL's \du then says "no governance catalog attached").
+    /// Resolved by the statement's SystemCatalog, ahead of the session's relations.
+    static func lookup(schema: String?, name: String, database: Database?) -> CatalogObject? {
+        guard schema == nil || schema == "public", names.contains(name), let database, database.governance != nil else { return nil }
+        return .table(SystemRelationSource(name: name, database: database))
     }
 }
 

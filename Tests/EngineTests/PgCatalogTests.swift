@@ -14,7 +14,7 @@ import Planner
 
 final class PgCatalogTests: XCTestCase {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
-    private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pg-clients")
+    private static let fixtures = root.appendingPathComponent("Fixtures/pg-clients")
 
     private func demo() throws -> Session {
         try Database(options: DatabaseOptions(lakePath: Self.root.appendingPathComponent("Fixtures/demo").path)).connect()

@@ -78,6 +78,8 @@ def shell_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
 
+# The prompt is the catalog user's name: the interactive REPL attaches ~/.lakesql/catalog.db
+# (each test has its own HOME), whose owner is the OS user running the tests.
 class InteractiveTests(unittest.TestCase):
     def setUp(self):
         self.terminals = []
@@ -91,7 +93,7 @@ class InteractiveTests(unittest.TestCase):
     def start(self, *args, **kw):
         t = Terminal(args, **kw)
         self.terminals.append(t)
-        t.wait_for(r"^lakesql=> $")
+        t.wait_for(r"^[\w.-]+=> $")
         return t
 
     def test_no_arguments_opens_the_demo_lake(self):
@@ -107,15 +109,15 @@ class InteractiveTests(unittest.TestCase):
     def test_multi_line_query_with_continuation_prompt(self):
         t = self.start("--lake", DEMO)
         t.line("SELECT count(*) AS n,")
-        t.wait_for(r"^lakesql-> $")
+        t.wait_for(r"^[\w.-]+-> $")
         t.line("  'it''s (' AS s, (1 +")
-        t.wait_for(r"^lakesql\(> $")
+        t.wait_for(r"^[\w.-]+\(> $")
         t.line("  2) AS three FROM orders;")
         screen = t.wait_for(r"\(1 row\)")
         self.assertRegex(screen, r"│\s+n\s+│\s+s\s+│\s+three\s+│")
         self.assertRegex(screen, r"│ 20000 │ it's \( │     3 │")
         self.assertRegex(screen, r"Time: \d+\.\d{3} ms")
-        t.wait_for(r"^lakesql=> $")
+        t.wait_for(r"^[\w.-]+=> $")
 
     def test_null_is_shown_distinctly_and_numbers_right_aligned(self):
         t = self.start("--lake", DEMO)
@@ -132,11 +134,11 @@ class InteractiveTests(unittest.TestCase):
         # A keyword, in the case typed.
         t.type("sel")
         t.keys("Tab")
-        t.wait_for(r"lakesql=> select $")
+        t.wait_for(r"[\w.-]+=> select $")
         # A table after FROM.
         t.type("count(*) FROM shipm")
         t.keys("Tab")
-        t.wait_for(r"lakesql=> select count\(\*\) FROM shipments $")
+        t.wait_for(r"[\w.-]+=> select count\(\*\) FROM shipments $")
         t.line(";")
         t.wait_for(r"\(1 row\)")
         # A column of the table named later in the statement (cursor moved back before FROM).
@@ -158,7 +160,7 @@ class InteractiveTests(unittest.TestCase):
         # Meta commands.
         t.type("\\con")
         t.keys("Tab")
-        t.wait_for(r"lakesql=> \\conninfo $")
+        t.wait_for(r"[\w.-]+=> \\conninfo $")
         t.keys("Enter")
         t.wait_for(r"You are connected to LakeSQL")
 
@@ -170,13 +172,13 @@ class InteractiveTests(unittest.TestCase):
         t.keys("C-c")
         screen = t.wait_for(r"SQLSTATE: 57014")
         self.assertIn("canceling statement due to user request", screen)
-        t.wait_for(r"^lakesql=> $")
+        t.wait_for(r"^[\w.-]+=> $")
         # Ctrl-C at the prompt drops the half-typed statement.
         t.type("SELECT 'dropped")
         # The terminal flushes unread input on Ctrl-C: wait until readline has it.
         t.wait_for(r"lakesql=> SELECT 'dropped$")
         t.keys("C-c")
-        t.wait_for(r"SELECT 'dropped\^C\s*\nlakesql=> $")
+        t.wait_for(r"SELECT 'dropped\^C\s*\n[\w.-]+=> $")
         t.line("SELECT 41 + 1 AS answer;")
         screen = t.wait_for(r"│     42 │")
         self.assertNotIn("dropped'", screen.split("answer")[-1])
@@ -200,8 +202,10 @@ class InteractiveTests(unittest.TestCase):
         t.wait_for(r"List of schemas")
         t.line("\\df regexp*")
         t.wait_for(r"regexp_replace")
+        # The interactive REPL attaches ~/.lakesql/catalog.db (HOME is this test's own folder).
         t.line("\\du")
-        t.wait_for(r"no governance catalog attached")
+        t.wait_for(r"List of roles")
+        t.wait_for(r"│ auditor\s+│ role ")
         t.line("\\d nosuchtable")
         t.wait_for(r'Did not find any relation named "nosuchtable"')
 
@@ -227,7 +231,7 @@ class InteractiveTests(unittest.TestCase):
         paged = os.path.join(home, "paged.txt")
         t = self.start("--lake", DEMO, home=home, env={"PAGER": "cat > " + paged})
         t.line("SELECT * FROM generate_series(1, 100);")
-        t.wait_for(r"^lakesql=> $")
+        t.wait_for(r"^[\w.-]+=> $")
         deadline = time.time() + 10
         while not os.path.exists(paged) and time.time() < deadline:
             time.sleep(0.1)
@@ -285,7 +289,7 @@ class InteractiveTests(unittest.TestCase):
             time.sleep(0.1)
         self.assertGreaterEqual(t.screen().count("(every 0.2s)"), 3)
         t.keys("C-c")
-        t.wait_for(r"^lakesql=> $")
+        t.wait_for(r"^[\w.-]+=> $")
         count = t.screen().count("(every 0.2s)")
         time.sleep(0.6)
         self.assertEqual(t.screen().count("(every 0.2s)"), count, "\\watch stopped")

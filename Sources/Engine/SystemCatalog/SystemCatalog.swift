@@ -50,6 +50,7 @@ final class SystemCatalog: CatalogProvider, CatalogIntrospection {
             }
             if schema != nil { return nil }
         }
+        if let governance = SystemRelations.lookup(schema: schema, name: name, database: session?.database) { return governance }
         return try base.lookup(schema: schema, name: name)
     }
 
