@@ -15,6 +15,8 @@ public final class Session: @unchecked Sendable {
     public internal(set) var settings: [String: String] = Session.defaultSettings
     let cancellation = CancellationToken()
     public private(set) var inTransaction = false
+    /// $n types and values for the statement being run (the wire protocol's Bind).
+    var boundParameters: StatementParameters?
 
     static let defaultSettings: [String: String] = [
         "server_version": "15.0",
@@ -84,7 +86,7 @@ public final class Session: @unchecked Sendable {
         return try withPositions(sql, offset: parsed.location) { try run(parsed.statement, text: parsed.text) }
     }
 
-    func makeBinder() -> Binder { Binder(catalog: database.catalog, tableFunctions: database.tableFunctions) }
+    func makeBinder() -> Binder { withBoundParameters(Binder(catalog: database.catalog, tableFunctions: database.tableFunctions)) }
 
     func makeContext() -> ExecutionContext {
         let fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",

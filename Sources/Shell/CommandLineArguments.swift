@@ -39,6 +39,7 @@ public enum CLICommand: Equatable, Sendable {
     case version
     case run(RunCommandOptions)
     case sqllogictest(SQLLogicTestCommandOptions)
+    case serve(ServeCommandOptions)
 }
 
 public struct UsageError: Error, Equatable, CustomStringConvertible {
@@ -54,6 +55,7 @@ public enum CLIArguments {
     Usage:
       lakesql [OPTIONS]                       run SQL from -c/-f, or from stdin when it is not a terminal
       lakesql sqllogictest [OPTIONS] PATH...  run sqllogictest files (folders are searched for *.slt)
+      lakesql serve [OPTIONS]                 PostgreSQL wire-protocol server (lakesql serve --help)
       lakesql --help | --version
 
     Options:
@@ -77,6 +79,7 @@ public enum CLIArguments {
 
     public static func parse(_ arguments: [String]) throws -> CLICommand {
         if arguments.first == "sqllogictest" { return .sqllogictest(try parseSQLLogicTest(Array(arguments.dropFirst()))) }
+        if arguments.first == "serve" { return .serve(try parseServe(Array(arguments.dropFirst()))) }
         var options = RunCommandOptions()
         var reader = ArgumentReader(arguments)
         while let arg = reader.next() {
@@ -102,7 +105,7 @@ public enum CLIArguments {
         return .run(options)
     }
 
-    private static func seconds(_ text: String, for option: String) throws -> Double {
+    static func seconds(_ text: String, for option: String) throws -> Double {
         guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
             throw UsageError("\(option) needs a number of seconds, got '\(text)'")
         }
