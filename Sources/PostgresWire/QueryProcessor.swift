@@ -40,6 +40,7 @@ public final class QueryProcessor {
     var skippingUntilSync = false
     /// Statement timeout hook: called with a deadline in ms before each statement runs.
     public var timeoutScheduler: ((Int) -> (() -> Void))?
+    var timerRunning = false
 
     final class PreparedEntry {
         let sql: String
@@ -160,6 +161,8 @@ public final class QueryProcessor {
         do { try body() } catch {
             fail(error)
             skippingUntilSync = true
+            // The client may be waiting after a Flush: errors go out at once, as in PostgreSQL.
+            sink.flush()
         }
     }
 
@@ -184,20 +187,24 @@ public final class QueryProcessor {
                 let command = try SessionCommandParser.parse(source)
                 if let command {
                     try checkNotFailed(command: command)
-                    try run(command, source: source, parameters: StatementParameters(), formats: [], maxRows: 0, describeRows: true)
+                    try withTimeout {
+                        try run(command, source: source, parameters: StatementParameters(), formats: [], maxRows: 0, describeRows: true)
+                    }
                     continue
                 }
                 let parsed = try parseOne(source)
                 try checkNotFailed(parsed.statement)
-                let result = try withTimeout { try session.execute(parsed, parameters: nil) }
-                afterTransactionStatement(parsed.statement)
-                if result.returnsRows {
-                    sink.send(.rowDescription(describe(fields: result.fields, formats: [])))
+                try withTimeout {
+                    let result = try session.execute(parsed, parameters: nil)
+                    afterTransactionStatement(parsed.statement)
+                    if result.returnsRows {
+                        sink.send(.rowDescription(describe(fields: result.fields, formats: [])))
+                    }
+                    let portal = Portal(statement: nil, parameters: StatementParameters(), formats: [])
+                    portal.result = result
+                    portal.fields = result.fields
+                    try stream(portal, maxRows: 0, tag: nil)
                 }
-                let portal = Portal(statement: nil, parameters: StatementParameters(), formats: [])
-                portal.result = result
-                portal.fields = result.fields
-                try stream(portal, maxRows: 0, tag: nil)
             } catch {
                 fail(positioned(error, offset: source.offset, in: sql))
                 return
@@ -258,11 +265,13 @@ public final class QueryProcessor {
 
     // MARK: Statement timeout
 
+    /// Runs a whole statement (execution and streaming) under statement_timeout; nested calls share the outer timer.
     func withTimeout<T>(_ body: () throws -> T) throws -> T {
         let ms = Int(session.settings["statement_timeout"].flatMap(Self.parseMillis) ?? 0)
-        guard ms > 0, let schedule = timeoutScheduler else { return try body() }
+        guard ms > 0, !timerRunning, let schedule = timeoutScheduler else { return try body() }
+        timerRunning = true
         let cancelTimer = schedule(ms)
-        defer { cancelTimer() }
+        defer { cancelTimer(); timerRunning = false }
         return try body()
     }
 
@@ -402,6 +411,10 @@ public final class QueryProcessor {
     }
 
     func execute(portalName: String, maxRows: Int) throws {
+        try withTimeout { try executePortal(portalName: portalName, maxRows: maxRows) }
+    }
+
+    func executePortal(portalName: String, maxRows: Int) throws {
         guard let portal = portals[portalName] else {
             throw SQLError(SQLState.invalidCursorName, "portal \"\(portalName)\" does not exist")
         }
@@ -420,7 +433,7 @@ public final class QueryProcessor {
             }
             try checkNotFailed(parsed.statement)
             do {
-                portal.result = try withTimeout { try session.execute(parsed, parameters: portal.parameters) }
+                portal.result = try session.execute(parsed, parameters: portal.parameters)
             } catch {
                 throw positioned(error, offset: 0, in: parsed.text)
             }
@@ -454,7 +467,7 @@ public final class QueryProcessor {
                     session.cancel()
                     throw SQLError(SQLState.queryCanceled, "canceling statement because the client disconnected")
                 }
-                guard let b = try withTimeout({ try result.next() }) else {
+                guard let b = try result.next() else {
                     portal.finished = true
                     break
                 }
@@ -571,7 +584,7 @@ public final class QueryProcessor {
         let inner = try StatementSplitter.split(copy.query)
         guard inner.count == 1, let first = inner.first else { throw SQLError(SQLState.syntaxError, "syntax error in COPY query") }
         let parsed = try parseOne(first)
-        let result = try withTimeout { try session.execute(parsed, parameters: parameters) }
+        let result = try session.execute(parsed, parameters: parameters)
         let fields = result.fields
         let csv = copy.format == .csv
         let delimiter = copy.delimiter ?? (csv ? "," : "\t")
@@ -587,7 +600,7 @@ public final class QueryProcessor {
                 session.cancel()
                 throw SQLError(SQLState.queryCanceled, "canceling statement because the client disconnected")
             }
-            guard let batch = try withTimeout({ try result.next() }) else { break }
+            guard let batch = try result.next() else { break }
             var chunk = ""
             for r in 0..<batch.count {
                 var line: [String] = []
