@@ -104,9 +104,10 @@ public struct StartupStateMachine: Sendable {
             guard !negotiated else { return Self.fatal(SQLState.protocolViolation, "unexpected GSSENC request after negotiation") }
             state = .initial(negotiated: true)
             return [.send(.sslResponse(false))]
-        case (.initial(let negotiated), .cancelRequest(let pid, let key)):
+        case (.initial, .cancelRequest(let pid, let key)):
+            // Clients may negotiate SSL first (asyncpg does); the cancel counts either way.
             state = .done
-            return negotiated ? [.close] : [.cancel(processID: pid, secretKey: key), .close]
+            return [.cancel(processID: pid, secretKey: key), .close]
         case (.initial, .startup(_, let parameters)):
             return startup(parameters)
         case (.awaitingPassword(let user, let parameters), .password(let bytes)):

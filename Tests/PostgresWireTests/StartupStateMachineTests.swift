@@ -163,6 +163,9 @@ final class StartupStateMachineTests: XCTestCase {
     func testCancelRequestForwardedThenClosed() {
         var m = machine(.trust)
         XCTAssertEqual(m.receive(.cancelRequest(processID: 5, secretKey: 9)), [.cancel(processID: 5, secretKey: 9), .close])
+        var n = machine(.trust)
+        _ = n.receive(.sslRequest)
+        XCTAssertEqual(n.receive(.cancelRequest(processID: 5, secretKey: 9)), [.cancel(processID: 5, secretKey: 9), .close])
     }
 
     func testQueryBeforeStartupIsAViolation() {
