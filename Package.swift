@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Formats", "Planner", "Columnar"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "SQLSyntax", "Columnar"]),
         .testTarget(name: "PostgresWireTests", dependencies: [
-            "PostgresWire", "Engine", "Columnar",
+            "PostgresWire", "Engine", "Columnar", "SQLSyntax",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Columnar", "SQLLogicTest", "Shell"]),

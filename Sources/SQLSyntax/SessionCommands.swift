@@ -21,6 +21,9 @@ public struct CopyToStatement: Equatable, Sendable {
     public var header = false
     public var delimiter: String?
     public var null: String?
+    public init(query: String, format: CopyFormat = .text, header: Bool = false, delimiter: String? = nil, null: String? = nil) {
+        self.query = query; self.format = format; self.header = header; self.delimiter = delimiter; self.null = null
+    }
 }
 
 public enum SessionCommand: Equatable, Sendable {
@@ -146,14 +149,20 @@ public enum SessionCommandParser {
         case "unlisten":
             return .unlisten
         case "copy":
-            return try parseCopy(source, &i, syntaxError: syntaxError)
+            return try parseCopy(source, start: i)
         default:
             return nil
         }
     }
 
-    static func parseCopy(_ source: StatementSource, _ i: inout Int, syntaxError: () -> SQLError) throws -> SessionCommand? {
+    static func parseCopy(_ source: StatementSource, start: Int) throws -> SessionCommand? {
         let tokens = source.tokens
+        var i = start
+        func syntaxError() -> SQLError {
+            let at = i < tokens.count ? tokens[i] : nil
+            let near = at.map { "at or near \"\($0.text)\"" } ?? "at end of input"
+            return SQLError(SQLState.syntaxError, "syntax error \(near)", position: (at?.start ?? source.offset + source.text.utf8.count) - source.offset + 1)
+        }
         let bytes = Array(source.text.utf8)
         func text(_ a: Token, _ b: Token) -> String {
             String(decoding: bytes[(a.start - source.offset)..<(b.end - source.offset)], as: UTF8.self)
