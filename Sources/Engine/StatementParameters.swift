@@ -54,6 +54,14 @@ extension Session {
             let bound = try binder.bind(q)
             fields = bound.fields
             types.merge(binder.parameterTypes) { a, _ in a }
+        case .insert(let ins):
+            // Parameters in VALUES take the target columns' types (pg8000 and psqlODBC send none).
+            if case .table(let source)? = try database.catalog.lookup(schema: ins.table.schema, name: ins.table.name),
+               let table = source as? MemoryTable {
+                let binder = makeBinder()
+                _ = try binder.bindInsert(target: table.fields, tableName: ins.table.description, columns: ins.columns, source: ins.source)
+                types.merge(binder.parameterTypes) { a, _ in a }
+            }
         case .explain:
             fields = [Field(name: "QUERY PLAN", type: .text)]
         case .show(let name):

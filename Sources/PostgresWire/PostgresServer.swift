@@ -118,7 +118,6 @@ final class PostgresConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
             for action in startup.receive(message) {
                 perform(action, context: context, pendingBytes: buf.readableBytes)
             }
-            if case .sslRequest = message {} else if case .gssEncRequest = message {} else if !startup.isAuthenticated, case .startup = message {} else if startup.isAuthenticated {} else {}
         }
     }
 

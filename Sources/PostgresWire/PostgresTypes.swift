@@ -92,7 +92,7 @@ public enum PostgresType {
         case 114, 3802: return .json
         case 700: return .float32
         case 701: return .float64
-        case 1042: return .char(1)
+        case 1042: return .text // bpchar without a length: any length, like text
         case 1043: return .varchar(nil)
         case 1082: return .date
         case 1083: return .time
@@ -123,8 +123,8 @@ public enum PostgresType {
         case (.int64, .int(let v)): b.writeInteger(v)
         case (.float32, .double(let v)): b.writeInteger(Float(v).bitPattern)
         case (.float64, .double(let v)): b.writeInteger(v.bitPattern)
-        case (.decimal(_, let scale), .decimal(let m)): writeNumeric(mantissa: m, scale: scale, into: &b)
-        case (.decimal(_, let scale), .int(let m)): writeNumeric(mantissa: Int128(m), scale: scale, into: &b)
+        case (.decimal(_, let scale), .decimal(let m)) where scale >= 0: writeNumeric(mantissa: m, scale: scale, into: &b)
+        case (.decimal(_, let scale), .int(let m)) where scale >= 0: writeNumeric(mantissa: Int128(m), scale: scale, into: &b)
         case (.date, .int(let days)): b.writeInteger(Int32(truncatingIfNeeded: days - epochDays))
         case (.time, .int(let micros)): b.writeInteger(micros)
         case (.timestamp, .int(let micros)), (.timestamptz, .int(let micros)): b.writeInteger(micros &- epochMicros)

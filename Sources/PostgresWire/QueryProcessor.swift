@@ -316,6 +316,9 @@ public final class QueryProcessor {
                     }
                     _ = offset
                 }
+                if case .fetch(let cursor, _, false) = command, let open = portals[cursor], open.isCursor {
+                    description.fields = open.fields
+                }
                 entry = PreparedEntry(sql: sql, source: source, command: command, parsed: nil, description: description)
             } else {
                 let parsed = try parseOne(source)
@@ -463,6 +466,8 @@ public final class QueryProcessor {
             if let (b, s) = portal.leftover {
                 batch = b; start = s; portal.leftover = nil
             } else {
+                // A finished stream is never pulled again (operators need not support it).
+                if portal.finished { break }
                 guard sink.awaitWritable() else {
                     session.cancel()
                     throw SQLError(SQLState.queryCanceled, "canceling statement because the client disconnected")

@@ -96,7 +96,8 @@ final class WireConnection: @unchecked Sendable {
     private var stopped = false
     /// True while a message is being processed (shutdown waits for this).
     private(set) var busy = true
-    private(set) var session: Session?
+    private var currentSession: Session?
+    var session: Session? { inbox.lock(); defer { inbox.unlock() }; return currentSession }
     var onFinish: (() -> Void)?
 
     init(channel: Channel, processID: Int32, secretKey: Int32, user: String, parameters: [String: String],
@@ -162,7 +163,7 @@ final class WireConnection: @unchecked Sendable {
             sink.flush()
             return
         }
-        inbox.lock(); session = made.session; inbox.unlock()
+        inbox.lock(); currentSession = made.session; inbox.unlock()
         let processor = QueryProcessor(session: made.session, sink: sink, processID: processID, secretKey: secretKey)
         let session = made.session
         processor.timeoutScheduler = { ms in
@@ -180,10 +181,13 @@ final class WireConnection: @unchecked Sendable {
 
     /// Start-up parameters such as TimeZone, DateStyle, application_name become session settings.
     private func applyStartupSettings(_ session: Session) {
-        for (key, value) in parameters where !["user", "database", "options", "replication"].contains(key) {
+        for (key, value) in parameters {
+            let name = key.lowercased()
+            if ["user", "database", "options", "replication", "client_encoding", "datestyle"].contains(name) { continue }
+            // Names go into SQL text: only plain setting names (no quoting games).
+            guard !name.isEmpty, name.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 46 }) else { continue }
             let v = value.trimming("'")
-            let sql = "SET \(key.lowercased()) = '\(v.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''"))'"
-            if key.lowercased() == "client_encoding" || key.lowercased() == "datestyle" { continue }
+            let sql = "SET \(name) = '\(v.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''"))'"
             _ = try? session.execute(sql)
         }
     }

@@ -141,6 +141,19 @@ final class QueryProcessorTests: XCTestCase {
         XCTAssertEqual(m.last, .readyForQuery(.idle))
     }
 
+    func testInsertParametersTakeTheColumnTypes() {
+        processor.handle(.parse(name: "ins", query: "INSERT INTO t VALUES ($1, $2)", parameterTypes: []))
+        processor.handle(.describe(kind: .statement, name: "ins"))
+        processor.handle(.bind(BindMessage(portal: "", statement: "ins", parameterFormats: [], parameters: [Array("4".utf8), Array("d".utf8)], resultFormats: [])))
+        processor.handle(.execute(portal: "", maxRows: 0))
+        processor.handle(.sync)
+        let m = sink.drain()
+        XCTAssertTrue(m.contains(.parameterDescription([23, 25])))
+        XCTAssertEqual(tags(m), ["INSERT 0 1"])
+        processor.handle(.query("SELECT name FROM t WHERE id = 4"))
+        XCTAssertEqual(decodeRows(sink.drain()), [["d"]])
+    }
+
     func testBinaryParameterAndBinaryResult() {
         processor.handle(.parse(name: "", query: "SELECT $1::int8 * 2 AS x", parameterTypes: [20]))
         processor.handle(.bind(BindMessage(portal: "", statement: "", parameterFormats: [1], parameters: [[0, 0, 0, 0, 0, 0, 0, 21]], resultFormats: [1])))
@@ -233,6 +246,24 @@ final class QueryProcessorTests: XCTestCase {
         XCTAssertEqual(decodeRows(m), [["3"]])
         processor.handle(.query("FETCH 1 FROM c"))
         XCTAssertEqual(errors(sink.drain()), [SQLState.invalidCursorName])
+    }
+
+    func testFetchThroughExtendedProtocolDescribesTheCursorRows() {
+        processor.handle(.query("BEGIN; DECLARE c CURSOR FOR SELECT id, name FROM t ORDER BY id"))
+        _ = sink.drain()
+        processor.handle(.parse(name: "", query: "FETCH 2 FROM c", parameterTypes: []))
+        processor.handle(.bind(BindMessage(portal: "", statement: "", parameterFormats: [], parameters: [], resultFormats: [])))
+        processor.handle(.describe(kind: .portal, name: ""))
+        processor.handle(.execute(portal: "", maxRows: 0))
+        processor.handle(.sync)
+        let m = sink.drain()
+        guard case .rowDescription(let cols)? = m.first(where: { if case .rowDescription = $0 { return true }; return false }) else {
+            return XCTFail("no RowDescription")
+        }
+        XCTAssertEqual(cols.map(\.name), ["id", "name"])
+        XCTAssertEqual(decodeRows(m), [["1", "a"], ["2", "b"]])
+        XCTAssertEqual(tags(m), ["FETCH 2"])
+        XCTAssertEqual(m.last, .readyForQuery(.inTransaction))
     }
 
     func testHoldCursorSurvivesCommitAndWithoutHoldDoesNot() {

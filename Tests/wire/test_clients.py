@@ -422,6 +422,27 @@ def run_all(args, server, port):
             s3.stop()
     check("trust authentication on loopback", trust)
 
+    def shutdown_with_running_query():
+        s4 = Server(args.lakesql, "--lake", os.path.join(ROOT, "Fixtures/demo"), "--auth", "trust", "--shutdown-grace", "1")
+        outcome = {}
+        def long_query():
+            try:
+                with psycopg.connect(f"host=127.0.0.1 port={s4.port} dbname=lakesql user=u", autocommit=True) as c:
+                    c.execute("SELECT count(*) FROM generate_series(1, 2000000000)")
+                    outcome["result"] = "finished"
+            except psycopg.Error as e:
+                outcome["result"] = e.sqlstate or type(e).__name__
+        t = threading.Thread(target=long_query)
+        t.start()
+        time.sleep(1.0)
+        started = time.time()
+        rc = s4.stop(timeout=30)
+        t.join(30)
+        expect(rc == 0, f"exit status {rc}")
+        expect(time.time() - started < 15, "shutdown took too long")
+        expect(outcome.get("result") in ("57014", "57P01", "OperationalError"), repr(outcome))
+    check("SIGTERM with a running query: grace period, then cancel, exit 0", shutdown_with_running_query)
+
 
 if __name__ == "__main__":
     main()
