@@ -194,6 +194,7 @@ public final class QueryProcessor {
                 }
                 let parsed = try parseOne(source)
                 try checkNotFailed(parsed.statement)
+                noticeBefore(parsed.statement)
                 try withTimeout {
                     let result = try session.execute(parsed, parameters: nil)
                     afterTransactionStatement(parsed.statement)
@@ -244,6 +245,20 @@ public final class QueryProcessor {
     func checkNotFailed(command: SessionCommand) throws {
         guard transactionFailed else { return }
         throw SQLError(SQLState.inFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
+    }
+
+    /// PostgreSQL's warnings for transaction statements that do nothing (sent before the statement runs).
+    func noticeBefore(_ statement: Statement) {
+        guard case .transaction(let t) = statement else { return }
+        switch t {
+        case .begin where session.inTransaction:
+            sink.send(.notice(ErrorFields(severity: "WARNING", sqlState: SQLState.activeSQLTransaction,
+                                          message: "there is already a transaction in progress")))
+        case .commit where !session.inTransaction, .rollback where !session.inTransaction:
+            sink.send(.notice(ErrorFields(severity: "WARNING", sqlState: SQLState.noActiveSQLTransaction,
+                                          message: "there is no transaction in progress")))
+        default: break
+        }
     }
 
     /// After BEGIN/COMMIT/ROLLBACK: clear the failed state; end-of-transaction closes cursors.
@@ -435,6 +450,7 @@ public final class QueryProcessor {
                 return
             }
             try checkNotFailed(parsed.statement)
+            noticeBefore(parsed.statement)
             do {
                 portal.result = try session.execute(parsed, parameters: portal.parameters)
             } catch {

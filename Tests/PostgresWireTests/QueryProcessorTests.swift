@@ -124,6 +124,18 @@ final class QueryProcessorTests: XCTestCase {
         XCTAssertEqual(decodeRows(sink.drain()), [["1"]])
     }
 
+    func testTransactionWarningsAreNotices() {
+        processor.handle(.query("COMMIT"))
+        var m = sink.drain()
+        XCTAssertEqual(m.first, .notice(ErrorFields(severity: "WARNING", sqlState: SQLState.noActiveSQLTransaction,
+                                                    message: "there is no transaction in progress")))
+        XCTAssertEqual(tags(m), ["COMMIT"])
+        processor.handle(.query("BEGIN; BEGIN"))
+        m = sink.drain()
+        XCTAssertEqual(m.filter { if case .notice = $0 { return true }; return false }.count, 1)
+        XCTAssertEqual(m.last, .readyForQuery(.inTransaction))
+    }
+
     func testExtendedProtocolWithInferredParameterTypes() {
         processor.handle(.parse(name: "s", query: "SELECT name FROM t WHERE id = $1", parameterTypes: []))
         processor.handle(.describe(kind: .statement, name: "s"))
