@@ -97,10 +97,13 @@ final class PostgresConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
         defer {
             if buf.readableBytes > 0 { buf.discardReadBytes(); buffer = buf }
         }
+        var consumed = 0
         while !closing {
             let message: FrontendMessage
             do {
+                let before = buf.readableBytes
                 guard let m = try decoder.next(&buf) else { return }
+                consumed = before - buf.readableBytes
                 message = m
             } catch let violation as ProtocolViolation {
                 logger.info("protocol violation", metadata: ["error": "\(violation.message)"])
@@ -111,7 +114,10 @@ final class PostgresConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
                 return
             }
             if let connection {
-                connection.enqueue(message)
+                if connection.enqueue(message, size: consumed) {
+                    // The worker is behind: stop reading until it has drained half of its inbox.
+                    context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+                }
                 if case .terminate = message { closing = true }
                 continue
             }

@@ -92,7 +92,7 @@ final class WireConnection: @unchecked Sendable {
     let logger: Logger
     let sink: ChannelSink
     private let inbox = NSCondition()
-    private var messages: [FrontendMessage] = []
+    private var messages: [(FrontendMessage, Int)] = []
     private var stopped = false
     /// True while a message is being processed (shutdown waits for this).
     private(set) var busy = true
@@ -114,11 +114,23 @@ final class WireConnection: @unchecked Sendable {
         thread.start()
     }
 
-    func enqueue(_ message: FrontendMessage) {
+    /// Bytes of queued messages above which the event loop stops reading from the socket.
+    static let inboxLimit = 64 << 20
+    private var queuedBytes = 0
+    private var readingPaused = false
+
+    /// Queues a message (`size` bytes on the wire); returns true when reading should pause.
+    func enqueue(_ message: FrontendMessage, size: Int) -> Bool {
         inbox.lock()
-        messages.append(message)
+        defer { inbox.unlock() }
+        messages.append((message, size))
+        queuedBytes += size
         inbox.signal()
-        inbox.unlock()
+        if queuedBytes > Self.inboxLimit && !readingPaused {
+            readingPaused = true
+            return true
+        }
+        return false
     }
 
     /// The client went away: stop the worker and cancel what it runs.
@@ -145,7 +157,14 @@ final class WireConnection: @unchecked Sendable {
         while messages.isEmpty && !stopped { inbox.wait() }
         if stopped { return nil }
         busy = true
-        return messages.removeFirst()
+        let (message, size) = messages.removeFirst()
+        queuedBytes -= size
+        if readingPaused && queuedBytes < Self.inboxLimit / 2 {
+            readingPaused = false
+            let channel = self.channel
+            channel.eventLoop.execute { channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } ; channel.read() }
+        }
+        return message
     }
 
     private func run() {
