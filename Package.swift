@@ -9,6 +9,11 @@ let package = Package(
         .executable(name: "lakesql", targets: ["lakesql"]),
         .library(name: "Engine", targets: ["Engine"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
     targets: [
         // C libraries from Debian, each behind a thin system-library target.
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
@@ -30,7 +35,14 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Columnar", "SQLSyntax", "Planner", "Execution", "Formats", "Lake", "Catalog"]),
         .target(name: "Shell", dependencies: ["Engine", "Columnar", "CReadline"]),
         .target(name: "SQLLogicTest", dependencies: ["Engine", "Columnar"]),
-        .executableTarget(name: "lakesql", dependencies: ["Engine", "Shell", "SQLLogicTest"]),
+        .target(name: "PostgresWire", dependencies: [
+            "Engine", "Columnar", "SQLSyntax",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "lakesql", dependencies: ["Engine", "Shell", "SQLLogicTest", "PostgresWire", .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax"]),
@@ -41,5 +53,9 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Columnar"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Planner", "Catalog", "Columnar", "SQLLogicTest", "Shell"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Columnar"]),
+        .testTarget(name: "PostgresWireTests", dependencies: [
+            "PostgresWire", "Engine", "Columnar", "SQLSyntax",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
     ]
 )

@@ -21,6 +21,8 @@ public final class Session: @unchecked Sendable {
     var statementSystemCatalog: SystemCatalog?
     /// The process id clients see (pg_backend_pid, BackendKeyData): unique per session.
     public let backendPID: Int32 = BackendPIDs.next()
+    /// $n types and values for the statement being run (the wire protocol's Bind).
+    var boundParameters: StatementParameters?
 
     static let defaultSettings: [String: String] = [
         "server_version": "15.0",
@@ -100,7 +102,7 @@ public final class Session: @unchecked Sendable {
     var lastBinder: Binder?
 
     func makeBinder() -> Binder {
-        let binder = Binder(catalog: systemCatalog(), tableFunctions: database.tableFunctions, accessControl: accessControl)
+        let binder = withBoundParameters(Binder(catalog: systemCatalog(), tableFunctions: database.tableFunctions, accessControl: accessControl))
         lastBinder = binder
         return binder
     }

@@ -76,26 +76,42 @@ final class GenerateSeries: TableSource {
         return span < 0 ? 0 : Int(min(span + 1, Double(Int.max / 2)))
     }
 
+    /// Morsels of consecutive values (at least 16 batches each, at most ~100 000 morsels), so a
+    /// long series streams through the scan's bounded window instead of being built whole.
     func morsels(columns: [Int], predicates: [ScanPredicate], statistics: ScanStatistics) throws -> [ScanMorsel] {
-        [SeriesMorsel(series: self, columns: columns)]
+        let span = (Int128(stop) - Int128(start)) / Int128(step)
+        guard span >= 0 else { return [] }
+        let total = Int(min(span + 1, Int128(Int.max)))
+        let perMorsel = max(16 * Batch.capacity, total / 100_000 + 1)
+        var result: [ScanMorsel] = []
+        var first = 0
+        while first < total {
+            let count = min(perMorsel, total - first)
+            result.append(SeriesMorsel(series: self, columns: columns, firstIndex: first, count: count))
+            first += count
+        }
+        return result
     }
 
     final class SeriesMorsel: ScanMorsel {
         let series: GenerateSeries, columns: [Int]
-        init(series: GenerateSeries, columns: [Int]) { self.series = series; self.columns = columns }
+        let firstIndex: Int, count: Int
+        init(series: GenerateSeries, columns: [Int], firstIndex: Int, count: Int) {
+            self.series = series; self.columns = columns; self.firstIndex = firstIndex; self.count = count
+        }
         func read(statistics: ScanStatistics) throws -> [Batch] {
             var batches: [Batch] = []
             var values = ContiguousArray<Int64>()
-            var v = series.start
+            values.reserveCapacity(min(count, Batch.capacity))
             let s = series
-            while s.step > 0 ? v <= s.stop : v >= s.stop {
+            // start + firstIndex * step is within [start, stop] because firstIndex < the row count.
+            var v = s.start &+ Int64(firstIndex) &* s.step
+            for _ in 0..<count {
                 values.append(v)
                 if values.count == Batch.capacity {
                     batches.append(batch(values)); values.removeAll(keepingCapacity: true)
                 }
-                let (next, overflow) = v.addingReportingOverflow(s.step)
-                if overflow { break }
-                v = next
+                v = v &+ s.step
             }
             if !values.isEmpty { batches.append(batch(values)) }
             return batches

@@ -310,6 +310,8 @@ extension Binder {
     func isUnknown(_ e: BoundExpr) -> Bool {
         if case .unknownLiteral = e { return true }
         if case .literal(.null, .null) = e { return true }
+        // A $n whose type nobody gave yet is resolved from context like an untyped literal.
+        if case .parameter(let n, _) = e, parameterTypes[n] == nil { return true }
         return false
     }
 

@@ -56,6 +56,7 @@ public enum CLICommand: Equatable, Sendable {
     case run(RunCommandOptions)
     case sqllogictest(SQLLogicTestCommandOptions)
     case policy(PolicyCommandOptions)
+    case serve(ServeCommandOptions)
 }
 
 public struct UsageError: Error, Equatable, CustomStringConvertible {
@@ -74,6 +75,7 @@ public enum CLIArguments {
       lakesql sqllogictest [OPTIONS] PATH...  run sqllogictest files (folders are searched for *.slt)
       lakesql policy export [--catalog FILE]  print roles, grants, tags, masking and row policies as SQL
       lakesql policy apply FILE [--catalog FILE]  apply such a file in one transaction (all or nothing)
+      lakesql serve [OPTIONS]                 PostgreSQL wire-protocol server (lakesql serve --help)
       lakesql --help | --version
 
     Options:
@@ -101,6 +103,7 @@ public enum CLIArguments {
     public static func parse(_ arguments: [String]) throws -> CLICommand {
         if arguments.first == "sqllogictest" { return .sqllogictest(try parseSQLLogicTest(Array(arguments.dropFirst()))) }
         if arguments.first == "policy" { return .policy(try parsePolicy(Array(arguments.dropFirst()))) }
+        if arguments.first == "serve" { return .serve(try parseServe(Array(arguments.dropFirst()))) }
         var options = RunCommandOptions()
         var reader = ArgumentReader(arguments)
         while let arg = reader.next() {
@@ -150,7 +153,7 @@ public enum CLIArguments {
         return home + "/.lakesql/catalog.db"
     }
 
-    private static func seconds(_ text: String, for option: String) throws -> Double {
+    static func seconds(_ text: String, for option: String) throws -> Double {
         guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
             throw UsageError("\(option) needs a number of seconds, got '\(text)'")
         }

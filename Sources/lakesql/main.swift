@@ -44,4 +44,6 @@ case .run(let options):
     finish(runSQL(options))
 case .policy(let options):
     finish(runPolicy(options))
+case .serve(let options):
+    finish(runServe(options))
 }

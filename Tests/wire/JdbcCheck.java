@@ -1,0 +1,72 @@
+// pgjdbc against lakesql serve: PreparedStatement with parameters, result
+// metadata, DatabaseMetaData, an error's SQLSTATE and fetch-size streaming.
+// Prints one "ok <check>" line per passing check; exits 1 on the first failure.
+import java.sql.*;
+import java.util.*;
+
+public class JdbcCheck {
+    static void check(boolean ok, String what) {
+        if (!ok) { System.out.println("FAIL " + what); System.exit(1); }
+        System.out.println("ok " + what);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        Properties p = new Properties();
+        p.setProperty("user", args[1]);
+        p.setProperty("password", args[2]);
+        boolean catalog = args.length > 3 && args[3].equals("catalog");
+        try (Connection c = DriverManager.getConnection(url, p)) {
+            check(c.isValid(5), "isValid");
+            try (PreparedStatement ps = c.prepareStatement("SELECT customer_id, name, ? AS tag FROM customers WHERE customer_id <= ? ORDER BY customer_id")) {
+                ps.setString(1, "t");
+                ps.setInt(2, 3);
+                try (ResultSet rs = ps.executeQuery()) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    check(md.getColumnCount() == 3, "column count");
+                    check(md.getColumnName(2).equals("name"), "column name");
+                    int n = 0;
+                    while (rs.next()) { n++; check(rs.getInt(1) == n, "row " + n); check("t".equals(rs.getString(3)), "parameter echo"); }
+                    check(n == 3, "three rows");
+                }
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 12.34::numeric(12,2) AS amount, 'AB'::char(2) AS cc, DATE '2024-02-29' AS d")) {
+                ResultSetMetaData md = rs.getMetaData();
+                check(md.getPrecision(1) == 12 && md.getScale(1) == 2, "numeric(12,2) precision/scale");
+                check(md.getColumnType(2) == Types.CHAR, "char type");
+                rs.next();
+                check(rs.getBigDecimal(1).toString().equals("12.34"), "numeric value");
+                check(rs.getDate(3).toString().equals("2024-02-29"), "date value");
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT * FROM no_such_table");
+                check(false, "error expected");
+            } catch (SQLException e) {
+                check("42P01".equals(e.getSQLState()), "SQLSTATE 42P01");
+            }
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.setFetchSize(100);
+                try (ResultSet rs = s.executeQuery("SELECT * FROM generate_series(1, 5000) AS t(x)")) {
+                    long sum = 0; int n = 0;
+                    while (rs.next()) { sum += rs.getLong(1); n++; }
+                    check(n == 5000 && sum == 12502500L, "fetch-size cursor over 5000 rows");
+                }
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            if (catalog) {
+                DatabaseMetaData dm = c.getMetaData();
+                Set<String> tables = new HashSet<>();
+                try (ResultSet rs = dm.getTables(null, "public", "%", new String[]{"TABLE"})) { while (rs.next()) tables.add(rs.getString("TABLE_NAME")); }
+                check(tables.contains("customers"), "getTables lists customers");
+                int cols = 0;
+                try (ResultSet rs = dm.getColumns(null, "public", "customers", "%")) { while (rs.next()) cols++; }
+                check(cols > 3, "getColumns of customers");
+                boolean pub = false;
+                try (ResultSet rs = dm.getSchemas()) { while (rs.next()) if (rs.getString(1).equals("public")) pub = true; }
+                check(pub, "getSchemas has public");
+            }
+        }
+    }
+}

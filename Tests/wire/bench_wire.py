@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Wire-protocol speed: lakesql serve against PostgreSQL 15 on loopback.
+
+Not a test (nothing is asserted); prints a markdown table for
+Docs/BENCHMARKS.md. Both servers use trust authentication so that only the
+protocol and the query path are compared. PostgreSQL runs as a throwaway
+cluster in a temporary folder (as the `postgres` user when run as root).
+
+Measures, with the same clients for both servers:
+  * connections/s: pgbench -C (a new connection per `SELECT 1`), 1 client
+  * SELECT 1 round trips/s: pgbench, simple and extended protocol, 1 and 32 clients
+  * rows/s: psycopg 3 streaming a 10M-row result (cursor.stream, text format)
+
+Usage: python3 Tests/wire/bench_wire.py [--lakesql .build/release/lakesql] [--seconds 5] [--rows 10000000]
+"""
+import argparse, os, shutil, subprocess, sys, tempfile, time, re
+
+PGBIN = "/usr/lib/postgresql/15/bin"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port():
+    import socket
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+
+def as_postgres(argv, **kw):
+    if os.geteuid() == 0:
+        argv = ["runuser", "-u", "postgres", "--"] + argv
+    return subprocess.run(argv, check=True, capture_output=True, text=True, **kw)
+
+
+def start_postgres(tmp):
+    data = os.path.join(tmp, "pgdata")
+    os.makedirs(data)
+    if os.geteuid() == 0:
+        shutil.chown(tmp, "postgres"); shutil.chown(data, "postgres")
+    as_postgres([f"{PGBIN}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"])
+    port = free_port()
+    as_postgres([f"{PGBIN}/pg_ctl", "-D", data, "-l", os.path.join(data, "log"), "-w", "start",
+                 "-o", f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off"])
+    return data, port
+
+
+def stop_postgres(data):
+    as_postgres([f"{PGBIN}/pg_ctl", "-D", data, "-m", "fast", "stop"])
+
+
+def start_lakesql(lakesql):
+    proc = subprocess.Popen([lakesql, "serve", "--listen", "127.0.0.1:0", "--auth", "trust", "--max-connections", "200"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline()
+    return proc, int(line.strip().rsplit(":", 1)[1])
+
+
+def pgbench(port, db, user, clients, seconds, protocol="simple", connect=False, script=None):
+    argv = [f"{PGBIN}/pgbench", "-n", "-h", "127.0.0.1", "-p", str(port), "-U", user, "-f", script,
+            "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds), "-M", protocol]
+    if connect:
+        argv.append("-C")
+    argv.append(db)
+    out = subprocess.run(argv, capture_output=True, text=True, env=dict(os.environ, PGPASSWORD="x")).stdout
+    m = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out) or re.search(r"tps = ([0-9.]+)", out)
+    if not m:
+        raise RuntimeError(out)
+    return float(m.group(1))
+
+
+def stream_rows(port, db, user, rows):
+    import psycopg
+    with psycopg.connect(f"host=127.0.0.1 port={port} dbname={db} user={user}", autocommit=True) as c:
+        start = time.perf_counter()
+        n = 0
+        for _ in c.cursor().stream(f"SELECT x, x * 2 AS y FROM generate_series(1, {rows}) AS t(x)"):
+            n += 1
+        elapsed = time.perf_counter() - start
+    assert n == rows, n
+    return rows / elapsed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lakesql", default=os.path.join(ROOT, ".build/release/lakesql"))
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="lakesql-bench-")
+    os.chmod(tmp, 0o777)
+    script = os.path.join(tmp, "select1.sql")
+    with open(script, "w") as f:
+        f.write("SELECT 1;\n")
+    os.chmod(script, 0o644)
+    data, pg_port = start_postgres(tmp)
+    lake, lake_port = start_lakesql(args.lakesql)
+    servers = [("PostgreSQL 15", pg_port, "postgres", "postgres"), ("LakeSQL", lake_port, "lakesql", "bench")]
+    results = {}
+    try:
+        for name, port, db, user in servers:
+            r = {}
+            r["connections/s (pgbench -C, 1 client)"] = pgbench(port, db, user, 1, args.seconds, connect=True, script=script)
+            for clients in (1, 32):
+                for protocol in ("simple", "extended"):
+                    r[f"SELECT 1/s, {clients} client{'s' if clients > 1 else ''}, {protocol}"] = \
+                        pgbench(port, db, user, clients, args.seconds, protocol=protocol, script=script)
+            r[f"rows/s streaming {args.rows:,} rows to psycopg"] = stream_rows(port, db, user, args.rows)
+            results[name] = r
+            print(name, {k: round(v) for k, v in r.items()}, file=sys.stderr, flush=True)
+    finally:
+        lake.terminate(); lake.wait(30)
+        stop_postgres(data)
+        shutil.rmtree(tmp, ignore_errors=True)
+    keys = list(results["LakeSQL"].keys())
+    print("| measure | PostgreSQL 15 | LakeSQL | LakeSQL / PostgreSQL |")
+    print("|---|---:|---:|---:|")
+    for k in keys:
+        pg, ls = results["PostgreSQL 15"][k], results["LakeSQL"][k]
+        print(f"| {k} | {pg:,.0f} | {ls:,.0f} | {ls / pg:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
