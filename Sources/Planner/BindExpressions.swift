@@ -385,7 +385,7 @@ extension Binder {
             }
             if target == .json, let v = try? ValueText.parse(s, as: .json) { return .literal(v, .json) }
             do {
-                let v = try ValueText.parse(s, as: target)
+                let v = try ValueText.parse(s, as: target, options: TextFormatOptions(timeZoneOffsetSeconds: timeZoneOffsetSeconds))
                 return try foldCast(.literal(v, target == .text ? .text : target), original: .literal(.string(s), .text), to: target, explicit: explicit, location: location)
             } catch var error as SQLError {
                 if error.position == nil { error.position = location + 1 }
@@ -407,7 +407,7 @@ extension Binder {
             throw SQLError(SQLState.cannotCoerce, "cannot cast type \(e.type) to \(target)", position: location + 1)
         }
         let cast = BoundExpr.cast(e, target, kernel)
-        if case .literal = e { return try ConstantEvaluator.fold(cast) }
+        if case .literal = e { return try ConstantEvaluator.fold(cast, context: foldingContext) }
         return cast
     }
 

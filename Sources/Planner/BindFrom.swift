@@ -91,7 +91,7 @@ extension Binder {
                 if case .unknownLiteral(let text) = e, arg.name == nil, let typed = try firstTypedSibling(arguments, exclude: arg.value.location) {
                     e = try coerce(.unknownLiteral(text), to: typed, explicit: false, location: arg.value.location)
                 }
-                guard let v = try ConstantEvaluator.evaluate(e) else {
+                guard let v = try ConstantEvaluator.evaluate(e, context: foldingContext) else {
                     throw SQLError(SQLState.featureNotSupported, "arguments of table function \(name) must be constants", position: arg.value.location + 1)
                 }
                 if let n = arg.name { named[n] = v } else { positional.append(v); types.append(e.type) }

@@ -23,6 +23,10 @@ public final class Binder {
     public var parameterTypes: [Int: DataType]
     /// Values of $n parameters when they are known at bind time.
     public var parameterValues: [Int: Value] = [:]
+    /// The session's TimeZone (seconds east of UTC): literals such as '2024-01-01'::timestamptz
+    /// are read, and constant casts folded, in it.
+    public var timeZoneOffsetSeconds = 0
+    var foldingContext: FunctionContext { FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds) }
 
     struct CTEBinding {
         var definition: CommonTableExpression
