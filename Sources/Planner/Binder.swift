@@ -200,7 +200,8 @@ public final class Binder {
         case .null: return nil
         case .int(let i):
             if i < 0 {
-                throw SQLError("2201W", "\(clause) must not be negative", position: e.location + 1)
+                // PostgreSQL: 2201W for LIMIT, 2201X for OFFSET.
+                throw SQLError(clause == "OFFSET" ? "2201X" : "2201W", "\(clause) must not be negative", position: e.location + 1)
             }
             return Int(i)
         default: return nil
@@ -243,6 +244,9 @@ public final class Binder {
 
         var result: BoundQuery
         if referencesName(cte.query, cte.name), case .setOperation(.union, let all, let anchorBody, let recursiveBody) = cte.query.body {
+            if bodyReferencesName(anchorBody, cte.name) {
+                throw SQLError("42P19", "recursive reference to query \"\(cte.name)\" must not appear within its non-recursive term")
+            }
             // Anchor first: it fixes the column types.
             cteStack[depth][cte.name] = nil
             var anchor = try bindBody(anchorBody, outer: outer)
@@ -278,7 +282,9 @@ public final class Binder {
     }
 
     /// Whether a query mentions `name` as a table anywhere (recursive CTE detection).
-    func referencesName(_ q: Query, _ name: String) -> Bool {
+    func referencesName(_ q: Query, _ name: String) -> Bool { bodyReferencesName(q.body, name) }
+
+    func bodyReferencesName(_ body: QueryBody, _ name: String) -> Bool {
         func inBody(_ b: QueryBody) -> Bool {
             switch b {
             case .select(let c): return c.from.contains(where: inRef)
@@ -295,6 +301,6 @@ public final class Binder {
             default: return false
             }
         }
-        return inBody(q.body)
+        return inBody(body)
     }
 }
