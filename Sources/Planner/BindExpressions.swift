@@ -26,6 +26,10 @@ extension Binder {
         let loc = e.location
         switch e.kind {
         case .column(let parts):
+            // QUALIFY may name a select-list alias (as DuckDB allows) where no input column has that name.
+            if parts.count == 1, let alias = selectAliases?[parts[0]], (try? scope.resolve(parts, location: loc)) == nil {
+                return alias
+            }
             switch try scope.resolve(parts, location: loc) {
             case .local(let entry): return .column(entry.index, entry.type)
             case .outer(let level, let entry):

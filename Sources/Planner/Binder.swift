@@ -26,6 +26,8 @@ public final class Binder {
     /// The session's TimeZone (seconds east of UTC): literals such as '2024-01-01'::timestamptz
     /// are read, and constant casts folded, in it.
     public var timeZoneOffsetSeconds = 0
+    /// Set while binding QUALIFY: select-list aliases, for names no input column resolves.
+    var selectAliases: [String: BoundExpr]? = nil
     var foldingContext: FunctionContext { FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds) }
 
     struct CTEBinding {
@@ -56,6 +58,10 @@ public final class Binder {
     // MARK: Queries
 
     func bindQuery(_ q: Query, outer: Scope?) throws -> BoundQuery {
+        // A subquery inside QUALIFY does not see the enclosing select list's aliases.
+        let savedAliases = selectAliases
+        selectAliases = nil
+        defer { selectAliases = savedAliases }
         if let with = q.with { try pushCTEs(with) }
         defer { if q.with != nil { cteStack.removeLast() } }
 
