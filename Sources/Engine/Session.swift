@@ -93,11 +93,7 @@ public final class Session: @unchecked Sendable {
         return try withPositions(sql, offset: parsed.location) { try run(parsed.statement, text: parsed.text) }
     }
 
-    func makeBinder() -> Binder {
-        let binder = Binder(catalog: systemCatalog(), tableFunctions: database.tableFunctions)
-        binder.timeZoneOffsetSeconds = timeZoneOffsetSeconds
-        return binder
-    }
+    func makeBinder() -> Binder { inSessionTimeZone(Binder(catalog: systemCatalog(), tableFunctions: database.tableFunctions)) }
 
     func makeContext() -> ExecutionContext {
         var fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",

@@ -3,6 +3,7 @@
 // the wall clock.
 
 import Columnar
+import Planner
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,6 +34,14 @@ enum TimeZoneSetting {
         let m = parts.count == 2 ? Int(parts[1]) : 0
         guard let m, m < 60 else { return nil }
         return -west * (h * 3600 + m * 60)
+    }
+}
+
+extension Session {
+    /// The binder reads literals ('2024-01-01'::timestamptz) and folds constant casts in the session's zone.
+    func inSessionTimeZone(_ binder: Binder) -> Binder {
+        binder.timeZoneOffsetSeconds = timeZoneOffsetSeconds
+        return binder
     }
 }
 
