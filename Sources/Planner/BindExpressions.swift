@@ -487,6 +487,7 @@ extension Binder {
     }
 
     func bindFunctionByName(_ name: String, _ args: [BoundExpr], location: Int) throws -> BoundExpr {
+        try checkFunctionUse(name, location: location)
         let (types, unknown) = resolutionTypes(args)
         guard let fn = registry.scalar(name) else {
             throw SQLError(SQLState.undefinedFunction, "function \(name)(\(types.map(\.description).joined(separator: ", "))) does not exist",

@@ -80,6 +80,8 @@ extension Binder {
     /// unnest(a) / generate_subscripts(a, 1) items of a select list, expanded through a LATERAL series; nil when there are none.
     func rewriteSelectListSeries(_ core: SelectCore) throws -> SelectCore? {
         var arrays: [Expr] = []
+        // generate_subscripts(a, d) contributes no rows when d is not 1 (a one-dimensional array has no other subscripts).
+        var dimensions: [Int: Expr] = [:]
         var items = core.items
         let index = Expr(.column([Binder.seriesAlias, Binder.seriesAlias]), location: 0)
         // information_schema._pg_expandarray(a) is a record (x, n): whole, it becomes two columns "alias.x" and
@@ -119,12 +121,17 @@ extension Binder {
                                        alias: alias ?? "unnest")
             } else if fname == "generate_subscripts", call.arguments.count == 2 {
                 let array = call.arguments[0].value
-                let dimension = try? bindExpr(call.arguments[1].value, Scope(entries: [], parent: nil), .plain)
-                guard let dimension, case .int(1)? = try ConstantEvaluator.evaluate(dimension) else {
+                // A constant dimension other than 1 is refused; a parameter ($1::integer, as SQLAlchemy sends it)
+                // is checked per row: a dimension other than 1 gives NULL subscripts.
+                let dimensionExpr = call.arguments[1].value
+                if let dimension = try? bindExpr(dimensionExpr, Scope(entries: [], parent: nil), .plain),
+                   let value = try ConstantEvaluator.evaluate(dimension), value != .int(1) {
                     throw SQLError(SQLState.featureNotSupported, "generate_subscripts is supported for dimension 1 only", position: e.location + 1)
                 }
+                dimensions[arrays.count] = dimensionExpr
                 arrays.append(array)
-                let sql = "SELECT CASE WHEN \(Binder.seriesAlias).\(Binder.seriesAlias) <= cardinality(\(SQLPrinter.print(array))) THEN \(Binder.seriesAlias).\(Binder.seriesAlias) END"
+                let i = "\(Binder.seriesAlias).\(Binder.seriesAlias)"
+                let sql = "SELECT CASE WHEN (\(SQLPrinter.print(dimensionExpr))) = 1 AND \(i) <= cardinality(\(SQLPrinter.print(array))) THEN \(i) END"
                 guard case .select(let c) = try parseRewrittenQuery(sql, location: e.location).body,
                       case .expression(let replacement, _)? = c.items.first else { continue }
                 items[k] = .expression(replacement, alias: alias ?? "generate_subscripts")
@@ -134,7 +141,11 @@ extension Binder {
         if !core.groupBy.isEmpty || core.having != nil {
             throw SQLError(SQLState.featureNotSupported, "set-returning functions in a grouped select list are not implemented yet")
         }
-        let lengths = arrays.map { "coalesce(cardinality(\(SQLPrinter.print($0))), 0)" }.joined(separator: ", ")
+        let lengths = arrays.enumerated().map { k, array in
+            let length = "coalesce(cardinality(\(SQLPrinter.print(array))), 0)"
+            guard let d = dimensions[k] else { return length }
+            return "CASE WHEN (\(SQLPrinter.print(d))) = 1 THEN \(length) ELSE 0 END"
+        }.joined(separator: ", ")
         let series = try parseRewrittenQuery("SELECT 1 FROM generate_series(1, greatest(0, \(lengths))) AS \(Binder.seriesAlias)(\(Binder.seriesAlias))", location: 0)
         guard case .select(let seriesCore) = series.body, let seriesRef = seriesCore.from.first else { return nil }
         var rewritten = core

@@ -109,8 +109,10 @@ extension Repl {
 
     private func listRelations(kinds: Set<RelationKind>, pattern: String?) -> Bool {
         let matcher = pattern.map(NamePattern.init)
+        // Like psql, the system schemas are listed only when a pattern asks for them.
         let relations = session.introspection.relations().filter { r in
-            kinds.contains(r.kind) && (matcher?.matches(schema: r.schema, name: r.name) ?? true)
+            kinds.contains(r.kind) && (matcher?.matches(schema: r.schema, name: r.name)
+                                       ?? !["pg_catalog", "information_schema"].contains(r.schema))
         }
         if relations.isEmpty {
             output.write(pattern.map { "Did not find any relation named \"\($0)\".\n" } ?? "Did not find any relations.\n")

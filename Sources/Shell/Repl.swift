@@ -196,7 +196,7 @@ public final class Repl {
             if !execute(statement), stopsOnError { return .abort }
         }
         // `SELECT 1; \x` — a command after the last statement on the line.
-        if buffer.open == .nothing, buffer.pending.hasPrefix("\\") {
+        if buffer.pendingIsMetaCommand, buffer.open == .nothing {
             let command = buffer.pending
             buffer.reset()
             return runMeta(command)
@@ -280,6 +280,10 @@ public final class Repl {
             bar = nil
             output.flush()
             standardOutput.flush()
+            // The terminal echoed ^C where the cursor was; the error starts on a clean line.
+            if interactive, (error as? SQLError)?.sqlState == SQLState.queryCanceled, Terminal.isTerminal(STDERR_FILENO) {
+                errors.write("\r\u{1B}[K")
+            }
             errors.write(ErrorFormatter.format(error, sql: sql))
             errors.flush()
             failed = true

@@ -54,6 +54,9 @@ public struct StatementBuffer: Sendable {
     /// The text read so far that does not yet end a statement.
     public var pending: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// True when the pending text starts with a backslash (a meta command after the last statement on a line).
+    public var pendingIsMetaCommand: Bool { bytes.first == 0x5C }
+
     /// True when nothing but whitespace and comments is pending.
     public var isEmpty: Bool { !hasContent && open == .nothing }
 

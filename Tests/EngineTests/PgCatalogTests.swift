@@ -14,7 +14,7 @@ import Planner
 
 final class PgCatalogTests: XCTestCase {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
-    private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pg-clients")
+    private static let fixtures = root.appendingPathComponent("Fixtures/pg-clients")
 
     private func demo() throws -> Session {
         try Database(options: DatabaseOptions(lakePath: Self.root.appendingPathComponent("Fixtures/demo").path)).connect()
@@ -271,6 +271,8 @@ final class PgCatalogTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(o, 16384)
         XCTAssertLessThanOrEqual(o, Int64(Int32.max))
         XCTAssertEqual(o, CatalogSnapshot.relationOID(schema: "public", name: "customers"))
+        XCTAssertEqual(a.relationOID(schema: "public", name: "customers").map(Int64.init), o)
+        XCTAssertNil(a.relationOID(schema: "public", name: "nosuch"))
         // Every OID in pg_class is distinct, and pg_attribute points at them.
         XCTAssertEqual(try single(a, "SELECT count(*) = count(DISTINCT oid) FROM pg_class"), .bool(true))
         XCTAssertEqual(try single(a, "SELECT count(*) FROM pg_attribute a LEFT JOIN pg_class c ON c.oid = a.attrelid WHERE c.oid IS NULL"), .int(0))
@@ -382,6 +384,10 @@ final class PgCatalogTests: XCTestCase {
         XCTAssertEqual(try rows(s, "SELECT oid FROM pg_type WHERE oid = any('{1014,23}'::oid[]) ORDER BY 1"), [[.int(23)], [.int(1014)]])
         XCTAssertEqual(try rows(s, "SELECT unnest(a) AS v, generate_subscripts(a, 1) AS i FROM (SELECT ARRAY[7, 8] a UNION ALL SELECT '{}'::int[]) t ORDER BY 2"),
                        [[.int(7), .int(1)], [.int(8), .int(2)]])
+        // A dimension that is not a constant (SQLAlchemy binds it as $1::INTEGER) is checked per row.
+        XCTAssertEqual(try rows(s, "SELECT t.k, generate_subscripts(t.a, t.d) FROM (VALUES (1, ARRAY[5, 6], 1), (2, ARRAY[7], 2)) t(k, a, d) ORDER BY 2"),
+                       [[.int(1), .int(1)], [.int(1), .int(2)]])
+        assertError(s, "SELECT generate_subscripts(ARRAY[1], 2)", "0A000")
         XCTAssertEqual(try single(s, "SELECT ARRAY(SELECT nspname FROM pg_namespace WHERE nspname LIKE 'p%' ORDER BY 1)"),
                        .list([.string("pg_catalog"), .string("public")]))
         XCTAssertEqual(try rows(s, "SELECT x.n, (SELECT count(*) FROM generate_series(1, x.n) g) FROM (VALUES (2), (0)) x(n) ORDER BY 1"),

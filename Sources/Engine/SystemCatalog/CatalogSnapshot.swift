@@ -142,6 +142,12 @@ struct CatalogSnapshot {
         for name in [access.sessionUser, access.currentUser] where !s.users.contains(where: { $0.name == name }) {
             s.users.append(User(oid: stableOID("role:" + name), name: name, superuser: access.isSuperuser))
         }
+        // With the governance catalog, every role it holds (pg_roles, \du, regrole).
+        if let governed = access as? CatalogAccessControl {
+            for role in governed.snapshot.roles.values.sorted(by: { $0.name < $1.name }) where !s.users.contains(where: { $0.name == role.name }) {
+                s.users.append(User(oid: stableOID("role:" + role.name), name: role.name, superuser: role.isSuperuser))
+            }
+        }
 
         // Functions: the registry's named functions plus the built-in types' I/O functions (typinput …).
         var procs: [Int64: Procedure] = [:]

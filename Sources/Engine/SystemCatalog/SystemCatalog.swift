@@ -27,13 +27,17 @@ final class SystemCatalog: CatalogProvider, CatalogIntrospection {
         self.base = base; self.session = session; self.access = access
     }
 
-    /// Built once per statement, on first use.
+    private let lock = NSLockLite()
+
+    /// Built once per statement, on first use. Kernels of a parallel scan may ask from several threads.
     var snapshot: CatalogSnapshot {
-        if let cached { return cached }
-        let s = CatalogSnapshot.build(base: base, access: access, settings: session?.settings ?? [:],
-                                      tableFunctions: session?.database.tableFunctions, backendPID: backendPID)
-        cached = s
-        return s
+        lock.withLock {
+            if let cached { return cached }
+            let s = CatalogSnapshot.build(base: base, access: access, settings: session?.settings ?? [:],
+                                          tableFunctions: session?.database.tableFunctions, backendPID: backendPID)
+            cached = s
+            return s
+        }
     }
 
     // MARK: CatalogProvider
@@ -46,7 +50,19 @@ final class SystemCatalog: CatalogProvider, CatalogIntrospection {
             }
             if schema != nil { return nil }
         }
+        if let governance = SystemRelations.lookup(schema: schema, name: name, database: session?.database) { return governance }
         return try base.lookup(schema: schema, name: name)
+    }
+
+    /// The name policies and privileges use: the system relation this name reaches, else the
+    /// wrapped catalog's answer (which maps lake.t and t to one name). A wrapper that did not
+    /// forward this would let `lake.t` bypass the policies of `t`.
+    func relationName(schema: String?, name: String) -> RelationName {
+        let systemSchema = schema ?? "pg_catalog"
+        if systemSchema == "pg_catalog" || systemSchema == "information_schema", SystemRelation.named(schema: systemSchema, name: name) != nil {
+            return RelationName(schema: systemSchema, name: name)
+        }
+        return base.relationName(schema: schema, name: name)
     }
 
     // MARK: CatalogIntrospection
@@ -135,7 +151,7 @@ final class SystemCatalog: CatalogProvider, CatalogIntrospection {
     func setConfig(name: String, value: String, isLocal: Bool) throws -> String {
         guard let session else { return value }
         _ = try session.run(.set(SetStatement(name: name, values: [value], isLocal: isLocal)), text: "")
-        cached = nil
+        lock.withLock { cached = nil }
         return session.settings[name] ?? value
     }
 
@@ -206,11 +222,18 @@ struct SystemRelation {
 }
 
 extension Session {
+    /// The `pg_class.oid` of a relation as this session's catalog lists it (nil when it is not listed, e.g. not
+    /// readable by the user). The wire protocol's RowDescription carries it with the column's 1-based position
+    /// as attribute number, so that clients can join result columns back to pg_attribute.
+    public func relationOID(schema: String, name: String) -> Int32? {
+        systemCatalog().snapshot.relation(schema: schema, name: name).map { Int32(truncatingIfNeeded: $0.oid) }
+    }
+
     /// The statement's pg_catalog view. Access control is the superuser default until the
     /// governance catalog attaches one (then pg_class lists only what checkSelect allows).
     func systemCatalog() -> SystemCatalog {
         if let c = statementSystemCatalog { return c }
-        let c = SystemCatalog(base: database.catalog, session: self, access: UnrestrictedAccess(user: settings["session_authorization"] ?? "lakesql"))
+        let c = SystemCatalog(base: database.catalog, session: self, access: accessControl)
         statementSystemCatalog = c
         return c
     }

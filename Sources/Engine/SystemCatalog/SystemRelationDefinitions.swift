@@ -1,7 +1,9 @@
 // The columns of PostgreSQL 15's system catalogs and information_schema
 // views that LakeSQL emulates: name, OID, relkind and "column:type" lists
 // as PostgreSQL's own catalog describes them (types in PostgreSQL's
-// spelling; `char1` is the one-byte "char"). Rows come from
+// spelling; `char1` is the one-byte "char"), plus the columns PostgreSQL 16
+// added where a client of 16 reads them (pg_database.daticurules,
+// pg_auth_members' oid and options). Rows come from
 // SystemRelationRows.swift; a relation without a row builder is empty.
 
 enum SystemRelationDefinitions {
@@ -12,7 +14,7 @@ enum SystemRelationDefinitions {
         ("pg_catalog", "pg_amproc", 2603, "r", "oid:oid amprocfamily:oid amproclefttype:oid amprocrighttype:oid amprocnum:smallint amproc:regproc"),
         ("pg_catalog", "pg_attrdef", 2604, "r", "oid:oid adrelid:oid adnum:smallint adbin:pg_node_tree"),
         ("pg_catalog", "pg_attribute", 1249, "r", "attrelid:oid attname:name atttypid:oid attstattarget:integer attlen:smallint attnum:smallint attndims:integer attcacheoff:integer atttypmod:integer attbyval:boolean attalign:char1 attstorage:char1 attcompression:char1 attnotnull:boolean atthasdef:boolean atthasmissing:boolean attidentity:char1 attgenerated:char1 attisdropped:boolean attislocal:boolean attinhcount:integer attcollation:oid attacl:aclitem[] attoptions:text[] attfdwoptions:text[] attmissingval:anyarray"),
-        ("pg_catalog", "pg_auth_members", 1261, "r", "roleid:oid member:oid grantor:oid admin_option:boolean"),
+        ("pg_catalog", "pg_auth_members", 1261, "r", "oid:oid roleid:oid member:oid grantor:oid admin_option:boolean inherit_option:boolean set_option:boolean"),
         ("pg_catalog", "pg_available_extensions", 12081, "v", "name:name default_version:text installed_version:text comment:text"),
         ("pg_catalog", "pg_cast", 2605, "r", "oid:oid castsource:oid casttarget:oid castfunc:oid castcontext:char1 castmethod:char1"),
         ("pg_catalog", "pg_class", 1259, "r", "oid:oid relname:name relnamespace:oid reltype:oid reloftype:oid relowner:oid relam:oid relfilenode:oid reltablespace:oid relpages:integer reltuples:real relallvisible:integer reltoastrelid:oid relhasindex:boolean relisshared:boolean relpersistence:char1 relkind:char1 relnatts:smallint relchecks:smallint relhasrules:boolean relhastriggers:boolean relhassubclass:boolean relrowsecurity:boolean relforcerowsecurity:boolean relispopulated:boolean relreplident:char1 relispartition:boolean relrewrite:oid relfrozenxid:xid relminmxid:xid relacl:aclitem[] reloptions:text[] relpartbound:pg_node_tree"),
@@ -20,7 +22,7 @@ enum SystemRelationDefinitions {
         ("pg_catalog", "pg_constraint", 2606, "r", "oid:oid conname:name connamespace:oid contype:char1 condeferrable:boolean condeferred:boolean convalidated:boolean conrelid:oid contypid:oid conindid:oid conparentid:oid confrelid:oid confupdtype:char1 confdeltype:char1 confmatchtype:char1 conislocal:boolean coninhcount:integer connoinherit:boolean conkey:smallint[] confkey:smallint[] conpfeqop:oid[] conppeqop:oid[] conffeqop:oid[] confdelsetcols:smallint[] conexclop:oid[] conbin:pg_node_tree"),
         ("pg_catalog", "pg_conversion", 2607, "r", "oid:oid conname:name connamespace:oid conowner:oid conforencoding:integer contoencoding:integer conproc:regproc condefault:boolean"),
         ("pg_catalog", "pg_cursors", 12077, "v", "name:text statement:text is_holdable:boolean is_binary:boolean is_scrollable:boolean creation_time:timestamp_with_time_zone"),
-        ("pg_catalog", "pg_database", 1262, "r", "oid:oid datname:name datdba:oid encoding:integer datlocprovider:char1 datistemplate:boolean datallowconn:boolean datconnlimit:integer datfrozenxid:xid datminmxid:xid dattablespace:oid datcollate:text datctype:text daticulocale:text datcollversion:text datacl:aclitem[]"),
+        ("pg_catalog", "pg_database", 1262, "r", "oid:oid datname:name datdba:oid encoding:integer datlocprovider:char1 datistemplate:boolean datallowconn:boolean datconnlimit:integer datfrozenxid:xid datminmxid:xid dattablespace:oid datcollate:text datctype:text daticulocale:text daticurules:text datcollversion:text datacl:aclitem[]"),
         ("pg_catalog", "pg_default_acl", 826, "r", "oid:oid defaclrole:oid defaclnamespace:oid defaclobjtype:char1 defaclacl:aclitem[]"),
         ("pg_catalog", "pg_depend", 2608, "r", "classid:oid objid:oid objsubid:integer refclassid:oid refobjid:oid refobjsubid:integer deptype:char1"),
         ("pg_catalog", "pg_description", 2609, "r", "objoid:oid classoid:oid objsubid:integer description:text"),

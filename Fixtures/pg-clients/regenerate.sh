@@ -9,13 +9,13 @@
 # tests check those one by one (PgCatalogTests).
 #
 # Usage (from the repository root, after `swift build`):
-#   bash Tests/EngineTests/Fixtures/pg-clients/regenerate.sh
+#   bash Fixtures/pg-clients/regenerate.sh
 # Needs the Debian postgresql-15 server (initdb, pg_ctl) and psql. Run as root
 # it runs the cluster as the postgres user.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../../../.." && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
 LAKESQL="$ROOT/.build/debug/lakesql"
 BIN=$(ls -d /usr/lib/postgresql/15/bin)
 WORK=$(mktemp -d /tmp/pgclients.XXXXXX)
