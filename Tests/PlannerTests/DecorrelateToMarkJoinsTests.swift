@@ -127,6 +127,38 @@ final class DecorrelateToMarkJoinsTests: XCTestCase {
             """)
     }
 
+    func testAProbeThatCouldFailStaysPerRowWhereOnlySomeRowsEvaluateIt() throws {
+        // 10 / id in a CASE branch: the rows the WHEN rejects must never divide.
+        let guarded = "SELECT CASE WHEN id <> 0 THEN 10 / id IN (SELECT customer_id FROM orders) END FROM customers"
+        let plan = try PlanFixture.bind(guarded)
+        XCTAssertEqual(rule(plan).explain(), plan.explain())
+        // A column probe cannot fail: the CASE branch still gets its mark.
+        try assertRewrite("SELECT CASE WHEN id <> 0 THEN id IN (SELECT customer_id FROM orders) END FROM customers", rule,
+            before: """
+            Project CASE WHEN (#0 <> 0) THEN #0 IN (subquery) END AS case
+              Scan customers [id, name, country]
+            """,
+            after: """
+            Project CASE WHEN (#0 <> 0) THEN #3 END AS case
+              Mark Join mark #0 IN #3
+                Scan customers [id, name, country]
+                Project #1 AS customer_id
+                  Scan orders [id, customer_id, amount, note]
+            """)
+        // A separate WHERE conjunct is pushed below the join, so the failing probe is safe there.
+        let optimized = Optimizer.optimize(try PlanFixture.bind(
+            "SELECT name FROM customers WHERE id <> 0 AND (10 / id IN (SELECT customer_id FROM orders) OR name = 'x')"))
+        XCTAssertEqual(optimized.explain(), """
+            Project #1 AS name
+              Filter (#2 OR (#1 = 'x'))
+                Mark Join mark (10 / #0) IN #2
+                  Filter (#0 <> 0)
+                    Scan customers [id, name]
+                  Project #0 AS customer_id
+                    Scan orders [customer_id]
+            """)
+    }
+
     func testUnsupportedShapesAreLeftAlone() throws {
         for sql in [
             // Correlated EXISTS without an equality to hash on.

@@ -29,11 +29,13 @@ public enum DecorrelateToMarkJoins {
         let plan = plan.mapInputs(rewrite)
         switch plan {
         case .filter(let input, let predicate):
+            // Each conjunct on its own: those without subqueries are pushed below the join, so a probe
+            // never sees the rows an earlier conjunct (a <> 0 AND 10 / a IN …) rejects.
             var current = input
-            let replaced = replaceSubqueries(in: [predicate], over: &current)
-            guard current.fields.count > input.fields.count else { return plan }
+            let replaced = replaceSubqueries(in: PushDownFilters.conjuncts(predicate), over: &current)
+            guard current.fields.count > input.fields.count, let rest = PushDownFilters.conjunction(replaced) else { return plan }
             let keep: [BoundExpr] = input.fields.enumerated().map { .column($0.offset, $0.element.type) }
-            return .project(.filter(current, replaced[0]), keep, fields: input.fields)
+            return .project(.filter(current, rest), keep, fields: input.fields)
         case .project(let input, let exprs, let fields):
             var current = input
             let replaced = replaceSubqueries(in: exprs, over: &current)
@@ -45,20 +47,49 @@ public enum DecorrelateToMarkJoins {
     }
 
     /// Replaces each qualifying subquery by its mark (or NOT mark) over a mark join appended to `current`.
+    /// A mark join evaluates the IN probe for every row. Where the expression evaluates it only for some
+    /// rows (a CASE branch, a later COALESCE/AND/OR operand), a probe that could fail (10 / a) would raise
+    /// an error the rows skipping it never would: there only a column or a constant may be the probe.
     private static func replaceSubqueries(in exprs: [BoundExpr], over current: inout LogicalPlan) -> [BoundExpr] {
         var done: [ObjectIdentifier: BoundExpr] = [:]
-        func visit(_ e: BoundExpr) -> BoundExpr {
-            if case .subquery(let s, _) = e {
+        func visit(_ e: BoundExpr, _ conditional: Bool) -> BoundExpr {
+            switch e {
+            case .subquery(let s, _):
                 if let value = done[ObjectIdentifier(s)] { return value }
-                if let (joined, value) = markJoin(s, over: current) {
+                if !conditional || probeCannotFail(s), let (joined, value) = markJoin(s, over: current) {
                     current = joined
                     done[ObjectIdentifier(s)] = value
                     return value
                 }
+                return e.mapChildren { visit($0, conditional) }
+            case .caseWhen(let whens, let otherwise, let t):
+                let mapped = whens.enumerated().map { i, w in (visit(w.0, conditional || i > 0), visit(w.1, true)) }
+                return .caseWhen(mapped, elseResult: otherwise.map { visit($0, true) }, t)
+            case .coalesce(let args, let t):
+                return .coalesce(args.enumerated().map { visit($1, conditional || $0 > 0) }, t)
+            case .and(let terms):
+                return .and(terms.enumerated().map { visit($1, conditional || $0 > 0) })
+            case .or(let terms):
+                return .or(terms.enumerated().map { visit($1, conditional || $0 > 0) })
+            default:
+                return e.mapChildren { visit($0, conditional) }
             }
-            return e.mapChildren(visit)
         }
-        return exprs.map(visit)
+        return exprs.map { visit($0, false) }
+    }
+
+    private static func probeCannotFail(_ s: BoundSubquery) -> Bool {
+        func simple(_ x: BoundExpr) -> Bool {
+            switch x {
+            case .column, .literal: return true
+            default: return false
+            }
+        }
+        switch s.kind {
+        case .exists: return true
+        case .inList(let x, _), .quantified(let x, _, _): return simple(x)
+        default: return false
+        }
     }
 
     /// The mark join and the expression over its output that stands for the subquery.
