@@ -102,7 +102,7 @@ public final class Session: @unchecked Sendable {
     var lastBinder: Binder?
 
     func makeBinder() -> Binder {
-        let binder = withBoundParameters(Binder(catalog: systemCatalog(), tableFunctions: database.tableFunctions, accessControl: accessControl))
+        let binder = withBoundParameters(inSessionTimeZone(Binder(catalog: systemCatalog(), tableFunctions: database.tableFunctions, accessControl: accessControl)))
         lastBinder = binder
         return binder
     }

@@ -1,32 +1,47 @@
-// Parsing of setting values: time zones (UTC, fixed offsets such as
-// '+05:30' or 'UTC-3', POSIX-style 'Etc/GMT+3'), memory sizes ('4GB'), and
+// Parsing of setting values: time zones (UTC, plain hour offsets such as
+// '+02', POSIX-style 'UTC-3', '+05:30', 'Etc/GMT+3'), memory sizes ('4GB'), and
 // the wall clock.
 
 import Columnar
+import Planner
 #if canImport(Glibc)
 import Glibc
 #endif
 
 enum TimeZoneSetting {
     /// Seconds east of UTC for a fixed-offset zone name, or nil if not understood.
+    /// As PostgreSQL's SET TimeZone: a plain number of hours ('+02', '-5', '5.5') is SQL's
+    /// convention, east of Greenwich; anything else is a POSIX zone, where the offset counts
+    /// hours WEST ('UTC+3', 'GMT-1', '+05:30', 'Etc/GMT+3' are 3 h west, 1 h east, 5:30 west, 3 h west).
     static func offsetSeconds(_ name: String) -> Int? {
         var s = name.trimmedWhitespaceE.uppercased()
         if s.hasPrefix("'") && s.hasSuffix("'") && s.count >= 2 { s = String(s.dropFirst().dropLast()) }
         if s == "UTC" || s == "GMT" || s == "Z" || s == "ETC/UTC" || s == "UCT" || s == "ZULU" || s == "UNIVERSAL" { return 0 }
-        var sign = 1
+        if let hours = Double(s), hours.isFinite, abs(hours) <= 15, s.allSatisfy({ $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) {
+            return Int((hours * 3600).rounded())
+        }
         var body = Substring(s)
-        for prefix in ["UTC", "GMT"] where body.hasPrefix(prefix) { body = body.dropFirst(prefix.count) }
-        if body.hasPrefix("ETC/GMT") {
-            body = body.dropFirst(7)
-            sign = -1  // POSIX: Etc/GMT+3 is three hours west
+        for prefix in ["ETC/GMT", "UTC", "GMT"] where body.hasPrefix(prefix) {
+            body = body.dropFirst(prefix.count)
+            break
         }
         guard let first = body.first else { return nil }
-        if first == "+" { body = body.dropFirst() } else if first == "-" { sign = -sign; body = body.dropFirst() }
-        let parts = body.split(separator: ":")
-        guard !parts.isEmpty, parts.count <= 2, let h = Int(parts[0]), h <= 15 else { return nil }
+        var west = 1
+        if first == "+" { body = body.dropFirst() } else if first == "-" { west = -1; body = body.dropFirst() }
+        let parts = body.split(separator: ":", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }),
+              let h = Int(parts[0]), h <= 15 else { return nil }
         let m = parts.count == 2 ? Int(parts[1]) : 0
         guard let m, m < 60 else { return nil }
-        return sign * (h * 3600 + m * 60)
+        return -west * (h * 3600 + m * 60)
+    }
+}
+
+extension Session {
+    /// The binder reads literals ('2024-01-01'::timestamptz) and folds constant casts in the session's zone.
+    func inSessionTimeZone(_ binder: Binder) -> Binder {
+        binder.timeZoneOffsetSeconds = timeZoneOffsetSeconds
+        return binder
     }
 }
 

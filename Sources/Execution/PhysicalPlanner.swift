@@ -63,6 +63,8 @@ public final class PhysicalPlanner {
             return HashAggregateOperator(node: node, input: try build(node.input), compiler: compiler)
         case .join(let l, let r, let type, let condition):
             return try buildJoin(l, r, type, condition)
+        case .markJoin(let l, let r, let condition, let test):
+            return try buildMarkJoin(l, r, condition: condition, test: test)
         case .dependentJoin(let l, let r, let type, let condition, let level):
             return DependentJoinOperator(left: try build(l), rightPlan: r, type: type,
                                          condition: try condition.map(compiler.compile), level: level, planner: self)

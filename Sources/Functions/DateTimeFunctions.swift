@@ -713,7 +713,8 @@ enum DateTimeFormatting {
         for f in all {
             out.append((Array(f.rawValue.utf8), f, .upper))
             out.append((Array(f.rawValue.lowercased().utf8), f, .lower))
-            if named.contains(f) && f.rawValue.count > 2 && !f.rawValue.contains(".") {
+            // "Dy" is the one two-letter keyword with a capitalised spelling (no "Am" or "Rm").
+            if named.contains(f) && (f.rawValue.count > 2 || f == .dy) && !f.rawValue.contains(".") {
                 out.append((Array((f.rawValue.prefix(1) + f.rawValue.dropFirst().lowercased()).utf8), f, .capitalized))
             }
         }

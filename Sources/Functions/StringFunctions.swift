@@ -149,7 +149,7 @@ enum StringFunctions {
                 return try Map.toString([], all: a, count: n, .text) { row, _, out in
                     let c = codes[row]
                     if c == 0 { throw SQLError(SQLState.programLimitExceeded, "null character not permitted") }
-                    if c < 0 { throw SQLError(SQLState.programLimitExceeded, "character number must be positive") }
+                    if c < 0 { throw SQLError(SQLState.invalidParameterValue, "character number must be positive") }
                     if c > 0x10FFFF { throw SQLError(SQLState.programLimitExceeded, "requested character too large for encoding: \(c)") }
                     guard let scalar = Unicode.Scalar(UInt32(c)) else {
                         throw SQLError(SQLState.programLimitExceeded, "requested character not valid for encoding: \(c)")

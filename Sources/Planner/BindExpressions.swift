@@ -26,6 +26,10 @@ extension Binder {
         let loc = e.location
         switch e.kind {
         case .column(let parts):
+            // QUALIFY may name a select-list alias (as DuckDB allows) where no input column has that name.
+            if parts.count == 1, let alias = selectAliases?[parts[0]], (try? scope.resolve(parts, location: loc)) == nil {
+                return alias
+            }
             switch try scope.resolve(parts, location: loc) {
             case .local(let entry): return .column(entry.index, entry.type)
             case .outer(let level, let entry):
@@ -387,7 +391,7 @@ extension Binder {
             }
             if target == .json, let v = try? ValueText.parse(s, as: .json) { return .literal(v, .json) }
             do {
-                let v = try ValueText.parse(s, as: target)
+                let v = try ValueText.parse(s, as: target, options: TextFormatOptions(timeZoneOffsetSeconds: timeZoneOffsetSeconds))
                 return try foldCast(.literal(v, target == .text ? .text : target), original: .literal(.string(s), .text), to: target, explicit: explicit, location: location)
             } catch var error as SQLError {
                 if error.position == nil { error.position = location + 1 }
@@ -409,7 +413,7 @@ extension Binder {
             throw SQLError(SQLState.cannotCoerce, "cannot cast type \(e.type) to \(target)", position: location + 1)
         }
         let cast = BoundExpr.cast(e, target, kernel)
-        if case .literal = e { return try ConstantEvaluator.fold(cast) }
+        if case .literal = e { return try ConstantEvaluator.fold(cast, context: foldingContext) }
         return cast
     }
 

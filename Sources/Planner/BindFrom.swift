@@ -80,7 +80,7 @@ extension Binder {
                 return try bindTableRef(lateral, outer: outer, leftScope: leftScope)
             }
             if withOrdinality {
-                throw SQLError(SQLState.featureNotSupported, "WITH ORDINALITY is not implemented yet", position: location + 1)
+                return try bindWithOrdinality(name: name, arguments: arguments, alias: alias, location: location, outer: outer, leftScope: leftScope)
             }
             var positional: [Value] = []
             var types: [DataType] = []
@@ -91,7 +91,7 @@ extension Binder {
                 if case .unknownLiteral(let text) = e, arg.name == nil, let typed = try firstTypedSibling(arguments, exclude: arg.value.location) {
                     e = try coerce(.unknownLiteral(text), to: typed, explicit: false, location: arg.value.location)
                 }
-                guard let v = try ConstantEvaluator.evaluate(e) else {
+                guard let v = try ConstantEvaluator.evaluate(e, context: foldingContext) else {
                     throw SQLError(SQLState.featureNotSupported, "arguments of table function \(name) must be constants", position: arg.value.location + 1)
                 }
                 if let n = arg.name { named[n] = v } else { positional.append(v); types.append(e.type) }
@@ -253,6 +253,34 @@ extension Binder {
     }
 
     /// Applies `AS alias (c1, c2…)` and builds the scope of a FROM item.
+    /// f(…) WITH ORDINALITY: the function's rows numbered 1, 2, … in the order it returns them, in a last
+    /// column named "ordinality"; a one-column function's column is named after the alias (or the function).
+    func bindWithOrdinality(name: QualifiedName, arguments: [FunctionArgument], alias: TableAlias?, location: Int,
+                            outer: Scope?, leftScope: Scope?) throws -> (LogicalPlan, Scope) {
+        let source = TableRef.function(name: name, arguments: arguments, alias: TableAlias(name: "lakesql_ordinality"), lateral: false,
+                                       withOrdinality: false, location: location)
+        let sql = "SELECT lakesql_ordinality.*, row_number() OVER () AS ordinality FROM (VALUES (1)) AS lakesql_ordinality_source"
+        var query = try parseRewrittenQuery(sql, location: location)
+        guard case .select(var core) = query.body else {
+            throw SQLError(SQLState.internalError, "could not rewrite WITH ORDINALITY", position: location + 1)
+        }
+        core.from = [source]
+        query.body = .select(core)
+        var bound: BoundQuery
+        if let leftScope {
+            // A function in FROM may read the items to its left (it is implicitly LATERAL).
+            let saved = minReferencedLevel
+            minReferencedLevel = Int.max
+            bound = try bindQuery(query, outer: leftScope)
+            if minReferencedLevel <= leftScope.level { lateralLevel = leftScope.level }
+            minReferencedLevel = min(saved, minReferencedLevel)
+        } else {
+            bound = try bindQuery(query, outer: outer)
+        }
+        if bound.names.count == 2 { bound.names[0] = alias?.name ?? name.name }
+        return try aliased(bound, alias: alias, defaultName: name.name, outer: outer)
+    }
+
     func aliased(_ q: BoundQuery, alias: TableAlias?, defaultName: String?, outer: Scope?) throws -> (LogicalPlan, Scope) {
         var names = q.names
         if let alias, !alias.columns.isEmpty { names = try renamed(names, alias.columns, alias.name) }

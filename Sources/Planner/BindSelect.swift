@@ -82,6 +82,11 @@ extension Binder {
         }
         var qualify: BoundExpr? = nil
         if let q = core.qualify {
+            var aliases: [String: BoundExpr] = [:]
+            for (name, item) in zip(names, items) where aliases[name] == nil { aliases[name] = item }
+            let saved = selectAliases
+            selectAliases = aliases
+            defer { selectAliases = saved }
             qualify = try coerceBoolean(try bindExpr(q, scope, context), clause: "QUALIFY", location: q.location)
         }
 

@@ -9,6 +9,8 @@
 // - information_schema._pg_expandarray(a) (pgjdbc's getPrimaryKeys) expands
 //   the same way into the columns of its (x, n) record;
 // - unnest(array) in FROM becomes a subscripted generate_series;
+// - regexp_split_to_table(s, pattern [, flags]), in FROM or the select list,
+//   is unnest(regexp_split_to_array(…));
 // - ARRAY(subquery) becomes (SELECT array_agg(v) FROM (subquery) s(v)).
 // The rewritten pieces are printed and parsed again, so they bind exactly
 // like the SQL a user would write for them.
@@ -52,12 +54,27 @@ extension Binder {
 
     /// unnest(array) in FROM: the elements as one column named after the alias, through a subscripted series.
     func rewriteUnnestInFrom(name: QualifiedName, arguments: [FunctionArgument], alias: TableAlias?, location: Int) throws -> TableRef? {
-        guard name.name == "unnest", arguments.count == 1, arguments[0].name == nil else { return nil }
-        let array = "(" + SQLPrinter.print(arguments[0].value) + ")"
+        let array: String
+        if name.name == "unnest", arguments.count == 1, arguments[0].name == nil {
+            array = "(" + SQLPrinter.print(arguments[0].value) + ")"
+        } else if let split = regexpSplitArray(name.name, arguments) {
+            array = "(" + SQLPrinter.print(split) + ")"
+        } else {
+            return nil
+        }
         let sql = "SELECT \(array)[\(Binder.seriesAlias).i] FROM generate_series(1, coalesce(cardinality(\(array)), 0)) AS \(Binder.seriesAlias)(i)"
-        var named = alias ?? TableAlias(name: "unnest")
+        var named = alias ?? TableAlias(name: name.name)
         if named.columns.isEmpty { named.columns = [named.name] }
         return .subquery(try parseRewrittenQuery(sql, location: location), alias: named, lateral: true, location: location)
+    }
+
+    /// regexp_split_to_table(s, pattern [, flags]) is unnest(regexp_split_to_array(s, pattern [, flags])):
+    /// the array it unnests, or nil for any other call.
+    func regexpSplitArray(_ name: String, _ arguments: [FunctionArgument]) -> Expr? {
+        guard name == "regexp_split_to_table", (2...3).contains(arguments.count), arguments.allSatisfy({ $0.name == nil }) else { return nil }
+        let location = arguments[0].value.location
+        let call = FunctionCall(name: ["regexp_split_to_array"], arguments: arguments)
+        return Expr(.function(call), location: location)
     }
 
     /// unnest(a) / generate_subscripts(a, 1) items of a select list, expanded through a LATERAL series; nil when there are none.
@@ -93,7 +110,11 @@ extension Binder {
         for (k, item) in items.enumerated() {
             guard case .expression(let e, let alias) = item, case .function(let call) = e.kind, call.over == nil,
                   call.name.count == 1 || call.name.first == "pg_catalog", let fname = call.name.last else { continue }
-            if fname == "unnest", call.arguments.count == 1 {
+            if let array = regexpSplitArray(fname, call.arguments) {
+                arrays.append(array)
+                items[k] = .expression(Expr(.arraySubscript(array, index: index, upper: nil, isSlice: false), location: e.location),
+                                       alias: alias ?? fname)
+            } else if fname == "unnest", call.arguments.count == 1 {
                 let array = call.arguments[0].value
                 arrays.append(array)
                 items[k] = .expression(Expr(.arraySubscript(array, index: index, upper: nil, isSlice: false), location: e.location),

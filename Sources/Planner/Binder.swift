@@ -23,6 +23,12 @@ public final class Binder {
     public var parameterTypes: [Int: DataType]
     /// Values of $n parameters when they are known at bind time.
     public var parameterValues: [Int: Value] = [:]
+    /// The session's TimeZone (seconds east of UTC): literals such as '2024-01-01'::timestamptz
+    /// are read, and constant casts folded, in it.
+    public var timeZoneOffsetSeconds = 0
+    /// Set while binding QUALIFY: select-list aliases, for names no input column resolves.
+    var selectAliases: [String: BoundExpr]? = nil
+    var foldingContext: FunctionContext { FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds) }
 
     struct CTEBinding {
         var definition: CommonTableExpression
@@ -65,6 +71,10 @@ public final class Binder {
     // MARK: Queries
 
     func bindQuery(_ q: Query, outer: Scope?) throws -> BoundQuery {
+        // A subquery inside QUALIFY does not see the enclosing select list's aliases.
+        let savedAliases = selectAliases
+        selectAliases = nil
+        defer { selectAliases = savedAliases }
         if let with = q.with { try pushCTEs(with) }
         defer { if q.with != nil { cteStack.removeLast() } }
 
@@ -209,7 +219,8 @@ public final class Binder {
         case .null: return nil
         case .int(let i):
             if i < 0 {
-                throw SQLError("2201W", "\(clause) must not be negative", position: e.location + 1)
+                // PostgreSQL: 2201W for LIMIT, 2201X for OFFSET.
+                throw SQLError(clause == "OFFSET" ? "2201X" : "2201W", "\(clause) must not be negative", position: e.location + 1)
             }
             return Int(i)
         default: return nil
@@ -252,6 +263,9 @@ public final class Binder {
 
         var result: BoundQuery
         if referencesName(cte.query, cte.name), case .setOperation(.union, let all, let anchorBody, let recursiveBody) = cte.query.body {
+            if bodyReferencesName(anchorBody, cte.name) {
+                throw SQLError("42P19", "recursive reference to query \"\(cte.name)\" must not appear within its non-recursive term")
+            }
             // Anchor first: it fixes the column types.
             cteStack[depth][cte.name] = nil
             var anchor = try bindBody(anchorBody, outer: outer)
@@ -287,7 +301,9 @@ public final class Binder {
     }
 
     /// Whether a query mentions `name` as a table anywhere (recursive CTE detection).
-    func referencesName(_ q: Query, _ name: String) -> Bool {
+    func referencesName(_ q: Query, _ name: String) -> Bool { bodyReferencesName(q.body, name) }
+
+    func bodyReferencesName(_ body: QueryBody, _ name: String) -> Bool {
         func inBody(_ b: QueryBody) -> Bool {
             switch b {
             case .select(let c): return c.from.contains(where: inRef)
@@ -304,6 +320,6 @@ public final class Binder {
             default: return false
             }
         }
-        return inBody(q.body)
+        return inBody(body)
     }
 }

@@ -12,6 +12,14 @@ public enum JoinType: String {
     case semi = "Semi", anti = "Anti"
 }
 
+/// The membership test of a mark join standing for IN / = ANY: `probe` (over the left
+/// input's columns) compared with `=` to `build` (over the right input's columns).
+public struct MarkTest {
+    public var probe: BoundExpr
+    public var build: BoundExpr
+    public init(probe: BoundExpr, build: BoundExpr) { self.probe = probe; self.build = build }
+}
+
 public final class ScanNode {
     public let source: TableSource
     public let tableName: String
@@ -50,6 +58,11 @@ public indirect enum LogicalPlan {
     /// LATERAL: the right side is re-evaluated for every left row, which it reads
     /// as `outerColumn(level: level, …)`.
     case dependentJoin(LogicalPlan, LogicalPlan, JoinType, condition: BoundExpr?, level: Int)
+    /// Every left row once, followed by a boolean "mark": whether a right row satisfies
+    /// `condition` (over left and right columns, as a semi join's) — EXISTS, never NULL —
+    /// or, with a `test`, whether one of those rows has `probe = build` — IN, NULL when no
+    /// row matches but a comparison with one of them is NULL.
+    case markJoin(LogicalPlan, LogicalPlan, condition: BoundExpr?, test: MarkTest?)
     case sort(LogicalPlan, [SortKey])
     case limit(LogicalPlan, limit: Int?, offset: Int)
     case distinct(LogicalPlan)
@@ -82,6 +95,7 @@ public indirect enum LogicalPlan {
             case .inner: return l.fields + r.fields
             }
         case .window(let p, let fns): return p.fields + fns.map { Field(name: $0.name, type: $0.returnType) }
+        case .markJoin(let l, _, _, _): return l.fields + [Field(name: "mark", type: .boolean)]
         }
     }
 
@@ -92,7 +106,9 @@ public indirect enum LogicalPlan {
              .distinctOn(let p, _), .window(let p, _), .barrier(let p, _):
             return [p]
         case .aggregate(let a): return [a.input]
-        case .join(let l, let r, _, _), .setOperation(_, _, let l, let r, _), .dependentJoin(let l, let r, _, _, _): return [l, r]
+        case .join(let l, let r, _, _), .setOperation(_, _, let l, let r, _), .dependentJoin(let l, let r, _, _, _),
+             .markJoin(let l, let r, _, _):
+            return [l, r]
         case .recursiveCTE(_, let a, let r, _, _): return [a, r]
         }
     }
@@ -134,6 +150,10 @@ public indirect enum LogicalPlan {
             return t
         case .join(_, _, let type, let c): return "\(type.rawValue) Join" + (c.map { " on \(ExprFormatter.format($0))" } ?? "")
         case .dependentJoin(_, _, let type, let c, _): return "\(type.rawValue) Lateral Join" + (c.map { " on \(ExprFormatter.format($0))" } ?? "")
+        case .markJoin(let l, _, let c, let test):
+            // The build side is shown over the joined row, like the condition.
+            let shown = test.map { " mark \(ExprFormatter.format($0.probe)) IN \(ExprFormatter.format(PushDownFilters.shift($0.build, l.fields.count)))" }
+            return "Mark Join" + (shown ?? "") + (c.map { " on \(ExprFormatter.format($0))" } ?? "")
         case .sort(_, let keys):
             return "Sort " + keys.map { "\(ExprFormatter.format($0.expr)) \($0.ascending ? "ASC" : "DESC")\($0.nullsFirst ? " NULLS FIRST" : "")" }.joined(separator: ", ")
         case .limit(_, let l, let o): return "Limit \(l.map(String.init) ?? "ALL") offset \(o)"
@@ -201,6 +221,7 @@ extension LogicalPlan {
         case .project(_, let es, _): return es
         case .aggregate(let a): return a.groupKeys + a.aggregates.flatMap(aggregateExprs)
         case .join(_, _, _, let c), .dependentJoin(_, _, _, let c, _): return c.map { [$0] } ?? []
+        case .markJoin(_, _, let c, let test): return (c.map { [$0] } ?? []) + (test.map { [$0.probe, $0.build] } ?? [])
         case .sort(_, let keys): return keys.map(\.expr)
         case .distinctOn(_, let keys): return keys
         case .window(_, let fns):

@@ -1,7 +1,8 @@
 // The optimizer: applies rewrite rules (one per file under Rules/) to the
 // logical plan in a fixed order. Rules only ever preserve results.
 // Order: simplify first (folded constants help every later rule); turn
-// subqueries into joins, and outer joins whose padding a filter discards
+// subqueries into joins (semi/anti for WHERE conjuncts, mark joins for the
+// other EXISTS/IN, grouped left joins for scalar ones), and outer joins whose padding a filter discards
 // into inner joins, before filters are pushed (so pushdown sees them);
 // order inner joins once filters sit on their inputs (so estimates see
 // them); hand filters to the scans they now sit on; prune columns last
@@ -32,13 +33,14 @@ public enum Optimizer {
     }
 
     static func decorrelate(_ plan: LogicalPlan) -> LogicalPlan {
-        DecorrelateScalarSubqueries.apply(DecorrelateSubqueries.apply(plan))
+        DecorrelateScalarSubqueries.apply(DecorrelateToMarkJoins.apply(DecorrelateSubqueries.apply(plan)))
     }
 
     static func applyRules(_ plan: LogicalPlan, context: FunctionContext?) -> LogicalPlan {
         var plan = plan
         plan = ConstantFolding.apply(plan, context: context)
         plan = DecorrelateSubqueries.apply(plan)
+        plan = DecorrelateToMarkJoins.apply(plan)
         plan = DecorrelateScalarSubqueries.apply(plan)
         plan = SimplifyOuterJoins.apply(plan)
         plan = PushDownFilters.apply(plan)

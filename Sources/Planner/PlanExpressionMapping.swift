@@ -40,6 +40,9 @@ extension LogicalPlan {
             return .join(try l.mapExpressionsThrowing(f), try r.mapExpressionsThrowing(f), t, condition: try c.map(deep))
         case .dependentJoin(let l, let r, let t, let c, let level):
             return .dependentJoin(try l.mapExpressionsThrowing(f), try r.mapExpressionsThrowing(f), t, condition: try c.map(deep), level: level)
+        case .markJoin(let l, let r, let c, let test):
+            let mappedTest = try test.map { MarkTest(probe: try deep($0.probe), build: try deep($0.build)) }
+            return .markJoin(try l.mapExpressionsThrowing(f), try r.mapExpressionsThrowing(f), condition: try c.map(deep), test: mappedTest)
         case .sort(let p, let ks): return .sort(try p.mapExpressionsThrowing(f), try keys(ks))
         case .limit(let p, let l, let o): return .limit(try p.mapExpressionsThrowing(f), limit: l, offset: o)
         case .distinct(let p): return .distinct(try p.mapExpressionsThrowing(f))

@@ -33,8 +33,15 @@ enum TypeNames {
                 base = .decimal(precision: p, scale: s)
             }
         case "text", "name", "string": base = .text
-        case "varchar", "character varying": base = .varchar(m.first)
-        case "char", "character", "bpchar": base = .char(m.first ?? 1)
+        case "varchar", "character varying", "char", "character", "bpchar":
+            let isVarchar = t.name == "varchar" || t.name == "character varying"
+            if let n = m.first, n < 1 || n > 10_485_760 {
+                let name = isVarchar ? "varchar" : "char"
+                throw SQLError(SQLState.invalidParameterValue,
+                               n < 1 ? "length for type \(name) must be at least 1" : "length for type \(name) cannot exceed 10485760",
+                               position: location + 1)
+            }
+            base = isVarchar ? .varchar(m.first) : .char(m.first ?? 1)
         case "boolean", "bool": base = .boolean
         case "date": base = .date
         case "time", "time without time zone": base = .time

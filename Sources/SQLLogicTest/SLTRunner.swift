@@ -99,7 +99,6 @@ public final class SLTRunner {
         }
         let watchdog = SLTWatchdog(timeoutSeconds: options.timeoutSeconds)
         defer { watchdog.stop() }
-        let textOptions = connection.textOptions
         let started = ProcessInfo.processInfo.systemUptime
         var outOfTime = false
 
@@ -131,7 +130,8 @@ public final class SLTRunner {
             }
             guard runs else { result.skipped += 1; observer?(.skipped, nil); continue }
             watchdog.arm(connection)
-            var failure = execute(record, on: connection, textOptions: textOptions)
+            // Read per record: a SET TimeZone earlier in the file changes how timestamptz renders.
+            var failure = execute(record, on: connection, textOptions: connection.textOptions)
             if watchdog.disarm() {
                 failure = "timed out after \(options.timeoutSeconds) s (cancelled)"
                     + (failure.map { "\n" + $0 } ?? "")

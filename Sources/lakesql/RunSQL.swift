@@ -33,8 +33,11 @@ func runSQL(_ options: RunCommandOptions) -> Int32 {
         return 1
     }
     if shell { return runShell(session: session, options: options, interactive: interactive) }
-    let renderOptions = RenderOptions(nullString: options.nullString, textOptions: session.textOptions)
-    let renderer = ResultRenderers.make(options.format, sink: standardOutput, options: renderOptions)
+    // Made per result: a SET TimeZone earlier in the script changes how later timestamptz values print.
+    func renderer() -> ResultRenderer {
+        ResultRenderers.make(options.format, sink: standardOutput,
+                             options: RenderOptions(nullString: options.nullString, textOptions: session.textOptions))
+    }
 
     var failed = false
     for input in inputs {
@@ -55,7 +58,7 @@ func runSQL(_ options: RunCommandOptions) -> Int32 {
         // An empty script (e.g. empty stdin) is not an error.
         if sql.allSatisfy({ $0.isWhitespace }) { continue }
         do {
-            try session.executeScript(sql) { result in try ResultRenderers.render(result, with: renderer) }
+            try session.executeScript(sql) { result in try ResultRenderers.render(result, with: renderer()) }
         } catch {
             standardOutput.flush()
             standardError.write(ErrorFormatter.format(error, sql: sql))

@@ -154,6 +154,8 @@ final class DateTimeFunctionsTests: XCTestCase {
         XCTAssertEqual(try s("to_char", t, lit("FMDay, FMDD FMMonth YYYY")), "Tuesday, 5 March 2024")
         XCTAssertEqual(try s("to_char", t, lit("HH12:MI AM ms")), "02:07 PM 123")
         XCTAssertEqual(try s("to_char", t, lit("DDD Q IW WW D dy MON month")), "065 1 10 10 3 tue MAR march    ")
+        // Capitalised two-letter "Dy" is the abbreviated day name, not D followed by Y.
+        XCTAssertEqual(try s("to_char", t, lit("Dy DY dy, Mon")), "Tue TUE tue, Mar")
         XCTAssertEqual(try s("to_char", t, lit("FMMonth DDth, \"Year\" YYYY")), "March 05th, Year 2024")
         XCTAssertEqual(try s("to_char", t, lit("FMDDth FMMMth RM yy CC")), "5th 3rd III  24 21")
         XCTAssertEqual(try s("to_char", ts(2024, 3, 5, 0, 30, tz: true), lit("YYYY-MM-DD HH24:MI TZ OF"), context: plusOne), "2024-03-05 01:30 +01 +01")

@@ -365,6 +365,12 @@ class NonInteractiveTests(unittest.TestCase):
         self.assertIn("SQLSTATE: 42703", bad.stderr)
         self.assertEqual(self.run_lakesql(["--bogus"]).returncode, 2)
 
+    def test_set_timezone_changes_how_later_results_print(self):
+        r = self.run_lakesql(["--format", "csv", "-c",
+                              "SET TimeZone = '+02'; SELECT TIMESTAMPTZ '2024-01-01 00:00+00' AS t"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "t\n2024-01-01 02:00:00+02\n")
+
     def test_file(self):
         with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
             f.write("SELECT 1 AS a;\nSELECT 2 AS b;\n")

@@ -119,7 +119,7 @@ final class WindowOperator: Operator {
                 for (pos, r) in p.rows.enumerated() {
                     let bucketsValue = args[0].value(at: Int(r))
                     guard case .int(let b) = bucketsValue else { out[Int(r)] = .null; continue }
-                    guard b > 0 else { throw SQLError(SQLState.invalidParameterValue, "argument of ntile must be greater than zero") }
+                    guard b > 0 else { throw SQLError("22014", "argument of ntile must be greater than zero") }
                     let buckets = Int(b)
                     let size = k / buckets, extra = k % buckets
                     // The first `extra` buckets hold one row more.

@@ -95,45 +95,67 @@ public enum DecorrelateSubqueries {
     // MARK: Correlated EXISTS / IN
 
     private static func correlatedJoin(_ s: BoundSubquery, probe: BoundExpr?, _ input: LogicalPlan, type: JoinType) -> LogicalPlan? {
-        var plan = s.plan
-        // Which rows (or how many) the subquery yields does not change whether one exists or matches.
+        let nl = input.fields.count
+        guard let c = correlation(membershipPlan(s.plan, exists: probe == nil), level: s.level, leftWidth: nl) else { return nil }
+        // Without an equality the join could not hash, and would be no faster than the subquery.
+        guard !c.keys.isEmpty else { return nil }
+        var conditions = c.keys + c.residual
+        if let probe {
+            guard c.outputs.count == 1, readsOnlyInput(probe), probe.type == c.outputs[0].type,
+                  let eq = equality(probe.type) else { return nil }
+            conditions.insert(.call(eq, [probe, PushDownFilters.shift(c.outputs[0], nl)]), at: 0)
+        }
+        return .join(input, c.right, type, condition: PushDownFilters.conjunction(conditions))
+    }
+
+    /// The subquery plan without what cannot change whether a row exists or matches:
+    /// DISTINCT, and for EXISTS a LIMIT of at least one row.
+    static func membershipPlan(_ plan: LogicalPlan, exists: Bool) -> LogicalPlan {
+        var plan = plan
         while true {
             if case .distinct(let p) = plan { plan = p; continue }
-            if probe == nil, case .limit(let p, let limit, 0) = plan, limit.map({ $0 > 0 }) ?? true { plan = p; continue }
-            break
+            if exists, case .limit(let p, let limit, 0) = plan, limit.map({ $0 > 0 }) ?? true { plan = p; continue }
+            return plan
         }
+    }
+
+    /// A correlated subquery re-expressed as the right input of a join with the rows it is
+    /// evaluated for (`leftWidth` columns wide).
+    struct Correlation {
+        /// The subquery's self-contained base, filtered by its uncorrelated conjuncts.
+        var right: LogicalPlan
+        /// `outer = inner` conjuncts over the joined row (left columns, then `right`'s): hash keys.
+        var keys: [BoundExpr]
+        /// The other correlated conjuncts, over the joined row.
+        var residual: [BoundExpr]
+        /// The subquery's output expressions over `right`.
+        var outputs: [BoundExpr]
+    }
+
+    static func correlation(_ plan: LogicalPlan, level: Int, leftWidth nl: Int) -> Correlation? {
         guard let peeled = peel(plan) else { return nil }
-        let nl = input.fields.count
-        var conditions: [BoundExpr] = []
+        var keys: [BoundExpr] = []
         var residual: [BoundExpr] = []
         var innerConjuncts: [BoundExpr] = []
         for c in peeled.conjuncts {
             if !c.contains(where: isOuter) { innerConjuncts.append(c); continue }
             if case .call(let f, let args) = c, f.name == "=", args.count == 2, args[0].type == args[1].type {
                 var sides: (outer: BoundExpr, inner: BoundExpr)? = nil
-                if isOuterOnly(args[0], level: s.level), readsOnlyInput(args[1]) { sides = (args[0], args[1]) }
-                else if isOuterOnly(args[1], level: s.level), readsOnlyInput(args[0]) { sides = (args[1], args[0]) }
+                if isOuterOnly(args[0], level: level), readsOnlyInput(args[1]) { sides = (args[0], args[1]) }
+                else if isOuterOnly(args[1], level: level), readsOnlyInput(args[0]) { sides = (args[1], args[0]) }
                 if let sides, let left = outerToInput(sides.outer, width: nl) {
-                    conditions.append(.call(f, [left, PushDownFilters.shift(sides.inner, nl)]))
+                    keys.append(.call(f, [left, PushDownFilters.shift(sides.inner, nl)]))
                     continue
                 }
             }
             // Any other correlated conjunct (o.x <> outer.y) is checked on the matching pairs.
-            guard !c.contains(where: { isSubquery($0) || isVolatile($0) }), readsOnlyLevel(c, s.level),
+            guard !c.contains(where: { isSubquery($0) || isVolatile($0) }), readsOnlyLevel(c, level),
                   let pairCondition = outerToInput(PushDownFilters.shift(c, nl), width: nl) else { return nil }
             residual.append(pairCondition)
         }
-        // Without an equality the join could not hash, and would be no faster than the subquery.
-        guard !conditions.isEmpty else { return nil }
-        conditions += residual
-        if let probe {
-            guard peeled.outputs.count == 1, readsOnlyInput(probe), probe.type == peeled.outputs[0].type,
-                  let eq = equality(probe.type) else { return nil }
-            conditions.insert(.call(eq, [probe, PushDownFilters.shift(peeled.outputs[0], nl)]), at: 0)
-        }
         var right = peeled.base
         if let p = PushDownFilters.conjunction(innerConjuncts) { right = .filter(right, p) }
-        return .join(input, right, type, condition: PushDownFilters.conjunction(conditions))
+        return Correlation(right: right, keys: keys, residual: residual, outputs: peeled.outputs)
     }
 
     /// A subquery plan as filter conjuncts and output expressions over a self-contained base.
@@ -225,7 +247,7 @@ public enum DecorrelateSubqueries {
     }
 
     /// The `=` operator for two values of one type, when it takes them without casts.
-    private static func equality(_ type: DataType) -> BoundFunction? {
+    static func equality(_ type: DataType) -> BoundFunction? {
         guard let fn = FunctionRegistry.shared.scalar("="),
               let resolution = try? fn.resolve([type, type], [false, false]),
               resolution.argumentTypes == [type, type] else { return nil }

@@ -186,6 +186,22 @@ public enum PruneColumns {
             default: return Pruned(plan: joined, mapping: combined)
             }
 
+        case .markJoin(let l, let r, let condition, let test):
+            let nl = l.fields.count
+            let own = (condition.map { [$0] } ?? []) + (test.map { [$0.probe, $0.build] } ?? [])
+            if own.contains(where: pinsInput) {
+                return identity(.markJoin(prune(l, all(l)).plan, prune(r, all(r)).plan, condition: condition, test: test))
+            }
+            let conditionColumns = condition?.referencedColumns ?? []
+            let leftNeeded = required.filter { $0 < nl }.union(conditionColumns.filter { $0 < nl }).union(test?.probe.referencedColumns ?? [])
+            let rightNeeded = Set(conditionColumns.filter { $0 >= nl }.map { $0 - nl }).union(test?.build.referencedColumns ?? [])
+            let left = prune(l, leftNeeded), right = prune(r, rightNeeded)
+            let newLeftCount = left.plan.fields.count
+            let combined = left.mapping + right.mapping.map { $0.map { $0 + newLeftCount } }
+            let newTest = test.map { MarkTest(probe: remap($0.probe, left.mapping), build: remap($0.build, right.mapping)) }
+            let joined = LogicalPlan.markJoin(left.plan, right.plan, condition: condition.map { remap($0, combined) }, test: newTest)
+            return Pruned(plan: joined, mapping: left.mapping + [newLeftCount])
+
         case .dependentJoin(let l, let r, let type, let condition, let level):
             // The right side reads the left row by position.
             let left = prune(l, all(l)).plan

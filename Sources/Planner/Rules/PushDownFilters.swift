@@ -105,6 +105,11 @@ public enum PushDownFilters {
             case .full:
                 return filtered(plan, es)
             }
+        case .markJoin(let l, let r, let condition, let test):
+            // The left rows pass through one for one; only a test of the mark itself must wait for the join.
+            let nl = l.fields.count
+            let (leftOnly, rest) = split(free) { cols in cols.allSatisfy { $0 < nl } }
+            return filtered(.markJoin(push(leftOnly, into: l), r, condition: condition, test: test), fixed + rest)
         default:
             return filtered(plan, es)
         }
@@ -152,6 +157,7 @@ extension LogicalPlan {
                                             aggregates: a.aggregates, fields: a.fields))
         case .join(let l, let r, let t, let c): return .join(f(l), f(r), t, condition: c)
         case .dependentJoin(let l, let r, let t, let c, let level): return .dependentJoin(f(l), r, t, condition: c, level: level)
+        case .markJoin(let l, let r, let c, let test): return .markJoin(f(l), f(r), condition: c, test: test)
         case .sort(let p, let k): return .sort(f(p), k)
         case .limit(let p, let l, let o): return .limit(f(p), limit: l, offset: o)
         case .distinct(let p): return .distinct(f(p))

@@ -130,6 +130,7 @@ public enum ReorderJoins {
             case .semi, .anti: return estimate(l) * filterSelectivity
             default: return c == nil ? estimate(l) * estimate(r) : max(estimate(l), estimate(r))
             }
+        case .markJoin(let l, _, _, _): return estimate(l)
         default: return plan.inputs.map(estimate).reduce(unknownRowCount, max)
         }
     }
