@@ -20,7 +20,7 @@ public struct ServerOptions: Sendable {
     public var tlsCertificate: String?
     public var tlsKey: String?
     public var maxConnections = 100
-    public var serverVersion = "16.4 (LakeSQL)"
+    public var serverVersion = "15.0 (LakeSQL)"
     public init() {}
 }
 

@@ -11,18 +11,28 @@ import Foundation
 import Logging
 import NIOCore
 
-/// Creates the session of an authenticated user (the lead wires this to the catalog's `Database.connect(user:client:)`).
+/// Creates the session of an authenticated user; `clientAddress` is what the audit log records.
 public protocol SessionFactory: Sendable {
-    func makeSession(user: String, applicationName: String) throws -> (session: Session, isSuperuser: Bool)
+    func makeSession(user: String, applicationName: String, clientAddress: String) throws -> (session: Session, isSuperuser: Bool)
 }
 
-/// Every user gets a plain session of one Database (no catalog of users yet).
+/// Sessions of one Database as the authenticated user: with a governance catalog, that
+/// user's grants, masks and row policies apply (unknown or NOLOGIN users get 28000);
+/// without one, every user is a superuser of the lake (trust or --password-file setups).
 public struct DatabaseSessionFactory: SessionFactory {
     public let database: Database
     public init(database: Database) { self.database = database }
-    public func makeSession(user: String, applicationName: String) throws -> (session: Session, isSuperuser: Bool) {
-        (database.connect(), true)
+    public func makeSession(user: String, applicationName: String, clientAddress: String) throws -> (session: Session, isSuperuser: Bool) {
+        let session = try database.connect(user: user, client: clientAddress)
+        return (session, session.accessControl.isSuperuser)
     }
+}
+
+/// The verifiers of the governance catalog's login roles.
+public struct DatabaseCredentials: CredentialStore {
+    public let database: Database
+    public init(database: Database) { self.database = database }
+    public func verifier(for user: String) -> String? { database.passwordVerifier(for: user) }
 }
 
 final class ChannelSink: BackendSink {
@@ -175,7 +185,8 @@ final class WireConnection: @unchecked Sendable {
         let application = parameters["application_name"] ?? ""
         let made: (session: Session, isSuperuser: Bool)
         do {
-            made = try factory.makeSession(user: user, applicationName: application)
+            made = try factory.makeSession(user: user, applicationName: application,
+                                          clientAddress: channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "wire")
         } catch {
             let e = error as? SQLErrorConvertible
             sink.send(.error(ErrorFields(severity: "FATAL", sqlState: e?.sqlState ?? "28000", message: e?.message ?? "\(error)")))

@@ -27,9 +27,6 @@ func runServe(_ options: ServeCommandOptions) -> Int32 {
         guard let method = AuthenticationMethod(rawValue: options.authentication) else {
             throw SQLError(SQLState.invalidParameterValue, "unknown authentication method \(options.authentication)")
         }
-        if options.catalogPath != nil {
-            throw SQLError(SQLState.featureNotSupported, "--catalog needs the governance catalog, which this build does not include yet; use --password-file")
-        }
         var server = ServerOptions()
         server.host = options.host
         server.port = options.port
@@ -39,13 +36,20 @@ func runServe(_ options: ServeCommandOptions) -> Int32 {
         server.tlsKey = options.tlsKey
         server.maxConnections = options.maxConnections
         try PostgresServer.validate(server)
-        var credentials = InMemoryCredentials()
-        if let file = options.passwordFile {
-            credentials = try PasswordFile.load(file)
-        } else if method != .trust {
-            logger.warning("no users: pass --password-file (or --catalog) so that clients can log in")
+        if options.catalogPath != nil && options.passwordFile != nil {
+            throw SQLError(SQLState.invalidParameterValue, "--catalog and --password-file exclude each other: users come from one place")
         }
-        let database = try Database(options: DatabaseOptions(lakePath: options.lakePath))
+        let database = try Database(options: DatabaseOptions(lakePath: options.lakePath, catalogPath: options.catalogPath))
+        // Users and their verifiers: the governance catalog's login roles, else a password file.
+        let credentials: CredentialStore
+        if options.catalogPath != nil {
+            credentials = DatabaseCredentials(database: database)
+        } else if let file = options.passwordFile {
+            credentials = try PasswordFile.load(file)
+        } else {
+            credentials = InMemoryCredentials()
+            if method != .trust { logger.warning("no users: pass --catalog (or --password-file) so that clients can log in") }
+        }
         let instance = PostgresServer(options: server, credentials: credentials, sessions: DatabaseSessionFactory(database: database),
                                       logger: Logger(label: "lakesql.wire"))
         let address = try instance.start()

@@ -64,9 +64,9 @@ final class QueryProcessorTests: XCTestCase {
     }
 
     func testStartSendsStatusKeyAndReady() {
-        processor.start(user: "u", applicationName: "psql", isSuperuser: false, serverVersion: "16.4 (LakeSQL)")
+        processor.start(user: "u", applicationName: "psql", isSuperuser: false, serverVersion: "15.0 (LakeSQL)")
         let m = sink.drain()
-        XCTAssertTrue(m.contains(.parameterStatus(name: "server_version", value: "16.4 (LakeSQL)")))
+        XCTAssertTrue(m.contains(.parameterStatus(name: "server_version", value: "15.0 (LakeSQL)")))
         XCTAssertTrue(m.contains(.parameterStatus(name: "integer_datetimes", value: "on")))
         XCTAssertTrue(m.contains(.parameterStatus(name: "application_name", value: "psql")))
         XCTAssertTrue(m.contains(.parameterStatus(name: "is_superuser", value: "off")))
