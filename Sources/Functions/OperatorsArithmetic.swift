@@ -345,6 +345,12 @@ enum Arithmetic {
             return try checked(r.partialValue)
         case .mul:
             let drop = s1 + s2 - resultScale
+            if drop == 0 {
+                // Exact product at the combined scale: no rounding, so no 256-bit division.
+                let r = x.multipliedReportingOverflow(by: y)
+                guard !r.overflow, r.partialValue.magnitude < limit.magnitude else { throw numericOverflow }
+                return r.partialValue
+            }
             let negative = (x < 0) != (y < 0)
             let m = try mulDiv(x.magnitude, y.magnitude, UInt128(ValueText.pow10[min(drop, 38)]))
             guard m < limit.magnitude else { throw numericOverflow }
