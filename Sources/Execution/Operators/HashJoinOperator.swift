@@ -74,11 +74,23 @@ final class HashJoinOperator: Operator {
         let views = keys.map(KeyView.init)
         let ids = table.find(views, count: lb.count)
         var li: [Int32] = [], ri: [Int32] = []
-        for i in 0..<lb.count {
-            let g = ids[i]
-            if g < 0 || views.contains(where: { $0.isNull(i) }) { continue }
-            var r = firstRow[Int(g)]
-            while r >= 0 { li.append(Int32(i)); ri.append(r); r = nextRow[Int(r)] }
+        li.reserveCapacity(lb.count); ri.reserveCapacity(lb.count)
+        // NULL keys never match; one mask per batch instead of asking every view per row.
+        var nullKey: ContiguousArray<Bool>? = nil
+        for view in views {
+            guard let nulls = view.nulls else { continue }
+            if nullKey == nil { nullKey = nulls } else { for i in 0..<lb.count where nulls[i] { nullKey![i] = true } }
+        }
+        // Chains are read through local buffers: no per-row exclusivity check on the properties.
+        firstRow.withUnsafeBufferPointer { firstRow in
+            nextRow.withUnsafeBufferPointer { nextRow in
+                for i in 0..<lb.count {
+                    let g = ids[i]
+                    if g < 0 || (nullKey?[i] ?? false) { continue }
+                    var r = firstRow[Int(g)]
+                    while r >= 0 { li.append(Int32(i)); ri.append(r); r = nextRow[Int(r)] }
+                }
+            }
         }
         if let residual, !li.isEmpty {
             let candidates = JoinOutput.pairs(lb, li, build, ri)
