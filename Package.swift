@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Planner", dependencies: ["Columnar", "SQLSyntax", "Functions"]),
         .target(name: "Execution", dependencies: ["Columnar", "Functions", "Planner", "Formats"]),
         .target(name: "Engine", dependencies: ["Columnar", "SQLSyntax", "Planner", "Execution", "Formats", "Lake"]),
-        .target(name: "Shell", dependencies: ["Engine", "Columnar"]),
+        .target(name: "Shell", dependencies: ["Engine", "Columnar", "CReadline"]),
         .target(name: "SQLLogicTest", dependencies: ["Engine", "Columnar"]),
         .executableTarget(name: "lakesql", dependencies: ["Engine", "Shell", "SQLLogicTest"]),
 
@@ -38,5 +38,6 @@ let package = Package(
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Formats", "Planner", "Columnar"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "SQLSyntax", "Columnar"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Columnar", "SQLLogicTest", "Shell"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Columnar"]),
     ]
 )

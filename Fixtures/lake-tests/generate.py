@@ -50,3 +50,68 @@ for k, vals in [("1", [10, 11]), ("2", [20]), ("__HIVE_DEFAULT_PARTITION__", [99
 
 # Text fixtures (text/sales.csv and its .gz/.zst copies) are written by hand:
 #   gzip -kn text/sales.csv && zstd -q text/sales.csv -o text/sales.csv.zst
+
+# --- In-row-group skipping (page index, dictionary, bloom filters) ---------
+import decimal, datetime
+
+# Page index: 2 row groups of 500 rows, pages of 50 rows, page index written.
+ids = list(range(1000))
+maybe = [None if i < 200 else i for i in ids]          # null pages at the start
+halves = [i / 2 for i in ids]
+halves[510] = math.nan                                   # a NaN inside one page
+grp = [("apple" if i % 2 else "cherry") if i < 500 else ("banana" if i % 2 else "date") for i in ids]
+write("skipping/pages.parquet", pa.table({
+    "id": pa.array(ids, pa.int64()),
+    "down": pa.array([999 - i for i in ids], pa.int64()),
+    "u": pa.array([3_000_000_000 + i for i in ids], pa.uint32()),
+    "dec": pa.array([decimal.Decimal(i) * decimal.Decimal("1.25") for i in ids], pa.decimal128(9, 2)),
+    "s": pa.array(["k%04d" % i for i in ids]),
+    "maybe": pa.array(maybe, pa.int64()),
+    "f": pa.array(halves, pa.float64()),
+    "grp": pa.array(grp),
+}), row_group_size=500, write_page_index=True, max_rows_per_page=50, use_dictionary=["grp"])
+
+# Bloom filters on every hashable physical type; no dictionary, so only the filters can tell
+# row groups apart: row group 0 holds the even keys, row group 1 the odd ones (same min/max ranges).
+keys = [k for k in range(0, 1000, 2)] + [k for k in range(1, 1000, 2)]
+keys[0], keys[499] = keys[499], keys[0]   # row group 0's min/max need not be its first/last value
+f64 = [k * 0.5 for k in keys]
+f64[500] = -0.0                           # a negative zero in row group 1 (key 1 -> -0.0)
+epoch = datetime.datetime(2024, 1, 1)
+cols = {
+    "i32": pa.array(keys, pa.int32()),
+    "i64": pa.array([k * 1_000_000_007 for k in keys], pa.int64()),
+    "u32": pa.array([4_000_000_000 + k for k in keys], pa.uint32()),
+    "f32": pa.array([k * 0.25 for k in keys], pa.float32()),
+    "f64": pa.array(f64, pa.float64()),
+    "s": pa.array(["key-%d" % k for k in keys]),
+    "b": pa.array([b"\x00\xff" + k.to_bytes(2, "little") for k in keys], pa.binary()),
+    "dec": pa.array([decimal.Decimal(k) / 100 for k in keys], pa.decimal128(10, 2)),
+    "dt": pa.array([datetime.date(2020, 1, 1) + datetime.timedelta(days=k) for k in keys], pa.date32()),
+    "ts": pa.array([epoch + datetime.timedelta(seconds=k) for k in keys], pa.timestamp("us")),
+    "tsms": pa.array([epoch + datetime.timedelta(milliseconds=k) for k in keys], pa.timestamp("ms")),
+}
+write("skipping/bloom.parquet", pa.table(cols), row_group_size=500, use_dictionary=False,
+      bloom_filter_options={name: {"ndv": 500, "fpp": 0.01} for name in cols})
+
+# DuckDB writes a bloom filter for each dictionary-encoded column chunk.
+try:
+    import duckdb
+    path = os.path.join(here, "skipping/duckdb_bloom.parquet")
+    con = duckdb.connect()
+    con.execute(f"""
+        COPY (SELECT i AS id,
+                     CASE WHEN i < 2048 THEN 'north-' || (i % 97) ELSE 'south-' || (i % 89) END AS city,
+                     (i % 50)::INTEGER AS bucket
+              FROM range(4096) t(i) ORDER BY i)
+        TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 2048, COMPRESSION zstd)""")
+except ImportError:
+    print("duckdb not installed: skipping/duckdb_bloom.parquet not regenerated")
+
+# Nanosecond timestamps and times at the ends of int64: floored to microseconds, never an error or a trap.
+lo, hi = -2**63, 2**63 - 1
+write("nanos/extremes.parquet", pa.table({
+    "ns": pa.array([lo, lo + 1, -1, 0, 1999, hi, None], pa.timestamp("ns")),
+    "nstz": pa.array([lo, -1001, -1, 0, 1999, hi, None], pa.timestamp("ns", tz="UTC")),
+    "tns": pa.array([0, 999, 1000, 1999, 86_399_999_999_999, None, 5], pa.time64("ns")),
+}))

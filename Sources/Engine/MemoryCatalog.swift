@@ -70,6 +70,9 @@ public final class MemoryCatalog: CatalogProvider, @unchecked Sendable {
         lock.withLock { _ = schemas[schema ?? "public"]?.removeValue(forKey: name) }
     }
 
+    /// Schema names, for listings (\dn).
+    public func listSchemas() -> [String] { lock.withLock { schemas.keys.sorted() } }
+
     /// Every relation, for listings (\dt, information_schema).
     public func allObjects() -> [(schema: String, name: String, object: CatalogObject)] {
         lock.withLock {

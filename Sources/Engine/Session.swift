@@ -14,6 +14,8 @@ public final class Session: @unchecked Sendable {
     /// Session settings (SET/SHOW), lower-case names, values as text.
     public internal(set) var settings: [String: String] = Session.defaultSettings
     let cancellation = CancellationToken()
+    /// How far the running statement's scans have got (reset per statement), for progress displays.
+    public let progress = QueryProgress()
     public private(set) var inTransaction = false
 
     static let defaultSettings: [String: String] = [
@@ -32,6 +34,7 @@ public final class Session: @unchecked Sendable {
         "statement_timeout": "0",
         "extra_float_digits": "1",
         "transaction_isolation": "read committed",
+        "lake_skipping": "on",
     ]
 
     init(database: Database) { self.database = database }
@@ -81,6 +84,7 @@ public final class Session: @unchecked Sendable {
 
     private func run(_ parsed: ParsedStatement, in sql: String) throws -> QueryResult {
         cancellation.reset()
+        progress.reset()
         return try withPositions(sql, offset: parsed.location) { try run(parsed.statement, text: parsed.text) }
     }
 
@@ -89,8 +93,10 @@ public final class Session: @unchecked Sendable {
     func makeContext() -> ExecutionContext {
         let fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
                                    statementTimestamp: Clock.nowMicros(), settings: settings)
-        return ExecutionContext(functionContext: fctx, cancellation: cancellation,
-                                memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
+        let context = ExecutionContext(functionContext: fctx, cancellation: cancellation,
+                                       memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
+        context.progress = progress
+        return context
     }
 
     func makePlanner() -> PhysicalPlanner {
@@ -302,10 +308,7 @@ public final class Session: @unchecked Sendable {
                 }
             }
             if case .scan(let s) = node {
-                let st = s.statistics
-                // Pages are listed only once a reader counts them (page-index skipping is still to come).
-                let pages = st.pagesScanned + st.pagesSkipped > 0 ? "; pages scanned=\(st.pagesScanned) skipped=\(st.pagesSkipped)" : ""
-                parts.append("[files scanned=\(st.filesScanned) skipped=\(st.filesSkipped); row groups scanned=\(st.rowGroupsScanned) skipped=\(st.rowGroupsSkipped)\(pages); bytes read=\(st.bytesRead)]")
+                parts.append(ScanStatisticsText.render(s.statistics))
             }
             return parts.joined(separator: " ")
         })
@@ -335,6 +338,12 @@ public final class Session: @unchecked Sendable {
                                hint: "Use a size such as '4GB', '512MB' or 0 for no limit.")
             }
             settings["memory_limit"] = s.values.isEmpty ? "0" : value
+        case "lake_skipping":
+            guard ScanSkipping.parse(value) != nil else {
+                throw SQLError(SQLState.invalidParameterValue, "invalid value for parameter \"lake_skipping\": \"\(value)\"",
+                               hint: "Use on, off, or a list of partitions, stats, pages, dictionary, bloom.")
+            }
+            settings["lake_skipping"] = s.values.isEmpty ? "on" : value
         default:
             settings[s.name] = s.values.isEmpty ? (Session.defaultSettings[s.name] ?? "") : value
         }

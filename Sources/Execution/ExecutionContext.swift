@@ -34,6 +34,8 @@ public final class ExecutionContext {
     /// Bytes of materialised state allowed (0 = unlimited).
     public var memoryLimit: Int
     private(set) var memoryInUse = 0
+    /// Where scans report how far they have got (nil: nobody is watching).
+    public var progress: QueryProgress?
 
     public init(functionContext: FunctionContext = FunctionContext(), parameters: [Int: Value] = [:],
                 cancellation: CancellationToken = CancellationToken(), memoryLimit: Int = 0) {

@@ -123,4 +123,5 @@ final class LakeMutex: @unchecked Sendable {
 enum ScanStatisticsLock {
     static let mutex = LakeMutex()
     static func update(_ body: () -> Void) { mutex.withLock(body) }
+    static func read<T>(_ body: () -> T) -> T { mutex.withLock(body) }
 }

@@ -33,6 +33,8 @@ public struct LakeReadOptions {
     public var hivePartitioning = true
     public var unionByName = true
     public var csv = CSVOptions()
+    /// Uncompressed CSV/NDJSON files larger than this are split into morsels of about this size (0: never).
+    public var morselBytes = 16 << 20
     public init() {}
 }
 

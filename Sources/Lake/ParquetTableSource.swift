@@ -154,34 +154,42 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
         for c in columns where c < 0 || c >= fields.count {
             throw SQLError(SQLState.invalidParameterValue, "column \(c) does not exist in the scanned table")
         }
+        let allowed = ScanStatisticsLock.read { statistics.allowedSkipping }
         let usable = predicates.filter { $0.column >= 0 && $0.column < fields.count }
-        let partitionPredicates = usable.filter { $0.column >= fileColumnCount }
+        let partitionPredicates = allowed.contains(.partitions) ? usable.filter { $0.column >= fileColumnCount } : []
         let filePredicates = usable.filter { $0.column < fileColumnCount }
+        let statisticsPredicates = allowed.contains(.statistics) ? filePredicates : []
+        let inRowGroup = allowed.intersection([.pageIndex, .dictionary, .bloomFilter])
         var out: [ScanMorsel] = []
-        var filesScanned = 0, filesSkipped = 0, groupsScanned = 0, groupsSkipped = 0
+        var filesScanned = 0, filesSkipped = 0, groupsScanned = 0, byPartition = 0, byStatistics = 0
         for fi in files.indices {
             let pf = opened[fi]
             if partitionPredicates.contains(where: { ScanPruning.constantFails($0, value: partitionValues[fi][$0.column - fileColumnCount]) }) {
-                filesSkipped += 1; groupsSkipped += pf.rowGroupCount
+                filesSkipped += 1; byPartition += pf.rowGroupCount
                 continue
             }
             var kept: [Int] = []
             for g in 0..<pf.rowGroupCount {
-                let skip = filePredicates.contains { p in
+                let skip = statisticsPredicates.contains { p in
                     ScanPruning.cannotMatch(p, stats: chunkStatistics(file: fi, rowGroup: g, column: p.column), type: fields[p.column].type)
                 }
-                if skip { groupsSkipped += 1 } else { kept.append(g) }
+                if skip { byStatistics += 1 } else { kept.append(g) }
             }
             if kept.isEmpty && pf.rowGroupCount > 0 { filesSkipped += 1; continue }
             filesScanned += 1
             groupsScanned += kept.count
-            for g in kept { out.append(ParquetRowGroupMorsel(source: self, file: fi, rowGroup: g, columns: columns)) }
+            for g in kept {
+                out.append(ParquetRowGroupMorsel(source: self, file: fi, rowGroup: g, columns: columns,
+                                                 predicates: inRowGroup.isEmpty ? [] : filePredicates, allowed: inRowGroup))
+            }
         }
         ScanStatisticsLock.update {
             statistics.filesScanned += filesScanned
             statistics.filesSkipped += filesSkipped
             statistics.rowGroupsScanned += groupsScanned
-            statistics.rowGroupsSkipped += groupsSkipped
+            statistics.rowGroupsSkipped += byPartition + byStatistics
+            statistics.rowGroupsSkippedByPartition += byPartition
+            statistics.rowGroupsSkippedByStatistics += byStatistics
         }
         return out
     }
@@ -191,43 +199,71 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
         return node.children.flatMap { leaves(of: $0) }
     }
 
-    /// Reads one row group and shapes it into the table's requested columns.
-    func read(file fi: Int, rowGroup g: Int, columns: [Int], statistics: ScanStatistics) throws -> [Batch] {
+    /// Reads one row group (or the rows of it the page index keeps) and shapes it into the table's requested columns.
+    func read(file fi: Int, rowGroup g: Int, columns: [Int], predicates: [ScanPredicate], allowed: ScanSkipping,
+              statistics: ScanStatistics) throws -> [Batch] {
         let pf = opened[fi]
         var fileColumns: [Int] = []
         var slot: [Int: Int] = [:]
         for c in columns where c < fileColumnCount {
             if let fc = columnMap[fi][c], slot[fc] == nil { slot[fc] = fileColumns.count; fileColumns.append(fc) }
         }
-        let rg = pf.metadata.rowGroups[g]
-        var bytes: Int64 = 0
-        for fc in fileColumns {
-            for l in Self.leaves(of: pf.roots[fc]) where l < rg.columns.count { bytes += rg.columns[l].metaData?.totalCompressedSize ?? 0 }
+        let plan = predicates.isEmpty ? RowGroupPlan() : try planRowGroup(file: fi, rowGroup: g, predicates: predicates, allowed: allowed)
+        if let cause = plan.skipped {
+            // The pages of the requested columns that were not read, when their offset index says how many.
+            var pages = 0
+            for fc in fileColumns {
+                for l in Self.leaves(of: pf.roots[fc]) { pages += (try? pf.pageLocations(rowGroup: g, leaf: l))??.count ?? 0 }
+            }
+            ScanStatisticsLock.update {
+                statistics.bytesRead += plan.bytesRead
+                statistics.rowGroupsScanned -= 1
+                statistics.rowGroupsSkipped += 1
+                statistics.pagesSkipped += pages
+                switch cause {
+                case .bloomFilter: statistics.rowGroupsSkippedByBloomFilter += 1
+                case .dictionary: statistics.rowGroupsSkippedByDictionary += 1
+                case .pageIndex: statistics.rowGroupsSkippedByPageIndex += 1
+                }
+            }
+            return []
         }
-        let raw = try pf.readRowGroup(g, columns: fileColumns)
-        ScanStatisticsLock.update { statistics.bytesRead += bytes }
-        return raw.map { batch in
+        let read = try pf.readColumns(rowGroup: g, columns: fileColumns, selection: plan.selection)
+        ScanStatisticsLock.update {
+            statistics.bytesRead += read.bytesRead + plan.bytesRead
+            statistics.pagesScanned += read.pagesRead
+            statistics.pagesSkipped += read.pagesSkipped
+        }
+        var batches: [Batch] = []
+        var start = 0
+        while start < read.rows {
+            let end = min(start + Batch.capacity, read.rows)
+            let count = end - start
             let vectors: [Vector] = columns.map { c in
                 if c >= fileColumnCount {
-                    return Vector.constant(partitionValues[fi][c - fileColumnCount], type: fields[c].type, count: batch.count)
+                    return Vector.constant(partitionValues[fi][c - fileColumnCount], type: fields[c].type, count: count)
                 }
-                guard let fc = columnMap[fi][c], let s = slot[fc], s < batch.columns.count else {
-                    return Vector.nulls(type: fields[c].type, count: batch.count)
+                guard let fc = columnMap[fi][c], let s = slot[fc], s < read.vectors.count else {
+                    return Vector.nulls(type: fields[c].type, count: count)
                 }
-                return LakeVectors.cast(batch.columns[s], to: fields[c].type)
+                return LakeVectors.cast(read.slice(s, start..<end), to: fields[c].type)
             }
-            return Batch(columns: vectors, count: batch.count)
+            batches.append(Batch(columns: vectors, count: count))
+            start = end
         }
+        return batches
     }
 }
 
 final class ParquetRowGroupMorsel: ScanMorsel {
     let source: ParquetTableSource, file: Int, rowGroup: Int, columns: [Int]
-    init(source: ParquetTableSource, file: Int, rowGroup: Int, columns: [Int]) {
+    let predicates: [ScanPredicate], allowed: ScanSkipping
+    init(source: ParquetTableSource, file: Int, rowGroup: Int, columns: [Int], predicates: [ScanPredicate], allowed: ScanSkipping) {
         self.source = source; self.file = file; self.rowGroup = rowGroup; self.columns = columns
+        self.predicates = predicates; self.allowed = allowed
     }
     func read(statistics: ScanStatistics) throws -> [Batch] {
-        try source.read(file: file, rowGroup: rowGroup, columns: columns, statistics: statistics)
+        try source.read(file: file, rowGroup: rowGroup, columns: columns, predicates: predicates, allowed: allowed, statistics: statistics)
     }
 }
 

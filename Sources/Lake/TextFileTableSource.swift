@@ -1,8 +1,10 @@
 // A table over CSV or NDJSON files: the first file's sniffed (or given)
 // columns define the table, the other files are read with those columns;
-// Hive partition columns follow, as for Parquet. One morsel per file; a file
-// whose partition values fail a pushed-down predicate is skipped. Text files
-// carry no statistics, so nothing else is skipped.
+// Hive partition columns follow, as for Parquet. One morsel per file, except
+// that an uncompressed file larger than `morselBytes` is read once when the
+// scan is planned and split into record-aligned byte ranges, one morsel each
+// (TextRanges). A file whose partition values fail a pushed-down predicate is
+// skipped. Text files carry no statistics, so nothing else is skipped.
 
 import Columnar
 import Formats
@@ -74,24 +76,57 @@ public final class TextFileTableSource: TableSource, @unchecked Sendable {
                 continue
             }
             ScanStatisticsLock.update { statistics.filesScanned += 1 }
-            out.append(TextFileMorsel(source: self, file: fi, columns: columns))
+            let f = files[fi]
+            if options.morselBytes > 0 && f.size > Int64(options.morselBytes) && !TextFileInput.isCompressed(f.path) {
+                let loaded = try open(file: fi)
+                let ranges = loaded.ranges(targetBytes: options.morselBytes)
+                if ranges.count > 1 {
+                    // The first range also accounts for the header bytes before it.
+                    for (k, r) in ranges.enumerated() {
+                        out.append(TextFileMorsel(source: self, file: fi, columns: columns, loaded: loaded, range: r,
+                                                  bytes: Int64(k == 0 ? r.end : r.byteCount)))
+                    }
+                    continue
+                }
+                out.append(TextFileMorsel(source: self, file: fi, columns: columns, loaded: loaded, range: nil, bytes: f.size))
+                continue
+            }
+            out.append(TextFileMorsel(source: self, file: fi, columns: columns, loaded: nil, range: nil, bytes: f.size))
         }
         return out
     }
 
-    func read(file fi: Int, columns: [Int], statistics: ScanStatistics) throws -> [Batch] {
+    /// A file read and parsed (CSV or NDJSON) with the table's columns.
+    enum LoadedFile {
+        case csv(CSVFile)
+        case json(NDJSONFile)
+        func ranges(targetBytes: Int) -> [TextRange] {
+            switch self {
+            case .csv(let f): return f.ranges(targetBytes: targetBytes)
+            case .json(let f): return f.ranges(targetBytes: targetBytes)
+            }
+        }
+    }
+
+    func open(file fi: Int) throws -> LoadedFile {
         let f = files[fi]
-        let fileColumns = columns.filter { $0 < fileColumnCount }
-        let raw: [Batch]
         switch format {
         case .csv:
             // Every file is read with the first file's columns, header setting and delimiter.
-            let file = try CSVFile(path: f.path, options: fi == 0 ? options.csv : laterFileOptions, schema: fi == 0 ? nil : fileFields)
-            raw = try file.read(columns: fileColumns)
+            return .csv(try CSVFile(path: f.path, options: fi == 0 ? options.csv : laterFileOptions, schema: fi == 0 ? nil : fileFields))
         case .json:
-            raw = try NDJSONFile(path: f.path, schema: fileFields).read(columns: fileColumns)
+            return .json(try NDJSONFile(path: f.path, schema: fileFields))
         }
-        ScanStatisticsLock.update { statistics.bytesRead += f.size }
+    }
+
+    func read(file fi: Int, columns: [Int], loaded: LoadedFile?, range: TextRange?, bytes: Int64, statistics: ScanStatistics) throws -> [Batch] {
+        let fileColumns = columns.filter { $0 < fileColumnCount }
+        let raw: [Batch]
+        switch try loaded ?? open(file: fi) {
+        case .csv(let file): raw = try file.read(columns: fileColumns, range: range)
+        case .json(let file): raw = try file.read(columns: fileColumns, range: range)
+        }
+        ScanStatisticsLock.update { statistics.bytesRead += bytes }
         var slot: [Int: Int] = [:]
         for (k, c) in fileColumns.enumerated() where slot[c] == nil { slot[c] = k }
         return raw.map { batch in
@@ -108,8 +143,13 @@ public final class TextFileTableSource: TableSource, @unchecked Sendable {
 
 final class TextFileMorsel: ScanMorsel {
     let source: TextFileTableSource, file: Int, columns: [Int]
-    init(source: TextFileTableSource, file: Int, columns: [Int]) { self.source = source; self.file = file; self.columns = columns }
+    /// Set for the ranges of a split file (parsed once, shared by its morsels).
+    let loaded: TextFileTableSource.LoadedFile?, range: TextRange?
+    let bytes: Int64
+    init(source: TextFileTableSource, file: Int, columns: [Int], loaded: TextFileTableSource.LoadedFile?, range: TextRange?, bytes: Int64) {
+        self.source = source; self.file = file; self.columns = columns; self.loaded = loaded; self.range = range; self.bytes = bytes
+    }
     func read(statistics: ScanStatistics) throws -> [Batch] {
-        try source.read(file: file, columns: columns, statistics: statistics)
+        try source.read(file: file, columns: columns, loaded: loaded, range: range, bytes: bytes, statistics: statistics)
     }
 }

@@ -24,14 +24,53 @@ public enum ScanPredicate: CustomStringConvertible {
     }
 }
 
-/// Counters a scan reports for EXPLAIN ANALYZE.
+/// Counters a scan reports for EXPLAIN ANALYZE, and the kinds of skipping it may use.
 public final class ScanStatistics: @unchecked Sendable {
     public var filesScanned = 0, filesSkipped = 0
     public var rowGroupsScanned = 0, rowGroupsSkipped = 0
+    /// rowGroupsSkipped by cause: partition pruning, min/max statistics, page index, dictionary, bloom filter.
+    public var rowGroupsSkippedByPartition = 0, rowGroupsSkippedByStatistics = 0, rowGroupsSkippedByPageIndex = 0
+    public var rowGroupsSkippedByDictionary = 0, rowGroupsSkippedByBloomFilter = 0
     public var pagesScanned = 0, pagesSkipped = 0
     public var bytesRead: Int64 = 0
     public var rowsProduced = 0
+    /// Which kinds of skipping the scan may use (the `lake_skipping` setting).
+    public var allowedSkipping: ScanSkipping = .all
     public init() {}
+}
+
+/// Kinds of data skipping a lake scan can do with pushed-down predicates.
+public struct ScanSkipping: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    public static let partitions = ScanSkipping(rawValue: 1)
+    public static let statistics = ScanSkipping(rawValue: 2)
+    public static let pageIndex = ScanSkipping(rawValue: 4)
+    public static let dictionary = ScanSkipping(rawValue: 8)
+    public static let bloomFilter = ScanSkipping(rawValue: 16)
+    public static let all: ScanSkipping = [.partitions, .statistics, .pageIndex, .dictionary, .bloomFilter]
+
+    static let names: [(String, ScanSkipping)] = [("partitions", .partitions), ("stats", .statistics), ("pages", .pageIndex),
+                                                  ("dictionary", .dictionary), ("bloom", .bloomFilter)]
+
+    /// Parses a `lake_skipping` value: on/off (true/false, all/none) or a comma list of
+    /// partitions, stats, pages, dictionary, bloom. Nil when invalid.
+    public static func parse(_ text: String) -> ScanSkipping? {
+        func trim<S: StringProtocol>(_ s: S) -> String { String(s.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+        let t = trim(text.lowercased())
+        switch t {
+        case "on", "true", "all", "1", "": return .all
+        case "off", "false", "none", "0": return []
+        default: break
+        }
+        var out: ScanSkipping = []
+        for part in t.split(separator: ",") {
+            let name = trim(part)
+            guard let kind = names.first(where: { $0.0 == name })?.1 else { return nil }
+            out.insert(kind)
+        }
+        return out
+    }
 }
 
 /// One independent unit of scan work (a row group, a file, an in-memory batch run).

@@ -41,7 +41,8 @@ public enum Optimizer {
         plan = SimplifyOuterJoins.apply(plan)
         plan = PushDownFilters.apply(plan)
         plan = ReorderJoins.apply(plan)
-        plan = PushPredicatesIntoScans.apply(plan)
+        let skipping = context.flatMap { ScanSkipping.parse($0.settings["lake_skipping"] ?? "on") } ?? .all
+        plan = PushPredicatesIntoScans.apply(plan, skipping: skipping)
         plan = LimitPushdown.apply(plan)
         plan = PruneColumns.apply(plan)
         plan = MergeProjections.apply(plan)

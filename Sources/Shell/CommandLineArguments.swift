@@ -52,7 +52,8 @@ public enum CLIArguments {
 
     public static let usage = """
     Usage:
-      lakesql [OPTIONS]                       run SQL from -c/-f, or from stdin when it is not a terminal
+      lakesql [OPTIONS]                       the REPL on a terminal (on the demo lake without --lake);
+                                              SQL from -c/-f, or from stdin when it is not a terminal
       lakesql sqllogictest [OPTIONS] PATH...  run sqllogictest files (folders are searched for *.slt)
       lakesql --help | --version
 

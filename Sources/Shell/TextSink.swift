@@ -25,9 +25,12 @@ public final class FileSink: TextSink {
     private let file: UnsafeMutablePointer<FILE>
     private var buffer: [UInt8] = []
     private let limit = 1 << 16
+    private let closeOnDeinit: Bool
 
-    public init(file: UnsafeMutablePointer<FILE>) {
+    /// `closeOnDeinit`: the sink owns the file (e.g. the REPL's \o FILE) and closes it when released.
+    public init(file: UnsafeMutablePointer<FILE>, closeOnDeinit: Bool = false) {
         self.file = file
+        self.closeOnDeinit = closeOnDeinit
         buffer.reserveCapacity(limit)
     }
 
@@ -47,5 +50,8 @@ public final class FileSink: TextSink {
         fflush(file)
     }
 
-    deinit { flush() }
+    deinit {
+        flush()
+        if closeOnDeinit { fclose(file) }
+    }
 }

@@ -13,23 +13,24 @@ import Engine
 import Shell
 
 func runSQL(_ options: RunCommandOptions) -> Int32 {
-    var inputs = options.inputs
-    if inputs.isEmpty {
-        if isatty(STDIN_FILENO) != 0 {
-            standardOutput.write("lakesql \(CLIArguments.version): the interactive shell is coming soon; use -c SQL, -f FILE or pipe SQL into stdin.\n")
-            return 0
-        }
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        inputs = [.command(String(decoding: data, as: UTF8.self))]
+    let inputs = options.inputs
+    // No -c/-f: the REPL on a terminal, else statements streamed from stdin (RunShell.swift).
+    let shell = inputs.isEmpty
+    let interactive = shell && isatty(STDIN_FILENO) != 0
+    var databaseOptions = DatabaseOptions(lakePath: options.lakePath)
+    if interactive && options.lakePath == nil {
+        databaseOptions.lakePath = DemoLake.locate(currentDirectory: FileManager.default.currentDirectoryPath,
+                                                   executablePath: currentExecutablePath())
     }
 
     let session: Session
     do {
-        session = try Database(options: DatabaseOptions(lakePath: options.lakePath)).connect()
+        session = try Database(options: databaseOptions).connect()
     } catch {
         standardError.write(ErrorFormatter.format(error))
         return 1
     }
+    if shell { return runShell(session: session, options: options, interactive: interactive) }
     let renderOptions = RenderOptions(nullString: options.nullString, textOptions: session.textOptions)
     let renderer = ResultRenderers.make(options.format, sink: standardOutput, options: renderOptions)
 

@@ -85,7 +85,7 @@ private func runSQLLogicTestChild(_ options: SQLLogicTestCommandOptions) -> Int3
 }
 
 /// This executable's own path, for starting children.
-private func currentExecutablePath() -> String {
+func currentExecutablePath() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
     let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
     if n > 0 { return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }

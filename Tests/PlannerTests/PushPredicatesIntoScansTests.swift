@@ -56,8 +56,14 @@ final class PushPredicatesIntoScansTests: XCTestCase {
               Scan t [country, id] pushdown: #0 = int(7)
             """)
         XCTAssertEqual(rewritten.fields, plan.fields)
-        // A literal of another type than the column is not pushed (no conversion is assumed).
-        let mismatched = LogicalPlan.filter(.scan(scan), .call(eq, [.column(1, .int32), .literal(.int(7), .int64)]))
+        // An integer literal of another width compares exactly, so it is pushed.
+        let wider = LogicalPlan.filter(.scan(scan), .call(eq, [.column(1, .int32), .literal(.int(7), .int64)]))
+        XCTAssertEqual(PushPredicatesIntoScans.apply(wider).explain(), """
+            Filter (#1 = 7)
+              Scan t [country, id] pushdown: #0 = int(7)
+            """)
+        // A literal of another kind than the column is not pushed (no conversion is assumed).
+        let mismatched = LogicalPlan.filter(.scan(scan), .call(eq, [.column(1, .int32), .literal(.string("7"), .text)]))
         XCTAssertEqual(PushPredicatesIntoScans.apply(mismatched).explain(), mismatched.explain())
     }
 

@@ -121,9 +121,12 @@ final class MorselRunner<Result>: @unchecked Sendable {
 }
 
 /// Applies pipeline stages to every batch of a morsel.
-func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics) throws -> [Batch] {
+func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
+               progress: QueryProgress? = nil) throws -> [Batch] {
     var output: [Batch] = []
-    for batch in try morsel.read(statistics: statistics) where batch.count > 0 {
+    let read = try morsel.read(statistics: statistics)
+    progress?.finished(rows: read.reduce(0) { $0 + $1.count })
+    for batch in read where batch.count > 0 {
         var current: Batch? = batch
         for stage in stages {
             guard let b = current else { break }
@@ -154,9 +157,10 @@ final class ParallelScanOperator: Operator {
     func next() throws -> Batch? {
         if runner == nil {
             let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
-            let stages = self.stages, statistics = node.statistics
+            let stages = self.stages, statistics = node.statistics, progress = context.progress
+            progress?.planned(morsels: morsels.count)
             runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
-                try runStages(stages, on: morsel, statistics: statistics)
+                try runStages(stages, on: morsel, statistics: statistics, progress: progress)
             }
         }
         while true {

@@ -19,6 +19,7 @@ final class ScanOperator: Operator {
     func next() throws -> Batch? {
         if morsels == nil {
             morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
+            context.progress?.planned(morsels: morsels?.count ?? 0)
         }
         while true {
             try context.checkCancelled()
@@ -30,6 +31,7 @@ final class ScanOperator: Operator {
             guard let all = morsels, nextMorsel < all.count else { return nil }
             pending = try all[nextMorsel].read(statistics: node.statistics)
             nextMorsel += 1
+            context.progress?.finished(rows: pending.reduce(0) { $0 + $1.count })
         }
     }
 }

@@ -263,13 +263,20 @@ public final class CSVFile {
         return best
     }
 
-    /// All records as batches holding the requested columns (indexes into `fields`).
-    public func read(columns: [Int]) throws -> [Batch] {
+    /// Record-aligned byte ranges of about `targetBytes` covering the data records (one range for small files).
+    public func ranges(targetBytes: Int) -> [TextRange] {
+        TextRanges.csv(bytes, start: dataStart, line: dataLine, target: targetBytes, delimiter: delimiter,
+                       quote: options.quote, escape: options.escape)
+    }
+
+    /// All records (or those starting in `range`) as batches holding the requested columns (indexes into `fields`).
+    public func read(columns: [Int], range: TextRange? = nil) throws -> [Batch] {
         for c in columns where c < 0 || c >= fields.count {
             throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": column \(c) does not exist")
         }
+        let end = range?.end ?? bytes.count
         var tokenizer = CSVTokenizer(bytes: bytes, delimiter: delimiter, quote: options.quote, escape: options.escape,
-                                     name: name, start: dataStart, line: dataLine)
+                                     name: name, start: range?.start ?? dataStart, line: range?.line ?? dataLine)
         var builders = columns.map { CSVColumnBuilder(type: fields[$0].type) }
         var batches: [Batch] = []
         var spans: [CSVSpan] = []
@@ -282,13 +289,14 @@ public final class CSVFile {
             for i in builders.indices { builders[i].reset() }
             rows = 0
         }
-        while true {
+        while tokenizer.position < end {
             let more: Bool
             do { more = try tokenizer.next(&spans) } catch let e as SQLError {
                 if options.ignoreErrors { break }  // broken quoting swallows the rest of the file
                 throw e
             }
-            guard more else { break }
+            // A record starting at or after the range's end belongs to the next range.
+            guard more, tokenizer.recordStart < end else { break }
             if spans.count != width {
                 if options.ignoreErrors { continue }
                 throw SQLError("22P04", "file \"\(name)\", line \(tokenizer.recordLine): expected \(width) fields, found \(spans.count)",

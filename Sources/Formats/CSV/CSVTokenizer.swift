@@ -24,8 +24,9 @@ struct CSVTokenizer {
     var position: Int
     /// 1-based line number where the next record starts.
     var line: Int
-    /// Line where the last returned record started.
+    /// Line and byte offset where the last returned record started.
     var recordLine = 1
+    var recordStart = 0
 
     init(bytes: [UInt8], delimiter: UInt8, quote: UInt8?, escape: UInt8?, name: String, start: Int = 0, line: Int = 1) {
         self.bytes = bytes; self.delimiter = delimiter; self.quote = quote
@@ -41,6 +42,7 @@ struct CSVTokenizer {
             fields.removeAll(keepingCapacity: true)
             guard position < n else { return false }
             recordLine = line
+            recordStart = position
             // A blank line is not a record.
             if bytes[position] == Self.lf || bytes[position] == Self.cr {
                 consumeNewline(); continue

@@ -12,6 +12,12 @@ import CZlib
 import CZstd
 
 public enum TextFileInput {
+    /// True when `read` decompresses the file (by extension).
+    public static func isCompressed(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return [".gz", ".gzip", ".zst", ".zstd"].contains { lower.hasSuffix($0) }
+    }
+
     /// The file's bytes, decompressed by extension.
     public static func read(path: String) throws -> [UInt8] {
         let source = try LocalFileSource(path: path)

@@ -46,8 +46,11 @@ public final class NDJSONFile {
         }
     }
 
-    /// All records as batches holding the requested columns.
-    public func read(columns: [Int]) throws -> [Batch] {
+    /// Record-aligned byte ranges of about `targetBytes` (one range for small files and top-level arrays).
+    public func ranges(targetBytes: Int) -> [TextRange] { TextRanges.ndjson(bytes, target: targetBytes) }
+
+    /// All records (or those starting in `range`) as batches holding the requested columns.
+    public func read(columns: [Int], range: TextRange? = nil) throws -> [Batch] {
         for c in columns where c < 0 || c >= fields.count {
             throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": column \(c) does not exist")
         }
@@ -61,8 +64,15 @@ public final class NDJSONFile {
         var batches: [Batch] = []
         var rows = 0
         var parser = JSONParser(bytes: bytes, name: name)
-        try parser.beginRecords()
-        while try parser.nextRecordStart() {
+        let end = range?.end ?? bytes.count
+        if let range {
+            parser.position = range.start
+            parser.line = range.line
+        } else {
+            try parser.beginRecords()
+        }
+        // A record starting at or after the range's end belongs to the next range.
+        while try parser.nextRecordStart(), parser.position < end {
             for k in filled.indices { filled[k] = false }
             var position = 0
             try parser.objectRaw { keyRange, p in

@@ -90,6 +90,8 @@ struct DecodedColumn {
     var dictionary: PhysicalValues?
     /// Dictionary codes of the non-null entries, while every data page so far was dictionary-encoded.
     var indices: ContiguousArray<Int32>?
+    /// Data pages decoded (for EXPLAIN ANALYZE's page counts).
+    var dataPages = 0
 }
 
 struct ColumnChunkReader {
@@ -111,114 +113,155 @@ struct ColumnChunkReader {
 
     /// Decodes the pages in `bytes[range]` (a chunk inside a larger coalesced read, not copied out).
     func read(_ bytes: [UInt8], range: Range<Int>, expectedValues: Int64) throws -> DecodedColumn {
-        let chunkEnd = min(range.upperBound, bytes.count)
+        try read(segments: [(bytes, range)], expectedValues: expectedValues)
+    }
+
+    /// Decodes the pages of several byte segments in order (the dictionary page, then the
+    /// data pages a page-index selection kept), until `expectedValues` level entries are read.
+    /// Each segment holds whole pages.
+    func read(segments: [(bytes: [UInt8], range: Range<Int>)], expectedValues: Int64) throws -> DecodedColumn {
         var out = DecodedColumn(values: .empty(leaf.physical))
         if leaf.maxDef > 0 { out.defLevels = [] }
         if leaf.maxRep > 0 { out.repLevels = [] }
-        var pos = range.lowerBound
         var pageNumber = 0
-        while Int64(out.entries) < expectedValues {
-            guard pos < chunkEnd else {
-                throw corrupt("column chunk ends after \(out.entries) of \(expectedValues) values")
+        for (bytes, range) in segments {
+            let chunkEnd = min(range.upperBound, bytes.count)
+            var pos = range.lowerBound
+            while Int64(out.entries) < expectedValues && pos < chunkEnd {
+                try readPage(bytes, &pos, chunkEnd: chunkEnd, pageNumber: pageNumber, expectedValues: expectedValues, into: &out)
+                pageNumber += 1
             }
-            var tr = ThriftReader(bytes, start: pos, end: chunkEnd, context: "\(what), page \(pageNumber) header")
-            let header = try tr.readPageHeader()
-            pos = tr.pos
-            let size = Int(header.compressedPageSize)
-            guard size >= 0, size <= chunkEnd - pos else { throw corrupt("page \(pageNumber) extends past the column chunk") }
-            guard header.uncompressedPageSize >= 0 else { throw corrupt("page \(pageNumber) has a negative size") }
-            // PostgreSQL caps one field at 1 GB; a page beyond that cannot yield usable values, so refuse it before allocating.
-            guard header.uncompressedPageSize <= ColumnChunkReader.maxPageSize else {
-                throw SQLError(SQLState.programLimitExceeded,
-                               "\(what): page \(pageNumber) decompresses to \(header.uncompressedPageSize) bytes, more than the 1 GiB limit")
-            }
-            let body = bytes[pos..<pos + size]
-            pos += size
-            if verifyChecksums, let crc = header.crc, UInt32(bitPattern: crc) != parquetCRC32(body) {
-                throw corrupt("CRC mismatch in page \(pageNumber)")
-            }
-            do {
-                switch PageType(rawValue: header.type) {
-                case .dictionaryPage:
-                    guard let dh = header.dictionaryPageHeader else { throw corrupt("dictionary page without its header") }
-                    guard out.dictionary == nil else { throw corrupt("more than one dictionary page") }
-                    guard dh.encoding == ParquetEncoding.plain || dh.encoding == ParquetEncoding.plainDictionary else {
-                        throw SQLError(SQLState.featureNotSupported, "\(what): unsupported dictionary encoding \(ParquetEncoding.name(dh.encoding))")
-                    }
-                    guard dh.numValues >= 0 else { throw corrupt("negative dictionary size") }
-                    let data = try Decompressor.decompress(codec, body, outputSize: Int(header.uncompressedPageSize), what: what)
-                    var dict = PhysicalValues.empty(leaf.physical)
-                    try data.withUnsafeBufferPointer { p in
-                        var at = 0
-                        var bit = 0
-                        try decodePlain(p, pos: &at, end: p.count, count: Int(dh.numValues), bitOffset: &bit, into: &dict)
-                    }
-                    out.dictionary = dict
-                case .dataPage:
-                    guard let dh = header.dataPageHeader else { throw corrupt("data page without its header") }
-                    let data = try Decompressor.decompress(codec, body, outputSize: Int(header.uncompressedPageSize), what: what)
-                    try data.withUnsafeBufferPointer { p in
-                        var at = 0
-                        let n = Int(dh.numValues)
-                        guard n >= 0, Int64(n) <= expectedValues - Int64(out.entries) else {
-                            throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
-                        }
-                        if leaf.maxRep > 0 {
-                            try readV1Levels(p, &at, encoding: dh.repetitionLevelEncoding, maxLevel: leaf.maxRep, count: n, into: &out.repLevels)
-                        }
-                        var present = n
-                        if leaf.maxDef > 0 {
-                            let before = out.defLevels?.count ?? 0
-                            try readV1Levels(p, &at, encoding: dh.definitionLevelEncoding, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
-                            present = countPresent(out.defLevels, from: before)
-                        }
-                        try decodeValues(p, start: at, end: p.count, encoding: dh.encoding, count: present, into: &out)
-                        out.entries += n
-                    }
-                case .dataPageV2:
-                    guard let dh = header.dataPageHeaderV2 else { throw corrupt("data page v2 without its header") }
-                    let repLen = Int(dh.repetitionLevelsByteLength), defLen = Int(dh.definitionLevelsByteLength)
-                    let n = Int(dh.numValues)
-                    guard repLen >= 0, defLen >= 0, repLen + defLen <= body.count, n >= 0 else { throw corrupt("invalid level lengths in page \(pageNumber)") }
-                    guard Int64(n) <= expectedValues - Int64(out.entries) else {
-                        throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
-                    }
-                    let levelBytes = Array(body.prefix(repLen + defLen))
-                    var present = n
-                    try levelBytes.withUnsafeBufferPointer { p in
-                        if leaf.maxRep > 0 {
-                            try readLevels(p, start: 0, end: repLen, maxLevel: leaf.maxRep, count: n, into: &out.repLevels)
-                        }
-                        if leaf.maxDef > 0 {
-                            let before = out.defLevels?.count ?? 0
-                            try readLevels(p, start: repLen, end: repLen + defLen, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
-                            present = countPresent(out.defLevels, from: before)
-                        }
-                    }
-                    let valueBody = body.dropFirst(repLen + defLen)
-                    let uncompressedSize = Int(header.uncompressedPageSize) - repLen - defLen
-                    let data: [UInt8]
-                    if dh.isCompressed && codec != .uncompressed && !(valueBody.isEmpty && present == 0) {
-                        data = try Decompressor.decompress(codec, valueBody, outputSize: uncompressedSize, what: what)
-                    } else {
-                        data = Array(valueBody)
-                    }
-                    try data.withUnsafeBufferPointer { p in
-                        try decodeValues(p, start: 0, end: p.count, encoding: dh.encoding, count: present, into: &out)
-                    }
-                    out.entries += n
-                default:
-                    break  // index pages and unknown page types carry no values
-                }
-            } catch let e as EncodingError {
-                throw corrupt("page \(pageNumber): \(e.message)")
-            }
-            pageNumber += 1
+        }
+        if Int64(out.entries) < expectedValues {
+            throw corrupt("column chunk ends after \(out.entries) of \(expectedValues) values")
         }
         if Int64(out.entries) != expectedValues {
             throw corrupt("pages hold \(out.entries) values, the column metadata says \(expectedValues)")
         }
         return out
+    }
+
+    /// Decodes the dictionary page at the start of `bytes[range]`; nil when the first page is not one.
+    func readDictionary(_ bytes: [UInt8], range: Range<Int>) throws -> PhysicalValues? {
+        let chunkEnd = min(range.upperBound, bytes.count)
+        var tr = ThriftReader(bytes, start: range.lowerBound, end: chunkEnd, context: "\(what), dictionary page header")
+        let header = try tr.readPageHeader()
+        guard PageType(rawValue: header.type) == .dictionaryPage else { return nil }
+        let size = Int(header.compressedPageSize)
+        guard size >= 0, size <= chunkEnd - tr.pos else { throw corrupt("dictionary page extends past the column chunk") }
+        let body = bytes[tr.pos..<tr.pos + size]
+        do {
+            return try decodeDictionaryPage(header, body)
+        } catch let e as EncodingError {
+            throw corrupt("dictionary page: \(e.message)")
+        }
+    }
+
+    private func decodeDictionaryPage(_ header: PageHeader, _ body: ArraySlice<UInt8>) throws -> PhysicalValues {
+        guard header.uncompressedPageSize >= 0 else { throw corrupt("dictionary page has a negative size") }
+        guard header.uncompressedPageSize <= ColumnChunkReader.maxPageSize else {
+            throw SQLError(SQLState.programLimitExceeded,
+                           "\(what): dictionary page decompresses to \(header.uncompressedPageSize) bytes, more than the 1 GiB limit")
+        }
+        guard let dh = header.dictionaryPageHeader else { throw corrupt("dictionary page without its header") }
+        guard dh.encoding == ParquetEncoding.plain || dh.encoding == ParquetEncoding.plainDictionary else {
+            throw SQLError(SQLState.featureNotSupported, "\(what): unsupported dictionary encoding \(ParquetEncoding.name(dh.encoding))")
+        }
+        guard dh.numValues >= 0 else { throw corrupt("negative dictionary size") }
+        let data = try Decompressor.decompress(codec, body, outputSize: Int(header.uncompressedPageSize), what: what)
+        var dict = PhysicalValues.empty(leaf.physical)
+        try data.withUnsafeBufferPointer { p in
+            var at = 0
+            var bit = 0
+            try decodePlain(p, pos: &at, end: p.count, count: Int(dh.numValues), bitOffset: &bit, into: &dict)
+        }
+        return dict
+    }
+
+    private func readPage(_ bytes: [UInt8], _ pos: inout Int, chunkEnd: Int, pageNumber: Int, expectedValues: Int64,
+                          into out: inout DecodedColumn) throws {
+        var tr = ThriftReader(bytes, start: pos, end: chunkEnd, context: "\(what), page \(pageNumber) header")
+        let header = try tr.readPageHeader()
+        pos = tr.pos
+        let size = Int(header.compressedPageSize)
+        guard size >= 0, size <= chunkEnd - pos else { throw corrupt("page \(pageNumber) extends past the column chunk") }
+        guard header.uncompressedPageSize >= 0 else { throw corrupt("page \(pageNumber) has a negative size") }
+        // PostgreSQL caps one field at 1 GB; a page beyond that cannot yield usable values, so refuse it before allocating.
+        guard header.uncompressedPageSize <= ColumnChunkReader.maxPageSize else {
+            throw SQLError(SQLState.programLimitExceeded,
+                           "\(what): page \(pageNumber) decompresses to \(header.uncompressedPageSize) bytes, more than the 1 GiB limit")
+        }
+        let body = bytes[pos..<pos + size]
+        pos += size
+        if verifyChecksums, let crc = header.crc, UInt32(bitPattern: crc) != parquetCRC32(body) {
+            throw corrupt("CRC mismatch in page \(pageNumber)")
+        }
+        do {
+            switch PageType(rawValue: header.type) {
+            case .dictionaryPage:
+                guard out.dictionary == nil else { throw corrupt("more than one dictionary page") }
+                out.dictionary = try decodeDictionaryPage(header, body)
+            case .dataPage:
+                guard let dh = header.dataPageHeader else { throw corrupt("data page without its header") }
+                let data = try Decompressor.decompress(codec, body, outputSize: Int(header.uncompressedPageSize), what: what)
+                try data.withUnsafeBufferPointer { p in
+                    var at = 0
+                    let n = Int(dh.numValues)
+                    guard n >= 0, Int64(n) <= expectedValues - Int64(out.entries) else {
+                        throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
+                    }
+                    if leaf.maxRep > 0 {
+                        try readV1Levels(p, &at, encoding: dh.repetitionLevelEncoding, maxLevel: leaf.maxRep, count: n, into: &out.repLevels)
+                    }
+                    var present = n
+                    if leaf.maxDef > 0 {
+                        let before = out.defLevels?.count ?? 0
+                        try readV1Levels(p, &at, encoding: dh.definitionLevelEncoding, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
+                        present = countPresent(out.defLevels, from: before)
+                    }
+                    try decodeValues(p, start: at, end: p.count, encoding: dh.encoding, count: present, into: &out)
+                    out.entries += n
+                }
+                out.dataPages += 1
+            case .dataPageV2:
+                guard let dh = header.dataPageHeaderV2 else { throw corrupt("data page v2 without its header") }
+                let repLen = Int(dh.repetitionLevelsByteLength), defLen = Int(dh.definitionLevelsByteLength)
+                let n = Int(dh.numValues)
+                guard repLen >= 0, defLen >= 0, repLen + defLen <= body.count, n >= 0 else { throw corrupt("invalid level lengths in page \(pageNumber)") }
+                guard Int64(n) <= expectedValues - Int64(out.entries) else {
+                    throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
+                }
+                let levelBytes = Array(body.prefix(repLen + defLen))
+                var present = n
+                try levelBytes.withUnsafeBufferPointer { p in
+                    if leaf.maxRep > 0 {
+                        try readLevels(p, start: 0, end: repLen, maxLevel: leaf.maxRep, count: n, into: &out.repLevels)
+                    }
+                    if leaf.maxDef > 0 {
+                        let before = out.defLevels?.count ?? 0
+                        try readLevels(p, start: repLen, end: repLen + defLen, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
+                        present = countPresent(out.defLevels, from: before)
+                    }
+                }
+                let valueBody = body.dropFirst(repLen + defLen)
+                let uncompressedSize = Int(header.uncompressedPageSize) - repLen - defLen
+                let data: [UInt8]
+                if dh.isCompressed && codec != .uncompressed && !(valueBody.isEmpty && present == 0) {
+                    data = try Decompressor.decompress(codec, valueBody, outputSize: uncompressedSize, what: what)
+                } else {
+                    data = Array(valueBody)
+                }
+                try data.withUnsafeBufferPointer { p in
+                    try decodeValues(p, start: 0, end: p.count, encoding: dh.encoding, count: present, into: &out)
+                }
+                out.entries += n
+                out.dataPages += 1
+            default:
+                break  // index pages and unknown page types carry no values
+            }
+        } catch let e as EncodingError {
+            throw corrupt("page \(pageNumber): \(e.message)")
+        }
     }
 
     private func countPresent(_ levels: ContiguousArray<Int32>?, from: Int) -> Int {

@@ -29,7 +29,7 @@ public final class ParquetFile: @unchecked Sendable {
     /// Leaf (physical) columns, in column-chunk order.
     public let leaves: [ParquetLeaf]
     public let roots: [ParquetSchemaNode]
-    private let shapes: [NestedShape?]
+    let shapes: [NestedShape?]
 
     /// When true, page CRC32s are verified and a mismatch is an XX001 error.
     public let verifyChecksums: Bool
@@ -179,6 +179,14 @@ public final class ParquetFile: @unchecked Sendable {
 
     /// Whole-row-group vectors of the given top-level columns.
     public func readRowGroupColumns(_ index: Int, columns: [Int]) throws -> [Vector] {
+        try readColumns(rowGroup: index, columns: columns).vectors
+    }
+
+    /// Vectors of the given top-level columns holding only the rows of `selection` (all rows when nil).
+    /// Flat columns with an offset index are read page by page: only the pages that overlap the
+    /// selection are fetched and decoded (plus the dictionary page). Other columns are read whole.
+    /// Either way the rows outside the selection are dropped, so all vectors stay aligned.
+    public func readColumns(rowGroup index: Int, columns: [Int], selection: RowSelection? = nil) throws -> ParquetColumnsRead {
         guard index >= 0, index < metadata.rowGroups.count else {
             throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": row group \(index) does not exist")
         }
@@ -190,10 +198,24 @@ public final class ParquetFile: @unchecked Sendable {
             throw SQLError(SQLState.programLimitExceeded, "file \"\(name)\": row group \(index) has too many rows")
         }
         let rows = Int(rg.numRows)
+        let selection = selection.flatMap { $0.isAll(rows: Int64(rows)) ? nil : $0.clamped(rows: Int64(rows)) }
+        var result = ParquetColumnsRead(rows: selection.map { Int($0.rowCount) } ?? rows)
+        // Flat columns that can be read page by page.
+        var pagePlans: [Int: [ParquetPageLocation]] = [:]
+        if selection != nil {
+            for c in columns {
+                let root = roots[c]
+                guard let l = root.leafIndex, root.repetition != .repeated, leaves[l].maxRep == 0, pagePlans[l] == nil,
+                      let meta = rg.columns[l].metaData, meta.numValues > 0, !rg.columns[l].encrypted,
+                      let pages = try pageLocations(rowGroup: index, leaf: l) else { continue }
+                pagePlans[l] = pages
+            }
+        }
         let neededLeaves = columns.flatMap { roots[$0].leafIndices }
-        let chunks = try fetchChunks(rg, leaves: neededLeaves)
+        let wholeLeaves = neededLeaves.filter { pagePlans[$0] == nil }
+        let chunks = try fetchChunks(rg, leaves: wholeLeaves)
         var decoded: [Int: DecodedColumn] = [:]
-        for l in neededLeaves where decoded[l] == nil {
+        for l in wholeLeaves where decoded[l] == nil {
             let leaf = leaves[l]
             guard let meta = rg.columns[l].metaData else { continue }
             if meta.numValues == 0 {
@@ -204,13 +226,19 @@ public final class ParquetFile: @unchecked Sendable {
                 continue
             }
             guard let chunk = chunks[l] else { continue }
-            guard let codec = ParquetCodec(rawValue: meta.codec) else {
-                throw SQLError(SQLState.featureNotSupported, "file \"\(name)\": unsupported compression codec \(meta.codec) (column \(leaf.dottedPath))")
-            }
-            let reader = ColumnChunkReader(leaf: leaf, codec: codec, file: name, verifyChecksums: verifyChecksums)
-            decoded[l] = try reader.read(chunk.bytes, range: chunk.range, expectedValues: meta.numValues)
+            let reader = try chunkReader(meta, leaf: leaf)
+            let d = try reader.read(chunk.bytes, range: chunk.range, expectedValues: meta.numValues)
+            result.pagesRead += d.dataPages
+            result.bytesRead += Int64(chunk.range.count)
+            decoded[l] = d
         }
-        var out: [Vector] = []
+        let selectedRows: ContiguousArray<Int32>? = selection.map { sel in
+            var idx = ContiguousArray<Int32>()
+            idx.reserveCapacity(Int(sel.rowCount))
+            for r in sel.ranges { for i in r { idx.append(Int32(i)) } }
+            return idx
+        }
+        var pageVectors: [Int: Vector] = [:]
         for c in columns {
             let root = roots[c]
             if let shape = shapes[c] {
@@ -220,16 +248,29 @@ public final class ParquetFile: @unchecked Sendable {
                     cursors[l] = try cursor(d, leaf: leaves[l])
                 }
                 var assembler = NestedAssembler(cursors: cursors, what: "file \"\(name)\", column \(root.name)")
-                out.append(try assembler.column(shape, leaves: root.leafIndices, rows: rows))
+                let v = try assembler.column(shape, leaves: root.leafIndices, rows: rows)
+                result.vectors.append(selectedRows.map { v.gather($0) } ?? v)
+            } else if let l = root.leafIndex, let pages = pagePlans[l], let selection {
+                if let v = pageVectors[l] { result.vectors.append(v); continue }
+                let v = try readPages(rg, leaf: l, pages: pages, selection: selection, rows: Int64(rows), into: &result)
+                pageVectors[l] = v
+                result.vectors.append(v)
             } else if let l = root.leafIndex, let d = decoded[l] {
                 let v = try ParquetVectors.flatColumn(d, leaf: leaves[l], file: name)
                 guard v.count == rows else {
                     throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaves[l].dottedPath): \(v.count) values for \(rows) rows")
                 }
-                out.append(v)
+                result.vectors.append(selectedRows.map { v.gather($0) } ?? v)
             }
         }
-        return out
+        return result
+    }
+
+    func chunkReader(_ meta: ColumnMetaData, leaf: ParquetLeaf) throws -> ColumnChunkReader {
+        guard let codec = ParquetCodec(rawValue: meta.codec) else {
+            throw SQLError(SQLState.featureNotSupported, "file \"\(name)\": unsupported compression codec \(meta.codec) (column \(leaf.dottedPath))")
+        }
+        return ColumnChunkReader(leaf: leaf, codec: codec, file: name, verifyChecksums: verifyChecksums)
     }
 
     /// Reads every row group (tests, small files).
@@ -240,7 +281,7 @@ public final class ParquetFile: @unchecked Sendable {
         return out
     }
 
-    private func cursor(_ d: DecodedColumn, leaf: ParquetLeaf) throws -> LeafCursor {
+    func cursor(_ d: DecodedColumn, leaf: ParquetLeaf) throws -> LeafCursor {
         let render: (Int) -> String
         if leaf.kind == .timestamp(.nanos) || leaf.kind == .timeNanos, case .int64(let raw) = d.values, d.indices == nil {
             let type = leaf.type
@@ -265,7 +306,7 @@ public final class ParquetFile: @unchecked Sendable {
     }
 
     /// Fetches the byte ranges of the given leaves' chunks, merging ranges that are adjacent or close.
-    private func fetchChunks(_ rg: RowGroup, leaves needed: [Int]) throws -> [Int: (bytes: [UInt8], range: Range<Int>)] {
+    func fetchChunks(_ rg: RowGroup, leaves needed: [Int]) throws -> [Int: (bytes: [UInt8], range: Range<Int>)] {
         struct Span { var start: Int64; var end: Int64; var leaves: [(Int, Int64, Int64)] }
         var ranges: [(leaf: Int, start: Int64, end: Int64)] = []
         for l in Set(needed).sorted() {

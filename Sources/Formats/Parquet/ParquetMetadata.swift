@@ -93,6 +93,24 @@ public struct ColumnMetaData: Sendable {
     public var indexPageOffset: Int64?
     public var dictionaryPageOffset: Int64?
     public var statistics: ParquetStatisticsRaw?
+    /// How many pages of each type used each encoding (absent in files of old writers).
+    public var encodingStats: [PageEncodingStats]?
+    public var bloomFilterOffset: Int64?
+    public var bloomFilterLength: Int32?
+}
+
+public struct PageEncodingStats: Sendable, Equatable {
+    public var pageType: Int32 = 0
+    public var encoding: Int32 = 0
+    public var count: Int32 = 0
+}
+
+/// BloomFilterHeader: only the split-block algorithm, XXH64 and no compression are defined.
+struct BloomFilterHeader {
+    var numBytes: Int32 = 0
+    var splitBlock = false
+    var xxHash = false
+    var uncompressed = false
 }
 
 public struct ColumnChunk: Sendable {
@@ -361,6 +379,21 @@ extension ThriftReader {
             case (10, .i64): m.indexPageOffset = try r.readI64()
             case (11, .i64): m.dictionaryPageOffset = try r.readI64()
             case (12, .structure): m.statistics = try r.readStatistics()
+            case (13, .list):
+                m.encodingStats = try r.readList { r, _ in
+                    var e = PageEncodingStats()
+                    try r.readStruct { r, id, t in
+                        switch (id, t) {
+                        case (1, .i32): e.pageType = try r.readI32()
+                        case (2, .i32): e.encoding = try r.readI32()
+                        case (3, .i32): e.count = try r.readI32()
+                        default: try r.skip(t)
+                        }
+                    }
+                    return e
+                }
+            case (14, .i64): m.bloomFilterOffset = try r.readI64()
+            case (15, .i32): m.bloomFilterLength = try r.readI32()
             default: try r.skip(t)
             }
         }
@@ -428,6 +461,29 @@ extension ThriftReader {
                     }
                 }
                 h.dataPageHeaderV2 = d
+            default: try r.skip(t)
+            }
+        }
+        return h
+    }
+
+    mutating func readBloomFilterHeader() throws -> BloomFilterHeader {
+        var h = BloomFilterHeader()
+        // Each of algorithm, hash and compression is a union whose field 1 is the only defined member.
+        func member(_ r: inout ThriftReader) throws -> Bool {
+            var first = false
+            try r.readStruct { r, id, t in
+                if id == 1 { first = true }
+                try r.skip(t)
+            }
+            return first
+        }
+        try readStruct { r, id, t in
+            switch (id, t) {
+            case (1, .i32): h.numBytes = try r.readI32()
+            case (2, .structure): h.splitBlock = try member(&r)
+            case (3, .structure): h.xxHash = try member(&r)
+            case (4, .structure): h.uncompressed = try member(&r)
             default: try r.skip(t)
             }
         }

@@ -113,6 +113,7 @@ public enum PruneColumns {
             for (n, i) in keep.enumerated() { mapping[i] = n }
             let node = ScanNode(source: scan.source, tableName: scan.tableName, columns: keep.map { scan.columns[$0] },
                                 predicates: scan.predicates)
+            node.statistics.allowedSkipping = scan.statistics.allowedSkipping
             return Pruned(plan: .scan(node), mapping: mapping)
 
         case .values, .workTable, .recursiveCTE:

@@ -4,15 +4,18 @@
 // the lake layer can prune partitions, files and row groups by statistics.
 // The filter stays: scan predicates only skip data, they never decide rows.
 // Runs after PushDownFilters, which has already moved filters onto scans.
+// The `lake_skipping` setting says which kinds of skipping the scan may use;
+// `off` pushes nothing (so results can be compared with and without skipping).
 
 import Columnar
 
 public enum PushPredicatesIntoScans {
-    public static func apply(_ plan: LogicalPlan) -> LogicalPlan {
-        rewrite(plan)
+    public static func apply(_ plan: LogicalPlan, skipping: ScanSkipping = .all) -> LogicalPlan {
+        if skipping.isEmpty { return plan }
+        return rewrite(plan, skipping)
     }
 
-    private static func rewrite(_ plan: LogicalPlan) -> LogicalPlan {
+    private static func rewrite(_ plan: LogicalPlan, _ skipping: ScanSkipping) -> LogicalPlan {
         if case .filter(.scan(let scan), let predicate) = plan {
             let found = PushDownFilters.conjuncts(predicate).compactMap { translate($0, scan) }
             guard !found.isEmpty else { return plan }
@@ -20,9 +23,10 @@ public enum PushPredicatesIntoScans {
             var seen = Set(predicates.map(\.description))
             for p in found where seen.insert(p.description).inserted { predicates.append(p) }
             let pushed = ScanNode(source: scan.source, tableName: scan.tableName, columns: scan.columns, predicates: predicates)
+            pushed.statistics.allowedSkipping = skipping
             return .filter(.scan(pushed), predicate)
         }
-        return plan.mapInputs(rewrite)
+        return plan.mapInputs { rewrite($0, skipping) }
     }
 
     private static let comparisons: [String: ScanPredicate.ComparisonOp] = ["=": .eq, "<": .lt, "<=": .le, ">": .gt, ">=": .ge]
@@ -66,9 +70,14 @@ public enum PushPredicatesIntoScans {
         return (tableIndex, t)
     }
 
-    /// A non-NULL literal of exactly the column's type (no implicit conversion is assumed).
+    /// A non-NULL literal of the column's type, or an integer literal compared with an integer or
+    /// float column (the comparison is then exact on the integer's value); no other conversion is assumed.
     private static func literal(_ e: BoundExpr, of type: DataType) -> Value? {
-        guard case .literal(let v, let t) = e, t == type, !v.isNull else { return nil }
-        return v
+        guard case .literal(let v, let t) = e, !v.isNull else { return nil }
+        if t == type { return v }
+        guard t.isInteger, case .int(let i) = v else { return nil }
+        if type.isInteger { return v }
+        if type.isFloat, let d = Double(exactly: i) { return .double(d) }
+        return nil
     }
 }

@@ -1,0 +1,274 @@
+// What the reader offers for skipping inside a row group: the page index
+// (OffsetIndex page locations joined with ColumnIndex per-page statistics),
+// page-by-page reads of a row selection, a column chunk's dictionary (when
+// every data page is dictionary-encoded) and its bloom filter. A malformed
+// or incomplete page index is ignored (the chunk is then read whole), so it
+// can only cost speed; byte ranges outside the file are XX001 errors.
+
+import Columnar
+
+/// Sorted, disjoint, non-empty row ranges of one row group.
+public struct RowSelection: Sendable, Equatable, CustomStringConvertible {
+    public private(set) var ranges: [Range<Int64>]
+
+    /// Normalises any ranges (sorts, drops empty ones, merges overlapping and adjacent ones).
+    public init(_ ranges: [Range<Int64>]) {
+        var merged: [Range<Int64>] = []
+        for r in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, r.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
+            } else {
+                merged.append(r)
+            }
+        }
+        self.ranges = merged
+    }
+
+    public static func all(_ rows: Int64) -> RowSelection { RowSelection([0..<rows]) }
+
+    public var rowCount: Int64 { ranges.reduce(0) { $0 + Int64($1.count) } }
+    public var isEmpty: Bool { ranges.isEmpty }
+
+    public func isAll(rows: Int64) -> Bool { ranges == [0..<rows] || (rows == 0 && ranges.isEmpty) }
+
+    func clamped(rows: Int64) -> RowSelection {
+        RowSelection(ranges.map { r in
+            let lo = max(0, min(rows, r.lowerBound))
+            return lo..<max(lo, min(rows, r.upperBound))
+        })
+    }
+
+    public func intersects(_ r: Range<Int64>) -> Bool { ranges.contains { $0.overlaps(r) } }
+
+    /// Rows in both selections.
+    public func intersection(_ other: RowSelection) -> RowSelection {
+        var out: [Range<Int64>] = []
+        var i = 0, j = 0
+        while i < ranges.count && j < other.ranges.count {
+            let a = ranges[i], b = other.ranges[j]
+            let lo = max(a.lowerBound, b.lowerBound), hi = min(a.upperBound, b.upperBound)
+            if lo < hi { out.append(lo..<hi) }
+            if a.upperBound < b.upperBound { i += 1 } else { j += 1 }
+        }
+        return RowSelection(out)
+    }
+
+    public var description: String { ranges.map { "\($0.lowerBound)..<\($0.upperBound)" }.joined(separator: ", ") }
+}
+
+/// Result of reading some columns of one row group.
+public struct ParquetColumnsRead {
+    public var vectors: [Vector] = []
+    /// Rows in every vector.
+    public var rows: Int
+    /// Data pages decoded and data pages left unread (over all column chunks read).
+    public var pagesRead = 0
+    public var pagesSkipped = 0
+    /// Bytes of column data fetched (page index and footer reads not included).
+    public var bytesRead: Int64 = 0
+    init(rows: Int) { self.rows = rows }
+
+    /// Rows `r` of column `c`, copying contiguous ranges (dictionaries are shared, not copied).
+    public func slice(_ c: Int, _ r: Range<Int>) -> Vector { ParquetVectors.slice(vectors[c], r) }
+}
+
+/// One data page of a column chunk, from the OffsetIndex.
+public struct ParquetPageLocation: Sendable, Equatable {
+    public var rows: Range<Int64>
+    public var offset: Int64
+    public var compressedSize: Int64
+}
+
+/// One page's rows and statistics, from the page index.
+public struct ParquetPageStatistics: Sendable {
+    public var rows: Range<Int64>
+    /// nil when the ColumnIndex is absent or unusable.
+    public var statistics: ParquetColumnStatistics?
+}
+
+extension ParquetFile {
+    /// The data pages of a column chunk from its OffsetIndex; nil when there is none or it is inconsistent.
+    public func pageLocations(rowGroup: Int, leaf: Int) throws -> [ParquetPageLocation]? {
+        guard let oi = try offsetIndex(rowGroup: rowGroup, leaf: leaf), !oi.pageLocations.isEmpty else { return nil }
+        let rg = metadata.rowGroups[rowGroup]
+        guard let meta = rg.columns[leaf].metaData else { return nil }
+        var chunkStart = meta.dataPageOffset
+        if let d = meta.dictionaryPageOffset, d > 0, d < chunkStart { chunkStart = d }
+        let locations = oi.pageLocations
+        guard locations[0].firstRowIndex == 0 else { return nil }
+        var out: [ParquetPageLocation] = []
+        out.reserveCapacity(locations.count)
+        for (i, p) in locations.enumerated() {
+            let end = i + 1 < locations.count ? locations[i + 1].firstRowIndex : rg.numRows
+            guard p.firstRowIndex < end, p.compressedPageSize > 0, p.offset >= chunkStart,
+                  p.offset + Int64(p.compressedPageSize) <= source.size - 8,
+                  i == 0 || p.offset >= out[i - 1].offset + out[i - 1].compressedSize else { return nil }
+            out.append(ParquetPageLocation(rows: p.firstRowIndex..<end, offset: p.offset, compressedSize: Int64(p.compressedPageSize)))
+        }
+        return out
+    }
+
+    /// Per-page rows and statistics of a flat column chunk, or nil without an OffsetIndex.
+    /// Entries have nil statistics when the ColumnIndex is missing or does not match the pages.
+    public func pageStatistics(rowGroup: Int, leaf: Int) throws -> [ParquetPageStatistics]? {
+        guard let pages = try pageLocations(rowGroup: rowGroup, leaf: leaf) else { return nil }
+        let index = try columnIndex(rowGroup: rowGroup, leaf: leaf)
+        let n = pages.count
+        let usable = index.map { ci in
+            ci.nullPages.count == n && ci.minValues.count == n && ci.maxValues.count == n && (ci.nullCounts.map { $0.count == n } ?? true)
+        } ?? false
+        return pages.enumerated().map { i, p in
+            guard usable, let ci = index else { return ParquetPageStatistics(rows: p.rows, statistics: nil) }
+            let rows = Int64(p.rows.count)
+            if ci.nullPages[i] {
+                return ParquetPageStatistics(rows: p.rows, statistics: ParquetColumnStatistics(min: nil, max: nil, nullCount: rows, distinctCount: nil))
+            }
+            let raw = ParquetStatisticsRaw(max: nil, min: nil, nullCount: ci.nullCounts?[i], distinctCount: nil,
+                                           maxValue: ci.maxValues[i], minValue: ci.minValues[i])
+            return ParquetPageStatistics(rows: p.rows, statistics: ParquetStatisticsDecoder.decode(raw, leaf: leaves[leaf]))
+        }
+    }
+
+    /// Reads the pages of a flat leaf that overlap `selection` and returns exactly the selection's rows.
+    func readPages(_ rg: RowGroup, leaf l: Int, pages: [ParquetPageLocation], selection: RowSelection, rows: Int64,
+                   into result: inout ParquetColumnsRead) throws -> Vector {
+        let leaf = leaves[l]
+        guard let meta = rg.columns[l].metaData else {
+            throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath) has no column metadata")
+        }
+        if let p = rg.columns[l].filePath, !p.isEmpty {
+            throw SQLError(SQLState.featureNotSupported, "file \"\(name)\": column \(leaf.dottedPath) is stored in another file (\(p))")
+        }
+        let chosen = pages.filter { selection.intersects($0.rows) }
+        result.pagesRead += chosen.count
+        result.pagesSkipped += pages.count - chosen.count
+        var segments: [(bytes: [UInt8], range: Range<Int>)] = []
+        // The dictionary page (and any index page) sits before the first data page.
+        var chunkStart = meta.dataPageOffset
+        if let d = meta.dictionaryPageOffset, d > 0, d < chunkStart { chunkStart = d }
+        if chunkStart < pages[0].offset {
+            guard chunkStart >= 4 else {
+                throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath) has an invalid byte range")
+            }
+            let bytes = try source.read(offset: chunkStart, length: Int(pages[0].offset - chunkStart))
+            result.bytesRead += Int64(bytes.count)
+            segments.append((bytes, 0..<bytes.count))
+        }
+        // Adjacent pages are fetched in one read.
+        var spans: [(start: Int64, end: Int64)] = []
+        for p in chosen {
+            if let last = spans.last, last.end == p.offset {
+                spans[spans.count - 1].end = p.offset + p.compressedSize
+            } else {
+                spans.append((p.offset, p.offset + p.compressedSize))
+            }
+        }
+        for s in spans {
+            let bytes = try source.read(offset: s.start, length: Int(s.end - s.start))
+            result.bytesRead += Int64(bytes.count)
+            segments.append((bytes, 0..<bytes.count))
+        }
+        let expected = chosen.reduce(Int64(0)) { $0 + Int64($1.rows.count) }
+        let d = try chunkReader(meta, leaf: leaf).read(segments: segments, expectedValues: expected)
+        let v = try ParquetVectors.flatColumn(d, leaf: leaf, file: name)
+        guard v.count == Int(expected) else {
+            throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaf.dottedPath): \(v.count) values in pages of \(expected) rows")
+        }
+        // Row r of the selection sits in the decoded vector at (rows of earlier chosen pages) + (r - page start).
+        var indices = ContiguousArray<Int32>()
+        indices.reserveCapacity(Int(selection.rowCount))
+        var pageIndex = 0, pageBase: Int64 = 0
+        for r in selection.ranges {
+            for row in r {
+                while pageIndex < chosen.count && chosen[pageIndex].rows.upperBound <= row {
+                    pageBase += Int64(chosen[pageIndex].rows.count)
+                    pageIndex += 1
+                }
+                guard pageIndex < chosen.count, chosen[pageIndex].rows.contains(row) else {
+                    throw SQLError(SQLState.internalError, "file \"\(name)\": row \(row) of the selection is in no page read")
+                }
+                indices.append(Int32(pageBase + row - chosen[pageIndex].rows.lowerBound))
+            }
+        }
+        return v.gather(indices)
+    }
+
+    /// True when every data page of the chunk is dictionary-encoded, so the dictionary holds every non-null value.
+    static func isFullyDictionaryEncoded(_ meta: ColumnMetaData) -> Bool {
+        if let stats = meta.encodingStats, !stats.isEmpty {
+            let data = stats.filter { ($0.pageType == PageType.dataPage.rawValue || $0.pageType == PageType.dataPageV2.rawValue) && $0.count > 0 }
+            let hasDictionary = stats.contains { $0.pageType == PageType.dictionaryPage.rawValue && $0.count > 0 }
+            return hasDictionary && !data.isEmpty && data.allSatisfy {
+                $0.encoding == ParquetEncoding.plainDictionary || $0.encoding == ParquetEncoding.rleDictionary
+            }
+        }
+        // Without encoding_stats: dictionary encodings plus level encodings only. PLAIN may be the
+        // dictionary page's encoding or a fallback data page's, so its presence means "not sure".
+        let encodings = Set(meta.encodings)
+        guard encodings.contains(ParquetEncoding.plainDictionary) || encodings.contains(ParquetEncoding.rleDictionary) else { return false }
+        return encodings.isSubset(of: [ParquetEncoding.plainDictionary, ParquetEncoding.rleDictionary, ParquetEncoding.rle, ParquetEncoding.bitPacked])
+    }
+
+    /// The dictionary of a flat, fully dictionary-encoded column chunk as a vector of the leaf's type, with
+    /// the bytes fetched; nil when the chunk is not fully dictionary-encoded or has no dictionary page.
+    public func dictionaryValues(rowGroup: Int, leaf l: Int) throws -> (values: Vector, bytesRead: Int64)? {
+        guard rowGroup >= 0, rowGroup < metadata.rowGroups.count, l >= 0, l < leaves.count else { return nil }
+        let chunk = metadata.rowGroups[rowGroup].columns[l]
+        let leaf = leaves[l]
+        guard leaf.physical != .boolean, !chunk.encrypted, chunk.filePath?.isEmpty ?? true,
+              let meta = chunk.metaData, meta.numValues > 0, Self.isFullyDictionaryEncoded(meta) else { return nil }
+        var start = meta.dataPageOffset
+        if let d = meta.dictionaryPageOffset, d > 0, d < start { start = d }
+        let chunkEnd = min(start + meta.totalCompressedSize, source.size - 8)
+        guard start >= 4, start < chunkEnd else {
+            throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath) has an invalid byte range")
+        }
+        let reader = try chunkReader(meta, leaf: leaf)
+        // A page header is small: read a window first, then the rest of the page if it is larger.
+        var bytes = try source.read(offset: start, length: Int(min(chunkEnd - start, 4096)))
+        var tr = ThriftReader(bytes, context: "file \"\(name)\", column \(leaf.dottedPath), dictionary page header")
+        guard let header = try? tr.readPageHeader(), PageType(rawValue: header.type) == .dictionaryPage,
+              header.compressedPageSize >= 0 else { return nil }
+        let pageEnd = Int64(tr.pos) + Int64(header.compressedPageSize)
+        guard pageEnd <= chunkEnd - start else {
+            throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath): dictionary page extends past the column chunk")
+        }
+        if pageEnd > Int64(bytes.count) {
+            bytes += try source.read(offset: start + Int64(bytes.count), length: Int(pageEnd) - bytes.count)
+        }
+        guard let dict = try reader.readDictionary(bytes, range: 0..<Int(pageEnd)) else { return nil }
+        return (try ParquetVectors.dense(dict, leaf: leaf, file: name), Int64(bytes.count))
+    }
+
+    /// The split-block bloom filter of a column chunk, with the bytes fetched; nil when the chunk has none
+    /// or it uses an algorithm, hash or compression this reader does not know.
+    public func bloomFilter(rowGroup: Int, leaf l: Int) throws -> (filter: ParquetBloomFilter, bytesRead: Int64)? {
+        guard rowGroup >= 0, rowGroup < metadata.rowGroups.count, l >= 0, l < leaves.count else { return nil }
+        guard let meta = metadata.rowGroups[rowGroup].columns[l].metaData, let offset = meta.bloomFilterOffset else { return nil }
+        let what = "file \"\(name)\", column \(leaves[l].dottedPath), bloom filter"
+        let limit = source.size - 8
+        guard offset >= 4, offset < limit else { throw SQLError(SQLState.dataCorrupted, "\(what): offset is outside the file") }
+        var length: Int64
+        if let declared = meta.bloomFilterLength {
+            guard declared > 0, Int64(declared) <= limit - offset else { throw SQLError(SQLState.dataCorrupted, "\(what): length is outside the file") }
+            length = Int64(declared)
+        } else {
+            length = min(limit - offset, 256)
+        }
+        var bytes = try source.read(offset: offset, length: Int(length))
+        var tr = ThriftReader(bytes, context: what)
+        let header = try tr.readBloomFilterHeader()
+        guard header.splitBlock, header.xxHash, header.uncompressed else { return nil }
+        let n = Int64(header.numBytes)
+        guard n >= 32, n % 32 == 0, n <= Int64(ParquetBloomFilter.maxBytes), n <= limit - offset - Int64(tr.pos) else {
+            throw SQLError(SQLState.dataCorrupted, "\(what): invalid size \(header.numBytes)")
+        }
+        if Int64(tr.pos) + n > Int64(bytes.count) {
+            if meta.bloomFilterLength != nil { throw SQLError(SQLState.dataCorrupted, "\(what): bitset extends past its declared length") }
+            bytes += try source.read(offset: offset + Int64(bytes.count), length: Int(Int64(tr.pos) + n) - bytes.count)
+            length = Int64(bytes.count)
+        }
+        guard let filter = ParquetBloomFilter(bitset: Array(bytes[tr.pos..<tr.pos + Int(n)])) else { return nil }
+        return (filter, Int64(bytes.count))
+    }
+}
