@@ -175,7 +175,7 @@ struct ExpressionCompiler {
 
     /// The batch columns an expression reads, or nil when that cannot be known from the
     /// expression alone (subqueries, aggregates, windows, GROUPING), so the caller keeps them all.
-    private func columnsRead(_ expr: BoundExpr) -> Set<Int>? {
+    func columnsRead(_ expr: BoundExpr) -> Set<Int>? {
         var out = Set<Int>()
         func walk(_ e: BoundExpr) -> Bool {
             switch e {

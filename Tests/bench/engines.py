@@ -68,6 +68,7 @@ def _worker_main(engine, tables, connection, threads):
         import duckdb
         con = duckdb.connect()
         con.execute(f"SET threads={threads}")
+        con.execute("SET enable_progress_bar=false")
         for name, (pattern, hive) in tables.items():
             escaped = pattern.replace("'", "''")
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{escaped}', "

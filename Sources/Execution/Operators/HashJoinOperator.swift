@@ -12,6 +12,8 @@ final class HashJoinOperator: Operator {
     private let type: JoinType
     private let leftKeys: [Evaluator], rightKeys: [Evaluator]
     private let residual: Evaluator?
+    /// Output columns the residual reads (nil: unknown, gather them all).
+    private let residualColumns: Set<Int>?
     private let leftFields: [Field], rightFields: [Field]
     private let context: ExecutionContext
 
@@ -25,9 +27,9 @@ final class HashJoinOperator: Operator {
     private var finished = false
 
     init(left: Operator, right: Operator, type: JoinType, leftKeys: [Evaluator], rightKeys: [Evaluator], keyTypes: [DataType],
-         residual: Evaluator?, leftFields: [Field], rightFields: [Field], context: ExecutionContext) {
+         residual: Evaluator?, residualColumns: Set<Int>? = nil, leftFields: [Field], rightFields: [Field], context: ExecutionContext) {
         self.left = left; self.right = right; self.type = type
-        self.leftKeys = leftKeys; self.rightKeys = rightKeys; self.residual = residual
+        self.leftKeys = leftKeys; self.rightKeys = rightKeys; self.residual = residual; self.residualColumns = residualColumns
         self.leftFields = leftFields; self.rightFields = rightFields; self.context = context
         self.table = KeyTable(types: keyTypes)
     }
@@ -93,7 +95,8 @@ final class HashJoinOperator: Operator {
             }
         }
         if let residual, !li.isEmpty {
-            let candidates = JoinOutput.pairs(lb, li, build, ri)
+            let candidates = residualColumns.map { JoinOutput.pairs(lb, li, build, ri, onlyColumns: $0) }
+                ?? JoinOutput.pairs(lb, li, build, ri)
             let t = TruthVector(try residual(candidates))
             var keepL: [Int32] = [], keepR: [Int32] = []
             for j in 0..<li.count where t.isTrue(j) { keepL.append(li[j]); keepR.append(ri[j]) }
