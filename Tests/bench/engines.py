@@ -21,7 +21,6 @@ import csv
 import io
 import multiprocessing
 import os
-import queue
 import select
 import shutil
 import socket
@@ -184,21 +183,30 @@ class ReplLakeSQL:
         self.mode = "one REPL process (stdin)"
         self.process = subprocess.Popen([binary, "--lake", lake, "--format", "csv"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.errors = queue.Queue()
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
         self.buffer = b""
+        self.error_text = b""
 
-    def _drain_stderr(self):
-        for line in self.process.stderr:
-            self.errors.put(line.decode(errors="replace"))
+    def _drain_stderr(self, wait=0.0):
+        """Errors are written before the sentinel's output, so once the sentinel has been read
+        they are already in the pipe: a non-blocking read collects them."""
+        while True:
+            ready, _, _ = select.select([self.process.stderr], [], [], wait)
+            if not ready:
+                return
+            chunk = os.read(self.process.stderr.fileno(), 1 << 16)
+            if not chunk:
+                return
+            self.error_text += chunk
 
     def _read_line(self, deadline):
         while b"\n" not in self.buffer:
             remaining = deadline - time.time()
             if remaining <= 0:
                 raise TimeoutError("lakesql timed out")
-            ready, _, _ = select.select([self.process.stdout], [], [], min(remaining, 1.0))
-            if ready:
+            ready, _, _ = select.select([self.process.stdout, self.process.stderr], [], [], min(remaining, 1.0))
+            if self.process.stderr in ready:
+                self._drain_stderr()
+            if self.process.stdout in ready:
                 chunk = os.read(self.process.stdout.fileno(), 1 << 20)
                 if not chunk:
                     raise EOFError("lakesql exited")
@@ -207,8 +215,8 @@ class ReplLakeSQL:
         return line.decode()
 
     def run(self, sql, timeout):
-        while not self.errors.empty():
-            self.errors.get_nowait()
+        self._drain_stderr()
+        self.error_text = b""
         reset_peak(self.process.pid)
         started = time.perf_counter()
         self.process.stdin.write(f"{strip_statement(sql)};\nSELECT '{SENTINEL}';\n".encode())
@@ -223,10 +231,8 @@ class ReplLakeSQL:
         seconds = time.perf_counter() - started
         if lines and lines[-1].strip() in ("?column?", '"?column?"'):
             lines.pop()                              # the sentinel's header
-        error = None
-        time.sleep(0)
-        if not self.errors.empty():
-            error = "".join(self.errors.get_nowait() for _ in range(self.errors.qsize())).strip()[:300]
+        self._drain_stderr()
+        error = self.error_text.decode(errors="replace").strip()[:300] or None
         rows = list(csv.reader(io.StringIO("\n".join(l for l in lines if l.strip() != ""))))
         return {"seconds": seconds, "names": None, "rows": rows, "error": error,
                 "peak_mb": peak_rss_mb(self.process.pid), "text": True}
