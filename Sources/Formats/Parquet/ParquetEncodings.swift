@@ -100,13 +100,35 @@ enum RLEHybrid {
                 let available = min(totalBytes, end - pos)
                 let values = min(Int(groups) * 8, count - produced, available * 8 / bitWidth)
                 if values == 0 { throw encodingError("bit-packed run holds no data") }
-                var reader = BitReader(p, start: pos, end: pos + available)
-                for _ in 0..<values { out.append(Int32(bitPattern: UInt32(truncatingIfNeeded: try reader.read(bitWidth)))) }
+                unpack(p, from: pos, bitWidth: bitWidth, values: values, into: &out)
                 produced += values
                 pos += available
             }
         }
         return pos
+    }
+
+    /// Appends `values` little-endian bit-packed values of `bitWidth` (1...32) bits read from
+    /// `p[start...]`; the caller has checked that `values * bitWidth` bits lie inside `p`.
+    /// One 64-bit accumulator refilled a byte at a time, written straight into the array.
+    @inline(__always)
+    static func unpack(_ p: UnsafeBufferPointer<UInt8>, from start: Int, bitWidth: Int, values: Int,
+                       into out: inout ContiguousArray<Int32>) {
+        guard values > 0, let base = p.baseAddress else { return }
+        let old = out.count
+        out.append(contentsOf: repeatElement(0, count: values))
+        let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
+        out.withUnsafeMutableBufferPointer { dst in
+            var acc: UInt64 = 0
+            var bits = 0
+            var q = base + start
+            for k in old..<(old + values) {
+                while bits < bitWidth { acc |= UInt64(q.pointee) << UInt64(bits); q += 1; bits += 8 }
+                dst[k] = Int32(bitPattern: UInt32(truncatingIfNeeded: acc & mask))
+                acc >>= UInt64(bitWidth)
+                bits -= bitWidth
+            }
+        }
     }
 
     static func bitWidth(forMax m: Int) -> Int {
