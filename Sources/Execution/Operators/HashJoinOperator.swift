@@ -2,7 +2,10 @@
 // (rows with a NULL key never match), probes it with each left batch, and
 // applies any residual condition to the candidate pairs. Supports inner,
 // left, right, full, semi and anti joins; right/full joins emit the
-// unmatched build rows at the end.
+// unmatched build rows at the end. Semi and anti joins build on the smaller
+// side: when the left input ends before outgrowing the right one, the table is
+// built over the left rows and the right rows probe it (see
+// SemiJoinReversed.swift), with the same rows out in the same order.
 
 import Columnar
 import Planner
@@ -24,6 +27,10 @@ final class HashJoinOperator: Operator {
     private var nextRow = ContiguousArray<Int32>()
     private var rightMatched = ContiguousArray<Bool>()
     private var pending: [Batch] = []
+    /// Left batches read while choosing the build side of a semi/anti join, probed first.
+    private var leftBuffered: [Batch] = []
+    /// The semi/anti join ran with the left rows as the table; its output is all in `pending`.
+    private var reversedDone = false
     private var finished = false
 
     init(left: Operator, right: Operator, type: JoinType, leftKeys: [Evaluator], rightKeys: [Evaluator], keyTypes: [DataType],
@@ -36,6 +43,28 @@ final class HashJoinOperator: Operator {
 
     private func buildSide() throws {
         build = try right.drain(fields: rightFields, context: context)
+        if type == .semi || type == .anti {
+            // Read the left input up to the size of the right one: if it ends first, it is the
+            // smaller side and becomes the hash table; else its batches are probed as usual.
+            var buffered: [Batch] = [], rows = 0
+            var exhausted = false
+            while rows <= build.count {
+                guard let lb = try left.next() else { exhausted = true; break }
+                try context.checkCancelled()
+                try context.reserve(bytes: estimatedBytes(lb))
+                buffered.append(lb); rows += lb.count
+            }
+            if exhausted {
+                built = true
+                reversedDone = true
+                let probe = try SemiJoinReversed(left: concatBatches(buffered, fields: leftFields), right: build,
+                                                 leftKeys: leftKeys, rightKeys: rightKeys, keyTypes: table.types,
+                                                 residual: residual, residualColumns: residualColumns, context: context)
+                appendSliced(try probe.result(anti: type == .anti))
+                return
+            }
+            leftBuffered = buffered
+        }
         let keys = try rightKeys.map { try $0(build) }
         let views = keys.map(KeyView.init)
         nextRow = ContiguousArray(repeating: -1, count: build.count)
@@ -58,7 +87,8 @@ final class HashJoinOperator: Operator {
         if !built { try buildSide() }
         while pending.isEmpty {
             try context.checkCancelled()
-            guard let lb = try left.next() else {
+            if reversedDone { return nil }
+            guard let lb = leftBuffered.isEmpty ? try left.next() : leftBuffered.removeFirst() else {
                 if finished { return nil }
                 finished = true
                 if let rest = JoinOutput.rightRemainder(build, matched: Array(rightMatched), type: type, leftFields: leftFields) {
