@@ -122,6 +122,9 @@ final class KeyTable {
         if keys.count == 1, keys[0].physical == .int64, keys[0].nulls == nil {
             return findOrInsertInts(keys[0], count: n)
         }
+        if keys.count > 1, keys.allSatisfy({ $0.physical == .int64 && $0.nulls == nil }) {
+            return findOrInsertIntTuples(keys, count: n)
+        }
         let hashes = hashRows(keys, count: n)
         var ids = ContiguousArray<Int32>(repeating: 0, count: n)
         for i in 0..<n {
@@ -230,6 +233,51 @@ final class KeyTable {
         }
         count = column.ints.count
         stores[0] = column
+        self.slots = slots; self.groupHashes = groupHashes; self.mask = mask
+        return ids
+    }
+
+    /// Several non-NULL integer keys (composite join keys, GROUP BY of ids and dates): the
+    /// general path's hashes and ids, with the stored columns and slots held in locals.
+    private func findOrInsertIntTuples(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        let hashes = hashRows(keys, count: n)
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        let width = keys.count
+        var columns = stores
+        stores = []
+        let storedNulls = columns.map { $0.anyNull }
+        var slots = self.slots, groupHashes = self.groupHashes
+        self.slots = []; self.groupHashes = []
+        var mask = self.mask
+        var groups = count
+        let probe = keys.map(\.ints)
+        for i in 0..<n {
+            let h = hashes[i]
+            var s = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let g = slots[s]
+                if g < 0 {
+                    let id = Int32(groups)
+                    slots[s] = id
+                    groupHashes.append(h)
+                    for c in 0..<width { columns[c].ints.append(probe[c][i]); columns[c].nulls.append(false) }
+                    groups += 1
+                    ids[i] = id
+                    if groups * 2 > slots.count { KeyTable.rehash(&slots, &mask, groupHashes) }
+                    break
+                }
+                if groupHashes[Int(g)] == h {
+                    var same = true
+                    for c in 0..<width where columns[c].ints[Int(g)] != probe[c][i] || (storedNulls[c] && columns[c].nulls[Int(g)]) {
+                        same = false; break
+                    }
+                    if same { ids[i] = g; break }
+                }
+                s = (s + 1) & mask
+            }
+        }
+        count = groups
+        stores = columns
         self.slots = slots; self.groupHashes = groupHashes; self.mask = mask
         return ids
     }
