@@ -329,7 +329,7 @@ class ProcessLakeSQL:
     """Fallback: a fresh lakesql process per query."""
 
     def __init__(self, binary, lake):
-        self.mode = "process per query (fallback: no streaming REPL or serve on this build)"
+        self.mode = "a new lakesql process per query (includes start-up; not how users meet it)"
         self.binary, self.lake = binary, lake
 
     def run(self, sql, timeout):
