@@ -117,6 +117,43 @@ final class KeyTable {
         mask = cap - 1
     }
 
+    /// Group ids for each row of key vectors, inserting unseen keys. When every key is
+    /// dictionary-encoded (Parquet dictionary pages) with few combinations of codes, each
+    /// combination is looked up once per batch, in first-seen row order so group ids come
+    /// out exactly as row-by-row insertion gives them; other keys take the KeyView path.
+    func findOrInsert(vectors: [Vector], count n: Int) -> ContiguousArray<Int32> {
+        var codes: [ContiguousArray<Int32>] = [], radix: [Int] = [], combinations = 1
+        for v in vectors {
+            guard case .dictionary(let idx, let values) = v.storage, idx.count >= n else { break }
+            // code values.count stands for a NULL row (validity), a code of its own
+            let size = values.count + 1
+            combinations *= size
+            guard combinations <= 4096, combinations <= n else { break }   // else a per-row table is as cheap
+            var c = idx
+            if let validity = v.validity {
+                for i in 0..<n where !validity[i] { c[i] = Int32(values.count) }
+            }
+            for i in 0..<n where c[i] < 0 || Int(c[i]) > values.count { return findOrInsert(vectors.map(KeyView.init), count: n) }
+            codes.append(c); radix.append(size)
+        }
+        guard !vectors.isEmpty, codes.count == vectors.count, n > 0 else {
+            return findOrInsert(vectors.map(KeyView.init), count: n)
+        }
+        var known = ContiguousArray<Int32>(repeating: -1, count: combinations)
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        for i in 0..<n {
+            var code = 0, scale = 1
+            for k in 0..<codes.count { code += Int(codes[k][i]) * scale; scale *= radix[k] }
+            var id = known[code]
+            if id < 0 {
+                id = findOrInsert(vectors.map { KeyView($0.gather([Int32(i)])) }, count: 1)[0]
+                known[code] = id
+            }
+            ids[i] = id
+        }
+        return ids
+    }
+
     /// Group ids for each row, inserting unseen keys.
     func findOrInsert(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
         if keys.count == 1, keys[0].physical == .int64, keys[0].nulls == nil {
