@@ -25,8 +25,9 @@ let package = Package(
         .target(name: "Formats", dependencies: ["Columnar", "CZstd", "CSnappy", "CLZ4", "CBrotli", "CZlib"]),
         .target(name: "Lake", dependencies: ["Columnar", "Formats", "Planner"]),
         .target(name: "Planner", dependencies: ["Columnar", "SQLSyntax", "Functions"]),
+        .target(name: "Catalog", dependencies: ["Columnar", "CSQLite"]),
         .target(name: "Execution", dependencies: ["Columnar", "Functions", "Planner", "Formats"]),
-        .target(name: "Engine", dependencies: ["Columnar", "SQLSyntax", "Planner", "Execution", "Formats", "Lake"]),
+        .target(name: "Engine", dependencies: ["Columnar", "SQLSyntax", "Planner", "Execution", "Formats", "Lake", "Catalog"]),
         .target(name: "Shell", dependencies: ["Engine", "Columnar", "CReadline"]),
         .target(name: "SQLLogicTest", dependencies: ["Engine", "Columnar"]),
         .executableTarget(name: "lakesql", dependencies: ["Engine", "Shell", "SQLLogicTest"]),
@@ -37,7 +38,8 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Formats", "Planner", "Columnar"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "SQLSyntax", "Columnar"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Columnar", "SQLLogicTest", "Shell"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Columnar"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Planner", "Catalog", "Columnar", "SQLLogicTest", "Shell"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Columnar"]),
     ]
 )

@@ -47,7 +47,8 @@ public enum Digest {
 /// buffered between updates, whole blocks go straight from the input, and the
 /// message ends with 0x80, zeros and its bit length (in the hash's byte order).
 struct BlockFramer {
-    private var buffer = [UInt8](repeating: 0, count: 64)
+    /// 64 bytes inline (no heap storage, so copying a hasher copies no array).
+    private var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     private var buffered = 0
     private var totalBytes: UInt64 = 0
 
@@ -55,27 +56,37 @@ struct BlockFramer {
         totalBytes &+= UInt64(bytes.count)
         var offset = 0
         if buffered > 0 {
-            while buffered < 64, offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
+            withUnsafeMutableBytes(of: &buffer) { b in
+                while buffered < 64, offset < bytes.count { b[buffered] = bytes[offset]; buffered += 1; offset += 1 }
+            }
             if buffered < 64 { return }
-            buffer.withUnsafeBytes { process($0) }
+            withUnsafeBytes(of: buffer) { process($0) }
             buffered = 0
         }
         while bytes.count - offset >= 64 {
             process(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
             offset += 64
         }
-        while offset < bytes.count { buffer[buffered] = bytes[offset]; buffered += 1; offset += 1 }
+        withUnsafeMutableBytes(of: &buffer) { b in
+            while offset < bytes.count { b[buffered] = bytes[offset]; buffered += 1; offset += 1 }
+        }
     }
 
     /// The bytes that complete the message (fed like any other input).
-    func padding(bigEndianLength: Bool) -> [UInt8] {
+    /// Calls `body` with the padding bytes (built on the stack: 9 to 72 bytes).
+    func withPadding(bigEndianLength: Bool, _ body: (UnsafeRawBufferPointer) -> Void) {
         let bitLength = totalBytes &* 8
-        var padding: [UInt8] = [0x80]
         let afterMarker = (buffered + 1) % 64
-        padding.append(contentsOf: repeatElement(0, count: afterMarker <= 56 ? 56 - afterMarker : 120 - afterMarker))
-        let shifts = bigEndianLength ? Array((0..<8).reversed()) : Array(0..<8)
-        for i in shifts { padding.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
-        return padding
+        let zeros = afterMarker <= 56 ? 56 - afterMarker : 120 - afterMarker
+        withUnsafeTemporaryAllocation(byteCount: 1 + zeros + 8, alignment: 1) { p in
+            p.initializeMemory(as: UInt8.self, repeating: 0)
+            p[0] = 0x80
+            for i in 0..<8 {
+                let shift = bigEndianLength ? 8 * UInt64(7 - i) : 8 * UInt64(i)
+                p[1 + zeros + i] = UInt8(truncatingIfNeeded: bitLength >> shift)
+            }
+            body(UnsafeRawBufferPointer(p))
+        }
     }
 }
 
@@ -127,7 +138,8 @@ public struct MD5Hasher {
     }
 
     public mutating func finalize() -> [UInt8] {
-        update(framer.padding(bigEndianLength: false))
+        let padding = framer
+        padding.withPadding(bigEndianLength: false) { update($0) }
         var out = [UInt8]()
         out.reserveCapacity(16)
         for word in [a0, b0, c0, d0] {
@@ -164,9 +176,10 @@ public struct MD5Hasher {
 
 /// Streaming SHA-256 (FIPS 180-4).
 public struct SHA256Hasher {
-    private var state: [UInt32] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ]
+    /// The eight state words inline (no heap storage: HMAC copies a keyed hasher per message).
+    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
+    )
     private var framer = BlockFramer()
 
     // First 32 bits of the fractional parts of the cube roots of the first 64 primes.
@@ -197,10 +210,11 @@ public struct SHA256Hasher {
     }
 
     public mutating func finalize() -> [UInt8] {
-        update(framer.padding(bigEndianLength: true))
+        let padding = framer
+        padding.withPadding(bigEndianLength: true) { update($0) }
         var out = [UInt8]()
         out.reserveCapacity(32)
-        for word in state {
+        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
             for i in (0..<4).reversed() { out.append(UInt8(truncatingIfNeeded: word >> (8 * UInt32(i)))) }
         }
         return out
@@ -222,19 +236,21 @@ public struct SHA256Hasher {
             let s1 = SHA256Hasher.rotr(w[i - 2], 17) ^ SHA256Hasher.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
-        var a = state[0], b = state[1], c = state[2], d = state[3]
-        var e = state[4], f = state[5], g = state[6], h = state[7]
-        for i in 0..<64 {
-            let s1 = SHA256Hasher.rotr(e, 6) ^ SHA256Hasher.rotr(e, 11) ^ SHA256Hasher.rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ SHA256Hasher.k[i] &+ w[i]
-            let s0 = SHA256Hasher.rotr(a, 2) ^ SHA256Hasher.rotr(a, 13) ^ SHA256Hasher.rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            h = g; g = f; f = e; e = d &+ t1
-            d = c; c = b; b = a; a = t1 &+ t2
+        var a = state.0, b = state.1, c = state.2, d = state.3
+        var e = state.4, f = state.5, g = state.6, h = state.7
+        SHA256Hasher.k.withUnsafeBufferPointer { k in
+            for i in 0..<64 {
+                let s1 = SHA256Hasher.rotr(e, 6) ^ SHA256Hasher.rotr(e, 11) ^ SHA256Hasher.rotr(e, 25)
+                let ch = (e & f) ^ (~e & g)
+                let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+                let s0 = SHA256Hasher.rotr(a, 2) ^ SHA256Hasher.rotr(a, 13) ^ SHA256Hasher.rotr(a, 22)
+                let maj = (a & b) ^ (a & c) ^ (b & c)
+                let t2 = s0 &+ maj
+                h = g; g = f; f = e; e = d &+ t1
+                d = c; c = b; b = a; a = t1 &+ t2
+            }
         }
-        state[0] = state[0] &+ a; state[1] = state[1] &+ b; state[2] = state[2] &+ c; state[3] = state[3] &+ d
-        state[4] = state[4] &+ e; state[5] = state[5] &+ f; state[6] = state[6] &+ g; state[7] = state[7] &+ h
+        state.0 = state.0 &+ a; state.1 = state.1 &+ b; state.2 = state.2 &+ c; state.3 = state.3 &+ d
+        state.4 = state.4 &+ e; state.5 = state.5 &+ f; state.6 = state.6 &+ g; state.7 = state.7 &+ h
     }
 }

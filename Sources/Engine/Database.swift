@@ -8,7 +8,9 @@ import Columnar
 public struct DatabaseOptions {
     /// A folder whose sub-folders and files become tables (see Docs/LAKE.md).
     public var lakePath: String?
-    public init(lakePath: String? = nil) { self.lakePath = lakePath }
+    /// The SQLite catalog file (Docs/CATALOG.md); nil: no catalog, one superuser, nothing persists.
+    public var catalogPath: String?
+    public init(lakePath: String? = nil, catalogPath: String? = nil) { self.lakePath = lakePath; self.catalogPath = catalogPath }
 }
 
 public final class Database: @unchecked Sendable {
@@ -16,12 +18,18 @@ public final class Database: @unchecked Sendable {
     public let catalog = MemoryCatalog()
     let tableFunctions = BuiltinTableFunctions()
 
+    /// The SQLite catalog and what was loaded from it (nil without `catalogPath`).
+    let governance: CatalogAttachment?
+
     public init(options: DatabaseOptions = .init()) throws {
         self.options = options
+        governance = try options.catalogPath.map { try CatalogAttachment(path: $0) }
         if let lakePath = options.lakePath { try attachLake(at: lakePath) }
+        try attachCatalog()
     }
 
-    public func connect() -> Session { Session(database: self) }
+    /// A session of the catalog's owner (a superuser), or of the only user when there is no catalog.
+    public func connect() -> Session { connectOwner(client: "local") }
 }
 
 /// The result of one statement. Rows are pulled batch by batch with `next()`;

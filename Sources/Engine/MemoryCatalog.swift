@@ -26,7 +26,22 @@ public final class MemoryCatalog: CatalogProvider, @unchecked Sendable {
         return found
     }
 
+    /// The name policies and grants know a relation by: the schema it was found in, or the
+    /// lake's own answer when it came from the lake (one name per object, however it is spelled).
+    public func relationName(schema: String?, name: String) -> RelationName {
+        let local = lock.withLock { () -> String? in
+            if let schema { return schemas[schema]?[name] != nil ? schema : nil }
+            return schemas["public"]?[name] != nil ? "public" : nil
+        }
+        if let local { return RelationName(schema: local, name: name) }
+        if let fallback { return fallback.relationName(schema: schema, name: name) }
+        return RelationName(schema: schema ?? "public", name: name)
+    }
+
     public func schemaExists(_ name: String) -> Bool { lock.withLock { schemas[name] != nil } }
+
+    /// Every schema, for pg_namespace and information_schema.schemata.
+    public func schemaNames() -> [String] { lock.withLock { schemas.keys.sorted() } }
 
     public func createSchema(_ name: String, ifNotExists: Bool) throws {
         try lock.withLock {

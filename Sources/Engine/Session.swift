@@ -17,6 +17,10 @@ public final class Session: @unchecked Sendable {
     /// How far the running statement's scans have got (reset per statement), for progress displays.
     public let progress = QueryProgress()
     public private(set) var inTransaction = false
+    /// pg_catalog/information_schema for the running statement (SystemCatalog/); rebuilt per statement.
+    var statementSystemCatalog: SystemCatalog?
+    /// The process id clients see (pg_backend_pid, BackendKeyData): unique per session.
+    public let backendPID: Int32 = BackendPIDs.next()
 
     static let defaultSettings: [String: String] = [
         "server_version": "15.0",
@@ -35,7 +39,7 @@ public final class Session: @unchecked Sendable {
         "extra_float_digits": "1",
         "transaction_isolation": "read committed",
         "lake_skipping": "on",
-    ]
+    ].merging(PgSettings.defaults) { own, _ in own }
 
     init(database: Database) { self.database = database }
 
@@ -47,7 +51,7 @@ public final class Session: @unchecked Sendable {
     /// Runs the statement(s) in `sql`; with several, all but the last run to completion
     /// first and the last one's result is returned (an empty string gives an empty result).
     public func execute(_ sql: String) throws -> QueryResult {
-        let parsed = try withPositions(sql) { try Parser.parse(sql) }
+        let parsed = try auditingParseErrors(sql) { try withPositions(sql) { try Parser.parse(sql) } }
         guard let last = parsed.last else { return emptyResult() }
         for statement in parsed.dropLast() {
             let result = try run(statement, in: sql)
@@ -59,7 +63,7 @@ public final class Session: @unchecked Sendable {
     /// Runs every statement of a script in order, handing each result to `body`
     /// (which should drain it) before the next statement runs.
     public func executeScript(_ sql: String, _ body: (QueryResult) throws -> Void) throws {
-        let parsed = try withPositions(sql) { try Parser.parse(sql) }
+        let parsed = try auditingParseErrors(sql) { try withPositions(sql) { try Parser.parse(sql) } }
         for statement in parsed { try body(try run(statement, in: sql)) }
     }
 
@@ -85,23 +89,35 @@ public final class Session: @unchecked Sendable {
     private func run(_ parsed: ParsedStatement, in sql: String) throws -> QueryResult {
         cancellation.reset()
         progress.reset()
+        statementSystemCatalog = nil
         return try withPositions(sql, offset: parsed.location) { try run(parsed.statement, text: parsed.text) }
     }
 
-    func makeBinder() -> Binder { Binder(catalog: database.catalog, tableFunctions: database.tableFunctions) }
+    /// Privileges, masks and row policies of this session (a superuser without a catalog).
+    public var accessControl: AccessControl = UnrestrictedAccess()
+    /// What the last bound statement read and which policies it applied (for the audit log).
+    public var lastAccessReport: AccessReport { lastBinder?.report ?? AccessReport() }
+    var lastBinder: Binder?
+
+    func makeBinder() -> Binder {
+        let binder = Binder(catalog: systemCatalog(), tableFunctions: database.tableFunctions, accessControl: accessControl)
+        lastBinder = binder
+        return binder
+    }
 
     func makeContext() -> ExecutionContext {
-        let fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
-                                   statementTimestamp: Clock.nowMicros(), settings: settings)
-        let context = ExecutionContext(functionContext: fctx, cancellation: cancellation,
-                                       memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
-        context.progress = progress
-        return context
+        var fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
+                                   statementTimestamp: Clock.nowMicros(), settings: settings, secretKey: accessControl.maskingSecret)
+        fctx.identity = sessionIdentity
+        fctx.introspection = systemCatalog()
+        return ExecutionContext(functionContext: fctx, cancellation: cancellation,
+                                memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
     }
 
     func makePlanner() -> PhysicalPlanner {
         let planner = PhysicalPlanner(context: makeContext())
         planner.parallelism = max(1, Int(settings["threads"] ?? "") ?? availableCores)
+        planner.context.progress = progress
         return planner
     }
 
@@ -109,7 +125,13 @@ public final class Session: @unchecked Sendable {
         QueryResult(fields: [], returnsRows: false, commandTag: tag, produce: { nil })
     }
 
+    /// Runs one statement: every entry point comes through here, so every statement is
+    /// checked against the catalog and audited (Session+Governance.swift, Session+Audit.swift).
     func run(_ statement: Statement, text: String) throws -> QueryResult {
+        try audited(statement, text: text) { try governed(statement) { try runStatement(statement, text: text) } }
+    }
+
+    private func runStatement(_ statement: Statement, text: String) throws -> QueryResult {
         switch statement {
         case .empty:
             return emptyResult()
@@ -190,6 +212,8 @@ public final class Session: @unchecked Sendable {
             return command("CREATE VIEW")
         case .createExternalTable(let e):
             return try createExternalTable(e)
+        case .governance(let g):
+            return try runGovernance(g, text: text)
         case .createIndex(_, let table, _):
             // Accepted for compatibility; scans do not use indexes.
             guard try database.catalog.lookup(schema: table.schema, name: table.name) != nil else {
@@ -345,6 +369,9 @@ public final class Session: @unchecked Sendable {
             }
             settings["lake_skipping"] = s.values.isEmpty ? "on" : value
         default:
+            guard PgSettings.isKnown(s.name, current: settings) else {
+                throw SQLError(SQLState.undefinedObject, "unrecognized configuration parameter \"\(s.name)\"")
+            }
             settings[s.name] = s.values.isEmpty ? (Session.defaultSettings[s.name] ?? "") : value
         }
         return command("SET")

@@ -17,6 +17,11 @@ final class BuiltinTableFunctions: TableFunctionProvider {
         return try tableFunction(name: name, arguments: arguments, named: named)
     }
 
+    /// Table functions served here read no files; everything else goes to the lake's readers.
+    static let withoutFiles: Set<String> = ["generate_series", "lakesql_functions"]
+
+    func readsFiles(_ name: String) -> Bool { !BuiltinTableFunctions.withoutFiles.contains(name) }
+
     func tableFunction(name: String, arguments: [Value], named: [String: Value]) throws -> TableSource? {
         switch name {
         case "generate_series":

@@ -14,6 +14,9 @@ public final class PhysicalPlanner {
 
     public init(context: ExecutionContext) { self.context = context }
 
+    /// Policy barriers around the node being built.
+    private var barrierDepth = 0
+
     var compiler: ExpressionCompiler { ExpressionCompiler(context: context, planner: self) }
 
     public func build(_ plan: LogicalPlan) throws -> Operator {
@@ -29,9 +32,9 @@ public final class PhysicalPlanner {
 
     private func buildNode(_ plan: LogicalPlan) throws -> Operator {
         let compiler = self.compiler
-        if parallelism > 1, let (scan, stages) = try scanPipeline(plan) {
+        if parallelism > 1, let (scan, stages, nodes) = try scanPipeline(plan) {
             // Under EXPLAIN ANALYZE the fused nodes below the top one keep their places in pre-order.
-            for _ in 0..<stages.count where profiles != nil {
+            for _ in 0..<(nodes - 1) where profiles != nil {
                 let fused = OperatorProfile()
                 fused.fused = true
                 profiles?.append(fused)
@@ -40,7 +43,7 @@ public final class PhysicalPlanner {
         }
         switch plan {
         case .scan(let node):
-            return ScanOperator(node: node, context: context)
+            return ScanOperator(node: node, context: context, countsRows: barrierDepth == 0)
         case .values(let rows, let fields):
             return ValuesOperator(rows: rows, fields: fields, compiler: compiler)
         case .filter(let input, let predicate):
@@ -49,8 +52,8 @@ public final class PhysicalPlanner {
             return ProjectOperator(input: try build(input), expressions: try exprs.map(compiler.compile))
         case .aggregate(let node):
             if parallelism > 1, ParallelAggregateOperator.eligible(node), safeForWorkers(node),
-               let (scan, stages) = try scanPipeline(node.input) {
-                for _ in 0...stages.count where profiles != nil {
+               let (scan, stages, nodes) = try scanPipeline(node.input) {
+                for _ in 0..<nodes where profiles != nil {
                     let fused = OperatorProfile()
                     fused.fused = true
                     profiles?.append(fused)
@@ -86,31 +89,42 @@ public final class PhysicalPlanner {
             return RecursiveCTEOperator(id: id, anchor: anchor, recursive: recursive, unionAll: unionAll, fields: fields, planner: self)
         case .workTable(let id, _):
             return WorkTableScanOperator(batches: context.workTables[id] ?? [])
+        case .barrier(let input, let barrier):
+            // Scans below a barrier read rows the row policy hides: progress displays must not count them.
+            barrierDepth += 1
+            defer { barrierDepth -= 1 }
+            return PolicyBarrierOperator(input: try build(input), barrier: barrier)
         }
     }
 
-    /// A chain of Filter/Project nodes ending in a Scan whose expressions hold no
-    /// subqueries, volatile functions or correlated references (which touch shared
-    /// per-query state), as stages in execution order.
-    private func scanPipeline(_ plan: LogicalPlan) throws -> (ScanNode, [PipelineStage])? {
+    /// A chain of Filter/Project nodes (and policy barriers) ending in a Scan whose
+    /// expressions hold no subqueries, volatile functions or correlated references (which
+    /// touch shared per-query state), as stages in execution order, with the number of
+    /// plan nodes in the chain (the scan included).
+    private func scanPipeline(_ plan: LogicalPlan) throws -> (ScanNode, [PipelineStage], Int)? {
         var stages: [BoundExpr] = []
-        var kinds: [(isFilter: Bool, exprs: [BoundExpr])] = []
+        var kinds: [(isFilter: Bool, exprs: [BoundExpr], barrier: PolicyBarrier?)] = []
         var node = plan
         while true {
             switch node {
             case .filter(let input, let p):
-                kinds.append((true, [p])); stages.append(p); node = input
+                kinds.append((true, [p], nil)); stages.append(p); node = input
                 continue
             case .project(let input, let es, _):
-                kinds.append((false, es)); stages.append(contentsOf: es); node = input
+                kinds.append((false, es, nil)); stages.append(contentsOf: es); node = input
+                continue
+            case .barrier(let input, let barrier):
+                kinds.append((false, [], barrier)); node = input
                 continue
             case .scan(let scan):
                 guard stages.allSatisfy(isThreadSafe) else { return nil }
                 let compiler = self.compiler
-                let compiled = try kinds.reversed().map { k -> PipelineStage in
-                    k.isFilter ? .filter(try compiler.compile(k.exprs[0])) : .project(try k.exprs.map(compiler.compile))
+                var compiled: [PipelineStage] = []
+                for k in kinds.reversed() {
+                    if let barrier = k.barrier { compiled = [.guarded(compiled, barrier)]; continue }
+                    compiled.append(k.isFilter ? .filter(try compiler.compile(k.exprs[0])) : .project(try k.exprs.map(compiler.compile)))
                 }
-                return (scan, compiled)
+                return (scan, compiled, kinds.count + 1)
             default:
                 return nil
             }

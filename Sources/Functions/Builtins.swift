@@ -13,4 +13,7 @@ func registerBuiltins(into registry: FunctionRegistry) {
     DateTimeFunctions.register(into: registry)
     RegexFunctions.register(into: registry)
     MiscFunctions.register(into: registry)
+    MaskFunctions.register(into: registry)
+    IdentityFunctions.register(into: registry)
+    PgCatalogFunctions.register(into: registry)
 }

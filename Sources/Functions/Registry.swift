@@ -18,6 +18,10 @@ public struct FunctionContext: @unchecked Sendable {
     public var settings: [String: String]
     /// The secret behind mask_hash and similar keyed functions.
     public var secretKey: [UInt8]
+    /// Who is asking (current_user, is_member …); nil: a superuser named "lakesql".
+    public var identity: SessionIdentity? = nil
+    /// The session's catalog as pg_catalog functions see it (nil: an empty database).
+    public var introspection: CatalogIntrospection? = nil
 
     public init(timeZoneOffsetSeconds: Int = 0, timeZoneName: String = "UTC", statementTimestamp: Int64 = 0,
                 settings: [String: String] = [:], secretKey: [UInt8] = []) {

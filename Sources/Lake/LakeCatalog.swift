@@ -49,6 +49,12 @@ public final class LakeCatalog: CatalogProvider, @unchecked Sendable {
         return .table(try table(at: entry.path))
     }
 
+    /// Lake tables are found as `t`, `public.t` and `lake.t`: all three name `public.t`, so
+    /// that a policy on the table applies however the query spells it.
+    public func relationName(schema: String?, name: String) -> RelationName {
+        RelationName(schema: "public", name: name)
+    }
+
     /// The table source for a folder or file under the lake.
     public func table(at path: String) throws -> TableSource {
         guard let st = LakeFileSystem.status(path) else {

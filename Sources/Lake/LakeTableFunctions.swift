@@ -100,6 +100,7 @@ public final class LakeTableFunctions: TableFunctionProvider, @unchecked Sendabl
                 let bytes = Array(try text(key, v).utf8)
                 guard bytes.count <= 1 else { throw SQLError(SQLState.invalidParameterValue, "\(function): quote must be a single character") }
                 o.csv.quote = bytes.first
+                o.csv.sniffQuote = false
             case "escape":
                 let bytes = Array(try text(key, v).utf8)
                 guard bytes.count <= 1 else { throw SQLError(SQLState.invalidParameterValue, "\(function): escape must be a single character") }

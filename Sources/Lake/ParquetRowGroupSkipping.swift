@@ -41,7 +41,8 @@ extension ParquetTableSource {
         }
         if onLeaves.isEmpty { return plan }
         if allowed.contains(.bloomFilter) {
-            for (p, l) in onLeaves {
+            // Only types whose equality is equality of the stored bytes (not json, for one).
+            for (p, l) in onLeaves where Self.dictionaryCanDecide(p, type: fields[p.column].type) {
                 let values: [Value]
                 switch p {
                 case let .compare(_, .eq, v): values = [v]

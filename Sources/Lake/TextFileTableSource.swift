@@ -34,6 +34,8 @@ public final class TextFileTableSource: TableSource, @unchecked Sendable {
             fileFields = sniffed.fields
             later.header = sniffed.hasHeader
             later.delimiter = sniffed.delimiter
+            later.quote = sniffed.quote
+            later.sniffQuote = false
         case .json:
             fileFields = try NDJSONFile(path: first.path, sampleRows: options.csv.sampleRows).fields
         }

@@ -59,6 +59,23 @@ public protocol AccessControl: AnyObject {
     /// nil when row-level security is off for the relation; otherwise the policies
     /// that apply to the current user's roles (empty: no rows are visible).
     func rowPolicies(for relation: RelationName) throws -> [RowPolicyDefinition]?
+    /// Throws 42501 unless `user` (a view's owner, when the binder expands a view that
+    /// reads files, e.g. an external table) may read raw files.
+    func checkReadFiles(as user: String) throws
+    /// The catalog's secret behind mask_hash (32 bytes); empty without a catalog, when
+    /// mask_hash uses a fixed built-in key. Handed to kernels through the execution
+    /// context only — never part of a plan, EXPLAIN output or an error.
+    var maskingSecret: [UInt8] { get }
+    /// Whether `role` is a superuser (a view owner's rights inside its view).
+    func isSuperuser(_ role: String) -> Bool
+}
+
+extension AccessControl {
+    /// Fails closed until a catalog answers for other users: the querying user must
+    /// then be allowed to read files too.
+    public func checkReadFiles(as user: String) throws { try checkReadFiles() }
+    public var maskingSecret: [UInt8] { [] }
+    public func isSuperuser(_ role: String) -> Bool { false }
 }
 
 /// Everything allowed, nothing masked: a superuser with no catalog.

@@ -87,6 +87,7 @@ extension Binder {
             return try bindFunctionCall(call, scope, ctx, location: loc)
 
         case .cast(let inner, let typeName):
+            if let catalogCast = try bindCatalogCast(inner, typeName, scope, ctx, location: loc) { return catalogCast }
             let target = try TypeNames.resolve(typeName, location: loc)
             return try coerce(try bindExpr(inner, scope, ctx), to: target, explicit: true, location: loc)
 
@@ -221,7 +222,7 @@ extension Binder {
 
         case .quantifiedArray(let x, let op, let quantifier, let array):
             guard case .array(let elements) = array.kind else {
-                throw SQLError(SQLState.featureNotSupported, "ANY/ALL over a non-literal array is not implemented yet", position: loc + 1)
+                return try bindQuantifiedArrayExpression(x, op, all: quantifier == .all, array, scope, ctx, location: loc)
             }
             let bx = try bindExpr(x, scope, ctx)
             if elements.isEmpty { return .literal(.bool(quantifier == .all), .boolean) }
@@ -240,7 +241,19 @@ extension Binder {
         case .defaultValue:
             throw SQLError(SQLState.syntaxError, "DEFAULT is not allowed in this context", position: loc + 1)
 
-        case .array, .arraySubquery, .arraySubscript, .row, .fieldSelection:
+        case .array(let elements):
+            return try bindArrayConstructor(elements, scope, ctx, location: loc)
+
+        case .arraySubscript(let base, let index, _, let isSlice):
+            return try bindArraySubscript(base, index: index, isSlice: isSlice, scope, ctx, location: loc)
+
+        case .arraySubquery(let query):
+            return try bindExpr(Expr(.subquery(try rewriteArraySubquery(query, location: loc)), location: loc), scope, ctx)
+
+        case .fieldSelection(let base, let field):
+            return try bindRecordField(base, field, scope, ctx, location: loc)
+
+        case .row:
             throw SQLError(SQLState.featureNotSupported, "this expression form (arrays, rows, field selection) is not implemented yet", position: loc + 1)
         }
     }
@@ -470,6 +483,7 @@ extension Binder {
     }
 
     func bindFunctionByName(_ name: String, _ args: [BoundExpr], location: Int) throws -> BoundExpr {
+        try checkFunctionUse(name, location: location)
         let (types, unknown) = resolutionTypes(args)
         guard let fn = registry.scalar(name) else {
             throw SQLError(SQLState.undefinedFunction, "function \(name)(\(types.map(\.description).joined(separator: ", "))) does not exist",

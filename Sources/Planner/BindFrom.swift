@@ -75,6 +75,10 @@ extension Binder {
             return try aliased(q, alias: alias, defaultName: nil, outer: outer)
 
         case let .function(name, arguments, alias, _, withOrdinality, location):
+            if !withOrdinality, let lateral = try rewriteCorrelatedSeries(name: name, arguments: arguments, alias: alias, location: location)
+                ?? rewriteUnnestInFrom(name: name, arguments: arguments, alias: alias, location: location) {
+                return try bindTableRef(lateral, outer: outer, leftScope: leftScope)
+            }
             if withOrdinality {
                 throw SQLError(SQLState.featureNotSupported, "WITH ORDINALITY is not implemented yet", position: location + 1)
             }
@@ -92,6 +96,7 @@ extension Binder {
                 }
                 if let n = arg.name { named[n] = v } else { positional.append(v); types.append(e.type) }
             }
+            try checkTableFunctionAccess(name.name, arguments: positional, location: location)
             guard let source = try tableFunctions?.tableFunction(name: name.name, arguments: positional, types: types, named: named) else {
                 throw SQLError(SQLState.undefinedFunction, "function \(name)(\(positional.map { _ in "?" }.joined(separator: ", "))) does not exist", position: location + 1)
             }
@@ -102,6 +107,7 @@ extension Binder {
             return try aliased(BoundQuery(plan: .scan(scan), names: names), alias: alias, defaultName: name.name, outer: outer)
 
         case let .path(path, alias, location):
+            try checkFileAccess(path, location: location)
             guard let source = try tableFunctions?.tableFunction(name: "read_auto", arguments: [.string(path)], named: [:]) else {
                 throw SQLError(SQLState.undefinedTable, "cannot read \"\(path)\"", position: location + 1)
             }
@@ -221,10 +227,12 @@ extension Binder {
         guard let object = try catalog.lookup(schema: name.schema, name: name.name) else {
             throw SQLError(SQLState.undefinedTable, "relation \"\(name)\" does not exist", position: location + 1)
         }
+        let relation = catalog.relationName(schema: name.schema, name: name.name)
+        try checkRelationAccess(relation, location: location)
         switch object {
         case .table(let source):
             let scan = ScanNode(source: source, tableName: name.description, columns: Array(0..<source.fields.count))
-            return BoundQuery(plan: .scan(scan), names: source.fields.map(\.name))
+            return try applyPolicies(BoundQuery(plan: .scan(scan), names: source.fields.map(\.name)), relation: relation, outer: outer)
         case .view(let view):
             guard viewDepth < 32 else {
                 throw SQLError(SQLState.invalidRecursion, "infinite recursion detected in view \"\(name)\"")
@@ -235,9 +243,12 @@ extension Binder {
             let saved = cteStack
             cteStack = []
             defer { cteStack = saved }
+            // Inside the view, references are checked with its owner's grants.
+            enterView(owner: view.owner)
+            defer { leaveView() }
             var q = try bindQuery(view.query, outer: nil)
             if let names = view.columnNames { q.names = try renamed(q.names, names, view.name) }
-            return q
+            return try applyPolicies(q, relation: relation, outer: outer)
         }
     }
 

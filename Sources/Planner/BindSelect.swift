@@ -11,6 +11,7 @@ import SQLSyntax
 
 extension Binder {
     func bindSelect(_ core: SelectCore, orderBy: [OrderItem], outer: Scope?) throws -> BoundQuery {
+        if let expanded = try rewriteSelectListSeries(core) { return try bindSelect(expanded, orderBy: orderBy, outer: outer) }
         var (plan, scope) = try bindFromList(core.from, outer: outer)
         var windowDefs: [String: WindowSpec] = [:]
         for w in core.windows {
@@ -310,7 +311,13 @@ extension Binder {
             case "varchar", "character varying": return "varchar"
             default: return t.name
             }
-        case .caseWhen: return "case"
+        case .caseWhen(_, _, let elseResult):
+            // PostgreSQL names a CASE after its ELSE result when that is a column or function (possibly cast).
+            var inner = elseResult
+            while case .cast(let x, _)? = inner?.kind { inner = x }
+            if let inner, case .column = inner.kind { return derivedName(inner) }
+            if let inner, case .function = inner.kind { return derivedName(inner) }
+            return "case"
         case .exists: return "exists"
         case .subquery(let q):
             if case .select(let core) = q.body, core.items.count == 1, case .expression(let inner, let alias) = core.items[0] {

@@ -37,12 +37,25 @@ public final class Binder {
     /// Set while binding a FROM item that is a LATERAL subquery referencing items to its left.
     var lateralLevel: Int? = nil
 
+    /// Privileges, masks and row policies of the querying session (BindPolicies.swift).
+    public let accessControl: AccessControl
+    /// What this binder has read and applied so far, for the audit log.
+    public internal(set) var report = AccessReport()
+    /// Owners of the views being expanded, innermost last: their grants apply inside.
+    var viewOwners: [String] = []
+    /// Relations whose policy bodies are being bound, innermost last (recursion guard).
+    var policyRelations: [RelationName] = []
+    /// Whether mask_hash may be called, per enclosing policy body or view, innermost last.
+    var maskHashAllowed: [Bool] = []
+
     public init(catalog: CatalogProvider, tableFunctions: TableFunctionProvider? = nil,
-                registry: FunctionRegistry = .shared, parameterTypes: [Int: DataType] = [:]) {
+                registry: FunctionRegistry = .shared, parameterTypes: [Int: DataType] = [:],
+                accessControl: AccessControl = UnrestrictedAccess()) {
         self.catalog = catalog
         self.tableFunctions = tableFunctions
         self.registry = registry
         self.parameterTypes = parameterTypes
+        self.accessControl = accessControl
     }
 
     public func bind(_ query: Query) throws -> BoundQuery {

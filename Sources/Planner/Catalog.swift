@@ -104,14 +104,24 @@ public struct ViewDefinition {
     public var columnNames: [String]?
     public var sql: String
     public var query: Query
-    public init(name: String, columnNames: [String]?, sql: String, query: Query) {
-        self.name = name; self.columnNames = columnNames; self.sql = sql; self.query = query
+    /// The role whose grants the view's own references are checked with (nil: the current user).
+    public var owner: String?
+    public init(name: String, columnNames: [String]?, sql: String, query: Query, owner: String? = nil) {
+        self.name = name; self.columnNames = columnNames; self.sql = sql; self.query = query; self.owner = owner
     }
 }
 
 public protocol CatalogProvider: AnyObject {
     /// Looks a relation up by optional schema and name (already case-folded).
     func lookup(schema: String?, name: String) throws -> CatalogObject?
+    /// The relation a (possibly unqualified) name refers to, as privileges and policies name it.
+    func relationName(schema: String?, name: String) -> RelationName
+}
+
+extension CatalogProvider {
+    public func relationName(schema: String?, name: String) -> RelationName {
+        RelationName(schema: schema ?? "public", name: name)
+    }
 }
 
 /// A table function (generate_series, read_parquet …): resolves its
@@ -121,9 +131,15 @@ public protocol TableFunctionProvider: AnyObject {
     /// The same with the positional arguments' types (a Value alone does not say whether
     /// an integer is a date, a timestamp or a number). Defaults to the untyped form.
     func tableFunction(name: String, arguments: [Value], types: [DataType], named: [String: Value]) throws -> TableSource?
+    func readsFiles(_ name: String) -> Bool
 }
 
 extension TableFunctionProvider {
+    /// Whether the table function reads raw files (then only superusers and roles with
+    /// READ FILES may call it). Providers list the functions that do not; unknown ones
+    /// count as file readers, so that a new reader is never open to everyone by mistake.
+    public func readsFiles(_ name: String) -> Bool { true }
+
     public func tableFunction(name: String, arguments: [Value], types: [DataType], named: [String: Value]) throws -> TableSource? {
         try tableFunction(name: name, arguments: arguments, named: named)
     }

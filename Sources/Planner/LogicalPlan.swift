@@ -61,6 +61,9 @@ public indirect enum LogicalPlan {
     /// WITH RECURSIVE: anchor, then the recursive term reading `workTable(id)` until it yields nothing.
     case recursiveCTE(id: Int, anchor: LogicalPlan, recursive: LogicalPlan, unionAll: Bool, fields: [Field])
     case workTable(id: Int, fields: [Field])
+    /// A security barrier over a relation's row policies and masks (PolicyBarrier.swift):
+    /// passes its input through; rules must not move user expressions below it.
+    case barrier(LogicalPlan, PolicyBarrier)
 
     public var fields: [Field] {
         switch self {
@@ -68,7 +71,7 @@ public indirect enum LogicalPlan {
         case .values(_, let f), .project(_, _, let f), .setOperation(_, _, _, _, let f), .recursiveCTE(_, _, _, _, let f),
              .workTable(_, let f):
             return f
-        case .filter(let p, _), .sort(let p, _), .limit(let p, _, _), .distinct(let p), .distinctOn(let p, _): return p.fields
+        case .filter(let p, _), .sort(let p, _), .limit(let p, _, _), .distinct(let p), .distinctOn(let p, _), .barrier(let p, _): return p.fields
         case .aggregate(let a): return a.fields
         case .join(let l, let r, let t, _), .dependentJoin(let l, let r, let t, _, _):
             switch t {
@@ -86,7 +89,7 @@ public indirect enum LogicalPlan {
         switch self {
         case .scan, .values, .workTable: return []
         case .filter(let p, _), .project(let p, _, _), .sort(let p, _), .limit(let p, _, _), .distinct(let p),
-             .distinctOn(let p, _), .window(let p, _):
+             .distinctOn(let p, _), .window(let p, _), .barrier(let p, _):
             return [p]
         case .aggregate(let a): return [a.input]
         case .join(let l, let r, _, _), .setOperation(_, _, let l, let r, _), .dependentJoin(let l, let r, _, _, _): return [l, r]
@@ -94,11 +97,24 @@ public indirect enum LogicalPlan {
         }
     }
 
-    /// One line per operator, children indented below their parent.
-    public func explain(indent: Int = 0, annotate: ((LogicalPlan) -> String?)? = nil) -> String {
+    /// One line per operator, children indented below their parent. A policy barrier is
+    /// one line: what runs below it sees raw values, and its counters (rows read, row
+    /// groups skipped) would tell about rows and values the user may not see. Plan tests
+    /// pass `revealPolicies` to see through it; `annotate` is still called for every node.
+    public func explain(indent: Int = 0, revealPolicies: Bool = false, annotate: ((LogicalPlan) -> String?)? = nil) -> String {
         var line = String(repeating: "  ", count: indent) + headline
         if let extra = annotate?(self) { line += "  " + extra }
-        return ([line] + inputs.map { $0.explain(indent: indent + 1, annotate: annotate) }).joined(separator: "\n")
+        if case .barrier(let input, _) = self, !revealPolicies {
+            input.visitPreOrder { _ = annotate?($0) }
+            return line
+        }
+        return ([line] + inputs.map { $0.explain(indent: indent + 1, revealPolicies: revealPolicies, annotate: annotate) }).joined(separator: "\n")
+    }
+
+    /// Calls `body` for this node and every node below it, parents first.
+    public func visitPreOrder(_ body: (LogicalPlan) -> Void) {
+        body(self)
+        for input in inputs { input.visitPreOrder(body) }
     }
 
     public var headline: String {
@@ -127,6 +143,7 @@ public indirect enum LogicalPlan {
         case .setOperation(let op, let all, _, _, _): return "\(op.rawValue.prefix(1).uppercased() + op.rawValue.dropFirst())\(all ? " All" : "")"
         case .recursiveCTE(let id, _, _, let all, _): return "RecursiveCTE #\(id)\(all ? " UNION ALL" : " UNION")"
         case .workTable(let id, _): return "WorkTable #\(id)"
+        case .barrier(_, let b): return b.summary
         }
     }
 }
@@ -178,7 +195,7 @@ extension LogicalPlan {
             a.arguments + (a.filter.map { [$0] } ?? []) + a.orderBy.map(\.expr)
         }
         switch self {
-        case .scan, .workTable, .distinct, .setOperation, .recursiveCTE, .limit: return []
+        case .scan, .workTable, .distinct, .setOperation, .recursiveCTE, .limit, .barrier: return []
         case .values(let rows, _): return rows.flatMap { $0 }
         case .filter(_, let p): return [p]
         case .project(_, let es, _): return es

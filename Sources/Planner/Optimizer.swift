@@ -7,7 +7,9 @@
 // them); hand filters to the scans they now sit on; prune columns last
 // because it renumbers everything above each scan, then merge the
 // projections pruning leaves stacked. Subquery plans inside expressions are
-// optimised first, innermost out.
+// optimised first, innermost out. Policy barriers (PolicyBarrier.swift) stop
+// every rule that moves expressions; only leak-proof conjuncts on unmasked
+// columns cross them, right after filters are pushed.
 
 import Functions
 
@@ -40,6 +42,7 @@ public enum Optimizer {
         plan = DecorrelateScalarSubqueries.apply(plan)
         plan = SimplifyOuterJoins.apply(plan)
         plan = PushDownFilters.apply(plan)
+        plan = PushLeakproofPredicatesThroughBarriers.apply(plan)
         plan = ReorderJoins.apply(plan)
         let skipping = context.flatMap { ScanSkipping.parse($0.settings["lake_skipping"] ?? "on") } ?? .all
         plan = PushPredicatesIntoScans.apply(plan, skipping: skipping)

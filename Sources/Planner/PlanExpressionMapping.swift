@@ -56,6 +56,7 @@ extension LogicalPlan {
             return .setOperation(op, all: all, try l.mapExpressionsThrowing(f), try r.mapExpressionsThrowing(f), fields: fs)
         case .recursiveCTE(let id, let a, let r, let all, let fs):
             return .recursiveCTE(id: id, anchor: try a.mapExpressionsThrowing(f), recursive: try r.mapExpressionsThrowing(f), unionAll: all, fields: fs)
+        case .barrier(let p, let b): return .barrier(try p.mapExpressionsThrowing(f), b)
         }
     }
 }

@@ -26,6 +26,8 @@ public indirect enum Statement {
     /// CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table (columns): accepted, no index is kept.
     case createIndex(name: String?, table: QualifiedName, columns: [String])
     case createExternalTable(CreateExternalTableStatement)
+    /// Roles, grants, SET ROLE, masking and row policies, tags, ALTER SYSTEM (AST+Governance.swift).
+    case governance(GovernanceStatement)
 }
 
 /// CREATE EXTERNAL TABLE [IF NOT EXISTS] name [(col type, …)] STORED AS PARQUET|CSV|JSON

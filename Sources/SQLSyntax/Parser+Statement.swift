@@ -18,6 +18,8 @@ extension Parser {
         case "set": return try parseSet()
         case "show": return try parseShow()
         case "reset": return try parseReset()
+        case "alter": return try parseAlter()
+        case "grant", "revoke": return try parseGrantOrRevoke()
         case "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release":
             return .transaction(try parseTransaction())
         default:
@@ -42,6 +44,7 @@ extension Parser {
     private func parseCreate() throws -> Statement {
         try expect("create")
         let orReplace = accept("or", "replace")
+        if let governance = try parseCreateGovernance(orReplace: orReplace) { return governance }
         let temporary = accept("temp") || accept("temporary")
         if accept("view") {
             let name = try parseQualifiedName()
@@ -244,6 +247,7 @@ extension Parser {
 
     private func parseDrop() throws -> Statement {
         try expect("drop")
+        if let governance = try parseDropGovernance() { return governance }
         let kind: ObjectKind
         if accept("table") { kind = .table }
         else if accept("view") { kind = .view }
@@ -302,6 +306,7 @@ extension Parser {
         try expect("set")
         var isLocal = false
         if accept("local") { isLocal = true } else { _ = accept("session") }
+        if accept("role") { return try parseSetRoleTail() }
         if accept("time", "zone") {
             if accept("local") || accept("default") {
                 return .set(SetStatement(name: "timezone", values: [], isLocal: isLocal))
@@ -378,6 +383,7 @@ extension Parser {
     private func parseReset() throws -> Statement {
         try expect("reset")
         if accept("all") { return .reset(name: nil) }
+        if accept("role") { return .governance(.setRole(nil)) }
         if accept("time", "zone") { return .reset(name: "timezone") }
         return .reset(name: try parseSettingName())
     }

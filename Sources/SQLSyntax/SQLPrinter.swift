@@ -177,6 +177,8 @@ struct SQLWriter {
             if !e.options.isEmpty {
                 emit(" OPTIONS (" + e.options.map { SQLWriter.identifier($0.0) + " " + SQLWriter.stringLiteral($0.1) }.joined(separator: ", ") + ")")
             }
+        case .governance(let g):
+            emit(SQLWriter.governance(g))
         case .createIndex(let name, let table, let columns):
             emit("CREATE INDEX " + (name.map { SQLWriter.identifier($0) + " " } ?? "") + "ON " + SQLWriter.qualified(table.parts)
                  + " (" + columns.map(SQLWriter.identifier).joined(separator: ", ") + ")")

@@ -3,6 +3,10 @@
 // conformance runner. Lives in Shell so it can be unit-tested; main.swift
 // only acts on the parsed command. Accepts `--flag value` and `--flag=value`.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 public enum ScriptInput: Equatable, Sendable {
     case command(String)
     case file(String)
@@ -15,7 +19,19 @@ public struct RunCommandOptions: Equatable, Sendable {
     public var inputs: [ScriptInput] = []
     public var continueOnError = false
     public var nullString = ""
+    /// --catalog FILE (Docs/CATALOG.md); nil: none, unless --user asks for the default one.
+    public var catalogPath: String?
+    /// --user NAME: run as that catalog user instead of the catalog's owner.
+    public var user: String?
     public init() {}
+}
+
+/// `lakesql policy export|apply FILE [--catalog FILE]`
+public struct PolicyCommandOptions: Equatable, Sendable {
+    public enum Action: Equatable, Sendable { case export, apply(String) }
+    public var action: Action
+    public var catalogPath: String?
+    public init(action: Action, catalogPath: String? = nil) { self.action = action; self.catalogPath = catalogPath }
 }
 
 public struct SQLLogicTestCommandOptions: Equatable, Sendable {
@@ -39,6 +55,7 @@ public enum CLICommand: Equatable, Sendable {
     case version
     case run(RunCommandOptions)
     case sqllogictest(SQLLogicTestCommandOptions)
+    case policy(PolicyCommandOptions)
 }
 
 public struct UsageError: Error, Equatable, CustomStringConvertible {
@@ -55,6 +72,8 @@ public enum CLIArguments {
       lakesql [OPTIONS]                       the REPL on a terminal (on the demo lake without --lake);
                                               SQL from -c/-f, or from stdin when it is not a terminal
       lakesql sqllogictest [OPTIONS] PATH...  run sqllogictest files (folders are searched for *.slt)
+      lakesql policy export [--catalog FILE]  print roles, grants, tags, masking and row policies as SQL
+      lakesql policy apply FILE [--catalog FILE]  apply such a file in one transaction (all or nothing)
       lakesql --help | --version
 
     Options:
@@ -64,6 +83,9 @@ public enum CLIArguments {
       -f, --file FILE          run the SQL script in FILE (may repeat)
       --null STRING            how NULL is shown in table, tsv and markdown output (default: empty)
       --continue-on-error      keep going after an error (the exit status is still 1)
+      --catalog FILE           the SQLite catalog of users, policies, views and tables (default with
+                               --user or policy: ~/.lakesql/catalog.db; without either, no catalog)
+      --user NAME              run as this catalog user (default: the catalog's owner, a superuser)
 
     sqllogictest options:
       --allow-failures         exit with status 0 even when records fail
@@ -78,6 +100,7 @@ public enum CLIArguments {
 
     public static func parse(_ arguments: [String]) throws -> CLICommand {
         if arguments.first == "sqllogictest" { return .sqllogictest(try parseSQLLogicTest(Array(arguments.dropFirst()))) }
+        if arguments.first == "policy" { return .policy(try parsePolicy(Array(arguments.dropFirst()))) }
         var options = RunCommandOptions()
         var reader = ArgumentReader(arguments)
         while let arg = reader.next() {
@@ -95,12 +118,36 @@ public enum CLIArguments {
             case "-f", "--file": options.inputs.append(.file(try reader.value(for: arg)))
             case "--null": options.nullString = try reader.value(for: arg)
             case "--continue-on-error": try reader.noValue(for: arg); options.continueOnError = true
+            case "--catalog": options.catalogPath = try reader.value(for: arg)
+            case "--user", "-U": options.user = try reader.value(for: arg)
             default:
                 if arg.name.hasPrefix("-"), arg.name != "-" { throw UsageError("unknown option '\(arg.name)'") }
                 throw UsageError("unexpected argument '\(arg.name)'")
             }
         }
         return .run(options)
+    }
+
+    static func parsePolicy(_ arguments: [String]) throws -> PolicyCommandOptions {
+        var catalogPath: String?
+        var words: [String] = []
+        var reader = ArgumentReader(arguments)
+        while let arg = reader.next() {
+            if arg.name == "--catalog" { catalogPath = try reader.value(for: arg); continue }
+            if arg.name.hasPrefix("-"), arg.name.count > 1 { throw UsageError("unknown policy option '\(arg.name)'") }
+            words.append(arg.name)
+        }
+        switch words.first {
+        case "export" where words.count == 1: return PolicyCommandOptions(action: .export, catalogPath: catalogPath)
+        case "apply" where words.count == 2: return PolicyCommandOptions(action: .apply(words[1]), catalogPath: catalogPath)
+        default: throw UsageError("usage: lakesql policy export | lakesql policy apply FILE  [--catalog FILE]")
+        }
+    }
+
+    /// ~/.lakesql/catalog.db
+    public static var defaultCatalogPath: String {
+        let home = getenv("HOME").map { String(cString: $0) } ?? "."
+        return home + "/.lakesql/catalog.db"
     }
 
     private static func seconds(_ text: String, for option: String) throws -> Double {

@@ -56,7 +56,7 @@ public struct Completer {
             default: return []
             }
         }
-        if case .singleQuote = StatementBuffer.scan(Array(before.utf8)).open { return files(matching: word) }
+        if case .singleQuote = StatementBuffer.openState(after: before) { return files(matching: word) }
 
         let tokens = CompletionTokens.words(before)
         let previous = tokens.last?.uppercased()

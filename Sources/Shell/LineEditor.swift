@@ -29,7 +29,9 @@ public final class InterruptWatcher: @unchecked Sendable {
         readDescriptor = fds[0]
         writeDescriptor = fds[1]
         if readDescriptor >= 0 { _ = fcntl(readDescriptor, F_SETFL, fcntl(readDescriptor, F_GETFL) | O_NONBLOCK) }
-        for (number, byte) in [(SIGINT, UInt8(ascii: "i")), (SIGWINCH, UInt8(ascii: "w"))] {
+        // SIGCONT only tells the prompt to restore readline's terminal mode after Ctrl-Z / fg
+        // (ignoring it does not stop it from continuing the process).
+        for (number, byte) in [(SIGINT, UInt8(ascii: "i")), (SIGWINCH, UInt8(ascii: "w")), (SIGCONT, UInt8(ascii: "c"))] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [weak self] in
@@ -43,18 +45,22 @@ public final class InterruptWatcher: @unchecked Sendable {
         }
     }
 
-    /// Reads what is waiting in the pipe: whether an interrupt and whether a resize arrived.
-    func drain() -> (interrupted: Bool, resized: Bool) {
-        var interrupted = false, resized = false
+    /// Reads what is waiting in the pipe: whether an interrupt, a resize or a continue arrived.
+    func drain() -> (interrupted: Bool, resized: Bool, continued: Bool) {
+        var interrupted = false, resized = false, continued = false
         var buffer = [UInt8](repeating: 0, count: 64)
         while true {
             let n = read(readDescriptor, &buffer, buffer.count)
             if n <= 0 { break }
             for b in buffer[0..<n] {
-                if b == UInt8(ascii: "i") { interrupted = true } else { resized = true }
+                switch b {
+                case UInt8(ascii: "i"): interrupted = true
+                case UInt8(ascii: "c"): continued = true
+                default: resized = true
+                }
             }
         }
-        return (interrupted, resized)
+        return (interrupted, resized, continued)
     }
 }
 
@@ -92,17 +98,7 @@ public final class LineEditor {
     public func read(prompt: String) -> Input {
         _ = watcher.drain()
         received = nil
-        rl_callback_handler_install(prompt, { line in
-            guard let editor = LineEditor.current else { return }
-            if let line {
-                editor.received = .some(String(cString: line))
-                free(line)
-            } else {
-                editor.received = .some(nil)
-            }
-            // Stop reading keys until the REPL asks for the next line.
-            rl_callback_handler_remove()
-        })
+        rl_callback_handler_install(prompt, LineEditor.lineHandler)
         while true {
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: watcher.readDescriptor, events: Int16(POLLIN), revents: 0)]
@@ -113,8 +109,19 @@ public final class LineEditor {
                 return .endOfInput
             }
             if fds[1].revents != 0 {
-                let (interrupted, resized) = watcher.drain()
+                let (interrupted, resized, continued) = watcher.drain()
                 if resized { rl_resize_terminal() }
+                if continued, !interrupted {
+                    // Back from Ctrl-Z: the shell reset the terminal; prepare it again and redraw the line.
+                    let text = rl_line_buffer.map { String(cString: $0) } ?? ""
+                    let point = rl_point
+                    rl_callback_handler_remove()
+                    Terminal.write(STDOUT_FILENO, "\n")
+                    rl_callback_handler_install(prompt, LineEditor.lineHandler)
+                    rl_replace_line(text, 0)
+                    rl_point = min(point, rl_end)
+                    rl_redisplay()
+                }
                 if interrupted {
                     // Like psql: the typed text stays visible, marked ^C, and a fresh prompt follows.
                     // Mark it before readline restores the terminal (which returns the cursor to column 0).
@@ -133,6 +140,19 @@ public final class LineEditor {
                 }
             }
         }
+    }
+
+    /// Called by readline with each finished line (nil at end of input).
+    private static let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { line in
+        guard let editor = LineEditor.current else { return }
+        if let line {
+            editor.received = .some(String(cString: line))
+            free(line)
+        } else {
+            editor.received = .some(nil)
+        }
+        // Stop reading keys until the REPL asks for the next line.
+        rl_callback_handler_remove()
     }
 
     private func completionMatches(start: Int, end: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {

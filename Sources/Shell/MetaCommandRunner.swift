@@ -109,8 +109,10 @@ extension Repl {
 
     private func listRelations(kinds: Set<RelationKind>, pattern: String?) -> Bool {
         let matcher = pattern.map(NamePattern.init)
+        // Like psql, the system schemas are listed only when a pattern asks for them.
         let relations = session.introspection.relations().filter { r in
-            kinds.contains(r.kind) && (matcher?.matches(schema: r.schema, name: r.name) ?? true)
+            kinds.contains(r.kind) && (matcher?.matches(schema: r.schema, name: r.name)
+                                       ?? !["pg_catalog", "information_schema"].contains(r.schema))
         }
         if relations.isEmpty {
             output.write(pattern.map { "Did not find any relation named \"\($0)\".\n" } ?? "Did not find any relations.\n")
@@ -264,6 +266,7 @@ extension Repl {
             printError("\(path): No such file or could not be read")
             return false
         }
+        if includeDepth == 0 { interrupts.clear() }
         includeDepth += 1
         defer { includeDepth -= 1 }
         var buffer = StatementBuffer()
@@ -271,6 +274,8 @@ extension Repl {
         failed = false
         defer { failed = failed || failedBefore }
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            // Ctrl-C cancels the running statement and the rest of the file.
+            if interrupts.interrupted { return false }
             switch process(line: String(line), buffer: &buffer) {
             case .proceed: continue
             case .quit, .abort: return !failed

@@ -196,7 +196,7 @@ public final class Repl {
             if !execute(statement), stopsOnError { return .abort }
         }
         // `SELECT 1; \x` — a command after the last statement on the line.
-        if buffer.open == .nothing, buffer.pending.hasPrefix("\\") {
+        if buffer.pendingIsMetaCommand, buffer.open == .nothing {
             let command = buffer.pending
             buffer.reset()
             return runMeta(command)
@@ -211,11 +211,17 @@ public final class Repl {
         return first == "SET" || first == "RESET"
     }
 
+    /// The login user and the current role. session_user is the login user when SET ROLE has changed
+    /// current_user (PostgreSQL's semantics); without session_user, current_user and current_role.
     func refreshIdentity() {
-        guard let result = try? session.execute("SELECT current_user, current_role"),
-              let row = try? result.allRows().first, row.count >= 2 else { identity = nil; return }
         func text(_ v: Value) -> String { if case .string(let s) = v { return s }; return v.isNull ? "" : "\(v)" }
-        identity = (text(row[0]), text(row[1]))
+        for query in ["SELECT session_user, current_role", "SELECT current_user, current_role"] {
+            if let result = try? session.execute(query), let row = try? result.allRows().first, row.count >= 2 {
+                identity = (text(row[0]), text(row[1]))
+                return
+            }
+        }
+        identity = nil
     }
 
     /// `alice=> ` or `alice(analyst)=> ` (user, then the role when it differs); `lakesql=> ` without a catalog.
@@ -274,6 +280,10 @@ public final class Repl {
             bar = nil
             output.flush()
             standardOutput.flush()
+            // The terminal echoed ^C where the cursor was; the error starts on a clean line.
+            if interactive, (error as? SQLError)?.sqlState == SQLState.queryCanceled, Terminal.isTerminal(STDERR_FILENO) {
+                errors.write("\r\u{1B}[K")
+            }
             errors.write(ErrorFormatter.format(error, sql: sql))
             errors.flush()
             failed = true

@@ -91,7 +91,7 @@ public enum BoxTable {
                 let styled = isNull && options.colors ? "\u{1B}[2m\(cut)\u{1B}[0m" : cut
                 s += " " + (right ? pad + styled : styled + pad) + " │"
             }
-            return s + "\n"
+            return (all.isEmpty ? s + "│" : s) + "\n"
         }
         var out = rule("┌", "┬", "┐")
         var header = "│"
@@ -102,6 +102,7 @@ public enum BoxTable {
             header += " " + String(repeating: " ", count: pad / 2) + styled + String(repeating: " ", count: pad - pad / 2) + " │"
         }
         if hidden > 0 { header += " … │" }
+        if all.isEmpty { header += "│" }
         out += header + "\n"
         out += rule("├", "┼", "┤")
         for row in cells {

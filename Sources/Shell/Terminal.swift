@@ -9,6 +9,12 @@ import Glibc
 import Darwin
 #endif
 
+#if canImport(Glibc)
+private let posixWrite = Glibc.write
+#elseif canImport(Darwin)
+private let posixWrite = Darwin.write
+#endif
+
 public enum Terminal {
     public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) != 0 }
 
@@ -29,7 +35,9 @@ public enum Terminal {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                buffer.baseAddress.map { posixWrite(descriptor, $0 + offset, buffer.count - offset) } ?? -1
+            }
             if n <= 0 { return }
             offset += n
         }

@@ -17,15 +17,17 @@ func runSQL(_ options: RunCommandOptions) -> Int32 {
     // No -c/-f: the REPL on a terminal, else statements streamed from stdin (RunShell.swift).
     let shell = inputs.isEmpty
     let interactive = shell && isatty(STDIN_FILENO) != 0
-    var databaseOptions = DatabaseOptions(lakePath: options.lakePath)
+    // `lakesql` alone on a terminal opens the demo lake.
+    var options = options
     if interactive && options.lakePath == nil {
-        databaseOptions.lakePath = DemoLake.locate(currentDirectory: FileManager.default.currentDirectoryPath,
-                                                   executablePath: currentExecutablePath())
+        options.lakePath = DemoLake.locate(currentDirectory: FileManager.default.currentDirectoryPath,
+                                           executablePath: currentExecutablePath())
     }
 
     let session: Session
     do {
-        session = try Database(options: databaseOptions).connect()
+        session = try openSession(lakePath: options.lakePath, catalogPath: options.catalogPath, user: options.user,
+                                  client: interactive ? "repl" : "cli", interactive: interactive)
     } catch {
         standardError.write(ErrorFormatter.format(error))
         return 1

@@ -42,4 +42,6 @@ case .sqllogictest(let options):
     finish(runSQLLogicTest(options))
 case .run(let options):
     finish(runSQL(options))
+case .policy(let options):
+    finish(runPolicy(options))
 }

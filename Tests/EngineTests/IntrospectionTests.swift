@@ -34,6 +34,19 @@ final class IntrospectionTests: XCTestCase {
         XCTAssertNotNil(intro.relation(schema: "public", name: "notes"))
     }
 
+    func testLakeTablesAreListedWithAGovernanceCatalogAttached() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("introspection-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try Database(options: DatabaseOptions(lakePath: demo, catalogPath: folder.appendingPathComponent("catalog.db").path))
+        let session = database.connect()
+        XCTAssertEqual(session.introspection.relations().filter { $0.kind == .lakeTable }.count, 7)
+        XCTAssertTrue(session.introspection.schemas().contains("lake"))
+        // pg_catalog sees them too (it looks the lake up the same way).
+        let rows = try session.execute("SELECT count(*) FROM pg_catalog.pg_class WHERE relname = 'shipments'").allRows()
+        XCTAssertEqual(rows.first?.first, .int(1))
+    }
+
     func testFunctionsListKinds() throws {
         let functions = try Database().connect().introspection.functions()
         XCTAssertTrue(functions.contains(FunctionInfo(name: "lower", kind: .function)))

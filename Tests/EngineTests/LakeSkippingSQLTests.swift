@@ -59,6 +59,8 @@ final class LakeSkippingSQLTests: XCTestCase {
             "SELECT id FROM \(pages) WHERE f = 'NaN'::float8",
             "SELECT grp, count(*) FROM \(pages) WHERE grp IN ('banana', 'kiwi') GROUP BY grp",
             "SELECT id FROM \(pages) WHERE u >= 3000000998 AND down <= 1 ORDER BY id",
+            "SELECT id, dec FROM \(pages) WHERE dec >= 1237.5 ORDER BY id",
+            "SELECT id FROM \(pages) WHERE dec = 153.75",
             "SELECT * FROM \(bloom) WHERE i32 = 500 OR s = 'key-501' ORDER BY i32",
             "SELECT i32 FROM \(bloom) WHERE f64 = 0 ORDER BY i32",
             "SELECT i32 FROM \(bloom) WHERE i64 IN (500000003500, 1) ORDER BY i32",

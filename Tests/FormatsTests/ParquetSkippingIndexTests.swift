@@ -158,4 +158,55 @@ final class ParquetSkippingIndexTests: XCTestCase {
             }
         }
     }
+
+    /// Page-by-page reads of a selection equal the same rows of a whole read, for every corpus file
+    /// with an offset index (other writers, codecs, data page v2, dictionaries, nulls).
+    func testSelectionReadsMatchWholeReadsAcrossTheCorpus() throws {
+        let root = ParquetConformanceTests.corpus
+        guard let e = FileManager.default.enumerator(atPath: root.path) else { throw XCTSkip("corpus missing") }
+        var pageReadFiles = 0
+        for case let p as String in e where p.hasSuffix(".parquet") && !p.contains("large_string_map") && !p.hasPrefix("bad_data") {
+            guard let f = try? ParquetFile(path: root.appendingPathComponent(p).path) else { continue }
+            for g in 0..<f.rowGroupCount {
+                let rows = Int64(f.metadata.rowGroups[g].numRows)
+                guard rows > 3, let whole = try? f.readColumns(rowGroup: g, columns: Array(0..<f.schema.count)) else { continue }
+                let selection = RowSelection([rows / 3..<rows / 3 + 2, rows - 1..<rows])
+                let read = try f.readColumns(rowGroup: g, columns: Array(0..<f.schema.count), selection: selection)
+                if read.pagesSkipped > 0 { pageReadFiles += 1 }
+                let picked = selection.ranges.flatMap { $0.map { Int($0) } }
+                XCTAssertEqual(read.rows, picked.count, p)
+                for c in 0..<f.schema.count {
+                    for (k, r) in picked.enumerated() {
+                        XCTAssertEqual("\(read.vectors[c].value(at: k))", "\(whole.vectors[c].value(at: r))", "\(p) column \(c) row \(r)")
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(pageReadFiles, 0, "some corpus files have offset indexes and multi-page chunks")
+    }
+
+    /// parquet-mr's filters from the shared corpus: a bare filter holding four strings, and a file whose
+    /// column chunk records the filter's length.
+    func testParquetMrBloomFilters() throws {
+        let root = ParquetConformanceTests.corpus
+        guard let raw = try? [UInt8](Data(contentsOf: root.appendingPathComponent("extras/bloom_filter.xxhash.bin"))) else {
+            throw XCTSkip("corpus missing")
+        }
+        let filter = try XCTUnwrap(try ParquetBloomFilter.decode(raw, what: "bloom_filter.xxhash.bin"))
+        for word in ["hello", "parquet", "bloom", "filter"] {
+            XCTAssertTrue(filter.mightContain(hash: XXHash64.hash(Array(word.utf8))), word)
+        }
+        let others = (0..<200).filter { filter.mightContain(hash: XXHash64.hash(Array("other-\($0)".utf8))) }.count
+        XCTAssertLessThan(others, 10)
+
+        let f = try ParquetFile(path: root.appendingPathComponent("data/data_index_bloom_encoding_with_length.parquet").path)
+        let (inFile, bytes) = try XCTUnwrap(try f.bloomFilter(rowGroup: 0, leaf: 0))
+        XCTAssertEqual(bytes, Int64(try XCTUnwrap(f.metadata.rowGroups[0].columns[0].metaData?.bloomFilterLength)))
+        let v = try f.readColumns(rowGroup: 0, columns: [0]).vectors[0]
+        let values = (0..<v.count).map { v.value(at: $0) }.filter { !$0.isNull }
+        XCTAssertFalse(values.isEmpty)
+        XCTAssertTrue(inFile.mightContainAny(values, leaf: f.leaves[0]))
+        for value in values { XCTAssertTrue(inFile.mightContainAny([value], leaf: f.leaves[0]), "\(value)") }
+        XCTAssertFalse(inFile.mightContainAny([.string("not in the file"), .string("nor this")], leaf: f.leaves[0]))
+    }
 }

@@ -57,6 +57,32 @@ final class TextFormatTests: XCTestCase {
         XCTAssertEqual(try rows(try csv("name,n\n'it''s, ok',1\n", q)), [[.string("it's, ok"), .int(1)]])
     }
 
+    func testQuoteIsSniffed() throws {
+        // Single quotes that alone split the records consistently.
+        let single = try csv("id;name;note\n1;'Smith; John';'it''s'\n2;'x';'y'\n")
+        XCTAssertEqual(single.quote, UInt8(ascii: "'"))
+        XCTAssertEqual(single.delimiter, UInt8(ascii: ";"))
+        XCTAssertEqual(try rows(single), [[.int(1), .string("Smith; John"), .string("it's")], [.int(2), .string("x"), .string("y")]])
+        // Apostrophes in text do not make `'` the quote when `"` splits the records as well.
+        let double = try csv("id,name\n1,O'Brien\n2,\"Doe, Jane\"\n3,'tis\n")
+        XCTAssertEqual(double.quote, UInt8(ascii: "\""))
+        XCTAssertEqual(try rows(double).map { $0[1] }, [.string("O'Brien"), .string("Doe, Jane"), .string("'tis")])
+        // A quote given by the caller is kept (the single quotes stay part of the values).
+        var given = CSVOptions()
+        given.quote = UInt8(ascii: "\"")
+        given.sniffQuote = false
+        given.delimiter = UInt8(ascii: ";")
+        XCTAssertEqual(try rows(try csv("a;b\n'x';'y'\n", given)), [[.string("'x'"), .string("'y'")]])
+        // Through read_csv: an explicit quote turns sniffing off.
+        let dir = try LakeFixtures.temporaryDirectory()
+        try LakeFixtures.write("a|b\n'p|q'|1\n'r'|2\n", to: dir + "/s.csv")
+        let sniffed = try XCTUnwrap(LakeTableFunctions().tableFunction(name: "read_csv", arguments: [.string(dir + "/s.csv")], named: [:]))
+        XCTAssertEqual(try scan(sniffed).rows.map { $0[0] }, [.string("p|q"), .string("r")])
+        let explicit = try XCTUnwrap(LakeTableFunctions().tableFunction(name: "read_csv", arguments: [.string(dir + "/s.csv")],
+                                                     named: ["quote": .string("\""), "delim": .string("|"), "ignore_errors": .bool(true)]))
+        XCTAssertEqual(try scan(explicit).rows.map { $0[0] }, [.string("'r'")], "'p|q' splits into three fields and is skipped")
+    }
+
     func testMalformedRowsReportFileAndLineOrAreSkipped() throws {
         let text = "a,b\n1,2\n3\n5,6\n"
         assertSQLError("22P04", contains: ["test.csv", "line 3"]) { _ = try self.rows(try self.csv(text)) }

@@ -67,6 +67,26 @@ final class PushPredicatesIntoScansTests: XCTestCase {
         XCTAssertEqual(PushPredicatesIntoScans.apply(mismatched).explain(), mismatched.explain())
     }
 
+    func testDecimalLiteralsAreRescaledToTheColumnsScale() throws {
+        guard case .project(.filter(_, .call(let eq, _)), _, _) = try PlanFixture.bind("SELECT name FROM customers WHERE id = 7") else {
+            return XCTFail("shape")
+        }
+        let table = FakeTable([Field(name: "price", type: .decimal(precision: 9, scale: 2))], rows: 10)
+        let scan = ScanNode(source: table, tableName: "t", columns: [0])
+        // 153.8 (scale 1) against a scale-2 column is 15380 hundredths.
+        let plan = LogicalPlan.filter(.scan(scan), .call(eq, [.column(0, .decimal(precision: 9, scale: 2)),
+                                                             .literal(.decimal(1538), .decimal(precision: 4, scale: 1))]))
+        XCTAssertTrue(PushPredicatesIntoScans.apply(plan).explain().contains("pushdown: #0 = decimal(15380)"))
+        // More fractional digits than the column: no exact rescaling, nothing pushed.
+        let finer = LogicalPlan.filter(.scan(scan), .call(eq, [.column(0, .decimal(precision: 9, scale: 2)),
+                                                              .literal(.decimal(153_751), .decimal(precision: 6, scale: 3))]))
+        XCTAssertEqual(PushPredicatesIntoScans.apply(finer).explain(), finer.explain())
+        // lake_skipping = off pushes nothing; a list of kinds reaches the scan.
+        XCTAssertEqual(PushPredicatesIntoScans.apply(plan, skipping: []).explain(), plan.explain())
+        guard case .filter(.scan(let pushed), _) = PushPredicatesIntoScans.apply(plan, skipping: [.statistics]) else { return XCTFail("shape") }
+        XCTAssertEqual(pushed.statistics.allowedSkipping, [.statistics])
+    }
+
     func testFilterAboveJoinIsNotPushedIntoScans() throws {
         try assertRewrite("SELECT * FROM customers c JOIN orders o ON o.customer_id = c.id AND o.id = 3", rule,
             before: """

@@ -63,6 +63,19 @@ final class BoxTableTests: XCTestCase {
         XCTAssertFalse(text.contains("row"))
     }
 
+    func testDegenerateShapesDoNotTrap() {
+        for width in [1, 2, 5, 9, 12] {
+            for expanded in [ExpandedMode.off, .on, .auto] {
+                let text = BoxTable.render(columns: columns, rows: [["123456789", "a long value"], [nil, nil]],
+                                           options: BoxTableOptions(width: width, expanded: expanded))
+                XCTAssertTrue(text.hasSuffix("(2 rows)\n"), text)
+            }
+        }
+        XCTAssertEqual(BoxTable.render(columns: [], rows: [[], []], options: BoxTableOptions(width: 40)), "┌┐\n││\n├┤\n││\n││\n└┘\n(2 rows)\n")
+        XCTAssertTrue(BoxTable.render(columns: columns, rows: [], options: BoxTableOptions(expanded: .on)).contains("(no rows)"))
+        XCTAssertEqual(ProgressLine.render(ProgressSnapshot(morselsTotal: 3, morselsDone: 5, rowsScanned: -1), elapsed: 0, width: 1).count, 1)
+    }
+
     func testTruncateByDisplayWidth() {
         XCTAssertEqual(BoxTable.truncate("abcdef", to: 4), "abc…")
         XCTAssertEqual(BoxTable.truncate("abc", to: 3), "abc")

@@ -58,6 +58,14 @@ final class ReplStreamTests: XCTestCase {
         XCTAssertEqual(described.status, 1)
     }
 
+    func testAStatementOverManyPipedLines() throws {
+        // Nothing per line may look at the whole pending statement (that made piping a dump quadratic).
+        let lines = ["CREATE TABLE t (a integer);", "INSERT INTO t VALUES"] + (0..<20_000).map { "(\($0))," } + ["(0);", "SELECT count(*) AS n FROM t;"]
+        let r = try run(lines)
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "n\n20001\n")
+    }
+
     func testIdentityIsReReadOnlyAfterSetOrReset() {
         XCTAssertTrue(Repl.mayChangeIdentity("SET ROLE analyst;"))
         XCTAssertTrue(Repl.mayChangeIdentity("  reset role"))

@@ -72,6 +72,29 @@ final class StatementBufferTests: XCTestCase {
         XCTAssertNil(buffer.takeRest())
     }
 
+    func testAHugeStatementIsScannedOnce() {
+        // 200,000 lines of one INSERT: quadratic rescanning would take minutes.
+        var buffer = StatementBuffer()
+        XCTAssertEqual(buffer.feed(line: "INSERT INTO t VALUES"), [])
+        for i in 0..<200_000 { XCTAssertTrue(buffer.feed(line: "(\(i), 'it''s; \(i)'),").isEmpty) }
+        let done = buffer.feed(line: "(0, 'end');")
+        XCTAssertEqual(done.count, 1)
+        XCTAssertTrue(done[0].hasSuffix("(0, 'end');"))
+        XCTAssertTrue(buffer.isEmpty)
+    }
+
+    func testLookaheadAcrossFeeds() {
+        var buffer = StatementBuffer()
+        XCTAssertEqual(buffer.feed(text: "SELECT 'a'"), [])
+        XCTAssertEqual(buffer.feed(text: "'b' -"), [])
+        XCTAssertEqual(buffer.feed(text: "- c;\n"), [])
+        XCTAssertEqual(buffer.feed(text: "; SELECT $x"), ["SELECT 'a''b' -- c;\n;"])
+        XCTAssertEqual(buffer.feed(text: "y$ ; $x"), [])
+        XCTAssertEqual(buffer.open, .dollarQuote(tag: "$xy$"))
+        XCTAssertEqual(buffer.feed(text: "y$;"), ["SELECT $xy$ ; $xy$;"])
+        XCTAssertEqual(StatementBuffer.openState(after: "SELECT * FROM read_parquet('da"), .singleQuote)
+    }
+
     func testPositionalParameterIsNotADollarQuote() {
         var buffer = StatementBuffer()
         XCTAssertEqual(buffer.feed(line: "SELECT $1;"), ["SELECT $1;"])

@@ -21,6 +21,8 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LAKESQL = os.environ.get("LAKESQL", os.path.join(ROOT, ".build", "release", "lakesql"))
 DEMO = os.path.join(ROOT, "Fixtures", "demo")
+# tmux must treat the panes as UTF-8 (box drawing, ∅) whatever the CI machine's locale.
+TMUX_ENV = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8")
 
 
 class Terminal:
@@ -35,11 +37,12 @@ class Terminal:
         environment = {"HOME": self.home, "TERM": "xterm-256color", "PAGER": "", "LANG": "C.UTF-8"}
         environment.update(env or {})
         command = ["env"] + ["%s=%s" % kv for kv in environment.items()] + [LAKESQL] + list(args)
-        subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(width),
-                        "-y", str(height), "-c", ROOT, " ".join(shell_quote(c) for c in command)], check=True)
+        subprocess.run(["tmux", "-u", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(width),
+                        "-y", str(height), "-c", ROOT, " ".join(shell_quote(c) for c in command)], check=True, env=TMUX_ENV)
 
     def tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.socket] + list(args), check=True, capture_output=True, text=True).stdout
+        return subprocess.run(["tmux", "-u", "-L", self.socket] + list(args), check=True, capture_output=True,
+                              encoding="utf-8", errors="replace", env=TMUX_ENV).stdout
 
     def type(self, text):
         # tmux reads a trailing `;` as a command separator; `\;` is a literal one.
@@ -71,6 +74,10 @@ class Terminal:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
+# The prompt is the catalog user's name: the interactive REPL attaches ~/.lakesql/catalog.db
+# (each test has its own HOME), whose owner is the OS user running the tests.
+
+
 def shell_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
@@ -88,7 +95,7 @@ class InteractiveTests(unittest.TestCase):
     def start(self, *args, **kw):
         t = Terminal(args, **kw)
         self.terminals.append(t)
-        t.wait_for(r"^lakesql=> $")
+        t.wait_for(r"^[\w.-]+=> $")
         return t
 
     def test_no_arguments_opens_the_demo_lake(self):
@@ -104,15 +111,15 @@ class InteractiveTests(unittest.TestCase):
     def test_multi_line_query_with_continuation_prompt(self):
         t = self.start("--lake", DEMO)
         t.line("SELECT count(*) AS n,")
-        t.wait_for(r"^lakesql-> $")
+        t.wait_for(r"^[\w.-]+-> $")
         t.line("  'it''s (' AS s, (1 +")
-        t.wait_for(r"^lakesql\(> $")
+        t.wait_for(r"^[\w.-]+\(> $")
         t.line("  2) AS three FROM orders;")
         screen = t.wait_for(r"\(1 row\)")
         self.assertRegex(screen, r"│\s+n\s+│\s+s\s+│\s+three\s+│")
         self.assertRegex(screen, r"│ 20000 │ it's \( │     3 │")
         self.assertRegex(screen, r"Time: \d+\.\d{3} ms")
-        t.wait_for(r"^lakesql=> $")
+        t.wait_for(r"^[\w.-]+=> $")
 
     def test_null_is_shown_distinctly_and_numbers_right_aligned(self):
         t = self.start("--lake", DEMO)
@@ -129,11 +136,11 @@ class InteractiveTests(unittest.TestCase):
         # A keyword, in the case typed.
         t.type("sel")
         t.keys("Tab")
-        t.wait_for(r"lakesql=> select $")
+        t.wait_for(r"[\w.-]+=> select $")
         # A table after FROM.
         t.type("count(*) FROM shipm")
         t.keys("Tab")
-        t.wait_for(r"lakesql=> select count\(\*\) FROM shipments $")
+        t.wait_for(r"[\w.-]+=> select count\(\*\) FROM shipments $")
         t.line(";")
         t.wait_for(r"\(1 row\)")
         # A column of the table named later in the statement (cursor moved back before FROM).
@@ -155,7 +162,7 @@ class InteractiveTests(unittest.TestCase):
         # Meta commands.
         t.type("\\con")
         t.keys("Tab")
-        t.wait_for(r"lakesql=> \\conninfo $")
+        t.wait_for(r"[\w.-]+=> \\conninfo $")
         t.keys("Enter")
         t.wait_for(r"You are connected to LakeSQL")
 
@@ -167,11 +174,13 @@ class InteractiveTests(unittest.TestCase):
         t.keys("C-c")
         screen = t.wait_for(r"SQLSTATE: 57014")
         self.assertIn("canceling statement due to user request", screen)
-        t.wait_for(r"^lakesql=> $")
+        t.wait_for(r"^[\w.-]+=> $")
         # Ctrl-C at the prompt drops the half-typed statement.
         t.type("SELECT 'dropped")
+        # The terminal flushes unread input on Ctrl-C: wait until readline has it.
+        t.wait_for(r"[\w.-]+=> SELECT 'dropped$")
         t.keys("C-c")
-        t.wait_for(r"SELECT 'dropped\^C\s*\nlakesql=> $")
+        t.wait_for(r"SELECT 'dropped\^C\s*\n[\w.-]+=> $")
         t.line("SELECT 41 + 1 AS answer;")
         screen = t.wait_for(r"│     42 │")
         self.assertNotIn("dropped'", screen.split("answer")[-1])
@@ -196,7 +205,8 @@ class InteractiveTests(unittest.TestCase):
         t.line("\\df regexp*")
         t.wait_for(r"regexp_replace")
         t.line("\\du")
-        t.wait_for(r"no governance catalog attached")
+        # The REPL opens ~/.lakesql/catalog.db (under the test's HOME), whose owner is listed.
+        t.wait_for(r"List of roles|no governance catalog attached")
         t.line("\\d nosuchtable")
         t.wait_for(r'Did not find any relation named "nosuchtable"')
 
@@ -222,11 +232,11 @@ class InteractiveTests(unittest.TestCase):
         paged = os.path.join(home, "paged.txt")
         t = self.start("--lake", DEMO, home=home, env={"PAGER": "cat > " + paged})
         t.line("SELECT * FROM generate_series(1, 100);")
-        t.wait_for(r"^lakesql=> $")
+        t.wait_for(r"^[\w.-]+=> $")
         deadline = time.time() + 10
         while not os.path.exists(paged) and time.time() < deadline:
             time.sleep(0.1)
-        with open(paged) as f:
+        with open(paged, encoding="utf-8") as f:
             text = f.read()
         self.assertIn("│             100 │", text)
         self.assertIn("(100 rows)", text)
@@ -261,6 +271,22 @@ class InteractiveTests(unittest.TestCase):
         t2.keys("Enter")
         t2.wait_for(r"│ remember me │   2 │")
 
+    def test_prompt_shows_user_and_role_and_governance_listings(self):
+        # Interactive use opens ~/.lakesql/catalog.db (under the test's HOME); its owner is the OS user.
+        t = self.start("--lake", DEMO)
+        user = re.search(r"^([\w.-]+)=> $", t.screen(), re.M).group(1)
+        t.line("CREATE ROLE analyst;")
+        t.wait_for(r"CREATE ROLE")
+        t.line("SET ROLE analyst;")
+        t.wait_for(r"^%s\(analyst\)=> $" % re.escape(user))
+        t.line("\\du")
+        screen = t.wait_for(r"List of roles(.*\n)+.*│ analyst │ role")
+        self.assertRegex(screen, r"│ %s\s+│ user │ t" % re.escape(user))
+        t.line("RESET ROLE;")
+        t.wait_for(r"^%s=> $" % re.escape(user))
+        t.line("\\dp")
+        t.wait_for(r"Row policies")
+
     def test_syntax_error_shows_caret_and_sqlstate(self):
         t = self.start("--lake", DEMO)
         t.line("SELECT 1 2;")
@@ -280,15 +306,55 @@ class InteractiveTests(unittest.TestCase):
             time.sleep(0.1)
         self.assertGreaterEqual(t.screen().count("(every 0.2s)"), 3)
         t.keys("C-c")
-        t.wait_for(r"^lakesql=> $")
+        t.wait_for(r"^[\w.-]+=> $")
         count = t.screen().count("(every 0.2s)")
         time.sleep(0.6)
         self.assertEqual(t.screen().count("(every 0.2s)"), count, "\\watch stopped")
 
 
+class JobControlTests(unittest.TestCase):
+    def test_ctrl_z_and_fg_keep_line_editing(self):
+        home = tempfile.mkdtemp(prefix="lakesql-home-")
+        socket = "lakesql-repl-jobs-%d" % os.getpid()
+        run = lambda *a: subprocess.run(["tmux", "-u", "-L", socket] + list(a), check=True, capture_output=True,
+                                        encoding="utf-8", env=TMUX_ENV).stdout
+        try:
+            run("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-c", ROOT, "bash --norc --noprofile")
+            run("send-keys", "-l", "HOME=%s PAGER= %s --lake %s" % (home, LAKESQL, DEMO))
+            run("send-keys", "Enter")
+            wait = lambda pattern: wait_until(lambda: run("capture-pane", "-p", "-J"), pattern)
+            wait(r"[\w.-]+=> $")
+            run("send-keys", "-l", "SELECT 6 * 7")
+            # The terminal flushes unread input on Ctrl-Z: wait until readline has it.
+            wait(r"[\w.-]+=> SELECT 6 \* 7$")
+            run("send-keys", "C-z")
+            wait(r"Stopped")
+            run("send-keys", "-l", "fg")
+            run("send-keys", "Enter")
+            # The half-typed line is redrawn under a fresh prompt (after the `fg` line) and editing goes on.
+            wait(r"# fg\n(.*\n)+[\w.-]+=> SELECT 6 \* 7$")
+            run("send-keys", "-l", " AS n\\;")
+            run("send-keys", "Enter")
+            screen = wait(r"│ 42 │")
+            self.assertEqual(screen.count("AS n;"), 1, screen)
+        finally:
+            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def wait_until(read, pattern, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        text = read()
+        if re.search(pattern, text, re.M):
+            return text
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for %r; screen:\n%s" % (pattern, read()))
+
+
 class NonInteractiveTests(unittest.TestCase):
     def run_lakesql(self, args, stdin=""):
-        return subprocess.run([LAKESQL] + args, input=stdin, capture_output=True, text=True, timeout=60, cwd=ROOT)
+        return subprocess.run([LAKESQL] + args, input=stdin, capture_output=True, encoding="utf-8", timeout=60, cwd=ROOT)
 
     def test_command_and_exit_codes(self):
         ok = self.run_lakesql(["--lake", DEMO, "-c", "SELECT count(*) FROM customers"])
@@ -330,7 +396,7 @@ class NonInteractiveTests(unittest.TestCase):
     def test_stdin_results_arrive_before_input_ends(self):
         # A driver pipes queries into one long-running process and reads each result as it comes.
         p = subprocess.Popen([LAKESQL, "--format", "csv", "--lake", DEMO], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, bufsize=1, cwd=ROOT)
+                             stderr=subprocess.DEVNULL, encoding="utf-8", bufsize=1, cwd=ROOT)
         try:
             for i in range(3):
                 p.stdin.write("SELECT %d AS q, count(*) AS n\n FROM products;\n" % i)
@@ -342,6 +408,8 @@ class NonInteractiveTests(unittest.TestCase):
         finally:
             if p.poll() is None:
                 p.kill()
+                p.wait()
+            p.stdout.close()
 
     def test_include_and_output_file(self):
         folder = tempfile.mkdtemp(prefix="lakesql-io-")

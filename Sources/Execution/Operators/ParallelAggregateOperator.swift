@@ -49,7 +49,7 @@ final class ParallelAggregateOperator: Operator {
     private func aggregateMorsel(_ morsel: ScanMorsel) throws -> Partial {
         let table = KeyTable(types: node.groupKeys.map(\.type))
         let states = node.aggregates.map { $0.resolution.makeState() }
-        for b in try runStages(stages, on: morsel, statistics: scan.statistics, progress: context.progress) {
+        for b in try runStages(stages, on: morsel, statistics: scan.statistics) {
             let ids = table.findOrInsert(vectors: try keys.map { try $0(b) }, count: b.count)
             for a in states.indices {
                 var args = try arguments[a].map { try $0(b) }
@@ -76,7 +76,7 @@ final class ParallelAggregateOperator: Operator {
 
     private func aggregate() throws -> Batch {
         let morsels = try scan.source.morsels(columns: scan.columns, predicates: scan.predicates, statistics: scan.statistics)
-        context.progress?.planned(morsels: morsels.count)
+            .tracked(by: context.progress, countingRows: !stages.isGuarded)
         let runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { [self] m in
             try aggregateMorsel(m)
         }

@@ -14,9 +14,22 @@ import Planner
 enum PipelineStage {
     case filter(Evaluator)
     case project([Evaluator])
+    /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
+    case guarded([PipelineStage], PolicyBarrier)
 
     func apply(_ b: Batch) throws -> Batch? {
         switch self {
+        case .guarded(let inner, let barrier):
+            do {
+                var current: Batch? = b
+                for stage in inner {
+                    guard let x = current else { break }
+                    current = try stage.apply(x)
+                }
+                return current
+            } catch let error as SQLError {
+                throw PolicyBarrierOperator.sanitized(error, relation: barrier.relation)
+            }
         case .project(let exprs):
             return Batch(columns: try exprs.map { try $0(b) }, count: b.count)
         case .filter(let predicate):
@@ -120,12 +133,27 @@ final class MorselRunner<Result>: @unchecked Sendable {
     }
 }
 
+extension Array where Element == PipelineStage {
+    /// Whether these stages start under a policy barrier (the rows read include hidden ones).
+    var isGuarded: Bool {
+        if case .guarded? = first { return true }
+        return false
+    }
+}
+
 /// Applies pipeline stages to every batch of a morsel.
-func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
-               progress: QueryProgress? = nil) throws -> [Batch] {
+func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics) throws -> [Batch] {
     var output: [Batch] = []
-    let read = try morsel.read(statistics: statistics)
-    progress?.finished(rows: read.reduce(0) { $0 + $1.count })
+    let read: [Batch]
+    // Under a policy barrier (always the first stage when there is one) reading is guarded too.
+    var guardedBy: PolicyBarrier? = nil
+    if case .guarded(_, let barrier)? = stages.first { guardedBy = barrier }
+    do {
+        read = try morsel.read(statistics: statistics)
+    } catch let error as SQLError {
+        if let guardedBy { throw PolicyBarrierOperator.sanitized(error, relation: guardedBy.relation) }
+        throw error
+    }
     for batch in read where batch.count > 0 {
         var current: Batch? = batch
         for stage in stages {
@@ -157,10 +185,10 @@ final class ParallelScanOperator: Operator {
     func next() throws -> Batch? {
         if runner == nil {
             let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
-            let stages = self.stages, statistics = node.statistics, progress = context.progress
-            progress?.planned(morsels: morsels.count)
+                .tracked(by: context.progress, countingRows: !stages.isGuarded)
+            let stages = self.stages, statistics = node.statistics
             runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
-                try runStages(stages, on: morsel, statistics: statistics, progress: progress)
+                try runStages(stages, on: morsel, statistics: statistics)
             }
         }
         while true {

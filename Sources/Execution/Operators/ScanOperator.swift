@@ -10,16 +10,19 @@ final class ScanOperator: Operator {
     private var morsels: [ScanMorsel]? = nil
     private var nextMorsel = 0
     private var pending: [Batch] = []
+    /// False below a policy barrier: the rows read include rows the user may not see.
+    private let countsRows: Bool
 
-    init(node: ScanNode, context: ExecutionContext) {
+    init(node: ScanNode, context: ExecutionContext, countsRows: Bool = true) {
         self.node = node
         self.context = context
+        self.countsRows = countsRows
     }
 
     func next() throws -> Batch? {
         if morsels == nil {
             morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
-            context.progress?.planned(morsels: morsels?.count ?? 0)
+                .tracked(by: context.progress, countingRows: countsRows)
         }
         while true {
             try context.checkCancelled()
@@ -31,7 +34,6 @@ final class ScanOperator: Operator {
             guard let all = morsels, nextMorsel < all.count else { return nil }
             pending = try all[nextMorsel].read(statistics: node.statistics)
             nextMorsel += 1
-            context.progress?.finished(rows: pending.reduce(0) { $0 + $1.count })
         }
     }
 }

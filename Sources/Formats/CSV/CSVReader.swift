@@ -1,6 +1,7 @@
 // CSV files as typed Batches. Opening a file sniffs what the caller left
 // open: the delimiter (`,` `;` `|` tab: the candidate that splits the first
-// records into the most, equally many, fields), the column types (over a
+// records into the most, equally many, fields), the quote (`"`, or `'` when
+// it alone splits the records consistently or into more fields), the column types (over a
 // sample of records: boolean, bigint, double, date, timestamp, else text;
 // empty unquoted fields are NULL) and the header (the first record is a
 // header when one of its values does not fit its column's sniffed type, or
@@ -17,6 +18,8 @@ public struct CSVOptions: Sendable {
     /// nil: sniff among , ; | and tab.
     public var delimiter: UInt8? = nil
     public var quote: UInt8? = UInt8(ascii: "\"")
+    /// Try `'` as well as `quote` (set false when the caller chose the quote).
+    public var sniffQuote = true
     /// nil: a quote inside a quoted field is written twice.
     public var escape: UInt8? = nil
     public var ignoreErrors = false
@@ -138,6 +141,8 @@ public final class CSVFile {
     public let fields: [Field]
     public let delimiter: UInt8
     public let hasHeader: Bool
+    /// The quote in use (sniffed or given).
+    public var quote: UInt8? { options.quote }
     let options: CSVOptions
     let bytes: [UInt8]
     let dataStart: Int
@@ -154,8 +159,11 @@ public final class CSVFile {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bytes.removeFirst(3) }
         self.bytes = bytes
         self.name = name
+        var options = options
+        let (delimiter, quote) = Self.sniffDialect(bytes, options: options, name: name)
+        options.quote = quote
+        options.sniffQuote = false
         self.options = options
-        let delimiter = try options.delimiter ?? Self.sniffDelimiter(bytes, options: options, name: name)
         self.delimiter = delimiter
 
         var tokenizer = CSVTokenizer(bytes: bytes, delimiter: delimiter, quote: options.quote, escape: options.escape, name: name)
@@ -245,19 +253,26 @@ public final class CSVFile {
         }
     }
 
-    static func sniffDelimiter(_ bytes: [UInt8], options: CSVOptions, name: String) throws -> UInt8 {
-        let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "\t")]
-        var best = candidates[0]
+    /// The delimiter and quote: every candidate pair (the given ones only, when given) splits the first
+    /// 20 records; a pair that gives every record the same field count beats one that does not, then more
+    /// fields win; on a tie the earlier candidate wins (`,` before `;` `|` tab, `"` before `'`).
+    static func sniffDialect(_ bytes: [UInt8], options: CSVOptions, name: String) -> (UInt8, UInt8?) {
+        let delimiters: [UInt8] = options.delimiter.map { [$0] } ?? [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "\t")]
+        var quotes: [UInt8?] = [options.quote]
+        if options.sniffQuote && options.quote != UInt8(ascii: "'") { quotes.append(UInt8(ascii: "'")) }
+        var best = (delimiters[0], options.quote)
         var bestScore = (consistent: false, fields: 0)
-        for d in candidates {
-            var t = CSVTokenizer(bytes: bytes, delimiter: d, quote: options.quote, escape: options.escape, name: name)
-            var spans: [CSVSpan] = []
-            var counts: [Int] = []
-            while counts.count < 20, (try? t.next(&spans)) == true { counts.append(spans.count) }
-            guard let firstCount = counts.first, firstCount > 1 else { continue }
-            let consistent = counts.allSatisfy { $0 == firstCount }
-            if (consistent && !bestScore.consistent) || (consistent == bestScore.consistent && firstCount > bestScore.fields) {
-                best = d; bestScore = (consistent, firstCount)
+        for q in quotes {
+            for d in delimiters {
+                var t = CSVTokenizer(bytes: bytes, delimiter: d, quote: q, escape: options.escape, name: name)
+                var spans: [CSVSpan] = []
+                var counts: [Int] = []
+                while counts.count < 20, (try? t.next(&spans)) == true { counts.append(spans.count) }
+                guard let firstCount = counts.first, firstCount > 1 || options.delimiter != nil else { continue }
+                let consistent = counts.allSatisfy { $0 == firstCount }
+                if (consistent && !bestScore.consistent) || (consistent == bestScore.consistent && firstCount > bestScore.fields) {
+                    best = (d, q); bestScore = (consistent, firstCount)
+                }
             }
         }
         return best

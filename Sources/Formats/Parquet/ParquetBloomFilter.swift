@@ -26,6 +26,19 @@ public struct ParquetBloomFilter: Sendable {
         self.bitset = bitset
     }
 
+    /// A filter stored as header + bitset (as in a file at bloom_filter_offset); nil when it uses an
+    /// algorithm, hash or compression other than split-block, XXH64 and none.
+    public static func decode(_ bytes: [UInt8], what: String) throws -> ParquetBloomFilter? {
+        var tr = ThriftReader(bytes, context: what)
+        let header = try tr.readBloomFilterHeader()
+        guard header.splitBlock, header.xxHash, header.uncompressed else { return nil }
+        let n = Int(header.numBytes)
+        guard n >= 32, n % 32 == 0, n <= maxBytes, n <= bytes.count - tr.pos else {
+            throw SQLError(SQLState.dataCorrupted, "\(what): invalid size \(header.numBytes)")
+        }
+        return ParquetBloomFilter(bitset: Array(bytes[tr.pos..<tr.pos + n]))
+    }
+
     /// False when the value whose XXH64 is `hash` is certainly not in the set.
     public func mightContain(hash: UInt64) -> Bool {
         let block = Int(((hash >> 32) &* UInt64(blockCount)) >> 32)

@@ -268,7 +268,7 @@ extension ParquetFile {
             bytes += try source.read(offset: offset + Int64(bytes.count), length: Int(Int64(tr.pos) + n) - bytes.count)
             length = Int64(bytes.count)
         }
-        guard let filter = ParquetBloomFilter(bitset: Array(bytes[tr.pos..<tr.pos + Int(n)])) else { return nil }
+        guard let filter = try ParquetBloomFilter.decode(bytes, what: what) else { return nil }
         return (filter, Int64(bytes.count))
     }
 }

@@ -120,6 +120,6 @@ private struct Folder {
     /// Calls whose result may come from the session rather than their arguments.
     private static func readsSession(_ e: BoundExpr) -> Bool {
         guard case .call(let f, let args) = e else { return false }
-        return args.isEmpty || f.name.contains("setting")
+        return args.isEmpty || f.name.contains("setting") || f.name == "is_member" || f.name == "pg_has_role"
     }
 }

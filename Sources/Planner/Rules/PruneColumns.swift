@@ -193,6 +193,11 @@ public enum PruneColumns {
 
         case .setOperation(let op, let isAll, let l, let r, let fields):
             return identity(.setOperation(op, all: isAll, prune(l, all(l)).plan, prune(r, all(r)).plan, fields: fields))
+
+        case .barrier(let input, let barrier):
+            // Dropping columns nobody reads reveals nothing; the barrier stays where it is.
+            let child = prune(input, required)
+            return Pruned(plan: .barrier(child.plan, barrier), mapping: child.mapping)
         }
     }
 }

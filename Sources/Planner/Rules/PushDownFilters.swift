@@ -159,6 +159,7 @@ extension LogicalPlan {
         case .window(let p, let fns): return .window(f(p), fns)
         case .setOperation(let op, let all, let l, let r, let fs): return .setOperation(op, all: all, f(l), f(r), fields: fs)
         case .recursiveCTE(let id, let a, let r, let all, let fs): return .recursiveCTE(id: id, anchor: f(a), recursive: f(r), unionAll: all, fields: fs)
+        case .barrier(let p, let b): return .barrier(f(p), b)
         }
     }
 }

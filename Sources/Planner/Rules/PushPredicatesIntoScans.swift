@@ -70,11 +70,22 @@ public enum PushPredicatesIntoScans {
         return (tableIndex, t)
     }
 
-    /// A non-NULL literal of the column's type, or an integer literal compared with an integer or
-    /// float column (the comparison is then exact on the integer's value); no other conversion is assumed.
+    /// A non-NULL literal of the column's type, an integer literal compared with an integer or
+    /// float column, or a decimal literal with no more fractional digits than a decimal column
+    /// (rescaled to the column's scale); each of these compares exactly. No other conversion is assumed.
     private static func literal(_ e: BoundExpr, of type: DataType) -> Value? {
         guard case .literal(let v, let t) = e, !v.isNull else { return nil }
         if t == type { return v }
+        if case .decimal(_, let columnScale) = type, case .decimal(let unscaled) = v, case .decimal(_, let literalScale) = t,
+           literalScale <= columnScale, columnScale - literalScale <= 38 {
+            var r = unscaled
+            for _ in 0..<(columnScale - literalScale) {
+                let (m, o) = r.multipliedReportingOverflow(by: 10)
+                if o { return nil }
+                r = m
+            }
+            return .decimal(r)
+        }
         guard t.isInteger, case .int(let i) = v else { return nil }
         if type.isInteger { return v }
         if type.isFloat, let d = Double(exactly: i) { return .double(d) }

@@ -1,0 +1,1 @@
+select description from pg_shdescription join pg_database on objoid = pg_database.oid where datname = 'lakesql'

@@ -1,0 +1,1 @@
+SELECT tbl.table_schema AS schema, tbl.table_name AS name, obj_description(CAST(CONCAT('"', tbl.table_schema, '"."', tbl.table_name, '"') AS regclass)) AS description FROM information_schema.tables AS tbl WHERE tbl.table_schema IN ('public') AND tbl.table_type IN ('BASE TABLE', 'VIEW', 'FOREIGN TABLE', 'MATERIALIZED VIEW') ORDER BY 1, 2

@@ -1,0 +1,1 @@
+SET DateStyle = 'ISO';SET extra_float_digits = 2;show transaction_isolation

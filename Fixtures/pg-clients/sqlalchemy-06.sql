@@ -1,0 +1,1 @@
+SAVEPOINT "_pg3_1"

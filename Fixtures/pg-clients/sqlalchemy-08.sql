@@ -1,0 +1,1 @@
+RELEASE "_pg3_1"

@@ -1,0 +1,1 @@
+show transaction isolation level

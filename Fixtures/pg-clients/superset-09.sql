@@ -1,0 +1,2 @@
+SELECT datname FROM pg_database
+WHERE datistemplate = false;

@@ -1,0 +1,1 @@
+ALTER TABLE customers ALTER COLUMN email SET MASKING POLICY email_mask;

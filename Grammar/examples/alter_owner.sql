@@ -1,0 +1,1 @@
+ALTER VIEW shared.customer_emails OWNER TO stewards;

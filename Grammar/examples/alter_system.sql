@@ -1,0 +1,1 @@
+ALTER SYSTEM SET audit_retention_days = 90;

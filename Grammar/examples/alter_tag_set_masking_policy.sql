@@ -1,0 +1,1 @@
+ALTER TAG pii SET MASKING POLICY redact_text;

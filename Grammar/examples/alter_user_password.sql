@@ -1,0 +1,1 @@
+ALTER USER carol WITH PASSWORD 'battery staple';

@@ -1,0 +1,1 @@
+CREATE USER carol PASSWORD 'correct horse' IN ROLE staff, pii_reader;

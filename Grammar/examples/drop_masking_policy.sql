@@ -1,0 +1,1 @@
+DROP MASKING POLICY IF EXISTS email_mask;

@@ -1,0 +1,1 @@
+DROP POLICY IF EXISTS emea_only ON orders;

@@ -1,0 +1,1 @@
+DROP ROLE pii_reader;

@@ -1,0 +1,1 @@
+GRANT READ FILES TO data_engineers;

@@ -1,0 +1,1 @@
+GRANT pii_reader TO analysts, carol;

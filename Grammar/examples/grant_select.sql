@@ -1,0 +1,1 @@
+GRANT SELECT ON TABLE sales.orders, customers_masked TO staff;

@@ -1,0 +1,1 @@
+REVOKE READ FILES FROM data_engineers;

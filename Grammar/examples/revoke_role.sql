@@ -1,0 +1,1 @@
+REVOKE pii_reader FROM carol;
