@@ -18,7 +18,19 @@ public final class Batch: @unchecked Sendable {
     }
 
     public func gather<C: Collection>(_ indices: C) -> Batch where C.Element == Int32 {
-        Batch(columns: columns.map { $0.gather(indices) }, count: indices.count)
+        let copy = (indices as? [Int32]).map(ContiguousArray.init) ?? ContiguousArray(indices)
+        return copy.withUnsafeBufferPointer { p in Batch(columns: columns.map { $0.gather(buffer: p) }, count: p.count) }
+    }
+
+    /// Rows picked by index, gathering only the columns in `needed`; the other columns become
+    /// NULL constants of the right type and length (for evaluating an expression that reads
+    /// only `needed`, without copying the rest of the batch).
+    public func gather(_ indices: [Int32], onlyColumns needed: Set<Int>) -> Batch {
+        indices.withUnsafeBufferPointer { p in
+            Batch(columns: columns.enumerated().map { i, column in
+                needed.contains(i) ? column.gather(buffer: p) : Vector.nulls(type: column.type, count: p.count)
+            }, count: p.count)
+        }
     }
 
     public func slice(_ range: Range<Int>) -> Batch {

@@ -143,47 +143,69 @@ public final class Vector: @unchecked Sendable {
     }
 
     /// Rows picked by index, in order (filter, join output, sort).
+    /// Generic callers land here; the indices are copied once into a contiguous buffer so the
+    /// per-type loops below run over raw pointers (a generic Collection walk across the module
+    /// boundary goes through witness tables for every element).
     public func gather<C: Collection>(_ indices: C) -> Vector where C.Element == Int32 {
-        let n = indices.count
-        var newValidity: ContiguousArray<Bool>? = nil
-        if let validity {
-            var v = ContiguousArray<Bool>(); v.reserveCapacity(n)
-            for i in indices { v.append(validity[Int(i)]) }
-            newValidity = v
+        if let array = indices as? [Int32] {
+            return array.withUnsafeBufferPointer { gather(buffer: $0) }
         }
+        if let array = indices as? ContiguousArray<Int32> {
+            return array.withUnsafeBufferPointer { gather(buffer: $0) }
+        }
+        let copy = ContiguousArray(indices)
+        return copy.withUnsafeBufferPointer { gather(buffer: $0) }
+    }
+
+    /// Rows picked by index from a contiguous index buffer.
+    public func gather(buffer indices: UnsafeBufferPointer<Int32>) -> Vector {
+        let n = indices.count
+        @inline(__always)
+        func pick<T>(_ a: ContiguousArray<T>) -> ContiguousArray<T> {
+            a.withUnsafeBufferPointer { p in
+                ContiguousArray<T>(unsafeUninitializedCapacity: n) { out, initialized in
+                    for k in 0..<n { (out.baseAddress! + k).initialize(to: p[Int(indices[k])]) }
+                    initialized = n
+                }
+            }
+        }
+        let newValidity: ContiguousArray<Bool>? = validity.map { pick($0) }
         switch storage {
-        case .bool(let a): return Vector(type: type, count: n, storage: .bool(ContiguousArray(indices.map { a[Int($0)] })), validity: newValidity)
-        case .int64(let a):
-            var out = ContiguousArray<Int64>(); out.reserveCapacity(n)
-            a.withUnsafeBufferPointer { p in for i in indices { out.append(p[Int(i)]) } }
-            return Vector(type: type, count: n, storage: .int64(out), validity: newValidity)
-        case .float64(let a):
-            var out = ContiguousArray<Double>(); out.reserveCapacity(n)
-            a.withUnsafeBufferPointer { p in for i in indices { out.append(p[Int(i)]) } }
-            return Vector(type: type, count: n, storage: .float64(out), validity: newValidity)
-        case .int128(let a): return Vector(type: type, count: n, storage: .int128(ContiguousArray(indices.map { a[Int($0)] })), validity: newValidity)
-        case .interval(let a): return Vector(type: type, count: n, storage: .interval(ContiguousArray(indices.map { a[Int($0)] })), validity: newValidity)
+        case .bool(let a): return Vector(type: type, count: n, storage: .bool(pick(a)), validity: newValidity)
+        case .int64(let a): return Vector(type: type, count: n, storage: .int64(pick(a)), validity: newValidity)
+        case .float64(let a): return Vector(type: type, count: n, storage: .float64(pick(a)), validity: newValidity)
+        case .int128(let a): return Vector(type: type, count: n, storage: .int128(pick(a)), validity: newValidity)
+        case .interval(let a): return Vector(type: type, count: n, storage: .interval(pick(a)), validity: newValidity)
         case .string(let s):
             var out = StringColumn()
-            out.offsets.reserveCapacity(n + 1)
+            var total = 0
+            s.offsets.withUnsafeBufferPointer { o in
+                for k in 0..<n { let i = Int(indices[k]); total += Int(o[i + 1] - o[i]) }
+            }
+            out.offsets.reserveCapacity(n + 1)      // StringColumn() starts with offset 0
+            out.bytes.reserveCapacity(total)
             s.bytes.withUnsafeBufferPointer { bytes in
-                for i in indices {
-                    let r = s.range(Int(i))
-                    out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[r]))
-                    out.offsets.append(Int32(truncatingIfNeeded: out.bytes.count))
+                s.offsets.withUnsafeBufferPointer { o in
+                    for k in 0..<n {
+                        let i = Int(indices[k])
+                        let lo = Int(o[i]), hi = Int(o[i + 1])
+                        if hi > lo { out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lo..<hi])) }
+                        out.offsets.append(Int32(truncatingIfNeeded: out.bytes.count))
+                    }
                 }
             }
             return Vector(type: type, count: n, storage: .string(out), validity: newValidity)
         case .list(let offsets, let child):
             var newOffsets = ContiguousArray<Int32>([0]); var childIdx = ContiguousArray<Int32>()
-            for i in indices {
-                for j in offsets[Int(i)]..<offsets[Int(i) + 1] { childIdx.append(j) }
+            for k in 0..<n {
+                let i = Int(indices[k])
+                for j in offsets[i]..<offsets[i + 1] { childIdx.append(j) }
                 newOffsets.append(Int32(childIdx.count))
             }
             return Vector(type: type, count: n, storage: .list(offsets: newOffsets, child: child.gather(childIdx)), validity: newValidity)
         case .constant(let v): return Vector(type: type, count: n, storage: .constant(v))
         case .dictionary(let idx, let values):
-            return Vector(type: type, count: n, storage: .dictionary(indices: ContiguousArray(indices.map { idx[Int($0)] }), values: values), validity: newValidity)
+            return Vector(type: type, count: n, storage: .dictionary(indices: pick(idx), values: values), validity: newValidity)
         }
     }
 
@@ -191,7 +213,8 @@ public final class Vector: @unchecked Sendable {
     public func slice(_ range: Range<Int>) -> Vector {
         if range == 0..<count { return self }
         if case .constant(let v) = storage { return .constant(v, type: type, count: range.count) }
-        return gather(range.lazy.map { Int32($0) })
+        let indices = ContiguousArray<Int32>((Int32(range.lowerBound)..<Int32(range.upperBound)))
+        return indices.withUnsafeBufferPointer { gather(buffer: $0) }
     }
 
     /// Rows of several vectors of one type, one after the other.

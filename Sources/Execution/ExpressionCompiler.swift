@@ -147,12 +147,18 @@ struct ExpressionCompiler {
     /// AND/OR with three-valued logic, evaluating each term only on undecided rows.
     private func compileConnective(_ terms: [BoundExpr], isAnd: Bool) throws -> Evaluator {
         let evals = try terms.map(compile)
+        // Later terms see only the undecided rows; gathering just the columns a term reads
+        // (not the whole batch) keeps wide scans from copying every column once per term.
+        let reads = terms.map(columnsRead)
         return { b in
             var acc = TruthVector(count: b.count, value: isAnd)
             var undecided = (0..<Int32(b.count)).map { $0 }
-            for ev in evals {
+            for (k, ev) in evals.enumerated() {
                 if undecided.isEmpty { break }
-                let sub = undecided.count == b.count ? b : b.gather(undecided)
+                let sub: Batch
+                if undecided.count == b.count { sub = b }
+                else if let needed = reads[k] { sub = b.gather(undecided, onlyColumns: needed) }
+                else { sub = b.gather(undecided) }
                 let t = TruthVector(try ev(sub))
                 var still: [Int32] = []
                 for (j, r) in undecided.enumerated() {
@@ -165,5 +171,19 @@ struct ExpressionCompiler {
             }
             return acc.vector
         }
+    }
+
+    /// The batch columns an expression reads, or nil when that cannot be known from the
+    /// expression alone (subqueries, aggregates, windows, GROUPING), so the caller keeps them all.
+    func columnsRead(_ expr: BoundExpr) -> Set<Int>? {
+        var out = Set<Int>()
+        func walk(_ e: BoundExpr) -> Bool {
+            switch e {
+            case .column(let i, _): out.insert(i); return true
+            case .subquery, .aggregate, .window, .grouping: return false
+            default: return e.children.allSatisfy(walk)
+            }
+        }
+        return walk(expr) ? out : nil
     }
 }

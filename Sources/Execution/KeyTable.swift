@@ -69,6 +69,11 @@ func hashBytes(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
     return mix64(h ^ tail)
 }
 
+/// The row hash `hashRows` gives a single non-NULL int64 key.
+@inline(__always) func intKeyHash(_ x: Int64) -> UInt64 {
+    mix64(0x51_7CC1_B727_220A &* 0x100_0000_01B3 ^ mix64(UInt64(bitPattern: x)))
+}
+
 /// Row hashes of key columns (NULL hashes to a fixed value).
 func hashRows(_ keys: [KeyView], count: Int) -> ContiguousArray<UInt64> {
     var hashes = ContiguousArray<UInt64>(repeating: 0x51_7CC1_B727_220A, count: count)
@@ -112,8 +117,51 @@ final class KeyTable {
         mask = cap - 1
     }
 
+    /// Group ids for each row of key vectors, inserting unseen keys. When every key is
+    /// dictionary-encoded (Parquet dictionary pages) with few combinations of codes, each
+    /// combination is looked up once per batch, in first-seen row order so group ids come
+    /// out exactly as row-by-row insertion gives them; other keys take the KeyView path.
+    func findOrInsert(vectors: [Vector], count n: Int) -> ContiguousArray<Int32> {
+        var codes: [ContiguousArray<Int32>] = [], radix: [Int] = [], combinations = 1
+        for v in vectors {
+            guard case .dictionary(let idx, let values) = v.storage, idx.count >= n else { break }
+            // code values.count stands for a NULL row (validity), a code of its own
+            let size = values.count + 1
+            combinations *= size
+            guard combinations <= 4096, combinations <= n else { break }   // else a per-row table is as cheap
+            var c = idx
+            if let validity = v.validity {
+                for i in 0..<n where !validity[i] { c[i] = Int32(values.count) }
+            }
+            for i in 0..<n where c[i] < 0 || Int(c[i]) > values.count { return findOrInsert(vectors.map(KeyView.init), count: n) }
+            codes.append(c); radix.append(size)
+        }
+        guard !vectors.isEmpty, codes.count == vectors.count, n > 0 else {
+            return findOrInsert(vectors.map(KeyView.init), count: n)
+        }
+        var known = ContiguousArray<Int32>(repeating: -1, count: combinations)
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        for i in 0..<n {
+            var code = 0, scale = 1
+            for k in 0..<codes.count { code += Int(codes[k][i]) * scale; scale *= radix[k] }
+            var id = known[code]
+            if id < 0 {
+                id = findOrInsert(vectors.map { KeyView($0.gather([Int32(i)])) }, count: 1)[0]
+                known[code] = id
+            }
+            ids[i] = id
+        }
+        return ids
+    }
+
     /// Group ids for each row, inserting unseen keys.
     func findOrInsert(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        if keys.count == 1, keys[0].physical == .int64, keys[0].nulls == nil {
+            return findOrInsertInts(keys[0], count: n)
+        }
+        if keys.count > 1, keys.allSatisfy({ $0.physical == .int64 && $0.nulls == nil }) {
+            return findOrInsertIntTuples(keys, count: n)
+        }
         let hashes = hashRows(keys, count: n)
         var ids = ContiguousArray<Int32>(repeating: 0, count: n)
         for i in 0..<n {
@@ -140,6 +188,9 @@ final class KeyTable {
 
     /// Group ids for each row, -1 where the key is absent.
     func find(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        if keys.count == 1, keys[0].physical == .int64, keys[0].nulls == nil {
+            return findInts(keys[0], count: n)
+        }
         let hashes = hashRows(keys, count: n)
         var ids = ContiguousArray<Int32>(repeating: -1, count: n)
         for i in 0..<n {
@@ -153,6 +204,130 @@ final class KeyTable {
             }
         }
         return ids
+    }
+
+    // One non-NULL integer key (join and group keys are mostly that): the probe loops run
+    // over raw buffers, compare the stored integer directly, and touch no class property per
+    // row (each such access is a dynamic exclusivity check). Ids and hashes are exactly those
+    // of the general path, so the two can be mixed on one table.
+
+    private func findInts(_ key: KeyView, count n: Int) -> ContiguousArray<Int32> {
+        var ids = ContiguousArray<Int32>(repeating: -1, count: n)
+        let mask = self.mask
+        let storedNulls = stores[0].anyNull ? stores[0].nulls : nil
+        key.ints.withUnsafeBufferPointer { xs in
+            slots.withUnsafeBufferPointer { slots in
+                stores[0].ints.withUnsafeBufferPointer { stored in
+                    ids.withUnsafeMutableBufferPointer { ids in
+                        for i in 0..<n {
+                            let x = xs[i]
+                            var s = Int(truncatingIfNeeded: intKeyHash(x)) & mask
+                            while true {
+                                let g = slots[s]
+                                if g < 0 { break }
+                                if stored[Int(g)] == x && !(storedNulls?[Int(g)] ?? false) { ids[i] = g; break }
+                                s = (s + 1) & mask
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return ids
+    }
+
+    private func findOrInsertInts(_ key: KeyView, count n: Int) -> ContiguousArray<Int32> {
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        var column = stores[0]
+        stores[0] = KeyStoreColumn(type: column.type)       // keep the arrays uniquely referenced
+        let hasStoredNulls = column.anyNull
+        var slots = self.slots, groupHashes = self.groupHashes
+        self.slots = []; self.groupHashes = []
+        var mask = self.mask
+        key.ints.withUnsafeBufferPointer { xs in
+            for i in 0..<n {
+                let x = xs[i]
+                let h = intKeyHash(x)
+                var s = Int(truncatingIfNeeded: h) & mask
+                while true {
+                    let g = slots[s]
+                    if g < 0 {
+                        let id = Int32(column.ints.count)
+                        slots[s] = id
+                        groupHashes.append(h)
+                        column.ints.append(x)
+                        column.nulls.append(false)
+                        ids[i] = id
+                        if column.ints.count * 2 > slots.count {
+                            KeyTable.rehash(&slots, &mask, groupHashes)
+                        }
+                        break
+                    }
+                    if column.ints[Int(g)] == x && !(hasStoredNulls && column.nulls[Int(g)]) { ids[i] = g; break }
+                    s = (s + 1) & mask
+                }
+            }
+        }
+        count = column.ints.count
+        stores[0] = column
+        self.slots = slots; self.groupHashes = groupHashes; self.mask = mask
+        return ids
+    }
+
+    /// Several non-NULL integer keys (composite join keys, GROUP BY of ids and dates): the
+    /// general path's hashes and ids, with the stored columns and slots held in locals.
+    private func findOrInsertIntTuples(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        let hashes = hashRows(keys, count: n)
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        let width = keys.count
+        var columns = stores
+        stores = []
+        let storedNulls = columns.map { $0.anyNull }
+        var slots = self.slots, groupHashes = self.groupHashes
+        self.slots = []; self.groupHashes = []
+        var mask = self.mask
+        var groups = count
+        let probe = keys.map(\.ints)
+        for i in 0..<n {
+            let h = hashes[i]
+            var s = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let g = slots[s]
+                if g < 0 {
+                    let id = Int32(groups)
+                    slots[s] = id
+                    groupHashes.append(h)
+                    for c in 0..<width { columns[c].ints.append(probe[c][i]); columns[c].nulls.append(false) }
+                    groups += 1
+                    ids[i] = id
+                    if groups * 2 > slots.count { KeyTable.rehash(&slots, &mask, groupHashes) }
+                    break
+                }
+                if groupHashes[Int(g)] == h {
+                    var same = true
+                    for c in 0..<width where columns[c].ints[Int(g)] != probe[c][i] || (storedNulls[c] && columns[c].nulls[Int(g)]) {
+                        same = false; break
+                    }
+                    if same { ids[i] = g; break }
+                }
+                s = (s + 1) & mask
+            }
+        }
+        count = groups
+        stores = columns
+        self.slots = slots; self.groupHashes = groupHashes; self.mask = mask
+        return ids
+    }
+
+    private static func rehash(_ slots: inout ContiguousArray<Int32>, _ mask: inout Int, _ hashes: ContiguousArray<UInt64>) {
+        let cap = slots.count * 2
+        slots = ContiguousArray(repeating: -1, count: cap)
+        mask = cap - 1
+        for g in 0..<hashes.count {
+            var s = Int(truncatingIfNeeded: hashes[g]) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(g)
+        }
     }
 
     private func equal(_ g: Int, _ keys: [KeyView], _ i: Int) -> Bool {
@@ -185,12 +360,15 @@ struct KeyStoreColumn {
     var bools = ContiguousArray<Bool>()
     var strings = StringColumn()
     var intervals = ContiguousArray<Interval>()
+    /// Whether any stored key is NULL (kept so fast paths need not scan `nulls`).
+    var anyNull = false
 
     init(type: DataType) { self.type = type }
 
     mutating func append(_ k: KeyView, _ i: Int) {
         let null = k.isNull(i)
         nulls.append(null)
+        if null { anyNull = true }
         switch k.physical {
         case .int64: ints.append(null ? 0 : k.ints[i])
         case .float64: doubles.append(null ? 0 : k.doubles[i])

@@ -173,6 +173,7 @@ public final class PhysicalPlanner {
             return HashJoinOperator(left: left, right: right, type: type,
                                     leftKeys: try leftKeys.map(compiler.compile), rightKeys: try rightKeys.map(compiler.compile),
                                     keyTypes: leftKeys.map(\.type), residual: try residualExpr.map(compiler.compile),
+                                    residualColumns: residualExpr.flatMap(compiler.columnsRead),
                                     leftFields: leftFields, rightFields: rightFields, context: context)
         }
         return NestedLoopJoinOperator(left: left, right: right, type: type, condition: try residualExpr.map(compiler.compile),

@@ -35,19 +35,7 @@ final class FoldState<F: AggregateFold>: AggregateState {
         try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
         AggregateSupport.grow(&values, to: groupCount, with: F.zero)
         AggregateSupport.grow(&has, to: groupCount, with: false)
-        let xs = F.load(arguments[0])
-        guard xs.count >= rowCount else { return }
-        let validity = AggregateSupport.validity(arguments[0], count: rowCount)
-        try xs.withUnsafeBufferPointer { x in
-            try values.withUnsafeMutableBufferPointer { acc in
-                try has.withUnsafeMutableBufferPointer { h in
-                    try AggregateSupport.forEachValid(validity, count: rowCount) { i in
-                        let g = Int(groups[i])
-                        if h[g] { acc[g] = try F.combine(acc[g], x[i]) } else { acc[g] = x[i]; h[g] = true }
-                    }
-                }
-            }
-        }
+        try foldRows(F.self, groups: groups, argument: arguments[0], rowCount: rowCount, values: &values, has: &has)
     }
 
     func merge(_ other: AggregateState, mapping: [Int32], groupCount: Int) throws {
@@ -67,6 +55,35 @@ final class FoldState<F: AggregateFold>: AggregateState {
         var out = ContiguousArray(values.prefix(groupCount))
         for g in 0..<groupCount where has[g] { out[g] = try F.finish(out[g]) }
         return Vector(type: resultType, count: groupCount, storage: F.storage(out), validity: ContiguousArray(has.prefix(groupCount)))
+    }
+}
+
+/// The per-row loop of FoldState.update. A generic class's methods run unspecialised through
+/// its vtable (every Int128 copy a value-witness call); as a generic function with
+/// pre-specialisations the hot sums, minima and maxima get concrete loops.
+@_specialize(where F == SumInt64)
+@_specialize(where F == SumInt128)
+@_specialize(where F == SumDouble)
+@_specialize(where F == MinInt64)
+@_specialize(where F == MaxInt64)
+@_specialize(where F == MinInt128)
+@_specialize(where F == MaxInt128)
+@_specialize(where F == MinDouble)
+@_specialize(where F == MaxDouble)
+func foldRows<F: AggregateFold>(_ fold: F.Type, groups: UnsafeBufferPointer<Int32>, argument: Vector, rowCount: Int,
+                                values: inout ContiguousArray<F.Element>, has: inout ContiguousArray<Bool>) throws {
+    let xs = F.load(argument)
+    guard xs.count >= rowCount else { return }
+    let validity = AggregateSupport.validity(argument, count: rowCount)
+    try xs.withUnsafeBufferPointer { x in
+        try values.withUnsafeMutableBufferPointer { acc in
+            try has.withUnsafeMutableBufferPointer { h in
+                try AggregateSupport.forEachValid(validity, count: rowCount) { i in
+                    let g = Int(groups[i])
+                    if h[g] { acc[g] = try F.combine(acc[g], x[i]) } else { acc[g] = x[i]; h[g] = true }
+                }
+            }
+        }
     }
 }
 

@@ -285,6 +285,38 @@ enum Arithmetic {
         case .div, .pow: resultScale = min(max(s1, s2, 16), DataType.maxDecimalPrecision)
         }
         let result = DataType.decimal(precision: DataType.maxDecimalPrecision, scale: resultScale)
+        if op == .add || op == .sub, resultScale - s1 <= 38, resultScale - s2 <= 38 {
+            // Sums and differences: the rescale factors are fixed per call, so the row loop is
+            // two checked multiplies (skipped at factor 1) and a checked add, same errors as `decimal`.
+            let fa = ValueText.pow10[resultScale - s1], fb = ValueText.pow10[resultScale - s2]
+            let subtract = op == .sub
+            let bound = limit.magnitude
+            return ScalarResolution(argumentTypes: [a, b], returnType: result) { args, n, _ in
+                let x = args[0], y = args[1]
+                let validity = Kernels.combinedValidity([x, y], count: n)
+                let xs = Kernels.int128s(x), ys = Kernels.int128s(y)
+                return try xs.withUnsafeBufferPointer { xp in
+                    try ys.withUnsafeBufferPointer { yp in
+                        try Kernels.buildInt128(count: n, type: result, validity: validity) { i in
+                            var u = xp[i], v = yp[i]
+                            if fa != 1 {
+                                let r = u.multipliedReportingOverflow(by: fa)
+                                guard !r.overflow else { throw numericOverflow }
+                                u = r.partialValue
+                            }
+                            if fb != 1 {
+                                let r = v.multipliedReportingOverflow(by: fb)
+                                guard !r.overflow else { throw numericOverflow }
+                                v = r.partialValue
+                            }
+                            let r = subtract ? u.subtractingReportingOverflow(v) : u.addingReportingOverflow(v)
+                            guard !r.overflow, r.partialValue.magnitude < bound else { throw numericOverflow }
+                            return r.partialValue
+                        }
+                    }
+                }
+            }
+        }
         return ScalarResolution(argumentTypes: [a, b], returnType: result) { args, n, _ in
             let x = args[0], y = args[1]
             let validity = Kernels.combinedValidity([x, y], count: n)
@@ -345,6 +377,12 @@ enum Arithmetic {
             return try checked(r.partialValue)
         case .mul:
             let drop = s1 + s2 - resultScale
+            if drop == 0 {
+                // Exact product at the combined scale: no rounding, so no 256-bit division.
+                let r = x.multipliedReportingOverflow(by: y)
+                guard !r.overflow, r.partialValue.magnitude < limit.magnitude else { throw numericOverflow }
+                return r.partialValue
+            }
             let negative = (x < 0) != (y < 0)
             let m = try mulDiv(x.magnitude, y.magnitude, UInt128(ValueText.pow10[min(drop, 38)]))
             guard m < limit.magnitude else { throw numericOverflow }

@@ -69,10 +69,10 @@ final class HashAggregateOperator: Operator {
             let filters = try inputs.map { try $0.filter?(b) }
             let orderVectors = try inputs.map { try $0.order.map { try $0.0(b) } }
             for set in sets {
-                let views = keyVectors.enumerated().map { i, v in
-                    KeyView(set.keys.contains(i) ? v : .nulls(type: v.type, count: b.count))
+                let vectors = keyVectors.enumerated().map { i, v in
+                    set.keys.contains(i) ? v : .nulls(type: v.type, count: b.count)
                 }
-                let ids = set.table.findOrInsert(views, count: b.count)
+                let ids = set.table.findOrInsert(vectors: vectors, count: b.count)
                 for (a, agg) in node.aggregates.enumerated() {
                     var rows: [Int32]? = nil
                     if let f = filters[a] {

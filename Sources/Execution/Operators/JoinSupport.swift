@@ -9,6 +9,15 @@ enum JoinOutput {
         Batch(columns: left.columns.map { $0.gather(li) } + right.columns.map { $0.gather(ri) }, count: li.count)
     }
 
+    /// Pairs for evaluating a condition that reads only the output columns in `needed`
+    /// (left columns first, then right); the others are NULL constants, not copies.
+    static func pairs(_ left: Batch, _ li: [Int32], _ right: Batch, _ ri: [Int32], onlyColumns needed: Set<Int>) -> Batch {
+        let nl = left.columns.count
+        let l = left.columns.enumerated().map { i, c in needed.contains(i) ? c.gather(li) : Vector.nulls(type: c.type, count: li.count) }
+        let r = right.columns.enumerated().map { j, c in needed.contains(nl + j) ? c.gather(ri) : Vector.nulls(type: c.type, count: ri.count) }
+        return Batch(columns: l + r, count: li.count)
+    }
+
     static func leftPadded(_ left: Batch, _ rows: [Int32], rightFields: [Field]) -> Batch {
         Batch(columns: left.columns.map { $0.gather(rows) } + rightFields.map { .nulls(type: $0.type, count: rows.count) }, count: rows.count)
     }

@@ -50,7 +50,7 @@ final class ParallelAggregateOperator: Operator {
         let table = KeyTable(types: node.groupKeys.map(\.type))
         let states = node.aggregates.map { $0.resolution.makeState() }
         for b in try runStages(stages, on: morsel, statistics: scan.statistics) {
-            let ids = table.findOrInsert(try keys.map { KeyView(try $0(b)) }, count: b.count)
+            let ids = table.findOrInsert(vectors: try keys.map { try $0(b) }, count: b.count)
             for a in states.indices {
                 var args = try arguments[a].map { try $0(b) }
                 var groups = ids

@@ -41,7 +41,7 @@ enum PhysicalValues {
     /// Appends dict[indices[i]] for every index (indices already validated against dict.count).
     mutating func appendGathered(from dict: PhysicalValues, _ indices: ContiguousArray<Int32>) throws {
         func gather<T>(_ a: inout ContiguousArray<T>, _ d: ContiguousArray<T>) {
-            a.reserveCapacity(a.count + indices.count)
+            a.reserveGrowing(a.count + indices.count)
             d.withUnsafeBufferPointer { dp in
                 indices.withUnsafeBufferPointer { ip in
                     for i in ip { a.append(dp[Int(i)]) }
@@ -56,14 +56,14 @@ enum PhysicalValues {
         case (.double(var a), .double(let d)): self = .double([]); gather(&a, d); self = .double(a)
         case (.bytes(var a), .bytes(let d)):
             self = .bytes(StringColumn())
-            a.offsets.reserveCapacity(a.offsets.count + indices.count)
+            a.offsets.reserveGrowing(a.offsets.count + indices.count)
             var total = a.bytes.count
             for i in indices { total += d.length(at: Int(i)) }
             guard total <= Int(Int32.max) else {
                 self = .bytes(a)
                 throw encodingError("column chunk exceeds 2 GiB of string data")
             }
-            a.bytes.reserveCapacity(total)
+            a.bytes.reserveGrowing(total)
             d.bytes.withUnsafeBufferPointer { db in
                 d.offsets.withUnsafeBufferPointer { doff in
                     for i in indices {
@@ -286,7 +286,7 @@ struct ColumnChunkReader {
             guard bytes <= p.count - at else { throw encodingError("page has fewer levels than num_values (BIT_PACKED levels run past the end)") }
             var l = levels ?? []
             levels = nil
-            l.reserveCapacity(l.count + count)
+            l.reserveGrowing(l.count + count)
             var bit = 0
             for _ in 0..<count {
                 var v: Int32 = 0
@@ -474,7 +474,7 @@ struct ColumnChunkReader {
                 }
                 guard s.bytes.count + length <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
                 let start = s.bytes.count
-                s.bytes.reserveCapacity(start + length)
+                s.bytes.reserveGrowing(start + length)
                 for k in 0..<Int(pre) { s.bytes.append(s.bytes[prevStart + k]) }
                 s.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<pos + Int(suf)]))
                 pos += Int(suf)

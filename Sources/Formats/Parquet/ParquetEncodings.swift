@@ -75,7 +75,7 @@ enum RLEHybrid {
         let end = min(end, p.count)
         var pos = start
         var produced = 0
-        out.reserveCapacity(out.count + count)
+        out.reserveGrowing(out.count + count)
         if bitWidth == 0 {
             out.append(contentsOf: repeatElement(0, count: count))
             return pos
@@ -100,13 +100,35 @@ enum RLEHybrid {
                 let available = min(totalBytes, end - pos)
                 let values = min(Int(groups) * 8, count - produced, available * 8 / bitWidth)
                 if values == 0 { throw encodingError("bit-packed run holds no data") }
-                var reader = BitReader(p, start: pos, end: pos + available)
-                for _ in 0..<values { out.append(Int32(bitPattern: UInt32(truncatingIfNeeded: try reader.read(bitWidth)))) }
+                unpack(p, from: pos, bitWidth: bitWidth, values: values, into: &out)
                 produced += values
                 pos += available
             }
         }
         return pos
+    }
+
+    /// Appends `values` little-endian bit-packed values of `bitWidth` (1...32) bits read from
+    /// `p[start...]`; the caller has checked that `values * bitWidth` bits lie inside `p`.
+    /// One 64-bit accumulator refilled a byte at a time, written straight into the array.
+    @inline(__always)
+    static func unpack(_ p: UnsafeBufferPointer<UInt8>, from start: Int, bitWidth: Int, values: Int,
+                       into out: inout ContiguousArray<Int32>) {
+        guard values > 0, let base = p.baseAddress else { return }
+        let old = out.count
+        out.append(contentsOf: repeatElement(0, count: values))
+        let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
+        out.withUnsafeMutableBufferPointer { dst in
+            var acc: UInt64 = 0
+            var bits = 0
+            var q = base + start
+            for k in old..<(old + values) {
+                while bits < bitWidth { acc |= UInt64(q.pointee) << UInt64(bits); q += 1; bits += 8 }
+                dst[k] = Int32(bitPattern: UInt32(truncatingIfNeeded: acc & mask))
+                acc >>= UInt64(bitWidth)
+                bits -= bitWidth
+            }
+        }
     }
 
     static func bitWidth(forMax m: Int) -> Int {
@@ -133,7 +155,7 @@ enum DeltaBinaryPacked {
         guard total <= UInt64(end - pos) * 8 + blockSize + 1 else { throw encodingError("DELTA_BINARY_PACKED value count \(total) exceeds the data") }
         let total_ = Int(total)
         if total_ == 0 { return }
-        out.reserveCapacity(out.count + total_)
+        out.reserveGrowing(out.count + total_)
         out.append(value)
         var remaining = total_ - 1
         let perMini = Int(blockSize / miniblocks)
@@ -178,7 +200,7 @@ enum PlainDecoder {
         guard n >= 0, (end - pos) / w >= n else { throw encodingError("PLAIN data holds fewer than \(n) values") }
         guard n > 0, let base = p.baseAddress else { return }
         let old = out.count
-        out.reserveCapacity(old + n)
+        out.reserveGrowing(old + n)
         // Bulk copy: T is a trivial little-endian number type, the host is little-endian.
         out.append(contentsOf: repeatElement(zeroValue(T.self), count: n))
         out.withUnsafeMutableBytes { dst in
@@ -191,7 +213,7 @@ enum PlainDecoder {
                          into out: inout ContiguousArray<Bool>) throws {
         // bitOffset lets consecutive PLAIN boolean runs in one page continue mid-byte.
         guard n >= 0, (end - pos) * 8 - bitOffset >= n else { throw encodingError("PLAIN boolean data holds fewer than \(n) values") }
-        out.reserveCapacity(out.count + n)
+        out.reserveGrowing(out.count + n)
         var bit = bitOffset
         var at = pos
         for _ in 0..<n {
@@ -205,8 +227,8 @@ enum PlainDecoder {
 
     static func byteArrays(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, into out: inout StringColumn) throws {
         guard n >= 0, (end - pos) / 4 >= n else { throw encodingError("PLAIN BYTE_ARRAY data holds fewer than \(n) values") }
-        out.offsets.reserveCapacity(out.offsets.count + n)
-        out.bytes.reserveCapacity(out.bytes.count + max(0, end - pos - 4 * n))
+        out.offsets.reserveGrowing(out.offsets.count + n)
+        out.bytes.reserveGrowing(out.bytes.count + max(0, end - pos - 4 * n))
         for _ in 0..<n {
             guard end - pos >= 4 else { throw encodingError("PLAIN BYTE_ARRAY length runs past the end") }
             let len = Int(p[pos]) | Int(p[pos + 1]) << 8 | Int(p[pos + 2]) << 16 | Int(p[pos + 3]) << 24
@@ -227,7 +249,7 @@ enum PlainDecoder {
         out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<pos + n * width]))
         guard out.bytes.count <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of data") }
         var o = out.offsets.last ?? 0
-        out.offsets.reserveCapacity(out.offsets.count + n)
+        out.offsets.reserveGrowing(out.offsets.count + n)
         for _ in 0..<n { o += Int32(width); out.offsets.append(o) }
         pos += n * width
     }
@@ -260,5 +282,15 @@ enum ByteStreamSplit {
             }
         }
         return out
+    }
+}
+
+extension ContiguousArray {
+    /// Capacity for `needed` elements, growing geometrically: decoders append page after page
+    /// to one column-chunk array, and an exact reserve per page would copy the whole array
+    /// every page (quadratic in the page count).
+    @inline(__always)
+    mutating func reserveGrowing(_ needed: Int) {
+        if capacity < needed { reserveCapacity(Swift.max(needed, capacity * 2)) }
     }
 }
