@@ -12,73 +12,15 @@ public enum PostgresType {
     static let epochDays: Int64 = 10_957
     static let epochMicros: Int64 = 946_684_800_000_000
 
-    public static func oid(_ type: DataType) -> Int32 {
-        switch type {
-        case .null: return 25 // unknown → reported as text, which every client decodes
-        case .boolean: return 16
-        case .int16: return 21
-        case .int32: return 23
-        case .int64: return 20
-        case .float32: return 700
-        case .float64: return 701
-        case .decimal: return 1700
-        case .text: return 25
-        case .varchar: return 1043
-        case .char: return 1042
-        case .bytea: return 17
-        case .date: return 1082
-        case .time: return 1083
-        case .timestamp: return 1114
-        case .timestamptz: return 1184
-        case .interval: return 1186
-        case .uuid: return 2950
-        case .json: return 114
-        case .array(let e): return arrayOID(e)
-        }
-    }
-
-    static func arrayOID(_ element: DataType) -> Int32 {
-        switch element {
-        case .boolean: return 1000
-        case .bytea: return 1001
-        case .int16: return 1005
-        case .int32: return 1007
-        case .int64: return 1016
-        case .float32: return 1021
-        case .float64: return 1022
-        case .decimal: return 1231
-        case .varchar: return 1015
-        case .char: return 1014
-        case .date: return 1182
-        case .time: return 1183
-        case .timestamp: return 1115
-        case .timestamptz: return 1185
-        case .interval: return 1187
-        case .uuid: return 2951
-        case .json: return 199
-        default: return 1009 // text[]
-        }
-    }
+    // OIDs, typlen and typmod come from the one table pg_catalog.pg_type is built from
+    // (Columnar/PostgresTypes.swift), so RowDescription and the catalog never disagree.
+    public static func oid(_ type: DataType) -> Int32 { PostgresTypes.oid(of: type) }
 
     public static func typeSize(_ type: DataType) -> Int16 {
-        switch type {
-        case .boolean: return 1
-        case .int16: return 2
-        case .int32, .float32, .date: return 4
-        case .int64, .float64, .time, .timestamp, .timestamptz: return 8
-        case .interval, .uuid: return 16
-        default: return -1
-        }
+        Int16(PostgresTypes.byOID[PostgresTypes.oid(of: type)]?.length ?? -1)
     }
 
-    public static func typeModifier(_ type: DataType) -> Int32 {
-        switch type {
-        case .decimal(let p, let s): return Int32(((p << 16) | s) + 4)
-        case .varchar(let n?): return Int32(n + 4)
-        case .char(let n): return Int32(n + 4)
-        default: return -1
-        }
-    }
+    public static func typeModifier(_ type: DataType) -> Int32 { PostgresTypes.typmod(of: type) }
 
     /// The type a client-supplied parameter OID stands for (nil: infer it).
     public static func dataType(oid: Int32) -> DataType? {
