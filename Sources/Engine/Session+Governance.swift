@@ -70,6 +70,11 @@ extension Session {
         case .createTableAs(let ctas): created = [ctas.name]
         case .createView(let cv): created = [cv.name]
         case .createExternalTable(let e): created = [e.name]
+        case .createTable(let ct) where ct.temporary:
+            // Temporary tables live in the shared catalog (visible to every session, not persisted):
+            // without this check anyone could shadow a lake table or a view's input for everyone.
+            try requireCreate(in: ct.name.schema ?? "public")
+            return try body()
         case .createSchema: try requireSuperuser("create schemas")
         case .show(let name) where name == "audit_redact_literals" || name == "audit_retention_days":
             // Catalog-wide settings (ALTER SYSTEM), shown with their defaults.

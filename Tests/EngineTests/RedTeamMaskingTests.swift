@@ -270,6 +270,15 @@ final class RedTeamMaskingTests: XCTestCase {
         expectState("42501", "ALTER TABLE customers DISABLE ROW LEVEL SECURITY")
     }
 
+    /// An unprivileged user's TEMP table must not replace a shared relation for other sessions.
+    func testTempTablesDoNotShadowSharedRelationsForOthers() throws {
+        expectState("42501", "CREATE TEMP TABLE customers (v text)")
+        expectState("42501", "CREATE TEMP TABLE lakesql_audit (v text)")
+        XCTAssertEqual(show(admin, "SELECT count(*) FROM customers").rows, [["2000"]])
+        XCTAssertEqual(show(bob, "SELECT count(*) FROM customer_overview").rows, [["200"]])
+        attack("SELECT * FROM customers")
+    }
+
     func testSystemRelationsFilesAndAudit() throws {
         for sql in ["SELECT * FROM read_parquet('\(Self.lake)/customers/part-0.parquet')",
                     "SELECT * FROM '\(Self.lake)/customers/*.parquet'", "SELECT * FROM read_csv('\(Self.lake)/../demo/README.md')",
