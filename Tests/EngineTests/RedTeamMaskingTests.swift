@@ -293,6 +293,12 @@ final class RedTeamMaskingTests: XCTestCase {
                     "SELECT pg_get_viewdef('customer_overview')", "SELECT * FROM lakesql_functions()", "SHOW ALL"] {
             attack(sql)
         }
+        // Statements that would copy or re-run a query around the binder do not exist (COPY, PREPARE).
+        for sql in ["COPY customers TO STDOUT", "COPY (SELECT * FROM customers) TO '\(directory)/out.csv'",
+                    "PREPARE p(text) AS SELECT count(*) FROM customers WHERE email = $1"] {
+            XCTAssertEqual(attack(sql).error?.sqlState, "42601", sql)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/out.csv"))
         // The superuser's statement text is audited with its literals redacted; bob cannot read it anyway.
         _ = show(admin, "SELECT count(*) FROM customers WHERE email = '\(Self.hiddenEmail)'")
         let audit = show(admin, "SELECT statement FROM lakesql_audit").text
