@@ -75,6 +75,15 @@ extension Session {
             // without this check anyone could shadow a lake table or a view's input for everyone.
             try requireCreate(in: ct.name.schema ?? "public")
             return try body()
+        case .set(let st) where st.name == "role":
+            // set_config('role', …) is SET ROLE, with its membership check (not a free-form setting).
+            let value = st.values.joined(separator: ", ")
+            return try runGovernance(.setRole(value.isEmpty || value.lowercased() == "none" ? nil : value), text: "")
+        case .set(let st) where st.name == "is_superuser" || st.name == "session_authorization":
+            // Reports of who is logged in, which clients and policies may trust: read-only, as in PostgreSQL.
+            if st.name == "is_superuser" { throw SQLError("55P02", "parameter \"is_superuser\" cannot be changed") }
+            try requireSuperuser("set session authorization")
+            return try body()
         case .createSchema: try requireSuperuser("create schemas")
         case .show(let name) where name == "audit_redact_literals" || name == "audit_retention_days":
             // Catalog-wide settings (ALTER SYSTEM), shown with their defaults.
@@ -97,7 +106,12 @@ extension Session {
             access.role = nil
             settings["role"] = "none"
             settings["session_authorization"] = access.sessionUser
+            settings["is_superuser"] = access.isSuperuser ? "on" : "off"
             return result
+        case .reset(let name?) where name == "is_superuser" || name == "session_authorization":
+            if name == "is_superuser" { throw SQLError("55P02", "parameter \"is_superuser\" cannot be changed") }
+            settings["session_authorization"] = access.sessionUser
+            return QueryResult(fields: [], returnsRows: false, commandTag: "RESET", produce: { nil })
         case .drop(let d):
             if d.kind == .schema {
                 for n in d.names {
@@ -260,6 +274,7 @@ extension Session {
             guard let role else {
                 access.role = nil
                 settings["role"] = "none"
+                settings["is_superuser"] = s.isSuperuser(access.sessionUser) ? "on" : "off"
                 return done("SET")
             }
             guard s.roles[role] != nil else { throw SQLError(SQLState.invalidParameterValue, "role \"\(role)\" does not exist") }
@@ -268,6 +283,7 @@ extension Session {
             }
             access.role = role == access.sessionUser ? nil : role
             settings["role"] = role
+            settings["is_superuser"] = s.isSuperuser(role) ? "on" : "off"
             return done("SET")
         case .createMaskingPolicy(let m):
             try requireSuperuser("create masking policies")

@@ -245,10 +245,20 @@ final class RedTeamMaskingTests: XCTestCase {
                     "SET SESSION AUTHORIZATION carol"] {
             XCTAssertNotNil(attack(sql).error, sql)
         }
-        // A plain setting of that name (accepted, as a client may send it) changes no identity.
-        attack("SET session_authorization = 'carol'")
-        // set_config writes a setting, not the role the policies ask about.
-        attack("SELECT set_config('role', 'pii_reader', false), email FROM customers WHERE customer_id = 4")
+        // The settings clients read to know who they are cannot be spoofed either.
+        expectState("42501", "SET session_authorization = 'carol'")
+        expectState("55P02", "SET is_superuser = on")
+        expectState("42501", "SELECT set_config('role', 'pii_reader', false)")
+        expectState("55P02", "RESET is_superuser")
+        _ = show(bob, "RESET ALL")
+        XCTAssertEqual(attack("SHOW is_superuser").rows, [["off"]])
+        XCTAssertEqual(attack("SELECT current_setting('session_authorization'), current_setting('role')").rows, [["bob", "none"]])
+        XCTAssertEqual(show(admin, "SHOW is_superuser").rows, [["on"]])
+        _ = show(admin, "SET ROLE staff")
+        XCTAssertEqual(show(admin, "SHOW is_superuser").rows, [["off"]])
+        _ = show(admin, "RESET ROLE")
+        XCTAssertEqual(show(admin, "SHOW is_superuser").rows, [["on"]])
+
         attack("SELECT email, name FROM customers WHERE customer_id = 4")
         XCTAssertEqual(attack("SELECT current_user, session_user, is_member('pii_reader'), pg_has_role('pii_reader', 'MEMBER')").rows,
                        [["bob", "bob", "f", "f"]])
