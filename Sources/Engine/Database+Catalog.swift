@@ -106,6 +106,7 @@ extension Database {
         }
         session.accessControl = CatalogAccessControl(store: g.store, sessionUser: user, client: client)
         session.settings["role"] = "none"
+        session.settings["is_superuser"] = role.isSuperuser ? "on" : "off"
         return session
     }
 

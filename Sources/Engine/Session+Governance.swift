@@ -70,6 +70,20 @@ extension Session {
         case .createTableAs(let ctas): created = [ctas.name]
         case .createView(let cv): created = [cv.name]
         case .createExternalTable(let e): created = [e.name]
+        case .createTable(let ct) where ct.temporary:
+            // Temporary tables live in the shared catalog (visible to every session, not persisted):
+            // without this check anyone could shadow a lake table or a view's input for everyone.
+            try requireCreate(in: ct.name.schema ?? "public")
+            return try body()
+        case .set(let st) where st.name == "role":
+            // set_config('role', …) is SET ROLE, with its membership check (not a free-form setting).
+            let value = st.values.joined(separator: ", ")
+            return try runGovernance(.setRole(value.isEmpty || value.lowercased() == "none" ? nil : value), text: "")
+        case .set(let st) where st.name == "is_superuser" || st.name == "session_authorization":
+            // Reports of who is logged in, which clients and policies may trust: read-only, as in PostgreSQL.
+            if st.name == "is_superuser" { throw SQLError("55P02", "parameter \"is_superuser\" cannot be changed") }
+            try requireSuperuser("set session authorization")
+            return try body()
         case .createSchema: try requireSuperuser("create schemas")
         case .show(let name) where name == "audit_redact_literals" || name == "audit_retention_days":
             // Catalog-wide settings (ALTER SYSTEM), shown with their defaults.
@@ -92,7 +106,12 @@ extension Session {
             access.role = nil
             settings["role"] = "none"
             settings["session_authorization"] = access.sessionUser
+            settings["is_superuser"] = access.isSuperuser ? "on" : "off"
             return result
+        case .reset(let name?) where name == "is_superuser" || name == "session_authorization":
+            if name == "is_superuser" { throw SQLError("55P02", "parameter \"is_superuser\" cannot be changed") }
+            settings["session_authorization"] = access.sessionUser
+            return QueryResult(fields: [], returnsRows: false, commandTag: "RESET", produce: { nil })
         case .drop(let d):
             if d.kind == .schema {
                 for n in d.names {
@@ -255,6 +274,7 @@ extension Session {
             guard let role else {
                 access.role = nil
                 settings["role"] = "none"
+                settings["is_superuser"] = s.isSuperuser(access.sessionUser) ? "on" : "off"
                 return done("SET")
             }
             guard s.roles[role] != nil else { throw SQLError(SQLState.invalidParameterValue, "role \"\(role)\" does not exist") }
@@ -263,6 +283,7 @@ extension Session {
             }
             access.role = role == access.sessionUser ? nil : role
             settings["role"] = role
+            settings["is_superuser"] = s.isSuperuser(role) ? "on" : "off"
             return done("SET")
         case .createMaskingPolicy(let m):
             try requireSuperuser("create masking policies")
@@ -277,6 +298,9 @@ extension Session {
             try store.dropMaskingPolicy(name, ifExists: ifExists)
             return done("DROP MASKING POLICY")
         case .alterColumnMaskingPolicy(let table, let column, let policy):
+            // Attaching a policy makes its body run on values the table's writer chose: an owner
+            // could hash guesses with mask_hash's catalog key. Only superusers attach policies.
+            if policy != nil { try requireSuperuser("set masking policies") }
             try requireOwner(table, "set masking policies on it")
             let c = ColumnRef(table: ref(table), column: try checkedColumn(table, column))
             if let policy { try store.setColumnMask(c, policy: policy) } else { try store.unsetColumnMask(c) }
@@ -290,6 +314,8 @@ extension Session {
             try store.dropTag(name, ifExists: ifExists)
             return done("DROP TAG")
         case .alterColumnTag(let table, let column, let tag, let set):
+            // A tag brings its masking policies (see SET MASKING POLICY above).
+            if set { try requireSuperuser("tag columns") }
             try requireOwner(table, "tag its columns")
             let c = ColumnRef(table: ref(table), column: try checkedColumn(table, column))
             if set { try store.setColumnTag(c, tag: tag) } else { try store.unsetColumnTag(c, tag: tag) }
