@@ -18,7 +18,7 @@ extension RedTeamMaskingTests {
         "mask_partial(val, -1, 2)",
         "mask_partial(val, length(val) - 3, 0)",
         "substr(val, 1, -1)",
-        "CASE WHEN pg_has_role('staff', 'nonsense') THEN val ELSE mask_redact(val) END",
+        "CASE WHEN val = 'x' AND pg_has_role('staff', 'member') THEN val ELSE mask_redact(val) END",
         "(SELECT v FROM readable WHERE v = val)",
         "upper(regexp_replace(val, val, 'x'))",
     ]
@@ -58,7 +58,7 @@ extension RedTeamMaskingTests {
             ALTER TABLE customers ALTER COLUMN city SET MASKING POLICY city_mask;
             CREATE POLICY ids ON customers FOR SELECT TO staff
               USING (customer_id IN (4, 5) AND EXISTS (SELECT 1 FROM readable r WHERE r.v <> customers.email)
-                     AND current_user = session_user AND pg_has_role('staff', 'MEMBER') AND lower(country) = 'gb');
+                     AND current_user = session_user AND is_member('staff') AND lower(country) = 'gb');
             """)
         let city = show(admin, "SELECT city FROM customers WHERE customer_id = 4").rows
         XCTAssertEqual(attack("SELECT city FROM customers WHERE customer_id = 4").rows,
