@@ -377,6 +377,8 @@ extension Session {
             throw SQLError(SQLState.syntaxError, "the body of masking policy \(p.name) must be one expression")
         }
         let bound = try makeBinder().bind(query)
+        // Run below the policy barrier on raw values, a body that can fail is an oracle.
+        if let bad = ErrorFreeExpressions.offendingPart(bound.plan, mode: .maskingPolicy) { throw ErrorFreeExpressions.refusal(bad) }
         let returned = bound.plan.fields.first?.type ?? .null
         let declared = try CatalogAccessControl.resolveType(p.returnType)
         if returned != .null, returned != declared, !(returned.isString && declared.isString), !CatalogAccessControl.sameFamily(returned, declared) {
@@ -392,7 +394,10 @@ extension Session {
         guard parsed.count == 1, case .query(let query) = parsed[0].statement else {
             throw SQLError(SQLState.syntaxError, "a policy's USING must be one expression")
         }
-        _ = try makeBinder().bind(query)
+        let bound = try makeBinder().bind(query)
+        // Run below the policy barrier on raw rows, a USING that can fail is an oracle; and
+        // mask_hash (the catalog's key) belongs to masking policies, which only superusers write.
+        if let bad = ErrorFreeExpressions.offendingPart(bound.plan, mode: .rowPolicy) { throw ErrorFreeExpressions.refusal(bad) }
     }
 
     private func typeText(_ t: TypeName) throws -> String {

@@ -141,10 +141,10 @@ extension Binder {
     }
 
     /// Parses and binds a policy expression; any failure denies the query.
-    private func bindPolicyExpression(_ sql: String, scope: Scope, what: String) throws -> BoundExpr {
+    private func bindPolicyExpression(_ sql: String, scope: Scope, what: String, allowMaskHash: Bool) throws -> BoundExpr {
         let savedTypes = parameterTypes, savedValues = parameterValues
         parameterTypes = [:]; parameterValues = [:]
-        maskHashAllowed.append(true)
+        maskHashAllowed.append(allowMaskHash)
         defer { parameterTypes = savedTypes; parameterValues = savedValues; maskHashAllowed.removeLast() }
         do {
             let expr = try Parser.parseExpression(sql)
@@ -162,9 +162,11 @@ extension Binder {
 
     private func bindRowPolicy(_ p: RowPolicyDefinition, relation: RelationName, scope: Scope) throws -> BoundExpr {
         let what = "row policy \"\(p.name)\" on \(relation) cannot be evaluated"
-        let bound = try bindPolicyExpression(p.usingSQL, scope: scope, what: what)
+        let bound = try bindPolicyExpression(p.usingSQL, scope: scope, what: what, allowMaskHash: false)
         do {
-            return try coerceBoolean(bound, clause: "POLICY USING", location: 0)
+            let predicate = try coerceBoolean(bound, clause: "POLICY USING", location: 0)
+            try Self.requireErrorFree(predicate, mode: .rowPolicy)
+            return predicate
         } catch let error as SQLError {
             throw denied(what, error)
         }
@@ -178,7 +180,7 @@ extension Binder {
         // The parameter is bound as a column of its declared type; a differing column type is
         // converted first (implicitly only), and the body then reads the converted value.
         let entry = Scope.Entry(table: nil, name: policy.parameterName, type: policy.parameterType, index: index)
-        let body = try bindPolicyExpression(policy.bodySQL, scope: isolatedScope([entry], level: level), what: what)
+        let body = try bindPolicyExpression(policy.bodySQL, scope: isolatedScope([entry], level: level), what: what, allowMaskHash: true)
         do {
             var argument = BoundExpr.column(index, type)
             if type != policy.parameterType {
@@ -191,13 +193,23 @@ extension Binder {
             let t = substituted.type
             guard t == policy.returnType || isUnknown(substituted) || t == .null || (t.isString && policy.returnType.isString)
                     || (t.isNumeric && policy.returnType.isNumeric)
-                    || PushLeakproofPredicatesThroughBarriers.isWidening(from: t, to: policy.returnType) else {
+                    || ErrorFreeExpressions.isWidening(from: t, to: policy.returnType) else {
                 throw SQLError(SQLState.datatypeMismatch, "the body returns \(t), not \(policy.returnType)")
             }
+            // The body (with the parameter's conversion) must not be able to fail on any raw
+            // value; the conversion to the declared return type is the category-preserving one
+            // checked above (a numeric narrowing can still overflow: Docs/SECURITY.md).
+            try Self.requireErrorFree(substituted, mode: .maskingPolicy)
             return try coerce(substituted, to: policy.returnType, explicit: false, location: 0)
         } catch let error as SQLError {
             throw denied(what, error)
         }
+    }
+
+    /// A policy body that could raise an error on some raw value is an oracle for that value
+    /// (the error shows even though its message is replaced): refused (42P17).
+    static func requireErrorFree(_ body: BoundExpr, mode: ErrorFreeExpressions.Mode) throws {
+        if let bad = ErrorFreeExpressions.offendingPart(body, mode: mode) { throw ErrorFreeExpressions.refusal(bad) }
     }
 
     /// Replaces the parameter's placeholder column by the (converted) column. References from

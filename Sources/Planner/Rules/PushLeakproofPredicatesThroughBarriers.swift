@@ -57,30 +57,8 @@ public enum PushLeakproofPredicatesThroughBarriers {
     }
 
     /// True when evaluating `e` on any row can neither raise an error nor put a value
-    /// anywhere but its boolean result.
+    /// anywhere but its boolean result (the shared classification in ErrorFreeExpressions).
     public static func isLeakproof(_ e: BoundExpr) -> Bool {
-        switch e {
-        case .column, .literal, .unknownLiteral, .parameter: return true
-        case .isNull(let x, _), .not(let x): return isLeakproof(x)
-        case .and(let xs), .or(let xs): return xs.allSatisfy(isLeakproof)
-        case .call(let f, let args): return f.resolution.isLeakproof && args.allSatisfy(isLeakproof)
-        case .inList(let x, let items, let eq, _): return eq.resolution.isLeakproof && isLeakproof(x) && items.allSatisfy(isLeakproof)
-        case .cast(let x, let t, _): return isWidening(from: x.type, to: t) && isLeakproof(x)
-        default: return false
-        }
-    }
-
-    /// Conversions that cannot fail for any value.
-    static func isWidening(from: DataType, to: DataType) -> Bool {
-        switch (from, to) {
-        case (.int16, .int32), (.int16, .int64), (.int32, .int64), (.float32, .float64),
-             (.int16, .float64), (.int32, .float64), (.int64, .float64), (.int16, .float32), (.int32, .float32),
-             (.varchar, .text), (.char, .text), (.text, .varchar(nil)):
-            return true
-        case (.int16, .decimal(let p, let s)): return p - s >= 5
-        case (.int32, .decimal(let p, let s)): return p - s >= 10
-        case (.int64, .decimal(let p, let s)): return p - s >= 19
-        default: return false
-        }
+        ErrorFreeExpressions.isErrorFree(e, mode: .leakproof)
     }
 }
