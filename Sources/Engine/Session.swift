@@ -141,8 +141,10 @@ public final class Session: @unchecked Sendable {
             let bound = try makeBinder().bind(q)
             let plan = Optimizer.optimize(bound.plan, context: makeContext().functionContext)
             let op = try makePlanner().build(plan)
-            return QueryResult(fields: bound.fields, returnsRows: true, commandTag: "SELECT", tagForRows: { "SELECT \($0)" },
-                               produce: { try op.next() })
+            let result = QueryResult(fields: bound.fields, returnsRows: true, commandTag: "SELECT", tagForRows: { "SELECT \($0)" },
+                                     produce: { try op.next() })
+            result.columnOrigins = bound.origins
+            return result
         case .createTable(let ct):
             let binder = makeBinder()
             var seen = Set<String>()
