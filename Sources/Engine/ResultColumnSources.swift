@@ -16,14 +16,24 @@ public struct ResultColumnSource: Equatable, Sendable {
 }
 
 extension Session {
-    /// One source per column of `count`; resolves each distinct relation once.
+    /// One source per column of `count`. Building the pg_catalog view costs about a millisecond
+    /// (debug build, demo lake) per statement, so OIDs are remembered per session until a statement
+    /// that may change the catalog (DDL, grants, SET ROLE: anything but a query) runs. OIDs are
+    /// name-derived (CatalogSnapshot.relationOID), so another session's DROP and CREATE of the same
+    /// name keeps them.
     public func columnSources(_ origins: [ColumnOrigin?], count: Int) -> [ResultColumnSource] {
         guard origins.contains(where: { $0 != nil }) else { return Array(repeating: .none, count: count) }
         var oids: [RelationName: Int32] = [:]
         return (0..<count).map { i in
             guard i < origins.count, let origin = origins[i], let attnum = Int16(exactly: origin.attributeNumber) else { return .none }
             if oids[origin.relation] == nil {
-                oids[origin.relation] = currentRelationOID(origin.relation) ?? 0
+                if let known = rowDescriptionOIDs[origin.relation] {
+                    oids[origin.relation] = known
+                } else {
+                    let oid = currentRelationOID(origin.relation)
+                    oids[origin.relation] = oid ?? 0
+                    if let oid { rowDescriptionOIDs[origin.relation] = oid }
+                }
             }
             let oid = oids[origin.relation] ?? 0
             return oid == 0 ? .none : ResultColumnSource(tableOID: oid, attributeNumber: attnum)
