@@ -4,6 +4,7 @@
 // exactly this API.
 
 import Columnar
+import Planner
 
 public struct DatabaseOptions {
     /// A folder whose sub-folders and files become tables (see Docs/LAKE.md).
@@ -38,6 +39,8 @@ public final class QueryResult {
     public let fields: [Field]
     /// False for statements that return no rows (DDL, INSERT, SET …).
     public let returnsRows: Bool
+    /// Per result column, the table or view column it plainly references (RowDescription metadata; ResultColumnSources.swift).
+    public internal(set) var columnOrigins: [ColumnOrigin?] = []
     public private(set) var commandTag: String
     private let produce: () throws -> Batch?
     private var rowCount = 0

@@ -39,7 +39,7 @@ extension Session {
             return result
         }
         let recorder = AuditRecorder(entry: finished, start: start, store: g.store, database: database)
-        return QueryResult(fields: result.fields, returnsRows: true, commandTag: result.commandTag,
+        let audited = QueryResult(fields: result.fields, returnsRows: true, commandTag: result.commandTag,
                            tagForRows: { _ in result.commandTag }, produce: {
             do {
                 if let batch = try result.next() {
@@ -53,6 +53,8 @@ extension Session {
                 throw error
             }
         })
+        audited.columnOrigins = result.columnOrigins
+        return audited
     }
 
     /// Logs a script that does not parse (redacted: it may hold anything).

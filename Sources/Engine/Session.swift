@@ -19,6 +19,8 @@ public final class Session: @unchecked Sendable {
     public private(set) var inTransaction = false
     /// pg_catalog/information_schema for the running statement (SystemCatalog/); rebuilt per statement.
     var statementSystemCatalog: SystemCatalog?
+    /// Table OIDs already given in RowDescriptions; forgotten by any statement other than a query (ResultColumnSources.swift).
+    var rowDescriptionOIDs: [RelationName: Int32] = [:]
     /// The process id clients see (pg_backend_pid, BackendKeyData): unique per session.
     public let backendPID: Int32 = BackendPIDs.next()
     /// $n types and values for the statement being run (the wire protocol's Bind).
@@ -130,7 +132,8 @@ public final class Session: @unchecked Sendable {
     /// Runs one statement: every entry point comes through here, so every statement is
     /// checked against the catalog and audited (Session+Governance.swift, Session+Audit.swift).
     func run(_ statement: Statement, text: String) throws -> QueryResult {
-        try audited(statement, text: text) { try governed(statement) { try runStatement(statement, text: text) } }
+        if case .query = statement {} else { rowDescriptionOIDs = [:] }
+        return try audited(statement, text: text) { try governed(statement) { try runStatement(statement, text: text) } }
     }
 
     private func runStatement(_ statement: Statement, text: String) throws -> QueryResult {
@@ -141,8 +144,10 @@ public final class Session: @unchecked Sendable {
             let bound = try makeBinder().bind(q)
             let plan = Optimizer.optimize(bound.plan, context: makeContext().functionContext)
             let op = try makePlanner().build(plan)
-            return QueryResult(fields: bound.fields, returnsRows: true, commandTag: "SELECT", tagForRows: { "SELECT \($0)" },
-                               produce: { try op.next() })
+            let result = QueryResult(fields: bound.fields, returnsRows: true, commandTag: "SELECT", tagForRows: { "SELECT \($0)" },
+                                     produce: { try op.next() })
+            result.columnOrigins = bound.origins
+            return result
         case .createTable(let ct):
             let binder = makeBinder()
             var seen = Set<String>()

@@ -21,6 +21,8 @@ public struct StatementDescription: Sendable {
     public var fields: [Field]?
     /// Types of $1…$n after inference (text where nothing constrains a parameter).
     public var parameterTypes: [DataType]
+    /// Per result column, the table or view column it plainly references (ResultColumnSources.swift).
+    public var columnOrigins: [ColumnOrigin?] = []
     public init(fields: [Field]?, parameterTypes: [DataType]) { self.fields = fields; self.parameterTypes = parameterTypes }
 }
 
@@ -48,11 +50,13 @@ extension Session {
         defer { boundParameters = nil }
         var types = parameterTypes
         var fields: [Field]? = nil
+        var origins: [ColumnOrigin?] = []
         switch parsed.statement {
         case .query(let q):
             let binder = makeBinder()
             let bound = try binder.bind(q)
             fields = bound.fields
+            origins = bound.origins
             types.merge(binder.parameterTypes) { a, _ in a }
         case .insert(let ins):
             // Parameters in VALUES take the target columns' types (pg8000 and psqlODBC send none).
@@ -73,7 +77,9 @@ extension Session {
             let t = types[i + 1] ?? .text
             return t == .null ? .text : t
         }
-        return StatementDescription(fields: fields, parameterTypes: list)
+        var description = StatementDescription(fields: fields, parameterTypes: list)
+        description.columnOrigins = origins
+        return description
     }
 
     /// Cancels the running statement with a specific message (e.g. statement timeout).

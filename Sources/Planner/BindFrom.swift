@@ -163,6 +163,7 @@ extension Binder {
         let offset = lp.fields.count
         var conditions: [BoundExpr] = []
         var merged: [(name: String, expr: BoundExpr, type: DataType)] = []
+        var mergedOrigins: [ColumnOrigin?] = []
         var leftUsing = Set<Int>(), rightUsing = Set<Int>()
         for name in names {
             let lm = ls.entries.filter { $0.name == name && !$0.qualifiedOnly }
@@ -189,6 +190,12 @@ extension Binder {
             default: expr = try coerce(l, to: t, explicit: false, location: location)
             }
             merged.append((name, expr, t))
+            // Like PostgreSQL's merged join variable: the kept side's column when no coercion or COALESCE is needed.
+            switch type {
+            case .full: mergedOrigins.append(nil)
+            case .right: mergedOrigins.append(r.type == t ? rm[0].origin : nil)
+            default: mergedOrigins.append(l.type == t ? lm[0].origin : nil)
+            }
             leftUsing.insert(lm[0].index)
             rightUsing.insert(rm[0].index)
         }
@@ -198,7 +205,7 @@ extension Binder {
         // Project: merged columns, then every original column (kept for qualified references).
         var exprs = merged.map(\.expr)
         var fields = merged.map { Field(name: $0.name, type: $0.type) }
-        var entries = merged.enumerated().map { Scope.Entry(table: nil, name: $1.name, type: $1.type, index: $0) }
+        var entries = merged.enumerated().map { Scope.Entry(table: nil, name: $1.name, type: $1.type, index: $0, origin: mergedOrigins[$0]) }
         let base = merged.count
         for e in ls.entries {
             var n = e
@@ -232,7 +239,8 @@ extension Binder {
         switch object {
         case .table(let source):
             let scan = ScanNode(source: source, tableName: name.description, columns: Array(0..<source.fields.count))
-            return try applyPolicies(BoundQuery(plan: .scan(scan), names: source.fields.map(\.name)), relation: relation, outer: outer)
+            return withOrigins(try applyPolicies(BoundQuery(plan: .scan(scan), names: source.fields.map(\.name)), relation: relation, outer: outer),
+                               relation)
         case .view(let view):
             guard viewDepth < 32 else {
                 throw SQLError(SQLState.invalidRecursion, "infinite recursion detected in view \"\(name)\"")
@@ -248,7 +256,8 @@ extension Binder {
             defer { leaveView() }
             var q = try bindQuery(view.query, outer: nil)
             if let names = view.columnNames { q.names = try renamed(q.names, names, view.name) }
-            return try applyPolicies(q, relation: relation, outer: outer)
+            // PostgreSQL reports the view's own columns, not the tables under it.
+            return withOrigins(try applyPolicies(q, relation: relation, outer: outer), relation)
         }
     }
 
@@ -286,7 +295,16 @@ extension Binder {
         if let alias, !alias.columns.isEmpty { names = try renamed(names, alias.columns, alias.name) }
         let table = alias?.name ?? defaultName
         let fields = q.plan.fields
-        let entries = names.enumerated().map { Scope.Entry(table: table, name: $1, type: fields[$0].type, index: $0) }
+        let entries = names.enumerated().map {
+            Scope.Entry(table: table, name: $1, type: fields[$0].type, index: $0, origin: q.origin(of: $0))
+        }
         return (q.plan, Scope(entries: entries, parent: outer))
+    }
+
+    /// Every column of a table or view reference is that relation's column of the same position.
+    func withOrigins(_ q: BoundQuery, _ relation: RelationName) -> BoundQuery {
+        var q = q
+        q.origins = q.names.indices.map { ColumnOrigin(relation: relation, attributeNumber: $0 + 1) }
+        return q
     }
 }

@@ -29,6 +29,7 @@ extension Binder {
         // Select list, with `*` expanded.
         var items: [BoundExpr] = []
         var names: [String] = []
+        var origins: [ColumnOrigin?] = []
         let context = ExprContext(allowAggregates: true, allowWindows: true, windowDefinitions: windowDefs)
         for item in core.items {
             switch item {
@@ -42,6 +43,7 @@ extension Binder {
                     matched = true
                     items.append(.column(e.index, e.type))
                     names.append(e.name)
+                    origins.append(e.origin)
                 }
                 if let q = qualifier, !matched {
                     throw SQLError(SQLState.undefinedTable, "missing FROM-clause entry for table \"\(q.joined(separator: "."))\"", position: location + 1)
@@ -50,8 +52,10 @@ extension Binder {
                     throw SQLError(SQLState.syntaxError, "SELECT * with no tables specified is not valid", position: location + 1)
                 }
             case let .expression(e, alias):
-                items.append(try bindExpr(e, scope, context))
+                let bound = try bindExpr(e, scope, context)
+                items.append(bound)
                 names.append(alias ?? derivedName(e))
+                origins.append(origin(bound: bound, in: scope))
             }
         }
 
@@ -245,7 +249,14 @@ extension Binder {
         if projected.count > items.count {
             plan = .project(plan, (0..<items.count).map { .column($0, projFields[$0].type) }, fields: Array(projFields.prefix(items.count)))
         }
-        return BoundQuery(plan: plan, names: names)
+        return BoundQuery(plan: plan, names: names, origins: origins)
+    }
+
+    /// A select item's origin: only a column of this query level's FROM, as bound (PostgreSQL drops a cast
+    /// to the column's own type, so `email::text` of a text column still has one; `id::bigint` has none).
+    func origin(bound: BoundExpr, in scope: Scope) -> ColumnOrigin? {
+        guard case .column(let index, _) = bound else { return nil }
+        return scope.entries.first { $0.index == index }?.origin
     }
 
     /// A GROUP BY item: an input column or expression, else an output alias, or an ordinal.

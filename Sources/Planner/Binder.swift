@@ -12,6 +12,8 @@ import SQLSyntax
 public struct BoundQuery {
     public var plan: LogicalPlan
     public var names: [String]
+    /// Per output column, the table or view column it is a plain reference to (ColumnOrigin.swift); may be shorter than `names`.
+    public var origins: [ColumnOrigin?] = []
     public var fields: [Field] { zip(plan.fields, names).map { Field(name: $1, type: $0.type, nullable: $0.nullable) } }
 }
 

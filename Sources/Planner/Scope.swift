@@ -16,6 +16,8 @@ final class Scope {
         var hiddenFromStar = false
         /// Reachable only as table.column (both sides of a USING column).
         var qualifiedOnly = false
+        /// The table or view column this entry reads, for result metadata (ColumnOrigin.swift).
+        var origin: ColumnOrigin? = nil
     }
 
     var entries: [Entry]

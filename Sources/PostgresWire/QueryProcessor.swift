@@ -62,6 +62,8 @@ public final class QueryProcessor {
         /// Set once running; for SQL cursors, at DECLARE.
         var result: QueryResult?
         var fields: [Field]?
+        /// Where each column comes from (RowDescription's table OID and attribute number).
+        var origins: [ResultColumnOrigin?] = []
         var leftover: (Batch, Int)?
         var finished = false
         let isCursor: Bool
@@ -70,6 +72,7 @@ public final class QueryProcessor {
             self.statement = statement; self.parameters = parameters; self.formats = formats
             self.isCursor = isCursor; self.hold = hold
             self.fields = statement?.description.fields
+            self.origins = statement?.description.columnOrigins ?? []
         }
     }
 
@@ -199,11 +202,12 @@ public final class QueryProcessor {
                     let result = try session.execute(parsed, parameters: nil)
                     afterTransactionStatement(parsed.statement)
                     if result.returnsRows {
-                        sink.send(.rowDescription(describe(fields: result.fields, formats: [])))
+                        sink.send(.rowDescription(describe(fields: result.fields, origins: result.columnOrigins, formats: [])))
                     }
                     let portal = Portal(statement: nil, parameters: StatementParameters(), formats: [])
                     portal.result = result
                     portal.fields = result.fields
+                    portal.origins = result.columnOrigins
                     try stream(portal, maxRows: 0, tag: nil)
                 }
             } catch {
@@ -333,6 +337,7 @@ public final class QueryProcessor {
                 }
                 if case .fetch(let cursor, _, false) = command, let open = portals[cursor], open.isCursor {
                     description.fields = open.fields
+                    description.columnOrigins = open.origins
                 }
                 entry = PreparedEntry(sql: sql, source: source, command: command, parsed: nil, description: description)
             } else {
@@ -404,7 +409,7 @@ public final class QueryProcessor {
             }
             sink.send(.parameterDescription(entry.parameterTypes.map(PostgresType.oid)))
             if let fields = entry.description.fields {
-                sink.send(.rowDescription(describe(fields: fields, formats: [])))
+                sink.send(.rowDescription(describe(fields: fields, origins: entry.description.columnOrigins, formats: [])))
             } else {
                 sink.send(.noData)
             }
@@ -413,17 +418,19 @@ public final class QueryProcessor {
                 throw SQLError(SQLState.invalidCursorName, "portal \"\(name)\" does not exist")
             }
             if let fields = portal.fields {
-                sink.send(.rowDescription(describe(fields: fields, formats: portal.formats)))
+                sink.send(.rowDescription(describe(fields: fields, origins: portal.origins, formats: portal.formats)))
             } else {
                 sink.send(.noData)
             }
         }
     }
 
-    func describe(fields: [Field], formats: [Int16]) -> [ColumnDescription] {
-        fields.enumerated().map { i, f in
+    func describe(fields: [Field], origins: [ResultColumnOrigin?], formats: [Int16]) -> [ColumnDescription] {
+        let sources = session.columnSources(origins, count: fields.count)
+        return fields.enumerated().map { i, f in
             let format: Int16 = formats.isEmpty ? 0 : (formats.count == 1 ? formats[0] : (i < formats.count ? formats[i] : 0))
-            return ColumnDescription(name: f.name, typeOID: PostgresType.oid(f.type), typeSize: PostgresType.typeSize(f.type),
+            return ColumnDescription(name: f.name, tableOID: sources[i].tableOID, columnNumber: sources[i].attributeNumber,
+                                     typeOID: PostgresType.oid(f.type), typeSize: PostgresType.typeSize(f.type),
                                      typeModifier: PostgresType.typeModifier(f.type), format: format)
         }
     }
@@ -542,6 +549,7 @@ public final class QueryProcessor {
             let portal = Portal(statement: nil, parameters: parameters, formats: binary ? [1] : [], isCursor: true, hold: hold)
             portal.result = result
             portal.fields = result.fields
+            portal.origins = result.columnOrigins
             portals[name] = portal
             sink.send(.commandComplete("DECLARE CURSOR"))
         case .fetch(let name, let direction, let move):
@@ -555,7 +563,7 @@ public final class QueryProcessor {
                 return
             }
             if !move && describeRows, let fields = portal.fields {
-                sink.send(.rowDescription(describe(fields: fields, formats: portal.formats)))
+                sink.send(.rowDescription(describe(fields: fields, origins: portal.origins, formats: portal.formats)))
             }
             if move {
                 try stream(portal, maxRows: count, tag: "MOVE", sendRows: false)

@@ -1,5 +1,5 @@
 // pgjdbc against lakesql serve: PreparedStatement with parameters, result
-// metadata, DatabaseMetaData, an error's SQLSTATE and fetch-size streaming.
+// metadata (base table and nullability of table columns), DatabaseMetaData, an error's SQLSTATE and fetch-size streaming.
 // Prints one "ok <check>" line per passing check; exits 1 on the first failure.
 import java.sql.*;
 import java.util.*;
@@ -25,6 +25,10 @@ public class JdbcCheck {
                     ResultSetMetaData md = rs.getMetaData();
                     check(md.getColumnCount() == 3, "column count");
                     check(md.getColumnName(2).equals("name"), "column name");
+                    // RowDescription's table OID and attribute number let pgjdbc find the base table and nullability.
+                    check(md.getTableName(2).equals("customers"), "getTableName of a table column");
+                    check(md.isNullable(2) != ResultSetMetaData.columnNullableUnknown, "isNullable known for a table column");
+                    check(md.getTableName(3).equals(""), "no table for a parameter column");
                     int n = 0;
                     while (rs.next()) { n++; check(rs.getInt(1) == n, "row " + n); check("t".equals(rs.getString(3)), "parameter echo"); }
                     check(n == 3, "three rows");
