@@ -23,6 +23,10 @@ public final class Session: @unchecked Sendable {
     public let backendPID: Int32 = BackendPIDs.next()
     /// $n types and values for the statement being run (the wire protocol's Bind).
     var boundParameters: StatementParameters?
+    /// Statements run so far (Session+PreparedBinding.swift: a kept bind is valid only if none ran since).
+    var statementsRun = 0
+    /// A bind kept from the wire protocol's Parse for its Execute (Session+PreparedBinding.swift).
+    var preparedBinding: PreparedBinding?
 
     static let defaultSettings: [String: String] = [
         "server_version": "15.0",
@@ -130,7 +134,8 @@ public final class Session: @unchecked Sendable {
     /// Runs one statement: every entry point comes through here, so every statement is
     /// checked against the catalog and audited (Session+Governance.swift, Session+Audit.swift).
     func run(_ statement: Statement, text: String) throws -> QueryResult {
-        try audited(statement, text: text) { try governed(statement) { try runStatement(statement, text: text) } }
+        defer { statementsRun &+= 1 }
+        return try audited(statement, text: text) { try governed(statement) { try runStatement(statement, text: text) } }
     }
 
     private func runStatement(_ statement: Statement, text: String) throws -> QueryResult {
@@ -138,7 +143,7 @@ public final class Session: @unchecked Sendable {
         case .empty:
             return emptyResult()
         case .query(let q):
-            let bound = try makeBinder().bind(q)
+            let bound = try takePreparedBinding(text: text) ?? makeBinder().bind(q)
             let plan = Optimizer.optimize(bound.plan, context: makeContext().functionContext)
             let op = try makePlanner().build(plan)
             return QueryResult(fields: bound.fields, returnsRows: true, commandTag: "SELECT", tagForRows: { "SELECT \($0)" },
