@@ -11,6 +11,9 @@ import Planner
 public final class MemoryCatalog: CatalogProvider, @unchecked Sendable {
     private var schemas: [String: [String: CatalogObject]] = ["public": [:], "pg_catalog": [:], "information_schema": [:]]
     private let lock = NSLockLite()
+    /// Bumped by every change of the in-memory schemas, so a bind kept for reuse can tell it is stale.
+    private var changes = 0
+    public var version: Int { lock.withLock { changes } }
 
     /// Consulted when a name is not an in-memory relation (the lake folder; see LakeCatalog.swift).
     var fallback: CatalogProvider?
@@ -50,6 +53,7 @@ public final class MemoryCatalog: CatalogProvider, @unchecked Sendable {
                 throw SQLError(SQLState.duplicateSchema, "schema \"\(name)\" already exists")
             }
             schemas[name] = [:]
+            changes &+= 1
         }
     }
 
@@ -64,6 +68,7 @@ public final class MemoryCatalog: CatalogProvider, @unchecked Sendable {
                                hint: "Use DROP ... CASCADE to drop the dependent objects too.")
             }
             schemas[name] = nil
+            changes &+= 1
         }
     }
 
@@ -78,11 +83,15 @@ public final class MemoryCatalog: CatalogProvider, @unchecked Sendable {
                 }
             }
             schemas[s]?[name] = object
+            changes &+= 1
         }
     }
 
     public func remove(schema: String?, name: String) {
-        lock.withLock { _ = schemas[schema ?? "public"]?.removeValue(forKey: name) }
+        lock.withLock {
+            _ = schemas[schema ?? "public"]?.removeValue(forKey: name)
+            changes &+= 1
+        }
     }
 
     /// Schema names, for listings (\dn).

@@ -25,6 +25,10 @@ public final class Session: @unchecked Sendable {
     public let backendPID: Int32 = BackendPIDs.next()
     /// $n types and values for the statement being run (the wire protocol's Bind).
     var boundParameters: StatementParameters?
+    /// Statements run so far (Session+PreparedBinding.swift: a kept bind is valid only if none ran since).
+    var statementsRun = 0
+    /// A bind kept from the wire protocol's Parse for its Execute (Session+PreparedBinding.swift).
+    var preparedBinding: PreparedBinding?
 
     static let defaultSettings: [String: String] = [
         "server_version": "15.0",
@@ -133,6 +137,7 @@ public final class Session: @unchecked Sendable {
     /// checked against the catalog and audited (Session+Governance.swift, Session+Audit.swift).
     func run(_ statement: Statement, text: String) throws -> QueryResult {
         if case .query = statement {} else { rowDescriptionOIDs = [:] }
+        defer { statementsRun &+= 1 }
         return try audited(statement, text: text) { try governed(statement) { try runStatement(statement, text: text) } }
     }
 
@@ -141,7 +146,7 @@ public final class Session: @unchecked Sendable {
         case .empty:
             return emptyResult()
         case .query(let q):
-            let bound = try makeBinder().bind(q)
+            let bound = try takePreparedBinding(text: text) ?? makeBinder().bind(q)
             let plan = Optimizer.optimize(bound.plan, context: makeContext().functionContext)
             let op = try makePlanner().build(plan)
             let result = QueryResult(fields: bound.fields, returnsRows: true, commandTag: "SELECT", tagForRows: { "SELECT \($0)" },

@@ -53,11 +53,15 @@ extension Session {
         var origins: [ColumnOrigin?] = []
         switch parsed.statement {
         case .query(let q):
+            preparedBinding = nil
             let binder = makeBinder()
             let bound = try binder.bind(q)
             fields = bound.fields
             origins = bound.origins
             types.merge(binder.parameterTypes) { a, _ in a }
+            if count == 0 && parameterTypes.isEmpty && binder.parameterTypes.isEmpty {
+                keepPreparedBinding(text: parsed.text, binder: binder, bound: bound)
+            }
         case .insert(let ins):
             // Parameters in VALUES take the target columns' types (pg8000 and psqlODBC send none).
             if case .table(let source)? = try database.catalog.lookup(schema: ins.table.schema, name: ins.table.name),

@@ -98,6 +98,18 @@ final class PostgresConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
             if buf.readableBytes > 0 { buf.discardReadBytes(); buffer = buf }
         }
         var consumed = 0
+        // Messages of one read go to the worker together: one lock and one wake-up for a
+        // pipelined Parse/Bind/Describe/Execute/Sync instead of one per message.
+        var batch: [(FrontendMessage, Int)] = []
+        func deliver() {
+            guard let connection, !batch.isEmpty else { return }
+            if connection.enqueue(batch) {
+                // The worker is behind: stop reading until it has drained half of its inbox.
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            }
+            batch.removeAll()
+        }
+        defer { deliver() }
         while !closing {
             let message: FrontendMessage
             do {
@@ -106,18 +118,17 @@ final class PostgresConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
                 consumed = before - buf.readableBytes
                 message = m
             } catch let violation as ProtocolViolation {
+                deliver()
                 logger.info("protocol violation", metadata: ["error": "\(violation.message)"])
                 fatal(context, SQLState.protocolViolation, violation.message)
                 return
             } catch {
+                deliver()
                 fatal(context, SQLState.protocolViolation, "\(error)")
                 return
             }
-            if let connection {
-                if connection.enqueue(message, size: consumed) {
-                    // The worker is behind: stop reading until it has drained half of its inbox.
-                    context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-                }
+            if connection != nil {
+                batch.append((message, consumed))
                 if case .terminate = message { closing = true }
                 continue
             }

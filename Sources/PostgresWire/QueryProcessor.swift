@@ -506,8 +506,10 @@ public final class QueryProcessor {
             if sendRows && result.returnsRows {
                 var buffer = ByteBufferAllocator().buffer(capacity: take * 32)
                 try encoder.encode(batch, rows: start..<(start + take), into: &buffer)
+                // No flush per batch: the sink pushes once enough bytes are pending, and
+                // ReadyForQuery/Flush push the rest (as PostgreSQL's output buffer does),
+                // so a short result costs one hand-off to the event loop, not two.
                 sink.send(.dataRows(buffer, count: take))
-                sink.flush()
             }
             sent += take
             if start + take < batch.count { portal.leftover = (batch, start + take) }

@@ -43,6 +43,8 @@ final class ChannelSink: BackendSink {
     private(set) var closed = false
     static let highWater = 1 << 20
     static let lowWater = 256 << 10
+    /// Pending bytes pushed without waiting for a Sync/Flush/ReadyForQuery (streamed rows).
+    static let flushThreshold = 64 << 10
 
     init(channel: Channel) {
         self.channel = channel
@@ -51,7 +53,7 @@ final class ChannelSink: BackendSink {
 
     func send(_ message: BackendMessage) {
         BackendEncoder.encode(message, into: &pending)
-        if pending.readableBytes >= 256 << 10 { flush() }
+        if pending.readableBytes >= Self.flushThreshold { flush() }
     }
 
     func flush() {
@@ -129,13 +131,15 @@ final class WireConnection: @unchecked Sendable {
     private var queuedBytes = 0
     private var readingPaused = false
 
-    /// Queues a message (`size` bytes on the wire); returns true when reading should pause.
-    func enqueue(_ message: FrontendMessage, size: Int) -> Bool {
+    /// Queues messages (each with its size on the wire) in order; returns true when reading should pause.
+    func enqueue(_ batch: [(FrontendMessage, Int)]) -> Bool {
         inbox.lock()
         defer { inbox.unlock() }
-        messages.append((message, size))
-        queuedBytes += size
-        inbox.signal()
+        let wasEmpty = messages.isEmpty
+        messages.append(contentsOf: batch)
+        for (_, size) in batch { queuedBytes += size }
+        // The worker waits only on an empty inbox: a non-empty one needs no wake-up.
+        if wasEmpty { inbox.signal() }
         if queuedBytes > Self.inboxLimit && !readingPaused {
             readingPaused = true
             return true
