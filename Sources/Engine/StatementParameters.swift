@@ -38,6 +38,9 @@ extension Session {
     /// Runs one parsed statement with parameter values (positions in errors are byte offsets + 1 into `parsed.text`).
     public func execute(_ parsed: ParsedStatement, parameters: StatementParameters? = nil) throws -> QueryResult {
         cancellation.reset()
+        progress.reset()
+        // pg_catalog is a snapshot per statement: a CREATE earlier on this connection must show.
+        statementSystemCatalog = nil
         boundParameters = parameters
         defer { boundParameters = nil }
         return try run(parsed.statement, text: parsed.text)
@@ -46,6 +49,7 @@ extension Session {
     /// Binds without running: the result fields and the $n types. `count` is the
     /// number of parameters the statement text uses.
     public func describe(_ parsed: ParsedStatement, parameterTypes: [Int: DataType], count: Int) throws -> StatementDescription {
+        statementSystemCatalog = nil
         boundParameters = StatementParameters(types: parameterTypes)
         defer { boundParameters = nil }
         var types = parameterTypes

@@ -58,4 +58,17 @@ final class PreparedBindingTests: XCTestCase {
         _ = try s.describe(try parsed("SELECT $1::int AS a"), parameterTypes: [:], count: 1)
         XCTAssertNil(s.preparedBinding, "statements with parameters are bound again with their values")
     }
+
+    /// The wire protocol runs statements through execute(_:parameters:): pg_catalog must be
+    /// a fresh snapshot per statement there too, so a CREATE shows in the next catalog query.
+    func testCatalogQueriesSeeEarlierDDLOnTheSameConnection() throws {
+        let s = try Database().connect()
+        let count = try parsed("SELECT count(*) FROM pg_catalog.pg_class WHERE relname = 'zz'")
+        XCTAssertEqual(try s.execute(count).allRows(), [[.int(0)]])
+        _ = try s.execute(try parsed("CREATE TABLE zz (x int)")).allRows()
+        XCTAssertEqual(try s.execute(count).allRows(), [[.int(1)]])
+        _ = try s.describe(count, parameterTypes: [:], count: 0)
+        _ = try s.execute(try parsed("DROP TABLE zz")).allRows()
+        XCTAssertEqual(try s.execute(count).allRows(), [[.int(0)]], "a kept bind must not outlive DDL")
+    }
 }
