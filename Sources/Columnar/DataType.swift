@@ -9,6 +9,10 @@ public indirect enum DataType: Hashable, Sendable, CustomStringConvertible {
     case int16
     case int32
     case int64
+    /// PostgreSQL's object identifier: an unsigned 32-bit number (0 … 4294967295),
+    /// held in Int64 storage. Catalog columns (pg_class.oid, atttypid …) and reg*
+    /// casts have this type, so clients see type OID 26 (and 1028 for arrays).
+    case oid
     case float32
     case float64
     /// numeric(p, s); precision up to 38 digits. Unconstrained `numeric` is decimal(38, s)
@@ -39,7 +43,7 @@ public indirect enum DataType: Hashable, Sendable, CustomStringConvertible {
     public var physical: PhysicalType {
         switch self {
         case .boolean, .null: return .bool
-        case .int16, .int32, .int64, .date, .time, .timestamp, .timestamptz: return .int64
+        case .int16, .int32, .int64, .oid, .date, .time, .timestamp, .timestamptz: return .int64
         case .float32, .float64: return .float64
         case .decimal: return .int128
         case .text, .varchar, .char, .bytea, .uuid, .json: return .string
@@ -70,6 +74,7 @@ public indirect enum DataType: Hashable, Sendable, CustomStringConvertible {
         case .int16: return Int64(Int16.min)...Int64(Int16.max)
         case .int32: return Int64(Int32.min)...Int64(Int32.max)
         case .int64: return Int64.min...Int64.max
+        case .oid: return 0...Int64(UInt32.max)
         default: return nil
         }
     }
@@ -82,6 +87,7 @@ public indirect enum DataType: Hashable, Sendable, CustomStringConvertible {
         case .int16: return "smallint"
         case .int32: return "integer"
         case .int64: return "bigint"
+        case .oid: return "oid"
         case .float32: return "real"
         case .float64: return "double precision"
         case let .decimal(p, s): return "numeric(\(p),\(s))"

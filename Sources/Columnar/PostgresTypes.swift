@@ -155,6 +155,7 @@ public enum PostgresTypes {
         case .int16: return 21
         case .int32: return 23
         case .int64: return 20
+        case .oid: return 26
         case .float32: return 700
         case .float64: return 701
         case .decimal: return 1700

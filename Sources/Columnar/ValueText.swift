@@ -297,6 +297,9 @@ public enum ValueText {
         case .int16, .int32, .int64:
             var s = text
             return try s.withUTF8 { .int(try parseInteger($0, type: type)) }
+        case .oid:
+            var s = text
+            return try s.withUTF8 { .int(try parseOID($0)) }
         case .float32, .float64:
             var s = text
             return try s.withUTF8 { .double(try parseDouble($0, type: type)) }
@@ -395,6 +398,21 @@ public enum ValueText {
             throw SQLError(SQLState.numericValueOutOfRange, "value \"\(String(decoding: b, as: UTF8.self))\" is out of range for type \(type)")
         }
         return v
+    }
+
+    /// oid input (PostgreSQL's oidin): an integer from -2147483648 to 4294967295, where a
+    /// negative number stands for the unsigned value with the same 32 bits ('-1' is 4294967295).
+    public static func parseOID(_ b: UnsafeBufferPointer<UInt8>) throws -> Int64 {
+        let v: Int64
+        do { v = try parseInteger(b, type: .int64) } catch let e as SQLError where e.sqlState == SQLState.numericValueOutOfRange {
+            throw SQLError(SQLState.numericValueOutOfRange, "value \"\(String(decoding: b, as: UTF8.self))\" is out of range for type oid")
+        } catch {
+            throw syntaxError(.oid, String(decoding: b, as: UTF8.self))
+        }
+        guard v >= Int64(Int32.min) && v <= Int64(UInt32.max) else {
+            throw SQLError(SQLState.numericValueOutOfRange, "value \"\(String(decoding: b, as: UTF8.self))\" is out of range for type oid")
+        }
+        return v < 0 ? v + (1 << 32) : v
     }
 
     /// float4/float8 input, including NaN, Infinity, inf (case-insensitive).
@@ -1235,6 +1253,10 @@ public enum ValueText {
                     i += 1
                     while i < u.count && isSpace(u[i]) { i += 1 }
                 } else {
+                    // A nested {…} is a second dimension, which LakeSQL's arrays do not have.
+                    if items.isEmpty && raw.isEmpty && u[i] == UInt8(ascii: "{") {
+                        throw SQLError(SQLState.featureNotSupported, "multidimensional arrays are not supported")
+                    }
                     while i < u.count && u[i] != UInt8(ascii: ",") && u[i] != UInt8(ascii: "}") {
                         if u[i] == UInt8(ascii: "{") || u[i] == UInt8(ascii: "\"") { throw malformed() }
                         if u[i] == UInt8(ascii: "\\") { i += 1; guard i < u.count else { throw malformed() } }

@@ -232,7 +232,7 @@ enum AggregateSupport {
     /// Types min/max/percentile_disc/mode can order (PostgreSQL btree opclasses we store).
     static func isOrderable(_ t: DataType) -> Bool {
         switch t {
-        case .boolean, .int16, .int32, .int64, .float32, .float64, .decimal, .text, .varchar, .char, .bytea,
+        case .boolean, .int16, .int32, .int64, .oid, .float32, .float64, .decimal, .text, .varchar, .char, .bytea,
              .date, .time, .timestamp, .timestamptz, .interval, .uuid:
             return true
         default:

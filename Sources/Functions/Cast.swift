@@ -57,6 +57,8 @@ public enum Cast {
         switch (from, to) {
         case (.int16, _), (.int32, _), (.int64, _):
             return fromInteger(from: from, to: to)
+        case (.oid, _):
+            return fromOID(to: to)
         case (.float32, _), (.float64, _):
             return fromFloat(from: from, to: to)
         case (.decimal(_, let s), _):
@@ -137,8 +139,41 @@ public enum Cast {
                 let v = args[0], xs = Kernels.int64s(v)
                 return Kernels.buildBool(count: n, validity: Kernels.combinedValidity([v], count: n)) { xs[$0] != 0 }
             }
+        case .oid:
+            // PostgreSQL: int2/int4 → oid keeps the 32 bits (-1 is 4294967295); int8 → oid must fit 0 … 2³²−1.
+            let wraps = from != .int64
+            return { args, n, _ in
+                let v = args[0], xs = Kernels.int64s(v)
+                return try xs.withUnsafeBufferPointer { x in
+                    try Kernels.buildInt64(count: n, type: .oid, validity: Kernels.combinedValidity([v], count: n)) { i in
+                        if wraps { return x[i] < 0 ? x[i] + (1 << 32) : x[i] }
+                        guard x[i] >= 0 && x[i] <= Int64(UInt32.max) else {
+                            throw SQLError(SQLState.numericValueOutOfRange, "OID out of range")
+                        }
+                        return x[i]
+                    }
+                }
+            }
         default:
             return nil
+        }
+    }
+
+    /// oid → int8 is the unsigned value; oid → int4 reinterprets the 32 bits (4294967295 is -1), as in
+    /// PostgreSQL. No other numeric type casts from oid (42846).
+    static func fromOID(to: DataType) -> ScalarKernel? {
+        switch to {
+        case .int64: return relabel(to)
+        case .int32:
+            return { args, n, _ in
+                let v = args[0], xs = Kernels.int64s(v)
+                return xs.withUnsafeBufferPointer { x in
+                    Kernels.buildInt64(count: n, type: .int32, validity: Kernels.combinedValidity([v], count: n)) { i in
+                        Int64(Int32(truncatingIfNeeded: x[i]))
+                    }
+                }
+            }
+        default: return nil
         }
     }
 
@@ -413,7 +448,7 @@ public enum Cast {
             let validity = Kernels.combinedValidity([v], count: n)
             let options = ctx.textOptions
             switch from {
-            case .int16, .int32, .int64:
+            case .int16, .int32, .int64, .oid:
                 let xs = Kernels.int64s(v)
                 return try Kernels.buildStrings(count: n, type: to, validity: validity) { i, out in
                     if case .text = to { Kernels.appendDecimalDigits(xs[i], to: &out); return }
@@ -462,6 +497,13 @@ public enum Cast {
 
     static func parseKernel(to: DataType) -> ScalarKernel? {
         switch to {
+        case .oid:
+            return { args, n, _ in
+                let v = args[0], col = Kernels.strings(v)
+                return try Kernels.buildInt64(count: n, type: to, validity: Kernels.combinedValidity([v], count: n)) { i in
+                    try Kernels.withBytes(col, i) { try ValueText.parseOID($0) }
+                }
+            }
         case .int16, .int32, .int64:
             return { args, n, _ in
                 let v = args[0], col = Kernels.strings(v)

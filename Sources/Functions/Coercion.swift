@@ -18,7 +18,7 @@ public enum Coercion {
         switch t {
         case .null: return .unknown
         case .boolean: return .boolean
-        case .int16, .int32, .int64, .float32, .float64, .decimal: return .numeric
+        case .int16, .int32, .int64, .oid, .float32, .float64, .decimal: return .numeric
         case .text, .varchar, .char: return .string
         case .date, .time, .timestamp, .timestamptz: return .datetime
         case .interval: return .timespan
@@ -27,10 +27,10 @@ public enum Coercion {
         }
     }
 
-    /// PostgreSQL's typispreferred: float8, text, timestamptz, interval, boolean.
+    /// PostgreSQL's typispreferred: float8, oid, text, timestamptz, interval, boolean.
     public static func isPreferred(_ t: DataType) -> Bool {
         switch t {
-        case .float64, .text, .timestamptz, .interval, .boolean: return true
+        case .float64, .oid, .text, .timestamptz, .interval, .boolean: return true
         default: return false
         }
     }
@@ -52,6 +52,8 @@ public enum Coercion {
         case (.int16, .float32), (.int32, .float32), (.int64, .float32), (.decimal, .float32): return true
         case (.int16, .float64), (.int32, .float64), (.int64, .float64), (.float32, .float64), (.decimal, .float64): return true
         case (.int16, .decimal), (.int32, .decimal), (.int64, .decimal): return true
+        // Integers become OIDs implicitly (int4 keeps its 32 bits, int8 must be in range); not the reverse.
+        case (.int16, .oid), (.int32, .oid), (.int64, .oid): return true
         case (.text, .varchar), (.text, .char), (.varchar, .text), (.varchar, .char), (.char, .text), (.char, .varchar): return true
         case (.date, .timestamp), (.date, .timestamptz), (.timestamp, .timestamptz), (.time, .interval): return true
         case (.array(let x), .array(let y)): return canImplicitlyCast(from: x, to: y)
@@ -67,6 +69,7 @@ public enum Coercion {
         if to.isString { return true }
         if from.isNumeric && to.isNumeric { return true }
         switch (from, to) {
+        case (.oid, .int32), (.oid, .int64): return true
         case (.timestamp, .date), (.timestamp, .time), (.timestamptz, .date), (.timestamptz, .time), (.timestamptz, .timestamp),
              (.interval, .time), (.int32, .boolean), (.boolean, .int32), (.json, .text):
             return true
@@ -165,6 +168,8 @@ public enum Coercion {
         if a == b { return comparable(a) ? a : nil }
         switch (category(a), category(b)) {
         case (.numeric, .numeric):
+            // oid compares with integers as oid (the integer is converted); with floats and numerics not at all.
+            if a == .oid || b == .oid { return (a.isInteger || a == .oid) && (b.isInteger || b == .oid) ? .oid : nil }
             if a.isInteger && b.isInteger { return wider(a, b) }
             if a.isFloat || b.isFloat { return .float64 }
             return mergedDecimal([a, b])

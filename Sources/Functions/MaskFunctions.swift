@@ -123,7 +123,7 @@ enum MaskFunctions {
         case .uuid: return .bytes([UInt8](repeating: 0, count: 16))
         case .json: return .string("null")
         case .boolean: return .bool(false)
-        case .int16, .int32, .int64, .date, .time, .timestamp, .timestamptz: return .int(0)
+        case .int16, .int32, .int64, .oid, .date, .time, .timestamp, .timestamptz: return .int(0)
         case .float32, .float64: return .double(0)
         case .decimal: return .decimal(0)
         case .interval: return .interval(Interval())

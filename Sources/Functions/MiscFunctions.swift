@@ -55,6 +55,7 @@ enum Overloads {
             case (.date, .timestamp), (.timestamp, .timestamptz): return (t, 1)
             case (.date, .timestamptz): return (t, 2)
             case (.float32, .float64): return (t, 1)
+            case (.int16, .oid), (.int32, .oid), (.int64, .oid): return (t, 1)
             default: return nil
             }
         }

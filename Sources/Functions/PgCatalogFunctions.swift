@@ -40,7 +40,11 @@ enum PgCatalogFunctions {
     static func regLookup(_ kind: RegKind, _ name: String, _ ctx: FunctionContext) -> Int64? {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         // A number is taken as the OID itself, as PostgreSQL's reg*in functions do.
-        if let n = Int64(trimmed) { return n }
+        if let n = Int64(trimmed) {
+            // oidin's range: negative numbers stand for the same 32 bits unsigned.
+            guard n >= Int64(Int32.min) && n <= Int64(UInt32.max) else { return nil }
+            return n < 0 ? n + (1 << 32) : n
+        }
         if kind == .regtype, let info = PostgresTypes.byName[trimmed] ?? typeAliases[trimmed.lowercased()] { return Int64(info.oid) }
         return ctx.introspection?.lookup(kind, name: trimmed)
     }
@@ -75,7 +79,7 @@ enum PgCatalogFunctions {
 
     static func registerCatalogLookups(_ r: FunctionRegistry) {
         // `'name'::regclass`: the binder calls lakesql_regin('regclass', 'name'); a missing name is an error.
-        fixed(r, "lakesql_regin", [[.text, .text]], returns: .int64) { _, v, ctx in
+        fixed(r, "lakesql_regin", [[.text, .text]], returns: .oid) { _, v, ctx in
             guard let kindName = text(v[0]), let kind = RegKind(rawValue: kindName), let name = text(v[1]) else { return .null }
             guard let oid = regLookup(kind, name, ctx) else {
                 let m = kind.missing
@@ -84,12 +88,12 @@ enum PgCatalogFunctions {
             return .int(oid)
         }
         // `x::regclass::text`: the object's name (a number when no such object exists, as PostgreSQL prints it).
-        fixed(r, "lakesql_regout", [[.text, .int64]], returns: .text) { _, v, ctx in
+        fixed(r, "lakesql_regout", [[.text, .oid]], returns: .text) { _, v, ctx in
             guard let kindName = text(v[0]), let kind = RegKind(rawValue: kindName), let oid = int(v[1]) else { return .null }
             return .string(regName(kind, oid, ctx))
         }
         for kind in [RegKind.regclass, .regtype, .regproc, .regprocedure, .regnamespace, .regrole, .regcollation] {
-            fixed(r, "to_" + kind.rawValue, [[.text]], returns: .int64) { _, v, ctx in
+            fixed(r, "to_" + kind.rawValue, [[.text]], returns: .oid) { _, v, ctx in
                 guard let name = text(v[0]), Int64(name.trimmingCharacters(in: .whitespaces)) == nil else { return .null }
                 return regLookup(kind, name, ctx).map(Value.int) ?? .null
             }
@@ -100,30 +104,30 @@ enum PgCatalogFunctions {
                                                 ("pg_conversion_is_visible", nil), ("pg_opfamily_is_visible", nil),
                                                 ("pg_statistics_obj_is_visible", nil), ("pg_ts_config_is_visible", nil)]
         for (name, kind) in visibility {
-            fixed(r, name, [[.int64]], returns: .boolean) { _, v, ctx in
+            fixed(r, name, [[.oid]], returns: .boolean) { _, v, ctx in
                 guard let oid = int(v[0]) else { return .null }
                 guard let kind else { return .bool(true) }  // built-in objects of these kinds all live in pg_catalog
                 if kind == .regtype, PostgresTypes.byOID[Int32(truncatingIfNeeded: oid)] != nil { return .bool(true) }
                 return .bool(ctx.introspection?.isVisible(kind, oid: oid) ?? false)
             }
         }
-        fixed(r, "pg_get_userbyid", [[.int64]], returns: .text) { _, v, ctx in
+        fixed(r, "pg_get_userbyid", [[.oid]], returns: .text) { _, v, ctx in
             guard let oid = int(v[0]) else { return .null }
             return .string(ctx.introspection?.userName(oid: oid) ?? "unknown (OID=\(oid))")
         }
         // has_table_privilege([user,] table, privilege): the table by name or OID.
-        fixed(r, "has_table_privilege", [[.text, .text], [.int64, .text], [.text, .text, .text], [.text, .int64, .text]],
+        fixed(r, "has_table_privilege", [[.text, .text], [.oid, .text], [.text, .text, .text], [.text, .oid, .text]],
               returns: .boolean) { _, v, ctx in try tablePrivilege(v[v.count - 2], text(v[v.count - 1]) ?? "select", ctx) }
         // Column privileges are the table's (no column-level grants exist).
-        fixed(r, "has_any_column_privilege", [[.text, .text], [.int64, .text], [.text, .text, .text], [.text, .int64, .text]],
+        fixed(r, "has_any_column_privilege", [[.text, .text], [.oid, .text], [.text, .text, .text], [.text, .oid, .text]],
               returns: .boolean) { _, v, ctx in try tablePrivilege(v[v.count - 2], text(v[v.count - 1]) ?? "select", ctx) }
-        fixed(r, "has_column_privilege", [[.text, .text, .text], [.int64, .text, .text], [.int64, .int16, .text], [.text, .int16, .text]],
+        fixed(r, "has_column_privilege", [[.text, .text, .text], [.oid, .text, .text], [.oid, .int16, .text], [.text, .int16, .text]],
               returns: .boolean) { _, v, ctx in try tablePrivilege(v[0], text(v[2]) ?? "select", ctx) }
         // Schemas, databases, functions, sequences: every user may use what exists (grants on these land with the catalog).
         for name in ["has_schema_privilege", "has_database_privilege", "has_function_privilege", "has_sequence_privilege",
                      "has_language_privilege", "has_tablespace_privilege", "has_type_privilege", "has_foreign_data_wrapper_privilege",
                      "has_server_privilege"] {
-            fixed(r, name, [[.text, .text], [.int64, .text], [.text, .text, .text], [.text, .int64, .text]],
+            fixed(r, name, [[.text, .text], [.oid, .text], [.text, .text, .text], [.text, .oid, .text]],
                   returns: .boolean) { _, v, ctx in
                 if name == "has_schema_privilege", case .string(let schema) = v[v.count - 2],
                    let intro = ctx.introspection, intro.lookup(.regnamespace, name: schema) == nil {
@@ -183,8 +187,8 @@ enum PgCatalogFunctions {
         }
         fixed(r, "txid_current", [[]], returns: .int64, volatile: true) { _, _, _ in .int(transactionCounter.next()) }
         fixed(r, "pg_current_xact_id", [[]], returns: .int64, volatile: true) { _, _, _ in .int(transactionCounter.next()) }
-        fixed(r, "pg_my_temp_schema", [[]], returns: .int64) { _, _, _ in .int(0) }
-        fixed(r, "pg_is_other_temp_schema", [[.int64]], returns: .boolean) { _, _, _ in .bool(false) }
+        fixed(r, "pg_my_temp_schema", [[]], returns: .oid) { _, _, _ in .int(0) }
+        fixed(r, "pg_is_other_temp_schema", [[.oid]], returns: .boolean) { _, _, _ in .bool(false) }
         fixed(r, "pg_encoding_to_char", [[.int32]], returns: .text) { _, v, _ in
             switch int(v[0]) { case 0: return .string("SQL_ASCII"); case 6: return .string("UTF8"); default: return .string("") }
         }
@@ -243,18 +247,18 @@ enum PgCatalogFunctions {
 
     static func registerDefinitions(_ r: FunctionRegistry) {
         // format_type(type_oid, typmod): NULL typmod means "no modifier known".
-        fixed(r, "format_type", [[.int64, .int32]], returns: .text, strict: false) { _, v, _ in
+        fixed(r, "format_type", [[.oid, .int32]], returns: .text, strict: false) { _, v, _ in
             guard let oid = int(v[0]) else { return .null }
             let typmod = int(v[1]).map { Int32(truncatingIfNeeded: $0) }
             return .string(PostgresTypes.formatType(oid: Int32(truncatingIfNeeded: oid), typmod: typmod) ?? "???")
         }
         // Comments (COMMENT ON) are not stored: every description is NULL.
-        fixed(r, "obj_description", [[.int64], [.int64, .text]], returns: .text, strict: false) { _, _, _ in .null }
-        fixed(r, "col_description", [[.int64, .int32]], returns: .text, strict: false) { _, _, _ in .null }
-        fixed(r, "shobj_description", [[.int64, .text]], returns: .text, strict: false) { _, _, _ in .null }
+        fixed(r, "obj_description", [[.oid], [.oid, .text]], returns: .text, strict: false) { _, _, _ in .null }
+        fixed(r, "col_description", [[.oid, .int32]], returns: .text, strict: false) { _, _, _ in .null }
+        fixed(r, "shobj_description", [[.oid, .text]], returns: .text, strict: false) { _, _, _ in .null }
         // Expressions in the catalog (defaults, partition bounds) are stored as SQL text already.
-        fixed(r, "pg_get_expr", [[.text, .int64], [.text, .int64, .boolean]], returns: .text) { _, v, _ in v[0] }
-        fixed(r, "pg_get_viewdef", [[.int64], [.int64, .boolean], [.int64, .int32], [.text], [.text, .boolean]],
+        fixed(r, "pg_get_expr", [[.text, .oid], [.text, .oid, .boolean]], returns: .text) { _, v, _ in v[0] }
+        fixed(r, "pg_get_viewdef", [[.oid], [.oid, .boolean], [.oid, .int32], [.text], [.text, .boolean]],
               returns: .text) { _, v, ctx in
             let oid: Int64?
             switch v[0] {
@@ -268,19 +272,19 @@ enum PgCatalogFunctions {
         // No indexes, constraints, triggers, rules, statistics objects or sequences exist: their
         // definitions are NULL, as PostgreSQL answers for an OID that names none.
         let none: [(String, [[DataType]])] = [
-            ("pg_get_indexdef", [[.int64], [.int64, .int32, .boolean]]),
-            ("pg_get_constraintdef", [[.int64], [.int64, .boolean]]),
-            ("pg_get_triggerdef", [[.int64], [.int64, .boolean]]),
-            ("pg_get_ruledef", [[.int64], [.int64, .boolean]]),
-            ("pg_get_statisticsobjdef", [[.int64]]),
-            ("pg_get_statisticsobjdef_columns", [[.int64]]),
-            ("pg_get_partkeydef", [[.int64]]),
-            ("pg_get_partition_constraintdef", [[.int64]]),
+            ("pg_get_indexdef", [[.oid], [.oid, .int32, .boolean]]),
+            ("pg_get_constraintdef", [[.oid], [.oid, .boolean]]),
+            ("pg_get_triggerdef", [[.oid], [.oid, .boolean]]),
+            ("pg_get_ruledef", [[.oid], [.oid, .boolean]]),
+            ("pg_get_statisticsobjdef", [[.oid]]),
+            ("pg_get_statisticsobjdef_columns", [[.oid]]),
+            ("pg_get_partkeydef", [[.oid]]),
+            ("pg_get_partition_constraintdef", [[.oid]]),
             ("pg_get_serial_sequence", [[.text, .text]]),
-            ("pg_get_function_result", [[.int64]]),
-            ("pg_get_function_arguments", [[.int64]]),
-            ("pg_get_function_identity_arguments", [[.int64]]),
-            ("pg_get_functiondef", [[.int64]]),
+            ("pg_get_function_result", [[.oid]]),
+            ("pg_get_function_arguments", [[.oid]]),
+            ("pg_get_function_identity_arguments", [[.oid]]),
+            ("pg_get_functiondef", [[.oid]]),
         ]
         for (name, overloads) in none {
             fixed(r, name, overloads, returns: .text, strict: false) { _, _, _ in .null }
@@ -288,12 +292,12 @@ enum PgCatalogFunctions {
         // Per-object activity counters are not kept: every counter is zero.
         for name in ["pg_stat_get_numscans", "pg_stat_get_tuples_returned", "pg_stat_get_tuples_fetched", "pg_stat_get_live_tuples",
                      "pg_stat_get_dead_tuples", "pg_stat_get_blocks_fetched", "pg_stat_get_blocks_hit"] {
-            fixed(r, name, [[.int64]], returns: .int64) { _, _, _ in .int(0) }
+            fixed(r, name, [[.oid]], returns: .int64) { _, _, _ in .int(0) }
         }
-        fixed(r, "pg_relation_is_publishable", [[.int64], [.text]], returns: .boolean) { _, _, _ in .bool(false) }
-        fixed(r, "pg_tablespace_location", [[.int64]], returns: .text) { _, _, _ in .string("") }
+        fixed(r, "pg_relation_is_publishable", [[.oid], [.text]], returns: .boolean) { _, _, _ in .bool(false) }
+        fixed(r, "pg_tablespace_location", [[.oid]], returns: .text) { _, _, _ in .string("") }
         for name in ["pg_relation_size", "pg_total_relation_size", "pg_table_size", "pg_indexes_size"] {
-            fixed(r, name, [[.int64], [.text], [.int64, .text]], returns: .int64) { _, v, ctx in
+            fixed(r, name, [[.oid], [.text], [.oid, .text]], returns: .int64) { _, v, ctx in
                 let oid: Int64?
                 switch v[0] {
                 case .int(let o): oid = o
@@ -308,7 +312,7 @@ enum PgCatalogFunctions {
                 return .int(name == "pg_indexes_size" ? 0 : ctx.introspection?.relationSize(oid: oid) ?? 0)
             }
         }
-        fixed(r, "pg_database_size", [[.text], [.int64]], returns: .int64) { _, _, ctx in
+        fixed(r, "pg_database_size", [[.text], [.oid]], returns: .int64) { _, _, ctx in
             .int(ctx.introspection?.databaseSize() ?? 0)
         }
         fixed(r, "pg_size_pretty", [[.int64]], returns: .text) { _, v, _ in

@@ -1,7 +1,7 @@
 // Binding of the expression forms catalog queries lean on: casts to the
 // reg* types (`'public.t'::regclass`, `oid::regtype::text`), one-dimensional
 // arrays (`ARRAY[…]`, `a[i]`) and `x = ANY(array)` over an array that is not
-// a literal list. reg* values are OIDs held as bigint; the name lookup
+// a literal list. reg* values are OIDs (type `oid`); the name lookup
 // (`'t'::regclass`) and the name rendering (`::regclass::text`) are calls
 // into the session's catalog through lakesql_regin / lakesql_regout.
 
@@ -35,14 +35,14 @@ extension Binder {
     /// The OID a reg* cast denotes: a name looked up in the catalog, or a number taken as is.
     private func bindRegValue(_ x: Expr, _ kind: RegKind, _ scope: Scope, _ ctx: ExprContext, location: Int) throws -> BoundExpr {
         let bound = try bindExpr(x, scope, ctx)
-        if bound.type.isInteger { return try coerce(bound, to: .int64, explicit: true, location: location) }
+        if bound.type.isInteger || bound.type == .oid { return try coerce(bound, to: .oid, explicit: true, location: location) }
         if isUnknown(bound) || bound.type.isString || bound.type == .null {
-            if case .literal(.null, _) = bound { return .literal(.null, .int64) }
+            if case .literal(.null, _) = bound { return .literal(.null, .oid) }
             let text = try coerce(bound, to: .text, explicit: true, location: location)
             return try bindFunctionByName("lakesql_regin", [.literal(.string(kind.rawValue), .text), text], location: location)
         }
         if case .parameter(let n, _) = bound, parameterTypes[n] == nil {
-            return try coerce(bound, to: .int64, explicit: true, location: location)
+            return try coerce(bound, to: .oid, explicit: true, location: location)
         }
         throw SQLError(SQLState.cannotCoerce, "cannot cast type \(bound.type) to \(kind.rawValue)", position: location + 1)
     }

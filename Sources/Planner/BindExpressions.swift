@@ -370,6 +370,25 @@ extension Binder {
     /// Converts `e` to `target`: untyped literals are parsed now, constants folded, other values cast.
     func coerce(_ e: BoundExpr, to target0: DataType, explicit: Bool, location: Int) throws -> BoundExpr {
         var target = target0
+        // numeric[] without precision: the elements take the scale the source's elements need.
+        if target == .array(TypeNames.unconstrainedNumeric) {
+            switch e.type {
+            case .array(.decimal(let p, let sc)): target = .array(.decimal(precision: p, scale: sc))
+            case .array(.int16), .array(.int32), .array(.int64): target = .array(.decimal(precision: 38, scale: 0))
+            case .array(.float32), .array(.float64): target = .array(.decimal(precision: 38, scale: 16))
+            default:
+                var scale = 0
+                if case .unknownLiteral(let s) = e, case .list(let items)? = try? ValueText.parse(s, as: .array(.text)) {
+                    for case .string(let item) in items {
+                        guard let (_, sc) = DecimalText.parse(item.trimmedWhitespace) else { scale = 10; break }
+                        scale = max(scale, sc)
+                    }
+                } else {
+                    scale = 10
+                }
+                target = .array(.decimal(precision: 38, scale: scale))
+            }
+        }
         if target == TypeNames.unconstrainedNumeric {
             switch e.type {
             case .decimal: return e

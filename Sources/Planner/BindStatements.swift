@@ -10,6 +10,7 @@ extension Binder {
     /// The DataType of a column definition (`numeric` without precision stores scale 10).
     public func columnType(_ t: TypeName) throws -> DataType {
         let type = try TypeNames.resolve(t, location: 0)
+        if type == .array(TypeNames.unconstrainedNumeric) { return .array(.decimal(precision: 38, scale: 10)) }
         return type == TypeNames.unconstrainedNumeric ? .decimal(precision: 38, scale: 10) : type
     }
 

@@ -51,11 +51,12 @@ enum TypeNames {
         case "bytea", "blob": base = .bytea
         case "uuid": base = .uuid
         case "json", "jsonb": base = .json
-        // Catalog types: OIDs and the reg* types are bigint here (see BindCatalogExpressions.swift).
-        case "oid", "xid", "xid8", "cid", "regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole",
-             "regoper", "regoperator", "regconfig", "regcollation": base = .int64
+        // Catalog types: the reg* types are OIDs (see BindCatalogExpressions.swift); transaction ids are bigint.
+        case "oid", "regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole",
+             "regoper", "regoperator", "regconfig", "regcollation": base = .oid
+        case "xid", "xid8", "cid": base = .int64
         case "int2vector": base = .array(.int16)
-        case "oidvector": base = .array(.int64)
+        case "oidvector": base = .array(.oid)
         case "aclitem", "pg_node_tree", "cstring", "pg_lsn", "inet", "cidr": base = .text
         default:
             throw SQLError(SQLState.undefinedObject, "type \"\(t.name)\" does not exist", position: location + 1)

@@ -30,7 +30,8 @@ public enum PostgresType {
         case 18, 19, 25, 705: return .text
         case 20: return .int64
         case 21: return .int16
-        case 23, 26: return .int32
+        case 23: return .int32
+        case 26, 24, 2202, 2203, 2204, 2205, 2206, 3734, 3769, 4089, 4096, 4191: return .oid  // oid and the reg* types
         case 114, 3802: return .json
         case 700: return .float32
         case 701: return .float64
@@ -47,12 +48,19 @@ public enum PostgresType {
         case 1005: return .array(.int16)
         case 1007: return .array(.int32)
         case 1016: return .array(.int64)
+        case 1028: return .array(.oid)
         case 1009, 1015: return .array(.text)
         case 1021: return .array(.float32)
         case 1022: return .array(.float64)
-        default: return nil
+        default:
+            // Any other array type of a supported element (numeric[], date[], timestamptz[] …).
+            guard let info = PostgresTypes.byOID[oid], info.name.hasPrefix("_"), info.element != 0,
+                  let element = dataType(oid: info.element), !isArray(element) else { return nil }
+            return .array(element)
         }
     }
+
+    private static func isArray(_ t: DataType) -> Bool { if case .array = t { return true }; return false }
 
     // MARK: Binary output
 
@@ -63,6 +71,7 @@ public enum PostgresType {
         case (.int16, .int(let v)): b.writeInteger(Int16(truncatingIfNeeded: v))
         case (.int32, .int(let v)): b.writeInteger(Int32(truncatingIfNeeded: v))
         case (.int64, .int(let v)): b.writeInteger(v)
+        case (.oid, .int(let v)): b.writeInteger(UInt32(truncatingIfNeeded: v))
         case (.float32, .double(let v)): b.writeInteger(Float(v).bitPattern)
         case (.float64, .double(let v)): b.writeInteger(v.bitPattern)
         case (.decimal(_, let scale), .decimal(let m)) where scale >= 0: writeNumeric(mantissa: m, scale: scale, into: &b)
@@ -152,6 +161,9 @@ public enum PostgresType {
             case 8: return .int(b.readInteger(as: Int64.self) ?? 0)
             default: throw bad()
             }
+        case .oid:
+            // oidrecv: four bytes, unsigned.
+            try exact(4); return .int(Int64(b.readInteger(as: UInt32.self) ?? 0))
         case .float32:
             try exact(4); return .double(Double(Float(bitPattern: b.readInteger(as: UInt32.self) ?? 0)))
         case .float64:
@@ -178,6 +190,7 @@ public enum PostgresType {
             guard let ndim = b.readInteger(as: Int32.self), b.readInteger(as: Int32.self) != nil,
                   b.readInteger(as: Int32.self) != nil else { throw bad() }
             if ndim == 0 { return .list([]) }
+            if ndim > 1 { throw SQLError(SQLState.featureNotSupported, "multidimensional arrays are not supported") }
             guard ndim == 1, let count = b.readInteger(as: Int32.self), count >= 0, b.readInteger(as: Int32.self) != nil,
                   Int(count) * 4 <= b.readableBytes else { throw bad() }
             var values: [Value] = []

@@ -49,9 +49,16 @@ public final class QueryProcessor {
         let parsed: ParsedStatement?
         let description: StatementDescription
         let parameterTypes: [DataType]
-        init(sql: String, source: StatementSource?, command: SessionCommand?, parsed: ParsedStatement?, description: StatementDescription) {
+        /// ParameterDescription's OIDs: the ones Parse declared (PostgreSQL echoes them, and pgjdbc refuses another,
+        /// e.g. text[] for a declared varchar[]), the inferred types' OIDs for the rest.
+        let parameterOIDs: [Int32]
+        init(sql: String, source: StatementSource?, command: SessionCommand?, parsed: ParsedStatement?, description: StatementDescription,
+             declaredOIDs: [Int32] = []) {
             self.sql = sql; self.source = source; self.command = command; self.parsed = parsed
             self.description = description; self.parameterTypes = description.parameterTypes
+            self.parameterOIDs = description.parameterTypes.enumerated().map { i, t in
+                i < declaredOIDs.count && declaredOIDs[i] != 0 ? declaredOIDs[i] : PostgresType.oid(t)
+            }
         }
     }
 
@@ -339,11 +346,11 @@ public final class QueryProcessor {
                     description.fields = open.fields
                     description.columnOrigins = open.origins
                 }
-                entry = PreparedEntry(sql: sql, source: source, command: command, parsed: nil, description: description)
+                entry = PreparedEntry(sql: sql, source: source, command: command, parsed: nil, description: description, declaredOIDs: types)
             } else {
                 let parsed = try parseOne(source)
                 let description = try session.describe(parsed, parameterTypes: known, count: count)
-                entry = PreparedEntry(sql: sql, source: source, command: nil, parsed: parsed, description: description)
+                entry = PreparedEntry(sql: sql, source: source, command: nil, parsed: parsed, description: description, declaredOIDs: types)
             }
         } else {
             entry = PreparedEntry(sql: sql, source: nil, command: nil, parsed: nil,
@@ -407,7 +414,7 @@ public final class QueryProcessor {
             guard let entry = statements[name] else {
                 throw SQLError(SQLState.invalidSQLStatementName, "prepared statement \"\(name)\" does not exist")
             }
-            sink.send(.parameterDescription(entry.parameterTypes.map(PostgresType.oid)))
+            sink.send(.parameterDescription(entry.parameterOIDs))
             if let fields = entry.description.fields {
                 sink.send(.rowDescription(describe(fields: fields, origins: entry.description.columnOrigins, formats: [])))
             } else {

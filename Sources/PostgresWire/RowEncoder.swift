@@ -51,7 +51,7 @@ public struct RowEncoder {
     private func writeCell(_ v: Vector, _ i: Int, type: DataType, binary: Bool, _ out: inout ByteBuffer) throws {
         if let validity = v.validity, !validity[i] { out.writeInteger(Int32(-1)); return }
         switch (v.storage, type, binary) {
-        case (.int64(let a), .int64, false), (.int64(let a), .int32, false), (.int64(let a), .int16, false):
+        case (.int64(let a), .int64, false), (.int64(let a), .int32, false), (.int64(let a), .int16, false), (.int64(let a), .oid, false):
             let at = out.writerIndex
             out.writeInteger(Int32(0))
             let n = RowEncoder.writeDecimal(a[i], &out)
@@ -60,6 +60,8 @@ public struct RowEncoder {
             out.writeInteger(Int32(8)); out.writeInteger(a[i])
         case (.int64(let a), .int32, true):
             out.writeInteger(Int32(4)); out.writeInteger(Int32(truncatingIfNeeded: a[i]))
+        case (.int64(let a), .oid, true):
+            out.writeInteger(Int32(4)); out.writeInteger(UInt32(truncatingIfNeeded: a[i]))
         case (.float64(let a), .float64, true):
             out.writeInteger(Int32(8)); out.writeInteger(a[i].bitPattern)
         case (.string(let s), .text, _), (.string(let s), .varchar, _), (.string(let s), .char, _), (.string(let s), .json, _):

@@ -37,7 +37,7 @@ public enum SLTValueRenderer {
         func rows(_ stored: Int) -> Range<Int> { 0..<min(vector.count, stored, validity?.count ?? Int.max) }
 
         switch vector.storage {
-        case .int64(let a) where type.isInteger:
+        case .int64(let a) where type.isInteger || type == .oid:
             a.withUnsafeBufferPointer { p in
                 for i in rows(p.count) {
                     if isNull(i) { out.append(nullText); continue }
@@ -99,7 +99,7 @@ public enum SLTValueRenderer {
             case .real: return b ? "1.000" : "0.000"
             case .text: return b ? "true" : "false"
             }
-        case .int(let i) where type.isInteger || type == .null:
+        case .int(let i) where type.isInteger || type == .oid || type == .null:
             return kind == .real ? formatReal(Double(i)) : String(i)
         case .double(let d) where kind != .text:
             return kind == .integer ? formatIntegral(d) : formatReal(d)

@@ -70,7 +70,7 @@ enum CellText {
         out.reserveCapacity(count)
         let type = vector.type
         switch vector.storage {
-        case .int64(let a) where type.isInteger:
+        case .int64(let a) where type.isInteger || type == .oid:
             for i in 0..<min(count, a.count) { out.append(vector.isNull(i) ? nil : String(a[i])) }
         case .string(let s) where type.isString:
             for i in 0..<min(count, s.count) { out.append(vector.isNull(i) ? nil : s.string(at: i)) }
@@ -85,7 +85,7 @@ enum CellText {
         return out
     }
 
-    static func isRightAligned(_ type: DataType) -> Bool { type.isNumeric }
+    static func isRightAligned(_ type: DataType) -> Bool { type.isNumeric || type == .oid }
 }
 
 /// psql's aligned format: centred header, `-+-` rule, numbers right-aligned,

@@ -1,10 +1,49 @@
 // pgjdbc against lakesql serve: PreparedStatement with parameters, result
-// metadata (base table and nullability of table columns), DatabaseMetaData, an error's SQLSTATE and fetch-size streaming.
+// metadata (base table and nullability of table columns), DatabaseMetaData, an error's SQLSTATE and fetch-size streaming,
+// every supported array type as a parameter and a result (text and binary transfer).
 // Prints one "ok <check>" line per passing check; exits 1 on the first failure.
 import java.sql.*;
 import java.util.*;
 
 public class JdbcCheck {
+    /** Every supported array type as a PreparedStatement parameter and as a result, with NULL elements and empty arrays. */
+    static void checkArrays(Connection c, String mode) throws SQLException {
+        Object[][] cases = {
+            {"int2", new Short[]{1, null, -32768}}, {"int4", new Integer[]{1, null, 2147483647}}, {"int8", new Long[]{null, 9223372036854775807L}},
+            {"float4", new Float[]{1.5f, null}}, {"float8", new Double[]{3.141592653589793, null}},
+            {"numeric", new java.math.BigDecimal[]{new java.math.BigDecimal("1.50"), null}}, {"bool", new Boolean[]{true, null, false}},
+            {"text", new String[]{"a", "b,c", null, "\"q\"", ""}}, {"varchar", new String[]{"x", null}},
+            {"date", new java.sql.Date[]{java.sql.Date.valueOf("2024-02-29"), null}},
+            {"timestamp", new Timestamp[]{Timestamp.valueOf("1999-12-31 23:59:59.999999"), null}},
+            {"oid", new Long[]{1259L, null, 4294967295L}}, {"int4", new Integer[]{}}, {"text", new String[]{}},
+        };
+        for (Object[] k : cases) {
+            String type = (String) k[0];
+            Object[] values = (Object[]) k[1];
+            try (PreparedStatement ps = c.prepareStatement("SELECT ?::" + type + "[] AS a")) {
+                ps.setArray(1, c.createArrayOf(type, values));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    Object[] got = (Object[]) rs.getArray(1).getArray();
+                    boolean same = got.length == values.length;
+                    for (int i = 0; same && i < got.length; i++) {
+                        Object g = got[i], v = values[i];
+                        same = (g == null && v == null) || (g != null && v != null
+                            && (g instanceof java.math.BigDecimal ? ((java.math.BigDecimal) g).compareTo((java.math.BigDecimal) v) == 0 : g.toString().equals(v.toString())));
+                    }
+                    check(same, type + "[] round-trips (" + mode + "): " + Arrays.toString(got));
+                    check(rs.getMetaData().getColumnTypeName(1).equals("_" + type), type + "[] column type name " + rs.getMetaData().getColumnTypeName(1));
+                }
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT ARRAY[1259, NULL]::oid[], '{1 day,NULL}'::interval[], ARRAY['2024-01-02 03:04:05+00']::timestamptz[]")) {
+            rs.next();
+            check(Arrays.toString((Object[]) rs.getArray(1).getArray()).equals("[1259, null]"), "oid[] result (" + mode + ")");
+            check(((Object[]) rs.getArray(2).getArray()).length == 2, "interval[] result (" + mode + ")");
+            check(((Object[]) rs.getArray(3).getArray()).length == 1, "timestamptz[] result (" + mode + ")");
+        }
+    }
+
     static void check(boolean ok, String what) {
         if (!ok) { System.out.println("FAIL " + what); System.exit(1); }
         System.out.println("ok " + what);
@@ -16,6 +55,13 @@ public class JdbcCheck {
         p.setProperty("user", args[1]);
         p.setProperty("password", args[2]);
         boolean catalog = args.length > 3 && args[3].equals("catalog");
+        // prepareThreshold=-1: server-prepared statements from the first execution, so results come back in binary.
+        Properties binary = new Properties();
+        binary.putAll(p);
+        binary.setProperty("prepareThreshold", "-1");
+        try (Connection c = DriverManager.getConnection(url, binary)) {
+            checkArrays(c, "binary");
+        }
         try (Connection c = DriverManager.getConnection(url, p)) {
             check(c.isValid(5), "isValid");
             try (PreparedStatement ps = c.prepareStatement("SELECT customer_id, name, ? AS tag FROM customers WHERE customer_id <= ? ORDER BY customer_id")) {
@@ -59,6 +105,7 @@ public class JdbcCheck {
             }
             c.commit();
             c.setAutoCommit(true);
+            checkArrays(c, "text");
             if (catalog) {
                 DatabaseMetaData dm = c.getMetaData();
                 Set<String> tables = new HashSet<>();

@@ -97,6 +97,38 @@ def expect(cond, msg="expectation failed"):
         raise AssertionError(msg)
 
 
+# Every array type LakeSQL supports, with NULL elements and empty arrays (multidimensional arrays are not supported).
+ARRAY_VALUES = [
+    ("int2[]", [1, None, -32768]), ("int4[]", [1, None, 2147483647]), ("int8[]", [None, 9223372036854775807]),
+    ("float4[]", [1.5, None, -0.25]), ("float8[]", [3.141592653589793, None]),
+    ("numeric[]", [Decimal("1.50"), None, Decimal("-2.25")]), ("bool[]", [True, None, False]),
+    ("text[]", ["a", "b,c", None, '"q"', ""]), ("varchar[]", ["x", None]),
+    ("date[]", [dt.date(2024, 2, 29), None]), ("timestamp[]", [dt.datetime(1999, 12, 31, 23, 59, 59, 999999), None]),
+    ("timestamptz[]", [dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc), None]),
+    ("interval[]", [dt.timedelta(days=3, seconds=5, microseconds=7), None]),
+    ("oid[]", [1259, None, 4294967295]), ("int4[]", []), ("text[]", []), ("oid[]", []), ("date[]", []),
+]
+
+
+def array_literal(typ, values):
+    """ARRAY[…]::typ built in SQL (so the server constructs the array itself)."""
+    def lit(x):
+        if x is None: return "NULL"
+        if isinstance(x, bool): return "true" if x else "false"
+        if isinstance(x, dt.timedelta): return f"'{x.days} days {x.seconds} seconds {x.microseconds} microseconds'"
+        if isinstance(x, (int, float, Decimal)): return f"'{x}'"
+        return "'" + str(x).replace("'", "''") + "'"
+    return f"ARRAY[{', '.join(lit(x) for x in values)}]::{typ}" if values else f"'{{}}'::{typ}"
+
+
+def same_array(typ, got, sent):
+    if got is not None and typ == "timestamptz[]":
+        got = [x if x is None else x.astimezone(dt.timezone.utc) for x in got]
+    if typ == "numeric[]" and got is not None and len(got) == len(sent):
+        return all((a is None and b is None) or (a is not None and b is not None and Decimal(a) == Decimal(b)) for a, b in zip(got, sent))
+    return got == sent
+
+
 def has_catalog(port):
     import psycopg
     try:
@@ -168,6 +200,24 @@ def run_all(args, server, port):
         ("uuid", uuid.UUID("12345678-1234-5678-1234-567812345678")),
         ("int4[]", [1, None, 3]), ("text[]", ["a", "b,c", None]),
     ]
+    for binary in (False, True):
+        def array_roundtrip(binary=binary):
+            bad = []
+            with psycopg.connect(dsn(port), autocommit=True) as c:
+                cur = c.cursor(binary=binary)
+                for typ, v in ARRAY_VALUES:
+                    try:
+                        got = cur.execute(f"SELECT %s::{typ}", (v,)).fetchone()[0]
+                        if not same_array(typ, got, v):
+                            bad.append(f"{typ}: sent {v!r} got {got!r}")
+                        got = cur.execute(f"SELECT {array_literal(typ, v)}").fetchone()[0]
+                        if not same_array(typ, got, v):
+                            bad.append(f"{typ} literal: got {got!r}")
+                    except Exception as e:
+                        bad.append(f"{typ}: {type(e).__name__}: {e}")
+            expect(not bad, "; ".join(bad))
+        check(f"psycopg: every array type round-trips, NULL elements, empty ({'binary' if binary else 'text'} results)", array_roundtrip)
+
     for binary in (False, True):
         def roundtrip(binary=binary):
             bad = []
@@ -324,6 +374,37 @@ def run_all(args, server, port):
         finally:
             await conn.close()
     check("asyncpg: prepared statements, fetchrow, cursor, timeout-cancel, 28P01", lambda: asyncio.run(asyncpg_checks()))
+
+    async def asyncpg_arrays():
+        # asyncpg decodes results in binary and looks element types up by OID (its introspection query
+        # joins pg_type on oid columns and takes `$1::oid[]`), so every array type exercises that path.
+        conn = await asyncpg.connect(host="127.0.0.1", port=port, user="alice", password="secret", database="lakesql")
+        try:
+            bad = []
+            for typ, v in ARRAY_VALUES:
+                try:
+                    st = await conn.prepare(f"SELECT $1::{typ} AS a")
+                    got = await st.fetchval(v)
+                    if not same_array(typ, got, v):
+                        bad.append(f"{typ}: sent {v!r} got {got!r}")
+                    got = await conn.fetchval(f"SELECT {array_literal(typ, v)}")
+                    if not same_array(typ, got, v):
+                        bad.append(f"{typ} literal: got {got!r}")
+                except Exception as e:
+                    bad.append(f"{typ}: {type(e).__name__}: {e}")
+            oids = await conn.fetchval("SELECT array_agg(oid ORDER BY oid) FROM pg_class WHERE relname IN ('pg_class', 'pg_type')")
+            if oids != [1247, 1259]:
+                bad.append(f"array_agg(oid): {oids!r}")
+            st = await conn.prepare("SELECT relname FROM pg_class WHERE oid = ANY($1) ORDER BY 1")
+            if [(a.oid, a.name) for a in st.get_parameters()] != [(1028, "oid[]")]:
+                bad.append(f"parameter type {st.get_parameters()}")
+            if [r[0] for r in await st.fetch([1259, 1247])] != ["pg_class", "pg_type"]:
+                bad.append("oid = ANY($1) with an oid[] parameter")
+            expect(not bad, "; ".join(bad))
+        finally:
+            await conn.close()
+    check("asyncpg: every array type (parameters and results, NULL elements, empty), oid[] parameters",
+          lambda: asyncio.run(asyncpg_arrays()), pending_if=need_catalog)
 
     async def asyncpg_introspection():
         conn = await asyncpg.connect(host="127.0.0.1", port=port, user="alice", password="secret", database="lakesql")

@@ -187,11 +187,12 @@ struct SystemRelation {
 
     static func named(schema: String, name: String) -> SystemRelation? { index[schema + "." + name] }
 
-    /// How a catalog column type is held (OIDs and reg* as bigint, name and "char" as text).
+    /// How a catalog column type is held (OIDs and reg* as oid, xid as bigint, name and "char" as text).
     static func dataType(_ pg: String) -> DataType {
         if pg.hasSuffix("[]") { return .array(dataType(String(pg.dropLast(2)))) }
         switch pg {
-        case "oid", "regproc", "regtype", "xid", "bigint": return .int64
+        case "oid", "regproc", "regtype": return .oid
+        case "xid", "bigint": return .int64
         case "integer": return .int32
         case "smallint": return .int16
         case "boolean": return .boolean
@@ -201,7 +202,7 @@ struct SystemRelation {
         case "interval": return .interval
         case "bytea": return .bytea
         case "int2vector": return .array(.int16)
-        case "oidvector": return .array(.int64)
+        case "oidvector": return .array(.oid)
         default: return .text  // name, text, "char", pg_node_tree, inet, anyarray
         }
     }
