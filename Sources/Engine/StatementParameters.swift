@@ -12,6 +12,8 @@ import SQLSyntax
 public struct StatementParameters: Sendable {
     public var types: [Int: DataType]
     public var values: [Int: Value]
+    /// False while describing a statement (Parse): its $n have types but no values yet.
+    var hasValues = true
     public init(types: [Int: DataType] = [:], values: [Int: Value] = [:]) { self.types = types; self.values = values }
 }
 
@@ -32,6 +34,8 @@ extension Session {
             binder.parameterTypes.merge(p.types) { $1 }
             binder.parameterValues = p.values
         }
+        // Outside Parse a $n must have a value (simple queries have none: `SELECT $1` is 42P02 there).
+        binder.parametersMustHaveValues = boundParameters?.hasValues ?? true
         return binder
     }
 
@@ -50,7 +54,9 @@ extension Session {
     /// number of parameters the statement text uses.
     public func describe(_ parsed: ParsedStatement, parameterTypes: [Int: DataType], count: Int) throws -> StatementDescription {
         statementSystemCatalog = nil
-        boundParameters = StatementParameters(types: parameterTypes)
+        var describing = StatementParameters(types: parameterTypes)
+        describing.hasValues = false
+        boundParameters = describing
         defer { boundParameters = nil }
         var types = parameterTypes
         var fields: [Field]? = nil
@@ -63,6 +69,7 @@ extension Session {
             fields = bound.fields
             origins = bound.origins
             types.merge(binder.parameterTypes) { a, _ in a }
+            try Self.checkParametersDetermined(count: count, declared: parameterTypes, referenced: binder.referencedParameters)
             if count == 0 && parameterTypes.isEmpty && binder.parameterTypes.isEmpty {
                 keepPreparedBinding(text: parsed.text, binder: binder, bound: bound)
             }
@@ -88,6 +95,14 @@ extension Session {
         var description = StatementDescription(fields: fields, parameterTypes: list)
         description.columnOrigins = origins
         return description
+    }
+
+    /// PostgreSQL cannot give a type to a $n that the query skips (`SELECT $2` without a type for $1): 42P18.
+    static func checkParametersDetermined(count: Int, declared: [Int: DataType], referenced: Set<Int>) throws {
+        guard count > 0 else { return }
+        for n in 1...count where declared[n] == nil && !referenced.contains(n) {
+            throw SQLError(SQLState.indeterminateDatatype, "could not determine data type of parameter $\(n)")
+        }
     }
 
     /// Cancels the running statement with a specific message (e.g. statement timeout).

@@ -42,6 +42,10 @@ extension Binder {
 
         case .parameter(let n):
             if let v = parameterValues[n], let t = parameterTypes[n] { return .literal(v, t) }
+            if n < 1 || (parametersMustHaveValues && parameterValues[n] == nil) {
+                throw SQLError(SQLState.undefinedParameter, "there is no parameter $\(n)", position: loc + 1)
+            }
+            referencedParameters.insert(n)
             return .parameter(n, parameterTypes[n] ?? .text)
 
         case .unary(let op, let operand):

@@ -25,6 +25,11 @@ public final class Binder {
     public var parameterTypes: [Int: DataType]
     /// Values of $n parameters when they are known at bind time.
     public var parameterValues: [Int: Value] = [:]
+    /// True when the statement is bound to run: a `$n` without a value is then an error (42P02, as
+    /// PostgreSQL reports for `SELECT $1` in a simple query); false while describing (Parse).
+    public var parametersMustHaveValues = false
+    /// The $n the statement refers to (Parse needs every $1…$max referenced or declared: 42P18).
+    public internal(set) var referencedParameters = Set<Int>()
     /// The session's TimeZone (seconds east of UTC): literals such as '2024-01-01'::timestamptz
     /// are read, and constant casts folded, in it.
     public var timeZoneOffsetSeconds = 0

@@ -238,7 +238,7 @@ def run_all(args, server, port):
     def sqlstates():
         with psycopg.connect(dsn(port), autocommit=True) as c:
             for sql, state in [("SELECT * FROM nope", "42P01"), ("SELECT 1/0", "22012"), ("SELECT nope FROM customers", "42703"),
-                               ("SELEC 1", "42601"), ("SELECT 'x'::int", "22P02")]:
+                               ("SELEC 1", "42601"), ("SELECT 'x'::int", "22P02"), ("SELECT $1", "42P02")]:
                 try:
                     c.execute(sql)
                     raise AssertionError(f"{sql} did not fail")
