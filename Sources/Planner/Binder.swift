@@ -219,6 +219,8 @@ public final class Binder {
 
     func constantInt(_ e: Expr, clause: String) throws -> Int? {
         let bound = try coerce(try bindExpr(e, Scope(entries: [], parent: nil), .plain), to: .int64, explicit: false, location: e.location)
+        // `LIMIT $1` while describing (Parse): the value comes with Bind, when the statement is bound again.
+        if !parametersMustHaveValues, bound.contains(where: { if case .parameter = $0 { return true }; return false }) { return nil }
         guard let v = try ConstantEvaluator.evaluate(bound) else {
             throw SQLError(SQLState.syntaxError, "argument of \(clause) must not contain variables", position: e.location + 1)
         }

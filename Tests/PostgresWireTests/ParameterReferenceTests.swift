@@ -3,6 +3,7 @@
 // $n" (with its position); `$0` is 42P02 at Parse too; a Parse whose query
 // skips a parameter it does not declare (`SELECT $2`) is 42P18; a Bind with
 // the wrong number of values is 08P01. Before, such a `$n` read as NULL.
+// `LIMIT $1` / `OFFSET $2` are bigint parameters applied at Bind.
 
 import Columnar
 import Engine
@@ -61,6 +62,23 @@ final class ParameterReferenceTests: XCTestCase {
         processor.handle(.bind(BindMessage(portal: "", statement: "", parameterFormats: [], parameters: [Array("41".utf8)], resultFormats: [])))
         processor.handle(.sync)
         XCTAssertEqual(errors(sink.drain()), [SQLState.protocolViolation])
+    }
+
+    func testLimitAndOffsetParametersAreBigintAndApplyAtBind() {
+        processor.handle(.query("CREATE TABLE t (x int); INSERT INTO t VALUES (1), (2), (3), (4)"))
+        _ = sink.drain()
+        processor.handle(.parse(name: "", query: "SELECT x FROM t ORDER BY x LIMIT $1 OFFSET $2", parameterTypes: []))
+        processor.handle(.describe(kind: .statement, name: ""))
+        processor.handle(.bind(BindMessage(portal: "", statement: "", parameterFormats: [], parameters: [Array("2".utf8), Array("1".utf8)], resultFormats: [])))
+        processor.handle(.execute(portal: "", maxRows: 0))
+        processor.handle(.sync)
+        let m = sink.drain()
+        XCTAssertTrue(m.contains(.parameterDescription([20, 20])), "\(m)")
+        XCTAssertEqual(decodeRows(m), [["2"], ["3"]])
+        processor.handle(.bind(BindMessage(portal: "", statement: "", parameterFormats: [], parameters: [Array("-1".utf8), nil], resultFormats: [])))
+        processor.handle(.execute(portal: "", maxRows: 0))
+        processor.handle(.sync)
+        XCTAssertEqual(errors(sink.drain()), ["2201W"])
     }
 
     func testSessionExecuteWithoutValuesIs42P02() throws {

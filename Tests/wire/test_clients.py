@@ -353,6 +353,8 @@ def run_all(args, server, port):
             rows = await st.fetch(4)
             expect([r["customer_id"] for r in rows] == [1, 2, 3], repr(rows))
             expect(await st.fetchval(2) == 1)
+            limited = await conn.fetch("SELECT customer_id FROM customers ORDER BY 1 LIMIT $1 OFFSET $2", 2, 1)
+            expect([r[0] for r in limited] == [2, 3], repr(limited))
             expect(await conn.fetchval("SELECT $1::numeric(10,2) + 1", Decimal("1.50")) == Decimal("2.50"))
             expect(await conn.fetchval("SELECT $1::date", dt.date(2024, 2, 29)) == dt.date(2024, 2, 29))
             async with conn.transaction():
@@ -373,7 +375,7 @@ def run_all(args, server, port):
                 expect(e.sqlstate == "28P01")
         finally:
             await conn.close()
-    check("asyncpg: prepared statements, fetchrow, cursor, timeout-cancel, 28P01", lambda: asyncio.run(asyncpg_checks()))
+    check("asyncpg: prepared statements, LIMIT $1 OFFSET $2, fetchrow, cursor, timeout-cancel, 28P01", lambda: asyncio.run(asyncpg_checks()))
 
     async def asyncpg_arrays():
         # asyncpg decodes results in binary and looks element types up by OID (its introspection query
