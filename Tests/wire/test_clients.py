@@ -189,7 +189,7 @@ def run_all(args, server, port):
     check("psycopg: parameters (text and binary)", psycopg_params)
 
     values = [
-        ("bool", True), ("int2", 32767), ("int4", -2147483648), ("int8", 9223372036854775807),
+        ("bool", True), ("int2", 32767), ("int4", -2147483648), ("int8", 9223372036854775807), ("oid", 4294967295),
         ("float4", 1.5), ("float8", 3.141592653589793), ("numeric(20,6)", Decimal("-12345678901234.123456")),
         ("numeric(10,0)", Decimal("1000000000")), ("numeric(12,5)", Decimal("0.00012")),
         ("text", "grüße\t\"x\""), ("varchar(5)", "abc"), ("char(3)", "ab "), ("bytea", b"\x00\x01\xff'\\"),
