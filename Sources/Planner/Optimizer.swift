@@ -4,6 +4,10 @@
 // subqueries into joins (semi/anti for WHERE conjuncts, mark joins for the
 // other EXISTS/IN, grouped left joins for scalar ones), and outer joins whose padding a filter discards
 // into inner joins, before filters are pushed (so pushdown sees them);
+// dates compared with constant timestamps compare as dates right after
+// folding (so scans can check them against statistics); semi joins that
+// filter one input of an inner join move onto it after filters are pushed,
+// and ORs across join inputs leave each input the OR of its own parts;
 // order inner joins once filters sit on their inputs (so estimates see
 // them); hand filters to the scans they now sit on; prune columns last
 // because it renumbers everything above each scan, then merge the
@@ -37,20 +41,30 @@ public enum Optimizer {
     }
 
     static func applyRules(_ plan: LogicalPlan, context: FunctionContext?) -> LogicalPlan {
+        // `SET lakesql.disabled_rules = 'ReorderJoins,PushSemiJoinsBelowJoins'` skips those rules (names
+        // as the files under Rules/, any case): for comparing plans and timings with and without a rule.
+        let disabled = Set((context?.settings["lakesql.disabled_rules"] ?? "").lowercased()
+            .split(separator: ",").map { $0.filter { $0 != " " } })
         var plan = plan
-        plan = ConstantFolding.apply(plan, context: context)
+        func run(_ name: String, _ rule: (LogicalPlan) -> LogicalPlan) {
+            if !disabled.contains(name.lowercased()) { plan = rule(plan) }
+        }
+        run("ConstantFolding") { ConstantFolding.apply($0, context: context) }
+        run("SimplifyDateTimestampComparisons", SimplifyDateTimestampComparisons.apply)
         plan = DecorrelateSubqueries.apply(plan)
         plan = DecorrelateToMarkJoins.apply(plan)
         plan = DecorrelateScalarSubqueries.apply(plan)
-        plan = SimplifyOuterJoins.apply(plan)
-        plan = PushDownFilters.apply(plan)
+        run("SimplifyOuterJoins", SimplifyOuterJoins.apply)
+        run("PushDownFilters", PushDownFilters.apply)
         plan = PushLeakproofPredicatesThroughBarriers.apply(plan)
-        plan = ReorderJoins.apply(plan)
+        run("PushSemiJoinsBelowJoins", PushSemiJoinsBelowJoins.apply)
+        run("PushDisjunctionsIntoJoinInputs", PushDisjunctionsIntoJoinInputs.apply)
+        run("ReorderJoins", ReorderJoins.apply)
         let skipping = context.flatMap { ScanSkipping.parse($0.settings["lake_skipping"] ?? "on") } ?? .all
-        plan = PushPredicatesIntoScans.apply(plan, skipping: skipping)
-        plan = LimitPushdown.apply(plan)
-        plan = PruneColumns.apply(plan)
-        plan = MergeProjections.apply(plan)
+        run("PushPredicatesIntoScans") { PushPredicatesIntoScans.apply($0, skipping: skipping) }
+        run("LimitPushdown", LimitPushdown.apply)
+        run("PruneColumns", PruneColumns.apply)
+        run("MergeProjections", MergeProjections.apply)
         return plan
     }
 }

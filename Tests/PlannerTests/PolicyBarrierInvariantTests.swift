@@ -63,6 +63,9 @@ final class PolicyBarrierInvariantTests: XCTestCase {
             "SELECT * FROM customers WHERE (name = 'MARKER' OR id = 1) AND (country = 'NL' OR length(name) = 2)",
             "SELECT * FROM customers WHERE id = ANY (SELECT customer_id FROM orders WHERE note = 'MARKER')",
             "SELECT * FROM customers WHERE NOT EXISTS (SELECT 1 FROM orders WHERE orders.customer_id = customers.id AND CAST(note AS int) = 1)",
+            // Semi joins moved below joins, ORs split per join input (Q18, Q7 shapes).
+            "SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id IN (SELECT id FROM orders GROUP BY id HAVING sum(amount) > length('MARKER'))",
+            "SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id WHERE (c.name = 'MARKER' AND o.note = 'a') OR (upper(c.name) = 'X' AND o.amount / 2 > 1)",
         ]
         let forbidden = ["MARKER", "upper(", "length(", " / ", "CAST(", "||", "'US'"]
         for sql in queries {

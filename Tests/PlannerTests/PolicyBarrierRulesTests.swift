@@ -256,6 +256,47 @@ final class PolicyBarrierRulesTests: XCTestCase {
             """)
     }
 
+    /// A semi join reading a secured input's columns moves onto that input, above its barrier; an OR
+    /// split per join input leaves the secured input's part above the barrier too.
+    func testSemiJoinsAndSplitDisjunctionsStopAboveTheBarrier() throws {
+        try assertSecuredRewrite(
+            """
+            SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id
+            WHERE c.id IN (SELECT k FROM (VALUES (1), (2)) v(k)) AND o.id IN (SELECT id FROM orders GROUP BY id HAVING sum(amount) > 300)
+            AND ((c.name = 'J*' AND o.amount > 1) OR (c.name = 'K*' AND o.amount < 0))
+            """,
+            access(), { PushDisjunctionsIntoJoinInputs.apply(PushSemiJoinsBelowJoins.apply(PushDownFilters.apply(DecorrelateSubqueries.apply($0)))) },
+            before: """
+            Project #0 AS id
+              Filter (#4 IN (subquery) AND #0 IN (subquery) AND (((#5 = 'J*') AND (#2 > 1)) OR ((#5 = 'K*') AND (#2 < 0))))
+                Inner Join on (#4 = #1)
+                  Scan orders [id, customer_id, amount, note]
+                  Policy Barrier public.customers row policies: nl_only; masks: name (name_mask)
+                    Project #0 AS id, mask_partial(#1, 1, 0) AS name, #2 AS country
+                      Filter (#2 = 'NL')
+                        Scan customers [id, name, country]
+            """,
+            after: """
+            Project #0 AS id
+              Inner Join on ((((#5 = 'J*') AND (#2 > 1)) OR ((#5 = 'K*') AND (#2 < 0))) AND (#4 = #1))
+                Semi Join on (#0 = #4)
+                  Filter ((#2 > 1) OR (#2 < 0))
+                    Scan orders [id, customer_id, amount, note]
+                  Project #0 AS id
+                    Filter (#1 > 300)
+                      Aggregate keys=[#0] aggs=[sum(#2)]
+                        Scan orders [id, customer_id, amount, note]
+                Semi Join on (#0 = #3)
+                  Filter ((#1 = 'J*') OR (#1 = 'K*'))
+                    Policy Barrier public.customers row policies: nl_only; masks: name (name_mask)
+                      Project #0 AS id, mask_partial(#1, 1, 0) AS name, #2 AS country
+                        Filter (#2 = 'NL')
+                          Scan customers [id, name, country]
+                  Project #0 AS k
+                    Values (2 rows)
+            """)
+    }
+
     func testWholeOptimizerOnAViewOverTwoSecuredTables() throws {
         let catalog = ViewCatalog()
         try catalog.addView("v", "SELECT o.id, o.note, c.name FROM orders o JOIN customers c ON c.id = o.customer_id", owner: "steward")
