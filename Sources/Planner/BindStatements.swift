@@ -41,6 +41,10 @@ extension Binder {
             query = Query(with: source.with, body: .values(replaced), orderBy: source.orderBy, limit: source.limit,
                           offset: source.offset, withTies: source.withTies)
         }
+        if case .values = query.body, query.with == nil, query.orderBy.isEmpty, query.limit == nil, query.offset == nil {
+            insertValuesTargets = targetColumns.map { (name: target[$0].name, type: target[$0].type) }
+        }
+        defer { insertValuesTargets = nil }
         let bound = try bind(query)
         let sourceFields = bound.plan.fields
         if sourceFields.count > targetColumns.count {

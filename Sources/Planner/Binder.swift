@@ -35,6 +35,9 @@ public final class Binder {
     public var timeZoneOffsetSeconds = 0
     /// Set while binding QUALIFY: select-list aliases, for names no input column resolves.
     var selectAliases: [String: BoundExpr]? = nil
+    /// Set by bindInsert for a plain `INSERT … VALUES`: the target column of each VALUES column, taken
+    /// (and cleared) by the VALUES list it is meant for (BindInsertValues.swift).
+    var insertValuesTargets: [(name: String, type: DataType)?]? = nil
     var foldingContext: FunctionContext { FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds) }
 
     struct CTEBinding {
@@ -172,12 +175,15 @@ public final class Binder {
     func bindValues(_ rows: [[Expr]], outer: Scope?) throws -> BoundQuery {
         guard let width = rows.first?.count else { throw SQLError(SQLState.syntaxError, "VALUES must not be empty") }
         let scope = Scope(entries: [], parent: outer)
+        let targets = insertValuesTargets
+        insertValuesTargets = nil
         var bound: [[BoundExpr]] = []
         for row in rows {
             guard row.count == width else {
                 throw SQLError(SQLState.syntaxError, "VALUES lists must all be the same length", position: (row.first?.location ?? 0) + 1)
             }
-            bound.append(try row.map { try bindExpr($0, scope, .plain) })
+            let values = try row.map { try bindExpr($0, scope, .plain) }
+            bound.append(try targets.map { try assignInsertRow(values, row, targets: $0) } ?? values)
         }
         var types: [DataType] = []
         for c in 0..<width {
