@@ -46,6 +46,21 @@ final class LakeSkippingSQLTests: XCTestCase {
         XCTAssertTrue(try scanLine(s, "SELECT count(*) FROM \(pages) WHERE id = 123").contains("pages scanned=10 skipped=0"))
     }
 
+    /// `date < DATE '…' + INTERVAL '…'` is a timestamp comparison in PostgreSQL; compared as dates
+    /// (SimplifyDateTimestampComparisons) it reaches the scan and row-group statistics.
+    func testDatePlusIntervalComparisonSkipsRowGroups() throws {
+        let s = try Database().connect()
+        let bloom = "read_parquet('\(Self.fixtures)/bloom.parquet')"
+        let sql = "SELECT count(*) FROM \(bloom) WHERE dt < DATE '2020-01-01' + INTERVAL '1 day'"
+        let skipping = try scanLine(s, sql)
+        XCTAssertTrue(skipping.contains("row groups scanned=1 skipped=1 (stats 1)"), skipping)
+        let on = try s.execute(sql).allRows()
+        _ = try s.execute("SET lakesql.disabled_rules = 'SimplifyDateTimestampComparisons'").allRows()
+        let casting = try scanLine(s, sql)
+        XCTAssertTrue(casting.contains("row groups scanned=2 skipped=0"), casting)
+        XCTAssertEqual("\(try s.execute(sql).allRows())", "\(on)")
+    }
+
     func testResultsAreTheSameWithSkippingOnAndOff() throws {
         let s = try Database().connect()
         let pages = "read_parquet('\(Self.fixtures)/pages.parquet')"

@@ -279,21 +279,21 @@ final class PolicyBarrierRulesTests: XCTestCase {
             after: """
             Project #0 AS id
               Inner Join on ((((#5 = 'J*') AND (#2 > 1)) OR ((#5 = 'K*') AND (#2 < 0))) AND (#4 = #1))
-                Semi Join on (#0 = #4)
-                  Filter ((#2 > 1) OR (#2 < 0))
+                Filter ((#2 > 1) OR (#2 < 0))
+                  Semi Join on (#0 = #4)
                     Scan orders [id, customer_id, amount, note]
-                  Project #0 AS id
-                    Filter (#1 > 300)
-                      Aggregate keys=[#0] aggs=[sum(#2)]
-                        Scan orders [id, customer_id, amount, note]
-                Semi Join on (#0 = #3)
-                  Filter ((#1 = 'J*') OR (#1 = 'K*'))
+                    Project #0 AS id
+                      Filter (#1 > 300)
+                        Aggregate keys=[#0] aggs=[sum(#2)]
+                          Scan orders [id, customer_id, amount, note]
+                Filter ((#1 = 'J*') OR (#1 = 'K*'))
+                  Semi Join on (#0 = #3)
                     Policy Barrier public.customers row policies: nl_only; masks: name (name_mask)
                       Project #0 AS id, mask_partial(#1, 1, 0) AS name, #2 AS country
                         Filter (#2 = 'NL')
                           Scan customers [id, name, country]
-                  Project #0 AS k
-                    Values (2 rows)
+                    Project #0 AS k
+                      Values (2 rows)
             """)
     }
 

@@ -111,6 +111,19 @@ final class SimplifyDateTimestampComparisonsTests: XCTestCase {
             """)
     }
 
+    /// A comparison in the select list is rewritten too (same value for every row, NULL included).
+    func testSelectListComparisonComparesAsDate() throws {
+        try assertRewrite("SELECT shipped >= TIMESTAMP '1995-01-01 06:00' AS late FROM shipments", rule,
+            before: """
+            Project (CAST(#1 AS timestamp without time zone) >= '1995-01-01 06:00:00') AS late
+              Scan shipments [id, shipped, at]
+            """,
+            after: """
+            Project (#1 > '1995-01-01') AS late
+              Scan shipments [id, shipped, at]
+            """)
+    }
+
     /// timestamptz depends on the session time zone; columns and non-constant timestamps stay as they are.
     func testTimestamptzAndNonConstantComparisonsStay() throws {
         for sql in [

@@ -9,13 +9,13 @@
 //
 // For each input of the join: when every branch has conjuncts that read only
 // that input (and can move: no subqueries, volatile calls, aggregates), the
-// OR of those per-branch conjunctions is implied by the condition; it is
-// pushed into the input with PushDownFilters, and the original condition
-// stays on the join, which still needs it. Runs after PushDownFilters (the
+// OR of those per-branch conjunctions is implied by the condition; it
+// sinks into the input through inner joins to the input it reads, after the
+// filters already there, and the original condition stays on the join,
+// which still needs it. Runs after PushDownFilters (the
 // ORs then sit on the joins that see all their columns) and before
-// ReorderJoins (the filtered inputs estimate smaller). Policy barriers stop
-// the pushed filter as they stop every filter (PushDownFilters leaves it
-// above them); the rule does not look below them.
+// ReorderJoins (the filtered inputs estimate smaller). A derived filter
+// stops above a policy barrier, and the rule does not look below one.
 
 public enum PushDisjunctionsIntoJoinInputs {
     public static func apply(_ plan: LogicalPlan) -> LogicalPlan {
@@ -34,11 +34,25 @@ public enum PushDisjunctionsIntoJoinInputs {
             if let d = implied(branches, { $0.allSatisfy { $0 >= nl && $0 < width } }) { rightDerived.append(PushDownFilters.shift(d, -nl)) }
         }
         if leftDerived.isEmpty && rightDerived.isEmpty { return plan }
-        func filtered(_ input: LogicalPlan, _ derived: [BoundExpr]) -> LogicalPlan {
-            guard let predicate = PushDownFilters.conjunction(derived) else { return input }
-            return PushDownFilters.apply(.filter(input, predicate))
+        return .join(leftDerived.reduce(l, sink), rightDerived.reduce(r, sink), .inner, condition: condition)
+    }
+
+    /// `plan` filtered by `e` as deep as the inputs of inner joins go. A derived OR removes
+    /// fewer rows than the filters written on the input, so it is evaluated after them: AND
+    /// evaluates later terms only on the rows earlier ones kept (Q19's lineitem filter).
+    static func sink(_ plan: LogicalPlan, _ e: BoundExpr) -> LogicalPlan {
+        switch plan {
+        case .join(let l, let r, .inner, let c):
+            let nl = l.fields.count, columns = e.referencedColumns
+            if columns.allSatisfy({ $0 < nl }) { return .join(sink(l, e), r, .inner, condition: c) }
+            if columns.allSatisfy({ $0 >= nl }) { return .join(l, sink(r, PushDownFilters.shift(e, -nl)), .inner, condition: c) }
+            return .filter(plan, e)
+        case .filter(let input, let p):
+            if case .join(_, _, .inner, _) = input { return .filter(sink(input, e), p) }
+            return .filter(input, .and(PushDownFilters.conjuncts(p) + [e]))
+        default:
+            return .filter(plan, e)
         }
-        return .join(filtered(l, leftDerived), filtered(r, rightDerived), .inner, condition: condition)
     }
 
     /// The OR over branches of each branch's conjuncts whose columns satisfy `side`; nil when a

@@ -10,9 +10,11 @@
 //                          d::ts > t  ⇔ d > D,    d::ts >= t ⇔ d > D,
 //                          d::ts = t  is never true: NULL for a NULL d, else false,
 //                          which `d <> d` is; `<>` likewise becomes `d = d`.
-// Every rewrite gives the same value (NULL included) for every date the cast
-// accepts. The one difference: a date beyond the timestamp range (after
-// 294276 AD) makes the cast fail, and the date comparison answers instead.
+// Every rewrite gives the same value (NULL included) for every date. It is
+// closer to PostgreSQL than the cast the binder wrote: PostgreSQL compares
+// date with timestamp through cross-type operators that treat a date past
+// the timestamp range (after 294276 AD) as beyond every timestamp, where
+// the cast fails.
 // Only `timestamp` (without time zone): a timestamptz comparison depends on
 // the session time zone. Runs after ConstantFolding (which makes the
 // constant a literal); stops at policy barriers, like every rule that is
@@ -34,6 +36,8 @@ public enum SimplifyDateTimestampComparisons {
             return .filter(input, simplify(predicate))
         case .join(let l, let r, let type, let condition):
             return .join(l, r, type, condition: condition.map(simplify))
+        case .project(let input, let exprs, let fields):
+            return .project(input, exprs.map(simplify), fields: fields)
         default:
             return plan
         }
