@@ -5,7 +5,8 @@
 // Workers run at most `window` morsels ahead of the consumer (bounded
 // memory) and stop when the query is cancelled, fails, or the operator is
 // abandoned (e.g. a LIMIT above is satisfied). ParallelScanOperator runs the
-// Filter/Project stages above a scan this way.
+// Filter/Project stages and the hash-join probes (PipelineJoin) above a scan
+// this way.
 
 import Columnar
 import Foundation
@@ -16,6 +17,8 @@ enum PipelineStage {
     case project([Evaluator])
     /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
     case guarded([PipelineStage], PolicyBarrier)
+    /// Probing a hash join's table (built before the first morsel) with the rows so far.
+    case join(PipelineJoin)
 
     func apply(_ b: Batch) throws -> Batch? {
         switch self {
@@ -30,6 +33,8 @@ enum PipelineStage {
             } catch let error as SQLError {
                 throw PolicyBarrierOperator.sanitized(error, relation: barrier.relation)
             }
+        case .join(let j):
+            return try j.apply(b)
         case .project(let exprs):
             return Batch(columns: try exprs.map { try $0(b) }, count: b.count)
         case .filter(let predicate):
@@ -160,7 +165,7 @@ func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: Sca
             guard let b = current else { break }
             current = try stage.apply(b)
         }
-        if let b = current, b.count > 0 { output.append(b) }
+        if let b = current, b.count > 0 { output.append(contentsOf: slicedToCapacity(b)) }
     }
     return output
 }
@@ -172,6 +177,7 @@ final class ParallelScanOperator: Operator {
     private let workers: Int
     private var runner: MorselRunner<[Batch]>?
     private var pending: [Batch] = []
+    private var remaindersTaken = false
 
     init(node: ScanNode, stages: [PipelineStage], context: ExecutionContext, workers: Int) {
         self.node = node
@@ -184,7 +190,9 @@ final class ParallelScanOperator: Operator {
 
     func next() throws -> Batch? {
         if runner == nil {
-            let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
+            try stages.prepareJoins()
+            let morsels = stages.yieldsNothingFromScan ? [] :
+                try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
                 .tracked(by: context.progress, countingRows: !stages.isGuarded)
             let stages = self.stages, statistics = node.statistics
             runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
@@ -198,8 +206,13 @@ final class ParallelScanOperator: Operator {
                 return b
             }
             try context.checkCancelled()
-            guard let batches = try runner?.next() else { return nil }
-            pending = batches
+            if let batches = try runner?.next() {
+                pending = batches
+            } else {
+                if remaindersTaken { return nil }
+                remaindersTaken = true
+                pending = try stages.joinRemainders()
+            }
         }
     }
 }
