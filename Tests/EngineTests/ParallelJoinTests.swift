@@ -43,14 +43,19 @@ final class ParallelJoinTests: XCTestCase {
     private func assertSameOnBothPlans(_ s: Session, _ q: String, nonEmpty: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws {
         _ = try s.execute("SET threads = 1").allRows()
         let sequential = try s.execute(q).allRows()
-        _ = try s.execute("SET threads = 2").allRows()
-        let parallel = try s.execute(q).allRows()
         if nonEmpty { XCTAssertFalse(sequential.isEmpty, q, file: file, line: line) }
-        guard parallel.count == sequential.count else {
-            return XCTFail("\(q): \(parallel.count) rows on two threads, \(sequential.count) on one", file: file, line: line)
-        }
-        for (i, (p, q1)) in zip(parallel, sequential).enumerated() where p != q1 {
-            return XCTFail("\(q): row \(i) is \(p) on two threads, \(q1) on one", file: file, line: line)
+        // Semi/anti joins both fused into the pipeline and in HashJoinOperator over it.
+        for fuse in ["on", "off"] {
+            _ = try s.execute("SET threads = 2").allRows()
+            _ = try s.execute("SET lakesql.fuse_semi_joins = \(fuse)").allRows()
+            let parallel = try s.execute(q).allRows()
+            guard parallel.count == sequential.count else {
+                return XCTFail("\(q) (fuse_semi_joins \(fuse)): \(parallel.count) rows on two threads, \(sequential.count) on one",
+                               file: file, line: line)
+            }
+            for (i, (p, q1)) in zip(parallel, sequential).enumerated() where p != q1 {
+                return XCTFail("\(q) (fuse_semi_joins \(fuse)): row \(i) is \(p) on two threads, \(q1) on one", file: file, line: line)
+            }
         }
     }
 
@@ -161,6 +166,17 @@ final class ParallelJoinTests: XCTestCase {
             .compactMap { row -> String? in if case .string(let line)? = row.first { return line }; return nil }
         let fusedJoin = aggregate.first { $0.contains("Join") }
         XCTAssertTrue(fusedJoin?.contains("runs in the parallel scan pipeline above") ?? false, aggregate.joined(separator: "\n"))
+        // Semi joins are fused only when asked to.
+        let semi = "EXPLAIN ANALYZE SELECT f.id FROM f WHERE EXISTS (SELECT 1 FROM d WHERE d.k = f.k)"
+        func semiLine() throws -> String? {
+            try s.execute(semi).allRows().compactMap { row -> String? in
+                if case .string(let line)? = row.first, line.contains("Semi Join") { return line }
+                return nil
+            }.first
+        }
+        XCTAssertFalse(try semiLine()?.contains("parallel scan pipeline") ?? true)
+        _ = try s.execute("SET lakesql.fuse_semi_joins = on").allRows()
+        XCTAssertTrue(try semiLine()?.contains("parallel scan pipeline") ?? false)
     }
 
     /// A failing expression on the probe side, evaluated on a worker, still reports its error.

@@ -49,30 +49,35 @@ final class ParallelAggregateOperator: Operator {
     }
 
     private func aggregateMorsel(_ morsel: ScanMorsel) throws -> Partial {
-        try aggregateBatches(try runStages(stages, on: morsel, statistics: scan.statistics))
+        let table = KeyTable(types: node.groupKeys.map(\.type))
+        let states = node.aggregates.map { $0.resolution.makeState() }
+        try forEachStageOutput(stages, on: morsel, statistics: scan.statistics) { try aggregate($0, into: table, states) }
+        return Partial(keys: table.keyVectors(), count: table.count, states: states)
     }
 
     private func aggregateBatches(_ batches: [Batch]) throws -> Partial {
         let table = KeyTable(types: node.groupKeys.map(\.type))
         let states = node.aggregates.map { $0.resolution.makeState() }
-        for b in batches {
-            let ids = table.findOrInsert(vectors: try keys.map { try $0(b) }, count: b.count)
-            for a in states.indices {
-                var args = try arguments[a].map { try $0(b) }
-                var groups = ids
-                if let filter = filters[a] {
-                    let t = TruthVector(try filter(b))
-                    let rows = (0..<b.count).filter { t.isTrue($0) }.map { Int32($0) }
-                    groups = ContiguousArray(rows.map { ids[Int($0)] })
-                    args = args.map { $0.gather(rows) }
-                }
-                let n = groups.count, count = table.count
-                try groups.withUnsafeBufferPointer { g in
-                    try states[a].update(groups: g, groupCount: count, arguments: args, rowCount: n)
-                }
+        for b in batches { try aggregate(b, into: table, states) }
+        return Partial(keys: table.keyVectors(), count: table.count, states: states)
+    }
+
+    private func aggregate(_ b: Batch, into table: KeyTable, _ states: [AggregateState]) throws {
+        let ids = table.findOrInsert(vectors: try keys.map { try $0(b) }, count: b.count)
+        for a in states.indices {
+            var args = try arguments[a].map { try $0(b) }
+            var groups = ids
+            if let filter = filters[a] {
+                let t = TruthVector(try filter(b))
+                let rows = (0..<b.count).filter { t.isTrue($0) }.map { Int32($0) }
+                groups = ContiguousArray(rows.map { ids[Int($0)] })
+                args = args.map { $0.gather(rows) }
+            }
+            let n = groups.count, count = table.count
+            try groups.withUnsafeBufferPointer { g in
+                try states[a].update(groups: g, groupCount: count, arguments: args, rowCount: n)
             }
         }
-        return Partial(keys: table.keyVectors(), count: table.count, states: states)
     }
 
     func next() throws -> Batch? {

@@ -63,11 +63,13 @@ final class MorselRunner<Result>: @unchecked Sendable {
     private var failure: Error? = nil
     private var stopped = false
 
-    init(morsels: [ScanMorsel], workers: Int, cancellation: CancellationToken, process: @escaping (ScanMorsel) throws -> Result) {
+    /// `window`: how many morsels past the consumer workers may run (default twice the workers).
+    init(morsels: [ScanMorsel], workers: Int, cancellation: CancellationToken, window: Int? = nil,
+         process: @escaping (ScanMorsel) throws -> Result) {
         self.morsels = morsels
         self.process = process
         self.cancellation = cancellation
-        self.window = max(2, workers * 2)
+        self.window = max(2, window ?? workers * 2)
         // A single morsel is processed on the consumer's thread in next(): no thread to start.
         guard morsels.count > 1 else { return }
         for _ in 0..<min(workers, morsels.count) {
@@ -149,6 +151,15 @@ extension Array where Element == PipelineStage {
 /// Applies pipeline stages to every batch of a morsel.
 func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics) throws -> [Batch] {
     var output: [Batch] = []
+    try forEachStageOutput(stages, on: morsel, statistics: statistics) { output.append($0) }
+    return output
+}
+
+/// Applies pipeline stages to every batch of a morsel, handing each output batch (at most
+/// Batch.capacity rows) to `body` as soon as it is made: an aggregate over a join consumes
+/// the joined rows batch by batch instead of holding a whole row group's worth.
+func forEachStageOutput(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
+                        _ body: (Batch) throws -> Void) throws {
     let read: [Batch]
     // Under a policy barrier (always the first stage when there is one) reading is guarded too.
     var guardedBy: PolicyBarrier? = nil
@@ -165,9 +176,8 @@ func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: Sca
             guard let b = current else { break }
             current = try stage.apply(b)
         }
-        if let b = current, b.count > 0 { output.append(contentsOf: slicedToCapacity(b)) }
+        if let b = current, b.count > 0 { for piece in slicedToCapacity(b) { try body(piece) } }
     }
-    return output
 }
 
 final class ParallelScanOperator: Operator {
@@ -195,7 +205,10 @@ final class ParallelScanOperator: Operator {
                 try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
                 .tracked(by: context.progress, countingRows: !stages.isGuarded)
             let stages = self.stages, statistics = node.statistics
-            runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
+            // A join's output per morsel can be many times the morsel: fewer of them ahead.
+            let hasJoin = stages.contains { if case .join = $0 { return true }; return false }
+            runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation,
+                                  window: hasJoin ? workers : nil) { morsel in
                 try runStages(stages, on: morsel, statistics: statistics)
             }
         }
