@@ -74,28 +74,32 @@ func hashBytes(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
     mix64(0x51_7CC1_B727_220A &* 0x100_0000_01B3 ^ mix64(UInt64(bitPattern: x)))
 }
 
+/// The hash of one key value (NULL hashes to a fixed value).
+@inline(__always) func keyHash(_ k: KeyView, _ i: Int) -> UInt64 {
+    if k.isNull(i) { return 0x2545_F491_4F6C_DD1D }
+    switch k.physical {
+    case .int64: return mix64(UInt64(bitPattern: k.ints[i]))
+    case .float64: return mix64(normalizedDoubleBits(k.doubles[i]))
+    case .int128: return mix64(UInt64(truncatingIfNeeded: k.wides[i]) ^ mix64(UInt64(truncatingIfNeeded: k.wides[i] >> 64)))
+    case .bool: return k.bools[i] ? 0x1234_5678 : 0x8765_4321
+    case .interval:
+        let c = k.intervals[i].comparisonKey
+        return mix64(UInt64(truncatingIfNeeded: c) ^ mix64(UInt64(truncatingIfNeeded: c >> 64)))
+    case .string, .list:
+        let r = k.strings.range(i)
+        return k.strings.bytes.withUnsafeBufferPointer { hashBytes(UnsafeBufferPointer(rebasing: $0[r])) }
+    }
+}
+
+/// The seed every row hash starts from; `combineKeyHash` folds in one key column.
+let rowHashSeed: UInt64 = 0x51_7CC1_B727_220A
+@inline(__always) func combineKeyHash(_ row: UInt64, _ key: UInt64) -> UInt64 { mix64(row &* 0x100_0000_01B3 ^ key) }
+
 /// Row hashes of key columns (NULL hashes to a fixed value).
 func hashRows(_ keys: [KeyView], count: Int) -> ContiguousArray<UInt64> {
-    var hashes = ContiguousArray<UInt64>(repeating: 0x51_7CC1_B727_220A, count: count)
+    var hashes = ContiguousArray<UInt64>(repeating: rowHashSeed, count: count)
     for k in keys {
-        for i in 0..<count {
-            var h: UInt64
-            if k.isNull(i) { h = 0x2545_F491_4F6C_DD1D } else {
-                switch k.physical {
-                case .int64: h = mix64(UInt64(bitPattern: k.ints[i]))
-                case .float64: h = mix64(normalizedDoubleBits(k.doubles[i]))
-                case .int128: h = mix64(UInt64(truncatingIfNeeded: k.wides[i]) ^ mix64(UInt64(truncatingIfNeeded: k.wides[i] >> 64)))
-                case .bool: h = k.bools[i] ? 0x1234_5678 : 0x8765_4321
-                case .interval:
-                    let c = k.intervals[i].comparisonKey
-                    h = mix64(UInt64(truncatingIfNeeded: c) ^ mix64(UInt64(truncatingIfNeeded: c >> 64)))
-                case .string, .list:
-                    let r = k.strings.range(i)
-                    h = k.strings.bytes.withUnsafeBufferPointer { hashBytes(UnsafeBufferPointer(rebasing: $0[r])) }
-                }
-            }
-            hashes[i] = mix64(hashes[i] &* 0x100_0000_01B3 ^ h)
-        }
+        for i in 0..<count { hashes[i] = combineKeyHash(hashes[i], keyHash(k, i)) }
     }
     return hashes
 }

@@ -3,7 +3,9 @@
 // states on a worker thread; the consumer merges the partial results in
 // morsel order (first-seen group order, as a sequential run) through the
 // states' merge. Used for plain GROUP BY without DISTINCT, ordered
-// aggregates or grouping sets; the rest uses HashAggregateOperator.
+// aggregates or grouping sets; the rest uses HashAggregateOperator. The
+// pipeline may hold hash-join probes (PipelineJoin), so aggregates over joins
+// run on all cores too.
 
 import Columnar
 import Functions
@@ -49,24 +51,33 @@ final class ParallelAggregateOperator: Operator {
     private func aggregateMorsel(_ morsel: ScanMorsel) throws -> Partial {
         let table = KeyTable(types: node.groupKeys.map(\.type))
         let states = node.aggregates.map { $0.resolution.makeState() }
-        for b in try runStages(stages, on: morsel, statistics: scan.statistics) {
-            let ids = table.findOrInsert(vectors: try keys.map { try $0(b) }, count: b.count)
-            for a in states.indices {
-                var args = try arguments[a].map { try $0(b) }
-                var groups = ids
-                if let filter = filters[a] {
-                    let t = TruthVector(try filter(b))
-                    let rows = (0..<b.count).filter { t.isTrue($0) }.map { Int32($0) }
-                    groups = ContiguousArray(rows.map { ids[Int($0)] })
-                    args = args.map { $0.gather(rows) }
-                }
-                let n = groups.count, count = table.count
-                try groups.withUnsafeBufferPointer { g in
-                    try states[a].update(groups: g, groupCount: count, arguments: args, rowCount: n)
-                }
+        try forEachStageOutput(stages, on: morsel, statistics: scan.statistics) { try aggregate($0, into: table, states) }
+        return Partial(keys: table.keyVectors(), count: table.count, states: states)
+    }
+
+    private func aggregateBatches(_ batches: [Batch]) throws -> Partial {
+        let table = KeyTable(types: node.groupKeys.map(\.type))
+        let states = node.aggregates.map { $0.resolution.makeState() }
+        for b in batches { try aggregate(b, into: table, states) }
+        return Partial(keys: table.keyVectors(), count: table.count, states: states)
+    }
+
+    private func aggregate(_ b: Batch, into table: KeyTable, _ states: [AggregateState]) throws {
+        let ids = table.findOrInsert(vectors: try keys.map { try $0(b) }, count: b.count)
+        for a in states.indices {
+            var args = try arguments[a].map { try $0(b) }
+            var groups = ids
+            if let filter = filters[a] {
+                let t = TruthVector(try filter(b))
+                let rows = (0..<b.count).filter { t.isTrue($0) }.map { Int32($0) }
+                groups = ContiguousArray(rows.map { ids[Int($0)] })
+                args = args.map { $0.gather(rows) }
+            }
+            let n = groups.count, count = table.count
+            try groups.withUnsafeBufferPointer { g in
+                try states[a].update(groups: g, groupCount: count, arguments: args, rowCount: n)
             }
         }
-        return Partial(keys: table.keyVectors(), count: table.count, states: states)
     }
 
     func next() throws -> Batch? {
@@ -75,7 +86,9 @@ final class ParallelAggregateOperator: Operator {
     }
 
     private func aggregate() throws -> Batch {
-        let morsels = try scan.source.morsels(columns: scan.columns, predicates: scan.predicates, statistics: scan.statistics)
+        try stages.prepareJoins()
+        let morsels = stages.yieldsNothingFromScan ? [] :
+            try scan.source.morsels(columns: scan.columns, predicates: scan.predicates, statistics: scan.statistics)
             .tracked(by: context.progress, countingRows: !stages.isGuarded)
         let runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { [self] m in
             try aggregateMorsel(m)
@@ -83,8 +96,17 @@ final class ParallelAggregateOperator: Operator {
         self.runner = runner
         let table = KeyTable(types: node.groupKeys.map(\.type))
         let states = node.aggregates.map { $0.resolution.makeState() }
-        while let partial = try runner.next() {
+        var remaindersTaken = false
+        while true {
             try context.checkCancelled()
+            var next = try runner.next()
+            if next == nil && !remaindersTaken {
+                // Right/full joins in the pipeline: their unmatched build rows, after every morsel.
+                remaindersTaken = true
+                let rest = try stages.joinRemainders()
+                if !rest.isEmpty { next = try aggregateBatches(rest) }
+            }
+            guard let partial = next else { break }
             guard partial.count > 0 else { continue }
             let mapping = Array(table.findOrInsert(partial.keys.map(KeyView.init), count: partial.count))
             for a in states.indices {

@@ -5,7 +5,8 @@
 // Workers run at most `window` morsels ahead of the consumer (bounded
 // memory) and stop when the query is cancelled, fails, or the operator is
 // abandoned (e.g. a LIMIT above is satisfied). ParallelScanOperator runs the
-// Filter/Project stages above a scan this way.
+// Filter/Project stages and the hash-join probes (PipelineJoin) above a scan
+// this way.
 
 import Columnar
 import Foundation
@@ -16,6 +17,8 @@ enum PipelineStage {
     case project([Evaluator])
     /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
     case guarded([PipelineStage], PolicyBarrier)
+    /// Probing a hash join's table (built before the first morsel) with the rows so far.
+    case join(PipelineJoin)
 
     func apply(_ b: Batch) throws -> Batch? {
         switch self {
@@ -30,6 +33,8 @@ enum PipelineStage {
             } catch let error as SQLError {
                 throw PolicyBarrierOperator.sanitized(error, relation: barrier.relation)
             }
+        case .join(let j):
+            return try j.apply(b)
         case .project(let exprs):
             return Batch(columns: try exprs.map { try $0(b) }, count: b.count)
         case .filter(let predicate):
@@ -58,11 +63,13 @@ final class MorselRunner<Result>: @unchecked Sendable {
     private var failure: Error? = nil
     private var stopped = false
 
-    init(morsels: [ScanMorsel], workers: Int, cancellation: CancellationToken, process: @escaping (ScanMorsel) throws -> Result) {
+    /// `window`: how many morsels past the consumer workers may run (default twice the workers).
+    init(morsels: [ScanMorsel], workers: Int, cancellation: CancellationToken, window: Int? = nil,
+         process: @escaping (ScanMorsel) throws -> Result) {
         self.morsels = morsels
         self.process = process
         self.cancellation = cancellation
-        self.window = max(2, workers * 2)
+        self.window = max(2, window ?? workers * 2)
         // A single morsel is processed on the consumer's thread in next(): no thread to start.
         guard morsels.count > 1 else { return }
         for _ in 0..<min(workers, morsels.count) {
@@ -144,6 +151,15 @@ extension Array where Element == PipelineStage {
 /// Applies pipeline stages to every batch of a morsel.
 func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics) throws -> [Batch] {
     var output: [Batch] = []
+    try forEachStageOutput(stages, on: morsel, statistics: statistics) { output.append($0) }
+    return output
+}
+
+/// Applies pipeline stages to every batch of a morsel, handing each output batch (at most
+/// Batch.capacity rows) to `body` as soon as it is made: an aggregate over a join consumes
+/// the joined rows batch by batch instead of holding a whole row group's worth.
+func forEachStageOutput(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
+                        _ body: (Batch) throws -> Void) throws {
     let read: [Batch]
     // Under a policy barrier (always the first stage when there is one) reading is guarded too.
     var guardedBy: PolicyBarrier? = nil
@@ -160,9 +176,8 @@ func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: Sca
             guard let b = current else { break }
             current = try stage.apply(b)
         }
-        if let b = current, b.count > 0 { output.append(b) }
+        if let b = current, b.count > 0 { for piece in slicedToCapacity(b) { try body(piece) } }
     }
-    return output
 }
 
 final class ParallelScanOperator: Operator {
@@ -172,6 +187,7 @@ final class ParallelScanOperator: Operator {
     private let workers: Int
     private var runner: MorselRunner<[Batch]>?
     private var pending: [Batch] = []
+    private var remaindersTaken = false
 
     init(node: ScanNode, stages: [PipelineStage], context: ExecutionContext, workers: Int) {
         self.node = node
@@ -184,10 +200,15 @@ final class ParallelScanOperator: Operator {
 
     func next() throws -> Batch? {
         if runner == nil {
-            let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
+            try stages.prepareJoins()
+            let morsels = stages.yieldsNothingFromScan ? [] :
+                try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
                 .tracked(by: context.progress, countingRows: !stages.isGuarded)
             let stages = self.stages, statistics = node.statistics
-            runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
+            // A join's output per morsel can be many times the morsel: fewer of them ahead.
+            let hasJoin = stages.contains { if case .join = $0 { return true }; return false }
+            runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation,
+                                  window: hasJoin ? workers : nil) { morsel in
                 try runStages(stages, on: morsel, statistics: statistics)
             }
         }
@@ -198,8 +219,13 @@ final class ParallelScanOperator: Operator {
                 return b
             }
             try context.checkCancelled()
-            guard let batches = try runner?.next() else { return nil }
-            pending = batches
+            if let batches = try runner?.next() {
+                pending = batches
+            } else {
+                if remaindersTaken { return nil }
+                remaindersTaken = true
+                pending = try stages.joinRemainders()
+            }
         }
     }
 }
