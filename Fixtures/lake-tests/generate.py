@@ -115,3 +115,19 @@ write("nanos/extremes.parquet", pa.table({
     "nstz": pa.array([lo, -1001, -1, 0, 1999, hi, None], pa.timestamp("ns", tz="UTC")),
     "tns": pa.array([0, 999, 1000, 1999, 86_399_999_999_999, None, 5], pa.time64("ns")),
 }))
+
+# Dictionary-encoded strings (with NULLs, LIKE metacharacters, case and non-ASCII variants) next to
+# the same values stored plain: filters evaluated once per dictionary entry must agree with the
+# row-by-row path. Four row groups, so four dictionaries, each missing some values.
+words = ["apple", "Apple", "APPLE", "applesauce", "banana", "a%b", "a_b", "a\\b", "axb", "", "zeta", "ärger", "Ärger", "b", "ab"]
+rows = 5000
+strings = [None if i % 7 == 3 else words[(i * 7 + i // 1300) % len(words)] for i in range(rows)]
+for g in range(4):   # each row group leaves out one word
+    for i in range(g * 1300, min((g + 1) * 1300, rows)):
+        if strings[i] == words[g]:
+            strings[i] = words[g + 4]
+write("dictionary/strings.parquet", pa.table({
+    "id": pa.array(range(rows), pa.int64()),
+    "s": pa.array(strings, pa.string()),
+    "plain": pa.array(strings, pa.string()),
+}), row_group_size=1300, use_dictionary=["s"])

@@ -4,6 +4,7 @@
 // exactly this API.
 
 import Columnar
+import Dispatch
 import Planner
 
 public struct DatabaseOptions {
@@ -42,9 +43,12 @@ public final class QueryResult {
     /// Per result column, the table or view column it plainly references (RowDescription metadata; ResultColumnSources.swift).
     public internal(set) var columnOrigins: [ColumnOrigin?] = []
     public private(set) var commandTag: String
-    private let produce: () throws -> Batch?
+    /// Replaced by an empty producer once the statement ends, which frees its operators.
+    private var produce: () throws -> Batch?
     private var rowCount = 0
     private let tagForRows: ((Int) -> String)?
+    private let startedAt = DispatchTime.now().uptimeNanoseconds
+    private var finished = false
 
     public init(fields: [Field], returnsRows: Bool, commandTag: String,
                 tagForRows: ((Int) -> String)? = nil, produce: @escaping () throws -> Batch?) {
@@ -57,12 +61,28 @@ public final class QueryResult {
 
     /// The next batch of rows, or nil at the end.
     public func next() throws -> Batch? {
-        if let b = try produce() {
+        let b: Batch?
+        do {
+            b = try produce()
+        } catch {
+            finish()
+            throw error
+        }
+        if let b {
             rowCount += b.count
             return b
         }
         if let tagForRows { commandTag = tagForRows(rowCount) }
+        finish()
         return nil
+    }
+
+    /// Frees the statement's operators and hands what they held back to the OS (AllocatorTrim).
+    private func finish() {
+        guard !finished else { return }
+        finished = true
+        produce = { nil }
+        AllocatorTrim.statementFinished(startedAt: startedAt)
     }
 
     /// Drains the stream into memory (tests and small results only).

@@ -13,8 +13,15 @@ typealias Evaluator = (Batch) throws -> Vector
 struct ExpressionCompiler {
     let context: ExecutionContext
     let planner: PhysicalPlanner
+    /// False inside an expression already evaluated per dictionary entry (DictionaryEvaluation).
+    var dictionaryAware = true
 
     func compile(_ e: BoundExpr) throws -> Evaluator {
+        if dictionaryAware, let (column, type) = DictionaryEvaluation.singleColumn(of: e) {
+            var inner = self
+            inner.dictionaryAware = false
+            return DictionaryEvaluation(column: column, columnType: type, direct: try inner.compile(e)).evaluator
+        }
         let ctx = context
         switch e {
         case .column(let i, _):

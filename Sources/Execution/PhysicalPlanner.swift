@@ -63,6 +63,7 @@ public final class PhysicalPlanner {
             return SortOperator(input: try build(input), keys: try keys.map { (try compiler.compile($0.expr), $0) },
                                 fields: input.fields, context: context)
         case .limit(let input, let limit, let offset):
+            if let topN = try buildTopN(input, limit: limit, offset: offset) { return topN }
             return LimitOperator(input: try build(input), limit: limit, offset: offset)
         case .distinct(let input):
             return DistinctOperator(input: try build(input), fields: input.fields)
@@ -88,6 +89,24 @@ public final class PhysicalPlanner {
             defer { barrierDepth -= 1 }
             return PolicyBarrierOperator(input: try build(input), barrier: barrier)
         }
+    }
+
+    /// Largest LIMIT + OFFSET a top-N keeps; beyond it the full sort is as cheap.
+    static let topNMaximumRows = 100_000
+
+    /// `LIMIT n [OFFSET m]` directly above a sort: a bounded top-N instead of sorting
+    /// everything (TopNOperator). The sort's node is fused into it (EXPLAIN ANALYZE).
+    private func buildTopN(_ input: LogicalPlan, limit: Int?, offset: Int) throws -> Operator? {
+        guard case .sort(let sortInput, let keys) = input, let limit, limit >= 0, offset >= 0,
+              case let (total, false) = limit.addingReportingOverflow(offset), total <= Self.topNMaximumRows else { return nil }
+        if profiles != nil {
+            let fused = OperatorProfile()
+            fused.fused = true
+            profiles?.append(fused)
+        }
+        let compiler = self.compiler
+        return TopNOperator(input: try build(sortInput), keys: try keys.map { (try compiler.compile($0.expr), $0) },
+                            limit: limit, offset: offset, fields: sortInput.fields, context: context)
     }
 
     /// A chain of Filter/Project nodes, policy barriers and hash joins (through their probe,

@@ -4,6 +4,7 @@
 // (C collation), intervals by their normalised length.
 
 import Columnar
+import Foundation
 import Functions
 
 struct SortColumn {
@@ -68,10 +69,13 @@ func compareValues(_ v: KeyView, _ i: Int, _ j: Int) -> Int {
     case .string, .list:
         let r1 = v.strings.range(i), r2 = v.strings.range(j)
         return v.strings.bytes.withUnsafeBufferPointer { p in
+            // First bytes inline (most keys differ there), then memcmp over the common prefix.
             let n = min(r1.count, r2.count)
-            for k in 0..<n {
-                let a = p[r1.lowerBound + k], b = p[r2.lowerBound + k]
+            if n > 0, let base = p.baseAddress {
+                let a = base[r1.lowerBound], b = base[r2.lowerBound]
                 if a != b { return a < b ? -1 : 1 }
+                let c = memcmp(base + r1.lowerBound, base + r2.lowerBound, n)
+                if c != 0 { return c < 0 ? -1 : 1 }
             }
             return r1.count == r2.count ? 0 : (r1.count < r2.count ? -1 : 1)
         }

@@ -117,6 +117,30 @@ enum Comparison {
         return UnsafeBufferPointer(rebasing: p[0..<e])
     }
 
+    /// `column = literal` (or `<>`) on strings: lengths first, then the bytes only when the
+    /// lengths agree, so most unequal rows never reach memcmp.
+    static func equalityAgainstLiteral(_ col: StringColumn, _ literal: [UInt8], negated: Bool,
+                                       into out: inout ContiguousArray<Bool>, count n: Int) {
+        let len = literal.count
+        col.offsets.withUnsafeBufferPointer { offs in
+            col.bytes.withUnsafeBufferPointer { bytes in
+                literal.withUnsafeBufferPointer { lit in
+                    out.withUnsafeMutableBufferPointer { o in
+                        guard offs.count > n else { return }
+                        for i in 0..<n {
+                            let start = Int(offs[i]), end = Int(offs[i + 1])
+                            var equal = end - start == len
+                            if equal, len > 0, let pb = bytes.baseAddress, let pl = lit.baseAddress {
+                                equal = pb[start] == pl[0] && memcmp(pb + start, pl, len) == 0
+                            }
+                            o[i] = equal != negated
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Generic Value comparison (arrays and other rarely compared values).
     static func compareValues(_ a: Value, _ b: Value, type: DataType) -> Int {
         switch (a, b) {
@@ -257,6 +281,10 @@ enum Comparison {
                 // column op 'literal': compare every row against one buffer.
                 if !a.isConstant, let lit = StringOperators.constantBytes(b) {
                     let ca = Kernels.strings(a)
+                    if (op == .eq || op == .ne) && !blankInsensitive {
+                        equalityAgainstLiteral(ca, lit, negated: op == .ne, into: &out, count: n)
+                        return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
+                    }
                     lit.withUnsafeBufferPointer { litp in
                         let y = blankInsensitive ? trimmedBlanks(litp) : litp
                         ca.bytes.withUnsafeBufferPointer { pa in
