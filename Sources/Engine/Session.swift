@@ -122,8 +122,8 @@ public final class Session: @unchecked Sendable {
                                 memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
     }
 
-    func makePlanner() -> PhysicalPlanner {
-        let planner = PhysicalPlanner(context: makeContext())
+    func makePlanner(context: ExecutionContext? = nil) -> PhysicalPlanner {
+        let planner = PhysicalPlanner(context: context ?? makeContext())
         planner.parallelism = max(1, Int(settings["threads"] ?? "") ?? availableCores)
         planner.context.progress = progress
         return planner
@@ -147,8 +147,10 @@ public final class Session: @unchecked Sendable {
             return emptyResult()
         case .query(let q):
             let bound = try takePreparedBinding(text: text) ?? makeBinder().bind(q)
-            let plan = Optimizer.optimize(bound.plan, context: makeContext().functionContext)
-            let op = try makePlanner().build(plan)
+            // One context for optimising and running: building it reads the catalog snapshot and settings.
+            let context = makeContext()
+            let plan = Optimizer.optimize(bound.plan, context: context.functionContext)
+            let op = try makePlanner(context: context).build(plan)
             let result = QueryResult(fields: bound.fields, returnsRows: true, commandTag: "SELECT", tagForRows: { "SELECT \($0)" },
                                      produce: { try op.next() })
             result.columnOrigins = bound.origins

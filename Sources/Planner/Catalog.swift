@@ -56,6 +56,12 @@ public struct ScanSkipping: OptionSet, Sendable {
     /// Parses a `lake_skipping` value: on/off (true/false, all/none) or a comma list of
     /// partitions, stats, pages, dictionary, bloom. Nil when invalid.
     public static func parse(_ text: String) -> ScanSkipping? {
+        // The optimizer reads this setting for every statement: the usual exact values skip the trimming.
+        switch text {
+        case "on": return .all
+        case "off": return []
+        default: break
+        }
         func trim<S: StringProtocol>(_ s: S) -> String { String(s.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
         let t = trim(text.lowercased())
         switch t {

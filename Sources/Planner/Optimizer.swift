@@ -28,9 +28,12 @@ public enum Optimizer {
             guard case .subquery(let s, let t) = e else { return e }
             return .subquery(BoundSubquery(plan: decorrelate(s.plan), kind: s.kind, isCorrelated: s.isCorrelated, level: s.level), t)
         }
+        // The closure runs for every expression: capturing the context in a box (one reference)
+        // instead of the struct keeps each visit from copying its dictionaries and existentials.
+        let shared = SharedContext(context)
         let nested = decorrelated.mapExpressions { e in
             guard case .subquery(let s, let t) = e else { return e }
-            let optimized = applyRules(s.plan, context: context)
+            let optimized = applyRules(s.plan, context: shared.context)
             return .subquery(BoundSubquery(plan: optimized, kind: s.kind, isCorrelated: s.isCorrelated, level: s.level), t)
         }
         return applyRules(nested, context: context)
@@ -67,4 +70,10 @@ public enum Optimizer {
         run("MergeProjections", MergeProjections.apply)
         return plan
     }
+}
+
+/// A statement's function context behind one reference, for closures that run per expression.
+final class SharedContext {
+    let context: FunctionContext?
+    init(_ context: FunctionContext?) { self.context = context }
 }

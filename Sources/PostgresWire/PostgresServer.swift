@@ -1,6 +1,9 @@
-// The server: a SwiftNIO listener, the thin channel handler that frames bytes
-// into messages and executes the start-up state machine's actions, the
-// registry of live connections (cancel keys, connection limit) and graceful
+// The server: the listener (Sources/PostgresWire/SocketListener.swift) whose
+// plain-TCP connections run start-up and queries on their own threads, the
+// thin NIO channel handler that does the same for TLS connections (framing
+// bytes into messages and executing the start-up state machine's actions),
+// the registry of live connections (cancel keys, connection limit), the
+// watchdog that cancels the query of a client that hung up, and graceful
 // shutdown (stop accepting, let running queries finish, cancel after a grace
 // period).
 
@@ -75,6 +78,7 @@ final class PostgresConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
     var decoder = FrontendMessageDecoder()
     var startup: StartupStateMachine
     var connection: WireConnection?
+    var inbox: ChannelTransport?
     var holdsSlot = false
     let registry: ConnectionRegistry
     let factory: SessionFactory
@@ -102,8 +106,8 @@ final class PostgresConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
         // pipelined Parse/Bind/Describe/Execute/Sync instead of one per message.
         var batch: [(FrontendMessage, Int)] = []
         func deliver() {
-            guard let connection, !batch.isEmpty else { return }
-            if connection.enqueue(batch) {
+            guard let inbox, !batch.isEmpty else { return }
+            if inbox.enqueue(batch) {
                 // The worker is behind: stop reading until it has drained half of its inbox.
                 context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
             }
@@ -169,13 +173,15 @@ final class PostgresConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
             }
             holdsSlot = true
             let pid = registry.newProcessID()
-            let c = WireConnection(channel: context.channel, processID: pid, secretKey: Int32.random(in: Int32.min...Int32.max),
+            let transport = ChannelTransport(channel: context.channel)
+            let c = WireConnection(transport: transport, processID: pid, secretKey: Int32.random(in: Int32.min...Int32.max),
                                    user: user, parameters: parameters, factory: factory, serverVersion: options.serverVersion,
                                    logger: logger)
             registry.add(c)
             c.onFinish = { [registry] in registry.remove(pid) }
             connection = c
-            logger.info("connection authorized", metadata: ["user": "\(user)", "pid": "\(pid)",
+            inbox = transport
+            logger.info("connection authorized", metadata: ["user": "\(user)", "pid": "\(pid)", "tls": "true",
                                                              "application": "\(parameters["application_name"] ?? "")"])
             c.start()
         }
@@ -189,7 +195,7 @@ final class PostgresConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        connection?.stop()
+        connection?.clientGone()
         if holdsSlot { registry.release(); holdsSlot = false }
         context.fireChannelInactive()
     }
@@ -205,16 +211,26 @@ public final class PostgresServer: @unchecked Sendable {
     let credentials: CredentialStore
     let factory: SessionFactory
     let logger: Logger
+    /// Runs TLS connections only (NIO-SSL); plain TCP never touches it.
     let group: MultiThreadedEventLoopGroup
     let registry: ConnectionRegistry
-    var channel: Channel?
+    var listener: SocketListener?
+    var tls: NIOSSLContext?
+    var startupConfiguration: StartupConfiguration
     let mockSecret: [UInt8]
+    private let stopping = NSCondition()
+    private var stopped = false
+    /// Connections still in start-up on their own threads, so that a flood of them cannot make unbounded threads.
+    private let startupLock = NSLock()
+    private var startingUp = 0
 
     public init(options: ServerOptions, credentials: CredentialStore, sessions: SessionFactory, logger: Logger) {
         self.options = options; self.credentials = credentials; self.factory = sessions; self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         registry = ConnectionRegistry(limit: options.maxConnections)
         mockSecret = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        startupConfiguration = StartupConfiguration(authentication: options.authentication, databaseName: options.databaseName,
+                                                    tlsAvailable: false, mockSecret: mockSecret)
     }
 
     /// Checks option combinations PostgreSQL's pg_hba would refuse.
@@ -238,33 +254,102 @@ public final class PostgresServer: @unchecked Sendable {
     @discardableResult
     public func start() throws -> SocketAddress {
         try Self.validate(options)
-        var tls: NIOSSLContext? = nil
         if let cert = options.tlsCertificate, let key = options.tlsKey {
             let chain = try NIOSSLCertificate.fromPEMFile(cert).map { NIOSSLCertificateSource.certificate($0) }
             let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
             tls = try NIOSSLContext(configuration: configuration)
         }
-        let startupConfiguration = StartupConfiguration(authentication: options.authentication, databaseName: options.databaseName,
-                                                        tlsAvailable: tls != nil, mockSecret: mockSecret)
-        let credentials = self.credentials, registry = self.registry, factory = self.factory, logger = self.logger
-        let options = self.options
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                let loopback = Self.isLoopback(channel.remoteAddress)
-                let machine = StartupStateMachine(configuration: startupConfiguration, credentials: credentials, peerIsLoopback: loopback)
-                let handler = PostgresConnectionHandler(startup: machine, registry: registry, factory: factory, tls: tls,
-                                                        options: options, logger: logger)
-                return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
-            }
-        let channel = try bootstrap.bind(host: options.host, port: options.port).wait()
-        self.channel = channel
-        guard let address = channel.localAddress else { throw SQLError(SQLState.internalError, "server has no local address") }
+        startupConfiguration.tlsAvailable = tls != nil
+        let listener = try SocketListener(host: options.host, port: options.port)
+        self.listener = listener
+        listener.start { [self] fd in self.accepted(fd) }
+        startWatchdog()
+        let address = listener.localAddress
         logger.info("listening", metadata: ["address": "\(address)", "database": "\(options.databaseName)",
                                              "auth": "\(options.authentication.rawValue)", "tls": "\(tls != nil)"])
         return address
+    }
+
+    /// A new connection gets a thread of its own for start-up and, once authenticated, its queries.
+    func accepted(_ fd: CInt) {
+        let socket = BlockingSocket(descriptor: fd)
+        startupLock.lock()
+        let crowded = startingUp >= options.maxConnections + 64
+        if !crowded { startingUp += 1 }
+        startupLock.unlock()
+        if crowded {
+            var out = ByteBufferAllocator().buffer(capacity: 64)
+            BackendEncoder.encode(.error(ErrorFields(severity: "FATAL", sqlState: WireSQLState.tooManyConnections,
+                                                     message: "sorry, too many clients already")), into: &out)
+            socket.write(out)
+            socket.close()
+            return
+        }
+        let thread = Thread { [self] in
+            AcceptedConnection(server: self, socket: socket, startupEnded: { [self] in
+                startupLock.lock(); startingUp -= 1; startupLock.unlock()
+            }).run()
+        }
+        // Queries recurse through the planner and expression trees: the same stack as the shell's main thread.
+        thread.stackSize = 64 << 20
+        thread.name = "lakesql-conn"
+        thread.start()
+    }
+
+    /// Registers an authenticated connection; nil when the server is full.
+    func admit(transport: WireTransport, user: String, parameters: [String: String]) -> WireConnection? {
+        guard registry.reserve() else { return nil }
+        let pid = registry.newProcessID()
+        let c = WireConnection(transport: transport, processID: pid, secretKey: Int32.random(in: Int32.min...Int32.max),
+                               user: user, parameters: parameters, factory: factory, serverVersion: options.serverVersion,
+                               logger: logger)
+        registry.add(c)
+        c.onFinish = { [registry] in registry.remove(pid); registry.release() }
+        logger.info("connection authorized", metadata: ["user": "\(user)", "pid": "\(pid)",
+                                                         "application": "\(parameters["application_name"] ?? "")"])
+        return c
+    }
+
+    /// After answering an SSLRequest with 'S': the TLS handshake and the rest of start-up run on the event loop.
+    func continueWithTLS(descriptor: CInt, startup: StartupStateMachine) {
+        guard let tls else { _ = systemClose(descriptor); return }
+        let handler = PostgresConnectionHandler(startup: startup, registry: registry, factory: factory, tls: tls,
+                                                options: options, logger: logger)
+        let connecting = ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .withConnectedSocket(descriptor)
+        connecting.whenFailure { [logger] error in
+            logger.info("could not start TLS", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A client that hangs up while its statement runs gets that statement cancelled, as with PostgreSQL's
+    /// client_connection_check_interval: the worker itself is not reading the socket then.
+    private func startWatchdog() {
+        let thread = Thread { [self] in
+            while !waitForStop(seconds: Self.hangUpCheckInterval) {
+                for c in registry.all where c.isBusy && c.transport.peerHungUp() {
+                    logger.info("client hung up during a statement: cancelling it", metadata: ["pid": "\(c.processID)"])
+                    c.clientGone()
+                }
+            }
+        }
+        thread.name = "lakesql-watchdog"
+        thread.start()
+    }
+
+    static let hangUpCheckInterval = 0.1
+
+    /// Waits up to `seconds`; true once shutdown has begun.
+    private func waitForStop(seconds: Double) -> Bool {
+        stopping.lock(); defer { stopping.unlock() }
+        if !stopped { _ = stopping.wait(until: Date().addingTimeInterval(seconds)) }
+        return stopped
     }
 
     static func isLoopback(_ address: SocketAddress?) -> Bool {
@@ -279,22 +364,27 @@ public final class PostgresServer: @unchecked Sendable {
     /// Stops accepting, waits up to `grace` seconds for running statements, then cancels them and closes every connection.
     public func shutdown(grace: Double) {
         logger.info("shutting down", metadata: ["grace_seconds": "\(grace)"])
-        try? channel?.close().wait()
+        listener?.close()
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline, registry.all.contains(where: { !$0.isIdle }) {
             Thread.sleep(forTimeInterval: 0.05)
         }
         for c in registry.all {
             if !c.isIdle { c.cancel() }
-            c.sink.send(.error(ErrorFields(severity: "FATAL", sqlState: SQLState.adminShutdown, message: "terminating connection due to administrator command")))
-            c.sink.flush()
-            c.stop()
-            try? c.channel.close().wait()
+            c.terminate()
         }
+        // Workers say goodbye (FATAL 57P01) and close; one stuck writing to a client that stopped reading is cut off.
+        let closing = Date().addingTimeInterval(5)
+        while Date() < closing, !registry.all.isEmpty { Thread.sleep(forTimeInterval: 0.02) }
+        for c in registry.all { c.transport.forceClose() }
+        stopping.lock(); stopped = true; stopping.broadcast(); stopping.unlock()
         try? group.syncShutdownGracefully()
         logger.info("stopped")
     }
 
-    /// Blocks until the listening channel closes.
-    public func waitUntilClosed() throws { try channel?.closeFuture.wait() }
+    /// Blocks until shutdown() has run.
+    public func waitUntilClosed() throws {
+        stopping.lock(); defer { stopping.unlock() }
+        while !stopped { stopping.wait() }
+    }
 }

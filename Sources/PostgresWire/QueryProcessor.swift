@@ -41,6 +41,7 @@ public final class QueryProcessor {
     /// Statement timeout hook: called with a deadline in ms before each statement runs.
     public var timeoutScheduler: ((Int) -> (() -> Void))?
     var timerRunning = false
+    var textCache = StatementTextCache()
 
     final class PreparedEntry {
         let sql: String
@@ -190,7 +191,7 @@ public final class QueryProcessor {
             sink.flush()
         }
         let sources: [StatementSource]
-        do { sources = try StatementSplitter.split(sql) } catch { fail(error); return }
+        do { sources = try textCache.split(sql) } catch { fail(error); return }
         if sources.isEmpty { sink.send(.emptyQueryResponse); return }
         for source in sources {
             do {
@@ -202,7 +203,7 @@ public final class QueryProcessor {
                     }
                     continue
                 }
-                let parsed = try parseOne(source)
+                let parsed = try textCache.parse(source, parseOne)
                 try checkNotFailed(parsed.statement)
                 noticeBefore(parsed.statement)
                 try withTimeout {
@@ -324,7 +325,7 @@ public final class QueryProcessor {
             }
             known[i + 1] = t
         }
-        let sources = try StatementSplitter.split(sql)
+        let sources = try textCache.split(sql)
         guard sources.count <= 1 else {
             throw SQLError(SQLState.syntaxError, "cannot insert multiple commands into a prepared statement")
         }
@@ -348,7 +349,7 @@ public final class QueryProcessor {
                 }
                 entry = PreparedEntry(sql: sql, source: source, command: command, parsed: nil, description: description, declaredOIDs: types)
             } else {
-                let parsed = try parseOne(source)
+                let parsed = try textCache.parse(source, parseOne)
                 let description = try session.describe(parsed, parameterTypes: known, count: count)
                 entry = PreparedEntry(sql: sql, source: source, command: nil, parsed: parsed, description: description, declaredOIDs: types)
             }

@@ -6,12 +6,13 @@ Docs/BENCHMARKS.md. Both servers use trust authentication so that only the
 protocol and the query path are compared. PostgreSQL runs as a throwaway
 cluster in a temporary folder (as the `postgres` user when run as root).
 
-Measures, with the same clients for both servers:
+Measures, with the same clients for every server, one measure at a time across all servers:
   * connections/s: pgbench -C (a new connection per `SELECT 1`), 1 client
   * SELECT 1 round trips/s: pgbench, simple and extended protocol, 1 and 32 clients
   * rows/s: psycopg 3 streaming a 10M-row result (cursor.stream, text format)
 
 Usage: python3 Tests/wire/bench_wire.py [--lakesql .build/release/lakesql] [--seconds 5] [--rows 10000000]
+                                      [--baseline OTHER_LAKESQL]  (an older build measured in the same run)
 """
 import argparse, os, shutil, subprocess, sys, tempfile, time, re
 
@@ -83,6 +84,7 @@ def main():
     ap.add_argument("--lakesql", default=os.path.join(ROOT, ".build/release/lakesql"))
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--baseline", help="another lakesql binary (e.g. before a change), measured in the same run")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="lakesql-bench-")
     os.chmod(tmp, 0o777)
@@ -93,29 +95,44 @@ def main():
     data, pg_port = start_postgres(tmp)
     lake, lake_port = start_lakesql(args.lakesql)
     servers = [("PostgreSQL 15", pg_port, "postgres", "postgres"), ("LakeSQL", lake_port, "lakesql", "bench")]
-    results = {}
+    base = None
+    if args.baseline:
+        base, base_port = start_lakesql(args.baseline)
+        servers.insert(1, ("LakeSQL baseline", base_port, "lakesql", "bench"))
+    # Measures outer, servers inner: on a shared machine the load drifts, and each measure
+    # then sees every server under about the same load.
+    measures = [("connections/s (pgbench -C, 1 client)",
+                 lambda port, db, user: pgbench(port, db, user, 1, args.seconds, connect=True, script=script))]
+    for clients in (1, 32):
+        for protocol in ("simple", "extended"):
+            measures.append((f"SELECT 1/s, {clients} client{'s' if clients > 1 else ''}, {protocol}",
+                             lambda port, db, user, c=clients, p=protocol: pgbench(port, db, user, c, args.seconds, protocol=p, script=script)))
+    measures.append((f"rows/s streaming {args.rows:,} rows to psycopg", lambda port, db, user: stream_rows(port, db, user, args.rows)))
+    results = {name: {} for name, _, _, _ in servers}
     try:
-        for name, port, db, user in servers:
-            r = {}
-            r["connections/s (pgbench -C, 1 client)"] = pgbench(port, db, user, 1, args.seconds, connect=True, script=script)
-            for clients in (1, 32):
-                for protocol in ("simple", "extended"):
-                    r[f"SELECT 1/s, {clients} client{'s' if clients > 1 else ''}, {protocol}"] = \
-                        pgbench(port, db, user, clients, args.seconds, protocol=protocol, script=script)
-            r[f"rows/s streaming {args.rows:,} rows to psycopg"] = stream_rows(port, db, user, args.rows)
-            results[name] = r
-            print(name, {k: round(v) for k, v in r.items()}, file=sys.stderr, flush=True)
+        for key, measure in measures:
+            for name, port, db, user in servers:
+                results[name][key] = measure(port, db, user)
+            print(key, {name: round(results[name][key]) for name, _, _, _ in servers},
+                  f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     finally:
         lake.terminate(); lake.wait(30)
+        if base:
+            base.terminate(); base.wait(30)
         stop_postgres(data)
         shutil.rmtree(tmp, ignore_errors=True)
     keys = list(results["LakeSQL"].keys())
-    print("| measure | PostgreSQL 15 | LakeSQL | LakeSQL / PostgreSQL |")
-    print("|---|---:|---:|---:|")
+    print(f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    if args.baseline:
+        print("| measure | PostgreSQL 15 | LakeSQL baseline | LakeSQL | LakeSQL / PostgreSQL |")
+        print("|---|---:|---:|---:|---:|")
+    else:
+        print("| measure | PostgreSQL 15 | LakeSQL | LakeSQL / PostgreSQL |")
+        print("|---|---:|---:|---:|")
     for k in keys:
         pg, ls = results["PostgreSQL 15"][k], results["LakeSQL"][k]
-        print(f"| {k} | {pg:,.0f} | {ls:,.0f} | {ls / pg:.2f} |")
-
+        middle = f" {results['LakeSQL baseline'][k]:,.0f} |" if args.baseline else ""
+        print(f"| {k} | {pg:,.0f} |{middle} {ls:,.0f} | {ls / pg:.2f} |")
 
 if __name__ == "__main__":
     main()

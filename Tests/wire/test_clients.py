@@ -528,6 +528,29 @@ def run_all(args, server, port):
         expect(outcome.get("result") in ("57014", "57P01", "OperationalError"), repr(outcome))
     check("SIGTERM with a running query: grace period, then cancel, exit 0", shutdown_with_running_query)
 
+    def killed_client_cancels_query():
+        # One slot: it frees only when the worker ends, i.e. when the hung-up client's query was cancelled.
+        s5 = Server(args.lakesql, "--lake", os.path.join(ROOT, "Fixtures/demo"), "--auth", "trust", "--max-connections", "1")
+        try:
+            p = subprocess.Popen(["psql", f"host=127.0.0.1 port={s5.port} dbname=lakesql user=u", "-c",
+                                  "SELECT count(*) FROM generate_series(1, 2000000000)"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
+            p.kill(); p.wait()
+            deadline, last = time.time() + 15, None
+            while time.time() < deadline:
+                try:
+                    with psycopg.connect(f"host=127.0.0.1 port={s5.port} dbname=lakesql user=u", autocommit=True) as c:
+                        expect(c.execute("SELECT 5").fetchone() == (5,))
+                        return
+                except psycopg.OperationalError as e:
+                    last = e
+                    time.sleep(0.2)
+            raise AssertionError(f"slot still taken 15 s after the client was killed: {last}")
+        finally:
+            s5.stop()
+    check("client killed mid-query: its statement is cancelled, its slot freed", killed_client_cancels_query)
+
     # ---- governance catalog: users, masks and row policies per connection
     def catalog_users():
         cat = os.path.join(tmp, "governance.db")
