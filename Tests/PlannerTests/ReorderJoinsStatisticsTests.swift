@@ -30,6 +30,18 @@ private final class StatsCatalog: CatalogProvider {
     func lookup(schema: String?, name: String) throws -> CatalogObject? { tables[name].map { .table($0) } }
 }
 
+/// A star with a snowflake arm: the fact joins a filtered big dimension and a small one that
+/// reaches a tiny table (TPC-H Q7's lineitem, orders, supplier, nation).
+private final class SnowflakeCatalog: CatalogProvider {
+    let tables: [String: StatsTable] = [
+        "f": StatsTable([("o_id", 150_000), ("s_id", 1_000)], rows: 600_000),
+        "o": StatsTable([("id", 150_000), ("flag", nil)], rows: 150_000),
+        "s": StatsTable([("id", 1_000), ("nk", 25)], rows: 1_000),
+        "n": StatsTable([("nk", 5)], rows: 5),
+    ]
+    func lookup(schema: String?, name: String) throws -> CatalogObject? { tables[name].map { .table($0) } }
+}
+
 final class ReorderJoinsStatisticsTests: XCTestCase {
     func testKeyJoinsComeBeforeTheLowCardinalityJoin() throws {
         let sql = "SELECT count(*) FROM f, o, s, c WHERE f.o_id = o.id AND f.s_id = s.id AND c.nk = s.nk AND c.id = o.c_id"
@@ -44,5 +56,19 @@ final class ReorderJoinsStatisticsTests: XCTestCase {
         XCTAssertEqual(scans.first, "f", text)
         XCTAssertEqual(scans.last, "c", text)
         XCTAssertTrue(text.contains("Scan o"), text)
+    }
+
+    /// Alone, s keeps every fact row and o (filtered) a quarter; but s lets n in, which keeps a
+    /// fifth of them: one step of lookahead joins s and n before o's bigger build.
+    func testLookaheadJoinsTheArmThatReachesASmallInputFirst() throws {
+        let sql = "SELECT count(*) FROM f, o, s, n WHERE f.o_id = o.id AND f.s_id = s.id AND s.nk = n.nk AND o.flag = 1"
+        guard case .query(let q)? = try Parser.parse(sql).first?.statement else { return XCTFail("parse") }
+        let plan = try Binder(catalog: SnowflakeCatalog()).bind(q).plan
+        let text = ReorderJoins.apply(PushDownFilters.apply(plan)).explain()
+        let scans = text.split(separator: "\n").compactMap { line -> String? in
+            guard let r = line.range(of: "Scan ") else { return nil }
+            return String(line[r.upperBound...].prefix(1))
+        }
+        XCTAssertEqual(scans, ["f", "s", "n", "o"], text)
     }
 }

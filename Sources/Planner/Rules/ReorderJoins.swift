@@ -14,7 +14,11 @@
 // unknown), a fixed selectivity per filter; a join's output from the
 // distinct counts statistics give for its key columns (|L|·|R| / max(ndv)),
 // so a many-to-many join on a low-cardinality column (TPC-H Q5's nation
-// keys) waits until key joins have made the inputs small.
+// keys) waits until key joins have made the inputs small. Candidates rank
+// by the smaller of their own join size and the size after the best input
+// they make joinable (one step of lookahead), so a small filtered input
+// reached through another table (Q7's nations through supplier) cuts the
+// rows before a bigger build.
 
 import Columnar
 
@@ -152,34 +156,47 @@ public enum ReorderJoins {
         guard let first = leaves.indices.max(by: { (sizes[$0], -$0) < (sizes[$1], -$1) }) else { return [] }
         var order = [first], joined: Set<Int> = [first]
         remaining.remove(first)
-        func connected(_ i: Int) -> Bool {
+        func connected(_ i: Int, to set: Set<Int>) -> Bool {
             edges.contains { (a, b) in
-                (a.contains(i) && b.isSubset(of: joined)) || (b.contains(i) && a.isSubset(of: joined))
+                (a.contains(i) && b.isSubset(of: set)) || (b.contains(i) && a.isSubset(of: set))
             }
         }
         // Joining `candidate` to the joined set on `a = b` yields about |joined|·|candidate| / max(ndv(a), ndv(b))
         // rows; a distinct count that statistics do not give is taken as the side's row count (a key).
         var current = sizes[first]
-        func joinedSize(_ candidate: Int) -> Double {
+        func joinedSize(_ candidate: Int, to set: Set<Int>, of size: Double) -> Double {
             var divisor = 1.0
             for c in conjuncts {
                 guard case .call(let f, let args) = c, f.name == "=", args.count == 2,
                       case .column(let x, _) = args[0], case .column(let y, _) = args[1] else { continue }
                 let (mine, theirs) = leafOf(x) == candidate ? (x, y) : (y, x)
-                guard leafOf(mine) == candidate, joined.contains(leafOf(theirs)) else { continue }
+                guard leafOf(mine) == candidate, set.contains(leafOf(theirs)) else { continue }
                 let ndvMine = min(distinct(leaves[candidate], mine - starts[candidate]) ?? sizes[candidate], sizes[candidate])
-                let ndvTheirs = min(distinct(leaves[leafOf(theirs)], theirs - starts[leafOf(theirs)]) ?? current, current)
+                let ndvTheirs = min(distinct(leaves[leafOf(theirs)], theirs - starts[leafOf(theirs)]) ?? size, size)
                 divisor = max(divisor, max(ndvMine, ndvTheirs))
             }
-            return current * sizes[candidate] / divisor
+            return size * sizes[candidate] / divisor
+        }
+        // One step of lookahead: a candidate that makes a small filtered input joinable (TPC-H Q7's
+        // and Q21's supplier, through which a one-nation filter reaches line items) ranks by the
+        // size after that input too, so the rows it removes are gone before the bigger builds.
+        func score(_ candidate: Int) -> Double {
+            let size = max(joinedSize(candidate, to: joined, of: current), 1)
+            let after = joined.union([candidate])
+            var best = size
+            for next in remaining where next != candidate && !connected(next, to: joined) && connected(next, to: after) {
+                best = min(best, max(joinedSize(next, to: after, of: size), 1))
+            }
+            return best
         }
         while !remaining.isEmpty {
-            let candidates = remaining.filter(connected)
+            let candidates = remaining.filter { connected($0, to: joined) }
             let pool = candidates.isEmpty ? remaining : candidates
-            let ranked = pool.map { ($0, candidates.isEmpty ? sizes[$0] : joinedSize($0)) }
-            guard let (next, size) = ranked.min(by: { ($0.1, sizes[$0.0], $0.0) < ($1.1, sizes[$1.0], $1.0) }) else { break }
+            let ranked = pool.map { ($0, candidates.isEmpty ? sizes[$0] : score($0)) }
+            guard let (next, _) = ranked.min(by: { ($0.1, sizes[$0.0], $0.0) < ($1.1, sizes[$1.0], $1.0) }) else { break }
+            let size = candidates.isEmpty ? current * sizes[next] : max(joinedSize(next, to: joined, of: current), 1)
             order.append(next); joined.insert(next); remaining.remove(next)
-            current = candidates.isEmpty ? current * sizes[next] : max(size, 1)
+            current = size
         }
         return order
     }
