@@ -7,6 +7,8 @@
 
 import Columnar
 import Engine
+@testable import Execution
+import Foundation
 import XCTest
 
 final class ParallelJoinTests: XCTestCase {
@@ -188,6 +190,30 @@ final class ParallelJoinTests: XCTestCase {
         }
         XCTAssertThrowsError(try s.execute("SELECT f.id, d.name FROM f JOIN d ON f.k = d.k AND 10 / (f.id - 1500) > d.w").allRows()) { e in
             XCTAssertEqual((e as? SQLError)?.sqlState, SQLState.divisionByZero)
+        }
+    }
+
+    /// Every kind of plan that holds a join (the fused pipeline under an aggregate or a
+    /// scan, HashJoinOperator) releases its join tables once the query is done or dropped.
+    func testFinishedAndAbandonedQueriesReleaseTheirJoinTables() throws {
+        let s = try session()
+        _ = try s.execute("SET threads = 2").allRows()
+        let before = HashJoinProbe.liveCount.value
+        for q in ["SELECT f.g, count(*), sum(d.w) FROM f JOIN d ON f.k = d.k GROUP BY f.g",
+                  "SELECT f.id, d.name FROM f JOIN d ON f.k = d.k",
+                  "SELECT count(*) FROM f LEFT JOIN d ON f.k = d.k WHERE f.id IN (SELECT k FROM d)",
+                  "SELECT f.g, count(*) FROM f RIGHT JOIN d ON f.k = d.k GROUP BY f.g"] {
+            XCTAssertFalse(try s.execute(q).allRows().isEmpty, q)
+            XCTAssertEqual(HashJoinProbe.liveCount.value, before, "join table kept alive after: \(q)")
+            // Abandoned after the first batch (a client that stops reading, a LIMIT satisfied).
+            do {
+                let r = try s.execute(q)
+                _ = try r.next()
+            }
+            // A worker busy with a morsel when the query is dropped lets go when that morsel ends.
+            let deadline = Date().addingTimeInterval(10)
+            while HashJoinProbe.liveCount.value != before && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            XCTAssertEqual(HashJoinProbe.liveCount.value, before, "join table kept alive after abandoning: \(q)")
         }
     }
 }

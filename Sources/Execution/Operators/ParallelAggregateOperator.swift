@@ -90,8 +90,11 @@ final class ParallelAggregateOperator: Operator {
         let morsels = stages.yieldsNothingFromScan ? [] :
             try scan.source.morsels(columns: scan.columns, predicates: scan.predicates, statistics: scan.statistics)
             .tracked(by: context.progress, countingRows: !stages.isGuarded)
-        let runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { [self] m in
-            try aggregateMorsel(m)
+        // Weak: the operator holds the runner, so a strong capture would be a cycle that keeps
+        // the operator, its pipeline and the join tables in it alive after the query.
+        let runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { [weak self] m in
+            guard let self else { throw SQLError(SQLState.queryCanceled, "canceling statement: its operator was released") }
+            return try self.aggregateMorsel(m)
         }
         self.runner = runner
         let table = KeyTable(types: node.groupKeys.map(\.type))
