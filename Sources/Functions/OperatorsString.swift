@@ -17,8 +17,9 @@ func registerStringOperators(into registry: FunctionRegistry) {
     for (name, caseInsensitive, negated) in [("~~", false, false), ("~~*", true, false), ("!~~", false, true), ("!~~*", true, true)] {
         registry.register(ScalarFunction(name: name) { types, unknown in
             guard types.count == 2 || types.count == 3, StringOperators.allTextual(types, unknown) else { return nil }
+            let cache = LikePatternCache()
             return ScalarResolution(argumentTypes: Array(repeating: .text, count: types.count), returnType: .boolean) { args, n, _ in
-                try StringOperators.like(args, n, caseInsensitive: caseInsensitive, negated: negated)
+                try StringOperators.like(args, n, caseInsensitive: caseInsensitive, negated: negated, cache: cache)
             }
         })
     }
@@ -200,7 +201,7 @@ enum StringOperators {
         }
     }
 
-    static func like(_ args: [Vector], _ n: Int, caseInsensitive: Bool, negated: Bool) throws -> Vector {
+    static func like(_ args: [Vector], _ n: Int, caseInsensitive: Bool, negated: Bool, cache: LikePatternCache? = nil) throws -> Vector {
         let text = args[0], pattern = args[1]
         let validity = Kernels.combinedValidity(args, count: n)
         let escapeColumn = args.count > 2 ? Kernels.strings(args[2]) : nil
@@ -210,13 +211,10 @@ enum StringOperators {
         if let p = constantBytes(pattern), args.count < 3 || args[2].isConstant {
             if validity?.allSatisfy({ !$0 }) ?? false { return Vector.nulls(type: .boolean, count: n) }
             let esc: [UInt8]? = args.count > 2 ? constantBytes(args[2]) ?? [] : [92]
-            let compiled = try LikePattern(p, escape: esc, caseInsensitive: caseInsensitive)
-            return texts.bytes.withUnsafeBufferPointer { tb in
-                Kernels.buildBool(count: n, validity: validity) { i in
-                    let s = UnsafeBufferPointer(rebasing: tb[texts.range(i)])
-                    return compiled.matches(s, scratch: &scratch) != negated
-                }
-            }
+            let compiled = try cache?.compiled(p, escape: esc, caseInsensitive: caseInsensitive)
+                ?? CompiledLike(p, escape: esc, caseInsensitive: caseInsensitive)
+            let out = compiled.evaluate(texts, count: n, validity: validity, negated: negated)
+            return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
         }
         let patterns = Kernels.strings(pattern)
         var lastPattern: [UInt8]? = nil

@@ -1,0 +1,189 @@
+// Vectorised LIKE / ILIKE for constant patterns. TPC-H (Q13's
+// `NOT LIKE '%special%requests%'`, Q9's `'%green%'`, Q20's `'forest%'`, Q2's
+// `'%BRASS'`) and the click-stream queries spend their filter time here, so the
+// common shapes skip the general element-by-element matcher:
+//  - a pattern whose pieces between % signs are all literal bytes (no `_`, no
+//    dangling escape) becomes a LikeLiteralShape: exact = length + memcmp,
+//    `prefix%` / `%suffix` = length check + memcmp, `%a%b%` = successive
+//    memchr-for-the-first-byte + memcmp searches, each from where the last ended
+//    (the leftmost match is always the best for literal middles);
+//  - ILIKE with an ASCII pattern folds each ASCII row into a reused buffer and
+//    uses the same shape; rows with non-ASCII bytes take the general matcher,
+//    because Unicode lower-casing may map them onto ASCII (e.g. KELVIN SIGN).
+// Everything else (`_`, non-ASCII ILIKE patterns, varying patterns) keeps the
+// general LikePattern matcher. The compiled pattern is cached per call site, so
+// it is built once per query, not per batch. Escapes are resolved by
+// LikePattern before the shape is derived, so ESCAPE behaves exactly as there.
+
+import Columnar
+import Foundation
+
+/// A LIKE pattern made only of literal bytes and % signs.
+struct LikeLiteralShape: Sendable {
+    /// Text before the first % (the whole pattern when there is no %).
+    let prefix: [UInt8]
+    /// Non-empty literal pieces between % signs, in order.
+    let middles: [[UInt8]]
+    /// Text after the last % (empty when there is no %).
+    let suffix: [UInt8]
+    let hasPercent: Bool
+    let minimumLength: Int
+
+    /// nil when some piece holds `_` or an unmatchable trailing escape, or a middle
+    /// piece starts inside a UTF-8 character (a byte search could then match
+    /// mid-character, which the character-stepping matcher never does).
+    init?(_ pattern: LikePattern) {
+        var pieces: [[UInt8]] = []
+        for seg in pattern.segments {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(seg.count)
+            for e in seg {
+                guard case .byte(let b) = e else { return nil }
+                bytes.append(b)
+            }
+            pieces.append(bytes)
+        }
+        guard let first = pieces.first else { return nil }
+        hasPercent = pattern.hasPercent
+        prefix = first
+        if hasPercent, pieces.count >= 2 {
+            suffix = pieces[pieces.count - 1]
+            middles = pieces[1..<(pieces.count - 1)].filter { !$0.isEmpty }
+        } else {
+            suffix = []; middles = []
+        }
+        for m in middles where m[0] & 0xC0 == 0x80 { return nil }
+        minimumLength = prefix.count + suffix.count + middles.reduce(0) { $0 + $1.count }
+    }
+
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
+        guard n > 0, let b else { return true }
+        return memcmp(a, b, n) == 0
+    }
+
+    /// Position just past the leftmost occurrence of `needle` in s[from..<end], or nil.
+    @inline(__always)
+    static func find(_ needle: UnsafeBufferPointer<UInt8>, in s: UnsafePointer<UInt8>, from: Int, end: Int) -> Int? {
+        let n = needle.count
+        guard let np = needle.baseAddress else { return from }
+        let first = Int32(np[0])
+        var at = from
+        while end - at >= n {
+            guard let hit = memchr(s + at, first, end - at - n + 1) else { return nil }
+            let k = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - s
+            if equal(s + k + 1, np + 1, n - 1) { return k + n }
+            at = k + 1
+        }
+        return nil
+    }
+
+    func matches(_ s: UnsafePointer<UInt8>, _ len: Int) -> Bool {
+        if !hasPercent {
+            return len == prefix.count && prefix.withUnsafeBufferPointer { LikeLiteralShape.equal(s, $0.baseAddress, len) }
+        }
+        if len < minimumLength { return false }
+        if !prefix.isEmpty && !prefix.withUnsafeBufferPointer({ LikeLiteralShape.equal(s, $0.baseAddress, $0.count) }) {
+            return false
+        }
+        var pos = prefix.count
+        for m in middles {
+            guard let end = m.withUnsafeBufferPointer({ LikeLiteralShape.find($0, in: s, from: pos, end: len) }) else { return false }
+            pos = end
+        }
+        if suffix.isEmpty { return true }
+        let start = len - suffix.count
+        return start >= pos && suffix.withUnsafeBufferPointer { LikeLiteralShape.equal(s + start, $0.baseAddress, $0.count) }
+    }
+}
+
+/// A constant LIKE pattern compiled once: the general matcher plus, when the
+/// pattern allows it, the literal fast path.
+struct CompiledLike: Sendable {
+    let general: LikePattern
+    let literal: LikeLiteralShape?
+
+    init(_ pattern: [UInt8], escape: [UInt8]?, caseInsensitive: Bool) throws {
+        general = try LikePattern(pattern, escape: escape, caseInsensitive: caseInsensitive)
+        // ILIKE takes the literal path only when the folded pattern is ASCII.
+        if caseInsensitive, general.segments.contains(where: { $0.contains { if case .byte(let b) = $0 { return b >= 0x80 } else { return false } } }) {
+            literal = nil
+        } else {
+            literal = LikeLiteralShape(general)
+        }
+    }
+
+    /// Matches every row of `texts` where `validity` allows; `negated` flips the answer.
+    func evaluate(_ texts: StringColumn, count n: Int, validity: ContiguousArray<Bool>?, negated: Bool) -> ContiguousArray<Bool> {
+        var out = ContiguousArray<Bool>(repeating: false, count: n)
+        guard let literal else {
+            var scratch: [UInt8] = []
+            texts.bytes.withUnsafeBufferPointer { tb in
+                texts.offsets.withUnsafeBufferPointer { off in
+                    for i in 0..<n where validity?[i] ?? true {
+                        let s = UnsafeBufferPointer(rebasing: tb[Int(off[i])..<Int(off[i + 1])])
+                        out[i] = general.matches(s, scratch: &scratch) != negated
+                    }
+                }
+            }
+            return out
+        }
+        let caseInsensitive = general.caseInsensitive
+        var folded = [UInt8](repeating: 0, count: 64)
+        var scratch: [UInt8] = []
+        texts.bytes.withUnsafeBufferPointer { tb in
+            texts.offsets.withUnsafeBufferPointer { off in
+                out.withUnsafeMutableBufferPointer { o in
+                    // An empty column has no base address; every row is then empty too.
+                    let empty: UInt8 = 0
+                    withUnsafePointer(to: empty) { emptyPointer in
+                        let base = tb.baseAddress ?? emptyPointer
+                        for i in 0..<n {
+                            if let validity, !validity[i] { continue }
+                            let start = Int(off[i]), len = Int(off[i + 1]) - start
+                            let s = base + start
+                            if !caseInsensitive {
+                                o[i] = literal.matches(s, len) != negated
+                                continue
+                            }
+                            var ascii = true
+                            for k in 0..<len where s[k] >= 0x80 { ascii = false; break }
+                            if !ascii {
+                                o[i] = general.matches(UnsafeBufferPointer(start: s, count: len), scratch: &scratch) != negated
+                                continue
+                            }
+                            if folded.count < len { folded = [UInt8](repeating: 0, count: len * 2) }
+                            o[i] = folded.withUnsafeMutableBufferPointer { f -> Bool in
+                                for k in 0..<len {
+                                    let c = s[k]
+                                    f[k] = c &- 65 < 26 ? c | 0x20 : c
+                                }
+                                return literal.matches(UnsafePointer(f.baseAddress!), len)
+                            } != negated
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Per-call-site cache of the last compiled constant pattern, so a query compiles
+/// its pattern once however many batches (and threads) evaluate it.
+final class LikePatternCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var key: (pattern: [UInt8], escape: [UInt8]?)? = nil
+    private var value: CompiledLike? = nil
+
+    func compiled(_ pattern: [UInt8], escape: [UInt8]?, caseInsensitive: Bool) throws -> CompiledLike {
+        lock.lock()
+        if let key, let value, key.pattern == pattern, key.escape == escape { lock.unlock(); return value }
+        lock.unlock()
+        let made = try CompiledLike(pattern, escape: escape, caseInsensitive: caseInsensitive)
+        lock.lock()
+        key = (pattern, escape); value = made
+        lock.unlock()
+        return made
+    }
+}

@@ -1,0 +1,96 @@
+// The vectorised LIKE/ILIKE fast paths (LikeKernels.swift) must answer exactly
+// as the general LikePattern matcher: many generated strings and patterns
+// (multi-byte UTF-8, empty strings, escapes, %%, _), both case modes, with NULLs.
+
+import XCTest
+@testable import Functions
+import Columnar
+
+final class LikeKernelTests: XCTestCase {
+    /// SplitMix64, so failures reproduce.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func string(from pieces: [String], maxLength: Int) -> String {
+            (0..<below(maxLength + 1)).map { _ in pieces[below(pieces.count)] }.joined()
+        }
+    }
+
+    static let textPieces = ["a", "b", "c", "A", "B", "é", "É", "日", "%", "_", "\\", "!", "\u{212A}", "ab", "k"]
+    static let patternPieces = ["a", "b", "c", "A", "B", "é", "É", "日", "%", "%", "%", "_", "\\", "!", "k", "ab", "%%"]
+
+    func testFastPathsAgreeWithGeneralMatcher() throws {
+        var g = Generator(state: 7)
+        let texts = (0..<300).map { _ in g.string(from: Self.textPieces, maxLength: 8) } + ["", "a", "%", "日本"]
+        var column = StringColumn()
+        for t in texts { column.append(t) }
+        var validity = ContiguousArray<Bool>(repeating: true, count: texts.count)
+        for i in stride(from: 3, to: texts.count, by: 17) { validity[i] = false }
+        var literalPatterns = 0, checkedPatterns = 0
+        for round in 0..<1500 {
+            let pattern = Array(g.string(from: Self.patternPieces, maxLength: 6).utf8)
+            let escape: [UInt8]? = [[92], [], Array("!".utf8)][round % 3]
+            let caseInsensitive = round % 2 == 1
+            let compiled: CompiledLike
+            do {
+                compiled = try CompiledLike(pattern, escape: escape, caseInsensitive: caseInsensitive)
+            } catch {
+                continue
+            }
+            checkedPatterns += 1
+            if compiled.literal != nil { literalPatterns += 1 }
+            for negated in [false, true] {
+                let fast = compiled.evaluate(column, count: texts.count, validity: round % 4 < 2 ? validity : nil, negated: negated)
+                var scratch: [UInt8] = []
+                for (i, t) in texts.enumerated() {
+                    if round % 4 < 2 && !validity[i] { continue }
+                    let bytes = Array(t.utf8)
+                    let expected = bytes.withUnsafeBufferPointer { compiled.general.matches($0, scratch: &scratch) } != negated
+                    XCTAssertEqual(fast[i], expected, "\(t) \(caseInsensitive ? "ILIKE" : "LIKE") \(String(decoding: pattern, as: UTF8.self)) escape \(escape ?? [])")
+                }
+            }
+        }
+        // The comparison is only meaningful if both paths were exercised.
+        XCTAssertGreaterThan(literalPatterns, 300)
+        XCTAssertGreaterThan(checkedPatterns - literalPatterns, 300)
+    }
+
+    func testShapesThroughTheOperator() throws {
+        // One resolution = one call site, reused across batches as a query would.
+        var sites: [String: ScalarResolution] = [:]
+        func like(_ op: String, _ texts: [String?], _ pattern: String, escape: String? = nil) throws -> [Value] {
+            let v = Vector.from(texts.map { $0.map(Value.string) ?? .null }, type: .text)
+            var args = [v, Vector.constant(.string(pattern), type: .text, count: texts.count)]
+            if let escape { args.append(Vector.constant(.string(escape), type: .text, count: texts.count)) }
+            let key = op + "/\(args.count)"
+            if sites[key] == nil {
+                sites[key] = try XCTUnwrap(FunctionRegistry.shared.scalar(op)?.resolve(args.map(\.type), args.map { _ in false }))
+            }
+            let out = try XCTUnwrap(sites[key]).kernel(args, texts.count, FunctionContext())
+            return (0..<texts.count).map { out.value(at: $0) }
+        }
+        let rows: [String?] = ["special requests", "specialrequests", "requests special", nil, "", "PROMO BRUSHED", "large BRASS", "forest green"]
+        XCTAssertEqual(try like("!~~", rows, "%special%requests%"),
+                       [.bool(false), .bool(false), .bool(true), .null, .bool(true), .bool(true), .bool(true), .bool(true)])
+        XCTAssertEqual(try like("~~", rows, "PROMO%"),
+                       [.bool(false), .bool(false), .bool(false), .null, .bool(false), .bool(true), .bool(false), .bool(false)])
+        XCTAssertEqual(try like("~~", rows, "%BRASS"),
+                       [.bool(false), .bool(false), .bool(false), .null, .bool(false), .bool(false), .bool(true), .bool(false)])
+        XCTAssertEqual(try like("~~*", rows, "%GREEN%"),
+                       [.bool(false), .bool(false), .bool(false), .null, .bool(false), .bool(false), .bool(false), .bool(true)])
+        XCTAssertEqual(try like("~~", rows, ""),
+                       [.bool(false), .bool(false), .bool(false), .null, .bool(true), .bool(false), .bool(false), .bool(false)])
+        XCTAssertEqual(try like("~~", ["a%c", "abc"], "a#%c", escape: "#"), [.bool(true), .bool(false)])
+        XCTAssertEqual(try like("~~", ["a%c", "abc"], "a\\%c"), [.bool(true), .bool(false)])
+        // A call site whose pattern changes (a cached compilation must not be reused).
+        XCTAssertEqual(try like("~~", ["x", "xx"], "x"), [.bool(true), .bool(false)])
+        XCTAssertEqual(try like("~~", ["x", "xx"], "xx"), [.bool(false), .bool(true)])
+    }
+}
