@@ -12,7 +12,9 @@ import SQLSyntax
 public final class Session: @unchecked Sendable {
     public let database: Database
     /// Session settings (SET/SHOW), lower-case names, values as text.
-    public internal(set) var settings: [String: String] = Session.defaultSettings
+    public internal(set) var settings: [String: String] = Session.defaultSettings { didSet { parsedSettingsCache = nil } }
+    /// `settings` parsed (ParsedSettings.swift); nil after any change.
+    var parsedSettingsCache: ParsedSettings?
     let cancellation = CancellationToken()
     /// How far the running statement's scans have got (reset per statement), for progress displays.
     public let progress = QueryProgress()
@@ -54,7 +56,7 @@ public final class Session: @unchecked Sendable {
     /// Text-output options for this session (TimeZone).
     public var textOptions: TextFormatOptions { TextFormatOptions(timeZoneOffsetSeconds: timeZoneOffsetSeconds) }
 
-    var timeZoneOffsetSeconds: Int { TimeZoneSetting.offsetSeconds(settings["timezone"] ?? "UTC") ?? 0 }
+    var timeZoneOffsetSeconds: Int { parsedSettings.timeZoneOffsetSeconds }
 
     /// Runs the statement(s) in `sql`; with several, all but the last run to completion
     /// first and the last one's result is returned (an empty string gives an empty result).
@@ -114,17 +116,18 @@ public final class Session: @unchecked Sendable {
     }
 
     func makeContext() -> ExecutionContext {
-        var fctx = FunctionContext(timeZoneOffsetSeconds: timeZoneOffsetSeconds, timeZoneName: settings["timezone"] ?? "UTC",
+        let parsed = parsedSettings
+        var fctx = FunctionContext(timeZoneOffsetSeconds: parsed.timeZoneOffsetSeconds, timeZoneName: parsed.timeZoneName,
                                    statementTimestamp: Clock.nowMicros(), settings: settings, secretKey: accessControl.maskingSecret)
         fctx.identity = sessionIdentity
         fctx.introspection = systemCatalog()
         return ExecutionContext(functionContext: fctx, cancellation: cancellation,
-                                memoryLimit: MemorySetting.bytes(settings["memory_limit"] ?? "0") ?? 0)
+                                memoryLimit: parsed.memoryLimit)
     }
 
     func makePlanner(context: ExecutionContext? = nil) -> PhysicalPlanner {
         let planner = PhysicalPlanner(context: context ?? makeContext())
-        planner.parallelism = max(1, Int(settings["threads"] ?? "") ?? availableCores)
+        planner.parallelism = parsedSettings.parallelism
         planner.context.progress = progress
         return planner
     }

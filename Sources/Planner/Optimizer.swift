@@ -21,7 +21,15 @@ import Functions
 public enum Optimizer {
     /// `context`: the statement's function context (time zone, statement time, settings);
     /// with it, session-dependent constants such as now() fold too.
-    public static func optimize(_ plan: LogicalPlan, context: FunctionContext? = nil) -> LogicalPlan {
+    /// `skippingInapplicableRules`: false runs every rule whatever the plan holds (tests compare both).
+    public static func optimize(_ plan: LogicalPlan, context: FunctionContext? = nil,
+                                skippingInapplicableRules: Bool = true) -> LogicalPlan {
+        // A plan without subqueries has nothing to decorrelate or optimise inside expressions:
+        // the rules then run only where the plan has what they act on (PlanShape.swift).
+        if skippingInapplicableRules {
+            let shape = PlanShape(plan)
+            if !shape.mayNeedDecorrelation { return applyRules(plan, context: context, shape: shape) }
+        }
         // Decorrelation looks for correlated conjuncts where the binder put them, so it runs
         // on every (sub)query before any other rule moves them.
         let decorrelated = decorrelate(plan).mapExpressions { e in
@@ -43,29 +51,39 @@ public enum Optimizer {
         DecorrelateScalarSubqueries.apply(DecorrelateToMarkJoins.apply(DecorrelateSubqueries.apply(plan)))
     }
 
-    static func applyRules(_ plan: LogicalPlan, context: FunctionContext?) -> LogicalPlan {
+    /// `shape`: what the plan holds (nil: unknown, every rule runs). No rule here adds a join,
+    /// filter, limit or scan to a plan without subqueries, so a shape taken before the first
+    /// rule stays true enough to skip the rules that would find nothing to do.
+    static func applyRules(_ plan: LogicalPlan, context: FunctionContext?, shape: PlanShape? = nil) -> LogicalPlan {
         // `SET lakesql.disabled_rules = 'ReorderJoins,PushSemiJoinsBelowJoins'` skips those rules (names
         // as the files under Rules/, any case): for comparing plans and timings with and without a rule.
-        let disabled = Set((context?.settings["lakesql.disabled_rules"] ?? "").lowercased()
-            .split(separator: ",").map { $0.filter { $0 != " " } })
+        let disabled: Set<String> = context?.settings["lakesql.disabled_rules"].map { list in
+            Set(list.lowercased().split(separator: ",").map { $0.filter { $0 != " " } })
+        } ?? []
+        let joins = shape?.hasJoin ?? true, filters = shape?.hasFilter ?? true
+        let decorrelation = shape?.mayNeedDecorrelation ?? true
         var plan = plan
-        func run(_ name: String, _ rule: (LogicalPlan) -> LogicalPlan) {
-            if !disabled.contains(name.lowercased()) { plan = rule(plan) }
+        func run(_ name: String, when applicable: Bool = true, _ rule: (LogicalPlan) -> LogicalPlan) {
+            if applicable && (disabled.isEmpty || !disabled.contains(name.lowercased())) { plan = rule(plan) }
         }
         run("ConstantFolding") { ConstantFolding.apply($0, context: context) }
         run("SimplifyDateTimestampComparisons", SimplifyDateTimestampComparisons.apply)
-        plan = DecorrelateSubqueries.apply(plan)
-        plan = DecorrelateToMarkJoins.apply(plan)
-        plan = DecorrelateScalarSubqueries.apply(plan)
-        run("SimplifyOuterJoins", SimplifyOuterJoins.apply)
-        run("PushDownFilters", PushDownFilters.apply)
-        plan = PushLeakproofPredicatesThroughBarriers.apply(plan)
-        run("PushSemiJoinsBelowJoins", PushSemiJoinsBelowJoins.apply)
-        run("PushDisjunctionsIntoJoinInputs", PushDisjunctionsIntoJoinInputs.apply)
-        run("ReorderJoins", ReorderJoins.apply)
-        let skipping = context.flatMap { ScanSkipping.parse($0.settings["lake_skipping"] ?? "on") } ?? .all
-        run("PushPredicatesIntoScans") { PushPredicatesIntoScans.apply($0, skipping: skipping) }
-        run("LimitPushdown", LimitPushdown.apply)
+        if decorrelation {
+            plan = DecorrelateSubqueries.apply(plan)
+            plan = DecorrelateToMarkJoins.apply(plan)
+            plan = DecorrelateScalarSubqueries.apply(plan)
+        }
+        run("SimplifyOuterJoins", when: joins, SimplifyOuterJoins.apply)
+        run("PushDownFilters", when: joins || filters, PushDownFilters.apply)
+        if joins || filters || shape == nil { plan = PushLeakproofPredicatesThroughBarriers.apply(plan) }
+        run("PushSemiJoinsBelowJoins", when: joins, PushSemiJoinsBelowJoins.apply)
+        run("PushDisjunctionsIntoJoinInputs", when: joins, PushDisjunctionsIntoJoinInputs.apply)
+        run("ReorderJoins", when: joins, ReorderJoins.apply)
+        if shape?.hasScan ?? true {
+            let skipping = context.flatMap { ScanSkipping.parse($0.settings["lake_skipping"] ?? "on") } ?? .all
+            run("PushPredicatesIntoScans") { PushPredicatesIntoScans.apply($0, skipping: skipping) }
+        }
+        run("LimitPushdown", when: shape?.hasLimit ?? true, LimitPushdown.apply)
         run("PruneColumns", PruneColumns.apply)
         run("MergeProjections", MergeProjections.apply)
         return plan

@@ -41,6 +41,8 @@ public final class QueryProcessor {
     /// Statement timeout hook: called with a deadline in ms before each statement runs.
     public var timeoutScheduler: ((Int) -> (() -> Void))?
     var timerRunning = false
+    /// statement_timeout as last parsed (its text, milliseconds): read before every statement, rarely changed.
+    var parsedTimeout: (text: String, millis: Int)?
     var textCache = StatementTextCache()
 
     final class PreparedEntry {
@@ -294,12 +296,20 @@ public final class QueryProcessor {
 
     /// Runs a whole statement (execution and streaming) under statement_timeout; nested calls share the outer timer.
     func withTimeout<T>(_ body: () throws -> T) throws -> T {
-        let ms = Int(session.settings["statement_timeout"].flatMap(Self.parseMillis) ?? 0)
+        let ms = statementTimeoutMillis()
         guard ms > 0, !timerRunning, let schedule = timeoutScheduler else { return try body() }
         timerRunning = true
         let cancelTimer = schedule(ms)
         defer { cancelTimer(); timerRunning = false }
         return try body()
+    }
+
+    func statementTimeoutMillis() -> Int {
+        guard let text = session.settings["statement_timeout"] else { return 0 }
+        if let cached = parsedTimeout, cached.text == text { return cached.millis }
+        let millis = Self.parseMillis(text) ?? 0
+        parsedTimeout = (text, millis)
+        return millis
     }
 
     static func parseMillis(_ text: String) -> Int? {
