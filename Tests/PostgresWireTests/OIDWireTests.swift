@@ -13,10 +13,8 @@ final class OIDWireTests: XCTestCase {
     var sink: CollectingSink!
     var processor: QueryProcessor!
 
-    override func setUp() {
-        sink = CollectingSink()
-        let db = try! Database()
-        processor = QueryProcessor(session: db.connect(), sink: sink, processID: 1, secretKey: 2)
+    override func setUpWithError() throws {
+        (processor, sink) = try makeProcessor()
     }
 
     private func descriptions(_ m: [BackendMessage]) -> [ColumnDescription]? {

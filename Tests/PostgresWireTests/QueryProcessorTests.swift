@@ -11,6 +11,12 @@ import NIOCore
 import XCTest
 @testable import PostgresWire
 
+/// A query processor on a session of a fresh in-memory database, answering into a new sink.
+func makeProcessor() throws -> (QueryProcessor, CollectingSink) {
+    let sink = CollectingSink()
+    return (QueryProcessor(session: try Database().connect(), sink: sink, processID: 1, secretKey: 2), sink)
+}
+
 final class CollectingSink: BackendSink {
     var messages: [BackendMessage] = []
     var writable = true
@@ -55,10 +61,8 @@ final class QueryProcessorTests: XCTestCase {
     var sink: CollectingSink!
     var processor: QueryProcessor!
 
-    override func setUp() {
-        sink = CollectingSink()
-        let db = try! Database()
-        processor = QueryProcessor(session: db.connect(), sink: sink, processID: 1, secretKey: 2)
+    override func setUpWithError() throws {
+        (processor, sink) = try makeProcessor()
         processor.handle(.query("CREATE TABLE t (id int, name text); INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, NULL)"))
         _ = sink.drain()
     }

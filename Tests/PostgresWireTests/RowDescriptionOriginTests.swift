@@ -13,10 +13,8 @@ final class RowDescriptionOriginTests: XCTestCase {
     var sink: CollectingSink!
     var processor: QueryProcessor!
 
-    override func setUp() {
-        sink = CollectingSink()
-        let db = try! Database()
-        processor = QueryProcessor(session: db.connect(), sink: sink, processID: 1, secretKey: 2)
+    override func setUpWithError() throws {
+        (processor, sink) = try makeProcessor()
         processor.handle(.query("CREATE TABLE t (id int, name text); INSERT INTO t VALUES (1, 'a')"))
         _ = sink.drain()
     }
