@@ -219,10 +219,6 @@ public final class Vector: @unchecked Sendable {
 
     /// Rows of several vectors of one type, one after the other.
     public static func concat(_ parts: [Vector], type: DataType) -> Vector {
-        if parts.count == 1 { return parts[0] }
-        let total = parts.reduce(0) { $0 + $1.count }
-        var b = VectorBuilder(type: type, capacity: total)
-        for p in parts { b.append(contentsOf: p) }
-        return b.finish()
+        concatenated(parts, type: type)   // typed bulk copies (VectorConcat.swift)
     }
 }

@@ -18,6 +18,8 @@ final class HashJoinProbe: @unchecked Sendable {
     /// Output columns the residual reads (nil: unknown, gather them all).
     let residualColumns: Set<Int>?
     let leftFields: [Field], rightFields: [Field]
+    /// Output columns read above the join (nil: all); the others are NULL placeholders, not copies.
+    let outputColumns: Set<Int>?
     private let workers: Int, parallelFrom: Int
     private(set) var rows = Batch(columns: [], count: 0)
     private var table: JoinHashTable?
@@ -32,13 +34,14 @@ final class HashJoinProbe: @unchecked Sendable {
     deinit { Self.liveCount.add(-1) }
 
     init(type: JoinType, probeKeys: [Evaluator], buildKeys: [Evaluator], residual: Evaluator?, residualColumns: Set<Int>?,
-         leftFields: [Field], rightFields: [Field], workers: Int, parallelFrom: Int) {
+         leftFields: [Field], rightFields: [Field], workers: Int, parallelFrom: Int, outputColumns: Set<Int>? = nil) {
         Self.liveCount.add(1)
         self.type = type
         self.probeKeys = probeKeys; self.buildKeys = buildKeys
         self.residual = residual; self.residualColumns = residualColumns
         self.leftFields = leftFields; self.rightFields = rightFields
         self.workers = workers; self.parallelFrom = parallelFrom
+        self.outputColumns = outputColumns
     }
 
     var isBuilt: Bool { table != nil }
@@ -85,11 +88,15 @@ final class HashJoinProbe: @unchecked Sendable {
         }
         var out: [Batch] = []
         if type == .semi && li.count == lb.count && firstOnly { return [lb] }
-        if type != .semi && type != .anti && !li.isEmpty { out.append(JoinOutput.pairs(lb, li, rows, ri)) }
+        if type != .semi && type != .anti && !li.isEmpty {
+            out.append(outputColumns.map { JoinOutput.pairs(lb, li, rows, ri, onlyColumns: $0) } ?? JoinOutput.pairs(lb, li, rows, ri))
+        }
         if type == .inner || type == .right { return out }
         var leftMatched = [Bool](repeating: false, count: lb.count)
         for l in li { leftMatched[Int(l)] = true }
-        if let rest = JoinOutput.leftRemainder(lb, matched: leftMatched, type: type, rightFields: rightFields) { out.append(rest) }
+        if let rest = JoinOutput.leftRemainder(lb, matched: leftMatched, type: type, rightFields: rightFields, onlyColumns: outputColumns) {
+            out.append(rest)
+        }
         return out
     }
 

@@ -18,6 +18,10 @@ public final class PhysicalPlanner {
     /// Policy barriers around the node being built.
     private var barrierDepth = 0
 
+    /// The output columns the parent of the node about to be built reads (nil: all of them).
+    /// Set right before building a child and taken first thing by it (RequiredColumns.swift).
+    var pendingRequired: Set<Int>? = nil
+
     var compiler: ExpressionCompiler { ExpressionCompiler(context: context, planner: self) }
 
     public func build(_ plan: LogicalPlan) throws -> Operator {
@@ -32,9 +36,11 @@ public final class PhysicalPlanner {
     public var parallelism = availableCores
 
     private func buildNode(_ plan: LogicalPlan) throws -> Operator {
+        let required = pendingRequired
+        pendingRequired = nil
         let compiler = self.compiler
         // Under EXPLAIN ANALYZE the fused nodes below the top one keep their places in pre-order.
-        if parallelism > 1, let (scan, stages) = try scanPipeline(plan, topProfiled: true) {
+        if parallelism > 1, let (scan, stages) = try scanPipeline(plan, topProfiled: true, required: required) {
             return ParallelScanOperator(node: scan, stages: stages, context: context, workers: parallelism)
         }
         switch plan {
@@ -43,24 +49,26 @@ public final class PhysicalPlanner {
         case .values(let rows, let fields):
             return ValuesOperator(rows: rows, fields: fields, compiler: compiler)
         case .filter(let input, let predicate):
-            return FilterOperator(input: try build(input), predicate: try compiler.compile(predicate), context: context)
+            return FilterOperator(input: try build(input, requiring: Self.union(required, reads([predicate]))),
+                                  predicate: try compiler.compile(predicate), context: context, outputColumns: required)
         case .project(let input, let exprs, _):
-            return ProjectOperator(input: try build(input), expressions: try exprs.map(compiler.compile))
+            return ProjectOperator(input: try build(input, requiring: reads(exprs)), expressions: try exprs.map(compiler.compile))
         case .aggregate(let node):
+            let inputRequired = reads(aggregateInputs(node))
             if parallelism > 1, ParallelAggregateOperator.eligible(node), safeForWorkers(node),
-               let (scan, stages) = try scanPipeline(node.input, topProfiled: false) {
+               let (scan, stages) = try scanPipeline(node.input, topProfiled: false, required: inputRequired) {
                 return try ParallelAggregateOperator(node: node, scan: scan, stages: stages, compiler: compiler, workers: parallelism)
             }
-            return HashAggregateOperator(node: node, input: try build(node.input), compiler: compiler)
+            return HashAggregateOperator(node: node, input: try build(node.input, requiring: inputRequired), compiler: compiler)
         case .join(let l, let r, let type, let condition):
-            return try buildJoin(l, r, type, condition)
+            return try buildJoin(l, r, type, condition, required: required)
         case .markJoin(let l, let r, let condition, let test):
             return try buildMarkJoin(l, r, condition: condition, test: test)
         case .dependentJoin(let l, let r, let type, let condition, let level):
             return DependentJoinOperator(left: try build(l), rightPlan: r, type: type,
                                          condition: try condition.map(compiler.compile), level: level, planner: self)
         case .sort(let input, let keys):
-            return SortOperator(input: try build(input), keys: try keys.map { (try compiler.compile($0.expr), $0) },
+            return SortOperator(input: try build(input, requiring: Self.union(required, reads(keys.map(\.expr)))), keys: try keys.map { (try compiler.compile($0.expr), $0) },
                                 fields: input.fields, context: context)
         case .limit(let input, let limit, let offset):
             if let topN = try buildTopN(input, limit: limit, offset: offset) { return topN }
@@ -116,32 +124,39 @@ public final class PhysicalPlanner {
     /// the chain's nodes get fused profiles in pre-order (all but the top one when
     /// `topProfiled`, whose profile `build` records) and each join's build side is built
     /// where pre-order puts it: after the scan, deepest join first.
-    private func scanPipeline(_ plan: LogicalPlan, topProfiled: Bool) throws -> (ScanNode, [PipelineStage])? {
+    /// `required`: the columns of the chain's output read above it (nil: all); each filter and
+    /// join stage then materialises only the columns read above it.
+    private func scanPipeline(_ plan: LogicalPlan, topProfiled: Bool, required: Set<Int>?) throws -> (ScanNode, [PipelineStage])? {
         enum Link {
-            case filter(BoundExpr), project([BoundExpr]), barrier(PolicyBarrier)
-            case join(LogicalPlan, JoinType, JoinKeys, leftFields: [Field], rightFields: [Field])
+            case filter(BoundExpr, output: Set<Int>?), project([BoundExpr]), barrier(PolicyBarrier)
+            case join(LogicalPlan, JoinType, JoinKeys, leftFields: [Field], rightFields: [Field], output: Set<Int>?)
         }
         var links: [Link] = []
         var node = plan
         var underBarrier = false
         var scanNode: ScanNode
+        var required = required
         walk: while true {
             switch node {
             case .filter(let input, let p):
                 guard isThreadSafe(p) else { return nil }
-                links.append(.filter(p)); node = input
+                links.append(.filter(p, output: required)); node = input
+                required = Self.union(required, reads([p]))
             case .project(let input, let es, _):
                 guard es.allSatisfy(isThreadSafe) else { return nil }
                 links.append(.project(es)); node = input
+                required = reads(es)
             case .barrier(let input, let barrier):
                 links.append(.barrier(barrier)); node = input
                 underBarrier = true
+                required = nil
             case .join(let l, let r, let type, let condition):
                 // Rows below a policy barrier stay inside it: no join reads them there.
                 guard parallelJoins, !underBarrier, (type != .semi && type != .anti) || fuseSemiJoins, let keys = joinKeys(l, r, condition), !keys.left.isEmpty,
                       (keys.left + keys.right).allSatisfy(isThreadSafe), keys.residual.map(isThreadSafe) ?? true
                 else { return nil }
-                links.append(.join(r, type, keys, leftFields: l.fields, rightFields: r.fields)); node = l
+                links.append(.join(r, type, keys, leftFields: l.fields, rightFields: r.fields, output: required)); node = l
+                required = joinInputsRequired(required, condition, leftCount: l.fields.count).left
             case .scan(let scan):
                 scanNode = scan
                 break walk
@@ -158,12 +173,15 @@ public final class PhysicalPlanner {
         var compiled: [PipelineStage] = []
         for link in links.reversed() {
             switch link {
-            case .filter(let p): compiled.append(.filter(try compiler.compile(p)))
+            case .filter(let p, let output):
+                let predicate = try compiler.compile(p)
+                compiled.append(output.map { .filterKeeping(predicate, $0) } ?? .filter(predicate))
             case .project(let es): compiled.append(.project(try es.map(compiler.compile)))
             case .barrier(let barrier): compiled = [.guarded(compiled, barrier)]
-            case .join(let r, let type, let keys, let leftFields, let rightFields):
-                let probe = try hashJoinProbe(type, keys, leftFields: leftFields, rightFields: rightFields)
-                compiled.append(.join(PipelineJoin(join: probe, buildInput: try build(r), context: context)))
+            case .join(let r, let type, let keys, let leftFields, let rightFields, let output):
+                let probe = try hashJoinProbe(type, keys, leftFields: leftFields, rightFields: rightFields, output: output)
+                let buildRequired = joinInputsRequired(output, keys.condition, leftCount: leftFields.count).right
+                compiled.append(.join(PipelineJoin(join: probe, buildInput: try build(r, requiring: buildRequired), context: context)))
             }
         }
         return (scanNode, compiled)
@@ -190,11 +208,14 @@ public final class PhysicalPlanner {
     struct JoinKeys {
         var left: [BoundExpr] = [], right: [BoundExpr] = []
         var residual: BoundExpr? = nil
+        /// The whole condition, over the join's output columns.
+        var condition: BoundExpr? = nil
     }
 
     private func joinKeys(_ l: LogicalPlan, _ r: LogicalPlan, _ condition: BoundExpr?) -> JoinKeys? {
         let nl = l.fields.count
         var keys = JoinKeys()
+        keys.condition = condition
         var residual: [BoundExpr] = []
         for c in condition.map(conjuncts) ?? [] {
             if case .call(let f, let args) = c, f.name == "=", args.count == 2, args[0].type == args[1].type,
@@ -239,19 +260,21 @@ public final class PhysicalPlanner {
 
     private static let parallelJoinsDefault = ProcessInfo.processInfo.environment["LAKESQL_PARALLEL_JOINS"] ?? "on"
 
-    private func hashJoinProbe(_ type: JoinType, _ keys: JoinKeys, leftFields: [Field], rightFields: [Field]) throws -> HashJoinProbe {
+    private func hashJoinProbe(_ type: JoinType, _ keys: JoinKeys, leftFields: [Field], rightFields: [Field], output: Set<Int>?) throws -> HashJoinProbe {
         let compiler = self.compiler
         return HashJoinProbe(type: type, probeKeys: try keys.left.map(compiler.compile), buildKeys: try keys.right.map(compiler.compile),
                              residual: try keys.residual.map(compiler.compile), residualColumns: keys.residual.flatMap(compiler.columnsRead),
-                             leftFields: leftFields, rightFields: rightFields, workers: parallelism, parallelFrom: parallelBuildRows)
+                             leftFields: leftFields, rightFields: rightFields, workers: parallelism, parallelFrom: parallelBuildRows,
+                             outputColumns: output)
     }
 
-    private func buildJoin(_ l: LogicalPlan, _ r: LogicalPlan, _ type: JoinType, _ condition: BoundExpr?) throws -> Operator {
+    private func buildJoin(_ l: LogicalPlan, _ r: LogicalPlan, _ type: JoinType, _ condition: BoundExpr?, required: Set<Int>?) throws -> Operator {
         let keys = joinKeys(l, r, condition) ?? JoinKeys()
-        let left = try build(l), right = try build(r)
+        let inputs = keys.left.isEmpty ? (left: nil, right: nil) : joinInputsRequired(required, condition, leftCount: l.fields.count)
+        let left = try build(l, requiring: inputs.left), right = try build(r, requiring: inputs.right)
         if !keys.left.isEmpty {
             return HashJoinOperator(left: left, right: right,
-                                    join: try hashJoinProbe(type, keys, leftFields: l.fields, rightFields: r.fields),
+                                    join: try hashJoinProbe(type, keys, leftFields: l.fields, rightFields: r.fields, output: required),
                                     keyTypes: keys.left.map(\.type), context: context)
         }
         return NestedLoopJoinOperator(left: left, right: right, type: type, condition: try keys.residual.map(self.compiler.compile),

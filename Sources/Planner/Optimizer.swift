@@ -74,8 +74,10 @@ public enum Optimizer {
             plan = DecorrelateScalarSubqueries.apply(plan)
         }
         run("SimplifyOuterJoins", when: joins, SimplifyOuterJoins.apply)
+        run("PushOuterJoinConditionsIntoInputs", when: joins, PushOuterJoinConditionsIntoInputs.apply)
         run("PushDownFilters", when: joins || filters, PushDownFilters.apply)
         if joins || filters || shape == nil { plan = PushLeakproofPredicatesThroughBarriers.apply(plan) }
+        run("MarkJoinsFilteredOnTheMarkToSemiJoins", when: decorrelation, MarkJoinsFilteredOnTheMarkToSemiJoins.apply)
         run("PushSemiJoinsBelowJoins", when: joins, PushSemiJoinsBelowJoins.apply)
         run("PushDisjunctionsIntoJoinInputs", when: joins, PushDisjunctionsIntoJoinInputs.apply)
         run("ReorderJoins", when: joins, ReorderJoins.apply)

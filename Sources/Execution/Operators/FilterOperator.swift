@@ -8,11 +8,14 @@ final class FilterOperator: Operator {
     private let input: Operator
     private let predicate: Evaluator
     private let context: ExecutionContext
+    /// Columns read above the filter (nil: all); the others are NULL placeholders in its output.
+    private let outputColumns: Set<Int>?
 
-    init(input: Operator, predicate: @escaping Evaluator, context: ExecutionContext) {
+    init(input: Operator, predicate: @escaping Evaluator, context: ExecutionContext, outputColumns: Set<Int>? = nil) {
         self.input = input
         self.predicate = predicate
         self.context = context
+        self.outputColumns = outputColumns
     }
 
     func next() throws -> Batch? {
@@ -32,7 +35,7 @@ final class FilterOperator: Operator {
                 for i in 0..<b.count where bools[i] { keep.append(Int32(i)) }
             }
             if keep.count == b.count { return b }
-            if !keep.isEmpty { return b.gather(keep) }
+            if !keep.isEmpty { return outputColumns.map { b.gather(keep, onlyColumns: $0) } ?? b.gather(keep) }
         }
         return nil
     }

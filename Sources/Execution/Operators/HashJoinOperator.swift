@@ -8,7 +8,9 @@
 // ParallelScanOperator). Semi and anti joins build on the smaller side: when
 // the left input ends before outgrowing the right one, the table is built
 // over the left rows and the right rows probe it (see SemiJoinReversed.swift),
-// with the same rows out in the same order.
+// with the same rows out in the same order. The left input is read first, up
+// to `leftFirstRows`: a left input that small is the table whatever the right
+// size, and the right rows then stream past it without being stored.
 
 import Columnar
 import Planner
@@ -31,33 +33,69 @@ final class HashJoinOperator: Operator {
         self.left = left; self.right = right; self.join = join; self.keyTypes = keyTypes; self.context = context
     }
 
+    /// Semi/anti joins read up to this many left rows before anything else: when the left input
+    /// ends within them it becomes the table, and the right rows stream past it unstored.
+    /// (`lakesql.semi_join_left_first_rows`: tests set 0 to reach the drain-first path.)
+    private var leftFirstRows: Int {
+        context.functionContext.settings["lakesql.semi_join_left_first_rows"].flatMap { Int($0) } ?? 1 << 18
+    }
+
     private func buildSide() throws {
-        let build = try right.drain(fields: join.rightFields, context: context)
         let type = join.type
-        if type == .semi || type == .anti {
-            // Read the left input up to the size of the right one: if it ends first, it is the
-            // smaller side and becomes the hash table; else its batches are probed as usual.
-            var buffered: [Batch] = [], rows = 0
-            var exhausted = false
-            while rows <= build.count {
-                guard let lb = try left.next() else { exhausted = true; break }
-                try context.checkCancelled()
-                try context.reserve(bytes: estimatedBytes(lb))
-                buffered.append(lb); rows += lb.count
-            }
-            if exhausted {
-                built = true
-                reversedDone = true
-                let probe = try SemiJoinReversed(left: concatBatches(buffered, fields: join.leftFields), right: build,
-                                                 leftKeys: join.probeKeys, rightKeys: join.buildKeys, keyTypes: keyTypes,
-                                                 residual: join.residual, residualColumns: join.residualColumns, context: context)
-                appendSliced(try probe.result(anti: type == .anti))
-                return
-            }
-            leftBuffered = buffered
+        guard type == .semi || type == .anti else {
+            try join.build(try right.drain(fields: join.rightFields, context: context), context: context)
+            built = true
+            return
         }
-        try join.build(build, context: context)
+        var buffered: [Batch] = [], rows = 0
+        var exhausted = try readLeft(upTo: leftFirstRows, into: &buffered, rows: &rows)
+        if exhausted {
+            let reversed = try reversedJoin(buffered)
+            while !reversed.allMatched, let rb = try right.next() {
+                try context.checkCancelled()
+                try reversed.probe(rb)
+            }
+            finishReversed(reversed)
+            return
+        }
+        // The left input is large: the right one is read whole, and the left one up to the
+        // right's size. If the left ends first it is still the smaller side and becomes the
+        // table; else its batches are probed as usual.
+        let parts = try right.drainParts(context: context)
+        let rightRows = parts.reduce(0) { $0 + $1.count }
+        exhausted = try readLeft(upTo: rightRows, into: &buffered, rows: &rows)
+        if exhausted {
+            let reversed = try reversedJoin(buffered)
+            for rb in parts where !reversed.allMatched { try reversed.probe(rb) }
+            finishReversed(reversed)
+            return
+        }
+        leftBuffered = buffered
+        try join.build(concatBatches(parts, fields: join.rightFields), context: context)
         built = true
+    }
+
+    /// Reads left batches while fewer than `limit` rows are buffered; true when the input ended.
+    private func readLeft(upTo limit: Int, into buffered: inout [Batch], rows: inout Int) throws -> Bool {
+        while rows <= limit {
+            guard let lb = try left.next() else { return true }
+            try context.checkCancelled()
+            try context.reserve(bytes: estimatedBytes(lb))
+            buffered.append(lb); rows += lb.count
+        }
+        return false
+    }
+
+    private func reversedJoin(_ buffered: [Batch]) throws -> SemiJoinReversed {
+        try SemiJoinReversed(left: concatBatches(buffered, fields: join.leftFields),
+                             leftKeys: join.probeKeys, rightKeys: join.buildKeys, keyTypes: keyTypes,
+                             residual: join.residual, residualColumns: join.residualColumns, context: context)
+    }
+
+    private func finishReversed(_ reversed: SemiJoinReversed) {
+        built = true
+        reversedDone = true
+        appendSliced(reversed.result(anti: join.type == .anti))
     }
 
     func next() throws -> Batch? {

@@ -18,8 +18,9 @@ enum JoinOutput {
         return Batch(columns: l + r, count: li.count)
     }
 
-    static func leftPadded(_ left: Batch, _ rows: [Int32], rightFields: [Field]) -> Batch {
-        Batch(columns: left.columns.map { $0.gather(rows) } + rightFields.map { .nulls(type: $0.type, count: rows.count) }, count: rows.count)
+    static func leftPadded(_ left: Batch, _ rows: [Int32], rightFields: [Field], onlyColumns needed: Set<Int>? = nil) -> Batch {
+        let l = needed.map { left.gather(rows, onlyColumns: $0) } ?? left.gather(rows)
+        return Batch(columns: l.columns + rightFields.map { .nulls(type: $0.type, count: rows.count) }, count: rows.count)
     }
 
     static func rightPadded(_ right: Batch, _ rows: [Int32], leftFields: [Field]) -> Batch {
@@ -29,7 +30,8 @@ enum JoinOutput {
     /// What a left batch contributes besides its matched pairs: the matched rows for a
     /// semi join, the unmatched ones for an anti join, NULL-padded unmatched ones for
     /// left and full joins.
-    static func leftRemainder(_ lb: Batch, matched: [Bool], type: JoinType, rightFields: [Field]) -> Batch? {
+    /// `needed`: the output columns read above (nil: all); the others are NULL placeholders.
+    static func leftRemainder(_ lb: Batch, matched: [Bool], type: JoinType, rightFields: [Field], onlyColumns needed: Set<Int>? = nil) -> Batch? {
         let rows: [Int32]
         switch type {
         case .semi: rows = (0..<lb.count).filter { matched[$0] }.map { Int32($0) }
@@ -37,8 +39,8 @@ enum JoinOutput {
         default: return nil
         }
         guard !rows.isEmpty else { return nil }
-        if type == .semi || type == .anti { return lb.gather(rows) }
-        return leftPadded(lb, rows, rightFields: rightFields)
+        if type == .semi || type == .anti { return needed.map { lb.gather(rows, onlyColumns: $0) } ?? lb.gather(rows) }
+        return leftPadded(lb, rows, rightFields: rightFields, onlyColumns: needed)
     }
 
     /// Right and full joins end with the build rows nothing matched, NULL-padded on the left.

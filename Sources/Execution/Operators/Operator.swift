@@ -11,13 +11,18 @@ public protocol Operator: AnyObject {
 extension Operator {
     /// Reads everything into one batch (materialising operators: sort, join build, window).
     func drain(fields: [Field], context: ExecutionContext) throws -> Batch {
+        concatBatches(try drainParts(context: context), fields: fields)
+    }
+
+    /// Reads everything as the batches the operator gave (no copy into one batch).
+    func drainParts(context: ExecutionContext) throws -> [Batch] {
         var parts: [Batch] = []
         while let b = try next() {
             try context.checkCancelled()
             try context.reserve(bytes: estimatedBytes(b))
             parts.append(b)
         }
-        return concatBatches(parts, fields: fields)
+        return parts
     }
 }
 

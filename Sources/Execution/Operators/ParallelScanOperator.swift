@@ -14,6 +14,8 @@ import Planner
 
 enum PipelineStage {
     case filter(Evaluator)
+    /// A filter whose output keeps only the given columns (the rest: NULL placeholders, RequiredColumns.swift).
+    case filterKeeping(Evaluator, Set<Int>)
     case project([Evaluator])
     /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
     case guarded([PipelineStage], PolicyBarrier)
@@ -38,13 +40,20 @@ enum PipelineStage {
         case .project(let exprs):
             return Batch(columns: try exprs.map { try $0(b) }, count: b.count)
         case .filter(let predicate):
-            let t = TruthVector(try predicate(b))
-            var keep: [Int32] = []
-            keep.reserveCapacity(b.count)
-            for i in 0..<b.count where t.isTrue(i) { keep.append(Int32(i)) }
-            if keep.isEmpty { return nil }
-            return keep.count == b.count ? b : b.gather(keep)
+            return try Self.filtered(b, predicate, keeping: nil)
+        case .filterKeeping(let predicate, let columns):
+            return try Self.filtered(b, predicate, keeping: columns)
         }
+    }
+
+    private static func filtered(_ b: Batch, _ predicate: Evaluator, keeping columns: Set<Int>?) throws -> Batch? {
+        let t = TruthVector(try predicate(b))
+        var keep: [Int32] = []
+        keep.reserveCapacity(b.count)
+        for i in 0..<b.count where t.isTrue(i) { keep.append(Int32(i)) }
+        if keep.isEmpty { return nil }
+        if keep.count == b.count { return b }
+        return columns.map { b.gather(keep, onlyColumns: $0) } ?? b.gather(keep)
     }
 }
 

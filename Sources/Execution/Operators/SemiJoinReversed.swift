@@ -6,78 +6,97 @@
 // yields. Building on the small side keeps the table cache-resident and
 // avoids hashing the large side into a table (TPC-H Q4, Q21, Q22: a few
 // thousand orders or customers against millions of line items or orders).
+// The right rows come one batch at a time (`probe`), straight from the right
+// operator when the left input was read first: they are never stored nor
+// concatenated. A left row that has found its partner is not paired again.
 
 import Columnar
 import Planner
 
-struct SemiJoinReversed {
-    let left: Batch, right: Batch
-    let leftKeys: [Evaluator], rightKeys: [Evaluator]
-    let keyTypes: [DataType]
+final class SemiJoinReversed {
+    let left: Batch
+    let rightKeys: [Evaluator]
     let residual: Evaluator?
     let residualColumns: Set<Int>?
     let context: ExecutionContext
 
-    init(left: Batch, right: Batch, leftKeys: [Evaluator], rightKeys: [Evaluator], keyTypes: [DataType],
+    private let table: KeyTable
+    private var firstRow = ContiguousArray<Int32>()
+    private var nextRow = ContiguousArray<Int32>()
+    private var matched: ContiguousArray<Bool>
+    private var matchedCount = 0
+
+    init(left: Batch, leftKeys: [Evaluator], rightKeys: [Evaluator], keyTypes: [DataType],
          residual: Evaluator?, residualColumns: Set<Int>?, context: ExecutionContext) throws {
-        self.left = left; self.right = right
-        self.leftKeys = leftKeys; self.rightKeys = rightKeys; self.keyTypes = keyTypes
+        self.left = left
+        self.rightKeys = rightKeys
         self.residual = residual; self.residualColumns = residualColumns; self.context = context
-    }
-
-    /// The left rows with a partner (semi) or without one (anti), as one batch.
-    func result(anti: Bool) throws -> Batch {
-        let matched = try matchedLeftRows()
-        var rows: [Int32] = []
-        rows.reserveCapacity(left.count)
-        for i in 0..<left.count where matched[i] != anti { rows.append(Int32(i)) }
-        return rows.count == left.count ? left : left.gather(rows)
-    }
-
-    private func matchedLeftRows() throws -> ContiguousArray<Bool> {
-        var matched = ContiguousArray<Bool>(repeating: false, count: left.count)
-        guard left.count > 0, right.count > 0 else { return matched }
+        table = KeyTable(types: keyTypes)
+        matched = ContiguousArray<Bool>(repeating: false, count: left.count)
+        guard left.count > 0 else { return }
         // Table over the left rows whose keys are all non-NULL (NULL never matches).
         let keys = try leftKeys.map { try $0(left) }
         let views = keys.map(KeyView.init)
         var rows: [Int32] = []
         rows.reserveCapacity(left.count)
         for i in 0..<left.count where !views.contains(where: { $0.isNull(i) }) { rows.append(Int32(i)) }
-        let table = KeyTable(types: keyTypes)
         let ids = table.findOrInsert(rows.count == left.count ? views : keys.map { KeyView($0.gather(rows)) }, count: rows.count)
-        var firstRow = ContiguousArray<Int32>(repeating: -1, count: table.count)
-        var nextRow = ContiguousArray<Int32>(repeating: -1, count: left.count)
+        firstRow = ContiguousArray<Int32>(repeating: -1, count: table.count)
+        nextRow = ContiguousArray<Int32>(repeating: -1, count: left.count)
         for j in stride(from: rows.count - 1, through: 0, by: -1) {
             let g = Int(ids[j]), r = rows[j]
             nextRow[Int(r)] = firstRow[g]
             firstRow[g] = r
         }
-        // Probe with the right rows a batch at a time, so candidate pairs stay batch-sized.
+    }
+
+    /// Whether every left row has its partner already (more right rows change nothing).
+    var allMatched: Bool { matchedCount == left.count }
+
+    /// Marks the left rows that right batch `batch` holds a partner for.
+    func probe(_ batch: Batch) throws {
+        guard table.count > 0, batch.count > 0, !allMatched else { return }
         var start = 0
-        while start < right.count {
+        // Batch-sized chunks, so candidate pairs stay batch-sized.
+        while start < batch.count {
             try context.checkCancelled()
-            let chunk = right.slice(start..<min(start + Batch.capacity, right.count))
+            let chunk = batch.count <= Batch.capacity ? batch : batch.slice(start..<min(start + Batch.capacity, batch.count))
             start += chunk.count
-            let probeViews = try rightKeys.map { KeyView(try $0(chunk)) }
-            let found = table.find(probeViews, count: chunk.count)
-            var li: [Int32] = [], ri: [Int32] = []
-            for j in 0..<chunk.count {
-                let g = found[j]
-                if g < 0 || probeViews.contains(where: { $0.isNull(j) }) { continue }
-                var r = firstRow[Int(g)]
-                while r >= 0 {
-                    // Without a residual a matched left row needs no second partner.
-                    if residual != nil || !matched[Int(r)] { li.append(r); ri.append(Int32(j)) }
-                    if residual == nil { matched[Int(r)] = true }
-                    r = nextRow[Int(r)]
-                }
-            }
-            guard let residual, !li.isEmpty else { continue }
-            let candidates = residualColumns.map { JoinOutput.pairs(left, li, chunk, ri, onlyColumns: $0) }
-                ?? JoinOutput.pairs(left, li, chunk, ri)
-            let t = TruthVector(try residual(candidates))
-            for k in 0..<li.count where t.isTrue(k) { matched[Int(li[k])] = true }
+            try probeChunk(chunk)
         }
-        return matched
+    }
+
+    private func probeChunk(_ chunk: Batch) throws {
+        let probeViews = try rightKeys.map { KeyView(try $0(chunk)) }
+        let found = table.find(probeViews, count: chunk.count)
+        var li: [Int32] = [], ri: [Int32] = []
+        for j in 0..<chunk.count {
+            let g = found[j]
+            if g < 0 || probeViews.contains(where: { $0.isNull(j) }) { continue }
+            var r = firstRow[Int(g)]
+            while r >= 0 {
+                // A left row with a partner already needs no second one.
+                if !matched[Int(r)] {
+                    if residual != nil { li.append(r); ri.append(Int32(j)) } else { matched[Int(r)] = true; matchedCount += 1 }
+                }
+                r = nextRow[Int(r)]
+            }
+        }
+        guard let residual, !li.isEmpty else { return }
+        let candidates = residualColumns.map { JoinOutput.pairs(left, li, chunk, ri, onlyColumns: $0) }
+            ?? JoinOutput.pairs(left, li, chunk, ri)
+        let t = TruthVector(try residual(candidates))
+        for k in 0..<li.count where t.isTrue(k) && !matched[Int(li[k])] {
+            matched[Int(li[k])] = true
+            matchedCount += 1
+        }
+    }
+
+    /// The left rows with a partner (semi) or without one (anti), as one batch.
+    func result(anti: Bool) -> Batch {
+        var rows: [Int32] = []
+        rows.reserveCapacity(left.count)
+        for i in 0..<left.count where matched[i] != anti { rows.append(Int32(i)) }
+        return rows.count == left.count ? left : left.gather(rows)
     }
 }
