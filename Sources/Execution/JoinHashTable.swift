@@ -145,14 +145,26 @@ final class JoinHashTable: @unchecked Sendable {
             slotRows.withUnsafeBufferPointer { rows in
                 slotTags.withUnsafeBufferPointer { tags in
                     if intKey {
+                        // Two passes: first every row's bucket bounds (independent loads the CPU
+                        // overlaps, where one chain walk at a time waits for each cache miss),
+                        // then the slots.
+                        var bounds = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
+                            probe[0].ints.withUnsafeBufferPointer { xs in
+                                for i in 0..<n {
+                                    let b = Int(truncatingIfNeeded: intKeyHash(xs[i])) & mask
+                                    out[i] = Int64(starts[b]) << 32 | Int64(starts[b + 1])
+                                }
+                            }
+                            initialized = n
+                        }
+                        if let nulls { for i in 0..<n where nulls[i] { bounds[i] = 0 } }
                         probe[0].ints.withUnsafeBufferPointer { xs in
                             for i in 0..<n {
-                                if let nulls, nulls[i] { continue }
-                                let x = xs[i]
-                                let tag = UInt64(bitPattern: x)
-                                let b = Int(truncatingIfNeeded: intKeyHash(x)) & mask
-                                var k = Int(starts[b])
-                                let end = Int(starts[b + 1])
+                                let bound = bounds[i]
+                                var k = Int(bound >> 32)
+                                let end = Int(bound & 0xFFFF_FFFF)
+                                guard k < end else { continue }
+                                let tag = UInt64(bitPattern: xs[i])
                                 while k < end {
                                     if tags[k] == tag {
                                         li.append(Int32(i)); ri.append(rows[k])
