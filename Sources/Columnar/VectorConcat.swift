@@ -22,7 +22,7 @@ public extension Vector {
             var v = ContiguousArray<Bool>()
             v.reserveCapacity(total)
             for p in flat {
-                if let pv = p.validity { v.append(contentsOf: pv) } else { v.append(contentsOf: repeatElement(true, count: p.count)) }
+                if let pv = p.validity { v.append(contentsOf: pv) } else { v.append(contentsOf: ContiguousArray(repeating: true, count: p.count)) }
             }
             validity = v
         }
