@@ -3,7 +3,10 @@
 // Order: simplify first (folded constants help every later rule); turn
 // subqueries into joins (semi/anti for WHERE conjuncts, mark joins for the
 // other EXISTS/IN, grouped left joins for scalar ones), and outer joins whose padding a filter discards
-// into inner joins, before filters are pushed (so pushdown sees them);
+// into inner joins, and outer/semi/anti join conditions on the looked-up
+// side into filters on it, before filters are pushed (so pushdown sees
+// them); mark joins filtered on their mark become semi/anti joins once
+// pushdown has put that filter right above them;
 // dates compared with constant timestamps compare as dates right after
 // folding (so scans can check them against statistics); semi joins that
 // filter one input of an inner join move onto it after filters are pushed,
