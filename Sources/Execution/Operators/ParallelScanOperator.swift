@@ -63,7 +63,10 @@ enum PipelineStage {
 final class MorselRunner<Result>: @unchecked Sendable {
     private let condition = NSCondition()
     let morsels: [ScanMorsel]
-    private let process: (ScanMorsel) throws -> Result
+    /// Dropped once the consumer has taken the last result, and never held by a worker while
+    /// it publishes one: what the closure captures (join tables, states) is released when the
+    /// query's last batch is out, not whenever the worker threads get to exit.
+    private var process: ((ScanMorsel) throws -> Result)?
     private let cancellation: CancellationToken
     private let window: Int
     private var nextToClaim = 0
@@ -100,14 +103,10 @@ final class MorselRunner<Result>: @unchecked Sendable {
             }
             let index = nextToClaim
             nextToClaim += 1
+            var claimed = process
             condition.unlock()
-            let outcome: Swift.Result<Result, Error>
-            do {
-                try cancellation.check()
-                outcome = .success(try process(morsels[index]))
-            } catch {
-                outcome = .failure(error)
-            }
+            let outcome = run(claimed, index)
+            claimed = nil   // released before the result is published (debug builds keep locals to the end of scope)
             condition.lock()
             switch outcome {
             case .success(let r): results[index] = r
@@ -118,13 +117,24 @@ final class MorselRunner<Result>: @unchecked Sendable {
         }
     }
 
+    /// Runs one morsel; the closure is released when this returns.
+    private func run(_ body: ((ScanMorsel) throws -> Result)?, _ index: Int) -> Swift.Result<Result, Error> {
+        do {
+            try cancellation.check()
+            guard let body else { throw SQLError(SQLState.internalError, "morsel runner used after its last morsel") }
+            return .success(try body(morsels[index]))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// The next morsel's result in morsel order, or nil when all were taken.
     func next() throws -> Result? {
         if morsels.count == 1 {
             guard consumed == 0 else { return nil }
             consumed = 1
-            try cancellation.check()
-            return try process(morsels[0])
+            defer { process = nil }
+            return try run(process, 0).get()
         }
         condition.lock()
         defer { condition.unlock() }
@@ -137,6 +147,7 @@ final class MorselRunner<Result>: @unchecked Sendable {
         }
         let r = results.removeValue(forKey: consumed)
         consumed += 1
+        if consumed >= morsels.count { process = nil }
         condition.broadcast()
         return r
     }
