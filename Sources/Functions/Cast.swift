@@ -123,10 +123,18 @@ public enum Cast {
         case .decimal(let p, let s):
             let factor = ValueText.pow10[max(0, min(s, 38))]
             let limit = ValueText.pow10[max(0, min(p, 38))]
+            // Below scale 19 the factor is under 2^63, so an Int64 times it cannot overflow
+            // Int128 and only the precision limit needs a check per row.
+            let wideEnough = s <= 18
             return { args, n, _ in
                 let v = args[0], xs = Kernels.int64s(v)
                 return try xs.withUnsafeBufferPointer { x in
                     try Kernels.buildInt128(count: n, type: to, validity: Kernels.combinedValidity([v], count: n)) { i in
+                        if wideEnough {
+                            let r = Int128(x[i]) &* factor
+                            guard r.magnitude < limit.magnitude else { throw ValueText.numericOverflow(precision: p, scale: s) }
+                            return r
+                        }
                         let r = Int128(x[i]).multipliedReportingOverflow(by: factor)
                         guard !r.overflow, r.partialValue.magnitude < limit.magnitude else { throw ValueText.numericOverflow(precision: p, scale: s) }
                         return r.partialValue

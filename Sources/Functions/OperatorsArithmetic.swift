@@ -293,6 +293,7 @@ enum Arithmetic {
             let bound = limit.magnitude
             return ScalarResolution(argumentTypes: [a, b], returnType: result) { args, n, _ in
                 let x = args[0], y = args[1]
+                if let fast = DecimalKernels.addSub(subtract: subtract, x, s1, y, s2, resultType: result, count: n) { return fast }
                 let validity = Kernels.combinedValidity([x, y], count: n)
                 let xs = Kernels.int128s(x), ys = Kernels.int128s(y)
                 return try xs.withUnsafeBufferPointer { xp in
@@ -317,8 +318,10 @@ enum Arithmetic {
                 }
             }
         }
+        let exactProduct = op == .mul && s1 + s2 == resultScale
         return ScalarResolution(argumentTypes: [a, b], returnType: result) { args, n, _ in
             let x = args[0], y = args[1]
+            if exactProduct, let fast = DecimalKernels.multiply(x, y, resultType: result, count: n) { return fast }
             let validity = Kernels.combinedValidity([x, y], count: n)
             let xs = Kernels.int128s(x), ys = Kernels.int128s(y)
             return try xs.withUnsafeBufferPointer { xp in
