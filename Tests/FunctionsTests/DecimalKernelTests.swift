@@ -254,6 +254,39 @@ final class DecimalKernelTests: XCTestCase {
         assertThrowsSQLState(SQLState.numericValueOutOfRange) { _ = try s.finish(groupCount: 1) }
     }
 
+    func testNumericToIntegerAndFloatCasts() throws {
+        for round in 0..<200 {
+            let n = Int.random(in: 1...100, using: &rng)
+            let scale = [0, 1, 2, 5, 18, 20].randomElement(using: &rng)!
+            let digits = round % 4 == 0 ? 30 : Int.random(in: 1...(round % 3 == 0 ? 18 : 12), using: &rng)
+            let x = column(n, digits: digits, scale: scale, nulls: round % 2 == 0, constant: false)
+            for target: DataType in [.int16, .int32, .int64, .float64] {
+                let k = try XCTUnwrap(Cast.kernel(from: x.type, to: target, explicit: true))
+                var expected: [Value] = [], expectedError: String? = nil
+                for i in 0..<n {
+                    guard case .decimal(let m) = x.value(at: i) else { expected.append(.null); continue }
+                    if target == .float64 { expected.append(.double(Cast.doubleFromDecimal(m, scale: scale))); continue }
+                    let range = try XCTUnwrap(target.integerRange)
+                    guard let r = Cast.rescale(m, from: scale, to: 0), r >= Int128(range.lowerBound), r <= Int128(range.upperBound) else {
+                        expectedError = SQLState.numericValueOutOfRange; break
+                    }
+                    expected.append(.int(Int64(r)))
+                }
+                do {
+                    let out = try k([x], n, FunctionContext())
+                    XCTAssertNil(expectedError, "\(target): cast succeeded where the reference raised")
+                    if expectedError == nil { XCTAssertEqual((0..<n).map { out.value(at: $0) }, expected, "\(target) scale \(scale)") }
+                } catch let e as SQLError {
+                    XCTAssertEqual(e.sqlState, expectedError, "\(target): \(e.message)")
+                }
+            }
+        }
+        // Halves round away from zero, as PostgreSQL's numeric → integer does.
+        let halves = Vector(type: .decimal(precision: 38, scale: 1), count: 4, storage: .int128([25, -25, 24, -26]))
+        let out = try XCTUnwrap(Cast.kernel(from: halves.type, to: .int64, explicit: true))([halves], 4, FunctionContext())
+        XCTAssertEqual((0..<4).map { out.value(at: $0) }, [.int(3), .int(-3), .int(2), .int(-3)])
+    }
+
     func testIntegerToNumericCast() throws {
         let ints = Vector(type: .int64, count: 4, storage: .int64([0, -42, Int64.max, Int64.min]))
         let toWide = try XCTUnwrap(Cast.kernel(from: .int64, to: .decimal(precision: 38, scale: 18), explicit: true))
