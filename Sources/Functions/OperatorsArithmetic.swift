@@ -5,7 +5,9 @@
 // overflow 22003 "<type> out of range", division by zero 22012, float
 // overflow/underflow 22003. Numeric results use PostgreSQL's result scales
 // (max scale for + -, sum of scales for *, at least 16 digits for /) within
-// 38 digits; products and quotients use 256-bit intermediates.
+// 38 digits; products and quotients use 256-bit intermediates. Whole-batch
+// + - * on numerics first try DecimalKernels (unchecked when a per-batch bound
+// proves no row can overflow); this file's per-row code is the exact fallback.
 
 import Columnar
 import Foundation
