@@ -52,10 +52,10 @@ enum AggregateSupport {
         for a in arguments.prefix(arity) where a.count < rowCount {
             throw SQLError(SQLState.internalError, "aggregate argument has \(a.count) rows, expected \(rowCount)")
         }
-        var outside = false
-        let limit = Int32(clamping: groupCount)
-        for i in 0..<rowCount { outside = outside || groups[i] < 0 || groups[i] >= limit }
-        if outside { throw SQLError(SQLState.internalError, "aggregate group id outside 0..<\(groupCount)") }
+        // A min/max reduction (vectorises; every aggregate of a query runs this per batch).
+        var lowest = Int32.max, highest = Int32.min
+        for i in 0..<rowCount { lowest = min(lowest, groups[i]); highest = max(highest, groups[i]) }
+        if rowCount > 0 && (lowest < 0 || Int(highest) >= groupCount) { throw SQLError(SQLState.internalError, "aggregate group id outside 0..<\(groupCount)") }
     }
 
     /// The other state of a merge, cast to this state's class.

@@ -123,10 +123,18 @@ public enum Cast {
         case .decimal(let p, let s):
             let factor = ValueText.pow10[max(0, min(s, 38))]
             let limit = ValueText.pow10[max(0, min(p, 38))]
+            // Below scale 19 the factor is under 2^63, so an Int64 times it cannot overflow
+            // Int128 and only the precision limit needs a check per row.
+            let wideEnough = s <= 18
             return { args, n, _ in
                 let v = args[0], xs = Kernels.int64s(v)
                 return try xs.withUnsafeBufferPointer { x in
                     try Kernels.buildInt128(count: n, type: to, validity: Kernels.combinedValidity([v], count: n)) { i in
+                        if wideEnough {
+                            let r = Int128(x[i]) &* factor
+                            guard r.magnitude < limit.magnitude else { throw ValueText.numericOverflow(precision: p, scale: s) }
+                            return r
+                        }
                         let r = Int128(x[i]).multipliedReportingOverflow(by: factor)
                         guard !r.overflow, r.partialValue.magnitude < limit.magnitude else { throw ValueText.numericOverflow(precision: p, scale: s) }
                         return r.partialValue
@@ -309,6 +317,21 @@ public enum Cast {
             guard let range = to.integerRange else { return nil }
             return { args, n, _ in
                 let v = args[0], xs = Kernels.int128s(v)
+                // Mantissas within 2^62 (every row, NULLs included) round in Int64: no 128-bit division.
+                if scale >= 0, scale <= 18, xs.count >= n,
+                   xs.withUnsafeBufferPointer({ DecimalKernels.magnitudeBits(UnsafeBufferPointer(rebasing: $0[0..<n])) }) <= 62 {
+                    let d = Int64(ValueText.pow10[scale])
+                    return try xs.withUnsafeBufferPointer { x in
+                        try Kernels.buildInt64(count: n, type: to, validity: Kernels.combinedValidity([v], count: n)) { i in
+                            let m = Int64(truncatingIfNeeded: x[i])
+                            var q = m / d
+                            let r = (m % d).magnitude
+                            if r >= d.magnitude - r { q += m < 0 ? -1 : 1 }
+                            guard range.contains(q) else { throw outOfRange(to) }
+                            return q
+                        }
+                    }
+                }
                 return try xs.withUnsafeBufferPointer { x in
                     try Kernels.buildInt64(count: n, type: to, validity: Kernels.combinedValidity([v], count: n)) { i in
                         guard let r = rescale(x[i], from: scale, to: 0), r >= Int128(range.lowerBound), r <= Int128(range.upperBound) else {
@@ -322,9 +345,13 @@ public enum Cast {
             let single = to == .float32
             return { args, n, _ in
                 let v = args[0], xs = Kernels.int128s(v)
+                // Mantissas below 2^53 convert exactly from Int64 (one instruction, no Int128 → Double call).
+                let narrow = scale >= 0 && scale <= 22 && xs.count >= n &&
+                    xs.withUnsafeBufferPointer { DecimalKernels.magnitudeBits(UnsafeBufferPointer(rebasing: $0[0..<n])) } <= 52
+                let divisor = narrow ? pow10Double[scale] : 1
                 return try xs.withUnsafeBufferPointer { x in
                     try Kernels.buildDouble(count: n, type: to, validity: Kernels.combinedValidity([v], count: n)) { i in
-                        let d = doubleFromDecimal(x[i], scale: scale)
+                        let d = narrow ? Double(Int64(truncatingIfNeeded: x[i])) / divisor : doubleFromDecimal(x[i], scale: scale)
                         return single ? try toFloat32(d) : d
                     }
                 }

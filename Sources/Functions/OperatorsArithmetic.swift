@@ -5,7 +5,9 @@
 // overflow 22003 "<type> out of range", division by zero 22012, float
 // overflow/underflow 22003. Numeric results use PostgreSQL's result scales
 // (max scale for + -, sum of scales for *, at least 16 digits for /) within
-// 38 digits; products and quotients use 256-bit intermediates.
+// 38 digits; products and quotients use 256-bit intermediates. Whole-batch
+// + - * on numerics first try DecimalKernels (unchecked when a per-batch bound
+// proves no row can overflow); this file's per-row code is the exact fallback.
 
 import Columnar
 import Foundation
@@ -293,6 +295,7 @@ enum Arithmetic {
             let bound = limit.magnitude
             return ScalarResolution(argumentTypes: [a, b], returnType: result) { args, n, _ in
                 let x = args[0], y = args[1]
+                if let fast = DecimalKernels.addSub(subtract: subtract, x, s1, y, s2, resultType: result, count: n) { return fast }
                 let validity = Kernels.combinedValidity([x, y], count: n)
                 let xs = Kernels.int128s(x), ys = Kernels.int128s(y)
                 return try xs.withUnsafeBufferPointer { xp in
@@ -317,8 +320,10 @@ enum Arithmetic {
                 }
             }
         }
+        let exactProduct = op == .mul && s1 + s2 == resultScale
         return ScalarResolution(argumentTypes: [a, b], returnType: result) { args, n, _ in
             let x = args[0], y = args[1]
+            if exactProduct, let fast = DecimalKernels.multiply(x, y, resultType: result, count: n) { return fast }
             let validity = Kernels.combinedValidity([x, y], count: n)
             let xs = Kernels.int128s(x), ys = Kernels.int128s(y)
             return try xs.withUnsafeBufferPointer { xp in

@@ -241,6 +241,7 @@ enum Comparison {
             let s1 = Arithmetic.scaleOf(ta), s2 = Arithmetic.scaleOf(tb)
             return { args, n, _ in
                 let a = args[0], b = args[1]
+                if let fast = DecimalKernels.compare(op, a, s1, b, s2, count: n) { return fast }
                 let validity = Kernels.combinedValidity([a, b], count: n)
                 let xs = Kernels.int128s(a), ys = Kernels.int128s(b)
                 var out = ContiguousArray<Bool>(repeating: false, count: n)
