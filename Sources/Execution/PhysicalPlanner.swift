@@ -156,9 +156,19 @@ public final class PhysicalPlanner {
         }
         let compiler = self.compiler
         var compiled: [PipelineStage] = []
-        for link in links.reversed() {
+        for (position, link) in links.enumerated().reversed() {
             switch link {
-            case .filter(let p): compiled.append(.filter(try compiler.compile(p)))
+            case .filter(let p):
+                // links run last to first: the stage after this one is links[position - 1].
+                if position > 0, case .project(let next) = links[position - 1],
+                   let reads = next.map(compiler.columnsRead).reduce(Set<Int>?.some([]), { acc, r in
+                       guard let acc, let r else { return nil }
+                       return acc.union(r)
+                   }) {
+                    compiled.append(.filterKeeping(try compiler.compile(p), columns: reads))
+                } else {
+                    compiled.append(.filter(try compiler.compile(p)))
+                }
             case .project(let es): compiled.append(.project(try es.map(compiler.compile)))
             case .barrier(let barrier): compiled = [.guarded(compiled, barrier)]
             case .join(let r, let type, let keys, let leftFields, let rightFields):

@@ -202,6 +202,15 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
     /// Reads one row group (or the rows of it the page index keeps) and shapes it into the table's requested columns.
     func read(file fi: Int, rowGroup g: Int, columns: [Int], predicates: [ScanPredicate], allowed: ScanSkipping,
               statistics: ScanStatistics) throws -> [Batch] {
+        var batches: [Batch] = []
+        try forEachBatch(file: fi, rowGroup: g, columns: columns, predicates: predicates, allowed: allowed,
+                         statistics: statistics) { batches.append($0) }
+        return batches
+    }
+
+    /// Reads one row group like `read`, cutting its batches one at a time as `body` takes them.
+    func forEachBatch(file fi: Int, rowGroup g: Int, columns: [Int], predicates: [ScanPredicate], allowed: ScanSkipping,
+                      statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws {
         let pf = opened[fi]
         var fileColumns: [Int] = []
         var slot: [Int: Int] = [:]
@@ -226,7 +235,7 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
                 case .pageIndex: statistics.rowGroupsSkippedByPageIndex += 1
                 }
             }
-            return []
+            return
         }
         let read = try pf.readColumns(rowGroup: g, columns: fileColumns, selection: plan.selection)
         ScanStatisticsLock.update {
@@ -234,24 +243,22 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
             statistics.pagesScanned += read.pagesRead
             statistics.pagesSkipped += read.pagesSkipped
         }
-        var batches: [Batch] = []
         var start = 0
         while start < read.rows {
             let end = min(start + Batch.capacity, read.rows)
             let count = end - start
-            let vectors: [Vector] = columns.map { c in
+            let vectors: [Vector] = try columns.map { c in
                 if c >= fileColumnCount {
                     return Vector.constant(partitionValues[fi][c - fileColumnCount], type: fields[c].type, count: count)
                 }
-                guard let fc = columnMap[fi][c], let s = slot[fc], s < read.vectors.count else {
+                guard let fc = columnMap[fi][c], let s = slot[fc], s < read.columnCount else {
                     return Vector.nulls(type: fields[c].type, count: count)
                 }
-                return LakeVectors.cast(read.slice(s, start..<end), to: fields[c].type)
+                return LakeVectors.cast(try read.slice(s, start..<end), to: fields[c].type)
             }
-            batches.append(Batch(columns: vectors, count: count))
+            try body(Batch(columns: vectors, count: count))
             start = end
         }
-        return batches
     }
 }
 
@@ -264,6 +271,10 @@ final class ParquetRowGroupMorsel: ScanMorsel {
     }
     func read(statistics: ScanStatistics) throws -> [Batch] {
         try source.read(file: file, rowGroup: rowGroup, columns: columns, predicates: predicates, allowed: allowed, statistics: statistics)
+    }
+    func forEachBatch(statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws {
+        try source.forEachBatch(file: file, rowGroup: rowGroup, columns: columns, predicates: predicates, allowed: allowed,
+                                statistics: statistics, body)
     }
 }
 

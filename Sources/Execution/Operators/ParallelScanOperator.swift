@@ -14,6 +14,9 @@ import Planner
 
 enum PipelineStage {
     case filter(Evaluator)
+    /// A filter whose surviving rows are gathered only in the listed columns (the next stage,
+    /// a projection, reads no other; the rest become NULL constants of their type).
+    case filterKeeping(Evaluator, columns: Set<Int>)
     case project([Evaluator])
     /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
     case guarded([PipelineStage], PolicyBarrier)
@@ -38,12 +41,14 @@ enum PipelineStage {
         case .project(let exprs):
             return Batch(columns: try exprs.map { try $0(b) }, count: b.count)
         case .filter(let predicate):
-            let t = TruthVector(try predicate(b))
-            var keep: [Int32] = []
-            keep.reserveCapacity(b.count)
-            for i in 0..<b.count where t.isTrue(i) { keep.append(Int32(i)) }
+            let keep = ConnectiveEvaluation.selectedRows(try predicate(b), count: b.count)
             if keep.isEmpty { return nil }
             return keep.count == b.count ? b : b.gather(keep)
+        case .filterKeeping(let predicate, let columns):
+            let keep = ConnectiveEvaluation.selectedRows(try predicate(b), count: b.count)
+            if keep.isEmpty { return nil }
+            if keep.count == b.count { return b }
+            return keep.withUnsafeBufferPointer { ConnectiveEvaluation.gathered(b, rows: $0, columns: columns) }
         }
     }
 }
@@ -160,23 +165,31 @@ func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: Sca
 /// the joined rows batch by batch instead of holding a whole row group's worth.
 func forEachStageOutput(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
                         _ body: (Batch) throws -> Void) throws {
-    let read: [Batch]
     // Under a policy barrier (always the first stage when there is one) reading is guarded too.
     var guardedBy: PolicyBarrier? = nil
     if case .guarded(_, let barrier)? = stages.first { guardedBy = barrier }
+    // Errors of the stages and of `body` pass unchanged; only the source's own errors are
+    // sanitized under a barrier (the stages sanitize theirs in PipelineStage.apply).
+    struct PassThrough: Error { let error: Error }
     do {
-        read = try morsel.read(statistics: statistics)
+        try morsel.forEachBatch(statistics: statistics) { batch in
+            guard batch.count > 0 else { return }
+            do {
+                var current: Batch? = batch
+                for stage in stages {
+                    guard let b = current else { break }
+                    current = try stage.apply(b)
+                }
+                if let b = current, b.count > 0 { for piece in slicedToCapacity(b) { try body(piece) } }
+            } catch {
+                throw PassThrough(error: error)
+            }
+        }
+    } catch let wrapped as PassThrough {
+        throw wrapped.error
     } catch let error as SQLError {
         if let guardedBy { throw PolicyBarrierOperator.sanitized(error, relation: guardedBy.relation) }
         throw error
-    }
-    for batch in read where batch.count > 0 {
-        var current: Batch? = batch
-        for stage in stages {
-            guard let b = current else { break }
-            current = try stage.apply(b)
-        }
-        if let b = current, b.count > 0 { for piece in slicedToCapacity(b) { try body(piece) } }
     }
 }
 

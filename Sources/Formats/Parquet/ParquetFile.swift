@@ -249,18 +249,21 @@ public final class ParquetFile: @unchecked Sendable {
                 }
                 var assembler = NestedAssembler(cursors: cursors, what: "file \"\(name)\", column \(root.name)")
                 let v = try assembler.column(shape, leaves: root.leafIndices, rows: rows)
-                result.vectors.append(selectedRows.map { v.gather($0) } ?? v)
+                result.append(selectedRows.map { v.gather($0) } ?? v)
             } else if let l = root.leafIndex, let pages = pagePlans[l], let selection {
-                if let v = pageVectors[l] { result.vectors.append(v); continue }
+                if let v = pageVectors[l] { result.append(v); continue }
                 let v = try readPages(rg, leaf: l, pages: pages, selection: selection, rows: Int64(rows), into: &result)
                 pageVectors[l] = v
-                result.vectors.append(v)
+                result.append(v)
+            } else if let l = root.leafIndex, let d = decoded[l], selectedRows == nil, d.entries == rows,
+                      ParquetVectors.isDensePlain(d, leaf: leaves[l]) {
+                result.columns.append(.physical(d.values, leaf: leaves[l], file: name))
             } else if let l = root.leafIndex, let d = decoded[l] {
                 let v = try ParquetVectors.flatColumn(d, leaf: leaves[l], file: name)
                 guard v.count == rows else {
                     throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaves[l].dottedPath): \(v.count) values for \(rows) rows")
                 }
-                result.vectors.append(selectedRows.map { v.gather($0) } ?? v)
+                result.append(selectedRows.map { v.gather($0) } ?? v)
             }
         }
         return result

@@ -58,7 +58,32 @@ public struct RowSelection: Sendable, Equatable, CustomStringConvertible {
 
 /// Result of reading some columns of one row group.
 public struct ParquetColumnsRead {
-    public var vectors: [Vector] = []
+    /// One requested column: a whole vector, or a flat column without NULLs or dictionary kept
+    /// in its physical form and converted batch by batch in `slice` (saves building and then
+    /// copying a whole-row-group vector of the wider logical type, e.g. INT32 dates → Int64,
+    /// INT64 decimals → Int128).
+    enum Column {
+        case vector(Vector)
+        case physical(PhysicalValues, leaf: ParquetLeaf, file: String)
+    }
+    var columns: [Column] = []
+
+    /// Whole vectors of the requested columns (tests, nested readers; scans use `slice`).
+    public var vectors: [Vector] {
+        columns.map { c in
+            switch c {
+            case .vector(let v): return v
+            case .physical(let values, let leaf, let file):
+                // Only conversions that cannot fail are deferred (ParquetVectors.convertsWithoutFailure).
+                return (try? ParquetVectors.dense(values, leaf: leaf, file: file)) ?? Vector.nulls(type: leaf.type, count: values.count)
+            }
+        }
+    }
+
+    /// Requested columns read (cheap, unlike `vectors`, which converts deferred columns whole).
+    public var columnCount: Int { columns.count }
+
+    mutating func append(_ v: Vector) { columns.append(.vector(v)) }
     /// Rows in every vector.
     public var rows: Int
     /// Data pages decoded and data pages left unread (over all column chunks read).
@@ -69,7 +94,13 @@ public struct ParquetColumnsRead {
     init(rows: Int) { self.rows = rows }
 
     /// Rows `r` of column `c`, copying contiguous ranges (dictionaries are shared, not copied).
-    public func slice(_ c: Int, _ r: Range<Int>) -> Vector { ParquetVectors.slice(vectors[c], r) }
+    public func slice(_ c: Int, _ r: Range<Int>) throws -> Vector {
+        switch columns[c] {
+        case .vector(let v): return ParquetVectors.slice(v, r)
+        case .physical(let values, let leaf, let file):
+            return try ParquetVectors.dense(values.slice(r), leaf: leaf, file: file)
+        }
+    }
 }
 
 /// One data page of a column chunk, from the OffsetIndex.

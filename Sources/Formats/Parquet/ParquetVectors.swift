@@ -243,6 +243,30 @@ enum ParquetVectors {
         return scatter(values, validity: validity)
     }
 
+    /// Whether converting these physical values to the leaf's type cannot fail (no range checks,
+    /// no overflow, no byte-width checks), so the conversion may be deferred to each batch.
+    static func convertsWithoutFailure(_ leaf: ParquetLeaf) -> Bool {
+        switch leaf.kind {
+        case .int32, .date: return leaf.type != .int16
+        case .timeMillis, .int64, .timeMicros, .int96, .timeNanos, .uint64, .decimalInt32, .decimalInt64, .float, .double:
+            return true
+        case .timestamp(let unit): return unit != .millis
+        default: return false
+        }
+    }
+
+    /// A flat column chunk whose values map one to one onto its rows: no NULL, no dictionary
+    /// codes, a conversion that cannot fail (ParquetColumnsRead keeps these physical).
+    static func isDensePlain(_ d: DecodedColumn, leaf: ParquetLeaf) -> Bool {
+        guard leaf.maxRep == 0, d.indices == nil, d.values.count == d.entries, convertsWithoutFailure(leaf) else { return false }
+        if leaf.maxDef > 0, let defs = d.defLevels {
+            let m = Int32(leaf.maxDef)
+            let allPresent = defs.withUnsafeBufferPointer { p in !p.contains { $0 != m } }
+            if !allPresent { return false }
+        }
+        return true
+    }
+
     /// Rows `r` of a whole-row-group vector, copying contiguous ranges (dictionaries are shared, not copied).
     static func slice(_ v: Vector, _ r: Range<Int>) -> Vector {
         if r == 0..<v.count { return v }
