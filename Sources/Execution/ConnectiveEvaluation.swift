@@ -84,14 +84,31 @@ enum ConnectiveEvaluation {
         truth.withUnsafeBufferPointer { tv in
             values.withUnsafeMutableBufferPointer { out in
                 if validity == nil && unknown == nil {
-                    // The common case: no NULL anywhere yet.
-                    if let rowOf {
-                        for j in 0..<live where tv[j] != isAnd { out[Int(rowOf[j])] = !isAnd }
-                        for j in 0..<live where tv[j] == isAnd { still.append(rowOf[j]) }
-                    } else {
-                        for j in 0..<live {
-                            if tv[j] == isAnd { still.append(Int32(truncatingIfNeeded: j)) } else { out[j] = !isAnd }
+                    // The common case: no NULL anywhere yet. Decided rows take !isAnd; the others
+                    // are written to `still` unconditionally and counted only when they stay
+                    // (no branch on the data).
+                    var kept = 0
+                    let decided = !isAnd
+                    let capacity = still.capacity
+                    still = ContiguousArray(unsafeUninitializedCapacity: Swift.max(capacity, live)) { dst, initialized in
+                        guard let d = dst.baseAddress else { initialized = 0; return }
+                        if let rowOf {
+                            for j in 0..<live {
+                                let r = rowOf[j]
+                                let stays = tv[j] == isAnd
+                                d[kept] = r
+                                kept &+= stays ? 1 : 0
+                                if !stays { out[Int(r)] = decided }
+                            }
+                        } else {
+                            for j in 0..<live {
+                                let stays = tv[j] == isAnd
+                                d[kept] = Int32(truncatingIfNeeded: j)
+                                kept &+= stays ? 1 : 0
+                                if !stays { out[j] = decided }
+                            }
                         }
+                        initialized = kept
                     }
                     return
                 }
@@ -129,16 +146,28 @@ enum ConnectiveEvaluation {
         }
         let plain = v.materialized()
         guard case .bool(let truth) = plain.storage else { return keep }
-        keep.reserveCapacity(n)
-        truth.withUnsafeBufferPointer { t in
-            if let validity = plain.validity {
-                validity.withUnsafeBufferPointer { ok in
-                    for i in 0..<min(n, t.count) where t[i] && ok[i] { keep.append(Int32(truncatingIfNeeded: i)) }
+        let m = min(n, truth.count)
+        let validity = plain.validity
+        // Every row index is written, the count advances only for TRUE rows (no branch on the data).
+        return truth.withUnsafeBufferPointer { t in
+            ContiguousArray(unsafeUninitializedCapacity: m) { dst, initialized in
+                guard let d = dst.baseAddress else { initialized = 0; return }
+                var kept = 0
+                if let validity {
+                    validity.withUnsafeBufferPointer { ok in
+                        for i in 0..<m {
+                            d[kept] = Int32(truncatingIfNeeded: i)
+                            kept &+= (t[i] && ok[i]) ? 1 : 0
+                        }
+                    }
+                } else {
+                    for i in 0..<m {
+                        d[kept] = Int32(truncatingIfNeeded: i)
+                        kept &+= t[i] ? 1 : 0
+                    }
                 }
-            } else {
-                for i in 0..<min(n, t.count) where t[i] { keep.append(Int32(truncatingIfNeeded: i)) }
+                initialized = kept
             }
         }
-        return keep
     }
 }

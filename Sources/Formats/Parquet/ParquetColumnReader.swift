@@ -389,10 +389,15 @@ struct ColumnChunkReader {
                     let width = Int(p[start])
                     try RLEHybrid.decode(p, start: start + 1, end: end, bitWidth: width, count: count, into: &indices)
                 }
-                let bad = indices.withUnsafeBufferPointer { q in
-                    q[before...].first { UInt32(bitPattern: $0) >= dictCount }
+                // The largest code, as an unsigned max over the new tail (vectorises), then the one check.
+                let largest = indices.withUnsafeBufferPointer { q -> UInt32 in
+                    var m: UInt32 = 0
+                    for i in before..<q.count { m = Swift.max(m, UInt32(bitPattern: q[i])) }
+                    return m
                 }
-                if let c = bad { throw encodingError("dictionary index \(c) out of range (dictionary has \(dictCount) values)") }
+                if indices.count > before, largest >= dictCount {
+                    throw encodingError("dictionary index \(Int32(bitPattern: largest)) out of range (dictionary has \(dictCount) values)")
+                }
                 out.indices = indices
             } else {
                 var codes = ContiguousArray<Int32>()
