@@ -124,6 +124,9 @@ struct DecodedColumn {
     var dataPages = 0
     /// Level entries the column metadata promises (an upper bound on values; sizes reservations).
     var expectedEntries = 0
+    /// Entries at the maximum definition level (non-NULL), counted page by page as the pages
+    /// are decoded; nil when this column was not built by `read` (then count the levels).
+    var definedEntries: Int?
 }
 
 struct ColumnChunkReader {
@@ -158,6 +161,7 @@ struct ColumnChunkReader {
         // form (codes or plain) they take.
         let expected = Int(clamping: max(0, min(expectedValues, Int64(Int32.max))))
         out.expectedEntries = expected
+        out.definedEntries = 0
         if leaf.maxDef > 0 { out.defLevels = []; out.defLevels?.reserveCapacity(expected) }
         if leaf.maxRep > 0 { out.repLevels = []; out.repLevels?.reserveCapacity(expected) }
         var pageNumber = 0
@@ -258,6 +262,7 @@ struct ColumnChunkReader {
                     }
                     try decodeValues(p, start: at, end: p.count, encoding: dh.encoding, count: present, into: &out)
                     out.entries += n
+                    out.definedEntries? += present
                 }
                 out.dataPages += 1
             case .dataPageV2:
@@ -292,6 +297,7 @@ struct ColumnChunkReader {
                     try decodeValues(p, start: 0, end: p.count, encoding: dh.encoding, count: present, into: &out)
                 }
                 out.entries += n
+                out.definedEntries? += present
                 out.dataPages += 1
             default:
                 break  // index pages and unknown page types carry no values
@@ -306,7 +312,11 @@ struct ColumnChunkReader {
         let maxDef = Int32(leaf.maxDef)
         var n = 0
         levels.withUnsafeBufferPointer { p in
-            for i in from..<p.count where p[i] == maxDef { n += 1 }
+            guard let base = p.baseAddress, from < p.count else { return }
+            // 32-bit lanes and a 32-bit sum: this form vectorises (pages hold far fewer than 2^31 levels).
+            var c: Int32 = 0
+            for x in UnsafeBufferPointer(start: base + from, count: p.count - from) { c &+= x == maxDef ? 1 : 0 }
+            n = Int(c)
         }
         return n
     }
@@ -363,8 +373,16 @@ struct ColumnChunkReader {
         } catch let e as EncodingError {
             throw encodingError("page has fewer levels than num_values (\(e.message))")
         }
-        let m = Int32(maxLevel)
-        for i in before..<l.count where l[i] < 0 || l[i] > m { throw encodingError("level \(l[i]) exceeds the maximum \(maxLevel)") }
+        // Levels are read unsigned: one max reduction (vectorises) catches negatives and too-large ones.
+        let largest = l.withUnsafeBufferPointer { p -> UInt32 in
+            var m: UInt32 = 0
+            for i in before..<p.count { m = Swift.max(m, UInt32(bitPattern: p[i])) }
+            return m
+        }
+        if l.count > before, largest > UInt32(maxLevel) {
+            let bad = l[before...].first { $0 < 0 || $0 > Int32(maxLevel) } ?? Int32(bitPattern: largest)
+            throw encodingError("level \(bad) exceeds the maximum \(maxLevel)")
+        }
         levels = l
     }
 
