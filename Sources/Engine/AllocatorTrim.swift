@@ -17,7 +17,10 @@
 // kernel zeroing and mapping pages). `configureOnce()` fixes both thresholds
 // at process start: blocks up to 32 MiB (glibc's ceiling for this setting)
 // come from the arenas and freed memory stays there for reuse until the
-// statement-end malloc_trim hands it back.
+// statement-end malloc_trim hands it back. A 16 MiB top pad makes an arena
+// grow (and shrink) in steps of that size rather than page by page: the
+// worker threads' arenas otherwise gave back and re-faulted the top of their
+// heaps at every row group (m5: 401K → 112K page faults, CPU −20 %).
 
 import Dispatch
 #if canImport(Glibc)
@@ -45,6 +48,9 @@ enum AllocatorTrim {
     /// glibc's mallopt parameters (malloc.h); not exported by Swift's Glibc module.
     private static let mallocTrimThreshold: Int32 = -1
     private static let mallocMmapThreshold: Int32 = -3
+    private static let mallocTopPad: Int32 = -2
+    /// Extra memory an arena takes when it grows and keeps when it trims.
+    static let topPadBytes: Int32 = 16 << 20
     /// Largest block served from an arena rather than mmap (glibc refuses more than 32 MiB on 64-bit).
     static let mmapThresholdBytes: Int32 = 32 << 20
     /// Free memory an arena keeps at its top between statements' trims.
@@ -57,7 +63,8 @@ enum AllocatorTrim {
         let mallopt = unsafeBitCast(symbol, to: MalloptFunction.self)
         let mmapSet = mallopt(mallocMmapThreshold, mmapThresholdBytes) == 1
         let trimSet = mallopt(mallocTrimThreshold, trimThresholdBytes) == 1
-        return mmapSet && trimSet
+        let padSet = mallopt(mallocTopPad, topPadBytes) == 1
+        return mmapSet && trimSet && padSet
         #else
         return false
         #endif
