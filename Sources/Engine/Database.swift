@@ -25,6 +25,7 @@ public final class Database: @unchecked Sendable {
 
     public init(options: DatabaseOptions = .init()) throws {
         self.options = options
+        AllocatorTrim.configureOnce()
         governance = try options.catalogPath.map { try CatalogAttachment(path: $0) }
         if let lakePath = options.lakePath { try attachLake(at: lakePath) }
         try attachCatalog()

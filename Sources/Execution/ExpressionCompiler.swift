@@ -153,31 +153,37 @@ struct ExpressionCompiler {
 
     /// AND/OR with three-valued logic, evaluating each term only on undecided rows.
     private func compileConnective(_ terms: [BoundExpr], isAnd: Bool) throws -> Evaluator {
-        let evals = try terms.map(compile)
+        let grouped = dictionaryAware ? Self.groupedBySingleColumn(terms, isAnd: isAnd) : terms
+        let evals = try grouped.map(compile)
         // Later terms see only the undecided rows; gathering just the columns a term reads
         // (not the whole batch) keeps wide scans from copying every column once per term.
-        let reads = terms.map(columnsRead)
-        return { b in
-            var acc = TruthVector(count: b.count, value: isAnd)
-            var undecided = (0..<Int32(b.count)).map { $0 }
-            for (k, ev) in evals.enumerated() {
-                if undecided.isEmpty { break }
-                let sub: Batch
-                if undecided.count == b.count { sub = b }
-                else if let needed = reads[k] { sub = b.gather(undecided, onlyColumns: needed) }
-                else { sub = b.gather(undecided) }
-                let t = TruthVector(try ev(sub))
-                var still: [Int32] = []
-                for (j, r) in undecided.enumerated() {
-                    let row = Int(r)
-                    if t.isNull[j] { acc.isNull[row] = true; still.append(r) }
-                    else if t.values[j] == isAnd { still.append(r) }  // true for AND / false for OR: keep going
-                    else { acc.values[row] = !isAnd; acc.isNull[row] = false }
-                }
-                undecided = still
-            }
-            return acc.vector
+        let reads = grouped.map(columnsRead)
+        return { b in try ConnectiveEvaluation.evaluate(b, terms: evals, reads: reads, isAnd: isAnd) }
+    }
+
+    /// Adjacent terms that read the same single column joined into one term (`d >= a AND
+    /// d < b` becomes one), so a dictionary-encoded column answers the pair once per
+    /// dictionary entry (DictionaryEvaluation) instead of once per term. Order is kept.
+    static func groupedBySingleColumn(_ terms: [BoundExpr], isAnd: Bool) -> [BoundExpr] {
+        var out: [BoundExpr] = []
+        var run: [BoundExpr] = []
+        var runColumn: Int? = nil
+        func flush() {
+            if run.count == 1 { out.append(run[0]) } else if run.count > 1 { out.append(isAnd ? .and(run) : .or(run)) }
+            run = []
         }
+        for t in terms {
+            let column = DictionaryEvaluation.singleColumn(of: t)?.0
+            if let column, column == runColumn {
+                run.append(t)
+                continue
+            }
+            flush()
+            run = [t]
+            runColumn = column
+        }
+        flush()
+        return out
     }
 
     /// The batch columns an expression reads, or nil when that cannot be known from the

@@ -57,6 +57,15 @@ final class TrackedMorsel: ScanMorsel {
         progress.finished(rows: countingRows ? batches.reduce(0) { $0 + $1.count } : 0)
         return batches
     }
+
+    func forEachBatch(statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws {
+        var rows = 0
+        try inner.forEachBatch(statistics: statistics) { b in
+            rows += b.count
+            try body(b)
+        }
+        progress.finished(rows: countingRows ? rows : 0)
+    }
 }
 
 extension Array where Element == ScanMorsel {

@@ -83,6 +83,17 @@ public struct ScanSkipping: OptionSet, Sendable {
 public protocol ScanMorsel: AnyObject {
     /// Produces the morsel's batches with exactly the requested columns, in order.
     func read(statistics: ScanStatistics) throws -> [Batch]
+    /// Hands the morsel's batches to `body` one at a time, in order. Sources that decode a
+    /// large unit (a Parquet row group) cut each batch only when it is wanted, so the batch
+    /// is still in cache when the pipeline stages run and a row group's batches never all
+    /// exist at once. The default reads them all first.
+    func forEachBatch(statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws
+}
+
+extension ScanMorsel {
+    public func forEachBatch(statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws {
+        for b in try read(statistics: statistics) { try body(b) }
+    }
 }
 
 public protocol TableSource: AnyObject {

@@ -26,16 +26,9 @@ final class FilterOperator: Operator {
                 if case .bool(true) = c { return b }
                 continue
             }
-            let bools = Kernels.bools(v)
-            var keep: [Int32] = []
-            keep.reserveCapacity(b.count)
-            if v.hasNulls {
-                for i in 0..<b.count where bools[i] && !v.isNull(i) { keep.append(Int32(i)) }
-            } else {
-                for i in 0..<b.count where bools[i] { keep.append(Int32(i)) }
-            }
+            let keep = ConnectiveEvaluation.selectedRows(v, count: b.count)
             if keep.count == b.count { return b }
-            if !keep.isEmpty { return outputColumns.map { b.gather(keep, onlyColumns: $0) } ?? b.gather(keep) }
+            if !keep.isEmpty { return keep.withUnsafeBufferPointer { ConnectiveEvaluation.gathered(b, rows: $0, columns: outputColumns) } }
         }
         return nil
     }

@@ -14,7 +14,8 @@ import Planner
 
 enum PipelineStage {
     case filter(Evaluator)
-    /// A filter whose output keeps only the given columns (the rest: NULL placeholders, RequiredColumns.swift).
+    /// A filter whose surviving rows are gathered only in the listed columns (those read above
+    /// it; the rest become NULL constants of their type — RequiredColumns.swift).
     case filterKeeping(Evaluator, Set<Int>)
     case project([Evaluator])
     /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
@@ -47,13 +48,10 @@ enum PipelineStage {
     }
 
     private static func filtered(_ b: Batch, _ predicate: Evaluator, keeping columns: Set<Int>?) throws -> Batch? {
-        let t = TruthVector(try predicate(b))
-        var keep: [Int32] = []
-        keep.reserveCapacity(b.count)
-        for i in 0..<b.count where t.isTrue(i) { keep.append(Int32(i)) }
+        let keep = ConnectiveEvaluation.selectedRows(try predicate(b), count: b.count)
         if keep.isEmpty { return nil }
         if keep.count == b.count { return b }
-        return columns.map { b.gather(keep, onlyColumns: $0) } ?? b.gather(keep)
+        return keep.withUnsafeBufferPointer { ConnectiveEvaluation.gathered(b, rows: $0, columns: columns) }
     }
 }
 
@@ -180,23 +178,31 @@ func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: Sca
 /// the joined rows batch by batch instead of holding a whole row group's worth.
 func forEachStageOutput(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
                         _ body: (Batch) throws -> Void) throws {
-    let read: [Batch]
     // Under a policy barrier (always the first stage when there is one) reading is guarded too.
     var guardedBy: PolicyBarrier? = nil
     if case .guarded(_, let barrier)? = stages.first { guardedBy = barrier }
+    // Errors of the stages and of `body` pass unchanged; only the source's own errors are
+    // sanitized under a barrier (the stages sanitize theirs in PipelineStage.apply).
+    struct PassThrough: Error { let error: Error }
     do {
-        read = try morsel.read(statistics: statistics)
+        try morsel.forEachBatch(statistics: statistics) { batch in
+            guard batch.count > 0 else { return }
+            do {
+                var current: Batch? = batch
+                for stage in stages {
+                    guard let b = current else { break }
+                    current = try stage.apply(b)
+                }
+                if let b = current, b.count > 0 { for piece in slicedToCapacity(b) { try body(piece) } }
+            } catch {
+                throw PassThrough(error: error)
+            }
+        }
+    } catch let wrapped as PassThrough {
+        throw wrapped.error
     } catch let error as SQLError {
         if let guardedBy { throw PolicyBarrierOperator.sanitized(error, relation: guardedBy.relation) }
         throw error
-    }
-    for batch in read where batch.count > 0 {
-        var current: Batch? = batch
-        for stage in stages {
-            guard let b = current else { break }
-            current = try stage.apply(b)
-        }
-        if let b = current, b.count > 0 { for piece in slicedToCapacity(b) { try body(piece) } }
     }
 }
 

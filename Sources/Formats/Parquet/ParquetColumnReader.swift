@@ -38,6 +38,36 @@ enum PhysicalValues {
         }
     }
 
+    /// Values `r` (a copy).
+    func slice(_ r: Range<Int>) -> PhysicalValues {
+        switch self {
+        case .bool(let a): return .bool(ContiguousArray(a[r]))
+        case .int32(let a): return .int32(ContiguousArray(a[r]))
+        case .int64(let a): return .int64(ContiguousArray(a[r]))
+        case .float(let a): return .float(ContiguousArray(a[r]))
+        case .double(let a): return .double(ContiguousArray(a[r]))
+        case .bytes(let s):
+            let lo = Int(s.offsets[r.lowerBound]), hi = Int(s.offsets[r.upperBound])
+            var offsets = ContiguousArray<Int32>()
+            offsets.reserveCapacity(r.count + 1)
+            let base = s.offsets[r.lowerBound]
+            for o in s.offsets[r.lowerBound...r.upperBound] { offsets.append(o - base) }
+            return .bytes(StringColumn(offsets: offsets, bytes: ContiguousArray(s.bytes[lo..<hi])))
+        }
+    }
+
+    /// Capacity for `n` values in all (byte arrays: `n` offsets; their bytes grow as read).
+    mutating func reserve(_ n: Int) {
+        switch self {
+        case .bool(var a): self = .bool([]); a.reserveGrowing(n); self = .bool(a)
+        case .int32(var a): self = .int32([]); a.reserveGrowing(n); self = .int32(a)
+        case .int64(var a): self = .int64([]); a.reserveGrowing(n); self = .int64(a)
+        case .float(var a): self = .float([]); a.reserveGrowing(n); self = .float(a)
+        case .double(var a): self = .double([]); a.reserveGrowing(n); self = .double(a)
+        case .bytes(var s): self = .bytes(StringColumn()); s.offsets.reserveGrowing(n + 1); self = .bytes(s)
+        }
+    }
+
     /// Appends dict[indices[i]] for every index (indices already validated against dict.count).
     mutating func appendGathered(from dict: PhysicalValues, _ indices: ContiguousArray<Int32>) throws {
         func gather<T>(_ a: inout ContiguousArray<T>, _ d: ContiguousArray<T>) {
@@ -92,6 +122,11 @@ struct DecodedColumn {
     var indices: ContiguousArray<Int32>?
     /// Data pages decoded (for EXPLAIN ANALYZE's page counts).
     var dataPages = 0
+    /// Level entries the column metadata promises (an upper bound on values; sizes reservations).
+    var expectedEntries = 0
+    /// Entries at the maximum definition level (non-NULL), counted page by page as the pages
+    /// are decoded; nil when this column was not built by `read` (then count the levels).
+    var definedEntries: Int?
 }
 
 struct ColumnChunkReader {
@@ -121,8 +156,14 @@ struct ColumnChunkReader {
     /// Each segment holds whole pages.
     func read(segments: [(bytes: [UInt8], range: Range<Int>)], expectedValues: Int64) throws -> DecodedColumn {
         var out = DecodedColumn(values: .empty(leaf.physical))
-        if leaf.maxDef > 0 { out.defLevels = [] }
-        if leaf.maxRep > 0 { out.repLevels = [] }
+        // Levels come one per entry: reserve them once (page-by-page growth copied each array
+        // several times over a row group). Values are reserved when the first page says which
+        // form (codes or plain) they take.
+        let expected = Int(clamping: max(0, min(expectedValues, Int64(Int32.max))))
+        out.expectedEntries = expected
+        out.definedEntries = 0
+        if leaf.maxDef > 0 { out.defLevels = []; out.defLevels?.reserveCapacity(expected) }
+        if leaf.maxRep > 0 { out.repLevels = []; out.repLevels?.reserveCapacity(expected) }
         var pageNumber = 0
         for (bytes, range) in segments {
             let chunkEnd = min(range.upperBound, bytes.count)
@@ -221,6 +262,7 @@ struct ColumnChunkReader {
                     }
                     try decodeValues(p, start: at, end: p.count, encoding: dh.encoding, count: present, into: &out)
                     out.entries += n
+                    out.definedEntries? += present
                 }
                 out.dataPages += 1
             case .dataPageV2:
@@ -255,6 +297,7 @@ struct ColumnChunkReader {
                     try decodeValues(p, start: 0, end: p.count, encoding: dh.encoding, count: present, into: &out)
                 }
                 out.entries += n
+                out.definedEntries? += present
                 out.dataPages += 1
             default:
                 break  // index pages and unknown page types carry no values
@@ -269,7 +312,11 @@ struct ColumnChunkReader {
         let maxDef = Int32(leaf.maxDef)
         var n = 0
         levels.withUnsafeBufferPointer { p in
-            for i in from..<p.count where p[i] == maxDef { n += 1 }
+            guard let base = p.baseAddress, from < p.count else { return }
+            // 32-bit lanes and a 32-bit sum: this form vectorises (pages hold far fewer than 2^31 levels).
+            var c: Int32 = 0
+            for x in UnsafeBufferPointer(start: base + from, count: p.count - from) { c &+= x == maxDef ? 1 : 0 }
+            n = Int(c)
         }
         return n
     }
@@ -326,8 +373,16 @@ struct ColumnChunkReader {
         } catch let e as EncodingError {
             throw encodingError("page has fewer levels than num_values (\(e.message))")
         }
-        let m = Int32(maxLevel)
-        for i in before..<l.count where l[i] < 0 || l[i] > m { throw encodingError("level \(l[i]) exceeds the maximum \(maxLevel)") }
+        // Levels are read unsigned: one max reduction (vectorises) catches negatives and too-large ones.
+        let largest = l.withUnsafeBufferPointer { p -> UInt32 in
+            var m: UInt32 = 0
+            for i in before..<p.count { m = Swift.max(m, UInt32(bitPattern: p[i])) }
+            return m
+        }
+        if l.count > before, largest > UInt32(maxLevel) {
+            let bad = l[before...].first { $0 < 0 || $0 > Int32(maxLevel) } ?? Int32(bitPattern: largest)
+            throw encodingError("level \(bad) exceeds the maximum \(maxLevel)")
+        }
         levels = l
     }
 
@@ -336,27 +391,52 @@ struct ColumnChunkReader {
         switch encoding {
         case ParquetEncoding.plainDictionary, ParquetEncoding.rleDictionary:
             guard let dict = out.dictionary else { throw encodingError("dictionary-encoded page without a dictionary page") }
-            var codes = ContiguousArray<Int32>()
-            if count > 0 {
-                guard end > start else { throw encodingError("dictionary page data is empty") }
-                let width = Int(p[start])
-                try RLEHybrid.decode(p, start: start + 1, end: end, bitWidth: width, count: count, into: &codes)
-            }
             let dictCount = UInt32(dict.count)
-            for c in codes where UInt32(bitPattern: c) >= dictCount {
-                throw encodingError("dictionary index \(c) out of range (dictionary has \(dictCount) values)")
-            }
             if out.indices != nil || out.values.count == 0 {
-                if out.indices == nil { out.indices = [] }
-                out.indices?.append(contentsOf: codes)
+                // Codes go straight into the chunk's index array (reserved for the whole chunk
+                // on the first page), then the new tail is checked against the dictionary.
+                var indices = out.indices ?? {
+                    var fresh = ContiguousArray<Int32>()
+                    fresh.reserveCapacity(max(count, out.expectedEntries - out.entries))
+                    return fresh
+                }()
+                out.indices = nil
+                let before = indices.count
+                if count > 0 {
+                    guard end > start else { throw encodingError("dictionary page data is empty") }
+                    let width = Int(p[start])
+                    try RLEHybrid.decode(p, start: start + 1, end: end, bitWidth: width, count: count, into: &indices)
+                }
+                // The largest code, as an unsigned max over the new tail (vectorises), then the one check.
+                let largest = indices.withUnsafeBufferPointer { q -> UInt32 in
+                    var m: UInt32 = 0
+                    for i in before..<q.count { m = Swift.max(m, UInt32(bitPattern: q[i])) }
+                    return m
+                }
+                if indices.count > before, largest >= dictCount {
+                    throw encodingError("dictionary index \(Int32(bitPattern: largest)) out of range (dictionary has \(dictCount) values)")
+                }
+                out.indices = indices
             } else {
+                var codes = ContiguousArray<Int32>()
+                if count > 0 {
+                    guard end > start else { throw encodingError("dictionary page data is empty") }
+                    let width = Int(p[start])
+                    try RLEHybrid.decode(p, start: start + 1, end: end, bitWidth: width, count: count, into: &codes)
+                }
+                for c in codes where UInt32(bitPattern: c) >= dictCount {
+                    throw encodingError("dictionary index \(c) out of range (dictionary has \(dictCount) values)")
+                }
                 try out.values.appendGathered(from: dict, codes)
             }
         default:
             if let idx = out.indices, let dict = out.dictionary {
                 // Fallback from dictionary to plain pages: flatten what we have.
                 out.indices = nil
+                out.values.reserve(out.expectedEntries)
                 try out.values.appendGathered(from: dict, idx)
+            } else if out.values.count == 0 {
+                out.values.reserve(max(count, out.expectedEntries - out.entries))
             }
             try decodeNonDictionary(p, start: start, end: end, encoding: encoding, count: count, into: &out.values)
         }

@@ -110,24 +110,59 @@ enum RLEHybrid {
 
     /// Appends `values` little-endian bit-packed values of `bitWidth` (1...32) bits read from
     /// `p[start...]`; the caller has checked that `values * bitWidth` bits lie inside `p`.
-    /// One 64-bit accumulator refilled a byte at a time, written straight into the array.
+    /// Each value is cut from one unaligned 64-bit load at its first byte (a value and its
+    /// bit offset span at most 32 + 7 bits), so values do not wait on each other the way
+    /// a shared refilled accumulator makes them; the last values, whose 8-byte load would
+    /// run past `p`, are assembled byte by byte. Assumes a little-endian host, as the bulk
+    /// PLAIN copies do.
     @inline(__always)
     static func unpack(_ p: UnsafeBufferPointer<UInt8>, from start: Int, bitWidth: Int, values: Int,
                        into out: inout ContiguousArray<Int32>) {
         guard values > 0, let base = p.baseAddress else { return }
         let old = out.count
         out.append(contentsOf: repeatElement(0, count: values))
-        let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
         out.withUnsafeMutableBufferPointer { dst in
-            var acc: UInt64 = 0
-            var bits = 0
-            var q = base + start
-            for k in old..<(old + values) {
-                while bits < bitWidth { acc |= UInt64(q.pointee) << UInt64(bits); q += 1; bits += 8 }
-                dst[k] = Int32(bitPattern: UInt32(truncatingIfNeeded: acc & mask))
-                acc >>= UInt64(bitWidth)
-                bits -= bitWidth
+            guard let d = dst.baseAddress else { return }
+            unpack(UnsafeRawPointer(base + start), available: p.count - start, bitWidth: bitWidth, values: values, into: d + old)
+        }
+    }
+
+    /// Unpacks `values` values of `bitWidth` (1...32) bits from `src` (of which `available`
+    /// bytes may be read) into `dst`.
+    static func unpack(_ src: UnsafeRawPointer, available: Int, bitWidth: Int, values: Int, into dst: UnsafeMutablePointer<Int32>) {
+        let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
+        let w = bitWidth
+        // Values whose 8-byte load stays inside the buffer.
+        let fast = available >= 8 ? min(values, ((available - 8) * 8) / w + 1) : 0
+        var bit = 0
+        var k = 0
+        // Eight at a time: the loop overhead is shared and the loads are independent.
+        while k + 8 <= fast {
+            for j in 0..<8 {
+                let b = bit + j * w
+                let word = src.loadUnaligned(fromByteOffset: b >> 3, as: UInt64.self)
+                dst[k + j] = Int32(bitPattern: UInt32(truncatingIfNeeded: (word >> UInt64(b & 7)) & mask))
             }
+            bit += 8 * w
+            k += 8
+        }
+        while k < fast {
+            let word = src.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
+            dst[k] = Int32(bitPattern: UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask))
+            bit += w
+            k += 1
+        }
+        while k < values {
+            let first = bit >> 3
+            var word: UInt64 = 0
+            var i = 0
+            while i < 8 && first + i < available {
+                word |= UInt64(src.load(fromByteOffset: first + i, as: UInt8.self)) << UInt64(8 * i)
+                i += 1
+            }
+            dst[k] = Int32(bitPattern: UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask))
+            bit += w
+            k += 1
         }
     }
 

@@ -186,7 +186,10 @@ public final class ParquetFile: @unchecked Sendable {
     /// Flat columns with an offset index are read page by page: only the pages that overlap the
     /// selection are fetched and decoded (plus the dictionary page). Other columns are read whole.
     /// Either way the rows outside the selection are dropped, so all vectors stay aligned.
-    public func readColumns(rowGroup index: Int, columns: [Int], selection: RowSelection? = nil) throws -> ParquetColumnsRead {
+    /// `within`: the rows of a split row group this read belongs to; pages outside it are not
+    /// counted as skipped (another part reads them).
+    public func readColumns(rowGroup index: Int, columns: [Int], selection: RowSelection? = nil,
+                            within: Range<Int64>? = nil) throws -> ParquetColumnsRead {
         guard index >= 0, index < metadata.rowGroups.count else {
             throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": row group \(index) does not exist")
         }
@@ -238,7 +241,7 @@ public final class ParquetFile: @unchecked Sendable {
             for r in sel.ranges { for i in r { idx.append(Int32(i)) } }
             return idx
         }
-        var pageVectors: [Int: Vector] = [:]
+        var pageVectors: [Int: ParquetColumnsRead.Column] = [:]
         for c in columns {
             let root = roots[c]
             if let shape = shapes[c] {
@@ -249,18 +252,21 @@ public final class ParquetFile: @unchecked Sendable {
                 }
                 var assembler = NestedAssembler(cursors: cursors, what: "file \"\(name)\", column \(root.name)")
                 let v = try assembler.column(shape, leaves: root.leafIndices, rows: rows)
-                result.vectors.append(selectedRows.map { v.gather($0) } ?? v)
+                result.append(selectedRows.map { v.gather($0) } ?? v)
             } else if let l = root.leafIndex, let pages = pagePlans[l], let selection {
-                if let v = pageVectors[l] { result.vectors.append(v); continue }
-                let v = try readPages(rg, leaf: l, pages: pages, selection: selection, rows: Int64(rows), into: &result)
+                if let v = pageVectors[l] { result.columns.append(v); continue }
+                let v = try readPages(rg, leaf: l, pages: pages, selection: selection, rows: Int64(rows), within: within, into: &result)
                 pageVectors[l] = v
-                result.vectors.append(v)
+                result.columns.append(v)
+            } else if let l = root.leafIndex, let d = decoded[l], selectedRows == nil, d.entries == rows,
+                      ParquetVectors.isDensePlain(d, leaf: leaves[l]) {
+                result.columns.append(.physical(d.values, leaf: leaves[l], file: name, offset: 0))
             } else if let l = root.leafIndex, let d = decoded[l] {
                 let v = try ParquetVectors.flatColumn(d, leaf: leaves[l], file: name)
                 guard v.count == rows else {
                     throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaves[l].dottedPath): \(v.count) values for \(rows) rows")
                 }
-                result.vectors.append(selectedRows.map { v.gather($0) } ?? v)
+                result.append(selectedRows.map { v.gather($0) } ?? v)
             }
         }
         return result

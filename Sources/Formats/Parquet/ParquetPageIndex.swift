@@ -58,7 +58,35 @@ public struct RowSelection: Sendable, Equatable, CustomStringConvertible {
 
 /// Result of reading some columns of one row group.
 public struct ParquetColumnsRead {
-    public var vectors: [Vector] = []
+    /// One requested column: a whole vector, or a flat column without NULLs or dictionary kept
+    /// in its physical form and converted batch by batch in `slice` (saves building and then
+    /// copying a whole-row-group vector of the wider logical type, e.g. INT32 dates → Int64,
+    /// INT64 decimals → Int128).
+    /// `offset`: where this read's first row sits in the vector or values (a page read of a
+    /// row range keeps the decoded pages whole instead of copying the range out).
+    enum Column {
+        case vector(Vector, offset: Int)
+        case physical(PhysicalValues, leaf: ParquetLeaf, file: String, offset: Int)
+    }
+    var columns: [Column] = []
+
+    /// Whole vectors of the requested columns (tests, nested readers; scans use `slice`).
+    public var vectors: [Vector] {
+        columns.map { c in
+            switch c {
+            case .vector(let v, let offset): return ParquetVectors.slice(v, offset..<offset + rows)
+            case .physical(let values, let leaf, let file, let offset):
+                // Only conversions that cannot fail are deferred (ParquetVectors.convertsWithoutFailure).
+                let own = offset == 0 && values.count == rows ? values : values.slice(offset..<offset + rows)
+                return (try? ParquetVectors.dense(own, leaf: leaf, file: file)) ?? Vector.nulls(type: leaf.type, count: rows)
+            }
+        }
+    }
+
+    /// Requested columns read (cheap, unlike `vectors`, which converts deferred columns whole).
+    public var columnCount: Int { columns.count }
+
+    mutating func append(_ v: Vector) { columns.append(.vector(v, offset: 0)) }
     /// Rows in every vector.
     public var rows: Int
     /// Data pages decoded and data pages left unread (over all column chunks read).
@@ -69,7 +97,13 @@ public struct ParquetColumnsRead {
     init(rows: Int) { self.rows = rows }
 
     /// Rows `r` of column `c`, copying contiguous ranges (dictionaries are shared, not copied).
-    public func slice(_ c: Int, _ r: Range<Int>) -> Vector { ParquetVectors.slice(vectors[c], r) }
+    public func slice(_ c: Int, _ r: Range<Int>) throws -> Vector {
+        switch columns[c] {
+        case .vector(let v, let offset): return ParquetVectors.slice(v, (r.lowerBound + offset)..<(r.upperBound + offset))
+        case .physical(let values, let leaf, let file, let offset):
+            return try ParquetVectors.dense(values.slice((r.lowerBound + offset)..<(r.upperBound + offset)), leaf: leaf, file: file)
+        }
+    }
 }
 
 /// One data page of a column chunk, from the OffsetIndex.
@@ -131,7 +165,7 @@ extension ParquetFile {
 
     /// Reads the pages of a flat leaf that overlap `selection` and returns exactly the selection's rows.
     func readPages(_ rg: RowGroup, leaf l: Int, pages: [ParquetPageLocation], selection: RowSelection, rows: Int64,
-                   into result: inout ParquetColumnsRead) throws -> Vector {
+                   within: Range<Int64>? = nil, into result: inout ParquetColumnsRead) throws -> ParquetColumnsRead.Column {
         let leaf = leaves[l]
         guard let meta = rg.columns[l].metaData else {
             throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath) has no column metadata")
@@ -141,7 +175,7 @@ extension ParquetFile {
         }
         let chosen = pages.filter { selection.intersects($0.rows) }
         result.pagesRead += chosen.count
-        result.pagesSkipped += pages.count - chosen.count
+        result.pagesSkipped += (within.map { w in pages.filter { $0.rows.overlaps(w) }.count } ?? pages.count) - chosen.count
         var segments: [(bytes: [UInt8], range: Range<Int>)] = []
         // The dictionary page (and any index page) sits before the first data page.
         var chunkStart = meta.dataPageOffset
@@ -170,9 +204,25 @@ extension ParquetFile {
         }
         let expected = chosen.reduce(Int64(0)) { $0 + Int64($1.rows.count) }
         let d = try chunkReader(meta, leaf: leaf).read(segments: segments, expectedValues: expected)
+        // One row range over consecutive pages (a part of a split row group, or one run the page
+        // index kept): its rows are one contiguous run of the decoded pages, read at an offset.
+        if selection.ranges.count == 1, let first = chosen.first,
+           zip(chosen, chosen.dropFirst()).allSatisfy({ $0.rows.upperBound == $1.rows.lowerBound }) {
+            let r = selection.ranges[0]
+            let offset = Int(r.lowerBound - first.rows.lowerBound)
+            if offset >= 0, offset + r.count <= Int(expected), d.entries == Int(expected), ParquetVectors.isDensePlain(d, leaf: leaf) {
+                return .physical(d.values, leaf: leaf, file: name, offset: offset)
+            }
+        }
         let v = try ParquetVectors.flatColumn(d, leaf: leaf, file: name)
         guard v.count == Int(expected) else {
             throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaf.dottedPath): \(v.count) values in pages of \(expected) rows")
+        }
+        if selection.ranges.count == 1, let first = chosen.first,
+           zip(chosen, chosen.dropFirst()).allSatisfy({ $0.rows.upperBound == $1.rows.lowerBound }) {
+            let r = selection.ranges[0]
+            let offset = Int(r.lowerBound - first.rows.lowerBound)
+            if offset >= 0, offset + r.count <= v.count { return .vector(v, offset: offset) }
         }
         // Row r of the selection sits in the decoded vector at (rows of earlier chosen pages) + (r - page start).
         var indices = ContiguousArray<Int32>()
@@ -190,7 +240,7 @@ extension ParquetFile {
                 indices.append(Int32(pageBase + row - chosen[pageIndex].rows.lowerBound))
             }
         }
-        return v.gather(indices)
+        return .vector(v.gather(indices), offset: 0)
     }
 
     /// True when every data page of the chunk is dictionary-encoded, so the dictionary holds every non-null value.

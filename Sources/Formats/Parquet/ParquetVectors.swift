@@ -195,10 +195,12 @@ enum ParquetVectors {
             var j = 0
             offsets.withUnsafeMutableBufferPointer { o in
                 s.offsets.withUnsafeBufferPointer { so in
-                    o[0] = so[0]
-                    for i in 0..<rows {
-                        if validity[i] { j += 1 }
-                        o[i + 1] = so[j]
+                    validity.withUnsafeBufferPointer { v in
+                        o[0] = so[0]
+                        for i in 0..<rows {
+                            j &+= v[i] ? 1 : 0
+                            o[i + 1] = so[j]
+                        }
                     }
                 }
             }
@@ -213,16 +215,28 @@ enum ParquetVectors {
     static func flatColumn(_ d: DecodedColumn, leaf: ParquetLeaf, file: String) throws -> Vector {
         let rows = d.entries
         var validity: ContiguousArray<Bool>? = nil
+        var present = rows
         if let defs = d.defLevels, leaf.maxDef > 0 {
+            // Count first (a reduction that vectorises): optional columns without NULLs, the
+            // common case, then need no validity mask at all.
             let m = Int32(leaf.maxDef)
-            var v = ContiguousArray<Bool>(repeating: false, count: rows)
-            var any = false
-            v.withUnsafeMutableBufferPointer { o in
-                defs.withUnsafeBufferPointer { p in for i in 0..<min(rows, p.count) { o[i] = p[i] == m; if !o[i] { any = true } } }
+            let n = min(rows, defs.count)
+            let defined = d.definedEntries.map { Swift.min($0, n) } ?? defs.withUnsafeBufferPointer { p in
+                var c = 0
+                for i in 0..<n { c &+= p[i] == m ? 1 : 0 }
+                return c
             }
-            if any { validity = v }
+            if defined < rows {
+                validity = ContiguousArray(unsafeUninitializedCapacity: rows) { o, initialized in
+                    defs.withUnsafeBufferPointer { p in
+                        for i in 0..<n { o[i] = p[i] == m }
+                        for i in n..<rows { o[i] = false }
+                    }
+                    initialized = rows
+                }
+                present = defined
+            }
         }
-        let present = validity.map { v in v.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? rows
         let stored = d.indices?.count ?? d.values.count
         guard present == stored else {
             throw SQLError(SQLState.dataCorrupted, "file \"\(file)\", column \(leaf.dottedPath): \(stored) values for \(present) non-null rows")
@@ -234,13 +248,47 @@ enum ParquetVectors {
                 return Vector(type: leaf.type, count: rows, storage: .dictionary(indices: indices, values: dictVector))
             }
             var spreadIdx = ContiguousArray<Int32>(repeating: 0, count: rows)
-            var j = 0
-            for i in 0..<rows where validity[i] { spreadIdx[i] = indices[j]; j += 1 }
+            spreadIdx.withUnsafeMutableBufferPointer { out in
+                indices.withUnsafeBufferPointer { src in
+                    validity.withUnsafeBufferPointer { v in
+                        var j = 0
+                        for i in 0..<rows where v[i] { out[i] = src[j]; j += 1 }
+                    }
+                }
+            }
             return Vector(type: leaf.type, count: rows, storage: .dictionary(indices: spreadIdx, values: dictVector), validity: validity)
         }
         let values = try dense(d.values, leaf: leaf, file: file)
         guard let validity else { return values }
         return scatter(values, validity: validity)
+    }
+
+    /// Whether converting these physical values to the leaf's type cannot fail (no range checks,
+    /// no overflow, no byte-width checks), so the conversion may be deferred to each batch.
+    static func convertsWithoutFailure(_ leaf: ParquetLeaf) -> Bool {
+        switch leaf.kind {
+        case .int32, .date: return leaf.type != .int16
+        case .timeMillis, .int64, .timeMicros, .int96, .timeNanos, .uint64, .decimalInt32, .decimalInt64, .float, .double:
+            return true
+        case .timestamp(let unit): return unit != .millis
+        default: return false
+        }
+    }
+
+    /// A flat column chunk whose values map one to one onto its rows: no NULL, no dictionary
+    /// codes, a conversion that cannot fail (ParquetColumnsRead keeps these physical).
+    static func isDensePlain(_ d: DecodedColumn, leaf: ParquetLeaf) -> Bool {
+        guard leaf.maxRep == 0, d.indices == nil, d.values.count == d.entries, convertsWithoutFailure(leaf) else { return false }
+        if leaf.maxDef > 0, let defs = d.defLevels {
+            let m = Int32(leaf.maxDef)
+            let defined = d.definedEntries ?? defs.withUnsafeBufferPointer { p in
+                var c = 0
+                for i in 0..<p.count { c &+= p[i] == m ? 1 : 0 }
+                return c
+            }
+            if defined != d.entries || defs.count != d.entries { return false }
+        }
+        return true
     }
 
     /// Rows `r` of a whole-row-group vector, copying contiguous ranges (dictionaries are shared, not copied).

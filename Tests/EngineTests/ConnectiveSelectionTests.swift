@@ -1,0 +1,162 @@
+// AND / OR with a selection vector (Execution/ConnectiveEvaluation.swift):
+// three-valued results against a row-by-row reference over terms stored
+// every way a boolean vector can be (plain, with NULLs, constant TRUE /
+// FALSE / NULL, dictionary), later terms seeing exactly the undecided
+// rows, the filter's row selection, adjacent same-column terms grouped,
+// and SQL over a Parquet scan with NULLs giving PostgreSQL's answers.
+
+import XCTest
+import Columnar
+import Planner
+@testable import Execution
+@testable import Engine
+
+final class ConnectiveSelectionTests: XCTestCase {
+    /// nil = NULL.
+    private typealias Truth = Bool?
+
+    private func and3(_ a: Truth, _ b: Truth) -> Truth {
+        if a == false || b == false { return false }
+        if a == nil || b == nil { return nil }
+        return true
+    }
+    private func or3(_ a: Truth, _ b: Truth) -> Truth {
+        if a == true || b == true { return true }
+        if a == nil || b == nil { return nil }
+        return false
+    }
+
+    /// One term's answers for all rows of the batch, stored in the given form.
+    private enum Form: CaseIterable { case plain, plainWithNulls, constantTrue, constantFalse, constantNull, dictionary }
+
+    private func answers(_ form: Form, rows: Int, seed: inout UInt64) -> [Truth] {
+        func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
+        switch form {
+        case .plain: return (0..<rows).map { _ in next() % 3 != 0 }
+        case .plainWithNulls, .dictionary: return (0..<rows).map { _ in let r = next() % 4; return r == 0 ? nil : r != 1 }
+        case .constantTrue: return Array(repeating: true, count: rows)
+        case .constantFalse: return Array(repeating: false, count: rows)
+        case .constantNull: return Array(repeating: nil, count: rows)
+        }
+    }
+
+    /// A term that answers `truth[row id]` for the rows of the (sub-)batch it gets, in `form`,
+    /// and records which row ids it was asked about. Column 0 of the batch holds row ids.
+    private func term(_ truth: [Truth], form: Form, seen: @escaping ([Int]) -> Void) -> Evaluator {
+        { b in
+            let ids = (0..<b.count).map { i -> Int in if case .int(let v) = b.columns[0].value(at: i) { return Int(v) }; return -1 }
+            seen(ids)
+            let picked = ids.map { truth[$0] }
+            switch form {
+            case .constantTrue: return .constant(.bool(true), type: .boolean, count: b.count)
+            case .constantFalse: return .constant(.bool(false), type: .boolean, count: b.count)
+            case .constantNull: return .constant(.null, type: .boolean, count: b.count)
+            case .dictionary:
+                let dict = Vector(type: .boolean, count: 2, storage: .bool([false, true]))
+                let codes = ContiguousArray(picked.map { Int32(($0 ?? false) ? 1 : 0) })
+                let validity = ContiguousArray(picked.map { $0 != nil })
+                return Vector(type: .boolean, count: b.count, storage: .dictionary(indices: codes, values: dict), validity: validity)
+            case .plain, .plainWithNulls:
+                return Vector(type: .boolean, count: b.count, storage: .bool(ContiguousArray(picked.map { $0 ?? false })),
+                              validity: ContiguousArray(picked.map { $0 != nil }))
+            }
+        }
+    }
+
+    func testConjunctionsAndDisjunctionsMatchThreeValuedReference() throws {
+        var seed: UInt64 = 1
+        let rows = 300
+        let ids = Vector(type: .int64, count: rows, storage: .int64(ContiguousArray((0..<rows).map { Int64($0) })))
+        let other = Vector(type: .text, count: rows, storage: .constant(.string("x")))
+        let batch = Batch(columns: [ids, other], count: rows)
+        var cases = 0
+        for isAnd in [true, false] {
+            for first in Form.allCases {
+                for second in Form.allCases {
+                    for third in [Form.plainWithNulls, .plain, .dictionary] {
+                        let forms = [first, second, third]
+                        let truths = forms.map { answers($0, rows: rows, seed: &seed) }
+                        var seenBy: [[Int]] = [[], [], []]
+                        let terms = forms.indices.map { k in term(truths[k], form: forms[k], seen: { seenBy[k] += $0 }) }
+                        let result = try ConnectiveEvaluation.evaluate(batch, terms: terms, reads: [[0], [0], nil], isAnd: isAnd)
+                        // Reference, and the rows each term must see: those still undecided before it.
+                        var acc: [Truth] = Array(repeating: isAnd, count: rows)
+                        for k in 0..<3 {
+                            let undecided = (0..<rows).filter { acc[$0] != !isAnd }
+                            XCTAssertEqual(seenBy[k], undecided, "term \(k) of \(forms), \(isAnd ? "AND" : "OR")")
+                            for r in 0..<rows { acc[r] = isAnd ? and3(acc[r], truths[k][r]) : or3(acc[r], truths[k][r]) }
+                        }
+                        XCTAssertEqual(result.count, rows)
+                        for r in 0..<rows {
+                            let got: Truth = result.isNull(r) ? nil : (result.value(at: r) == .bool(true))
+                            XCTAssertEqual(got, acc[r], "row \(r) of \(forms), \(isAnd ? "AND" : "OR")")
+                        }
+                        // The filter keeps exactly the TRUE rows.
+                        let kept = ConnectiveEvaluation.selectedRows(result, count: rows).map(Int.init)
+                        XCTAssertEqual(kept, (0..<rows).filter { acc[$0] == true })
+                        cases += 1
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(cases, 2 * 6 * 6 * 3)
+    }
+
+    func testUnreadColumnsOfSubBatchesAreNullConstants() throws {
+        let rows = 10
+        let ids = Vector(type: .int64, count: rows, storage: .int64(ContiguousArray((0..<rows).map { Int64($0) })))
+        let wide = Vector(type: .int64, count: rows, storage: .int64(ContiguousArray((0..<rows).map { Int64($0 * 10) })))
+        let b = Batch(columns: [ids, wide], count: rows)
+        let rowsKept: ContiguousArray<Int32> = [1, 4, 9]
+        let sub = rowsKept.withUnsafeBufferPointer { ConnectiveEvaluation.gathered(b, rows: $0, columns: [1]) }
+        XCTAssertEqual(sub.count, 3)
+        XCTAssertTrue(sub.columns[0].isConstant && sub.columns[0].isNull(0))
+        XCTAssertEqual(sub.columns[0].type, .int64)
+        XCTAssertEqual((0..<3).map { sub.columns[1].value(at: $0) }, [.int(10), .int(40), .int(90)])
+    }
+
+    func testSelectedRowsOfConstantsAndDictionaries() {
+        XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(.constant(.bool(true), type: .boolean, count: 3), count: 3)), [0, 1, 2])
+        XCTAssertTrue(ConnectiveEvaluation.selectedRows(.constant(.null, type: .boolean, count: 3), count: 3).isEmpty)
+        let dict = Vector(type: .boolean, count: 2, storage: .bool([true, false]))
+        let v = Vector(type: .boolean, count: 4, storage: .dictionary(indices: [0, 1, 0, 0], values: dict), validity: [true, true, false, true])
+        XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(v, count: 4)), [0, 3])
+    }
+
+    func testAdjacentSameColumnTermsAreGrouped() {
+        let a = BoundExpr.column(0, .int64), b = BoundExpr.column(1, .int64)
+        func gt(_ x: BoundExpr) -> BoundExpr { .isNull(x, negated: true) }
+        let grouped = ExpressionCompiler.groupedBySingleColumn([gt(a), gt(a), gt(b), gt(a)], isAnd: true)
+        XCTAssertEqual(grouped.count, 3, "a,a then b then a again (order kept, no reordering across b)")
+        if case .and(let inner) = grouped[0] { XCTAssertEqual(inner.count, 2) } else { XCTFail("first two terms joined") }
+    }
+
+    /// SQL over a Parquet scan: filters with NULLs, AND / OR mixes, on both paths (1 and 2 threads).
+    func testFiltersOverParquetWithNulls() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let file = url.path + "/Fixtures/lake-tests/dictionary/strings.parquet"
+        let s = try Database().connect()
+        _ = try s.execute("CREATE VIEW f AS SELECT * FROM read_parquet('\(file)')").allRows()
+        for threads in [1, 2] {
+            _ = try s.execute("SET threads = \(threads)").allRows()
+            // The same predicate spelled with AND/OR and with CASE (which is evaluated row by row).
+            let pairs = [
+                ("s >= 'a' AND s < 'c' AND id % 3 = 0", "CASE WHEN s >= 'a' AND s < 'c' THEN id % 3 = 0 ELSE false END"),
+                ("s = 'b' OR id < 10 OR plain IS NULL", "CASE WHEN s = 'b' THEN true WHEN id < 10 THEN true WHEN plain IS NULL THEN true ELSE false END"),
+                ("NOT (s = 'b' AND id > 100)", "CASE WHEN s IS NULL AND id > 100 THEN NULL WHEN s = 'b' AND id > 100 THEN false ELSE true END"),
+            ]
+            for (connective, reference) in pairs {
+                let a = try s.execute("SELECT count(*), sum(id) FROM f WHERE \(connective)").allRows()
+                let b = try s.execute("SELECT count(*), sum(id) FROM f WHERE \(reference)").allRows()
+                XCTAssertEqual(a, b, connective)
+                XCTAssertNotEqual(a, [[.int(0), .null]], connective)
+            }
+            // A filter below a projection that reads fewer columns than the filter.
+            let narrow = try s.execute("SELECT id FROM f WHERE s IS NOT NULL AND plain <> 'apple' AND id % 7 = 1 ORDER BY id LIMIT 3").allRows()
+            let wide = try s.execute("SELECT id FROM (SELECT id, s, plain FROM f ORDER BY id) t WHERE s IS NOT NULL AND plain <> 'apple' AND id % 7 = 1 LIMIT 3").allRows()
+            XCTAssertEqual(narrow, wide)
+            XCTAssertEqual(narrow.count, 3)
+        }
+    }
+}

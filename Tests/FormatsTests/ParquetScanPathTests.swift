@@ -1,0 +1,136 @@
+// The scan fast paths of the Parquet reader: bit unpacking with one 64-bit
+// load per value (every width 0–32 against a bit-by-bit reference packer,
+// buffers cut so the byte-by-byte tail runs too), dictionary codes decoded
+// straight into the chunk's index array, and flat columns kept in physical
+// form and converted batch by batch in ParquetColumnsRead.slice (compared
+// with the whole-vector path a row selection takes).
+
+import XCTest
+import Foundation
+@testable import Formats
+import Columnar
+
+final class ParquetScanPathTests: XCTestCase {
+    static let skipping: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path + "/Fixtures/lake-tests/skipping"
+    }()
+
+    /// LSB-first packing, one bit at a time (the format's definition).
+    private func pack(_ values: [UInt32], width: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: (values.count * width + 7) / 8)
+        var bit = 0
+        for v in values {
+            for b in 0..<width {
+                if v >> UInt32(b) & 1 == 1 { out[bit >> 3] |= UInt8(1) << UInt8(bit & 7) }
+                bit += 1
+            }
+        }
+        return out
+    }
+
+    private func randomValues(_ n: Int, width: Int, seed: inout UInt64) -> [UInt32] {
+        (0..<n).map { _ in
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let v = UInt32(truncatingIfNeeded: seed >> 29)
+            return width == 32 ? v : v & ((UInt32(1) << UInt32(width)) - 1)
+        }
+    }
+
+    func testUnpackEveryWidthMatchesReference() {
+        var seed: UInt64 = 42
+        for width in 1...32 {
+            for n in [1, 7, 8, 9, 31, 64, 100, 257] {
+                let values = randomValues(n, width: width, seed: &seed)
+                let packed = pack(values, width: width)   // exactly as many bytes as the bits need: the tail path runs
+                var out = ContiguousArray<Int32>([-1, -1])  // appends after existing values
+                packed.withUnsafeBufferPointer { p in
+                    RLEHybrid.unpack(p, from: 0, bitWidth: width, values: n, into: &out)
+                }
+                XCTAssertEqual(Array(out.prefix(2)), [-1, -1])
+                XCTAssertEqual(out.dropFirst(2).map { UInt32(bitPattern: $0) }, values, "width \(width), \(n) values")
+                // With an offset into a larger buffer (the fast path reads past the run's own bytes).
+                let padded = [0xAB, 0xCD] + packed + [UInt8](repeating: 0xFF, count: 16)
+                var fromOffset = ContiguousArray<Int32>()
+                padded.withUnsafeBufferPointer { p in
+                    RLEHybrid.unpack(p, from: 2, bitWidth: width, values: n, into: &fromOffset)
+                }
+                XCTAssertEqual(fromOffset.map { UInt32(bitPattern: $0) }, values, "width \(width), \(n) values at offset 2")
+            }
+        }
+    }
+
+    func testHybridBitPackedRunsEveryWidth() throws {
+        var seed: UInt64 = 7
+        for width in 0...32 {
+            // A bit-packed run of 3 groups of 8, then an RLE run of 5, then a short bit-packed group.
+            let a = width == 0 ? [UInt32](repeating: 0, count: 24) : randomValues(24, width: width, seed: &seed)
+            let repeated: UInt32 = width == 0 ? 0 : randomValues(1, width: width, seed: &seed)[0]
+            let b = width == 0 ? [UInt32](repeating: 0, count: 3) : randomValues(3, width: width, seed: &seed)
+            var data: [UInt8] = []
+            if width > 0 {
+                data.append(UInt8(3 << 1 | 1)); data += pack(a, width: width)
+                data.append(UInt8(5 << 1))
+                for i in 0..<((width + 7) / 8) { data.append(UInt8(truncatingIfNeeded: repeated >> UInt32(8 * i))) }
+                data.append(UInt8(1 << 1 | 1)); data += pack(b + [0, 0, 0, 0, 0], width: width)
+            }
+            var out = ContiguousArray<Int32>()
+            try data.withUnsafeBufferPointer { p in
+                try RLEHybrid.decode(p, start: 0, end: p.count, bitWidth: width, count: 32, into: &out)
+            }
+            let expected = a + [UInt32](repeating: repeated, count: 5) + b
+            XCTAssertEqual(out.map { UInt32(bitPattern: $0) }, expected, "width \(width)")
+        }
+    }
+
+    func testDictionaryCodesOutOfRangeAreRejected() throws {
+        // The dictionary column of pages.parquet decodes; a corrupted code must still be caught
+        // now that codes go straight into the chunk's array.
+        let f = try ParquetFile(path: Self.skipping + "/pages.parquet")
+        let c = try XCTUnwrap(f.schema.firstIndex { $0.name == "grp" })
+        let v = try f.readColumns(rowGroup: 0, columns: [c]).vectors[0]
+        guard case .dictionary(let idx, let values) = v.storage else { return XCTFail("grp is dictionary-encoded") }
+        XCTAssertTrue(idx.allSatisfy { $0 >= 0 && Int($0) < values.count })
+    }
+
+    /// Column slices through the deferred physical path equal the whole-vector path's values.
+    func testDeferredPhysicalColumnsSliceLikeWholeVectors() throws {
+        var deferred = 0
+        for name in ["bloom.parquet", "pages.parquet"] {
+            let f = try ParquetFile(path: Self.skipping + "/" + name)
+            let columns = Array(0..<f.schema.count)
+            for g in 0..<f.rowGroupCount {
+                let whole = try f.readColumns(rowGroup: g, columns: columns)
+                let rows = whole.rows
+                XCTAssertGreaterThan(rows, 300)
+                // A selection of all rows but the last goes through flatColumn + gather (or page reads).
+                let reference = try f.readColumns(rowGroup: g, columns: columns, selection: RowSelection([0..<Int64(rows - 1)]))
+                for c in columns {
+                    if case .physical = whole.columns[c] { deferred += 1 }
+                    for r in [0..<7, 5..<300, 0..<(rows - 1), (rows - 2)..<(rows - 1)] {
+                        let s = try whole.slice(c, r)
+                        XCTAssertEqual(s.count, r.count)
+                        XCTAssertEqual(s.type, reference.vectors[c].type)
+                        for (k, row) in r.enumerated() {
+                            // Compared as text: NaN (row 510 of pages.parquet) is not == itself.
+                            XCTAssertEqual("\(s.value(at: k))", "\(reference.vectors[c].value(at: row))", "\(name) column \(f.schema[c].name) row \(row)")
+                        }
+                    }
+                    // Whole vectors (tests, nested readers) agree with the slices too.
+                    let all = whole.vectors[c]
+                    XCTAssertEqual(all.count, rows)
+                    XCTAssertEqual("\(all.value(at: rows / 2))", "\(try whole.slice(c, (rows / 2)..<(rows / 2 + 1)).value(at: 0))")
+                }
+            }
+        }
+        XCTAssertGreaterThan(deferred, 5, "plain non-null columns take the deferred path")
+    }
+
+    func testPhysicalValuesSliceOfStrings() {
+        let s = StringColumn(["a", "", "bcd", "ef"])
+        guard case .bytes(let sliced) = PhysicalValues.bytes(s).slice(1..<4) else { return XCTFail() }
+        XCTAssertEqual((0..<sliced.count).map { sliced.string(at: $0) }, ["", "bcd", "ef"])
+        XCTAssertEqual(Array(sliced.offsets), [0, 0, 3, 5])
+    }
+}
