@@ -14,9 +14,9 @@
 // lake files and table-function directories change without any version, and
 // pg_catalog rows are a snapshot. Statements with $n parameters are not kept
 // (their values are bound into the plan), nor binds that consulted the
-// pg_catalog snapshot. Kept plans are optimised folding only constants that
-// are the same in every session and statement, so now(), current_user and
-// current_setting() are evaluated when the plan runs, never frozen.
+// pg_catalog snapshot. Kept plans are optimised without constant folding, so
+// now(), current_user, current_setting() and the catalog functions are
+// evaluated when the plan runs (with that statement's context), never frozen.
 
 import Columnar
 import Planner

@@ -22,9 +22,11 @@ public enum Optimizer {
     /// `context`: the statement's function context (time zone, statement time, settings);
     /// with it, session-dependent constants such as now() fold too.
     /// `skippingInapplicableRules`: false runs every rule whatever the plan holds (tests compare both).
-    /// `foldingSessionConstants`: false folds only constants that are the same in every session and
-    /// statement (now() and current_user stay calls), for plans kept and run again (plan caches);
-    /// the other rules still see `context` (disabled rules, lake_skipping).
+    /// `foldingSessionConstants`: false folds no constants at all, for plans kept and run again
+    /// (plan caches): a constant folded now may depend on the statement time, the session or the
+    /// catalog (now(), current_user, regclass output, pg_get_userbyid) in ways that evaluating it
+    /// under two made-up contexts cannot see; it is evaluated when the plan runs instead. The other
+    /// rules still see `context` (disabled rules, lake_skipping).
     public static func optimize(_ plan: LogicalPlan, context: FunctionContext? = nil,
                                 skippingInapplicableRules: Bool = true, foldingSessionConstants: Bool = true) -> LogicalPlan {
         let folding = FoldingChoice(sessionConstants: foldingSessionConstants)
@@ -71,7 +73,7 @@ public enum Optimizer {
         func run(_ name: String, when applicable: Bool = true, _ rule: (LogicalPlan) -> LogicalPlan) {
             if applicable && (disabled.isEmpty || !disabled.contains(name.lowercased())) { plan = rule(plan) }
         }
-        run("ConstantFolding") { ConstantFolding.apply($0, context: folding.sessionConstants ? context : nil) }
+        run("ConstantFolding", when: folding.sessionConstants) { ConstantFolding.apply($0, context: context) }
         run("SimplifyDateTimestampComparisons", SimplifyDateTimestampComparisons.apply)
         if decorrelation {
             plan = DecorrelateSubqueries.apply(plan)

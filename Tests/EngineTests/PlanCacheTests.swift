@@ -90,6 +90,18 @@ final class PlanCacheTests: XCTestCase {
         XCTAssertTrue(shown.contains("current_setting"), shown)
     }
 
+    /// Catalog functions must see the catalog when the kept plan runs (a fold under made-up contexts
+    /// would freeze `'pg_class'::regclass::text` as its OID and pg_get_userbyid as unknown).
+    func testCatalogFunctionsInAKeptPlanAnswerAsAFreshBind() throws {
+        let s = try Database().connect()
+        let sql = "SELECT 'pg_class'::regclass::text AS c, pg_get_userbyid(10) AS u, current_schemas(true) AS p"
+        let expected: [[Value]] = [[.string("pg_class"), .string("lakesql"), .list([.string("pg_catalog"), .string("public")])]]
+        XCTAssertEqual(try rows(s, sql), expected)
+        XCTAssertEqual(try rows(s, sql), expected)
+        XCTAssertEqual(try rows(s, "SELECT pg_get_userbyid(10) AS u"), [[.string("lakesql")]])
+        XCTAssertEqual(try rows(s, "SELECT pg_get_userbyid(10) AS u"), [[.string("lakesql")]])
+    }
+
     func testBoundedCapacity() throws {
         let s = try Database().connect()
         for i in 0..<(PlanCache.capacity + 5) { _ = try rows(s, "SELECT \(i) AS n") }
