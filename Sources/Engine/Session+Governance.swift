@@ -21,7 +21,13 @@ extension Session {
 
     /// What current_user, is_member … see.
     var sessionIdentity: SessionIdentity {
-        (accessControl as? SessionIdentity) ?? UnrestrictedIdentity(accessControl.currentUser)
+        // Every statement's context asks; the dynamic cast is a conformance lookup, so the answer is
+        // kept for the access-control object and current user it was made for.
+        let user = accessControl.currentUser
+        if let kept = identityCache, kept.accessControl === accessControl, kept.user == user { return kept.identity }
+        let identity = (accessControl as? SessionIdentity) ?? UnrestrictedIdentity(user)
+        identityCache = (accessControl, user, identity)
+        return identity
     }
 
     private func requireSuperuser(_ what: String) throws {

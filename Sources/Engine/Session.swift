@@ -12,7 +12,13 @@ import SQLSyntax
 public final class Session: @unchecked Sendable {
     public let database: Database
     /// Session settings (SET/SHOW), lower-case names, values as text.
-    public internal(set) var settings: [String: String] = Session.defaultSettings { didSet { parsedSettingsCache = nil } }
+    public internal(set) var settings: [String: String] = Session.defaultSettings { didSet { parsedSettingsCache = nil; settingsVersion &+= 1 } }
+    /// Bumped by every change of `settings` (a key of the plan cache, Session+PlanCache.swift).
+    var settingsVersion = 0
+    /// Plans kept per statement text (Session+PlanCache.swift).
+    var planCache = PlanCache()
+    /// `sessionIdentity` as last computed, with what it was computed for (Session+Governance.swift).
+    var identityCache: (accessControl: AccessControl, user: String, identity: SessionIdentity)?
     /// `settings` parsed (ParsedSettings.swift); nil after any change.
     var parsedSettingsCache: ParsedSettings?
     let cancellation = CancellationToken()
@@ -149,7 +155,10 @@ public final class Session: @unchecked Sendable {
         case .empty:
             return emptyResult()
         case .query(let q):
-            let bound = try takePreparedBinding(text: text) ?? makeBinder().bind(q)
+            if let kept = cachedPlan(text: text) { return try runCachedPlan(kept) }
+            let taken = takePreparedBinding(text: text)
+            let bound = try taken ?? makeBinder().bind(q)
+            if taken == nil, let kept = keepPlan(text: text, bound: bound) { return try runCachedPlan(kept) }
             // One context for optimising and running: building it reads the catalog snapshot and settings.
             let context = makeContext()
             let plan = Optimizer.optimize(bound.plan, context: context.functionContext)

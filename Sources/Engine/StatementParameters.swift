@@ -64,13 +64,19 @@ extension Session {
         switch parsed.statement {
         case .query(let q):
             preparedBinding = nil
+            if count == 0, let kept = cachedPlan(text: parsed.text) {
+                var description = StatementDescription(fields: kept.fields, parameterTypes: [])
+                description.columnOrigins = kept.origins
+                return description
+            }
             let binder = makeBinder()
             let bound = try binder.bind(q)
             fields = bound.fields
             origins = bound.origins
             types.merge(binder.parameterTypes) { a, _ in a }
             try Self.checkParametersDetermined(count: count, declared: parameterTypes, referenced: binder.referencedParameters)
-            if count == 0 && parameterTypes.isEmpty && binder.parameterTypes.isEmpty {
+            // A plan kept for reuse (Session+PlanCache.swift) serves the Execute too; else keep this bind for it.
+            if count == 0 && parameterTypes.isEmpty && binder.parameterTypes.isEmpty && keepPlan(text: parsed.text, bound: bound) == nil {
                 keepPreparedBinding(text: parsed.text, binder: binder, bound: bound)
             }
         case .insert(let ins):

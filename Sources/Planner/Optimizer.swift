@@ -25,13 +25,19 @@ public enum Optimizer {
     /// `context`: the statement's function context (time zone, statement time, settings);
     /// with it, session-dependent constants such as now() fold too.
     /// `skippingInapplicableRules`: false runs every rule whatever the plan holds (tests compare both).
+    /// `foldingSessionConstants`: false folds no constants at all, for plans kept and run again
+    /// (plan caches): a constant folded now may depend on the statement time, the session or the
+    /// catalog (now(), current_user, regclass output, pg_get_userbyid) in ways that evaluating it
+    /// under two made-up contexts cannot see; it is evaluated when the plan runs instead. The other
+    /// rules still see `context` (disabled rules, lake_skipping).
     public static func optimize(_ plan: LogicalPlan, context: FunctionContext? = nil,
-                                skippingInapplicableRules: Bool = true) -> LogicalPlan {
+                                skippingInapplicableRules: Bool = true, foldingSessionConstants: Bool = true) -> LogicalPlan {
+        let folding = FoldingChoice(sessionConstants: foldingSessionConstants)
         // A plan without subqueries has nothing to decorrelate or optimise inside expressions:
         // the rules then run only where the plan has what they act on (PlanShape.swift).
         if skippingInapplicableRules {
             let shape = PlanShape(plan)
-            if !shape.mayNeedDecorrelation { return applyRules(plan, context: context, shape: shape) }
+            if !shape.mayNeedDecorrelation { return applyRules(plan, context: context, shape: shape, folding: folding) }
         }
         // Decorrelation looks for correlated conjuncts where the binder put them, so it runs
         // on every (sub)query before any other rule moves them.
@@ -44,10 +50,10 @@ public enum Optimizer {
         let shared = SharedContext(context)
         let nested = decorrelated.mapExpressions { e in
             guard case .subquery(let s, let t) = e else { return e }
-            let optimized = applyRules(s.plan, context: shared.context)
+            let optimized = applyRules(s.plan, context: shared.context, folding: folding)
             return .subquery(BoundSubquery(plan: optimized, kind: s.kind, isCorrelated: s.isCorrelated, level: s.level), t)
         }
-        return applyRules(nested, context: context)
+        return applyRules(nested, context: context, folding: folding)
     }
 
     static func decorrelate(_ plan: LogicalPlan) -> LogicalPlan {
@@ -57,7 +63,8 @@ public enum Optimizer {
     /// `shape`: what the plan holds (nil: unknown, every rule runs). No rule here adds a join,
     /// filter, limit or scan to a plan without subqueries, so a shape taken before the first
     /// rule stays true enough to skip the rules that would find nothing to do.
-    static func applyRules(_ plan: LogicalPlan, context: FunctionContext?, shape: PlanShape? = nil) -> LogicalPlan {
+    static func applyRules(_ plan: LogicalPlan, context: FunctionContext?, shape: PlanShape? = nil,
+                           folding: FoldingChoice = FoldingChoice(sessionConstants: true)) -> LogicalPlan {
         // `SET lakesql.disabled_rules = 'ReorderJoins,PushSemiJoinsBelowJoins'` skips those rules (names
         // as the files under Rules/, any case): for comparing plans and timings with and without a rule.
         let disabled: Set<String> = context?.settings["lakesql.disabled_rules"].map { list in
@@ -69,7 +76,7 @@ public enum Optimizer {
         func run(_ name: String, when applicable: Bool = true, _ rule: (LogicalPlan) -> LogicalPlan) {
             if applicable && (disabled.isEmpty || !disabled.contains(name.lowercased())) { plan = rule(plan) }
         }
-        run("ConstantFolding") { ConstantFolding.apply($0, context: context) }
+        run("ConstantFolding", when: folding.sessionConstants) { ConstantFolding.apply($0, context: context) }
         run("SimplifyDateTimestampComparisons", SimplifyDateTimestampComparisons.apply)
         if decorrelation {
             plan = DecorrelateSubqueries.apply(plan)
@@ -93,6 +100,11 @@ public enum Optimizer {
         run("MergeProjections", MergeProjections.apply)
         return plan
     }
+}
+
+/// Whether ConstantFolding may fold under the statement's context (see `optimize`).
+struct FoldingChoice {
+    let sessionConstants: Bool
 }
 
 /// A statement's function context behind one reference, for closures that run per expression.

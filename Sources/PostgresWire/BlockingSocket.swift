@@ -217,4 +217,14 @@ final class SocketSink: BackendSink {
 
     /// Writes block by themselves while the client is slow; this only reports a client that is gone.
     func awaitWritable() -> Bool { !socket.isGone }
+
+    /// Rows are encoded into the output buffer itself; a failed encoding leaves nothing of itself behind.
+    func sendDataRows(count: Int, capacity: Int, _ encode: (inout ByteBuffer) throws -> Void) throws {
+        let before = pending.writerIndex
+        do { try encode(&pending) } catch {
+            pending.moveWriterIndex(to: before)
+            throw error
+        }
+        if pending.readableBytes >= Self.flushThreshold { flush() }
+    }
 }

@@ -130,14 +130,18 @@ public struct FrontendMessageDecoder: Sendable {
     }
 
     static func readCString(_ body: inout ByteBuffer) throws -> String {
-        guard let end = body.readableBytesView.firstIndex(of: 0) else { throw ProtocolViolation("unterminated string in message") }
-        let count = end - body.readableBytesView.startIndex
-        guard let bytes = body.readBytes(length: count) else { throw ProtocolViolation("truncated message") }
-        body.moveReaderIndex(forwardBy: 1)
-        guard let s = String(validating: bytes, as: UTF8.self) else {
-            throw ProtocolViolation("invalid byte sequence for encoding \"UTF8\"")
+        // Validated straight from the buffer (no intermediate array): every Parse and Bind reads
+        // two or three of these, most of them empty (the unnamed statement and portal).
+        let read: (text: String?, length: Int)? = body.withUnsafeReadableBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let end = bytes.firstIndex(of: 0) else { return nil }
+            if end == 0 { return ("", 0) }
+            return (String(validating: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self), end)
         }
-        return s
+        guard let read else { throw ProtocolViolation("unterminated string in message") }
+        guard let text = read.text else { throw ProtocolViolation("invalid byte sequence for encoding \"UTF8\"") }
+        body.moveReaderIndex(forwardBy: read.length + 1)
+        return text
     }
 
     static func readInt16(_ body: inout ByteBuffer) throws -> Int16 {

@@ -18,6 +18,17 @@ public protocol BackendSink: AnyObject {
     func flush()
     /// Blocks until the client has taken most of what was sent; false when the connection is gone.
     func awaitWritable() -> Bool
+    /// Sends `count` DataRow messages that `encode` writes; a sink with an output buffer lets it
+    /// write there directly (no buffer per batch, no copy). Nothing is sent when `encode` throws.
+    func sendDataRows(count: Int, capacity: Int, _ encode: (inout ByteBuffer) throws -> Void) throws
+}
+
+extension BackendSink {
+    public func sendDataRows(count: Int, capacity: Int, _ encode: (inout ByteBuffer) throws -> Void) throws {
+        var buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        try encode(&buffer)
+        send(.dataRows(buffer, count: count))
+    }
 }
 
 enum WireSQLState {
@@ -522,12 +533,11 @@ public final class QueryProcessor {
             let take = min(batch.count - start, limit - sent)
             if take <= 0 { continue }
             if sendRows && result.returnsRows {
-                var buffer = ByteBufferAllocator().buffer(capacity: take * 32)
-                try encoder.encode(batch, rows: start..<(start + take), into: &buffer)
                 // No flush per batch: the sink pushes once enough bytes are pending, and
                 // ReadyForQuery/Flush push the rest (as PostgreSQL's output buffer does),
                 // so a short result costs one hand-off to the event loop, not two.
-                sink.send(.dataRows(buffer, count: take))
+                let rows = start..<(start + take)
+                try sink.sendDataRows(count: take, capacity: take * 32) { out in try encoder.encode(batch, rows: rows, into: &out) }
             }
             sent += take
             if start + take < batch.count { portal.leftover = (batch, start + take) }

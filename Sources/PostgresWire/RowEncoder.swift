@@ -31,8 +31,10 @@ public struct RowEncoder {
     }
 
     public func encode(_ batch: Batch, rows: Range<Int>, into out: inout ByteBuffer) throws {
+        // Constants (a projected literal, `SELECT 1`) are written from their one value: expanding
+        // them would allocate a vector per batch for nothing.
         let columns = batch.columns.map { v -> Vector in
-            switch v.storage { case .dictionary, .constant: return v.materialized(); default: return v }
+            switch v.storage { case .dictionary: return v.materialized(); default: return v }
         }
         let columnCount = Int16(truncatingIfNeeded: columns.count)
         for row in rows {
@@ -56,6 +58,12 @@ public struct RowEncoder {
             out.writeInteger(Int32(0))
             let n = RowEncoder.writeDecimal(a[i], &out)
             out.setInteger(Int32(n), at: at)
+        case (.constant(.int(let n)), .int64, false), (.constant(.int(let n)), .int32, false),
+             (.constant(.int(let n)), .int16, false), (.constant(.int(let n)), .oid, false):
+            let at = out.writerIndex
+            out.writeInteger(Int32(0))
+            let written = RowEncoder.writeDecimal(n, &out)
+            out.setInteger(Int32(written), at: at)
         case (.int64(let a), .int64, true):
             out.writeInteger(Int32(8)); out.writeInteger(a[i])
         case (.int64(let a), .int32, true):

@@ -2,9 +2,11 @@
 // results. Clients send the same texts again and again (pgbench, ORMs,
 // pool health checks, the unnamed Parse of every extended-protocol query),
 // and splitting and parsing depend on the text alone, so a repeat skips
-// both. Binding and planning are NOT cached: they depend on the catalog,
-// settings and the statement's time. Errors are not cached (a bad text is
-// parsed again and fails again). Bounded: when full, it starts over.
+// both. Binding and planning depend on the catalog, settings, role and the
+// statement's time; the session keeps plans itself, with those in the key
+// and only for statements that read no relation (Engine/Session+PlanCache.swift).
+// Errors are not cached (a bad text is parsed again and fails again).
+// Bounded: when full, it starts over.
 
 import SQLSyntax
 

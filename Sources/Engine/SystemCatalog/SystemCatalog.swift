@@ -29,6 +29,9 @@ final class SystemCatalog: CatalogProvider, CatalogIntrospection {
 
     private let lock = NSLockLite()
 
+    /// Whether the snapshot was built (a bind that needed it cannot be kept: Session+PlanCache.swift).
+    var snapshotTaken: Bool { lock.withLock { cached != nil } }
+
     /// Built once per statement, on first use. Kernels of a parallel scan may ask from several threads.
     var snapshot: CatalogSnapshot {
         lock.withLock {
