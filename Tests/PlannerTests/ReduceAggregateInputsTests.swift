@@ -217,6 +217,29 @@ final class ReduceAggregateInputsTests: XCTestCase {
         unchanged(mark)
     }
 
+    /// A volatile filter yields other rows when S runs a second time; grouping sets add groups
+    /// (the grand total) that no key of the other side selects.
+    func testVolatileFiltersAndGroupingSetsAreLeftAlone() throws {
+        let volatile = try prepared("""
+            SELECT c.name, t.total FROM customers c
+            JOIN (SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id) t ON t.customer_id = c.id
+            WHERE random() < c.id
+            """)
+        // PushDownFilters keeps the volatile filter above the join; put it on the customers scan
+        // by hand, where the rule would otherwise take it as S (as it does a stable one).
+        guard case .project(.filter(.project(.join(let l, let r, .inner, let c), _, _), let predicate), _, _) = volatile
+        else { return XCTFail(volatile.explain()) }
+        unchanged(.join(l, .filter(r, predicate), .inner, condition: c))
+        let stable = LogicalPlan.join(l, .filter(r, .isNull(.column(1, .text), negated: true)), .inner, condition: c)
+        XCTAssertNotEqual(ReduceAggregateInputs.apply(stable).explain(), stable.explain())
+        unchanged(try prepared("""
+            SELECT c.name, t.total FROM customers c
+            JOIN (SELECT customer_id, sum(amount) AS total FROM orders GROUP BY GROUPING SETS ((customer_id), ())) t
+              ON t.customer_id = c.id
+            WHERE c.country = 'FR'
+            """))
+    }
+
     /// Nothing is taken from inside a policy barrier, nor is a barrier's input reduced.
     func testPolicyBarriersAreLeftAlone() throws {
         let access = StubAccess()
