@@ -91,6 +91,7 @@ public enum Optimizer {
         run("PushSemiJoinsBelowJoins", when: joins, PushSemiJoinsBelowJoins.apply)
         run("PushDisjunctionsIntoJoinInputs", when: joins, PushDisjunctionsIntoJoinInputs.apply)
         run("ReorderJoins", when: joins, ReorderJoins.apply)
+        run("ReduceAggregateInputs", when: joins, ReduceAggregateInputs.apply)
         if shape?.hasScan ?? true {
             let skipping = context.flatMap { ScanSkipping.parse($0.settings["lake_skipping"] ?? "on") } ?? .all
             run("PushPredicatesIntoScans") { PushPredicatesIntoScans.apply($0, skipping: skipping) }
