@@ -350,7 +350,13 @@ final class KeyTable {
 
     // The insert loops below run in stretches: a stretch may insert until the table is half
     // full, then the slots are rebuilt at twice the size and the next stretch starts, so each
-    // stretch can hold the slots as a raw buffer.
+    // stretch can hold the slots as a raw buffer. Rows go in blocks of `touchBlock`: a first
+    // pass loads the block's home slots with independent loads (the cache misses of a large
+    // table overlap instead of coming one after the other in the dependent probe loop), and
+    // `touchSink` keeps that pass from being optimised away.
+
+    private let touchBlock = 256
+    private var touchSink: UInt64 = 0
 
     private func findOrInsertInts(_ key: KeyView, count n: Int) -> ContiguousArray<Int32> {
         var ids = ContiguousArray<Int32>(repeating: 0, count: n)
@@ -368,8 +374,14 @@ final class KeyTable {
                 let limit = slots.count / 2, m = mask
                 start = slots.withUnsafeMutableBufferPointer { slots in
                     ids.withUnsafeMutableBufferPointer { ids in
-                        var i = start
+                        var i = start, touchedTo = start
                         while i < n {
+                            if i == touchedTo {
+                                touchedTo = Swift.min(n, i + touchBlock)
+                                var sum: UInt64 = 0
+                                for r in i..<touchedTo { sum &+= slots[Int(truncatingIfNeeded: intKeyHash(xs[r])) & m] }
+                                touchSink &+= sum
+                            }
                             let x = xs[i]
                             let h = intKeyHash(x)
                             var s = Int(truncatingIfNeeded: h) & m
@@ -426,8 +438,14 @@ final class KeyTable {
             start = slots.withUnsafeMutableBufferPointer { slots in
                 ids.withUnsafeMutableBufferPointer { ids in
                     hashes.withUnsafeBufferPointer { hashes in
-                        var i = start
+                        var i = start, touchedTo = start
                         while i < n {
+                            if i == touchedTo {
+                                touchedTo = Swift.min(n, i + touchBlock)
+                                var sum: UInt64 = 0
+                                for r in i..<touchedTo { sum &+= slots[Int(truncatingIfNeeded: hashes[r]) & m] }
+                                touchSink &+= sum
+                            }
                             let h = hashes[i]
                             var s = Int(truncatingIfNeeded: h) & m
                             while true {
@@ -442,14 +460,14 @@ final class KeyTable {
                                     break
                                 }
                                 if keySlotTagMatches(e, h) {
+                                    // The tag already matched 32 hash bits: compare the keys
+                                    // directly rather than load the group's full hash first.
                                     let g = Int(keySlotGroup(e))
-                                    if groupHashes[g] == h {
-                                        var same = true
-                                        for c in 0..<width where columns[c].ints[g] != probe[c][i] || (storedNulls && columns[c].nulls[g]) {
-                                            same = false; break
-                                        }
-                                        if same { ids[i] = Int32(g); break }
+                                    var same = true
+                                    for c in 0..<width where columns[c].ints[g] != probe[c][i] || (storedNulls && columns[c].nulls[g]) {
+                                        same = false; break
                                     }
+                                    if same { ids[i] = Int32(g); break }
                                 }
                                 s = (s + 1) & m
                             }
