@@ -284,7 +284,8 @@ final class KeyTable {
     /// Dense-mode lookup and insert; nil (after leaving dense mode) when the batch's keys would
     /// stretch the range past 8 slots per key (or 64K slots for small tables).
     private func findOrInsertDense(_ key: KeyView, count n: Int) -> ContiguousArray<Int32>? {
-        guard n > 0, key.ints.count >= n, var table = dense else { return n == 0 ? [] : nil }
+        if n == 0 { return [] }
+        guard key.ints.count >= n, var table = dense else { leaveDense(); return nil }
         var lo = key.ints[0], hi = key.ints[0]
         for x in key.ints.prefix(n) { lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
         if !table.isEmpty {
