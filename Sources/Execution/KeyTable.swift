@@ -1,8 +1,10 @@
 // A hash table from multi-column keys to dense ids (0, 1, 2 … in first-seen
 // order), used by hash aggregation, hash joins, DISTINCT and set
 // operations. Open addressing with linear probing over precomputed 64-bit
-// row hashes; keys are stored column-wise in typed arrays so comparisons
-// read typed buffers. NULLs compare equal to each other here (GROUP BY and
+// row hashes; each slot packs the hash's high 32 bits (a tag) with the
+// group id, so a probe that meets another group's slot rejects it without
+// a second cache miss into that group's stored keys. Keys are stored
+// column-wise in typed arrays so comparisons read typed buffers. NULLs compare equal to each other here (GROUP BY and
 // set-operation semantics); joins filter NULL keys out before probing.
 
 import Columnar
@@ -99,25 +101,51 @@ let rowHashSeed: UInt64 = 0x51_7CC1_B727_220A
 func hashRows(_ keys: [KeyView], count: Int) -> ContiguousArray<UInt64> {
     var hashes = ContiguousArray<UInt64>(repeating: rowHashSeed, count: count)
     for k in keys {
+        if k.physical == .int64, k.nulls == nil, k.ints.count >= count {
+            // The common integer key: the same hash as keyHash, without its per-row switch.
+            k.ints.withUnsafeBufferPointer { xs in
+                hashes.withUnsafeMutableBufferPointer { hs in
+                    for i in 0..<count { hs[i] = combineKeyHash(hs[i], mix64(UInt64(bitPattern: xs[i]))) }
+                }
+            }
+            continue
+        }
         for i in 0..<count { hashes[i] = combineKeyHash(hashes[i], keyHash(k, i)) }
     }
     return hashes
 }
+
+/// A slot of the key table: 0 when empty, else the row hash's high 32 bits (the tag)
+/// over group id + 1. Probe positions use the hash's low bits, so the tag is independent
+/// of the position and tells apart groups that collide on a position.
+@inline(__always) func keySlot(_ h: UInt64, _ id: Int32) -> UInt64 {
+    (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: id) &+ 1)
+}
+@inline(__always) func keySlotTagMatches(_ slot: UInt64, _ h: UInt64) -> Bool { (slot ^ h) >> 32 == 0 }
+@inline(__always) func keySlotGroup(_ slot: UInt64) -> Int32 { Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: slot) &- 1) }
 
 final class KeyTable {
     let types: [DataType]
     private(set) var count = 0
     private var stores: [KeyStoreColumn]
     private var groupHashes = ContiguousArray<UInt64>()
-    private var slots: ContiguousArray<Int32>
+    private var slots: ContiguousArray<UInt64>
     private var mask: Int
+    /// Dense mode (one integer key whose values span a range not much wider than the number
+    /// of keys, e.g. ids or sorted order keys): the id of key `denseBase + o` is `dense[o]`
+    /// (-1 = not seen), so a lookup neither hashes nor misses the cache when keys arrive
+    /// clustered. nil once the table is in hash mode; `leaveDense` switches for good, after
+    /// which `groupHashes` and `slots` describe every group.
+    private var dense: ContiguousArray<Int32>?
+    private var denseBase: Int64 = 0
 
     init(types: [DataType], capacity: Int = 1024) {
         self.types = types
         stores = types.map { KeyStoreColumn(type: $0) }
+        if types.count == 1, types[0].physical == .int64 { dense = [] }
         var cap = 16
         while cap < capacity * 2 { cap <<= 1 }
-        slots = ContiguousArray(repeating: -1, count: cap)
+        slots = ContiguousArray(repeating: 0, count: cap)
         mask = cap - 1
     }
 
@@ -161,8 +189,10 @@ final class KeyTable {
     /// Group ids for each row, inserting unseen keys.
     func findOrInsert(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
         if keys.count == 1, keys[0].physical == .int64, keys[0].nulls == nil {
+            if dense != nil, let ids = findOrInsertDense(keys[0], count: n) { return ids }
             return findOrInsertInts(keys[0], count: n)
         }
+        leaveDense()
         if keys.count > 1, keys.allSatisfy({ $0.physical == .int64 && $0.nulls == nil }) {
             return findOrInsertIntTuples(keys, count: n)
         }
@@ -172,10 +202,10 @@ final class KeyTable {
             let h = hashes[i]
             var s = Int(truncatingIfNeeded: h) & mask
             while true {
-                let g = slots[s]
-                if g < 0 {
+                let e = slots[s]
+                if e == 0 {
                     let id = Int32(count)
-                    slots[s] = id
+                    slots[s] = keySlot(h, id)
                     groupHashes.append(h)
                     for (c, k) in keys.enumerated() { stores[c].append(k, i) }
                     count += 1
@@ -183,7 +213,10 @@ final class KeyTable {
                     if count * 2 > slots.count { grow() }
                     break
                 }
-                if groupHashes[Int(g)] == h && equal(Int(g), keys, i) { ids[i] = g; break }
+                if keySlotTagMatches(e, h) {
+                    let g = keySlotGroup(e)
+                    if groupHashes[Int(g)] == h && equal(Int(g), keys, i) { ids[i] = g; break }
+                }
                 s = (s + 1) & mask
             }
         }
@@ -192,6 +225,7 @@ final class KeyTable {
 
     /// Group ids for each row, -1 where the key is absent.
     func find(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        leaveDense()
         if keys.count == 1, keys[0].physical == .int64, keys[0].nulls == nil {
             return findInts(keys[0], count: n)
         }
@@ -201,9 +235,12 @@ final class KeyTable {
             let h = hashes[i]
             var s = Int(truncatingIfNeeded: h) & mask
             while true {
-                let g = slots[s]
-                if g < 0 { break }
-                if groupHashes[Int(g)] == h && equal(Int(g), keys, i) { ids[i] = g; break }
+                let e = slots[s]
+                if e == 0 { break }
+                if keySlotTagMatches(e, h) {
+                    let g = keySlotGroup(e)
+                    if groupHashes[Int(g)] == h && equal(Int(g), keys, i) { ids[i] = g; break }
+                }
                 s = (s + 1) & mask
             }
         }
@@ -225,11 +262,15 @@ final class KeyTable {
                     ids.withUnsafeMutableBufferPointer { ids in
                         for i in 0..<n {
                             let x = xs[i]
-                            var s = Int(truncatingIfNeeded: intKeyHash(x)) & mask
+                            let h = intKeyHash(x)
+                            var s = Int(truncatingIfNeeded: h) & mask
                             while true {
-                                let g = slots[s]
-                                if g < 0 { break }
-                                if stored[Int(g)] == x && !(storedNulls?[Int(g)] ?? false) { ids[i] = g; break }
+                                let e = slots[s]
+                                if e == 0 { break }
+                                if keySlotTagMatches(e, h) {
+                                    let g = keySlotGroup(e)
+                                    if stored[Int(g)] == x && !(storedNulls?[Int(g)] ?? false) { ids[i] = g; break }
+                                }
                                 s = (s + 1) & mask
                             }
                         }
@@ -240,6 +281,84 @@ final class KeyTable {
         return ids
     }
 
+    /// Dense-mode lookup and insert; nil (after leaving dense mode) when the batch's keys would
+    /// stretch the range past 8 slots per key (or 64K slots for small tables).
+    private func findOrInsertDense(_ key: KeyView, count n: Int) -> ContiguousArray<Int32>? {
+        if n == 0 { return [] }
+        guard key.ints.count >= n, var table = dense else { leaveDense(); return nil }
+        var lo = key.ints[0], hi = key.ints[0]
+        for x in key.ints.prefix(n) { lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
+        if !table.isEmpty {
+            lo = Swift.min(lo, denseBase)
+            hi = Swift.max(hi, denseBase + Int64(table.count - 1))
+        }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow, span < Int64(Swift.max(1 << 16, 8 * (count + n))) else { leaveDense(); return nil }
+        dense = nil                                          // keep the array uniquely referenced
+        if table.isEmpty {
+            denseBase = lo
+            table = ContiguousArray(repeating: -1, count: Int(span) + 1)
+        } else if lo < denseBase {
+            var wider = ContiguousArray<Int32>(repeating: -1, count: Int(span) + 1)
+            let shift = Int(denseBase - lo)
+            for o in table.indices { wider[o + shift] = table[o] }
+            table = wider
+            denseBase = lo
+        } else if Int(span) + 1 > table.count {
+            table.append(contentsOf: repeatElement(-1, count: Int(span) + 1 - table.count))
+        }
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        var column = stores[0]
+        stores[0] = KeyStoreColumn(type: column.type)
+        var groups = count
+        let base = denseBase
+        key.ints.withUnsafeBufferPointer { xs in
+            table.withUnsafeMutableBufferPointer { table in
+                ids.withUnsafeMutableBufferPointer { ids in
+                    for i in 0..<n {
+                        let x = xs[i]
+                        let o = Int(x &- base)
+                        var id = table[o]
+                        if id < 0 {
+                            id = Int32(groups)
+                            table[o] = id
+                            column.ints.append(x)
+                            column.nulls.append(false)
+                            groups += 1
+                        }
+                        ids[i] = id
+                    }
+                }
+            }
+        }
+        count = groups
+        stores[0] = column
+        dense = table
+        return ids
+    }
+
+    /// Switches to hash mode: hashes every stored key and places it in fresh slots.
+    private func leaveDense() {
+        guard dense != nil else { return }
+        dense = nil
+        groupHashes = ContiguousArray(stores[0].ints.map(intKeyHash))
+        var cap = 16
+        while cap < count * 2 + 2 { cap <<= 1 }
+        slots = ContiguousArray(repeating: 0, count: cap / 2)
+        mask = cap / 2 - 1
+        KeyTable.rehash(&slots, &mask, groupHashes)
+    }
+
+    // The insert loops below run in stretches: a stretch may insert until the table is half
+    // full, then the slots are rebuilt at twice the size and the next stretch starts, so each
+    // stretch can hold the slots as a raw buffer. Rows go in blocks of `touchBlock`: a first
+    // pass loads the block's home slots with independent loads (the cache misses of a large
+    // table overlap instead of coming one after the other in the dependent probe loop), and
+    // `touchSink` keeps that pass from being optimised away.
+
+    private let touchBlock = 256
+    private var touchSink: UInt64 = 0
+
     private func findOrInsertInts(_ key: KeyView, count n: Int) -> ContiguousArray<Int32> {
         var ids = ContiguousArray<Int32>(repeating: 0, count: n)
         var column = stores[0]
@@ -248,31 +367,52 @@ final class KeyTable {
         var slots = self.slots, groupHashes = self.groupHashes
         self.slots = []; self.groupHashes = []
         var mask = self.mask
+        var groups = count
+        var start = 0
         key.ints.withUnsafeBufferPointer { xs in
-            for i in 0..<n {
-                let x = xs[i]
-                let h = intKeyHash(x)
-                var s = Int(truncatingIfNeeded: h) & mask
-                while true {
-                    let g = slots[s]
-                    if g < 0 {
-                        let id = Int32(column.ints.count)
-                        slots[s] = id
-                        groupHashes.append(h)
-                        column.ints.append(x)
-                        column.nulls.append(false)
-                        ids[i] = id
-                        if column.ints.count * 2 > slots.count {
-                            KeyTable.rehash(&slots, &mask, groupHashes)
+            while start < n {
+                if groups * 2 >= slots.count { KeyTable.rehash(&slots, &mask, groupHashes) }
+                let limit = slots.count / 2, m = mask
+                start = slots.withUnsafeMutableBufferPointer { slots in
+                    ids.withUnsafeMutableBufferPointer { ids in
+                        var i = start, touchedTo = start
+                        while i < n {
+                            if i == touchedTo {
+                                touchedTo = Swift.min(n, i + touchBlock)
+                                var sum: UInt64 = 0
+                                for r in i..<touchedTo { sum &+= slots[Int(truncatingIfNeeded: intKeyHash(xs[r])) & m] }
+                                touchSink &+= sum
+                            }
+                            let x = xs[i]
+                            let h = intKeyHash(x)
+                            var s = Int(truncatingIfNeeded: h) & m
+                            while true {
+                                let e = slots[s]
+                                if e == 0 {
+                                    let id = Int32(groups)
+                                    slots[s] = keySlot(h, id)
+                                    groupHashes.append(h)
+                                    column.ints.append(x)
+                                    column.nulls.append(false)
+                                    groups += 1
+                                    ids[i] = id
+                                    break
+                                }
+                                if keySlotTagMatches(e, h) {
+                                    let g = keySlotGroup(e)
+                                    if column.ints[Int(g)] == x && !(hasStoredNulls && column.nulls[Int(g)]) { ids[i] = g; break }
+                                }
+                                s = (s + 1) & m
+                            }
+                            i += 1
+                            if groups >= limit { break }
                         }
-                        break
+                        return i
                     }
-                    if column.ints[Int(g)] == x && !(hasStoredNulls && column.nulls[Int(g)]) { ids[i] = g; break }
-                    s = (s + 1) & mask
                 }
             }
         }
-        count = column.ints.count
+        count = groups
         stores[0] = column
         self.slots = slots; self.groupHashes = groupHashes; self.mask = mask
         return ids
@@ -286,35 +426,58 @@ final class KeyTable {
         let width = keys.count
         var columns = stores
         stores = []
-        let storedNulls = columns.map { $0.anyNull }
+        let storedNulls = columns.contains { $0.anyNull }
         var slots = self.slots, groupHashes = self.groupHashes
         self.slots = []; self.groupHashes = []
         var mask = self.mask
         var groups = count
         let probe = keys.map(\.ints)
-        for i in 0..<n {
-            let h = hashes[i]
-            var s = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let g = slots[s]
-                if g < 0 {
-                    let id = Int32(groups)
-                    slots[s] = id
-                    groupHashes.append(h)
-                    for c in 0..<width { columns[c].ints.append(probe[c][i]); columns[c].nulls.append(false) }
-                    groups += 1
-                    ids[i] = id
-                    if groups * 2 > slots.count { KeyTable.rehash(&slots, &mask, groupHashes) }
-                    break
-                }
-                if groupHashes[Int(g)] == h {
-                    var same = true
-                    for c in 0..<width where columns[c].ints[Int(g)] != probe[c][i] || (storedNulls[c] && columns[c].nulls[Int(g)]) {
-                        same = false; break
+        var start = 0
+        while start < n {
+            if groups * 2 >= slots.count { KeyTable.rehash(&slots, &mask, groupHashes) }
+            let limit = slots.count / 2, m = mask
+            start = slots.withUnsafeMutableBufferPointer { slots in
+                ids.withUnsafeMutableBufferPointer { ids in
+                    hashes.withUnsafeBufferPointer { hashes in
+                        var i = start, touchedTo = start
+                        while i < n {
+                            if i == touchedTo {
+                                touchedTo = Swift.min(n, i + touchBlock)
+                                var sum: UInt64 = 0
+                                for r in i..<touchedTo { sum &+= slots[Int(truncatingIfNeeded: hashes[r]) & m] }
+                                touchSink &+= sum
+                            }
+                            let h = hashes[i]
+                            var s = Int(truncatingIfNeeded: h) & m
+                            while true {
+                                let e = slots[s]
+                                if e == 0 {
+                                    let id = Int32(groups)
+                                    slots[s] = keySlot(h, id)
+                                    groupHashes.append(h)
+                                    for c in 0..<width { columns[c].ints.append(probe[c][i]); columns[c].nulls.append(false) }
+                                    groups += 1
+                                    ids[i] = id
+                                    break
+                                }
+                                if keySlotTagMatches(e, h) {
+                                    // The tag already matched 32 hash bits: compare the keys
+                                    // directly rather than load the group's full hash first.
+                                    let g = Int(keySlotGroup(e))
+                                    var same = true
+                                    for c in 0..<width where columns[c].ints[g] != probe[c][i] || (storedNulls && columns[c].nulls[g]) {
+                                        same = false; break
+                                    }
+                                    if same { ids[i] = Int32(g); break }
+                                }
+                                s = (s + 1) & m
+                            }
+                            i += 1
+                            if groups >= limit { break }
+                        }
+                        return i
                     }
-                    if same { ids[i] = g; break }
                 }
-                s = (s + 1) & mask
             }
         }
         count = groups
@@ -323,15 +486,24 @@ final class KeyTable {
         return ids
     }
 
-    private static func rehash(_ slots: inout ContiguousArray<Int32>, _ mask: inout Int, _ hashes: ContiguousArray<UInt64>) {
+    /// Doubles the slots and places every group again from its stored hash (keys are not
+    /// read or rehashed).
+    private static func rehash(_ slots: inout ContiguousArray<UInt64>, _ mask: inout Int, _ hashes: ContiguousArray<UInt64>) {
         let cap = slots.count * 2
-        slots = ContiguousArray(repeating: -1, count: cap)
-        mask = cap - 1
-        for g in 0..<hashes.count {
-            var s = Int(truncatingIfNeeded: hashes[g]) & mask
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(g)
+        var fresh = ContiguousArray<UInt64>(repeating: 0, count: cap)
+        let m = cap - 1
+        fresh.withUnsafeMutableBufferPointer { fresh in
+            hashes.withUnsafeBufferPointer { hashes in
+                for g in 0..<hashes.count {
+                    let h = hashes[g]
+                    var s = Int(truncatingIfNeeded: h) & m
+                    while fresh[s] != 0 { s = (s + 1) & m }
+                    fresh[s] = keySlot(h, Int32(g))
+                }
+            }
         }
+        slots = fresh
+        mask = m
     }
 
     private func equal(_ g: Int, _ keys: [KeyView], _ i: Int) -> Bool {
@@ -339,16 +511,7 @@ final class KeyTable {
         return true
     }
 
-    private func grow() {
-        let cap = slots.count * 2
-        slots = ContiguousArray(repeating: -1, count: cap)
-        mask = cap - 1
-        for g in 0..<count {
-            var s = Int(truncatingIfNeeded: groupHashes[g]) & mask
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(g)
-        }
-    }
+    private func grow() { KeyTable.rehash(&slots, &mask, groupHashes) }
 
     /// The stored keys as vectors, one row per group in id order.
     func keyVectors() -> [Vector] { stores.map { $0.vector() } }

@@ -23,12 +23,16 @@ final class ParallelAggregateOperator: Operator {
     private var runner: MorselRunner<Partial>?
     private var slicer: BatchSlicer?
 
-    /// One morsel's groups and aggregate states.
+    /// One morsel's groups and aggregate states (and its key table, which becomes the
+    /// result's table when it is the first partial with groups).
     final class Partial {
+        let table: KeyTable
         let keys: [Vector]
         let count: Int
         let states: [AggregateState]
-        init(keys: [Vector], count: Int, states: [AggregateState]) { self.keys = keys; self.count = count; self.states = states }
+        init(table: KeyTable, states: [AggregateState]) {
+            self.table = table; self.keys = table.keyVectors(); self.count = table.count; self.states = states
+        }
     }
 
     init(node: AggregateNode, scan: ScanNode, stages: [PipelineStage], compiler: ExpressionCompiler, workers: Int) throws {
@@ -52,14 +56,14 @@ final class ParallelAggregateOperator: Operator {
         let table = KeyTable(types: node.groupKeys.map(\.type))
         let states = node.aggregates.map { $0.resolution.makeState() }
         try forEachStageOutput(stages, on: morsel, statistics: scan.statistics) { try aggregate($0, into: table, states) }
-        return Partial(keys: table.keyVectors(), count: table.count, states: states)
+        return Partial(table: table, states: states)
     }
 
     private func aggregateBatches(_ batches: [Batch]) throws -> Partial {
         let table = KeyTable(types: node.groupKeys.map(\.type))
         let states = node.aggregates.map { $0.resolution.makeState() }
         for b in batches { try aggregate(b, into: table, states) }
-        return Partial(keys: table.keyVectors(), count: table.count, states: states)
+        return Partial(table: table, states: states)
     }
 
     private func aggregate(_ b: Batch, into table: KeyTable, _ states: [AggregateState]) throws {
@@ -97,8 +101,8 @@ final class ParallelAggregateOperator: Operator {
             return try self.aggregateMorsel(m)
         }
         self.runner = runner
-        let table = KeyTable(types: node.groupKeys.map(\.type))
-        let states = node.aggregates.map { $0.resolution.makeState() }
+        var table = KeyTable(types: node.groupKeys.map(\.type))
+        var states = node.aggregates.map { $0.resolution.makeState() }
         var remaindersTaken = false
         while true {
             try context.checkCancelled()
@@ -111,6 +115,13 @@ final class ParallelAggregateOperator: Operator {
             }
             guard let partial = next else { break }
             guard partial.count > 0 else { continue }
+            if table.count == 0 {
+                // Merging into nothing gives the partial itself: take it over instead of
+                // inserting every group again (a high-cardinality GROUP BY's first morsel).
+                table = partial.table
+                states = partial.states
+                continue
+            }
             let mapping = Array(table.findOrInsert(partial.keys.map(KeyView.init), count: partial.count))
             for a in states.indices {
                 try states[a].merge(partial.states[a], mapping: mapping, groupCount: table.count)

@@ -1,0 +1,101 @@
+// KeyTable (group ids for hash aggregation, DISTINCT, set operations) against
+// a brute-force first-seen numbering: one int key, int tuples, int + text,
+// NULL keys grouping together, batches mixing the integer fast paths with the
+// general path on one table, many groups (several resizes), dense integer
+// keys (the direct-indexed mode, widened down and up, then left for hashing
+// when a far key or a NULL arrives), and `find`.
+
+import Columnar
+@testable import Execution
+import XCTest
+
+final class KeyTableTests: XCTestCase {
+    /// Feeds `rows` in batches of the given sizes (cycled) and checks every id, the group
+    /// count, the stored keys and `find` against a dictionary numbering keys in first-seen order.
+    private func check(_ rows: [[Value]], _ types: [DataType], batchSizes: [Int], file: StaticString = #filePath, line: UInt = #line) {
+        let table = KeyTable(types: types, capacity: 4)
+        var reference: [[Value]: Int32] = [:]
+        var order: [[Value]] = []
+        var start = 0, b = 0
+        while start < rows.count {
+            let end = min(rows.count, start + batchSizes[b % batchSizes.count])
+            b += 1
+            let batch = Array(rows[start..<end])
+            let vectors = types.indices.map { c in Vector.from(batch.map { $0[c] }, type: types[c]) }
+            let ids = table.findOrInsert(vectors.map(KeyView.init), count: batch.count)
+            var expected: [Int32] = []
+            for r in batch {
+                if let id = reference[r] { expected.append(id) } else {
+                    let id = Int32(order.count)
+                    reference[r] = id; order.append(r); expected.append(id)
+                }
+            }
+            XCTAssertEqual(Array(ids), expected, "batch at row \(start)", file: file, line: line)
+            start = end
+        }
+        XCTAssertEqual(table.count, order.count, file: file, line: line)
+        let stored = table.keyVectors()
+        for g in 0..<order.count {
+            XCTAssertEqual(types.indices.map { stored[$0].value(at: g) }, order[g], "group \(g)", file: file, line: line)
+        }
+        // find: every stored key maps to its id, absent keys to -1.
+        let absent: [Value] = types.map { $0 == .text ? .string("absent-key") : .int(Int64.min + 7) }
+        let probes = order + [absent]
+        let found = table.find(types.indices.map { c in KeyView(Vector.from(probes.map { $0[c] }, type: types[c])) }, count: probes.count)
+        XCTAssertEqual(Array(found), Array(0..<Int32(order.count)) + [-1], file: file, line: line)
+    }
+
+    private func scrambled(_ i: Int, _ range: Int) -> Int64 { Int64((i &* 2_654_435_761) % range) }
+
+    func testOneIntKeyManyGroupsAcrossResizes() {
+        let rows: [[Value]] = (0..<60_000).map { i in
+            if i % 1001 == 0 { return [.int(Int64.max - Int64(i % 3))] }
+            if i % 997 == 0 { return [.int(Int64.min + 1)] }
+            return [.int(scrambled(i, 25_000) - 12_000)]
+        }
+        check(rows, [.int64], batchSizes: [2048, 1, 777, 5000])
+    }
+
+    func testSortedRunsOfOneIntKey() {
+        // lineitem-like: each key repeats a few times in a row, almost every key is new.
+        let rows: [[Value]] = (0..<40_000).map { [.int(Int64($0 / 4) * 32)] }
+        check(rows, [.int64], batchSizes: [4096])
+    }
+
+    func testIntTuples() {
+        let two: [[Value]] = (0..<30_000).map { i in [.int(scrambled(i, 3000)), .int(Int64(i % 7) - 3)] }
+        check(two, [.int64, .int64], batchSizes: [1024, 3, 4096])
+        let three: [[Value]] = (0..<20_000).map { i in [.int(Int64(i % 5)), .int(scrambled(i, 900)), .int(Int64(i % 2))] }
+        check(three, [.int64, .int64, .int64], batchSizes: [2048])
+    }
+
+    func testNullKeysGroupTogetherAndMixWithFastPaths() {
+        // Batches alternate between having NULLs (general path) and not (integer paths).
+        let one: [[Value]] = (0..<12_000).map { i in (i / 500) % 2 == 0 && i % 3 == 0 ? [.null] : [.int(scrambled(i, 4000))] }
+        check(one, [.int64], batchSizes: [500])
+        let two: [[Value]] = (0..<12_000).map { i in
+            [(i / 700) % 2 == 0 && i % 5 == 0 ? .null : .int(Int64(i % 40)), .int(scrambled(i, 300))]
+        }
+        check(two, [.int64, .int64], batchSizes: [700])
+    }
+
+    func testIntAndTextKeys() {
+        let rows: [[Value]] = (0..<15_000).map { (i: Int) -> [Value] in
+            let name: Value
+            if i % 17 == 0 { name = .null } else if i % 29 == 0 { name = .string("") } else { name = .string("name-\(scrambled(i, 800))") }
+            return [.int(Int64(i % 13)), name]
+        }
+        check(rows, [.int64, .text], batchSizes: [1000, 2048])
+    }
+
+    func testDenseIntKeysWidenThenSwitchToHashing() {
+        var rows: [[Value]] = []
+        rows += (0..<5000).map { [.int(Int64(10_000 + ($0 * 7) % 3000))] }     // dense from 10000
+        rows += (0..<5000).map { [.int(Int64(9_000 - $0 % 2500))] }              // below the base
+        rows += (0..<5000).map { [.int(Int64(12_000 + $0 * 3))] }               // above, sorted
+        check(rows, [.int64], batchSizes: [1000])
+        check(rows + [[.int(1 << 40)]] + rows.prefix(3000), [.int64], batchSizes: [1000])   // far key: hashing
+        check(rows + [[.null], [.int(5)], [.null]] + rows.prefix(3000), [.int64], batchSizes: [1000])   // NULL: general path
+        check([[.int(Int64.min)], [.int(Int64.max)], [.int(0)], [.int(Int64.min)]], [.int64], batchSizes: [1, 3])
+    }
+}
