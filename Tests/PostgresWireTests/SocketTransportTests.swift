@@ -169,6 +169,49 @@ final class SocketTransportTests: XCTestCase {
         XCTAssertNotNil(bytes.indices.first { bytes[$0...].starts(with: Array("42".utf8)) })
     }
 
+    /// One frontend message: type byte, length, body.
+    func frame(_ type: Character, _ body: [UInt8]) -> [UInt8] {
+        [UInt8(ascii: type.unicodeScalars.first!)] + withUnsafeBytes(of: UInt32(body.count + 4).bigEndian) { Array($0) } + body
+    }
+
+    /// Latency: a round trip must cost the client one wake-up, so the whole answer to a
+    /// Query (or to Parse/Bind/Describe/Execute/Sync) leaves in a single send. Over a
+    /// SOCK_SEQPACKET pair every send is its own record, so one recv sees exactly one send.
+    func testEachRoundTripIsAnsweredInOneSend() throws {
+        var fds: [CInt] = [0, 0]
+        #if canImport(Glibc)
+        let type = CInt(SOCK_SEQPACKET.rawValue)
+        #else
+        let type = SOCK_STREAM
+        #endif
+        guard socketpair(AF_UNIX, type, 0, &fds) == 0 else { throw XCTSkip("socketpair failed") }
+        let client = fds[1]
+        defer { _ = close(client) }
+        let (_, finished) = try startWorker(BlockingSocket(descriptor: fds[0]))
+        var record = [UInt8](repeating: 0, count: 1 << 16)
+        func nextRecord() -> [UInt8] {
+            let n = recv(client, &record, record.count, 0)
+            return n > 0 ? Array(record[0..<n]) : []
+        }
+        XCTAssertEqual(messageTypes(nextRecord()).last, "Z", "greeting ends with ReadyForQuery")
+        for _ in 0..<3 {
+            writeAll(client, queryMessage("SELECT 1"))
+            XCTAssertEqual(messageTypes(nextRecord()), ["T", "D", "C", "Z"])
+        }
+        let sql = Array("SELECT 1".utf8) + [0]
+        let parse = frame("P", [0] + sql + [0, 0])
+        let bind = frame("B", [0, 0, 0, 0, 0, 0, 0, 0])
+        let describe = frame("D", [UInt8(ascii: "P"), 0])
+        let execute = frame("E", [0, 0, 0, 0, 0])
+        let sync = frame("S", [])
+        for _ in 0..<3 {
+            writeAll(client, parse + bind + describe + execute + sync)
+            XCTAssertEqual(messageTypes(nextRecord()), ["1", "2", "T", "D", "C", "Z"])
+        }
+        writeAll(client, terminate)
+        XCTAssertEqual(finished.wait(timeout: .now() + 30), .success)
+    }
+
     func testHangUpDuringALongQueryCancelsIt() throws {
         let (socket, client) = try makePair()
         let (connection, finished) = try startWorker(socket)

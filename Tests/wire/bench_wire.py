@@ -57,7 +57,11 @@ def stop_postgres(data):
 
 def start_lakesql(lakesql):
     proc = subprocess.Popen([lakesql, "serve", "--listen", "127.0.0.1:0", "--auth", "trust", "--max-connections", "200"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            # A session of its own, as pg_ctl gives the postmaster (setsid): with
+                            # sched_autogroup on, a server in the bench's session would share one
+                            # CPU share with pgbench while PostgreSQL gets a share of its own.
+                            start_new_session=True)
     line = proc.stdout.readline()
     return proc, int(line.strip().rsplit(":", 1)[1])
 
