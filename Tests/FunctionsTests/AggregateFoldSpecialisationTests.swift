@@ -112,6 +112,8 @@ final class AggregateFoldSpecialisationTests: XCTestCase {
         try check("min", t, .min, seed: 8, make: make, less: less)
         try check("max", t, .max, seed: 9, make: make, less: less)
         try check("any_value", t, .first, seed: 10, make: make, less: less)
+        // sum(numeric) runs through DecimalSumState, whose merge walks raw buffers too.
+        try check("sum", t, .sum, seed: 13, make: make, less: less, add: { .decimal(self.dec($0) + self.dec($1)) })
     }
 
     func testStringMinMaxMatchReference() throws {
