@@ -33,25 +33,19 @@ final class FoldState<F: AggregateFold>: AggregateState {
 
     func update(groups: UnsafeBufferPointer<Int32>, groupCount: Int, arguments: [Vector], rowCount: Int) throws {
         try AggregateSupport.checkRows(groups, rowCount, arguments, arity: 1, groupCount: groupCount)
-        AggregateSupport.grow(&values, to: groupCount, with: F.zero)
-        AggregateSupport.grow(&has, to: groupCount, with: false)
+        growFoldSlots(F.self, values: &values, has: &has, to: groupCount)
         try foldRows(F.self, groups: groups, argument: arguments[0], rowCount: rowCount, values: &values, has: &has)
     }
 
     func merge(_ other: AggregateState, mapping: [Int32], groupCount: Int) throws {
         let o = try AggregateSupport.same(other, as: FoldState<F>.self)
         try AggregateSupport.checkMapping(mapping, otherGroups: o.values.count, groupCount: groupCount)
-        AggregateSupport.grow(&values, to: groupCount, with: F.zero)
-        AggregateSupport.grow(&has, to: groupCount, with: false)
-        for g in 0..<o.values.count where o.has[g] {
-            let t = Int(mapping[g])
-            if has[t] { values[t] = try F.combine(values[t], o.values[g]) } else { values[t] = o.values[g]; has[t] = true }
-        }
+        growFoldSlots(F.self, values: &values, has: &has, to: groupCount)
+        try mergeFoldSlots(F.self, from: o.values, o.has, mapping: mapping, into: &values, &has)
     }
 
     func finish(groupCount: Int) throws -> Vector {
-        AggregateSupport.grow(&values, to: groupCount, with: F.zero)
-        AggregateSupport.grow(&has, to: groupCount, with: false)
+        growFoldSlots(F.self, values: &values, has: &has, to: groupCount)
         var out = ContiguousArray(values.prefix(groupCount))
         for g in 0..<groupCount where has[g] { out[g] = try F.finish(out[g]) }
         return Vector(type: resultType, count: groupCount, storage: F.storage(out), validity: ContiguousArray(has.prefix(groupCount)))
@@ -70,6 +64,9 @@ final class FoldState<F: AggregateFold>: AggregateState {
 @_specialize(where F == MaxInt128)
 @_specialize(where F == MinDouble)
 @_specialize(where F == MaxDouble)
+@_specialize(where F == FirstInt64)
+@_specialize(where F == FirstInt128)
+@_specialize(where F == FirstDouble)
 func foldRows<F: AggregateFold>(_ fold: F.Type, groups: UnsafeBufferPointer<Int32>, argument: Vector, rowCount: Int,
                                 values: inout ContiguousArray<F.Element>, has: inout ContiguousArray<Bool>) throws {
     let xs = F.load(argument)
@@ -81,6 +78,64 @@ func foldRows<F: AggregateFold>(_ fold: F.Type, groups: UnsafeBufferPointer<Int3
                 try AggregateSupport.forEachValid(validity, count: rowCount) { i in
                     let g = Int(groups[i])
                     if h[g] { acc[g] = try F.combine(acc[g], x[i]) } else { acc[g] = x[i]; h[g] = true }
+                }
+            }
+        }
+    }
+}
+
+/// Grows the per-group slots of a fold to `count` groups. Specialised like foldRows so the
+/// fill is a typed bulk initialisation instead of per-element value-witness copies.
+@_specialize(where F == SumInt64)
+@_specialize(where F == SumInt128)
+@_specialize(where F == SumDouble)
+@_specialize(where F == MinInt64)
+@_specialize(where F == MaxInt64)
+@_specialize(where F == MinInt128)
+@_specialize(where F == MaxInt128)
+@_specialize(where F == MinDouble)
+@_specialize(where F == MaxDouble)
+@_specialize(where F == FirstInt64)
+@_specialize(where F == FirstInt128)
+@_specialize(where F == FirstDouble)
+func growFoldSlots<F: AggregateFold>(_ fold: F.Type, values: inout ContiguousArray<F.Element>,
+                                     has: inout ContiguousArray<Bool>, to count: Int) {
+    let missing = count - values.count
+    if missing > 0 { values.append(contentsOf: repeatElement(F.zero, count: missing)) }
+    let missingHas = count - has.count
+    if missingHas > 0 { has.append(contentsOf: repeatElement(false, count: missingHas)) }
+}
+
+/// Folds a partial state's slots into this one: partial group g lands in group mapping[g].
+/// A free generic function with pre-specialisations, so the hot element types get concrete
+/// loops over raw buffers rather than the generic class's unspecialised indexing.
+@_specialize(where F == SumInt64)
+@_specialize(where F == SumInt128)
+@_specialize(where F == SumDouble)
+@_specialize(where F == MinInt64)
+@_specialize(where F == MaxInt64)
+@_specialize(where F == MinInt128)
+@_specialize(where F == MaxInt128)
+@_specialize(where F == MinDouble)
+@_specialize(where F == MaxDouble)
+@_specialize(where F == FirstInt64)
+@_specialize(where F == FirstInt128)
+@_specialize(where F == FirstDouble)
+func mergeFoldSlots<F: AggregateFold>(_ fold: F.Type, from otherValues: ContiguousArray<F.Element>,
+                                      _ otherHas: ContiguousArray<Bool>, mapping: [Int32],
+                                      into values: inout ContiguousArray<F.Element>,
+                                      _ has: inout ContiguousArray<Bool>) throws {
+    let n = min(otherValues.count, otherHas.count, mapping.count)
+    try otherValues.withUnsafeBufferPointer { ov in
+        try otherHas.withUnsafeBufferPointer { oh in
+            try mapping.withUnsafeBufferPointer { m in
+                try values.withUnsafeMutableBufferPointer { acc in
+                    try has.withUnsafeMutableBufferPointer { h in
+                        for g in 0..<n where oh[g] {
+                            let t = Int(m[g])
+                            if h[t] { acc[t] = try F.combine(acc[t], ov[g]) } else { acc[t] = ov[g]; h[t] = true }
+                        }
+                    }
                 }
             }
         }

@@ -178,13 +178,29 @@ final class DecimalSumState: AggregateState {
         AggregateSupport.grow(&counts, to: groupCount, with: 0)
         let (bound, saturated) = magnitudeBound.addingReportingOverflow(o.magnitudeBound)
         magnitudeBound = saturated ? .max : bound
-        for g in 0..<o.sums.count {
-            let t = Int(mapping[g])
-            let r = sums[t].addingReportingOverflow(o.sums[g])
-            guard !r.overflow else { throw AggregateSupport.numericOverflow() }
-            sums[t] = r.partialValue
-            counts[t] &+= o.counts[g]
+        // Raw buffers: indexing the class's arrays per group costs a dynamic exclusivity check
+        // (swift_beginAccess/endAccess) per access, which dominated this loop in Q18.
+        let otherSums = o.sums, otherCounts = o.counts
+        let n = min(otherSums.count, otherCounts.count)
+        var overflow = false
+        otherSums.withUnsafeBufferPointer { os in
+            otherCounts.withUnsafeBufferPointer { oc in
+                mapping.withUnsafeBufferPointer { m in
+                    sums.withUnsafeMutableBufferPointer { s in
+                        counts.withUnsafeMutableBufferPointer { c in
+                            for g in 0..<n {
+                                let t = Int(m[g])
+                                let r = s[t].addingReportingOverflow(os[g])
+                                if r.overflow { overflow = true; return }
+                                s[t] = r.partialValue
+                                c[t] &+= oc[g]
+                            }
+                        }
+                    }
+                }
+            }
         }
+        if overflow { throw AggregateSupport.numericOverflow() }
     }
 
     func finish(groupCount: Int) throws -> Vector {
