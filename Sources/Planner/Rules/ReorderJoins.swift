@@ -11,7 +11,8 @@
 // column order.
 //
 // Estimates: TableSource.estimatedRowCount at scans (a fixed guess when
-// unknown), a fixed selectivity per filter; a join's output from the
+// unknown), per-conjunct selectivities for filters (FilterSelectivity.swift);
+// a join's output from the
 // distinct counts statistics give for its key columns (|L|·|R| / max(ndv)),
 // so a many-to-many join on a low-cardinality column (TPC-H Q5's nation
 // keys) waits until key joins have made the inputs small. Candidates rank
@@ -124,7 +125,7 @@ public enum ReorderJoins {
         switch plan {
         case .scan(let s): return s.source.estimatedRowCount.map(Double.init) ?? unknownRowCount
         case .values(let rows, _): return Double(rows.count)
-        case .filter(let p, _): return estimate(p) * filterSelectivity
+        case .filter(let p, let predicate): return estimate(p) * FilterSelectivity.of(predicate, over: p)
         case .project(let p, _, _), .sort(let p, _), .window(let p, _): return estimate(p)
         case .limit(let p, let limit, _): return min(estimate(p), limit.map(Double.init) ?? .infinity)
         case .aggregate(let a): return a.groupKeys.isEmpty ? 1 : estimate(a.input) * filterSelectivity
