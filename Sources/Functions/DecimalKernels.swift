@@ -91,24 +91,38 @@ enum DecimalKernels {
         }
     }
 
+    /// Both operands at the scale max(s1, s2): a constant rescaled once, a column with the factor
+    /// the loop multiplies it by (1 when already at that scale), and each side's bound after
+    /// rescaling. nil when a scale step overflows or a rescaled bound reaches 2^127 (so the
+    /// rescaled constants are exact).
+    struct AlignedOperands {
+        var a: Operand, b: Operand
+        var ka: Int128, kb: Int128
+        var boundA: UInt128, boundB: UInt128
+    }
+
+    static func aligned(_ x: Vector, _ s1: Int, _ y: Vector, _ s2: Int, count n: Int) -> AlignedOperands? {
+        let scale = max(s1, s2)
+        guard scale - s1 <= 38, scale - s2 <= 38,
+              var a = Operand(x, count: n), var b = Operand(y, count: n) else { return nil }
+        var ka = ValueText.pow10[scale - s1], kb = ValueText.pow10[scale - s2]
+        let ra = a.bound.multipliedReportingOverflow(by: ka.magnitude)
+        let rb = b.bound.multipliedReportingOverflow(by: kb.magnitude)
+        let safe = UInt128(1) << 127
+        guard !ra.overflow, !rb.overflow, ra.partialValue < safe, rb.partialValue < safe else { return nil }
+        if a.column == nil { a = a.rescaledConstant(ka); ka = 1 }
+        if b.column == nil { b = b.rescaledConstant(kb); kb = 1 }
+        return AlignedOperands(a: a, b: b, ka: ka, kb: kb, boundA: ra.partialValue, boundB: rb.partialValue)
+    }
+
     /// x ± y at scale max(s1, s2), or nil when the bounds cannot rule out overflow.
     static func addSub(subtract: Bool, _ x: Vector, _ s1: Int, _ y: Vector, _ s2: Int, resultType: DataType,
                        count n: Int) -> Vector? {
-        let resultScale = max(s1, s2)
-        guard resultScale - s1 <= 38, resultScale - s2 <= 38,
-              let a = Operand(x, count: n), let b = Operand(y, count: n) else { return nil }
-        let fa = ValueText.pow10[resultScale - s1], fb = ValueText.pow10[resultScale - s2]
-        let ra = a.bound.multipliedReportingOverflow(by: fa.magnitude)
-        let rb = b.bound.multipliedReportingOverflow(by: fb.magnitude)
-        guard !ra.overflow, !rb.overflow else { return nil }
-        let total = ra.partialValue.addingReportingOverflow(rb.partialValue)
+        guard let o = aligned(x, s1, y, s2, count: n) else { return nil }
+        let total = o.boundA.addingReportingOverflow(o.boundB)
         guard !total.overflow, total.partialValue < limit else { return nil }
-        // One factor is always 1 (the operand already at the result scale); a constant is
-        // rescaled once here instead of per row.
-        var a2 = a, b2 = b
-        var ka = fa, kb = fb
-        if a.column == nil { a2 = a.rescaledConstant(fa); ka = 1 }
-        if b.column == nil { b2 = b.rescaledConstant(fb); kb = 1 }
+        // One factor is always 1 (the operand already at the result scale, or a constant).
+        let (a2, b2, ka, kb) = (o.a, o.b, o.ka, o.kb)
         let values: ContiguousArray<Int128>
         switch (subtract, ka == 1, kb == 1) {
         case (false, true, true): values = map(a2, b2, n) { $0 &+ $1 }
@@ -139,17 +153,8 @@ enum DecimalKernels {
     /// x op y for decimals of scales s1 and s2, compared exactly at the larger scale; nil when
     /// rescaling the smaller-scale side could overflow Int128 (the caller compares row by row).
     static func compare(_ op: CompareOp, _ x: Vector, _ s1: Int, _ y: Vector, _ s2: Int, count n: Int) -> Vector? {
-        let scale = max(s1, s2)
-        guard scale - s1 <= 38, scale - s2 <= 38,
-              var a = Operand(x, count: n), var b = Operand(y, count: n) else { return nil }
-        let fa = ValueText.pow10[scale - s1], fb = ValueText.pow10[scale - s2]
-        let ra = a.bound.multipliedReportingOverflow(by: fa.magnitude)
-        let rb = b.bound.multipliedReportingOverflow(by: fb.magnitude)
-        let safe = UInt128(1) << 127
-        guard !ra.overflow, !rb.overflow, ra.partialValue < safe, rb.partialValue < safe else { return nil }
-        var ka = fa, kb = fb
-        if a.column == nil { a = a.rescaledConstant(fa); ka = 1 }
-        if b.column == nil { b = b.rescaledConstant(fb); kb = 1 }
+        guard let o = aligned(x, s1, y, s2, count: n) else { return nil }
+        let (a, b, ka, kb) = (o.a, o.b, o.ka, o.kb)
         let out: ContiguousArray<Bool>
         if ka == 1 && kb == 1 {
             out = test(op, a, b, n)
