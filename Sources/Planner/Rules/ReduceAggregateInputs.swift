@@ -101,13 +101,14 @@ public enum ReduceAggregateInputs {
                 keys.append((key, p.other, p.equals))
             }
             guard !keys.isEmpty, let (source, columns) = smallestSource(other, keys.map(\.other)) else { return nil }
-            let chosen = keys.enumerated().filter { columns[$0.offset] != nil }
+            // Each key the source carries, with its column in the source.
+            let chosen = zip(keys, columns).compactMap { key, column in column.map { (key: key, column: $0) } }
             guard !chosen.isEmpty, ReorderJoins.estimate(source) <= maximumSourceFraction * ReorderJoins.estimate(a.input)
             else { return nil }
-            let sourceColumns = chosen.map { columns[$0.offset]! }
+            let sourceColumns = chosen.map(\.column)
             let semiSide = LogicalPlan.project(copied(source), sourceColumns.map { .column($0, source.fields[$0].type) },
                                                fields: sourceColumns.map { source.fields[$0] })
-            let reducedInput = placed(a.input, chosen.map { (expr: $0.element.expr, equals: $0.element.equals) }, semiSide)
+            let reducedInput = placed(a.input, chosen.map { (expr: $0.key.expr, equals: $0.key.equals) }, semiSide)
             return .aggregate(AggregateNode(input: reducedInput, groupKeys: a.groupKeys, groupingSets: nil,
                                             aggregates: a.aggregates, fields: a.fields))
         default:
@@ -128,7 +129,7 @@ public enum ReduceAggregateInputs {
             var all = [Int?](repeating: nil, count: columns.count)
             for (i, s) in zip(subset, mapped) { all[i] = s }
             let rows = ReorderJoins.estimate(source)
-            if best == nil || rows < best!.rows { best = (source, all, rows) }
+            if rows < best?.rows ?? .infinity { best = (source, all, rows) }
         }
         return best.map { ($0.plan, $0.columns) }
     }
