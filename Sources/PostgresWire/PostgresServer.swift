@@ -286,6 +286,7 @@ public final class PostgresServer: @unchecked Sendable {
             return
         }
         let thread = Thread { [self] in
+            ConnectionThreadScheduling.applyToCurrentThread()
             AcceptedConnection(server: self, socket: socket, startupEnded: { [self] in
                 startupLock.lock(); startingUp -= 1; startupLock.unlock()
             }).run()

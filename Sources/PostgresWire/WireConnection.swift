@@ -282,7 +282,10 @@ final class WireConnection: @unchecked Sendable {
 
     /// Runs the worker on a new thread (connections whose start-up ran on the event loop).
     func start() {
-        let thread = Thread { [self] in self.run() }
+        let thread = Thread { [self] in
+            ConnectionThreadScheduling.applyToCurrentThread()
+            self.run()
+        }
         thread.stackSize = 64 << 20
         thread.name = "lakesql-conn-\(processID)"
         thread.start()
