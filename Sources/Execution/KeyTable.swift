@@ -138,6 +138,13 @@ final class KeyTable {
     /// which `groupHashes` and `slots` describe every group.
     private var dense: ContiguousArray<Int32>?
     private var denseBase: Int64 = 0
+    /// Prefix mode (PrefixSplit): set by the first batch when it holds it; `splitDecided` is
+    /// true once a first lookup has fixed the mode for good.
+    private var split: PrefixSplit?
+    private var splitDecided = false
+
+    /// Tables that must never split (a split's own parts).
+    fileprivate func markUnsplit() { splitDecided = true }
 
     init(types: [DataType], capacity: Int = 1024) {
         self.types = types
@@ -154,6 +161,15 @@ final class KeyTable {
     /// combination is looked up once per batch, in first-seen row order so group ids come
     /// out exactly as row-by-row insertion gives them; other keys take the KeyView path.
     func findOrInsert(vectors: [Vector], count n: Int) -> ContiguousArray<Int32> {
+        if !splitDecided {
+            splitDecided = true
+            if count == 0 { split = PrefixSplit(types: types, firstBatch: vectors, count: n) }
+        }
+        if let split {
+            let ids = split.findOrInsert(vectors: vectors, count: n)
+            count = split.body.count
+            return ids
+        }
         var codes: [ContiguousArray<Int32>] = [], radix: [Int] = [], combinations = 1
         for v in vectors {
             guard case .dictionary(let idx, let values) = v.storage, idx.count >= n else { break }
@@ -188,6 +204,12 @@ final class KeyTable {
 
     /// Group ids for each row, inserting unseen keys.
     func findOrInsert(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        splitDecided = true
+        if let split {
+            let ids = split.findOrInsert(keys, count: n)
+            count = split.body.count
+            return ids
+        }
         if keys.count == 1, keys[0].physical == .int64, keys[0].nulls == nil {
             if dense != nil, let ids = findOrInsertDense(keys[0], count: n) { return ids }
             return findOrInsertInts(keys[0], count: n)
@@ -196,35 +218,13 @@ final class KeyTable {
         if keys.count > 1, keys.allSatisfy({ $0.physical == .int64 && $0.nulls == nil }) {
             return findOrInsertIntTuples(keys, count: n)
         }
-        let hashes = hashRows(keys, count: n)
-        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
-        for i in 0..<n {
-            let h = hashes[i]
-            var s = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let e = slots[s]
-                if e == 0 {
-                    let id = Int32(count)
-                    slots[s] = keySlot(h, id)
-                    groupHashes.append(h)
-                    for (c, k) in keys.enumerated() { stores[c].append(k, i) }
-                    count += 1
-                    ids[i] = id
-                    if count * 2 > slots.count { grow() }
-                    break
-                }
-                if keySlotTagMatches(e, h) {
-                    let g = keySlotGroup(e)
-                    if groupHashes[Int(g)] == h && equal(Int(g), keys, i) { ids[i] = g; break }
-                }
-                s = (s + 1) & mask
-            }
-        }
-        return ids
+        return findOrInsertGeneral(keys, count: n)
     }
 
     /// Group ids for each row, -1 where the key is absent.
     func find(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        splitDecided = true
+        if let split { return split.find(keys, count: n) }
         leaveDense()
         if keys.count == 1, keys[0].physical == .int64, keys[0].nulls == nil {
             return findInts(keys[0], count: n)
@@ -486,6 +486,81 @@ final class KeyTable {
         return ids
     }
 
+    /// Any keys (strings, doubles, NULLs, mixes): the loop of findOrInsertIntTuples — stored
+    /// columns and slots in locals, home slots touched a block ahead, a matching tag followed
+    /// by a direct key comparison — with the typed comparison of `KeyStoreColumn.equals`.
+    /// With many groups every lookup misses the cache on the slot and on the stored key, and
+    /// the group's full hash was a third miss in between (GROUP BY email over 16M rows and
+    /// 656K groups spent most of its time there).
+    private func findOrInsertGeneral(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        let hashes = hashRows(keys, count: n)
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        let width = keys.count
+        var columns = stores
+        stores = []
+        var slots = self.slots, groupHashes = self.groupHashes
+        self.slots = []; self.groupHashes = []
+        var mask = self.mask
+        var groups = count
+        var start = 0
+        while start < n {
+            if groups * 2 >= slots.count { KeyTable.rehash(&slots, &mask, groupHashes) }
+            let limit = slots.count / 2, m = mask
+            start = slots.withUnsafeMutableBufferPointer { slots in
+                ids.withUnsafeMutableBufferPointer { ids in
+                    hashes.withUnsafeBufferPointer { hashes in
+                        var i = start, touchedTo = start
+                        while i < n {
+                            if i == touchedTo {
+                                touchedTo = Swift.min(n, i + touchBlock)
+                                var sum: UInt64 = 0
+                                for r in i..<touchedTo { sum &+= slots[Int(truncatingIfNeeded: hashes[r]) & m] }
+                                // Second pass: the stored keys of the groups those home slots
+                                // name, so their misses overlap too.
+                                for r in i..<touchedTo {
+                                    let e = slots[Int(truncatingIfNeeded: hashes[r]) & m]
+                                    if e != 0 && keySlotTagMatches(e, hashes[r]) {
+                                        let g = Int(keySlotGroup(e))
+                                        for c in 0..<width { sum &+= columns[c].touch(g) }
+                                    }
+                                }
+                                touchSink &+= sum
+                            }
+                            let h = hashes[i]
+                            var s = Int(truncatingIfNeeded: h) & m
+                            while true {
+                                let e = slots[s]
+                                if e == 0 {
+                                    let id = Int32(groups)
+                                    slots[s] = keySlot(h, id)
+                                    groupHashes.append(h)
+                                    for c in 0..<width { columns[c].append(keys[c], i) }
+                                    groups += 1
+                                    ids[i] = id
+                                    break
+                                }
+                                if keySlotTagMatches(e, h) {
+                                    let g = Int(keySlotGroup(e))
+                                    var same = true
+                                    for c in 0..<width where !columns[c].equals(g, keys[c], i) { same = false; break }
+                                    if same { ids[i] = Int32(g); break }
+                                }
+                                s = (s + 1) & m
+                            }
+                            i += 1
+                            if groups >= limit { break }
+                        }
+                        return i
+                    }
+                }
+            }
+        }
+        count = groups
+        stores = columns
+        self.slots = slots; self.groupHashes = groupHashes; self.mask = mask
+        return ids
+    }
+
     /// Doubles the slots and places every group again from its stored hash (keys are not
     /// read or rehashed).
     private static func rehash(_ slots: inout ContiguousArray<UInt64>, _ mask: inout Int, _ hashes: ContiguousArray<UInt64>) {
@@ -514,7 +589,84 @@ final class KeyTable {
     private func grow() { KeyTable.rehash(&slots, &mask, groupHashes) }
 
     /// The stored keys as vectors, one row per group in id order.
-    func keyVectors() -> [Vector] { stores.map { $0.vector() } }
+    func keyVectors() -> [Vector] { split?.keyVectors() ?? stores.map { $0.vector() } }
+}
+
+/// A key table whose dictionary-encoded key columns (few distinct values: countries, devices,
+/// event types) are first mapped to a small id by a table of their own, so the table proper is
+/// keyed by that id and the other columns: (country, user_id) becomes the pair of integers
+/// (prefix id, user_id) and takes the integer-tuple loop instead of hashing and comparing a
+/// string on every row. The prefix table sees each batch's dictionary codes, not its rows
+/// (KeyTable.findOrInsert(vectors:)). Group ids are those of the table proper, in first-seen
+/// order of the whole key, exactly as without the split. Chosen by a table's first batch
+/// when it has both dictionary columns whose code combinations fit 4,096 and other columns;
+/// later batches may arrive in any encoding (plain strings go through the prefix table row
+/// by row).
+final class PrefixSplit {
+    let prefixColumns: [Int]
+    let restColumns: [Int]
+    let prefix: KeyTable
+    let body: KeyTable
+    let types: [DataType]
+
+    static let maximumCombinations = 4096
+
+    init?(types: [DataType], firstBatch vectors: [Vector], count n: Int) {
+        guard types.count >= 2, vectors.count == types.count, n > 0 else { return nil }
+        var prefixColumns: [Int] = [], restColumns: [Int] = [], combinations = 1
+        for (c, v) in vectors.enumerated() {
+            if case .dictionary(let idx, let values) = v.storage, idx.count >= n,
+               combinations * (values.count + 1) <= Self.maximumCombinations {
+                combinations *= values.count + 1
+                prefixColumns.append(c)
+            } else {
+                restColumns.append(c)
+            }
+        }
+        guard !prefixColumns.isEmpty, !restColumns.isEmpty else { return nil }
+        self.types = types
+        self.prefixColumns = prefixColumns
+        self.restColumns = restColumns
+        prefix = KeyTable(types: prefixColumns.map { types[$0] }, capacity: 64)
+        body = KeyTable(types: [.int64] + restColumns.map { types[$0] })
+        body.markUnsplit()
+        prefix.markUnsplit()
+    }
+
+    private static func idVector(_ ids: ContiguousArray<Int32>) -> Vector {
+        Vector(type: .int64, count: ids.count, storage: .int64(ContiguousArray(ids.lazy.map { Int64($0) })))
+    }
+
+    func findOrInsert(vectors: [Vector], count n: Int) -> ContiguousArray<Int32> {
+        let prefixIds = prefix.findOrInsert(vectors: prefixColumns.map { vectors[$0] }, count: n)
+        return body.findOrInsert(vectors: [Self.idVector(prefixIds)] + restColumns.map { vectors[$0] }, count: n)
+    }
+
+    func findOrInsert(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        let prefixIds = prefix.findOrInsert(prefixColumns.map { keys[$0] }, count: n)
+        return body.findOrInsert([KeyView(Self.idVector(prefixIds))] + restColumns.map { keys[$0] }, count: n)
+    }
+
+    /// -1 where the key is absent; an absent prefix (-1) matches no stored prefix id.
+    func find(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        let prefixIds = prefix.find(prefixColumns.map { keys[$0] }, count: n)
+        return body.find([KeyView(Self.idVector(prefixIds))] + restColumns.map { keys[$0] }, count: n)
+    }
+
+    /// The stored keys in the table's column order: prefix columns as dictionary vectors over
+    /// the prefix table's keys, the others as stored.
+    func keyVectors() -> [Vector] {
+        let bodyKeys = body.keyVectors()
+        let prefixKeys = prefix.keyVectors()
+        let groups = body.count
+        let prefixIds = ContiguousArray<Int32>(Kernels.int64s(bodyKeys[0]).lazy.map { Int32(truncatingIfNeeded: $0) })
+        var out = [Vector?](repeating: nil, count: types.count)
+        for (j, c) in prefixColumns.enumerated() {
+            out[c] = Vector(type: types[c], count: groups, storage: .dictionary(indices: prefixIds, values: prefixKeys[j]))
+        }
+        for (k, c) in restColumns.enumerated() { out[c] = bodyKeys[k + 1] }
+        return out.compactMap { $0 }
+    }
 }
 
 /// Stored key values of one column.
@@ -550,8 +702,21 @@ struct KeyStoreColumn {
         }
     }
 
-    func equals(_ g: Int, _ k: KeyView, _ i: Int) -> Bool {
-        let a = nulls[g], b = k.isNull(i)
+    /// Loads what `equals` reads of group g's key (a string's offset and first byte), for
+    /// loops that fetch a block's stored keys ahead of comparing them.
+    @inline(__always) func touch(_ g: Int) -> UInt64 {
+        switch type.physical {
+        case .int64: return UInt64(bitPattern: ints[g])
+        case .float64: return doubles[g].bitPattern
+        case .string, .list:
+            let o = Int(strings.offsets[g])
+            return o < strings.bytes.count ? UInt64(strings.bytes[o]) : 0
+        default: return 0
+        }
+    }
+
+    @inline(__always) func equals(_ g: Int, _ k: KeyView, _ i: Int) -> Bool {
+        let a = anyNull && nulls[g], b = k.isNull(i)
         if a || b { return a && b }
         switch k.physical {
         case .int64: return ints[g] == k.ints[i]

@@ -98,4 +98,57 @@ final class KeyTableTests: XCTestCase {
         check(rows + [[.null], [.int(5)], [.null]] + rows.prefix(3000), [.int64], batchSizes: [1000])   // NULL: general path
         check([[.int(Int64.min)], [.int(Int64.max)], [.int(0)], [.int(Int64.min)]], [.int64], batchSizes: [1, 3])
     }
+
+    /// A text column as dictionary codes over `dictionary` (NULL rows through validity), as
+    /// Parquet dictionary pages arrive.
+    private func dictionaryVector(_ values: [Value], dictionary: [String?]) -> Vector {
+        let dict = Vector.from(dictionary.map { $0.map(Value.string) ?? .null }, type: .text)
+        var codes = ContiguousArray<Int32>(), validity = ContiguousArray<Bool>()
+        for v in values {
+            if case .string(let x) = v, let c = dictionary.firstIndex(of: x) { codes.append(Int32(c)); validity.append(true) }
+            else { codes.append(0); validity.append(false) }
+        }
+        return Vector(type: .text, count: values.count, storage: .dictionary(indices: codes, values: dict), validity: validity)
+    }
+
+    /// Dictionary-coded text with integers takes the prefix split (PrefixSplit): ids, stored keys
+    /// and `find` match a first-seen numbering through dictionary batches, plain-text batches,
+    /// NULL rows (validity) and NULL dictionary entries, and a merge of another table's keys.
+    func testDictionaryTextWithIntegersSplitsIntoAPrefixTable() {
+        let dictionary: [String?] = ["mobile", "desktop", nil, "tablet", "tv"]
+        let rows: [[Value]] = (0..<20_000).map { i in
+            let device: Value = i % 23 == 0 ? .null : (dictionary[(i * 7) % dictionary.count].map(Value.string) ?? .null)
+            return [device, .int(scrambled(i, 3_000))]
+        }
+        let table = KeyTable(types: [.text, .int64], capacity: 4)
+        var reference: [[Value]: Int32] = [:], order: [[Value]] = []
+        var start = 0, b = 0
+        while start < rows.count {
+            let end = min(rows.count, start + [2048, 1000, 1][b % 3])
+            let batch = Array(rows[start..<end])
+            // Every third batch arrives as plain text (a row group without a dictionary).
+            let devices = b % 3 == 1 ? Vector.from(batch.map { $0[0] }, type: .text) : dictionaryVector(batch.map { $0[0] }, dictionary: dictionary)
+            let ids = table.findOrInsert(vectors: [devices, Vector.from(batch.map { $0[1] }, type: .int64)], count: batch.count)
+            var expected: [Int32] = []
+            for r in batch {
+                if let id = reference[r] { expected.append(id) } else {
+                    let id = Int32(order.count); reference[r] = id; order.append(r); expected.append(id)
+                }
+            }
+            XCTAssertEqual(Array(ids), expected, "batch at row \(start)")
+            start = end; b += 1
+        }
+        XCTAssertEqual(table.count, order.count)
+        let stored = table.keyVectors()
+        if case .dictionary = stored[0].storage {} else { XCTFail("the table split: its text keys come back as dictionary codes") }
+        for g in 0..<order.count { XCTAssertEqual([stored[0].value(at: g), stored[1].value(at: g)], order[g], "group \(g)") }
+        let probes = order + [[.string("absent"), .int(1)], [.string("mobile"), .int(Int64.min)]]
+        let found = table.find([KeyView(Vector.from(probes.map { $0[0] }, type: .text)), KeyView(Vector.from(probes.map { $0[1] }, type: .int64))],
+                               count: probes.count)
+        XCTAssertEqual(Array(found), Array(0..<Int32(order.count)) + [-1, -1])
+        // Merging the stored keys into a fresh table (as parallel aggregation merges partials)
+        // numbers them in order.
+        let merged = KeyTable(types: [.text, .int64])
+        XCTAssertEqual(Array(merged.findOrInsert(stored.map(KeyView.init), count: order.count)), Array(0..<Int32(order.count)))
+    }
 }
