@@ -12,7 +12,8 @@
 // filter one input of an inner join move onto it after filters are pushed,
 // and ORs across join inputs leave each input the OR of its own parts;
 // order inner joins once filters sit on their inputs (so estimates see
-// them); hand filters to the scans they now sit on; prune columns last
+// them); split aggregates with DISTINCT calls into two groupings (the first
+// runs in parallel); hand filters to the scans they now sit on; prune columns last
 // because it renumbers everything above each scan, then merge the
 // projections pruning leaves stacked. Subquery plans inside expressions are
 // optimised first, innermost out. Policy barriers (PolicyBarrier.swift) stop
@@ -92,6 +93,7 @@ public enum Optimizer {
         run("PushDisjunctionsIntoJoinInputs", when: joins, PushDisjunctionsIntoJoinInputs.apply)
         run("ReorderJoins", when: joins, ReorderJoins.apply)
         run("ReduceAggregateInputs", when: joins, ReduceAggregateInputs.apply)
+        run("SplitDistinctAggregates", SplitDistinctAggregates.apply)
         if shape?.hasScan ?? true {
             let skipping = context.flatMap { ScanSkipping.parse($0.settings["lake_skipping"] ?? "on") } ?? .all
             run("PushPredicatesIntoScans") { PushPredicatesIntoScans.apply($0, skipping: skipping) }
