@@ -33,6 +33,8 @@ public final class ParquetFile: @unchecked Sendable {
 
     /// When true, page CRC32s are verified and a mismatch is an XX001 error.
     public let verifyChecksums: Bool
+    /// Dictionaries being decoded or used by reads in flight, shared between them.
+    let dictionaries = ParquetDictionarySharing()
 
     public var name: String { source.name }
     public var rowGroupCount: Int { metadata.rowGroups.count }
@@ -229,8 +231,9 @@ public final class ParquetFile: @unchecked Sendable {
                 continue
             }
             guard let chunk = chunks[l] else { continue }
-            let reader = try chunkReader(meta, leaf: leaf)
+            let reader = try chunkReader(meta, leaf: leaf, rowGroup: index)
             let d = try reader.read(chunk.bytes, range: chunk.range, expectedValues: meta.numValues)
+            result.retain(d.dictionarySlot)
             result.pagesRead += d.dataPages
             result.bytesRead += Int64(chunk.range.count)
             decoded[l] = d
@@ -255,7 +258,8 @@ public final class ParquetFile: @unchecked Sendable {
                 result.append(selectedRows.map { v.gather($0) } ?? v)
             } else if let l = root.leafIndex, let pages = pagePlans[l], let selection {
                 if let v = pageVectors[l] { result.columns.append(v); continue }
-                let v = try readPages(rg, leaf: l, pages: pages, selection: selection, rows: Int64(rows), within: within, into: &result)
+                let v = try readPages(rg, leaf: l, pages: pages, selection: selection, rows: Int64(rows), within: within,
+                                      rowGroup: index, into: &result)
                 pageVectors[l] = v
                 result.columns.append(v)
             } else if let l = root.leafIndex, let d = decoded[l], selectedRows == nil, d.entries == rows,
@@ -272,11 +276,14 @@ public final class ParquetFile: @unchecked Sendable {
         return result
     }
 
-    func chunkReader(_ meta: ColumnMetaData, leaf: ParquetLeaf) throws -> ColumnChunkReader {
+    /// A reader of one column chunk; with `rowGroup`, its dictionary is shared with concurrent reads of the chunk.
+    func chunkReader(_ meta: ColumnMetaData, leaf: ParquetLeaf, rowGroup: Int? = nil) throws -> ColumnChunkReader {
         guard let codec = ParquetCodec(rawValue: meta.codec) else {
             throw SQLError(SQLState.featureNotSupported, "file \"\(name)\": unsupported compression codec \(meta.codec) (column \(leaf.dottedPath))")
         }
-        return ColumnChunkReader(leaf: leaf, codec: codec, file: name, verifyChecksums: verifyChecksums)
+        var reader = ColumnChunkReader(leaf: leaf, codec: codec, file: name, verifyChecksums: verifyChecksums)
+        if let rowGroup { reader.dictionarySlot = dictionaries.slot(rowGroup: rowGroup, leaf: leaf.index) }
+        return reader
     }
 
     /// Reads every row group (tests, small files).

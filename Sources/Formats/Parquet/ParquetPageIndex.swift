@@ -77,6 +77,7 @@ public struct ParquetColumnsRead {
             case .vector(let v, let offset): return ParquetVectors.slice(v, offset..<offset + rows)
             case .physical(let values, let leaf, let file, let offset):
                 // Only conversions that cannot fail are deferred (ParquetVectors.convertsWithoutFailure).
+                if let v = ParquetVectors.denseRange(values, offset..<offset + rows, leaf: leaf) { return v }
                 let own = offset == 0 && values.count == rows ? values : values.slice(offset..<offset + rows)
                 return (try? ParquetVectors.dense(own, leaf: leaf, file: file)) ?? Vector.nulls(type: leaf.type, count: rows)
             }
@@ -87,6 +88,10 @@ public struct ParquetColumnsRead {
     public var columnCount: Int { columns.count }
 
     mutating func append(_ v: Vector) { columns.append(.vector(v, offset: 0)) }
+    /// Dictionary slots this read decoded or used: held until the read is dropped, so parts of
+    /// the same row group read at the same time share them (ParquetDictionarySharing).
+    private var retained: [ParquetDictionarySlot] = []
+    mutating func retain(_ slot: ParquetDictionarySlot?) { if let slot { retained.append(slot) } }
     /// Rows in every vector.
     public var rows: Int
     /// Data pages decoded and data pages left unread (over all column chunks read).
@@ -101,7 +106,10 @@ public struct ParquetColumnsRead {
         switch columns[c] {
         case .vector(let v, let offset): return ParquetVectors.slice(v, (r.lowerBound + offset)..<(r.upperBound + offset))
         case .physical(let values, let leaf, let file, let offset):
-            return try ParquetVectors.dense(values.slice((r.lowerBound + offset)..<(r.upperBound + offset)), leaf: leaf, file: file)
+            // Converted straight from the range (one pass, no intermediate copy of it).
+            let range = (r.lowerBound + offset)..<(r.upperBound + offset)
+            if let v = ParquetVectors.denseRange(values, range, leaf: leaf) { return v }
+            return try ParquetVectors.dense(values.slice(range), leaf: leaf, file: file)
         }
     }
 }
@@ -165,7 +173,7 @@ extension ParquetFile {
 
     /// Reads the pages of a flat leaf that overlap `selection` and returns exactly the selection's rows.
     func readPages(_ rg: RowGroup, leaf l: Int, pages: [ParquetPageLocation], selection: RowSelection, rows: Int64,
-                   within: Range<Int64>? = nil, into result: inout ParquetColumnsRead) throws -> ParquetColumnsRead.Column {
+                   within: Range<Int64>? = nil, rowGroup: Int? = nil, into result: inout ParquetColumnsRead) throws -> ParquetColumnsRead.Column {
         let leaf = leaves[l]
         guard let meta = rg.columns[l].metaData else {
             throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath) has no column metadata")
@@ -203,7 +211,8 @@ extension ParquetFile {
             segments.append((bytes, 0..<bytes.count))
         }
         let expected = chosen.reduce(Int64(0)) { $0 + Int64($1.rows.count) }
-        let d = try chunkReader(meta, leaf: leaf).read(segments: segments, expectedValues: expected)
+        let d = try chunkReader(meta, leaf: leaf, rowGroup: rowGroup).read(segments: segments, expectedValues: expected)
+        result.retain(d.dictionarySlot)
         // One row range over consecutive pages (a part of a split row group, or one run the page
         // index kept): its rows are one contiguous run of the decoded pages, read at an offset.
         if selection.ranges.count == 1, let first = chosen.first,
@@ -273,7 +282,7 @@ extension ParquetFile {
         guard start >= 4, start < chunkEnd else {
             throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath) has an invalid byte range")
         }
-        let reader = try chunkReader(meta, leaf: leaf)
+        let reader = try chunkReader(meta, leaf: leaf, rowGroup: rowGroup)
         // A page header is small: read a window first, then the rest of the page if it is larger.
         var bytes = try source.read(offset: start, length: Int(min(chunkEnd - start, 4096)))
         var tr = ThriftReader(bytes, context: "file \"\(name)\", column \(leaf.dottedPath), dictionary page header")
@@ -287,7 +296,8 @@ extension ParquetFile {
             bytes += try source.read(offset: start + Int64(bytes.count), length: Int(pageEnd) - bytes.count)
         }
         guard let dict = try reader.readDictionary(bytes, range: 0..<Int(pageEnd)) else { return nil }
-        return (try ParquetVectors.dense(dict, leaf: leaf, file: name), Int64(bytes.count))
+        let shared = try reader.dictionarySlot?.vector { try ParquetVectors.dense($0, leaf: leaf, file: name) }
+        return (try shared ?? ParquetVectors.dense(dict, leaf: leaf, file: name), Int64(bytes.count))
     }
 
     /// The split-block bloom filter of a column chunk, with the bytes fetched; nil when the chunk has none
