@@ -46,7 +46,7 @@ enum PhysicalValues {
         case .int64(let a): return .int64(ContiguousArray(a[r]))
         case .float(let a): return .float(ContiguousArray(a[r]))
         case .double(let a): return .double(ContiguousArray(a[r]))
-        case .bytes(let s): return .bytes(ParquetVectors.sliceStrings(s, r))
+        case .bytes(let s): return .bytes(s.slice(r))
         }
     }
 

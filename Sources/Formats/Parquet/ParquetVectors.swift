@@ -306,35 +306,6 @@ enum ParquetVectors {
         return true
     }
 
-    /// Strings `r` with their offsets rebased to 0 (one bulk copy of the bytes, one tight
-    /// loop over the offsets).
-    static func sliceStrings(_ s: StringColumn, _ r: Range<Int>) -> StringColumn {
-        s.offsets.withUnsafeBufferPointer { o in
-            let base = o[r.lowerBound], hi = Int(o[r.upperBound])
-            let offsets = ContiguousArray<Int32>(unsafeUninitializedCapacity: r.count + 1) { out, initialized in
-                for k in 0...r.count { out[k] = o[r.lowerBound + k] &- base }
-                initialized = r.count + 1
-            }
-            return StringColumn(offsets: offsets, bytes: ContiguousArray(s.bytes[Int(base)..<hi]))
-        }
-    }
-
     /// Rows `r` of a whole-row-group vector, copying contiguous ranges (dictionaries are shared, not copied).
-    static func slice(_ v: Vector, _ r: Range<Int>) -> Vector {
-        if r == 0..<v.count { return v }
-        let validity = v.validity.map { ContiguousArray($0[r]) }
-        let storage: VectorStorage
-        switch v.storage {
-        case .bool(let a): storage = .bool(ContiguousArray(a[r]))
-        case .int64(let a): storage = .int64(ContiguousArray(a[r]))
-        case .float64(let a): storage = .float64(ContiguousArray(a[r]))
-        case .int128(let a): storage = .int128(ContiguousArray(a[r]))
-        case .interval(let a): storage = .interval(ContiguousArray(a[r]))
-        case .string(let s): storage = .string(sliceStrings(s, r))
-        case .dictionary(let idx, let values): storage = .dictionary(indices: ContiguousArray(idx[r]), values: values)
-        case .constant(let c): return Vector.constant(c, type: v.type, count: r.count)
-        case .list: return v.slice(r)
-        }
-        return Vector(type: v.type, count: r.count, storage: storage, validity: validity)
-    }
+    static func slice(_ v: Vector, _ r: Range<Int>) -> Vector { v.contiguousSlice(r) }
 }
