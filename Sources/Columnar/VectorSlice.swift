@@ -29,6 +29,45 @@ extension Vector {
     }
 }
 
+extension Vector {
+    /// The rows of several ranges, in order, as one vector: each range is bulk-copied (a row
+    /// selection of whole pages or row ranges), never gathered row by row through an index array.
+    public func copyingRanges(_ ranges: [Range<Int>]) -> Vector {
+        if ranges.count == 1 { return contiguousSlice(ranges[0]) }
+        let n = ranges.reduce(0) { $0 + $1.count }
+        func join<T>(_ a: ContiguousArray<T>) -> ContiguousArray<T> {
+            var out = ContiguousArray<T>()
+            out.reserveCapacity(n)
+            for r in ranges { out.append(contentsOf: a[r]) }
+            return out
+        }
+        let newValidity = validity.map { join($0) }
+        let joined: VectorStorage
+        switch storage {
+        case .bool(let a): joined = .bool(join(a))
+        case .int64(let a): joined = .int64(join(a))
+        case .float64(let a): joined = .float64(join(a))
+        case .int128(let a): joined = .int128(join(a))
+        case .interval(let a): joined = .interval(join(a))
+        case .string(let s):
+            var out = StringColumn()
+            var bytes = 0
+            for r in ranges { bytes += Int(s.offsets[r.upperBound] - s.offsets[r.lowerBound]) }
+            out.reserve(rows: n, bytes: bytes)
+            for r in ranges { out.appendAll(s.slice(r)) }
+            joined = .string(out)
+        case .dictionary(let idx, let values): joined = .dictionary(indices: join(idx), values: values)
+        case .constant(let v): return Vector.constant(v, type: type, count: n)
+        case .list:
+            var indices = ContiguousArray<Int32>()
+            indices.reserveCapacity(n)
+            for r in ranges { for i in r { indices.append(Int32(i)) } }
+            return indices.withUnsafeBufferPointer { gather(buffer: $0) }
+        }
+        return Vector(type: type, count: n, storage: joined, validity: newValidity)
+    }
+}
+
 extension StringColumn {
     /// Strings `r` with offsets rebased to 0: one bulk copy of their bytes, one loop over the offsets.
     public func slice(_ r: Range<Int>) -> StringColumn {

@@ -49,6 +49,25 @@ final class VectorSliceTests: XCTestCase {
         XCTAssertTrue(values === dictionary)
     }
 
+    /// Several ranges copied in bulk equal a gather of the same rows.
+    func testCopyingRangesMatchesGather() {
+        let vectors = [
+            Vector.from([.int(1), .null, .int(3), .int(-4), .null, .int(6), .int(7)], type: .int64),
+            Vector.from([.string("alpha"), .string(""), .null, .string("delta"), .string("é"), .string("f"), .string("gg")], type: .text),
+            Vector(type: .text, count: 7, storage: .dictionary(indices: [2, 2, 0, 1, 0, 1, 2], values: Vector.from([.string("x"), .null, .string("zz")], type: .text))),
+            Vector.constant(.int(7), type: .int64, count: 7),
+            Vector.from([.list([.int(1)]), .null, .list([]), .list([.int(3), .int(4)]), .null, .list([.int(5)]), .list([])], type: .array(.int64)),
+        ]
+        for v in vectors {
+            for ranges in [[0..<2, 3..<4, 5..<7], [1..<1, 2..<6], [6..<7], [0..<7], [Range<Int>]()] {
+                let c = v.copyingRanges(ranges)
+                let g = v.gather(ContiguousArray(ranges.flatMap { $0 }.map { Int32($0) }))
+                XCTAssertEqual(c.count, g.count)
+                XCTAssertEqual((0..<c.count).map { c.value(at: $0) }, (0..<g.count).map { g.value(at: $0) }, "\(v.type) \(ranges)")
+            }
+        }
+    }
+
     func testConstantsAndLists() {
         assertSlicesLikeGather(Vector.constant(.int(7), type: .int64, count: 5))
         assertSlicesLikeGather(Vector.nulls(type: .text, count: 4))

@@ -87,6 +87,27 @@ final class ParquetPlainPagesTests: XCTestCase {
         }
     }
 
+    /// A selection of several row ranges (some inside one page, some across pages) keeps
+    /// exactly those rows, in order, for every column, whether read page by page or whole.
+    func testSelectionsOfSeveralRanges() throws {
+        for name in Self.files {
+            let f = try ParquetFile(path: Self.folder + "/" + name)
+            let columns = Array(0..<f.schema.count)
+            let ranges: [Range<Int64>] = [3..<10, 50..<420, 433..<434, 650..<700]
+            let read = try f.readColumns(rowGroup: 0, columns: columns, selection: RowSelection(ranges))
+            let rows = ranges.flatMap { $0 }.map { Int($0) }
+            XCTAssertEqual(read.rows, rows.count)
+            for c in columns {
+                let v = try read.slice(c, 0..<read.rows)
+                for (k, row) in rows.enumerated() {
+                    XCTAssertEqual(v.value(at: k), expected(f.schema[c].name, row), "\(name) \(f.schema[c].name) row \(row)")
+                }
+                let whole = read.vectors[c]
+                XCTAssertEqual(whole.value(at: read.rows - 1), expected(f.schema[c].name, 699))
+            }
+        }
+    }
+
     /// Two reads of one row group that overlap in time decode its dictionary once and hand
     /// out the same dictionary vector; once both are dropped nothing stays cached.
     func testOverlappingReadsShareOneDictionary() throws {

@@ -238,12 +238,14 @@ public final class ParquetFile: @unchecked Sendable {
             result.bytesRead += Int64(chunk.range.count)
             decoded[l] = d
         }
-        let selectedRows: ContiguousArray<Int32>? = selection.map { sel in
-            var idx = ContiguousArray<Int32>()
-            idx.reserveCapacity(Int(sel.rowCount))
-            for r in sel.ranges { for i in r { idx.append(Int32(i)) } }
-            return idx
+        // A whole-chunk vector keeps the selection's rows: one range is read at an offset (no
+        // copy), several are copied range by range (no index array of every selected row).
+        func kept(_ v: Vector) -> ParquetColumnsRead.Column {
+            guard let selection else { return .vector(v, offset: 0) }
+            if selection.ranges.count == 1 { return .vector(v, offset: Int(selection.ranges[0].lowerBound)) }
+            return .vector(v.copyingRanges(selection.ranges.map { Int($0.lowerBound)..<Int($0.upperBound) }), offset: 0)
         }
+        let oneRange: Int? = selection.flatMap { $0.ranges.count == 1 ? Int($0.ranges[0].lowerBound) : nil }
         var pageVectors: [Int: ParquetColumnsRead.Column] = [:]
         for c in columns {
             let root = roots[c]
@@ -255,22 +257,22 @@ public final class ParquetFile: @unchecked Sendable {
                 }
                 var assembler = NestedAssembler(cursors: cursors, what: "file \"\(name)\", column \(root.name)")
                 let v = try assembler.column(shape, leaves: root.leafIndices, rows: rows)
-                result.append(selectedRows.map { v.gather($0) } ?? v)
+                result.columns.append(kept(v))
             } else if let l = root.leafIndex, let pages = pagePlans[l], let selection {
                 if let v = pageVectors[l] { result.columns.append(v); continue }
                 let v = try readPages(rg, leaf: l, pages: pages, selection: selection, rows: Int64(rows), within: within,
                                       rowGroup: index, into: &result)
                 pageVectors[l] = v
                 result.columns.append(v)
-            } else if let l = root.leafIndex, let d = decoded[l], selectedRows == nil, d.entries == rows,
+            } else if let l = root.leafIndex, let d = decoded[l], selection == nil || oneRange != nil, d.entries == rows,
                       ParquetVectors.isDensePlain(d, leaf: leaves[l]) {
-                result.columns.append(.physical(d.values, leaf: leaves[l], file: name, offset: 0))
+                result.columns.append(.physical(d.values, leaf: leaves[l], file: name, offset: oneRange ?? 0))
             } else if let l = root.leafIndex, let d = decoded[l] {
                 let v = try ParquetVectors.flatColumn(d, leaf: leaves[l], file: name)
                 guard v.count == rows else {
                     throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaves[l].dottedPath): \(v.count) values for \(rows) rows")
                 }
-                result.append(selectedRows.map { v.gather($0) } ?? v)
+                result.columns.append(kept(v))
             }
         }
         return result

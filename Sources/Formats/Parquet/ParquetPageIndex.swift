@@ -234,22 +234,35 @@ extension ParquetFile {
             if offset >= 0, offset + r.count <= v.count { return .vector(v, offset: offset) }
         }
         // Row r of the selection sits in the decoded vector at (rows of earlier chosen pages) + (r - page start).
-        var indices = ContiguousArray<Int32>()
-        indices.reserveCapacity(Int(selection.rowCount))
+        // A selection range overlaps only chosen pages, which follow each other in the decoded vector
+        // wherever their rows do, so each range maps to one contiguous range there: copied in bulk.
+        var decodedRanges: [Range<Int>] = []
+        decodedRanges.reserveCapacity(selection.ranges.count)
         var pageIndex = 0, pageBase: Int64 = 0
         for r in selection.ranges {
-            for row in r {
-                while pageIndex < chosen.count && chosen[pageIndex].rows.upperBound <= row {
-                    pageBase += Int64(chosen[pageIndex].rows.count)
-                    pageIndex += 1
-                }
-                guard pageIndex < chosen.count, chosen[pageIndex].rows.contains(row) else {
-                    throw SQLError(SQLState.internalError, "file \"\(name)\": row \(row) of the selection is in no page read")
-                }
-                indices.append(Int32(pageBase + row - chosen[pageIndex].rows.lowerBound))
+            while pageIndex < chosen.count && chosen[pageIndex].rows.upperBound <= r.lowerBound {
+                pageBase += Int64(chosen[pageIndex].rows.count)
+                pageIndex += 1
             }
+            guard pageIndex < chosen.count, chosen[pageIndex].rows.contains(r.lowerBound) else {
+                throw SQLError(SQLState.internalError, "file \"\(name)\": row \(r.lowerBound) of the selection is in no page read")
+            }
+            // Every page the range runs into must have been read and follow the previous one.
+            var end = chosen[pageIndex].rows.upperBound, k = pageIndex
+            while end < r.upperBound {
+                k += 1
+                guard k < chosen.count, chosen[k].rows.lowerBound == end else {
+                    throw SQLError(SQLState.internalError, "file \"\(name)\": row \(end) of the selection is in no page read")
+                }
+                end = chosen[k].rows.upperBound
+            }
+            let start = Int(pageBase + r.lowerBound - chosen[pageIndex].rows.lowerBound)
+            guard start + r.count <= v.count else {
+                throw SQLError(SQLState.internalError, "file \"\(name)\": selection runs past the pages read")
+            }
+            decodedRanges.append(start..<start + r.count)
         }
-        return .vector(v.gather(indices), offset: 0)
+        return .vector(v.copyingRanges(decodedRanges), offset: 0)
     }
 
     /// True when every data page of the chunk is dictionary-encoded, so the dictionary holds every non-null value.
