@@ -131,3 +131,37 @@ write("dictionary/strings.parquet", pa.table({
     "s": pa.array(strings, pa.string()),
     "plain": pa.array(strings, pa.string()),
 }), row_group_size=1300, use_dictionary=["s"])
+
+# PLAIN pages of every fixed-width type, required and optional, v1 and v2 data pages, under
+# each codec (the reader decompresses these straight into the value arrays), and an INT64
+# column whose dictionary overflows so later pages fall back to PLAIN. Values follow formulas
+# of the row number that ParquetPlainPagesTests recomputes.
+import decimal
+rows = 2000
+plain_schema = pa.schema([
+    pa.field("i32", pa.int32(), nullable=False),
+    pa.field("i64", pa.int64(), nullable=False),
+    pa.field("f32", pa.float32(), nullable=False),
+    pa.field("f64", pa.float64(), nullable=False),
+    pa.field("d", pa.date32(), nullable=False),
+    pa.field("dec", pa.decimal128(12, 2), nullable=False),
+    pa.field("opt", pa.int64(), nullable=True),
+    pa.field("fb", pa.int64(), nullable=False),
+])
+plain_table = pa.table({
+    "i32": pa.array([(i * 37) % 2001 - 1000 for i in range(rows)], pa.int32()),
+    "i64": pa.array([i * 1_000_003 - 7 for i in range(rows)], pa.int64()),
+    "f32": pa.array([i * 0.5 for i in range(rows)], pa.float32()),
+    "f64": pa.array([i * 0.25 - 3 for i in range(rows)], pa.float64()),
+    "d": pa.array([i - 500 for i in range(rows)], pa.int32()).cast(pa.date32()),
+    "dec": pa.array([decimal.Decimal(i * 101 - 5000).scaleb(-2) for i in range(rows)], pa.decimal128(12, 2)),
+    "opt": pa.array([None if i % 5 == 2 else i * 3 for i in range(rows)], pa.int64()),
+    "fb": pa.array([i // 4 if i < 400 else i * 7 for i in range(rows)], pa.int64()),
+}, schema=plain_schema)
+for codec in ["none", "snappy", "zstd", "gzip"]:
+    for version in ["1.0", "2.0"]:
+        path = os.path.join(here, f"plainpages/{codec}-v{version[0]}.parquet")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        pq.write_table(plain_table, path, compression=codec, data_page_version=version, row_group_size=700,
+                       data_page_size=1024, write_batch_size=100, use_dictionary=["fb"], dictionary_pagesize_limit=512,
+                       write_page_index=True, store_decimal_as_integer=True)

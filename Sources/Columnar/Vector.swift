@@ -209,13 +209,8 @@ public final class Vector: @unchecked Sendable {
         }
     }
 
-    /// Rows `range` as a new vector.
-    public func slice(_ range: Range<Int>) -> Vector {
-        if range == 0..<count { return self }
-        if case .constant(let v) = storage { return .constant(v, type: type, count: range.count) }
-        let indices = ContiguousArray<Int32>((Int32(range.lowerBound)..<Int32(range.upperBound)))
-        return indices.withUnsafeBufferPointer { gather(buffer: $0) }
-    }
+    /// Rows `range` as a new vector (bulk copies of the range, VectorSlice.swift).
+    public func slice(_ range: Range<Int>) -> Vector { contiguousSlice(range) }
 
     /// Rows of several vectors of one type, one after the other.
     public static func concat(_ parts: [Vector], type: DataType) -> Vector {

@@ -57,10 +57,10 @@ public final class LocalFileSource: ByteSource, @unchecked Sendable {
                            "file \"\(name)\": read of \(length) bytes at offset \(offset) is outside the file (size \(size))")
         }
         if length == 0 { return [] }
-        var out = [UInt8](repeating: 0, count: length)
-        var done = 0
-        try out.withUnsafeMutableBytes { buf in
+        // Not zero-filled first (pread fills it or the read throws): scans read megabytes per row group.
+        return try [UInt8](unsafeUninitializedCapacity: length) { buf, initialized in
             guard let base = buf.baseAddress else { return }
+            var done = 0
             while done < length {
                 let n = pread(fd, base + done, length - done, off_t(offset) + off_t(done))
                 if n < 0 {
@@ -72,8 +72,8 @@ public final class LocalFileSource: ByteSource, @unchecked Sendable {
                 }
                 done += n
             }
+            initialized = length
         }
-        return out
     }
 }
 

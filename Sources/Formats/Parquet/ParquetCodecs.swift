@@ -39,64 +39,85 @@ func parquetCRC32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
 enum Decompressor {
     /// Decompresses `input` into exactly `outputSize` bytes; `what` names the column for errors.
     static func decompress(_ codec: ParquetCodec, _ input: ArraySlice<UInt8>, outputSize: Int, what: String) throws -> [UInt8] {
-        func fail(_ why: String) -> SQLError {
-            SQLError(SQLState.dataCorrupted, "\(what): \(codec.name) decompression failed: \(why)")
-        }
         if codec == .uncompressed {
-            guard input.count == outputSize else { throw fail("page size \(input.count) differs from uncompressed size \(outputSize)") }
+            guard input.count == outputSize else { throw failure(codec, what, "page size \(input.count) differs from uncompressed size \(outputSize)") }
             return Array(input)
         }
-        guard outputSize >= 0, outputSize <= 1 << 31 else { throw fail("invalid uncompressed size \(outputSize)") }
-        if outputSize == 0 { return [] }
+        guard outputSize >= 0, outputSize <= 1 << 31 else { throw failure(codec, what, "invalid uncompressed size \(outputSize)") }
+        // Not zero-filled first: the codec writes every byte or the call throws.
+        return try [UInt8](unsafeUninitializedCapacity: outputSize) { dst, initialized in
+            try decompress(codec, input, into: UnsafeMutableRawBufferPointer(dst), what: what)
+            initialized = outputSize
+        }
+    }
+
+    static func failure(_ codec: ParquetCodec, _ what: String, _ why: String) -> SQLError {
+        SQLError(SQLState.dataCorrupted, "\(what): \(codec.name) decompression failed: \(why)")
+    }
+
+    /// Decompresses `input` into exactly `destination.count` bytes (a typed value buffer when the
+    /// page is PLAIN fixed-width: the page is then never held as bytes); throws unless the codec
+    /// produced exactly that many.
+    static func decompress(_ codec: ParquetCodec, _ input: ArraySlice<UInt8>, into destination: UnsafeMutableRawBufferPointer,
+                           what: String) throws {
+        let outputSize = destination.count
+        func fail(_ why: String) -> SQLError { failure(codec, what, why) }
+        if codec == .uncompressed {
+            guard input.count == outputSize else { throw fail("page size \(input.count) differs from uncompressed size \(outputSize)") }
+            input.withUnsafeBytes { src in
+                if let s = src.baseAddress, let d = destination.baseAddress, outputSize > 0 { d.copyMemory(from: s, byteCount: outputSize) }
+            }
+            return
+        }
+        guard outputSize <= 1 << 31 else { throw fail("invalid uncompressed size \(outputSize)") }
+        if outputSize == 0 { return }
         guard !input.isEmpty else { throw fail("empty compressed page") }
-        var out = [UInt8](repeating: 0, count: outputSize)
-        let produced: Int = try out.withUnsafeMutableBufferPointer { dst -> Int in
-            try input.withUnsafeBufferPointer { src -> Int in
-                guard let dp = dst.baseAddress, let sp = src.baseAddress else { return 0 }
-                switch codec {
-                case .uncompressed: return 0
-                case .snappy:
-                    var len = 0
-                    let sc = UnsafeRawPointer(sp).assumingMemoryBound(to: CChar.self)
-                    guard snappy_uncompressed_length(sc, src.count, &len) == SNAPPY_OK, len == outputSize else {
-                        throw fail("bad snappy length")
-                    }
-                    let dc = UnsafeMutableRawPointer(dp).assumingMemoryBound(to: CChar.self)
-                    guard snappy_uncompress(sc, src.count, dc, &len) == SNAPPY_OK else { throw fail("corrupt snappy data") }
-                    return len
-                case .zstd:
-                    // A page may hold several concatenated frames; ZSTD_decompress handles that.
-                    let r = ZSTD_decompress(dp, outputSize, sp, src.count)
-                    if ZSTD_isError(r) != 0 { throw fail(String(cString: ZSTD_getErrorName(r))) }
-                    return r
-                case .gzip:
-                    return try inflate(src, dst, fail: fail)
-                case .lz4Raw:
-                    let r = LZ4_decompress_safe(UnsafeRawPointer(sp).assumingMemoryBound(to: CChar.self),
-                                                UnsafeMutableRawPointer(dp).assumingMemoryBound(to: CChar.self),
-                                                Int32(src.count), Int32(outputSize))
-                    if r < 0 { throw fail("corrupt LZ4 block") }
-                    return Int(r)
-                case .lz4:
-                    if let n = hadoopLZ4(src, dst) { return n }
-                    let r = LZ4_decompress_safe(UnsafeRawPointer(sp).assumingMemoryBound(to: CChar.self),
-                                                UnsafeMutableRawPointer(dp).assumingMemoryBound(to: CChar.self),
-                                                Int32(src.count), Int32(outputSize))
-                    if r == Int32(outputSize) { return Int(r) }
-                    if let n = lz4Frame(src, dst) { return n }
-                    throw fail("data is neither Hadoop-framed LZ4, a raw LZ4 block nor an LZ4 frame")
-                case .brotli:
-                    var outLen = outputSize
-                    let r = BrotliDecoderDecompress(src.count, sp, &outLen, dp)
-                    if r != BROTLI_DECODER_RESULT_SUCCESS { throw fail("corrupt brotli data") }
-                    return outLen
-                case .lzo:
-                    throw SQLError(SQLState.featureNotSupported, "\(what): unsupported compression codec LZO")
+        // The C codecs write bytes through untyped pointers, whatever the buffer holds.
+        let dst = UnsafeMutableBufferPointer(start: destination.baseAddress?.assumingMemoryBound(to: UInt8.self), count: outputSize)
+        let produced: Int = try input.withUnsafeBufferPointer { src -> Int in
+            guard let dp = dst.baseAddress, let sp = src.baseAddress else { return 0 }
+            switch codec {
+            case .uncompressed: return 0
+            case .snappy:
+                var len = 0
+                let sc = UnsafeRawPointer(sp).assumingMemoryBound(to: CChar.self)
+                guard snappy_uncompressed_length(sc, src.count, &len) == SNAPPY_OK, len == outputSize else {
+                    throw fail("bad snappy length")
                 }
+                let dc = UnsafeMutableRawPointer(dp).assumingMemoryBound(to: CChar.self)
+                guard snappy_uncompress(sc, src.count, dc, &len) == SNAPPY_OK else { throw fail("corrupt snappy data") }
+                return len
+            case .zstd:
+                // A page may hold several concatenated frames; ZSTD_decompress handles that.
+                let r = ZSTD_decompress(dp, outputSize, sp, src.count)
+                if ZSTD_isError(r) != 0 { throw fail(String(cString: ZSTD_getErrorName(r))) }
+                return r
+            case .gzip:
+                return try inflate(src, dst, fail: fail)
+            case .lz4Raw:
+                let r = LZ4_decompress_safe(UnsafeRawPointer(sp).assumingMemoryBound(to: CChar.self),
+                                            UnsafeMutableRawPointer(dp).assumingMemoryBound(to: CChar.self),
+                                            Int32(src.count), Int32(outputSize))
+                if r < 0 { throw fail("corrupt LZ4 block") }
+                return Int(r)
+            case .lz4:
+                if let n = hadoopLZ4(src, dst) { return n }
+                let r = LZ4_decompress_safe(UnsafeRawPointer(sp).assumingMemoryBound(to: CChar.self),
+                                            UnsafeMutableRawPointer(dp).assumingMemoryBound(to: CChar.self),
+                                            Int32(src.count), Int32(outputSize))
+                if r == Int32(outputSize) { return Int(r) }
+                if let n = lz4Frame(src, dst) { return n }
+                throw fail("data is neither Hadoop-framed LZ4, a raw LZ4 block nor an LZ4 frame")
+            case .brotli:
+                var outLen = outputSize
+                let r = BrotliDecoderDecompress(src.count, sp, &outLen, dp)
+                if r != BROTLI_DECODER_RESULT_SUCCESS { throw fail("corrupt brotli data") }
+                return outLen
+            case .lzo:
+                throw SQLError(SQLState.featureNotSupported, "\(what): unsupported compression codec LZO")
             }
         }
         guard produced == outputSize else { throw fail("produced \(produced) bytes, expected \(outputSize)") }
-        return out
     }
 
     /// zlib inflate accepting gzip or zlib headers (windowBits 15+32) and concatenated gzip members.

@@ -46,13 +46,38 @@ enum PhysicalValues {
         case .int64(let a): return .int64(ContiguousArray(a[r]))
         case .float(let a): return .float(ContiguousArray(a[r]))
         case .double(let a): return .double(ContiguousArray(a[r]))
-        case .bytes(let s):
-            let lo = Int(s.offsets[r.lowerBound]), hi = Int(s.offsets[r.upperBound])
-            var offsets = ContiguousArray<Int32>()
-            offsets.reserveCapacity(r.count + 1)
-            let base = s.offsets[r.lowerBound]
-            for o in s.offsets[r.lowerBound...r.upperBound] { offsets.append(o - base) }
-            return .bytes(StringColumn(offsets: offsets, bytes: ContiguousArray(s.bytes[lo..<hi])))
+        case .bytes(let s): return .bytes(s.slice(r))
+        }
+    }
+
+    /// Bytes of one PLAIN value of this physical type when the reader stores it unchanged
+    /// (INT96 is converted to µs, booleans are bit-packed, byte arrays have lengths).
+    static func storedWidth(_ p: ParquetPhysicalType) -> Int? {
+        switch p {
+        case .int32, .float: return 4
+        case .int64, .double: return 8
+        default: return nil
+        }
+    }
+
+    /// Appends `count` fixed-width values that `fill` writes as raw little-endian bytes straight
+    /// into the array's new tail (the bulk PLAIN copy assumes a little-endian host, as
+    /// PlainDecoder.fixed does). Only for the types `storedWidth` names.
+    mutating func appendRaw(count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        func grow<T>(_ a: inout ContiguousArray<T>, _ zero: T) throws {
+            let old = a.count, stride = MemoryLayout<T>.stride
+            a.reserveGrowing(old + count)
+            a.append(contentsOf: repeatElement(zero, count: count))
+            try a.withUnsafeMutableBytes { raw in
+                try fill(UnsafeMutableRawBufferPointer(rebasing: raw[old * stride..<(old + count) * stride]))
+            }
+        }
+        switch self {
+        case .int32(var a): self = .int32([]); try grow(&a, 0); self = .int32(a)
+        case .int64(var a): self = .int64([]); try grow(&a, 0); self = .int64(a)
+        case .float(var a): self = .float([]); try grow(&a, 0); self = .float(a)
+        case .double(var a): self = .double([]); try grow(&a, 0); self = .double(a)
+        case .bool, .bytes: throw encodingError("values of this type are not stored as raw fixed-width bytes")
         }
     }
 
@@ -127,6 +152,8 @@ struct DecodedColumn {
     /// Entries at the maximum definition level (non-NULL), counted page by page as the pages
     /// are decoded; nil when this column was not built by `read` (then count the levels).
     var definedEntries: Int?
+    /// Where `dictionary` came from when it is shared with concurrent reads of the same chunk.
+    var dictionarySlot: ParquetDictionarySlot?
 }
 
 struct ColumnChunkReader {
@@ -135,6 +162,8 @@ struct ColumnChunkReader {
     let file: String
     /// Check each page's CRC32 (when the writer stored one) before decoding it.
     var verifyChecksums = false
+    /// Shares the dictionary page's decoded values with concurrent reads of this chunk.
+    var dictionarySlot: ParquetDictionarySlot? = nil
     var what: String { "file \"\(file)\", column \(leaf.dottedPath)" }
 
     func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "\(what): \(m)") }
@@ -192,6 +221,7 @@ struct ColumnChunkReader {
         guard size >= 0, size <= chunkEnd - tr.pos else { throw corrupt("dictionary page extends past the column chunk") }
         let body = bytes[tr.pos..<tr.pos + size]
         do {
+            if let dictionarySlot { return try dictionarySlot.values { try decodeDictionaryPage(header, body) } }
             return try decodeDictionaryPage(header, body)
         } catch let e as EncodingError {
             throw corrupt("dictionary page: \(e.message)")
@@ -209,8 +239,13 @@ struct ColumnChunkReader {
             throw SQLError(SQLState.featureNotSupported, "\(what): unsupported dictionary encoding \(ParquetEncoding.name(dh.encoding))")
         }
         guard dh.numValues >= 0 else { throw corrupt("negative dictionary size") }
-        let data = try Decompressor.decompress(codec, body, outputSize: Int(header.uncompressedPageSize), what: what)
         var dict = PhysicalValues.empty(leaf.physical)
+        if let width = PhysicalValues.storedWidth(leaf.physical), Int(dh.numValues) * width == Int(header.uncompressedPageSize) {
+            // Fixed-width PLAIN values are stored as they are: decompress straight into the array.
+            try dict.appendRaw(count: Int(dh.numValues)) { try Decompressor.decompress(codec, body, into: $0, what: what) }
+            return dict
+        }
+        let data = try Decompressor.decompress(codec, body, outputSize: Int(header.uncompressedPageSize), what: what)
         try data.withUnsafeBufferPointer { p in
             var at = 0
             var bit = 0
@@ -241,13 +276,29 @@ struct ColumnChunkReader {
             switch PageType(rawValue: header.type) {
             case .dictionaryPage:
                 guard out.dictionary == nil else { throw corrupt("more than one dictionary page") }
-                out.dictionary = try decodeDictionaryPage(header, body)
+                if let dictionarySlot {
+                    out.dictionary = try dictionarySlot.values { try decodeDictionaryPage(header, body) }
+                    out.dictionarySlot = dictionarySlot
+                } else {
+                    out.dictionary = try decodeDictionaryPage(header, body)
+                }
             case .dataPage:
                 guard let dh = header.dataPageHeader else { throw corrupt("data page without its header") }
-                let data = try Decompressor.decompress(codec, body, outputSize: Int(header.uncompressedPageSize), what: what)
-                try data.withUnsafeBufferPointer { p in
+                let n = Int(dh.numValues)
+                if leaf.maxDef == 0, leaf.maxRep == 0, dh.encoding == ParquetEncoding.plain,
+                   let width = PhysicalValues.storedWidth(leaf.physical), n >= 0, n * width == Int(header.uncompressedPageSize),
+                   Int64(n) <= expectedValues - Int64(out.entries) {
+                    // A required column's PLAIN page is nothing but its values: decompress them
+                    // straight into the chunk's array (no page buffer, no second copy).
+                    try prepareForPlainValues(count: n, into: &out)
+                    try out.values.appendRaw(count: n) { try Decompressor.decompress(codec, body, into: $0, what: what) }
+                    out.entries += n
+                    out.definedEntries? += n
+                    out.dataPages += 1
+                    return
+                }
+                try withPageBytes(body, compressed: true, size: Int(header.uncompressedPageSize)) { p in
                     var at = 0
-                    let n = Int(dh.numValues)
                     guard n >= 0, Int64(n) <= expectedValues - Int64(out.entries) else {
                         throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
                     }
@@ -273,9 +324,8 @@ struct ColumnChunkReader {
                 guard Int64(n) <= expectedValues - Int64(out.entries) else {
                     throw corrupt("page \(pageNumber) holds more values (\(n)) than the column chunk has left")
                 }
-                let levelBytes = Array(body.prefix(repLen + defLen))
                 var present = n
-                try levelBytes.withUnsafeBufferPointer { p in
+                try body.prefix(repLen + defLen).withUnsafeBufferPointer { p in
                     if leaf.maxRep > 0 {
                         try readLevels(p, start: 0, end: repLen, maxLevel: leaf.maxRep, count: n, into: &out.repLevels)
                     }
@@ -287,14 +337,15 @@ struct ColumnChunkReader {
                 }
                 let valueBody = body.dropFirst(repLen + defLen)
                 let uncompressedSize = Int(header.uncompressedPageSize) - repLen - defLen
-                let data: [UInt8]
-                if dh.isCompressed && codec != .uncompressed && !(valueBody.isEmpty && present == 0) {
-                    data = try Decompressor.decompress(codec, valueBody, outputSize: uncompressedSize, what: what)
+                let compressed = dh.isCompressed && codec != .uncompressed && !(valueBody.isEmpty && present == 0)
+                if compressed, dh.encoding == ParquetEncoding.plain, let width = PhysicalValues.storedWidth(leaf.physical),
+                   present * width == uncompressedSize {
+                    try prepareForPlainValues(count: present, into: &out)
+                    try out.values.appendRaw(count: present) { try Decompressor.decompress(codec, valueBody, into: $0, what: what) }
                 } else {
-                    data = Array(valueBody)
-                }
-                try data.withUnsafeBufferPointer { p in
-                    try decodeValues(p, start: 0, end: p.count, encoding: dh.encoding, count: present, into: &out)
+                    try withPageBytes(valueBody, compressed: compressed, size: uncompressedSize) { p in
+                        try decodeValues(p, start: 0, end: p.count, encoding: dh.encoding, count: present, into: &out)
+                    }
                 }
                 out.entries += n
                 out.definedEntries? += present
@@ -430,15 +481,37 @@ struct ColumnChunkReader {
                 try out.values.appendGathered(from: dict, codes)
             }
         default:
-            if let idx = out.indices, let dict = out.dictionary {
-                // Fallback from dictionary to plain pages: flatten what we have.
-                out.indices = nil
-                out.values.reserve(out.expectedEntries)
-                try out.values.appendGathered(from: dict, idx)
-            } else if out.values.count == 0 {
-                out.values.reserve(max(count, out.expectedEntries - out.entries))
-            }
+            try prepareForPlainValues(count: count, into: &out)
             try decodeNonDictionary(p, start: start, end: end, encoding: encoding, count: count, into: &out.values)
+        }
+    }
+
+    /// Before a page of plain (non-dictionary) values: a chunk that fell back from dictionary
+    /// pages is flattened here, and the first such page reserves the values of the whole chunk.
+    private func prepareForPlainValues(count: Int, into out: inout DecodedColumn) throws {
+        if let idx = out.indices, let dict = out.dictionary {
+            out.indices = nil
+            out.values.reserve(out.expectedEntries)
+            try out.values.appendGathered(from: dict, idx)
+        } else if out.values.count == 0 {
+            out.values.reserve(max(count, out.expectedEntries - out.entries))
+        }
+    }
+
+    /// Runs `body` over a page's value bytes: the stored bytes themselves when they are not
+    /// compressed (no copy), otherwise a buffer they are decompressed into.
+    private func withPageBytes(_ stored: ArraySlice<UInt8>, compressed: Bool, size: Int,
+                               _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        if compressed && codec != .uncompressed {
+            let data = try Decompressor.decompress(codec, stored, outputSize: size, what: what)
+            try data.withUnsafeBufferPointer(body)
+        } else if compressed {
+            guard stored.count == size else {
+                throw Decompressor.failure(codec, what, "page size \(stored.count) differs from uncompressed size \(size)")
+            }
+            try stored.withUnsafeBufferPointer(body)
+        } else {
+            try stored.withUnsafeBufferPointer(body)
         }
     }
 

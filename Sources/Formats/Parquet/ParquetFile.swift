@@ -33,6 +33,8 @@ public final class ParquetFile: @unchecked Sendable {
 
     /// When true, page CRC32s are verified and a mismatch is an XX001 error.
     public let verifyChecksums: Bool
+    /// Dictionaries being decoded or used by reads in flight, shared between them.
+    let dictionaries = ParquetDictionarySharing()
 
     public var name: String { source.name }
     public var rowGroupCount: Int { metadata.rowGroups.count }
@@ -229,18 +231,21 @@ public final class ParquetFile: @unchecked Sendable {
                 continue
             }
             guard let chunk = chunks[l] else { continue }
-            let reader = try chunkReader(meta, leaf: leaf)
+            let reader = try chunkReader(meta, leaf: leaf, rowGroup: index)
             let d = try reader.read(chunk.bytes, range: chunk.range, expectedValues: meta.numValues)
+            result.retain(d.dictionarySlot)
             result.pagesRead += d.dataPages
             result.bytesRead += Int64(chunk.range.count)
             decoded[l] = d
         }
-        let selectedRows: ContiguousArray<Int32>? = selection.map { sel in
-            var idx = ContiguousArray<Int32>()
-            idx.reserveCapacity(Int(sel.rowCount))
-            for r in sel.ranges { for i in r { idx.append(Int32(i)) } }
-            return idx
+        // A whole-chunk vector keeps the selection's rows: one range is read at an offset (no
+        // copy), several are copied range by range (no index array of every selected row).
+        func kept(_ v: Vector) -> ParquetColumnsRead.Column {
+            guard let selection else { return .vector(v, offset: 0) }
+            if selection.ranges.count == 1 { return .vector(v, offset: Int(selection.ranges[0].lowerBound)) }
+            return .vector(v.copyingRanges(selection.ranges.map { Int($0.lowerBound)..<Int($0.upperBound) }), offset: 0)
         }
+        let oneRange: Int? = selection.flatMap { $0.ranges.count == 1 ? Int($0.ranges[0].lowerBound) : nil }
         var pageVectors: [Int: ParquetColumnsRead.Column] = [:]
         for c in columns {
             let root = roots[c]
@@ -252,31 +257,35 @@ public final class ParquetFile: @unchecked Sendable {
                 }
                 var assembler = NestedAssembler(cursors: cursors, what: "file \"\(name)\", column \(root.name)")
                 let v = try assembler.column(shape, leaves: root.leafIndices, rows: rows)
-                result.append(selectedRows.map { v.gather($0) } ?? v)
+                result.columns.append(kept(v))
             } else if let l = root.leafIndex, let pages = pagePlans[l], let selection {
                 if let v = pageVectors[l] { result.columns.append(v); continue }
-                let v = try readPages(rg, leaf: l, pages: pages, selection: selection, rows: Int64(rows), within: within, into: &result)
+                let v = try readPages(rg, leaf: l, pages: pages, selection: selection, rows: Int64(rows), within: within,
+                                      rowGroup: index, into: &result)
                 pageVectors[l] = v
                 result.columns.append(v)
-            } else if let l = root.leafIndex, let d = decoded[l], selectedRows == nil, d.entries == rows,
+            } else if let l = root.leafIndex, let d = decoded[l], selection == nil || oneRange != nil, d.entries == rows,
                       ParquetVectors.isDensePlain(d, leaf: leaves[l]) {
-                result.columns.append(.physical(d.values, leaf: leaves[l], file: name, offset: 0))
+                result.columns.append(.physical(d.values, leaf: leaves[l], file: name, offset: oneRange ?? 0))
             } else if let l = root.leafIndex, let d = decoded[l] {
                 let v = try ParquetVectors.flatColumn(d, leaf: leaves[l], file: name)
                 guard v.count == rows else {
                     throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaves[l].dottedPath): \(v.count) values for \(rows) rows")
                 }
-                result.append(selectedRows.map { v.gather($0) } ?? v)
+                result.columns.append(kept(v))
             }
         }
         return result
     }
 
-    func chunkReader(_ meta: ColumnMetaData, leaf: ParquetLeaf) throws -> ColumnChunkReader {
+    /// A reader of one column chunk; with `rowGroup`, its dictionary is shared with concurrent reads of the chunk.
+    func chunkReader(_ meta: ColumnMetaData, leaf: ParquetLeaf, rowGroup: Int? = nil) throws -> ColumnChunkReader {
         guard let codec = ParquetCodec(rawValue: meta.codec) else {
             throw SQLError(SQLState.featureNotSupported, "file \"\(name)\": unsupported compression codec \(meta.codec) (column \(leaf.dottedPath))")
         }
-        return ColumnChunkReader(leaf: leaf, codec: codec, file: name, verifyChecksums: verifyChecksums)
+        var reader = ColumnChunkReader(leaf: leaf, codec: codec, file: name, verifyChecksums: verifyChecksums)
+        if let rowGroup { reader.dictionarySlot = dictionaries.slot(rowGroup: rowGroup, leaf: leaf.index) }
+        return reader
     }
 
     /// Reads every row group (tests, small files).

@@ -77,6 +77,7 @@ public struct ParquetColumnsRead {
             case .vector(let v, let offset): return ParquetVectors.slice(v, offset..<offset + rows)
             case .physical(let values, let leaf, let file, let offset):
                 // Only conversions that cannot fail are deferred (ParquetVectors.convertsWithoutFailure).
+                if let v = ParquetVectors.denseRange(values, offset..<offset + rows, leaf: leaf) { return v }
                 let own = offset == 0 && values.count == rows ? values : values.slice(offset..<offset + rows)
                 return (try? ParquetVectors.dense(own, leaf: leaf, file: file)) ?? Vector.nulls(type: leaf.type, count: rows)
             }
@@ -87,6 +88,10 @@ public struct ParquetColumnsRead {
     public var columnCount: Int { columns.count }
 
     mutating func append(_ v: Vector) { columns.append(.vector(v, offset: 0)) }
+    /// Dictionary slots this read decoded or used: held until the read is dropped, so parts of
+    /// the same row group read at the same time share them (ParquetDictionarySharing).
+    private var retained: [ParquetDictionarySlot] = []
+    mutating func retain(_ slot: ParquetDictionarySlot?) { if let slot { retained.append(slot) } }
     /// Rows in every vector.
     public var rows: Int
     /// Data pages decoded and data pages left unread (over all column chunks read).
@@ -101,7 +106,10 @@ public struct ParquetColumnsRead {
         switch columns[c] {
         case .vector(let v, let offset): return ParquetVectors.slice(v, (r.lowerBound + offset)..<(r.upperBound + offset))
         case .physical(let values, let leaf, let file, let offset):
-            return try ParquetVectors.dense(values.slice((r.lowerBound + offset)..<(r.upperBound + offset)), leaf: leaf, file: file)
+            // Converted straight from the range (one pass, no intermediate copy of it).
+            let range = (r.lowerBound + offset)..<(r.upperBound + offset)
+            if let v = ParquetVectors.denseRange(values, range, leaf: leaf) { return v }
+            return try ParquetVectors.dense(values.slice(range), leaf: leaf, file: file)
         }
     }
 }
@@ -165,7 +173,7 @@ extension ParquetFile {
 
     /// Reads the pages of a flat leaf that overlap `selection` and returns exactly the selection's rows.
     func readPages(_ rg: RowGroup, leaf l: Int, pages: [ParquetPageLocation], selection: RowSelection, rows: Int64,
-                   within: Range<Int64>? = nil, into result: inout ParquetColumnsRead) throws -> ParquetColumnsRead.Column {
+                   within: Range<Int64>? = nil, rowGroup: Int? = nil, into result: inout ParquetColumnsRead) throws -> ParquetColumnsRead.Column {
         let leaf = leaves[l]
         guard let meta = rg.columns[l].metaData else {
             throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath) has no column metadata")
@@ -203,7 +211,8 @@ extension ParquetFile {
             segments.append((bytes, 0..<bytes.count))
         }
         let expected = chosen.reduce(Int64(0)) { $0 + Int64($1.rows.count) }
-        let d = try chunkReader(meta, leaf: leaf).read(segments: segments, expectedValues: expected)
+        let d = try chunkReader(meta, leaf: leaf, rowGroup: rowGroup).read(segments: segments, expectedValues: expected)
+        result.retain(d.dictionarySlot)
         // One row range over consecutive pages (a part of a split row group, or one run the page
         // index kept): its rows are one contiguous run of the decoded pages, read at an offset.
         if selection.ranges.count == 1, let first = chosen.first,
@@ -225,22 +234,35 @@ extension ParquetFile {
             if offset >= 0, offset + r.count <= v.count { return .vector(v, offset: offset) }
         }
         // Row r of the selection sits in the decoded vector at (rows of earlier chosen pages) + (r - page start).
-        var indices = ContiguousArray<Int32>()
-        indices.reserveCapacity(Int(selection.rowCount))
+        // A selection range overlaps only chosen pages, which follow each other in the decoded vector
+        // wherever their rows do, so each range maps to one contiguous range there: copied in bulk.
+        var decodedRanges: [Range<Int>] = []
+        decodedRanges.reserveCapacity(selection.ranges.count)
         var pageIndex = 0, pageBase: Int64 = 0
         for r in selection.ranges {
-            for row in r {
-                while pageIndex < chosen.count && chosen[pageIndex].rows.upperBound <= row {
-                    pageBase += Int64(chosen[pageIndex].rows.count)
-                    pageIndex += 1
-                }
-                guard pageIndex < chosen.count, chosen[pageIndex].rows.contains(row) else {
-                    throw SQLError(SQLState.internalError, "file \"\(name)\": row \(row) of the selection is in no page read")
-                }
-                indices.append(Int32(pageBase + row - chosen[pageIndex].rows.lowerBound))
+            while pageIndex < chosen.count && chosen[pageIndex].rows.upperBound <= r.lowerBound {
+                pageBase += Int64(chosen[pageIndex].rows.count)
+                pageIndex += 1
             }
+            guard pageIndex < chosen.count, chosen[pageIndex].rows.contains(r.lowerBound) else {
+                throw SQLError(SQLState.internalError, "file \"\(name)\": row \(r.lowerBound) of the selection is in no page read")
+            }
+            // Every page the range runs into must have been read and follow the previous one.
+            var end = chosen[pageIndex].rows.upperBound, k = pageIndex
+            while end < r.upperBound {
+                k += 1
+                guard k < chosen.count, chosen[k].rows.lowerBound == end else {
+                    throw SQLError(SQLState.internalError, "file \"\(name)\": row \(end) of the selection is in no page read")
+                }
+                end = chosen[k].rows.upperBound
+            }
+            let start = Int(pageBase + r.lowerBound - chosen[pageIndex].rows.lowerBound)
+            guard start + r.count <= v.count else {
+                throw SQLError(SQLState.internalError, "file \"\(name)\": selection runs past the pages read")
+            }
+            decodedRanges.append(start..<start + r.count)
         }
-        return .vector(v.gather(indices), offset: 0)
+        return .vector(v.copyingRanges(decodedRanges), offset: 0)
     }
 
     /// True when every data page of the chunk is dictionary-encoded, so the dictionary holds every non-null value.
@@ -273,7 +295,7 @@ extension ParquetFile {
         guard start >= 4, start < chunkEnd else {
             throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath) has an invalid byte range")
         }
-        let reader = try chunkReader(meta, leaf: leaf)
+        let reader = try chunkReader(meta, leaf: leaf, rowGroup: rowGroup)
         // A page header is small: read a window first, then the rest of the page if it is larger.
         var bytes = try source.read(offset: start, length: Int(min(chunkEnd - start, 4096)))
         var tr = ThriftReader(bytes, context: "file \"\(name)\", column \(leaf.dottedPath), dictionary page header")
@@ -287,7 +309,8 @@ extension ParquetFile {
             bytes += try source.read(offset: start + Int64(bytes.count), length: Int(pageEnd) - bytes.count)
         }
         guard let dict = try reader.readDictionary(bytes, range: 0..<Int(pageEnd)) else { return nil }
-        return (try ParquetVectors.dense(dict, leaf: leaf, file: name), Int64(bytes.count))
+        let shared = try reader.dictionarySlot?.vector { try ParquetVectors.dense($0, leaf: leaf, file: name) }
+        return (try shared ?? ParquetVectors.dense(dict, leaf: leaf, file: name), Int64(bytes.count))
     }
 
     /// The split-block bloom filter of a column chunk, with the bytes fetched; nil when the chunk has none

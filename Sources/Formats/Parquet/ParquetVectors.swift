@@ -17,6 +17,8 @@ enum ParquetVectors {
         }
         let n = values.count
         let type = leaf.type
+        // The conversions that cannot fail are shared with the batch-by-batch path.
+        if let v = denseRange(values, 0..<n, leaf: leaf) { return v }
         switch (leaf.kind, values) {
         case (.boolean, .bool(let a)):
             return Vector(type: type, count: n, storage: .bool(a))
@@ -35,22 +37,6 @@ enum ParquetVectors {
                 for v in out where !range.contains(v) { throw mismatch() }
             }
             return Vector(type: type, count: n, storage: .int64(out))
-        case (.timeMillis, .int32(let a)):
-            var out = ContiguousArray<Int64>(); out.reserveCapacity(n)
-            a.withUnsafeBufferPointer { p in for v in p { out.append(Int64(v) * 1000) } }
-            return Vector(type: type, count: n, storage: .int64(out))
-        case (.int64, .int64(let a)), (.timeMicros, .int64(let a)), (.int96, .int64(let a)), (.timestamp(.micros), .int64(let a)):
-            return Vector(type: type, count: n, storage: .int64(a))
-        case (.timeNanos, .int64(let a)), (.timestamp(.nanos), .int64(let a)):
-            var out = ContiguousArray<Int64>(); out.reserveCapacity(n)
-            a.withUnsafeBufferPointer { p in
-                for v in p {
-                    // floor division keeps pre-epoch values on the right microsecond
-                    let q = v / 1000
-                    out.append(v % 1000 < 0 ? q - 1 : q)
-                }
-            }
-            return Vector(type: type, count: n, storage: .int64(out))
         case (.timestamp(.millis), .int64(let a)):
             var out = ContiguousArray<Int64>(); out.reserveCapacity(n)
             for v in a {
@@ -59,18 +45,6 @@ enum ParquetVectors {
                 out.append(r)
             }
             return Vector(type: type, count: n, storage: .int64(out))
-        case (.uint64, .int64(let a)):
-            var out = ContiguousArray<Int128>(); out.reserveCapacity(n)
-            a.withUnsafeBufferPointer { p in for v in p { out.append(Int128(UInt64(bitPattern: v))) } }
-            return Vector(type: type, count: n, storage: .int128(out))
-        case (.decimalInt32, .int32(let a)):
-            var out = ContiguousArray<Int128>(); out.reserveCapacity(n)
-            a.withUnsafeBufferPointer { p in for v in p { out.append(Int128(v)) } }
-            return Vector(type: type, count: n, storage: .int128(out))
-        case (.decimalInt64, .int64(let a)):
-            var out = ContiguousArray<Int128>(); out.reserveCapacity(n)
-            a.withUnsafeBufferPointer { p in for v in p { out.append(Int128(v)) } }
-            return Vector(type: type, count: n, storage: .int128(out))
         case (.decimalBytes, .bytes(let s)):
             var out = ContiguousArray<Int128>(); out.reserveCapacity(n)
             try s.bytes.withUnsafeBufferPointer { b in
@@ -95,12 +69,6 @@ enum ParquetVectors {
                 out.append(text)
             }
             return Vector(type: type, count: n, storage: .string(out))
-        case (.float, .float(let a)):
-            var out = ContiguousArray<Double>(); out.reserveCapacity(n)
-            a.withUnsafeBufferPointer { p in for v in p { out.append(Double(v)) } }
-            return Vector(type: type, count: n, storage: .float64(out))
-        case (.double, .double(let a)):
-            return Vector(type: type, count: n, storage: .float64(a))
         case (.float16, .bytes(let s)):
             var out = ContiguousArray<Double>(); out.reserveCapacity(n)
             for i in 0..<n {
@@ -116,6 +84,51 @@ enum ParquetVectors {
             return Vector(type: type, count: n, storage: .string(s))
         default:
             throw mismatch()
+        }
+    }
+
+    /// Values `r` of a physical column converted to the leaf's type in one pass over the range
+    /// (no intermediate copy of the range), for the conversions that cannot fail
+    /// (`convertsWithoutFailure`); nil for any other leaf.
+    static func denseRange(_ values: PhysicalValues, _ r: Range<Int>, leaf: ParquetLeaf) -> Vector? {
+        let n = r.count
+        func map<S, D>(_ a: ContiguousArray<S>, _ f: (S) -> D) -> ContiguousArray<D> {
+            a.withUnsafeBufferPointer { src in
+                ContiguousArray<D>(unsafeUninitializedCapacity: n) { out, initialized in
+                    guard let o = out.baseAddress, let s = src.baseAddress else { initialized = 0; return }
+                    let from = s + r.lowerBound
+                    for i in 0..<n { (o + i).initialize(to: f(from[i])) }
+                    initialized = n
+                }
+            }
+        }
+        func copy<T>(_ a: ContiguousArray<T>) -> ContiguousArray<T> { r == a.indices ? a : ContiguousArray(a[r]) }
+        let type = leaf.type
+        switch (leaf.kind, values) {
+        case (.int32, .int32(let a)) where type != .int16, (.date, .int32(let a)):
+            return Vector(type: type, count: n, storage: .int64(map(a) { Int64($0) }))
+        case (.timeMillis, .int32(let a)):
+            return Vector(type: type, count: n, storage: .int64(map(a) { Int64($0) * 1000 }))
+        case (.int64, .int64(let a)), (.timeMicros, .int64(let a)), (.int96, .int64(let a)), (.timestamp(.micros), .int64(let a)):
+            return Vector(type: type, count: n, storage: .int64(copy(a)))
+        case (.timeNanos, .int64(let a)), (.timestamp(.nanos), .int64(let a)):
+            // floor division keeps pre-epoch values on the right microsecond
+            return Vector(type: type, count: n, storage: .int64(map(a) { v in
+                let q = v / 1000
+                return v % 1000 < 0 ? q - 1 : q
+            }))
+        case (.uint64, .int64(let a)):
+            return Vector(type: type, count: n, storage: .int128(map(a) { Int128(UInt64(bitPattern: $0)) }))
+        case (.decimalInt32, .int32(let a)):
+            return Vector(type: type, count: n, storage: .int128(map(a) { Int128($0) }))
+        case (.decimalInt64, .int64(let a)):
+            return Vector(type: type, count: n, storage: .int128(map(a) { Int128($0) }))
+        case (.float, .float(let a)):
+            return Vector(type: type, count: n, storage: .float64(map(a) { Double($0) }))
+        case (.double, .double(let a)):
+            return Vector(type: type, count: n, storage: .float64(copy(a)))
+        default:
+            return nil
         }
     }
 
@@ -242,7 +255,9 @@ enum ParquetVectors {
             throw SQLError(SQLState.dataCorrupted, "file \"\(file)\", column \(leaf.dottedPath): \(stored) values for \(present) non-null rows")
         }
         if let indices = d.indices, let dict = d.dictionary {
-            let dictVector = try dense(dict, leaf: leaf, file: file)
+            // Parts of a row group read at the same time share one dictionary vector.
+            let shared = try d.dictionarySlot?.vector { try dense($0, leaf: leaf, file: file) }
+            let dictVector = try shared ?? dense(dict, leaf: leaf, file: file)
             if dictVector.count == 0 { return Vector.nulls(type: leaf.type, count: rows) }
             guard let validity else {
                 return Vector(type: leaf.type, count: rows, storage: .dictionary(indices: indices, values: dictVector))
@@ -292,27 +307,5 @@ enum ParquetVectors {
     }
 
     /// Rows `r` of a whole-row-group vector, copying contiguous ranges (dictionaries are shared, not copied).
-    static func slice(_ v: Vector, _ r: Range<Int>) -> Vector {
-        if r == 0..<v.count { return v }
-        let validity = v.validity.map { ContiguousArray($0[r]) }
-        let storage: VectorStorage
-        switch v.storage {
-        case .bool(let a): storage = .bool(ContiguousArray(a[r]))
-        case .int64(let a): storage = .int64(ContiguousArray(a[r]))
-        case .float64(let a): storage = .float64(ContiguousArray(a[r]))
-        case .int128(let a): storage = .int128(ContiguousArray(a[r]))
-        case .interval(let a): storage = .interval(ContiguousArray(a[r]))
-        case .string(let s):
-            let lo = Int(s.offsets[r.lowerBound]), hi = Int(s.offsets[r.upperBound])
-            let base = s.offsets[r.lowerBound]
-            var offsets = ContiguousArray<Int32>()
-            offsets.reserveCapacity(r.count + 1)
-            for o in s.offsets[r.lowerBound...r.upperBound] { offsets.append(o - base) }
-            storage = .string(StringColumn(offsets: offsets, bytes: ContiguousArray(s.bytes[lo..<hi])))
-        case .dictionary(let idx, let values): storage = .dictionary(indices: ContiguousArray(idx[r]), values: values)
-        case .constant(let c): return Vector.constant(c, type: v.type, count: r.count)
-        case .list: return v.slice(r)
-        }
-        return Vector(type: v.type, count: r.count, storage: storage, validity: validity)
-    }
+    static func slice(_ v: Vector, _ r: Range<Int>) -> Vector { v.contiguousSlice(r) }
 }

@@ -1,0 +1,191 @@
+// The copy-free decode paths: PLAIN fixed-width pages decompressed straight
+// into the value arrays (required columns' v1 pages, v2 pages' value
+// sections, dictionary pages), uncompressed pages decoded in place, physical
+// columns converted batch by batch from a range of the decoded values, and
+// one decoded dictionary shared by the reads of a row group that overlap in
+// time. Fixtures: Fixtures/lake-tests/plainpages (generate.py), one file per
+// codec (none, snappy, zstd, gzip) and data page version; every value is a
+// formula of its row number, recomputed here.
+
+import XCTest
+import Foundation
+@testable import Formats
+import Columnar
+
+final class ParquetPlainPagesTests: XCTestCase {
+    static let folder: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path + "/Fixtures/lake-tests/plainpages"
+    }()
+    static let files = ["none", "snappy", "zstd", "gzip"].flatMap { c in ["1", "2"].map { "\(c)-v\($0).parquet" } }
+    static let rows = 2000
+
+    /// The value generate.py wrote in column `name` at row `i`.
+    private func expected(_ name: String, _ i: Int) -> Value {
+        switch name {
+        case "i32": return .int(Int64((i * 37) % 2001 - 1000))
+        case "i64": return .int(Int64(i) * 1_000_003 - 7)
+        case "f32": return .double(Double(Float(Double(i) * 0.5)))
+        case "f64": return .double(Double(i) * 0.25 - 3)
+        case "d": return .int(Int64(i - 500))
+        case "dec": return .decimal(Int128(i * 101 - 5000))
+        case "opt": return i % 5 == 2 ? .null : .int(Int64(i * 3))
+        case "fb": return .int(Int64(i < 400 ? i / 4 : i * 7))
+        default: return .null
+        }
+    }
+
+    func testEveryCodecAndPageVersionDecodesTheFormulas() throws {
+        for name in Self.files {
+            let f = try ParquetFile(path: Self.folder + "/" + name)
+            XCTAssertEqual(f.numRows, Int64(Self.rows), name)
+            let names = f.schema.map(\.name)
+            XCTAssertEqual(names, ["i32", "i64", "f32", "f64", "d", "dec", "opt", "fb"])
+            var row = 0
+            for batch in try f.readAll() {
+                for k in 0..<batch.count {
+                    for (c, column) in names.enumerated() {
+                        XCTAssertEqual(batch.columns[c].value(at: k), expected(column, row + k), "\(name) \(column) row \(row + k)")
+                    }
+                }
+                row += batch.count
+            }
+            XCTAssertEqual(row, Self.rows, name)
+        }
+    }
+
+    /// Batches cut from physical columns (converted from a range of the decoded values) equal
+    /// the whole-vector path a row selection takes, for ranges at the start, middle and end.
+    func testBatchRangesMatchSelectionsUnderEveryCodec() throws {
+        for name in Self.files {
+            let f = try ParquetFile(path: Self.folder + "/" + name)
+            let columns = Array(0..<f.schema.count)
+            var firstRow = 0
+            for g in 0..<f.rowGroupCount {
+                let whole = try f.readColumns(rowGroup: g, columns: columns)
+                let n = whole.rows
+                var physical = 0
+                for c in columns { if case .physical = whole.columns[c] { physical += 1 } }
+                XCTAssertGreaterThanOrEqual(physical, 6, "\(name): required plain columns stay physical")
+                for r in [0..<1, 3..<250, (n - 17)..<n, 0..<n] {
+                    let picked = try f.readColumns(rowGroup: g, columns: columns, selection: RowSelection([Int64(r.lowerBound)..<Int64(r.upperBound)]))
+                    XCTAssertEqual(picked.rows, r.count)
+                    for c in columns {
+                        let s = try whole.slice(c, r)
+                        let p = try picked.slice(c, 0..<r.count)
+                        XCTAssertEqual(s.count, r.count)
+                        for k in 0..<r.count {
+                            let want = expected(f.schema[c].name, firstRow + r.lowerBound + k)
+                            XCTAssertEqual(s.value(at: k), want, "\(name) group \(g) \(f.schema[c].name) row \(r.lowerBound + k)")
+                            XCTAssertEqual(p.value(at: k), want, "\(name) group \(g) \(f.schema[c].name) selected row \(r.lowerBound + k)")
+                        }
+                    }
+                }
+                firstRow += n
+            }
+        }
+    }
+
+    /// A selection of several row ranges (some inside one page, some across pages) keeps
+    /// exactly those rows, in order, for every column, whether read page by page or whole.
+    func testSelectionsOfSeveralRanges() throws {
+        for name in Self.files {
+            let f = try ParquetFile(path: Self.folder + "/" + name)
+            let columns = Array(0..<f.schema.count)
+            let ranges: [Range<Int64>] = [3..<10, 50..<420, 433..<434, 650..<700]
+            let read = try f.readColumns(rowGroup: 0, columns: columns, selection: RowSelection(ranges))
+            let rows = ranges.flatMap { $0 }.map { Int($0) }
+            XCTAssertEqual(read.rows, rows.count)
+            for c in columns {
+                let v = try read.slice(c, 0..<read.rows)
+                for (k, row) in rows.enumerated() {
+                    XCTAssertEqual(v.value(at: k), expected(f.schema[c].name, row), "\(name) \(f.schema[c].name) row \(row)")
+                }
+                let whole = read.vectors[c]
+                XCTAssertEqual(whole.value(at: read.rows - 1), expected(f.schema[c].name, 699))
+            }
+        }
+    }
+
+    /// Two reads of one row group that overlap in time decode its dictionary once and hand
+    /// out the same dictionary vector; once both are dropped nothing stays cached.
+    func testOverlappingReadsShareOneDictionary() throws {
+        let f = try ParquetFile(path: Self.folder + "/snappy-v1.parquet")
+        // A dictionary column that never falls back: the first 100 rows of `fb` (codes 0...24).
+        let fb = f.schema.firstIndex { $0.name == "fb" }!
+        func dictionaryOf(_ read: ParquetColumnsRead) throws -> Vector? {
+            if case .dictionary(_, let values) = try read.slice(0, 0..<read.rows).storage { return values }
+            return nil
+        }
+        do {
+            let first = try f.readColumns(rowGroup: 0, columns: [fb], selection: RowSelection([0..<100]))
+            let second = try f.readColumns(rowGroup: 0, columns: [fb], selection: RowSelection([0..<100]))
+            let a = try XCTUnwrap(dictionaryOf(first)), b = try XCTUnwrap(dictionaryOf(second))
+            XCTAssertTrue(a === b, "the second read reuses the first one's dictionary vector")
+            XCTAssertEqual((0..<100).map { (try? second.slice(0, 0..<100))?.value(at: $0) }, (0..<100).map { expected("fb", $0) })
+            XCTAssertGreaterThan(f.dictionaries.liveSlots, 0)
+            // Another row group has its own dictionary.
+            let other = try f.readColumns(rowGroup: 1, columns: [fb], selection: RowSelection([0..<10]))
+            if let c = try dictionaryOf(other) { XCTAssertFalse(c === a) }
+        }
+        XCTAssertEqual(f.dictionaries.liveSlots, 0, "no read holds a dictionary: none is kept")
+        // A later read decodes it again (and still gets the right values).
+        let again = try f.readColumns(rowGroup: 0, columns: [fb], selection: RowSelection([0..<100]))
+        XCTAssertEqual(try again.slice(0, 99..<100).value(at: 0), expected("fb", 99))
+    }
+
+    /// Reads on several threads at once, each part of each row group, agree with the formulas
+    /// (the dictionary slot's lock serialises the first decode).
+    func testConcurrentPartsAgree() throws {
+        let f = try ParquetFile(path: Self.folder + "/zstd-v2.parquet")
+        let columns = Array(0..<f.schema.count)
+        let names = f.schema.map(\.name)
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 24) { k in
+            let g = k % f.rowGroupCount
+            let part = (k / f.rowGroupCount) % 4
+            do {
+                let rowsInGroup = Int(try f.rowGroup(g).numRows)
+                let lo = rowsInGroup * part / 4, hi = rowsInGroup * (part + 1) / 4
+                let read = try f.readColumns(rowGroup: g, columns: columns, selection: RowSelection([Int64(lo)..<Int64(hi)]))
+                for (c, name) in names.enumerated() {
+                    let v = try read.slice(c, 0..<read.rows)
+                    for i in 0..<read.rows where v.value(at: i) != expected(name, 700 * g + lo + i) {
+                        failures.add("group \(g) part \(part) \(name) row \(lo + i)")
+                    }
+                }
+            } catch {
+                failures.add("\(error)")
+            }
+        }
+        XCTAssertEqual(failures.all, [])
+    }
+
+    /// A page whose header promises more bytes than the codec produces is an XX001 error on the
+    /// direct path too, never a crash or garbage values.
+    func testTruncatedCompressedPageIsAnError() throws {
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Self.folder + "/snappy-v1.parquet")))
+        // Corrupt the first data page of column i64 in its middle (its PLAIN values are snappy literals).
+        let f = try ParquetFile(source: MemorySource(bytes, name: "x"))
+        let meta = try XCTUnwrap(f.metadata.rowGroups[0].columns[1].metaData)
+        let start = Int(meta.dataPageOffset)
+        var tr = ThriftReader(bytes, start: start, end: bytes.count, context: "test")
+        let header = try tr.readPageHeader()
+        let body = tr.pos
+        // Snappy's preamble (the uncompressed length varint) made smaller: the codec rejects it.
+        bytes[body] = bytes[body] &- 8
+        let broken = try ParquetFile(source: MemorySource(bytes, name: "broken.parquet"))
+        XCTAssertGreaterThan(header.compressedPageSize, 0)
+        XCTAssertThrowsError(try broken.readColumns(rowGroup: 0, columns: [1]).vectors) { e in
+            XCTAssertEqual((e as? SQLError)?.sqlState, SQLState.dataCorrupted, "\(e)")
+        }
+    }
+}
+
+private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return list }
+}
