@@ -1,0 +1,219 @@
+// Late materialisation in a Parquet scan: with a ScanRowFilter the scan
+// decodes the columns the filter reads first (every row the pushed-down
+// predicates and the page index leave), runs the filter batch by batch, and
+// only then decodes the other columns, for the surviving rows alone: the
+// reader fetches and decompresses only the pages that hold a survivor (the
+// offset index gives each page's rows) and gathers the survivors out of
+// them. A row group where nothing survives never reads those columns.
+// The output is what the filter stage produced before: one batch per
+// evaluated batch with survivors, the positions the operators above do not
+// read left as NULL placeholders.
+
+import Columnar
+import Formats
+import Planner
+
+extension ParquetTableSource: RowFilteringTableSource {
+    public func morsels(columns: [Int], predicates: [ScanPredicate], filter: ScanRowFilter,
+                        statistics: ScanStatistics) throws -> [ScanMorsel] {
+        try morsels(columns: columns, predicates: predicates, rowFilter: filter, statistics: statistics)
+    }
+
+    /// Where an output position's values come from in a filtered read.
+    private enum PositionSource {
+        case partition(Value)
+        /// A column the file lacks, or a position nobody reads: NULLs.
+        case nulls
+        /// Column `slot` of the filter columns' read.
+        case filterRead(Int)
+        /// Column `slot` of the survivors' read of the other columns.
+        case restRead(Int)
+    }
+
+    /// One evaluated batch with survivors: its filter-column vectors gathered to the
+    /// survivors (by slot, nil where no kept position needs the slot).
+    private struct Piece {
+        var count: Int
+        var filterVectors: [Vector?]
+    }
+
+    /// Reads the rows `selection` leaves (all when nil) of one row group, or of the part
+    /// `part` of it, running `filter` before the columns it does not read are decoded.
+    func forEachFilteredBatch(file fi: Int, rowGroup g: Int, columns: [Int], selection: RowSelection?, part: Range<Int64>?,
+                              filter: ScanRowFilter, bytesPlanned: Int64, statistics: ScanStatistics,
+                              _ body: (Batch) throws -> Void) throws {
+        let pf = opened[fi]
+        let groupRows = pf.metadata.rowGroups[g].numRows
+        // File columns the filter reads, decoded for every row; then the other kept ones, decoded for survivors.
+        var filterColumns: [Int] = [], filterSlot: [Int: Int] = [:]
+        var restColumns: [Int] = [], restSlot: [Int: Int] = [:]
+        for (p, c) in columns.enumerated() where c < fileColumnCount && filter.reads.contains(p) {
+            if let fc = columnMap[fi][c], filterSlot[fc] == nil { filterSlot[fc] = filterColumns.count; filterColumns.append(fc) }
+        }
+        var evaluated: [PositionSource] = [], produced: [PositionSource] = []
+        for (p, c) in columns.enumerated() {
+            if c >= fileColumnCount {
+                let v = PositionSource.partition(partitionValues[fi][c - fileColumnCount])
+                evaluated.append(filter.reads.contains(p) ? v : .nulls); produced.append(v)
+                continue
+            }
+            guard let fc = columnMap[fi][c] else { evaluated.append(.nulls); produced.append(.nulls); continue }
+            evaluated.append(filter.reads.contains(p) ? .filterRead(filterSlot[fc] ?? 0) : .nulls)
+            if !filter.keeps(p) {
+                produced.append(.nulls)
+            } else if let s = filterSlot[fc] {
+                produced.append(.filterRead(s))
+            } else {
+                if restSlot[fc] == nil { restSlot[fc] = restColumns.count; restColumns.append(fc) }
+                produced.append(.restRead(restSlot[fc] ?? 0))
+            }
+        }
+        var keptSlots = [Bool](repeating: false, count: filterColumns.count)
+        for case .filterRead(let s) in produced { keptSlots[s] = true }
+
+        let base = selection ?? RowSelection.all(groupRows)
+        let first = try pf.readColumns(rowGroup: g, columns: filterColumns, selection: selection, within: part)
+        guard Int64(first.rows) == base.rowCount else {
+            throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(first.rows) rows for a selection of \(base.rowCount)")
+        }
+
+        // Evaluate batch by batch, keeping the survivors' filter columns and their row numbers in the row group.
+        var pieces: [Piece] = []
+        var survivors = SurvivorRanges(base)
+        var kept = 0
+        var start = 0
+        while start < first.rows {
+            let end = min(start + Batch.capacity, first.rows)
+            let count = end - start
+            var slices = [Vector?](repeating: nil, count: filterColumns.count)
+            for (p, source) in evaluated.enumerated() {
+                if case .filterRead(let s) = source, slices[s] == nil {
+                    slices[s] = LakeVectors.cast(try first.slice(s, start..<end), to: fields[columns[p]].type)
+                }
+            }
+            let batch = Batch(columns: try evaluated.enumerated().map { p, source in
+                try vector(source, type: fields[columns[p]].type, count: count) { s in slices[s] }
+            }, count: count)
+            let rows = try filter.select(batch)
+            if !rows.isEmpty {
+                guard rows.count <= count, let last = rows.last, last < Int32(count), rows[0] >= 0 else {
+                    throw SQLError(SQLState.internalError, "a scan filter selected rows outside its batch")
+                }
+                let all = rows.count == count
+                var vectors = [Vector?](repeating: nil, count: filterColumns.count)
+                for s in filterColumns.indices where keptSlots[s] {
+                    guard let v = slices[s] else { continue }
+                    vectors[s] = all ? v : rows.withUnsafeBufferPointer { v.gather(buffer: $0) }
+                }
+                pieces.append(Piece(count: rows.count, filterVectors: vectors))
+                if all { survivors.add(readRows: start..<end) } else { for r in rows { survivors.add(readRow: start + Int(r)) } }
+                kept += rows.count
+            }
+            start = end
+        }
+
+        // The other columns, for the survivors only (the whole selection when every row survived).
+        var rest: ParquetColumnsRead? = nil
+        var restPagesSkipped = 0
+        if !restColumns.isEmpty {
+            if kept > 0 {
+                let wanted = kept == first.rows ? selection : survivors.selection
+                let read = try pf.readColumns(rowGroup: g, columns: restColumns, selection: wanted, within: part)
+                guard read.rows == kept else {
+                    throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(read.rows) rows for \(kept) survivors")
+                }
+                rest = read
+            } else {
+                // Nothing survived: every page of the other columns was left unread (counted where the offset index lists them).
+                for fc in restColumns {
+                    for l in Self.leaves(of: pf.roots[fc]) {
+                        guard let pages = (try? pf.pageLocations(rowGroup: g, leaf: l)) ?? nil else { continue }
+                        restPagesSkipped += part.map { w in pages.filter { $0.rows.overlaps(w) }.count } ?? pages.count
+                    }
+                }
+            }
+        }
+        ScanStatisticsLock.update {
+            statistics.bytesRead += bytesPlanned + first.bytesRead + (rest?.bytesRead ?? 0)
+            statistics.pagesScanned += first.pagesRead + (rest?.pagesRead ?? 0)
+            statistics.pagesSkipped += first.pagesSkipped + (rest?.pagesSkipped ?? 0) + restPagesSkipped
+        }
+
+        var offset = 0
+        for piece in pieces {
+            let n = piece.count
+            let vectors: [Vector] = try produced.enumerated().map { p, source in
+                let type = fields[columns[p]].type
+                if case .restRead(let s) = source {
+                    guard let rest else { return Vector.nulls(type: type, count: n) }
+                    return LakeVectors.cast(try rest.slice(s, offset..<offset + n), to: type)
+                }
+                return try vector(source, type: type, count: n) { s in piece.filterVectors[s] }
+            }
+            offset += n
+            try body(Batch(columns: vectors, count: n))
+        }
+    }
+
+    private func vector(_ source: PositionSource, type: DataType, count: Int, filterVector: (Int) -> Vector?) throws -> Vector {
+        switch source {
+        case .partition(let value): return Vector.constant(value, type: type, count: count)
+        case .nulls: return Vector.nulls(type: type, count: count)
+        case .filterRead(let s):
+            guard let v = filterVector(s) else {
+                throw SQLError(SQLState.internalError, "a scan filter's column \(s) was not read")
+            }
+            return v
+        case .restRead: return Vector.nulls(type: type, count: count)
+        }
+    }
+}
+
+/// Row numbers in a row group of the rows a filter kept, as ranges, from their positions
+/// in a read of `base` (the k-th row read is the k-th row of the selection).
+struct SurvivorRanges {
+    private let base: [Range<Int64>]
+    private var range = 0
+    /// Read rows before base[range].
+    private var readBefore = 0
+    private(set) var ranges: [Range<Int64>] = []
+
+    init(_ base: RowSelection) { self.base = base.ranges }
+
+    var selection: RowSelection { RowSelection(ranges) }
+
+    /// Adds read row `r` (ascending across calls).
+    mutating func add(readRow r: Int) {
+        while range < base.count && r >= readBefore + base[range].count {
+            readBefore += base[range].count
+            range += 1
+        }
+        guard range < base.count else { return }
+        let row = base[range].lowerBound + Int64(r - readBefore)
+        if let last = ranges.last, last.upperBound == row {
+            ranges[ranges.count - 1] = last.lowerBound..<row + 1
+        } else {
+            ranges.append(row..<row + 1)
+        }
+    }
+
+    /// Adds read rows `rs` (ascending across calls).
+    mutating func add(readRows rs: Range<Int>) {
+        var r = rs.lowerBound
+        while r < rs.upperBound {
+            while range < base.count && r >= readBefore + base[range].count {
+                readBefore += base[range].count
+                range += 1
+            }
+            guard range < base.count else { return }
+            let inRange = min(rs.upperBound, readBefore + base[range].count) - r
+            let lo = base[range].lowerBound + Int64(r - readBefore)
+            if let last = ranges.last, last.upperBound == lo {
+                ranges[ranges.count - 1] = last.lowerBound..<lo + Int64(inRange)
+            } else {
+                ranges.append(lo..<lo + Int64(inRange))
+            }
+            r += inRange
+        }
+    }
+}
