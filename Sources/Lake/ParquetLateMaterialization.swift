@@ -30,12 +30,21 @@ extension ParquetTableSource: RowFilteringTableSource {
         case restRead(Int)
     }
 
-    /// One evaluated batch with survivors: its filter-column vectors gathered to the
-    /// survivors (by slot, nil where no kept position needs the slot).
+    /// One evaluated batch with survivors: where it starts in the filter columns' read, its
+    /// survivors (nil: all rows), and its filter-column vectors gathered to the survivors (by
+    /// slot, nil where no kept position needs the slot).
     private struct Piece {
-        var count: Int
+        var start: Int
+        var batchRows: Int
+        var rows: ContiguousArray<Int32>?
+        var count: Int { rows?.count ?? batchRows }
         var filterVectors: [Vector?]
     }
+
+    /// Above this share of surviving rows the other columns are read like the filter's (all
+    /// selected rows) and cut batch by batch: reading them for scattered survivors converts
+    /// every value and then gathers almost all of them, one copy more than the filter stage.
+    static let lateReadMaximumShare = 0.5
 
     /// Reads the rows `selection` leaves (all when nil) of one row group, or of the part
     /// `part` of it, running `filter` before the columns it does not read are decoded.
@@ -77,9 +86,8 @@ extension ParquetTableSource: RowFilteringTableSource {
             throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(first.rows) rows for a selection of \(base.rowCount)")
         }
 
-        // Evaluate batch by batch, keeping the survivors' filter columns and their row numbers in the row group.
+        // Evaluate batch by batch, keeping the survivors and their filter columns.
         var pieces: [Piece] = []
-        var survivors = SurvivorRanges(base)
         var kept = 0
         var start = 0
         while start < first.rows {
@@ -105,8 +113,7 @@ extension ParquetTableSource: RowFilteringTableSource {
                     guard let v = slices[s] else { continue }
                     vectors[s] = all ? v : rows.withUnsafeBufferPointer { v.gather(buffer: $0) }
                 }
-                pieces.append(Piece(count: rows.count, filterVectors: vectors))
-                if all { survivors.add(readRows: start..<end) } else { for r in rows { survivors.add(readRow: start + Int(r)) } }
+                pieces.append(Piece(start: start, batchRows: count, rows: all ? nil : rows, filterVectors: vectors))
                 kept += rows.count
             }
             start = end
@@ -115,11 +122,26 @@ extension ParquetTableSource: RowFilteringTableSource {
         // The other columns, for the survivors only (the whole selection when every row survived).
         var rest: ParquetColumnsRead? = nil
         var restPagesSkipped = 0
+        // Whether `rest` holds the survivors only (else every row of the filter columns' read).
+        var restOfSurvivors = true
         if !restColumns.isEmpty {
             if kept > 0 {
-                let wanted = kept == first.rows ? selection : survivors.selection
+                restOfSurvivors = Double(kept) <= Self.lateReadMaximumShare * Double(first.rows)
+                var wanted = selection
+                if restOfSurvivors {
+                    // The survivors' row numbers in the row group.
+                    var survivors = SurvivorRanges(base)
+                    for piece in pieces {
+                        if let rows = piece.rows {
+                            for r in rows { survivors.add(readRow: piece.start + Int(r)) }
+                        } else {
+                            survivors.add(readRows: piece.start..<piece.start + piece.batchRows)
+                        }
+                    }
+                    wanted = survivors.selection
+                }
                 let read = try pf.readColumns(rowGroup: g, columns: restColumns, selection: wanted, within: part)
-                guard read.rows == kept else {
+                guard read.rows == (restOfSurvivors ? kept : first.rows) else {
                     throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(read.rows) rows for \(kept) survivors")
                 }
                 rest = read
@@ -146,7 +168,9 @@ extension ParquetTableSource: RowFilteringTableSource {
                 let type = fields[columns[p]].type
                 if case .restRead(let s) = source {
                     guard let rest else { return Vector.nulls(type: type, count: n) }
-                    return LakeVectors.cast(try rest.slice(s, offset..<offset + n), to: type)
+                    if restOfSurvivors { return LakeVectors.cast(try rest.slice(s, offset..<offset + n), to: type) }
+                    let batch = LakeVectors.cast(try rest.slice(s, piece.start..<piece.start + piece.batchRows), to: type)
+                    return piece.rows.map { rows in rows.withUnsafeBufferPointer { batch.gather(buffer: $0) } } ?? batch
                 }
                 return try vector(source, type: type, count: n) { s in piece.filterVectors[s] }
             }

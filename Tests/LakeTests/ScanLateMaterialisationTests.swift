@@ -95,6 +95,23 @@ final class ScanLateMaterialisationTests: XCTestCase {
         XCTAssertEqual(r.stats.pagesSkipped, 0)
     }
 
+    func testMostRowsSurvivingReadsTheOtherColumnsWhole() throws {
+        let t = try pages()
+        // 90% survive: the other columns are read like the filter's and cut per batch.
+        let r = try assertSameAsEager(t, columns: [0, 4, 5, 7], reads: [0]) {
+            guard case .int(let id) = $0[0] else { return false }
+            return id % 10 != 3
+        }
+        XCTAssertEqual(r.rows, 900)
+        XCTAssertEqual(r.stats.pagesScanned, 4 * 20)
+        // With unkept positions, too.
+        let unkept = try assertSameAsEager(t, columns: [0, 4, 5, 7], reads: [0], keeps: [2, 3]) {
+            guard case .int(let id) = $0[0] else { return false }
+            return id % 10 != 3 && id > 20
+        }
+        XCTAssertEqual(unkept.rows, 900 - 19)
+    }
+
     func testEveryRowFailsReadsOnlyTheFilterColumn() throws {
         let t = try pages()
         let r = try assertSameAsEager(t, columns: Array(0..<8), reads: [1]) { _ in false }
