@@ -41,9 +41,7 @@ extension ParquetTableSource: RowFilteringTableSource {
         var filterVectors: [Vector?]
     }
 
-    /// Above this share of surviving rows the other columns are read like the filter's (all
-    /// selected rows) and cut batch by batch: reading them for scattered survivors converts
-    /// every value and then gathers almost all of them, one copy more than the filter stage.
+    /// Above this share of surviving rows every other column is read whole (cut per batch).
     static let lateReadMaximumShare = 0.5
 
     /// Reads the rows `selection` leaves (all when nil) of one row group, or of the part
@@ -119,46 +117,61 @@ extension ParquetTableSource: RowFilteringTableSource {
             start = end
         }
 
-        // The other columns, for the survivors only (the whole selection when every row survived).
-        var rest: ParquetColumnsRead? = nil
+        // The other columns. A column whose offset index lets the reader leave pages without
+        // survivors unread is read for the survivors alone ("late"); the others are read like the
+        // filter's columns and only the batches with survivors are cut and gathered ("whole"):
+        // reading scattered survivors decodes and converts every page they touch in one piece and
+        // then gathers, which costs more than cutting batches when it skips few pages.
+        var lateColumns: [Int] = [], wholeColumns: [Int] = []
+        /// restSlot → (read holding it, column in that read).
+        var restPlace: [(late: Bool, column: Int)] = []
+        var late: ParquetColumnsRead? = nil, whole: ParquetColumnsRead? = nil
         var restPagesSkipped = 0
-        // Whether `rest` holds the survivors only (else every row of the filter columns' read).
-        var restOfSurvivors = true
-        if !restColumns.isEmpty {
-            if kept > 0 {
-                restOfSurvivors = Double(kept) <= Self.lateReadMaximumShare * Double(first.rows)
-                var wanted = selection
-                if restOfSurvivors {
-                    // The survivors' row numbers in the row group.
-                    var survivors = SurvivorRanges(base)
-                    for piece in pieces {
-                        if let rows = piece.rows {
-                            for r in rows { survivors.add(readRow: piece.start + Int(r)) }
-                        } else {
-                            survivors.add(readRows: piece.start..<piece.start + piece.batchRows)
-                        }
+        if !restColumns.isEmpty && kept > 0 {
+            var survivors: RowSelection? = nil
+            if Double(kept) <= Self.lateReadMaximumShare * Double(first.rows) {
+                var ranges = SurvivorRanges(base)
+                for piece in pieces {
+                    if let rows = piece.rows {
+                        for r in rows { ranges.add(readRow: piece.start + Int(r)) }
+                    } else {
+                        ranges.add(readRows: piece.start..<piece.start + piece.batchRows)
                     }
-                    wanted = survivors.selection
                 }
-                let read = try pf.readColumns(rowGroup: g, columns: restColumns, selection: wanted, within: part)
-                guard read.rows == (restOfSurvivors ? kept : first.rows) else {
+                survivors = ranges.selection
+            }
+            for fc in restColumns {
+                let isLate = survivors.map { skipsPages(file: fi, rowGroup: g, column: fc, survivors: $0, part: part) } ?? false
+                if isLate { restPlace.append((true, lateColumns.count)); lateColumns.append(fc) }
+                else { restPlace.append((false, wholeColumns.count)); wholeColumns.append(fc) }
+            }
+            if let survivors, !lateColumns.isEmpty {
+                let read = try pf.readColumns(rowGroup: g, columns: lateColumns, selection: survivors, within: part)
+                guard read.rows == kept else {
                     throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(read.rows) rows for \(kept) survivors")
                 }
-                rest = read
-            } else {
-                // Nothing survived: every page of the other columns was left unread (counted where the offset index lists them).
-                for fc in restColumns {
-                    for l in Self.leaves(of: pf.roots[fc]) {
-                        guard let pages = (try? pf.pageLocations(rowGroup: g, leaf: l)) ?? nil else { continue }
-                        restPagesSkipped += part.map { w in pages.filter { $0.rows.overlaps(w) }.count } ?? pages.count
-                    }
+                late = read
+            }
+            if !wholeColumns.isEmpty {
+                let read = try pf.readColumns(rowGroup: g, columns: wholeColumns, selection: selection, within: part)
+                guard read.rows == first.rows else {
+                    throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(read.rows) rows for \(first.rows)")
+                }
+                whole = read
+            }
+        } else if !restColumns.isEmpty {
+            // Nothing survived: every page of the other columns was left unread (counted where the offset index lists them).
+            for fc in restColumns {
+                for l in Self.leaves(of: pf.roots[fc]) {
+                    guard let pages = (try? pf.pageLocations(rowGroup: g, leaf: l)) ?? nil else { continue }
+                    restPagesSkipped += part.map { w in pages.filter { $0.rows.overlaps(w) }.count } ?? pages.count
                 }
             }
         }
         ScanStatisticsLock.update {
-            statistics.bytesRead += bytesPlanned + first.bytesRead + (rest?.bytesRead ?? 0)
-            statistics.pagesScanned += first.pagesRead + (rest?.pagesRead ?? 0)
-            statistics.pagesSkipped += first.pagesSkipped + (rest?.pagesSkipped ?? 0) + restPagesSkipped
+            statistics.bytesRead += bytesPlanned + first.bytesRead + (late?.bytesRead ?? 0) + (whole?.bytesRead ?? 0)
+            statistics.pagesScanned += first.pagesRead + (late?.pagesRead ?? 0) + (whole?.pagesRead ?? 0)
+            statistics.pagesSkipped += first.pagesSkipped + (late?.pagesSkipped ?? 0) + (whole?.pagesSkipped ?? 0) + restPagesSkipped
         }
 
         var offset = 0
@@ -167,9 +180,11 @@ extension ParquetTableSource: RowFilteringTableSource {
             let vectors: [Vector] = try produced.enumerated().map { p, source in
                 let type = fields[columns[p]].type
                 if case .restRead(let s) = source {
-                    guard let rest else { return Vector.nulls(type: type, count: n) }
-                    if restOfSurvivors { return LakeVectors.cast(try rest.slice(s, offset..<offset + n), to: type) }
-                    let batch = LakeVectors.cast(try rest.slice(s, piece.start..<piece.start + piece.batchRows), to: type)
+                    guard s < restPlace.count else { return Vector.nulls(type: type, count: n) }
+                    let place = restPlace[s]
+                    if place.late, let late { return LakeVectors.cast(try late.slice(place.column, offset..<offset + n), to: type) }
+                    guard !place.late, let whole else { return Vector.nulls(type: type, count: n) }
+                    let batch = LakeVectors.cast(try whole.slice(place.column, piece.start..<piece.start + piece.batchRows), to: type)
                     return piece.rows.map { rows in rows.withUnsafeBufferPointer { batch.gather(buffer: $0) } } ?? batch
                 }
                 return try vector(source, type: type, count: n) { s in piece.filterVectors[s] }
@@ -177,6 +192,28 @@ extension ParquetTableSource: RowFilteringTableSource {
             offset += n
             try body(Batch(columns: vectors, count: n))
         }
+    }
+
+    /// Above this share of pages holding a survivor a column is read whole (see forEachFilteredBatch).
+    static let lateReadMaximumPageShare = 0.75
+
+    /// Whether reading file column `fc` for `survivors` leaves enough of its pages unread: it must
+    /// be a flat column with an offset index, and at most lateReadMaximumPageShare of its pages
+    /// (in `part`) may hold a survivor.
+    func skipsPages(file fi: Int, rowGroup g: Int, column fc: Int, survivors: RowSelection, part: Range<Int64>?) -> Bool {
+        let pf = opened[fi]
+        let root = pf.roots[fc]
+        guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
+              let all = (try? pf.pageLocations(rowGroup: g, leaf: l)) ?? nil else { return false }
+        let pages = part.map { w in all.filter { $0.rows.overlaps(w) } } ?? all
+        guard !pages.isEmpty else { return false }
+        var touched = 0, r = 0
+        let ranges = survivors.ranges
+        for page in pages {
+            while r < ranges.count && ranges[r].upperBound <= page.rows.lowerBound { r += 1 }
+            if r < ranges.count && ranges[r].lowerBound < page.rows.upperBound { touched += 1 }
+        }
+        return Double(touched) <= Self.lateReadMaximumPageShare * Double(pages.count)
     }
 
     private func vector(_ source: PositionSource, type: DataType, count: Int, filterVector: (Int) -> Vector?) throws -> Vector {

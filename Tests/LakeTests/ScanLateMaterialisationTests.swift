@@ -112,6 +112,19 @@ final class ScanLateMaterialisationTests: XCTestCase {
         XCTAssertEqual(unkept.rows, 900 - 19)
     }
 
+    func testSurvivorsInMostPagesReadTheOtherColumnsWhole() throws {
+        let t = try pages()
+        // 2% survive, one row in every page: nothing to skip, so the other columns are read whole
+        // and only the batches with survivors are cut.
+        let r = try assertSameAsEager(t, columns: Array(0..<8), reads: [0]) {
+            guard case .int(let id) = $0[0] else { return false }
+            return id % 50 == 25
+        }
+        XCTAssertEqual(r.rows, 20)
+        XCTAssertEqual(r.stats.pagesScanned, 8 * 20)
+        XCTAssertEqual(r.stats.pagesSkipped, 0)
+    }
+
     func testEveryRowFailsReadsOnlyTheFilterColumn() throws {
         let t = try pages()
         let r = try assertSameAsEager(t, columns: Array(0..<8), reads: [1]) { _ in false }
