@@ -125,6 +125,28 @@ final class ScanLateMaterialisationTests: XCTestCase {
         XCTAssertEqual(r.stats.pagesSkipped, 0)
     }
 
+    func testLaterRowGroupsReadWithTheFilterColumnsOnceNothingWasSkipped() throws {
+        let t = try pages()
+        let saved = ParquetTableSource.minimumPartRows
+        ParquetTableSource.minimumPartRows = 60
+        defer { ParquetTableSource.minimumPartRows = saved }
+        // Survivors in every page: after two parts read the other columns whole, the others read
+        // them with the filter's column in one read; the rows stay those of the plain scan.
+        let r = try assertSameAsEager(t, columns: Array(0..<8), reads: [0]) {
+            guard case .int(let id) = $0[0] else { return false }
+            return id % 50 == 25 || id % 50 == 26
+        }
+        XCTAssertEqual(r.rows, 40)
+        XCTAssertGreaterThanOrEqual(r.stats.pagesScanned, 8 * 20)   // pages straddling two parts count in both
+        let history = LateReadHistory()
+        XCTAssertFalse(history.predictsWhole)
+        history.record(skipped: false)
+        history.record(skipped: false)
+        XCTAssertTrue(history.predictsWhole)
+        history.record(skipped: true)
+        XCTAssertFalse(history.predictsWhole)
+    }
+
     func testEveryRowFailsReadsOnlyTheFilterColumn() throws {
         let t = try pages()
         let r = try assertSameAsEager(t, columns: Array(0..<8), reads: [1]) { _ in false }
