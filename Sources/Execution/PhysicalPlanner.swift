@@ -175,6 +175,10 @@ public final class PhysicalPlanner {
             switch link {
             case .filter(let p, let output):
                 let predicate = try compiler.compile(p)
+                if compiled.isEmpty, let lifted = scanFilter(p, predicate, output: output, scan: scanNode) {
+                    compiled.append(lifted)
+                    continue
+                }
                 compiled.append(output.map { .filterKeeping(predicate, $0) } ?? .filter(predicate))
             case .project(let es): compiled.append(.project(try es.map(compiler.compile)))
             case .barrier(let barrier): compiled = [.guarded(compiled, barrier)]

@@ -34,6 +34,13 @@ public final class QueryProgress: @unchecked Sendable {
 
     func planned(morsels: Int) { lock.lock(); state.morselsTotal += morsels; lock.unlock() }
 
+    /// Rows a scan read but did not hand out (a filter the scan ran dropped them).
+    func scanned(rows: Int) {
+        lock.lock()
+        state.rowsScanned += rows
+        lock.unlock()
+    }
+
     func finished(rows: Int) {
         lock.lock()
         state.morselsDone += 1

@@ -154,6 +154,11 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
     }
 
     public func morsels(columns: [Int], predicates: [ScanPredicate], statistics: ScanStatistics) throws -> [ScanMorsel] {
+        try morsels(columns: columns, predicates: predicates, rowFilter: nil, statistics: statistics)
+    }
+
+    /// The morsels of a scan; with `rowFilter` each runs the filter while reading (ParquetLateMaterialization.swift).
+    func morsels(columns: [Int], predicates: [ScanPredicate], rowFilter: ScanRowFilter?, statistics: ScanStatistics) throws -> [ScanMorsel] {
         for c in columns where c < 0 || c >= fields.count {
             throw SQLError(SQLState.invalidParameterValue, "column \(c) does not exist in the scanned table")
         }
@@ -164,6 +169,7 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
         let statisticsPredicates = allowed.contains(.statistics) ? filePredicates : []
         let inRowGroup = allowed.intersection([.pageIndex, .dictionary, .bloomFilter])
         var out: [ScanMorsel] = []
+        let history = rowFilter.map { _ in LateReadHistory() }
         var planned: [(file: Int, rowGroup: Int)] = []
         var filesScanned = 0, filesSkipped = 0, groupsScanned = 0, byPartition = 0, byStatistics = 0
         for fi in files.indices {
@@ -198,13 +204,13 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
             let predicatesInGroup = inRowGroup.isEmpty ? [] : filePredicates
             if parts <= 1 {
                 out.append(ParquetRowGroupMorsel(source: self, file: fi, rowGroup: g, columns: columns,
-                                                 predicates: predicatesInGroup, allowed: inRowGroup))
+                                                 predicates: predicatesInGroup, allowed: inRowGroup, filter: rowFilter, history: history))
                 continue
             }
             for k in 0..<parts {
                 let lo = rows * Int64(k) / Int64(parts), hi = rows * Int64(k + 1) / Int64(parts)
                 out.append(ParquetRowGroupMorsel(source: self, file: fi, rowGroup: g, columns: columns,
-                                                 predicates: predicatesInGroup, allowed: inRowGroup, part: (k, lo..<hi)))
+                                                 predicates: predicatesInGroup, allowed: inRowGroup, part: (k, lo..<hi), filter: rowFilter, history: history))
             }
         }
         ScanStatisticsLock.update {
@@ -259,8 +265,8 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
 
     /// Reads one row group like `read`, cutting its batches one at a time as `body` takes them.
     func forEachBatch(file fi: Int, rowGroup g: Int, columns: [Int], predicates: [ScanPredicate], allowed: ScanSkipping,
-                      part: (index: Int, rows: Range<Int64>)? = nil,
-                      statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws {
+                      part: (index: Int, rows: Range<Int64>)? = nil, filter: ScanRowFilter? = nil,
+                      history: LateReadHistory? = nil, statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws {
         let pf = opened[fi]
         var fileColumns: [Int] = []
         var slot: [Int: Int] = [:]
@@ -297,6 +303,11 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
             }
             return
         }
+        if let filter {
+            try forEachFilteredBatch(file: fi, rowGroup: g, columns: columns, selection: plan.selection, part: part?.rows,
+                                     filter: filter, history: history, bytesPlanned: plan.bytesRead, statistics: statistics, body)
+            return
+        }
         let read = try pf.readColumns(rowGroup: g, columns: fileColumns, selection: plan.selection, within: part?.rows)
         ScanStatisticsLock.update {
             statistics.bytesRead += read.bytesRead + plan.bytesRead
@@ -325,12 +336,15 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
 final class ParquetRowGroupMorsel: ScanMorsel {
     let source: ParquetTableSource, file: Int, rowGroup: Int, columns: [Int]
     let predicates: [ScanPredicate], allowed: ScanSkipping
+    /// The filter the morsel runs while reading (late materialisation), if any.
+    let filter: ScanRowFilter?
+    let history: LateReadHistory?
     /// Set when the row group is split: this morsel reads only these rows (part `index`).
     let part: (index: Int, rows: Range<Int64>)?
     init(source: ParquetTableSource, file: Int, rowGroup: Int, columns: [Int], predicates: [ScanPredicate], allowed: ScanSkipping,
-         part: (index: Int, rows: Range<Int64>)? = nil) {
+         part: (index: Int, rows: Range<Int64>)? = nil, filter: ScanRowFilter? = nil, history: LateReadHistory? = nil) {
         self.source = source; self.file = file; self.rowGroup = rowGroup; self.columns = columns
-        self.predicates = predicates; self.allowed = allowed; self.part = part
+        self.predicates = predicates; self.allowed = allowed; self.part = part; self.filter = filter; self.history = history
     }
     func read(statistics: ScanStatistics) throws -> [Batch] {
         var batches: [Batch] = []
@@ -339,7 +353,7 @@ final class ParquetRowGroupMorsel: ScanMorsel {
     }
     func forEachBatch(statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws {
         try source.forEachBatch(file: file, rowGroup: rowGroup, columns: columns, predicates: predicates, allowed: allowed,
-                                part: part, statistics: statistics, body)
+                                part: part, filter: filter, history: history, statistics: statistics, body)
     }
 }
 

@@ -17,6 +17,9 @@ enum PipelineStage {
     /// A filter whose surviving rows are gathered only in the listed columns (those read above
     /// it; the rest become NULL constants of their type — RequiredColumns.swift).
     case filterKeeping(Evaluator, Set<Int>)
+    /// The filter right above the scan, which a Parquet scan may run itself while it reads
+    /// (ScanFilterLifting.swift); `reads`: the scan positions it reads. Run here it is `filterKeeping`.
+    case filterAboveScan(Evaluator, reads: Set<Int>, keeping: Set<Int>?)
     case project([Evaluator])
     /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
     case guarded([PipelineStage], PolicyBarrier)
@@ -44,10 +47,12 @@ enum PipelineStage {
             return try Self.filtered(b, predicate, keeping: nil)
         case .filterKeeping(let predicate, let columns):
             return try Self.filtered(b, predicate, keeping: columns)
+        case .filterAboveScan(let predicate, _, let columns):
+            return try Self.filtered(b, predicate, keeping: columns)
         }
     }
 
-    private static func filtered(_ b: Batch, _ predicate: Evaluator, keeping columns: Set<Int>?) throws -> Batch? {
+    static func filtered(_ b: Batch, _ predicate: Evaluator, keeping columns: Set<Int>?) throws -> Batch? {
         let keep = ConnectiveEvaluation.selectedRows(try predicate(b), count: b.count)
         if keep.isEmpty { return nil }
         if keep.count == b.count { return b }
@@ -227,10 +232,8 @@ final class ParallelScanOperator: Operator {
     func next() throws -> Batch? {
         if runner == nil {
             try stages.prepareJoins()
-            let morsels = stages.yieldsNothingFromScan ? [] :
-                try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
-                .tracked(by: context.progress, countingRows: !stages.isGuarded)
-            let stages = self.stages, statistics = node.statistics
+            let (morsels, stages) = try pipelineMorsels(node, stages, context: context)
+            let statistics = node.statistics
             // A join's output per morsel can be many times the morsel: fewer of them ahead.
             let hasJoin = stages.contains { if case .join = $0 { return true }; return false }
             runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation,

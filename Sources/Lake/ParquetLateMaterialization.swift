@@ -1,0 +1,335 @@
+// Late materialisation in a Parquet scan: with a ScanRowFilter the scan
+// decodes the columns the filter reads first (every row the pushed-down
+// predicates and the page index leave), runs the filter batch by batch, and
+// only then decodes the other columns, for the surviving rows alone: the
+// reader fetches and decompresses only the pages that hold a survivor (the
+// offset index gives each page's rows) and gathers the survivors out of
+// them. A row group where nothing survives never reads those columns.
+// The output is what the filter stage produced before: one batch per
+// evaluated batch with survivors, the positions the operators above do not
+// read left as NULL placeholders.
+
+import Columnar
+import Formats
+import Foundation
+import Planner
+
+extension ParquetTableSource: RowFilteringTableSource {
+    public func morsels(columns: [Int], predicates: [ScanPredicate], filter: ScanRowFilter,
+                        statistics: ScanStatistics) throws -> [ScanMorsel] {
+        try morsels(columns: columns, predicates: predicates, rowFilter: filter, statistics: statistics)
+    }
+
+    /// Where an output position's values come from in a filtered read.
+    private enum PositionSource {
+        case partition(Value)
+        /// A column the file lacks, or a position nobody reads: NULLs.
+        case nulls
+        /// Column `slot` of the filter columns' read.
+        case filterRead(Int)
+        /// Column `slot` of the survivors' read of the other columns.
+        case restRead(Int)
+    }
+
+    /// One evaluated batch with survivors: where it starts in the filter columns' read, its
+    /// survivors (nil: all rows), and its filter-column vectors gathered to the survivors (by
+    /// slot, nil where no kept position needs the slot).
+    private struct Piece {
+        var start: Int
+        var batchRows: Int
+        var rows: ContiguousArray<Int32>?
+        var count: Int { rows?.count ?? batchRows }
+        var filterVectors: [Vector?]
+    }
+
+    /// Above this share of surviving rows every other column is read whole (cut per batch).
+    static let lateReadMaximumShare = 0.5
+
+    /// Reads the rows `selection` leaves (all when nil) of one row group, or of the part
+    /// `part` of it, running `filter` before the columns it does not read are decoded.
+    func forEachFilteredBatch(file fi: Int, rowGroup g: Int, columns: [Int], selection: RowSelection?, part: Range<Int64>?,
+                              filter: ScanRowFilter, history: LateReadHistory?, bytesPlanned: Int64, statistics: ScanStatistics,
+                              _ body: (Batch) throws -> Void) throws {
+        let pf = opened[fi]
+        let groupRows = pf.metadata.rowGroups[g].numRows
+        // File columns the filter reads, decoded for every row; then the other kept ones, decoded for survivors.
+        var filterColumns: [Int] = [], filterSlot: [Int: Int] = [:]
+        var restColumns: [Int] = [], restSlot: [Int: Int] = [:]
+        for (p, c) in columns.enumerated() where c < fileColumnCount && filter.reads.contains(p) {
+            if let fc = columnMap[fi][c], filterSlot[fc] == nil { filterSlot[fc] = filterColumns.count; filterColumns.append(fc) }
+        }
+        var evaluated: [PositionSource] = [], produced: [PositionSource] = []
+        for (p, c) in columns.enumerated() {
+            if c >= fileColumnCount {
+                let v = PositionSource.partition(partitionValues[fi][c - fileColumnCount])
+                evaluated.append(filter.reads.contains(p) ? v : .nulls); produced.append(v)
+                continue
+            }
+            guard let fc = columnMap[fi][c] else { evaluated.append(.nulls); produced.append(.nulls); continue }
+            evaluated.append(filter.reads.contains(p) ? .filterRead(filterSlot[fc] ?? 0) : .nulls)
+            if !filter.keeps(p) {
+                produced.append(.nulls)
+            } else if let s = filterSlot[fc] {
+                produced.append(.filterRead(s))
+            } else {
+                if restSlot[fc] == nil { restSlot[fc] = restColumns.count; restColumns.append(fc) }
+                produced.append(.restRead(restSlot[fc] ?? 0))
+            }
+        }
+        var keptSlots = [Bool](repeating: false, count: filterColumns.count)
+        for case .filterRead(let s) in produced { keptSlots[s] = true }
+
+        let base = selection ?? RowSelection.all(groupRows)
+        // Other columns that will be read whole anyway join the filter columns' read (one fetch):
+        // those without an offset index, and all of them once this scan's earlier row groups found
+        // nothing to skip (LateReadHistory).
+        let predictWhole = history?.predictsWhole ?? false
+        var firstColumns = filterColumns
+        /// restSlot → its column in the first read, when it is read there.
+        var inFirst = [Int?](repeating: nil, count: restColumns.count)
+        for (k, fc) in restColumns.enumerated() where predictWhole || !pageIndexed(file: fi, rowGroup: g, column: fc) {
+            inFirst[k] = firstColumns.count
+            firstColumns.append(fc)
+        }
+        let first = try pf.readColumns(rowGroup: g, columns: firstColumns, selection: selection, within: part)
+        guard Int64(first.rows) == base.rowCount else {
+            throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(first.rows) rows for a selection of \(base.rowCount)")
+        }
+
+        // Evaluate batch by batch, keeping the survivors and their filter columns.
+        var pieces: [Piece] = []
+        var kept = 0
+        var start = 0
+        while start < first.rows {
+            let end = min(start + Batch.capacity, first.rows)
+            let count = end - start
+            var slices = [Vector?](repeating: nil, count: filterColumns.count)
+            for (p, source) in evaluated.enumerated() {
+                if case .filterRead(let s) = source, slices[s] == nil {
+                    slices[s] = LakeVectors.cast(try first.slice(s, start..<end), to: fields[columns[p]].type)
+                }
+            }
+            let batch = Batch(columns: try evaluated.enumerated().map { p, source in
+                try vector(source, type: fields[columns[p]].type, count: count) { s in slices[s] }
+            }, count: count)
+            let rows = try filter.select(batch)
+            if !rows.isEmpty {
+                guard rows.count <= count, let last = rows.last, last < Int32(count), rows[0] >= 0 else {
+                    throw SQLError(SQLState.internalError, "a scan filter selected rows outside its batch")
+                }
+                let all = rows.count == count
+                var vectors = [Vector?](repeating: nil, count: filterColumns.count)
+                for s in filterColumns.indices where keptSlots[s] {
+                    guard let v = slices[s] else { continue }
+                    vectors[s] = all ? v : rows.withUnsafeBufferPointer { v.gather(buffer: $0) }
+                }
+                pieces.append(Piece(start: start, batchRows: count, rows: all ? nil : rows, filterVectors: vectors))
+                kept += rows.count
+            }
+            start = end
+        }
+
+        // The other columns. A column whose offset index lets the reader leave pages without
+        // survivors unread is read for the survivors alone ("late"); the others are read like the
+        // filter's columns and only the batches with survivors are cut and gathered ("whole"):
+        // reading scattered survivors decodes and converts every page they touch in one piece and
+        // then gathers, which costs more than cutting batches when it skips few pages.
+        var lateColumns: [Int] = [], wholeColumns: [Int] = []
+        /// restSlot → (read holding it, column in that read).
+        var restPlace: [RestPlace] = []
+        var late: ParquetColumnsRead? = nil, whole: ParquetColumnsRead? = nil
+        var restPagesSkipped = 0
+        if !restColumns.isEmpty && kept > 0 {
+            var survivors: RowSelection? = nil
+            if Double(kept) <= Self.lateReadMaximumShare * Double(first.rows) {
+                var ranges = SurvivorRanges(base)
+                for piece in pieces {
+                    if let rows = piece.rows {
+                        for r in rows { ranges.add(readRow: piece.start + Int(r)) }
+                    } else {
+                        ranges.add(readRows: piece.start..<piece.start + piece.batchRows)
+                    }
+                }
+                survivors = ranges.selection
+            }
+            for (k, fc) in restColumns.enumerated() {
+                if let c = inFirst[k] { restPlace.append(.first(c)); continue }
+                let isLate = survivors.map { skipsPages(file: fi, rowGroup: g, column: fc, survivors: $0, part: part) } ?? false
+                if isLate { restPlace.append(.late(lateColumns.count)); lateColumns.append(fc) }
+                else { restPlace.append(.whole(wholeColumns.count)); wholeColumns.append(fc) }
+            }
+            if inFirst.contains(where: { $0 == nil }) { history?.record(skipped: !lateColumns.isEmpty) }
+            if let survivors, !lateColumns.isEmpty {
+                let read = try pf.readColumns(rowGroup: g, columns: lateColumns, selection: survivors, within: part)
+                guard read.rows == kept else {
+                    throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(read.rows) rows for \(kept) survivors")
+                }
+                late = read
+            }
+            if !wholeColumns.isEmpty {
+                let read = try pf.readColumns(rowGroup: g, columns: wholeColumns, selection: selection, within: part)
+                guard read.rows == first.rows else {
+                    throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(read.rows) rows for \(first.rows)")
+                }
+                whole = read
+            }
+        } else if !restColumns.isEmpty {
+            // Nothing survived: every page of the other columns was left unread (counted where the offset index lists them).
+            for (k, fc) in restColumns.enumerated() where inFirst[k] == nil {
+                for l in Self.leaves(of: pf.roots[fc]) {
+                    guard let pages = (try? pf.pageLocations(rowGroup: g, leaf: l)) ?? nil else { continue }
+                    restPagesSkipped += part.map { w in pages.filter { $0.rows.overlaps(w) }.count } ?? pages.count
+                }
+            }
+        }
+        ScanStatisticsLock.update {
+            statistics.bytesRead += bytesPlanned + first.bytesRead + (late?.bytesRead ?? 0) + (whole?.bytesRead ?? 0)
+            statistics.pagesScanned += first.pagesRead + (late?.pagesRead ?? 0) + (whole?.pagesRead ?? 0)
+            statistics.pagesSkipped += first.pagesSkipped + (late?.pagesSkipped ?? 0) + (whole?.pagesSkipped ?? 0) + restPagesSkipped
+        }
+
+        var offset = 0
+        for piece in pieces {
+            let n = piece.count
+            let vectors: [Vector] = try produced.enumerated().map { p, source in
+                let type = fields[columns[p]].type
+                if case .restRead(let s) = source {
+                    guard s < restPlace.count else { return Vector.nulls(type: type, count: n) }
+                    let batch: Vector
+                    switch restPlace[s] {
+                    case .late(let c):
+                        guard let late else { return Vector.nulls(type: type, count: n) }
+                        return LakeVectors.cast(try late.slice(c, offset..<offset + n), to: type)
+                    case .whole(let c):
+                        guard let whole else { return Vector.nulls(type: type, count: n) }
+                        batch = LakeVectors.cast(try whole.slice(c, piece.start..<piece.start + piece.batchRows), to: type)
+                    case .first(let c):
+                        batch = LakeVectors.cast(try first.slice(c, piece.start..<piece.start + piece.batchRows), to: type)
+                    }
+                    return piece.rows.map { rows in rows.withUnsafeBufferPointer { batch.gather(buffer: $0) } } ?? batch
+                }
+                return try vector(source, type: type, count: n) { s in piece.filterVectors[s] }
+            }
+            offset += n
+            try body(Batch(columns: vectors, count: n))
+        }
+    }
+
+    /// Where one of the other columns is read: in the filter columns' read, for the survivors
+    /// alone, or whole in a read of its own.
+    private enum RestPlace {
+        case first(Int), late(Int), whole(Int)
+    }
+
+    /// Whether file column `fc` is flat with an offset index (so a read can skip its pages).
+    func pageIndexed(file fi: Int, rowGroup g: Int, column fc: Int) -> Bool {
+        let pf = opened[fi]
+        let root = pf.roots[fc]
+        guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
+              let pages = (try? pf.pageLocations(rowGroup: g, leaf: l)) ?? nil else { return false }
+        return !pages.isEmpty
+    }
+
+    /// Above this share of pages holding a survivor a column is read whole (see forEachFilteredBatch).
+    static let lateReadMaximumPageShare = 0.75
+
+    /// Whether reading file column `fc` for `survivors` leaves enough of its pages unread: it must
+    /// be a flat column with an offset index, and at most lateReadMaximumPageShare of its pages
+    /// (in `part`) may hold a survivor.
+    func skipsPages(file fi: Int, rowGroup g: Int, column fc: Int, survivors: RowSelection, part: Range<Int64>?) -> Bool {
+        let pf = opened[fi]
+        let root = pf.roots[fc]
+        guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
+              let all = (try? pf.pageLocations(rowGroup: g, leaf: l)) ?? nil else { return false }
+        let pages = part.map { w in all.filter { $0.rows.overlaps(w) } } ?? all
+        guard !pages.isEmpty else { return false }
+        var touched = 0, r = 0
+        let ranges = survivors.ranges
+        for page in pages {
+            while r < ranges.count && ranges[r].upperBound <= page.rows.lowerBound { r += 1 }
+            if r < ranges.count && ranges[r].lowerBound < page.rows.upperBound { touched += 1 }
+        }
+        return Double(touched) <= Self.lateReadMaximumPageShare * Double(pages.count)
+    }
+
+    private func vector(_ source: PositionSource, type: DataType, count: Int, filterVector: (Int) -> Vector?) throws -> Vector {
+        switch source {
+        case .partition(let value): return Vector.constant(value, type: type, count: count)
+        case .nulls: return Vector.nulls(type: type, count: count)
+        case .filterRead(let s):
+            guard let v = filterVector(s) else {
+                throw SQLError(SQLState.internalError, "a scan filter's column \(s) was not read")
+            }
+            return v
+        case .restRead: return Vector.nulls(type: type, count: count)
+        }
+    }
+}
+
+/// Row numbers in a row group of the rows a filter kept, as ranges, from their positions
+/// in a read of `base` (the k-th row read is the k-th row of the selection).
+struct SurvivorRanges {
+    private let base: [Range<Int64>]
+    private var range = 0
+    /// Read rows before base[range].
+    private var readBefore = 0
+    private(set) var ranges: [Range<Int64>] = []
+
+    init(_ base: RowSelection) { self.base = base.ranges }
+
+    var selection: RowSelection { RowSelection(ranges) }
+
+    /// Adds read row `r` (ascending across calls).
+    mutating func add(readRow r: Int) {
+        while range < base.count && r >= readBefore + base[range].count {
+            readBefore += base[range].count
+            range += 1
+        }
+        guard range < base.count else { return }
+        let row = base[range].lowerBound + Int64(r - readBefore)
+        if let last = ranges.last, last.upperBound == row {
+            ranges[ranges.count - 1] = last.lowerBound..<row + 1
+        } else {
+            ranges.append(row..<row + 1)
+        }
+    }
+
+    /// Adds read rows `rs` (ascending across calls).
+    mutating func add(readRows rs: Range<Int>) {
+        var r = rs.lowerBound
+        while r < rs.upperBound {
+            while range < base.count && r >= readBefore + base[range].count {
+                readBefore += base[range].count
+                range += 1
+            }
+            guard range < base.count else { return }
+            let inRange = min(rs.upperBound, readBefore + base[range].count) - r
+            let lo = base[range].lowerBound + Int64(r - readBefore)
+            if let last = ranges.last, last.upperBound == lo {
+                ranges[ranges.count - 1] = last.lowerBound..<lo + Int64(inRange)
+            } else {
+                ranges.append(lo..<lo + Int64(inRange))
+            }
+            r += inRange
+        }
+    }
+}
+
+/// What a scan's filtered reads found so far, shared by its morsels: once two row groups had
+/// survivors but no page of the other columns to skip (and none ever had), the remaining
+/// row groups read those columns with the filter's columns in one read (TPC-H Q6: 1-2% of
+/// lineitem's rows survive, in every page). Only the speed depends on it, never the rows.
+final class LateReadHistory: @unchecked Sendable {
+    private let lock = NSLock()
+    private var skipped = 0, notSkipped = 0
+
+    var predictsWhole: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return skipped == 0 && notSkipped >= 2
+    }
+
+    func record(skipped didSkip: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        if didSkip { skipped += 1 } else { notSkipped += 1 }
+    }
+}

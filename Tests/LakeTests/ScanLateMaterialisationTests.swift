@@ -1,0 +1,230 @@
+// Late materialisation in the Parquet scan (ParquetLateMaterialization.swift):
+// a scan given a ScanRowFilter must hand out exactly the rows of a plain
+// scan that the filter keeps, in order, with the positions nobody keeps as
+// NULLs — with NULLs in the filter column, pages where every row or no row
+// fails, several row groups, split row groups and partition columns — and
+// its page counts must show the other columns' pages without survivors
+// were never read.
+
+import Columnar
+import Formats
+@testable import Lake
+import Planner
+import XCTest
+
+final class ScanLateMaterialisationTests: XCTestCase {
+    // pages.parquet: 2 row groups × 10 pages of 50 rows, page index written, 8 columns:
+    // id 0…999, down, u, dec, s, maybe (NULL for rows 0…199), f, grp.
+    private func pages() throws -> ParquetTableSource {
+        try ParquetTableSource(files: LakeTableFunctions.resolve(LakeFixtures.tests + "/skipping/pages.parquet", hivePartitioning: true))
+    }
+
+    /// A filter over whole rows: `keep` sees the batch's row (non-read positions are NULL placeholders).
+    private func filter(reads: Set<Int>, keeps: Set<Int>? = nil, _ keep: @escaping ([Value]) throws -> Bool) -> ScanRowFilter {
+        ScanRowFilter(reads: reads, keeps: keeps) { b in
+            var out = ContiguousArray<Int32>()
+            for i in 0..<b.count {
+                let row = b.row(i)
+                for (p, v) in row.enumerated() where !reads.contains(p) && !v.isNull {
+                    XCTFail("position \(p) is not a placeholder while the filter runs")
+                }
+                if try keep(row) { out.append(Int32(i)) }
+            }
+            return out
+        }
+    }
+
+    private func filteredScan(_ t: ParquetTableSource, columns: [Int], predicates: [ScanPredicate] = [], _ f: ScanRowFilter)
+        throws -> (rows: [[Value]], stats: ScanStatistics) {
+        let stats = ScanStatistics()
+        var rows: [[Value]] = []
+        for m in try t.morsels(columns: columns, predicates: predicates, filter: f, statistics: stats) {
+            try m.forEachBatch(statistics: stats) { b in
+                XCTAssertEqual(b.columns.count, columns.count)
+                XCTAssertGreaterThan(b.count, 0)
+                for i in 0..<b.count { rows.append(b.row(i)) }
+            }
+        }
+        return (rows, stats)
+    }
+
+    /// The late scan's rows equal the plain scan's rows the predicate keeps (non-kept positions NULL).
+    @discardableResult
+    private func assertSameAsEager(_ t: ParquetTableSource, columns: [Int], reads: Set<Int>, keeps: Set<Int>? = nil,
+                                   predicates: [ScanPredicate] = [], line: UInt = #line,
+                                   _ keep: @escaping ([Value]) -> Bool) throws -> (rows: Int, stats: ScanStatistics) {
+        let eager = try scan(t, columns: columns, predicates: predicates).rows.filter(keep)
+        let late = try filteredScan(t, columns: columns, predicates: predicates, filter(reads: reads, keeps: keeps, keep))
+        let expected = eager.map { row in row.enumerated().map { p, v in (keeps?.contains(p) ?? true) ? v : Value.null } }
+        // Compared as text: the fixture holds a NaN, which is not equal to itself as a Value.
+        XCTAssertEqual(late.rows.map { "\($0)" }, expected.map { "\($0)" }, line: line)
+        return (late.rows.count, late.stats)
+    }
+
+    func testOnePageSurvivesAndOtherColumnsReadOnlyThatPage() throws {
+        let t = try pages()
+        let all = Array(0..<8)
+        let r = try assertSameAsEager(t, columns: all, reads: [0]) { $0[0] == .int(123) }
+        XCTAssertEqual(r.rows, 1)
+        // id: all 20 pages; each of the 7 other columns: only the page holding row 123.
+        XCTAssertEqual(r.stats.pagesScanned, 20 + 7)
+        XCTAssertEqual(r.stats.pagesSkipped, 7 * 19)
+    }
+
+    func testNullsInTheFilterColumn() throws {
+        let t = try pages()
+        let all = Array(0..<8)
+        // maybe IS NULL: rows 0…199, pages 0…3 of row group 0.
+        let isNull = try assertSameAsEager(t, columns: all, reads: [5]) { $0[5].isNull }
+        XCTAssertEqual(isNull.rows, 200)
+        XCTAssertEqual(isNull.stats.pagesScanned, 20 + 7 * 4)
+        // A comparison with NULL keeps nothing there: maybe < 210 keeps 200…209.
+        let less = try assertSameAsEager(t, columns: all, reads: [5]) {
+            if case .int(let v) = $0[5] { return v < 210 }
+            return false
+        }
+        XCTAssertEqual(less.rows, 10)
+        XCTAssertEqual(less.stats.pagesScanned, 20 + 7)
+    }
+
+    func testNoRowFailsReadsEverythingOnce() throws {
+        let t = try pages()
+        let r = try assertSameAsEager(t, columns: Array(0..<8), reads: [0]) { _ in true }
+        XCTAssertEqual(r.rows, 1000)
+        XCTAssertEqual(r.stats.pagesScanned, 8 * 20)
+        XCTAssertEqual(r.stats.pagesSkipped, 0)
+    }
+
+    func testMostRowsSurvivingReadsTheOtherColumnsWhole() throws {
+        let t = try pages()
+        // 90% survive: the other columns are read like the filter's and cut per batch.
+        let r = try assertSameAsEager(t, columns: [0, 4, 5, 7], reads: [0]) {
+            guard case .int(let id) = $0[0] else { return false }
+            return id % 10 != 3
+        }
+        XCTAssertEqual(r.rows, 900)
+        XCTAssertEqual(r.stats.pagesScanned, 4 * 20)
+        // With unkept positions, too.
+        let unkept = try assertSameAsEager(t, columns: [0, 4, 5, 7], reads: [0], keeps: [2, 3]) {
+            guard case .int(let id) = $0[0] else { return false }
+            return id % 10 != 3 && id > 20
+        }
+        XCTAssertEqual(unkept.rows, 900 - 19)
+    }
+
+    func testSurvivorsInMostPagesReadTheOtherColumnsWhole() throws {
+        let t = try pages()
+        // 2% survive, one row in every page: nothing to skip, so the other columns are read whole
+        // and only the batches with survivors are cut.
+        let r = try assertSameAsEager(t, columns: Array(0..<8), reads: [0]) {
+            guard case .int(let id) = $0[0] else { return false }
+            return id % 50 == 25
+        }
+        XCTAssertEqual(r.rows, 20)
+        XCTAssertEqual(r.stats.pagesScanned, 8 * 20)
+        XCTAssertEqual(r.stats.pagesSkipped, 0)
+    }
+
+    func testLaterRowGroupsReadWithTheFilterColumnsOnceNothingWasSkipped() throws {
+        let t = try pages()
+        let saved = ParquetTableSource.minimumPartRows
+        ParquetTableSource.minimumPartRows = 60
+        defer { ParquetTableSource.minimumPartRows = saved }
+        // Survivors in every page: after two parts read the other columns whole, the others read
+        // them with the filter's column in one read; the rows stay those of the plain scan.
+        let r = try assertSameAsEager(t, columns: Array(0..<8), reads: [0]) {
+            guard case .int(let id) = $0[0] else { return false }
+            return id % 50 == 25 || id % 50 == 26
+        }
+        XCTAssertEqual(r.rows, 40)
+        XCTAssertGreaterThanOrEqual(r.stats.pagesScanned, 8 * 20)   // pages straddling two parts count in both
+        let history = LateReadHistory()
+        XCTAssertFalse(history.predictsWhole)
+        history.record(skipped: false)
+        history.record(skipped: false)
+        XCTAssertTrue(history.predictsWhole)
+        history.record(skipped: true)
+        XCTAssertFalse(history.predictsWhole)
+    }
+
+    func testEveryRowFailsReadsOnlyTheFilterColumn() throws {
+        let t = try pages()
+        let r = try assertSameAsEager(t, columns: Array(0..<8), reads: [1]) { _ in false }
+        XCTAssertEqual(r.rows, 0)
+        XCTAssertEqual(r.stats.pagesScanned, 20)
+        XCTAssertEqual(r.stats.pagesSkipped, 7 * 20)
+        XCTAssertEqual(r.stats.rowGroupsScanned, 2)
+    }
+
+    func testScatteredSurvivorsAcrossRowGroupsAndFilterOnTwoColumns() throws {
+        let t = try pages()
+        // Every 100th row from 7: one row in every other page of both row groups.
+        let r = try assertSameAsEager(t, columns: [4, 0, 7, 6], reads: [1, 2]) { row in
+            guard case .int(let id) = row[1], case .string(let grp) = row[2] else { return false }
+            return id % 100 == 7 && grp != ""
+        }
+        XCTAssertEqual(r.rows, 10)
+        XCTAssertEqual(r.stats.pagesScanned, 2 * 20 + 2 * 10)
+    }
+
+    func testUnkeptPositionsAreNullPlaceholdersAndNotRead() throws {
+        let t = try pages()
+        // The operators above read only s (position 1): dec and f are never decoded, id is not carried.
+        let r = try assertSameAsEager(t, columns: [0, 4, 3, 6], reads: [0], keeps: [1]) {
+            guard case .int(let id) = $0[0] else { return false }
+            return id >= 990
+        }
+        XCTAssertEqual(r.rows, 10)
+        XCTAssertEqual(r.stats.pagesScanned, 20 + 1)
+    }
+
+    func testWithPushedDownPredicatesAndSplitRowGroups() throws {
+        let t = try pages()
+        let saved = ParquetTableSource.minimumPartRows
+        ParquetTableSource.minimumPartRows = 60
+        defer { ParquetTableSource.minimumPartRows = saved }
+        let predicates: [ScanPredicate] = [.compare(column: 0, op: .ge, value: .int(430)), .compare(column: 0, op: .lt, value: .int(620))]
+        let r = try assertSameAsEager(t, columns: Array(0..<8), reads: [0, 7], predicates: predicates) { row in
+            guard case .int(let id) = row[0], case .string(let grp) = row[7] else { return false }
+            return id >= 430 && id < 620 && id % 3 == 0 && (grp == "apple" || grp == "date")
+        }
+        XCTAssertEqual(r.rows, (430..<620).filter { $0 % 3 == 0 && $0 % 2 == ($0 < 500 ? 1 : 0) }.count)
+        let scattered = try assertSameAsEager(t, columns: Array(0..<8), reads: [0]) {
+            guard case .int(let id) = $0[0] else { return false }
+            return id % 97 == 0
+        }
+        XCTAssertEqual(scattered.rows, 11)
+    }
+
+    func testPartitionColumnsInTheFilterAndTheOutput() throws {
+        let t = try ParquetTableSource(files: LakeTableFunctions.resolve(LakeFixtures.tests + "/hive", hivePartitioning: true))
+        XCTAssertEqual(t.fields.map(\.name), ["v", "k", "region"])
+        // Filter on the partition column k and the file column v; region and v kept.
+        let r = try assertSameAsEager(t, columns: [1, 2, 0], reads: [0, 2]) { row in
+            guard case .int(let v) = row[2] else { return false }
+            return row[0].isNull || v == 11
+        }
+        XCTAssertEqual(r.rows, 4)   // v = 11 in two regions, and k NULL (v = 99) in two regions
+        // A filter on the partition column alone still decodes v only where it passes.
+        let onlyK = try assertSameAsEager(t, columns: [0, 1], reads: [1]) { $0[1] == .int(2) }
+        XCTAssertEqual(onlyK.rows, 2)
+    }
+
+    func testFilterErrorsPropagate() throws {
+        let t = try pages()
+        let failing = ScanRowFilter(reads: [0], keeps: nil) { _ in throw SQLError(SQLState.divisionByZero, "division by zero") }
+        XCTAssertThrowsError(try filteredScan(t, columns: [0, 1], failing)) { error in
+            XCTAssertEqual((error as? SQLError)?.sqlState, SQLState.divisionByZero)
+        }
+    }
+
+    func testSurvivorRangesMapReadRowsThroughASelection() {
+        var s = SurvivorRanges(RowSelection([10..<20, 50..<55, 100..<200]))
+        s.add(readRow: 0)
+        s.add(readRow: 1)
+        s.add(readRows: 9..<12)     // 19, then 50 and 51
+        s.add(readRow: 15)          // 100
+        s.add(readRows: 16..<18)    // 101, 102
+        XCTAssertEqual(s.ranges, [10..<12, 19..<20, 50..<52, 100..<103])
+    }
+}
