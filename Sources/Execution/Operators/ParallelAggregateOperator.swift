@@ -14,7 +14,8 @@ import Planner
 final class ParallelAggregateOperator: Operator {
     private let node: AggregateNode
     private let scan: ScanNode
-    private let stages: [PipelineStage]
+    /// The pipeline's stages (a runtime filter stage is added when it starts).
+    private var stages: [PipelineStage]
     private let keys: [Evaluator]
     private let arguments: [[Evaluator]]
     private let filters: [Evaluator?]
@@ -90,10 +91,9 @@ final class ParallelAggregateOperator: Operator {
     }
 
     private func aggregate() throws -> Batch {
-        try stages.prepareJoins()
-        let morsels = stages.yieldsNothingFromScan ? [] :
-            try scan.source.morsels(columns: scan.columns, predicates: scan.predicates, statistics: scan.statistics)
-            .tracked(by: context.progress, countingRows: !stages.isGuarded)
+        let (planned, stages) = try self.stages.started(scan: scan, context: context)
+        let morsels = planned.tracked(by: context.progress, countingRows: !stages.isGuarded)
+        self.stages = stages
         // Weak: the operator holds the runner, so a strong capture would be a cycle that keeps
         // the operator, its pipeline and the join tables in it alive after the query.
         let runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { [weak self] m in

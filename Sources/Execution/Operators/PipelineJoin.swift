@@ -13,11 +13,22 @@ final class PipelineJoin {
     let join: HashJoinProbe
     private let buildInput: Operator
     private let context: ExecutionContext
+    /// Where the probe keys come from in the pipeline, for runtime filters (nil: none).
+    let trace: RuntimeFilterTrace?
 
-    init(join: HashJoinProbe, buildInput: Operator, context: ExecutionContext) {
+    init(join: HashJoinProbe, buildInput: Operator, context: ExecutionContext, trace: RuntimeFilterTrace? = nil) {
         self.join = join
         self.buildInput = buildInput
         self.context = context
+        self.trace = trace
+    }
+
+    /// The build input when it is a scan pipeline of its own, which runtime filters from the
+    /// joins above may reach before it is read (RuntimeJoinFilter.swift).
+    var buildPipeline: ParallelScanOperator? {
+        var op = buildInput
+        while let profiled = op as? ProfilingOperator { op = profiled.input }
+        return op as? ParallelScanOperator
     }
 
     func prepare() throws {
