@@ -51,6 +51,7 @@ final class HashJoinProbe: @unchecked Sendable {
     var builtKeys: (keys: [KeyView], rows: Int, linked: Int)? {
         table.map { ($0.keys, $0.count, $0.linkedRows) }
     }
+    var builtTable: JoinHashTable? { table }
 
     /// Builds the table over the right input's rows (consumer thread).
     func build(_ rows: Batch, context: ExecutionContext) throws {

@@ -107,12 +107,20 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     /// inclusive ranges for integer-like keys (nil for others).
     let rowColumns: [Int]
     let rowRanges: [ClosedRange<Int64>?]
-    /// Bloom filter of the build rows' hashes over exactly the `rowColumns` keys (nil for large builds).
-    let bloom: JoinKeyBloomFilter?
+    /// Bloom filter of the build rows' hashes over exactly the `rowColumns` keys: made at
+    /// once for small builds, after a successful trial for large ones (nil until then).
+    private var bloom: JoinKeyBloomFilter?
+    /// A large build whose keys the row filter covers: its trial asks the join's own table
+    /// (exact) and the bloom filter is made only if the trial drops enough rows, since a
+    /// build holding every key of the probe side (a foreign key's whole table) drops none.
+    private let trialTable: JoinHashTable?
+    private let bloomKeys: [KeyView], bloomRows: Int
+    private var bloomBuilding = false
     /// Predicates on the scan's table columns that every matching probe row satisfies.
     let scanPredicates: [ScanPredicate]
-    /// For EXPLAIN ANALYZE.
-    let text: String
+    /// For EXPLAIN ANALYZE (what ScanStatistics.runtimeFilters shows; updated when the filter
+    /// stops or makes its bloom filter).
+    private(set) var text: String
     /// Build rows in the table: smaller builds usually drop more, and run first.
     let buildRows: Int
     private let statistics: ScanStatistics
@@ -122,20 +130,25 @@ final class RuntimeJoinFilter: @unchecked Sendable {
 
     /// Builds larger than this get no bloom filter (at 16 bits a key, 4 MB).
     static let bloomMaximumRows = 1 << 21
+    /// Builds up to this size get their bloom filter at once (it costs less than a trial).
+    /// Tests lower this and `adaptiveRows` to reach the trial on small tables.
+    nonisolated(unsafe) static var bloomEagerRows = 65_536
     /// A build column with at most this many distinct keys is also pushed as an IN list.
     static let exactListMaximum = 16
     /// Rows a row filter checks before judging itself, and the share it must drop to go on.
-    static let adaptiveRows = 65_536
+    nonisolated(unsafe) static var adaptiveRows = 65_536
     static let adaptiveMinimumDropped = 0.1
 
-    private init(rowColumns: [Int], rowRanges: [ClosedRange<Int64>?], bloom: JoinKeyBloomFilter?, scanPredicates: [ScanPredicate],
-                 text: String, buildRows: Int, statistics: ScanStatistics) {
+    private init(rowColumns: [Int], rowRanges: [ClosedRange<Int64>?], bloom: JoinKeyBloomFilter?, trialTable: JoinHashTable?,
+                 bloomKeys: [KeyView], bloomRows: Int, scanPredicates: [ScanPredicate], text: String, buildRows: Int,
+                 statistics: ScanStatistics) {
         self.rowColumns = rowColumns; self.rowRanges = rowRanges; self.bloom = bloom
+        self.trialTable = trialTable; self.bloomKeys = bloomKeys; self.bloomRows = bloomRows
         self.scanPredicates = scanPredicates; self.text = text; self.buildRows = buildRows; self.statistics = statistics
     }
 
     /// Whether a row filter may drop rows (else only its scan predicates are used).
-    var filtersRows: Bool { !rowColumns.isEmpty && (bloom != nil || rowRanges.contains { $0 != nil }) }
+    var filtersRows: Bool { !rowColumns.isEmpty && (bloom != nil || trialTable != nil || rowRanges.contains { $0 != nil }) }
 
     /// `SET lakesql.runtime_join_filters = off` (or the environment variable
     /// LAKESQL_RUNTIME_JOIN_FILTERS=off, for before/after runs of the benchmark harness).
@@ -149,7 +162,7 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     /// or anti join, keys that are not plain scan columns, an unbuilt table).
     static func make(_ join: HashJoinProbe, trace: RuntimeFilterTrace, scan: ScanNode, context: ExecutionContext) throws -> RuntimeJoinFilter? {
         guard join.type == .inner || join.type == .semi || join.type == .right,
-              case let (keys, n, linked)? = join.builtKeys, keys.count == trace.keyTypes.count, !keys.isEmpty else { return nil }
+              let table = join.builtTable, case let (keys, n, linked)? = join.builtKeys, keys.count == trace.keyTypes.count, !keys.isEmpty else { return nil }
         let nulls = JoinHashTable.nullRows(keys, count: n)
         let fields = scan.source.fields
 
@@ -184,19 +197,34 @@ final class RuntimeJoinFilter: @unchecked Sendable {
             rowRanges.append(range)
         }
         var bloom: JoinKeyBloomFilter? = nil
-        if !rowKeys.isEmpty, linked <= bloomMaximumRows {
-            let filter = JoinKeyBloomFilter(expectedKeys: linked)
-            try context.reserve(bytes: filter.byteCount)
-            let hashes = hashRows(rowKeys.map { keys[$0] }, count: n)
-            for i in 0..<n where !(nulls?[i] ?? false) { filter.insert(hashes[i]) }
-            bloom = filter
-            let size = filter.byteCount >= 1024 ? "\(filter.byteCount / 1024) KB" : "\(filter.byteCount) B"
-            described.append("bloom \(size) over \(rowKeys.count) key\(rowKeys.count == 1 ? "" : "s")")
+        var trialTable: JoinHashTable? = nil
+        let bloomKeys = rowKeys.map { keys[$0] }
+        if !rowKeys.isEmpty, linked <= bloomEagerRows {
+            bloom = makeBloom(bloomKeys, rows: n, linked: linked, nulls: nulls)
+            try context.reserve(bytes: bloom?.byteCount ?? 0)
+            described.append("bloom " + size(bloom) + " over \(rowKeys.count) key\(rowKeys.count == 1 ? "" : "s")")
+        } else if rowKeys.count == keys.count, linked <= bloomMaximumRows {
+            trialTable = table
+            described.append("trial on the join's table")
         }
-        let filter = RuntimeJoinFilter(rowColumns: rowColumns, rowRanges: rowRanges, bloom: bloom, scanPredicates: predicates,
+        let filter = RuntimeJoinFilter(rowColumns: rowColumns, rowRanges: rowRanges, bloom: bloom, trialTable: trialTable,
+                                       bloomKeys: trialTable == nil ? [] : bloomKeys, bloomRows: n, scanPredicates: predicates,
                                        text: "\(join.type.rawValue.lowercased()) join on \(linked) build rows: " + described.joined(separator: ", "),
                                        buildRows: linked, statistics: scan.statistics)
         return filter.scanPredicates.isEmpty && !filter.filtersRows ? nil : filter
+    }
+
+    /// A bloom filter of the build rows' hashes over `keys` (rows with a NULL join key left out).
+    private static func makeBloom(_ keys: [KeyView], rows n: Int, linked: Int, nulls: ContiguousArray<Bool>?) -> JoinKeyBloomFilter {
+        let filter = JoinKeyBloomFilter(expectedKeys: linked)
+        let hashes = hashRows(keys, count: n)
+        for i in 0..<n where !(nulls?[i] ?? false) { filter.insert(hashes[i]) }
+        return filter
+    }
+
+    private static func size(_ bloom: JoinKeyBloomFilter?) -> String {
+        let bytes = bloom?.byteCount ?? 0
+        return bytes >= 1024 ? "\(bytes / 1024) KB" : "\(bytes) B"
     }
 
     /// Types whose row-group statistics compare exactly like the join's equality (no floats:
@@ -279,35 +307,76 @@ final class RuntimeJoinFilter: @unchecked Sendable {
         return out
     }
 
-    /// Whether the row filter still runs (it stops once it has shown it drops too little).
-    var isActive: Bool {
+    /// How the next batch is checked: nil once the filter has stopped.
+    private enum Check { case bloom(JoinKeyBloomFilter), exact(JoinHashTable), ranges }
+
+    private var check: Check? {
         Self.lock.lock(); defer { Self.lock.unlock() }
-        return active
+        guard active else { return nil }
+        if let bloom { return .bloom(bloom) }
+        if let trialTable { return .exact(trialTable) }
+        return .ranges
     }
 
-    private func record(checked n: Int, kept: Int) {
+    /// Counts a checked batch; true when the trial has just succeeded and this caller is to
+    /// make the bloom filter.
+    private func record(checked n: Int, kept: Int) -> Bool {
         Self.lock.lock()
+        defer { Self.lock.unlock() }
         checked += n
         dropped += n - kept
-        if active, checked >= Self.adaptiveRows, Double(dropped) < Double(checked) * Self.adaptiveMinimumDropped { active = false }
         statistics.runtimeFilterRowsChecked += n
         statistics.runtimeFilterRowsDropped += n - kept
-        Self.lock.unlock()
+        guard active, checked >= Self.adaptiveRows else { return false }
+        if Double(dropped) < Double(checked) * Self.adaptiveMinimumDropped {
+            active = false
+            retitle(text + ", stopped after \(checked) rows")
+            return false
+        }
+        if bloom == nil, trialTable != nil, !bloomBuilding {
+            bloomBuilding = true
+            return true
+        }
+        return false
     }
 
-    /// The rows of `b` whose keys may be in the build, ascending (NULL keys never are).
-    func survivors(_ b: Batch) -> ContiguousArray<Int32> {
-        let kept = selection(rowColumns.map { b.columns[$0] }, count: b.count)
-        record(checked: b.count, kept: kept.count)
+    /// Replaces this filter's line in the scan's EXPLAIN ANALYZE list (under the lock).
+    private func retitle(_ new: String) {
+        if let i = statistics.runtimeFilters.firstIndex(of: text) { statistics.runtimeFilters[i] = new }
+        text = new
+    }
+
+    /// The rows of `b` whose keys may be in the build, ascending (NULL keys never are); nil
+    /// when the filter has stopped (keep them all).
+    func survivors(_ b: Batch) -> ContiguousArray<Int32>? {
+        guard let check else { return nil }
+        let kept = selection(rowColumns.map { b.columns[$0] }, count: b.count, check)
+        if record(checked: b.count, kept: kept.count) {
+            // Made outside the lock (other workers go on asking the table meanwhile).
+            let made = Self.makeBloom(bloomKeys, rows: bloomRows, linked: buildRows,
+                                      nulls: JoinHashTable.nullRows(trialTable?.keys ?? bloomKeys, count: bloomRows))
+            Self.lock.lock()
+            bloom = made
+            retitle(text.replacingOccurrences(of: "trial on the join's table", with: "bloom " + Self.size(made) + " after a trial"))
+            Self.lock.unlock()
+        }
         return kept
     }
 
-    private func selection(_ columns: [Vector], count n: Int) -> ContiguousArray<Int32> {
-        if columns.count == 1, let single = singleIntSelection(columns[0], count: n) { return single }
+    private func selection(_ columns: [Vector], count n: Int, _ check: Check) -> ContiguousArray<Int32> {
+        if case .exact(let table) = check {
+            var li: [Int32] = [], ri: [Int32] = []
+            li.reserveCapacity(n); ri.reserveCapacity(n)
+            table.probe(columns.map(KeyView.init), count: n, firstOnly: true, li: &li, ri: &ri)
+            return ContiguousArray(li)
+        }
+        let bloom: JoinKeyBloomFilter?
+        if case .bloom(let b) = check { bloom = b } else { bloom = nil }
+        if columns.count == 1, let single = singleIntSelection(columns[0], count: n, bloom: bloom) { return single }
         if columns.count == 1, case .dictionary(let indices, let values) = columns[0].storage, values.count < n {
             // Decide each dictionary value once, then pick the rows by their codes.
             var passes = ContiguousArray<Bool>(repeating: false, count: values.count)
-            for i in selection([values], count: values.count) { passes[Int(i)] = true }
+            for i in selection([values], count: values.count, check) { passes[Int(i)] = true }
             let validity = columns[0].validity
             return ContiguousArray(unsafeUninitializedCapacity: n) { dst, initialized in
                 var k = 0
@@ -352,7 +421,7 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     }
 
     /// The common case in one pass: one plain integer key without NULLs.
-    private func singleIntSelection(_ v: Vector, count n: Int) -> ContiguousArray<Int32>? {
+    private func singleIntSelection(_ v: Vector, count n: Int, bloom: JoinKeyBloomFilter?) -> ContiguousArray<Int32>? {
         guard v.validity == nil, case .int64(let xs) = v.storage, xs.count >= n else { return nil }
         let range = rowRanges[0] ?? Int64.min...Int64.max
         let lo = range.lowerBound, hi = range.upperBound
@@ -387,8 +456,8 @@ final class RuntimeFilterStage: @unchecked Sendable {
 
     func apply(_ b: Batch) -> Batch? {
         var current = b
-        for f in filters where f.isActive {
-            let keep = f.survivors(current)
+        for f in filters {
+            guard let keep = f.survivors(current) else { continue }
             if keep.isEmpty { return nil }
             if keep.count == current.count { continue }
             current = keep.withUnsafeBufferPointer { ConnectiveEvaluation.gathered(current, rows: $0, columns: nil) }

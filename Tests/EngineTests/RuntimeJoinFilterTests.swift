@@ -8,6 +8,7 @@
 
 import Columnar
 @testable import Engine
+@testable import Execution
 import Foundation
 import XCTest
 
@@ -157,6 +158,24 @@ final class RuntimeJoinFilterTests: XCTestCase {
             return XCTFail(scan)
         }
         XCTAssertGreaterThan(dropped, 1_500, scan)
+    }
+
+    func testLargeBuildsTrialOnTheTableThenMakeABloomFilterOrStop() throws {
+        let s = try session()
+        _ = try s.execute("CREATE TABLE ids (id int)").allRows()
+        _ = try s.execute("INSERT INTO ids SELECT x FROM generate_series(0, 1999) x").allRows()
+        let (eager, trial) = (RuntimeJoinFilter.bloomEagerRows, RuntimeJoinFilter.adaptiveRows)
+        RuntimeJoinFilter.bloomEagerRows = 0
+        RuntimeJoinFilter.adaptiveRows = 64
+        defer { (RuntimeJoinFilter.bloomEagerRows, RuntimeJoinFilter.adaptiveRows) = (eager, trial) }
+        _ = try s.execute("SET lakesql.disabled_rules = 'ReorderJoins'").allRows()
+        // h keeps few rows: its trial succeeds and it makes its bloom filter; ids holds every
+        // id: its trial drops nothing and it stops.
+        let sql = "SELECT f.id, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON f.b = h.b JOIN ids ON f.id = ids.id ORDER BY f.id, h.hb"
+        try assertSameOnAndOff(s, sql)
+        let scan = try scanLine(try explain(s, sql), "f [")
+        XCTAssertTrue(scan.contains("inner join on 3 build rows: b in [3, 7], bloom 8 B after a trial"), scan)
+        XCTAssertTrue(scan.contains("inner join on 2000 build rows: id in [0, 1999], trial on the join's table, stopped after"), scan)
     }
 
     func testResultsAreIdenticalAcrossJoinShapes() throws {
