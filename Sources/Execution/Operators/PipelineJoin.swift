@@ -63,14 +63,6 @@ func slicedToCapacity(_ b: Batch) -> [Batch] {
 }
 
 extension Array where Element == PipelineStage {
-    /// Builds the hash tables of the pipeline's joins, the topmost first (the order a tree
-    /// of HashJoinOperators builds them in). Consumer thread, before any morsel runs.
-    func prepareJoins() throws {
-        for stage in reversed() {
-            if case .join(let j) = stage { try j.prepare() }
-        }
-    }
-
     /// Whether some join leaves nothing for the stages above whatever the scan reads
     /// (so no morsel needs to run).
     var yieldsNothingFromScan: Bool {
