@@ -160,6 +160,21 @@ final class RuntimeJoinFilterTests: XCTestCase {
         XCTAssertGreaterThan(dropped, 1_500, scan)
     }
 
+    func testAFilterOnALowerJoinsBuildColumnFiltersThatBuildInput() throws {
+        let s = try session()
+        _ = try s.execute("SET lakesql.disabled_rules = 'ReorderJoins'").allRows()
+        // f probes g (build: all of g) and then h on g.a: h's keys are a build column of
+        // the g join, so they filter g's scan before g is hashed (g keeps 2 of 400 rows).
+        let sql = "SELECT f.id, g.ga, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON g.a = h.b ORDER BY f.id, h.hb"
+        let result = try assertSameOnAndOff(s, sql)
+        XCTAssertEqual(result.count, try rows(s, "SELECT 1 FROM f WHERE a = 3 UNION ALL SELECT 1 FROM f WHERE a = 7 UNION ALL SELECT 1 FROM f WHERE a = 7").count)
+        let lines = try explain(s, sql)
+        let gScan = try scanLine(lines, "g [")
+        XCTAssertTrue(gScan.contains("runtime filters: inner join on 3 build rows: a in [3, 7]"), lines.joined(separator: "\n"))
+        XCTAssertTrue(gScan.contains("rows checked=400 dropped=398"), gScan)
+        XCTAssertTrue(try XCTUnwrap(lines.first { $0.contains("Scan g [") }).contains("actual rows=2 "), gScan)
+    }
+
     func testLargeBuildsTrialOnTheTableThenMakeABloomFilterOrStop() throws {
         let s = try session()
         _ = try s.execute("CREATE TABLE ids (id int)").allRows()
