@@ -46,6 +46,13 @@ final class HashJoinProbe: @unchecked Sendable {
 
     var isBuilt: Bool { table != nil }
 
+    /// The build side's key columns, its row count and the rows in the table (those without a
+    /// NULL key), once built: what a runtime join filter is derived from (RuntimeJoinFilter.swift).
+    var builtKeys: (keys: [KeyView], rows: Int, linked: Int)? {
+        table.map { ($0.keys, $0.count, $0.linkedRows) }
+    }
+    var builtTable: JoinHashTable? { table }
+
     /// Builds the table over the right input's rows (consumer thread).
     func build(_ rows: Batch, context: ExecutionContext) throws {
         self.rows = rows

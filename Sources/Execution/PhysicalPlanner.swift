@@ -40,8 +40,8 @@ public final class PhysicalPlanner {
         pendingRequired = nil
         let compiler = self.compiler
         // Under EXPLAIN ANALYZE the fused nodes below the top one keep their places in pre-order.
-        if parallelism > 1, let (scan, stages) = try scanPipeline(plan, topProfiled: true, required: required) {
-            return ParallelScanOperator(node: scan, stages: stages, context: context, workers: parallelism)
+        if parallelism > 1, let (scan, stages, origin) = try scanPipeline(plan, topProfiled: true, required: required) {
+            return ParallelScanOperator(node: scan, stages: stages, context: context, workers: parallelism, outputOrigin: origin)
         }
         switch plan {
         case .scan(let node):
@@ -56,7 +56,7 @@ public final class PhysicalPlanner {
         case .aggregate(let node):
             let inputRequired = reads(aggregateInputs(node))
             if parallelism > 1, ParallelAggregateOperator.eligible(node), safeForWorkers(node),
-               let (scan, stages) = try scanPipeline(node.input, topProfiled: false, required: inputRequired) {
+               let (scan, stages, _) = try scanPipeline(node.input, topProfiled: false, required: inputRequired) {
                 return try ParallelAggregateOperator(node: node, scan: scan, stages: stages, compiler: compiler, workers: parallelism)
             }
             return HashAggregateOperator(node: node, input: try build(node.input, requiring: inputRequired), compiler: compiler)
@@ -126,7 +126,8 @@ public final class PhysicalPlanner {
     /// where pre-order puts it: after the scan, deepest join first.
     /// `required`: the columns of the chain's output read above it (nil: all); each filter and
     /// join stage then materialises only the columns read above it.
-    private func scanPipeline(_ plan: LogicalPlan, topProfiled: Bool, required: Set<Int>?) throws -> (ScanNode, [PipelineStage])? {
+    /// Also returns, per output column, the scan output position it copies (RuntimeFilterTracer).
+    private func scanPipeline(_ plan: LogicalPlan, topProfiled: Bool, required: Set<Int>?) throws -> (ScanNode, [PipelineStage], [Int?])? {
         enum Link {
             case filter(BoundExpr, output: Set<Int>?), project([BoundExpr]), barrier(PolicyBarrier)
             case join(LogicalPlan, JoinType, JoinKeys, leftFields: [Field], rightFields: [Field], output: Set<Int>?)
@@ -171,6 +172,7 @@ public final class PhysicalPlanner {
         }
         let compiler = self.compiler
         var compiled: [PipelineStage] = []
+        var tracer = RuntimeFilterTracer(scanWidth: scanNode.columns.count)
         for link in links.reversed() {
             switch link {
             case .filter(let p, let output):
@@ -180,15 +182,21 @@ public final class PhysicalPlanner {
                     continue
                 }
                 compiled.append(output.map { .filterKeeping(predicate, $0) } ?? .filter(predicate))
-            case .project(let es): compiled.append(.project(try es.map(compiler.compile)))
-            case .barrier(let barrier): compiled = [.guarded(compiled, barrier)]
+            case .project(let es):
+                compiled.append(.project(try es.map(compiler.compile)))
+                tracer.project(es)
+            case .barrier(let barrier):
+                compiled = [.guarded(compiled, barrier)]
+                tracer.barrier()
             case .join(let r, let type, let keys, let leftFields, let rightFields, let output):
                 let probe = try hashJoinProbe(type, keys, leftFields: leftFields, rightFields: rightFields, output: output)
                 let buildRequired = joinInputsRequired(output, keys.condition, leftCount: leftFields.count).right
-                compiled.append(.join(PipelineJoin(join: probe, buildInput: try build(r, requiring: buildRequired), context: context)))
+                let trace = tracer.join(type, probeKeys: keys.left, rightWidth: rightFields.count)
+                compiled.append(.join(PipelineJoin(join: probe, buildInput: try build(r, requiring: buildRequired), context: context,
+                                                   trace: trace)))
             }
         }
-        return (scanNode, compiled)
+        return (scanNode, compiled, tracer.scanOrigin)
     }
 
     /// Expressions that touch no shared per-query state (see scanPipeline).

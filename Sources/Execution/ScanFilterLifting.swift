@@ -37,11 +37,17 @@ extension PhysicalPlanner {
 
 /// The morsels of a scan pipeline and the stages left to run over them: when the first
 /// stage (or the first inside a leading policy barrier) is a filter the source can run, the
-/// source gets it and the stage goes.
-func pipelineMorsels(_ node: ScanNode, _ stages: [PipelineStage], context: ExecutionContext) throws
+/// source gets it and the stage goes. Morsels `runtimePredicates` (runtime join filters) rule
+/// out by their statistics are dropped before the rest are tracked for the progress display.
+func pipelineMorsels(_ node: ScanNode, _ stages: [PipelineStage], context: ExecutionContext,
+                     runtimePredicates: [ScanPredicate] = []) throws
     -> (morsels: [ScanMorsel], stages: [PipelineStage]) {
     if stages.yieldsNothingFromScan { return ([], stages) }
     let guarded = stages.isGuarded
+    func kept(_ morsels: [ScanMorsel]) -> [ScanMorsel] {
+        guard !runtimePredicates.isEmpty else { return morsels }
+        return morsels.filter { !$0.ruledOut(byRuntimeFilter: runtimePredicates, statistics: node.statistics) }
+    }
     var lifted: (predicate: Evaluator, reads: Set<Int>, keeping: Set<Int>?)? = nil
     var remaining = stages
     switch stages.first {
@@ -58,7 +64,7 @@ func pipelineMorsels(_ node: ScanNode, _ stages: [PipelineStage], context: Execu
     }
     guard let lifted, let source = node.source as? RowFilteringTableSource else {
         let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
-        return (morsels.tracked(by: context.progress, countingRows: !guarded), stages)
+        return (kept(morsels).tracked(by: context.progress, countingRows: !guarded), stages)
     }
     // The progress display counts the rows read, not only those the filter kept (none below a barrier).
     let progress = guarded ? nil : context.progress
@@ -67,5 +73,5 @@ func pipelineMorsels(_ node: ScanNode, _ stages: [PipelineStage], context: Execu
         return ConnectiveEvaluation.selectedRows(try lifted.predicate(b), count: b.count)
     }
     let morsels = try source.morsels(columns: node.columns, predicates: node.predicates, filter: filter, statistics: node.statistics)
-    return (morsels.tracked(by: context.progress, countingRows: false), remaining)
+    return (kept(morsels).tracked(by: context.progress, countingRows: false), remaining)
 }

@@ -34,6 +34,12 @@ public final class ScanStatistics: @unchecked Sendable {
     public var pagesScanned = 0, pagesSkipped = 0
     public var bytesRead: Int64 = 0
     public var rowsProduced = 0
+    /// Runtime join filters (RuntimeJoinFilter.swift): row groups a finished hash-join build's key
+    /// range or key set ruled out (also counted in rowGroupsSkipped), one description per filter,
+    /// and the rows the filters checked and dropped before the pipeline's joins.
+    public var rowGroupsSkippedByRuntimeFilter = 0
+    public var runtimeFilters: [String] = []
+    public var runtimeFilterRowsChecked = 0, runtimeFilterRowsDropped = 0
     /// Which kinds of skipping the scan may use (the `lake_skipping` setting).
     public var allowedSkipping: ScanSkipping = .all
     public init() {}
@@ -88,12 +94,17 @@ public protocol ScanMorsel: AnyObject {
     /// is still in cache when the pipeline stages run and a row group's batches never all
     /// exist at once. The default reads them all first.
     func forEachBatch(statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws
+    /// Whether the morsel's statistics prove that no row satisfies every one of `predicates`
+    /// (a runtime join filter, known only once the join's build side is hashed); a source that
+    /// says so counts the skip in `statistics`. The default keeps every morsel.
+    func ruledOut(byRuntimeFilter predicates: [ScanPredicate], statistics: ScanStatistics) -> Bool
 }
 
 extension ScanMorsel {
     public func forEachBatch(statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws {
         for b in try read(statistics: statistics) { try body(b) }
     }
+    public func ruledOut(byRuntimeFilter predicates: [ScanPredicate], statistics: ScanStatistics) -> Bool { false }
 }
 
 public protocol TableSource: AnyObject {

@@ -100,6 +100,8 @@ final class HashJoinOperator: Operator {
 
     func next() throws -> Batch? {
         if !built { try buildSide() }
+        // An inner, semi or right join over an empty table yields nothing: the probe side is not read.
+        if !reversedDone && join.yieldsNothingFromProbe { return nil }
         while pending.isEmpty {
             try context.checkCancelled()
             if reversedDone { return nil }

@@ -14,7 +14,8 @@ import Planner
 final class ParallelAggregateOperator: Operator {
     private let node: AggregateNode
     private let scan: ScanNode
-    /// The pipeline's stages (without the filter the scan runs itself, once the morsels are planned).
+    /// The pipeline's stages; once it starts, without the filter the scan runs itself and with
+    /// the runtime filter stages.
     private var stages: [PipelineStage]
     private let keys: [Evaluator]
     private let arguments: [[Evaluator]]
@@ -91,9 +92,8 @@ final class ParallelAggregateOperator: Operator {
     }
 
     private func aggregate() throws -> Batch {
-        try stages.prepareJoins()
         let morsels: [ScanMorsel]
-        (morsels, stages) = try pipelineMorsels(scan, stages, context: context)
+        (morsels, stages) = try stages.started(scan: scan, context: context)
         // Weak: the operator holds the runner, so a strong capture would be a cycle that keeps
         // the operator, its pipeline and the join tables in it alive after the query.
         let runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { [weak self] m in

@@ -25,6 +25,8 @@ enum PipelineStage {
     case guarded([PipelineStage], PolicyBarrier)
     /// Probing a hash join's table (built before the first morsel) with the rows so far.
     case join(PipelineJoin)
+    /// Dropping rows the pipeline's joins cannot match, by their finished builds' keys (RuntimeJoinFilter.swift).
+    case runtimeFilter(RuntimeFilterStage)
 
     func apply(_ b: Batch) throws -> Batch? {
         switch self {
@@ -41,6 +43,8 @@ enum PipelineStage {
             }
         case .join(let j):
             return try j.apply(b)
+        case .runtimeFilter(let f):
+            return f.apply(b)
         case .project(let exprs):
             return Batch(columns: try exprs.map { try $0(b) }, count: b.count)
         case .filter(let predicate):
@@ -220,19 +224,26 @@ final class ParallelScanOperator: Operator {
     private var pending: [Batch] = []
     private var remaindersTaken = false
 
-    init(node: ScanNode, stages: [PipelineStage], context: ExecutionContext, workers: Int) {
+    /// For each output column, the scan output position it is a copy of (nil: computed or
+    /// from a join's build side), and the runtime filters joins above sent this pipeline before
+    /// it started (RuntimeJoinFilter.swift).
+    let outputOrigin: [Int?]
+    var incoming: [RuntimeJoinFilter] = []
+    var scanNode: ScanNode { node }
+
+    init(node: ScanNode, stages: [PipelineStage], context: ExecutionContext, workers: Int, outputOrigin: [Int?] = []) {
         self.node = node
         self.stages = stages
         self.context = context
         self.workers = workers
+        self.outputOrigin = outputOrigin
     }
 
     deinit { runner?.stop() }
 
     func next() throws -> Batch? {
         if runner == nil {
-            try stages.prepareJoins()
-            let (morsels, stages) = try pipelineMorsels(node, stages, context: context)
+            let (morsels, stages) = try self.stages.started(scan: node, context: context, incoming: incoming)
             let statistics = node.statistics
             // A join's output per morsel can be many times the morsel: fewer of them ahead.
             let hasJoin = stages.contains { if case .join = $0 { return true }; return false }

@@ -13,11 +13,22 @@ final class PipelineJoin {
     let join: HashJoinProbe
     private let buildInput: Operator
     private let context: ExecutionContext
+    /// Where the probe keys come from in the pipeline, for runtime filters (nil: none).
+    let trace: RuntimeFilterTrace?
 
-    init(join: HashJoinProbe, buildInput: Operator, context: ExecutionContext) {
+    init(join: HashJoinProbe, buildInput: Operator, context: ExecutionContext, trace: RuntimeFilterTrace? = nil) {
         self.join = join
         self.buildInput = buildInput
         self.context = context
+        self.trace = trace
+    }
+
+    /// The build input when it is a scan pipeline of its own, which runtime filters from the
+    /// joins above may reach before it is read (RuntimeJoinFilter.swift).
+    var buildPipeline: ParallelScanOperator? {
+        var op = buildInput
+        while let profiled = op as? ProfilingOperator { op = profiled.input }
+        return op as? ParallelScanOperator
     }
 
     func prepare() throws {
@@ -52,14 +63,6 @@ func slicedToCapacity(_ b: Batch) -> [Batch] {
 }
 
 extension Array where Element == PipelineStage {
-    /// Builds the hash tables of the pipeline's joins, the topmost first (the order a tree
-    /// of HashJoinOperators builds them in). Consumer thread, before any morsel runs.
-    func prepareJoins() throws {
-        for stage in reversed() {
-            if case .join(let j) = stage { try j.prepare() }
-        }
-    }
-
     /// Whether some join leaves nothing for the stages above whatever the scan reads
     /// (so no morsel needs to run).
     var yieldsNothingFromScan: Bool {

@@ -16,7 +16,7 @@ public final class OperatorProfile {
 }
 
 final class ProfilingOperator: Operator {
-    private let input: Operator
+    let input: Operator
     private let profile: OperatorProfile
 
     init(input: Operator, profile: OperatorProfile) {

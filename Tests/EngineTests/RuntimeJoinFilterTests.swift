@@ -1,0 +1,223 @@
+// Runtime join filters (Execution/RuntimeJoinFilter.swift): a finished hash-join
+// build's key range, key list and bloom filter skip probe-side row groups by
+// their statistics and drop probe rows before the pipeline's other joins.
+// Every query must return the same rows, in the same order, with
+// `lakesql.runtime_join_filters` on and off; EXPLAIN ANALYZE must show the
+// skipped row groups where the statistics prove them useless and the rows
+// the row filter dropped.
+
+import Columnar
+@testable import Engine
+@testable import Execution
+import Foundation
+import XCTest
+
+final class RuntimeJoinFilterTests: XCTestCase {
+    /// Four row groups of ten rows: n 0…39, s 's00'…'s39', z NULL in row group 0 then 10…39.
+    static let stats: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return "read_parquet('" + url.path + "/Fixtures/lake-tests/stats/data.parquet')"
+    }()
+
+    private func session() throws -> Session {
+        let s = try Database().connect()
+        _ = try s.execute("SET threads = 2").allRows()
+        // d: a small dimension whose keys fall in row group 1 only (plus a NULL key).
+        _ = try s.execute("CREATE TABLE d (k bigint, s text, label text)").allRows()
+        _ = try s.execute("INSERT INTO d VALUES (12, 's12', 'a'), (14, 's14', 'b'), (15, 's99', 'c'), (NULL, 's13', 'n')").allRows()
+        _ = try s.execute("CREATE TABLE empty_d (k bigint, s text)").allRows()
+        // f: a fact table over many morsels; g, h: dimensions, h keeping few of f's rows.
+        _ = try s.execute("CREATE TABLE f (id int, a int, b int, s text)").allRows()
+        for m in 0..<20 {
+            _ = try s.execute("""
+                INSERT INTO f SELECT x, CASE WHEN x % 13 = 0 THEN NULL ELSE x % 400 END, x % 50, 's' || (x % 60)
+                FROM generate_series(\(m * 100), \(m * 100 + 99)) x
+                """).allRows()
+        }
+        _ = try s.execute("CREATE TABLE g (a int, ga text)").allRows()
+        _ = try s.execute("INSERT INTO g SELECT x, 'g' || x FROM generate_series(0, 399) x").allRows()
+        _ = try s.execute("CREATE TABLE h (b int, s text, hb text)").allRows()
+        _ = try s.execute("INSERT INTO h VALUES (3, 's3', 'three'), (7, 's7', 'seven'), (7, 's57', 'seven-b'), (NULL, 's1', 'null')").allRows()
+        return s
+    }
+
+    private func rows(_ s: Session, _ sql: String) throws -> [String] {
+        try s.execute(sql).allRows().map { "\($0)" }
+    }
+
+    private func explain(_ s: Session, _ sql: String) throws -> [String] {
+        try s.execute("EXPLAIN ANALYZE " + sql).allRows().compactMap { row -> String? in
+            if case .string(let t)? = row.first { return t }
+            return nil
+        }
+    }
+
+    /// The rows with filters on, after checking they equal the rows with filters off (same order).
+    @discardableResult
+    private func assertSameOnAndOff(_ s: Session, _ sql: String, nonEmpty: Bool = true,
+                                    file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        _ = try s.execute("SET lakesql.runtime_join_filters = off").allRows()
+        let off = try rows(s, sql)
+        _ = try s.execute("SET lakesql.runtime_join_filters = on").allRows()
+        let on = try rows(s, sql)
+        XCTAssertEqual(on, off, sql, file: file, line: line)
+        if nonEmpty { XCTAssertFalse(on.isEmpty, sql, file: file, line: line) }
+        return on
+    }
+
+    private func scanLine(_ lines: [String], _ table: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try XCTUnwrap(lines.first { $0.contains("Scan \(table)") || ($0.contains("Scan ") && $0.contains(table)) }, file: file, line: line)
+    }
+
+    func testRowGroupsOutsideTheBuildKeyRangeAreSkipped() throws {
+        let s = try session()
+        let sql = "SELECT t.n, t.s, d.label FROM \(Self.stats) t JOIN d ON t.n = d.k ORDER BY t.n"
+        XCTAssertEqual(try assertSameOnAndOff(s, sql).count, 3)
+        let on = try scanLine(try explain(s, sql), "read_parquet")
+        XCTAssertTrue(on.contains("row groups scanned=1 skipped=3 (runtime filter 3)"), on)
+        XCTAssertTrue(on.contains("runtime filters: inner join on 3 build rows: n in [12, 15]"), on)
+        _ = try s.execute("SET lakesql.runtime_join_filters = off").allRows()
+        let off = try scanLine(try explain(s, sql), "read_parquet")
+        XCTAssertTrue(off.contains("row groups scanned=4 skipped=0"), off)
+        XCTAssertFalse(off.contains("runtime filters"), off)
+    }
+
+    func testStringKeysSkipByTheirByteRange() throws {
+        let s = try session()
+        // d.s spans 's12'…'s99', which rules out row group 0 ('s00'…'s09'); its four values as
+        // an IN list rule out row groups 2 ('s20'…'s29') and 3 too.
+        let sql = "SELECT t.n, d.label FROM \(Self.stats) t JOIN d ON t.s = d.s ORDER BY t.n"
+        XCTAssertEqual(try assertSameOnAndOff(s, sql), try rows(s, "SELECT 12::bigint, 'a' UNION ALL SELECT 13, 'n' UNION ALL SELECT 14, 'b'"))
+        let line = try scanLine(try explain(s, sql), "read_parquet")
+        XCTAssertTrue(line.contains("skipped=3 (runtime filter 3)"), line)
+        XCTAssertTrue(line.contains("s in [s12, s99] (4 values)"), line)
+    }
+
+    func testMultiColumnKeysNeedEveryColumnInRange() throws {
+        let s = try session()
+        // n in [12, 15] rules out row groups 0, 2, 3 even though s alone rules out only row group 0.
+        let sql = "SELECT t.n, d.label FROM \(Self.stats) t JOIN d ON t.n = d.k AND t.s = d.s ORDER BY t.n"
+        XCTAssertEqual(try assertSameOnAndOff(s, sql).count, 2)
+        let line = try scanLine(try explain(s, sql), "read_parquet")
+        XCTAssertTrue(line.contains("row groups scanned=1 skipped=3 (runtime filter 3)"), line)
+    }
+
+    func testNullKeysNeverMatchAndAllNullRowGroupsAreSkipped() throws {
+        let s = try session()
+        // z is NULL in all of row group 0; d's NULL key is no build key.
+        let sql = "SELECT t.n, t.z, d.label FROM \(Self.stats) t JOIN d ON t.z = d.k ORDER BY t.n"
+        XCTAssertEqual(try assertSameOnAndOff(s, sql).count, 3)
+        let line = try scanLine(try explain(s, sql), "read_parquet")
+        XCTAssertTrue(line.contains("skipped=3 (runtime filter 3)"), line)
+        // A build of only NULL keys holds nothing: the probe side is not read at all.
+        let onlyNull = "SELECT t.n FROM \(Self.stats) t JOIN (SELECT k FROM d WHERE k IS NULL) x ON t.n = x.k"
+        try assertSameOnAndOff(s, onlyNull, nonEmpty: false)
+        XCTAssertTrue(try scanLine(try explain(s, onlyNull), "read_parquet").contains("row groups scanned=0 skipped=0"))
+    }
+
+    func testEmptyBuildSkipsTheProbeSide() throws {
+        let s = try session()
+        for sql in ["SELECT t.n FROM \(Self.stats) t JOIN empty_d e ON t.n = e.k",
+                    "SELECT t.n, count(*) FROM \(Self.stats) t JOIN empty_d e ON t.n = e.k GROUP BY t.n"] {
+            try assertSameOnAndOff(s, sql, nonEmpty: false)
+            let line = try scanLine(try explain(s, sql), "read_parquet")
+            XCTAssertTrue(line.contains("files scanned=0") && line.contains("row groups scanned=0"), line)
+        }
+        // Single-threaded the join runs in HashJoinOperator, which does not read its probe side either.
+        _ = try s.execute("SET threads = 1").allRows()
+        let line = try scanLine(try explain(s, "SELECT t.n FROM \(Self.stats) t JOIN empty_d e ON t.n = e.k"), "read_parquet")
+        XCTAssertTrue(line.contains("files scanned=0"), line)
+    }
+
+    func testOuterAndAntiJoinsGetNoFilter() throws {
+        let s = try session()
+        for sql in ["SELECT t.n, d.label FROM \(Self.stats) t LEFT JOIN d ON t.n = d.k ORDER BY t.n",
+                    "SELECT t.n, d.label FROM \(Self.stats) t FULL JOIN d ON t.n = d.k ORDER BY t.n, d.label",
+                    "SELECT t.n FROM \(Self.stats) t WHERE NOT EXISTS (SELECT 1 FROM d WHERE d.k = t.n) ORDER BY t.n"] {
+            XCTAssertEqual(try assertSameOnAndOff(s, sql).count >= 37, true, sql)
+            let line = try scanLine(try explain(s, sql), "read_parquet")
+            XCTAssertFalse(line.contains("runtime filter"), line)
+        }
+    }
+
+    func testRowFilterDropsRowsBeforeEarlierJoins() throws {
+        let s = try session()
+        // f probes g first (every a matches) and h second (few b match): h's bloom filter and
+        // range run before the g join and drop most of f's rows there.
+        _ = try s.execute("SET lakesql.disabled_rules = 'ReorderJoins'").allRows()
+        let sql = "SELECT f.id, g.ga, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON f.b = h.b ORDER BY f.id, h.hb"
+        let result = try assertSameOnAndOff(s, sql)
+        // h holds b = 7 twice.
+        XCTAssertEqual(try rows(s, "SELECT count(*) FROM f WHERE a IS NOT NULL AND b IN (3, 7)").first,
+                       try rows(s, "SELECT \(result.count) - count(*) FILTER (WHERE b = 7) FROM f WHERE a IS NOT NULL").first)
+        let lines = try explain(s, sql)
+        let scan = try scanLine(lines, "f [")
+        XCTAssertTrue(scan.contains("runtime filters:"), lines.joined(separator: "\n"))
+        guard let dropped = scan.split(separator: "dropped=").last.flatMap({ Int($0.prefix { $0.isNumber }) }) else {
+            return XCTFail(scan)
+        }
+        XCTAssertGreaterThan(dropped, 1_500, scan)
+    }
+
+    func testAFilterOnALowerJoinsBuildColumnFiltersThatBuildInput() throws {
+        let s = try session()
+        _ = try s.execute("SET lakesql.disabled_rules = 'ReorderJoins'").allRows()
+        // f probes g (build: all of g) and then h on g.a: h's keys are a build column of
+        // the g join, so they filter g's scan before g is hashed (g keeps 2 of 400 rows).
+        let sql = "SELECT f.id, g.ga, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON g.a = h.b ORDER BY f.id, h.hb"
+        let result = try assertSameOnAndOff(s, sql)
+        XCTAssertEqual(result.count, try rows(s, "SELECT 1 FROM f WHERE a = 3 UNION ALL SELECT 1 FROM f WHERE a = 7 UNION ALL SELECT 1 FROM f WHERE a = 7").count)
+        let lines = try explain(s, sql)
+        let gScan = try scanLine(lines, "g [")
+        XCTAssertTrue(gScan.contains("runtime filters: inner join on 3 build rows: a in [3, 7]"), lines.joined(separator: "\n"))
+        XCTAssertTrue(gScan.contains("rows checked=400 dropped=398"), gScan)
+        XCTAssertTrue(try XCTUnwrap(lines.first { $0.contains("Scan g [") }).contains("actual rows=2 "), gScan)
+    }
+
+    func testLargeBuildsTrialOnTheTableThenMakeABloomFilterOrStop() throws {
+        let s = try session()
+        _ = try s.execute("CREATE TABLE ids (id int)").allRows()
+        _ = try s.execute("INSERT INTO ids SELECT x FROM generate_series(0, 1999) x").allRows()
+        let (eager, trial) = (RuntimeJoinFilter.bloomEagerRows, RuntimeJoinFilter.adaptiveRows)
+        RuntimeJoinFilter.bloomEagerRows = 0
+        RuntimeJoinFilter.adaptiveRows = 64
+        defer { (RuntimeJoinFilter.bloomEagerRows, RuntimeJoinFilter.adaptiveRows) = (eager, trial) }
+        _ = try s.execute("SET lakesql.disabled_rules = 'ReorderJoins'").allRows()
+        // h keeps few rows: its trial succeeds and it makes its bloom filter; ids holds every
+        // id: its trial drops nothing and it stops.
+        let sql = "SELECT f.id, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON f.b = h.b JOIN ids ON f.id = ids.id ORDER BY f.id, h.hb"
+        try assertSameOnAndOff(s, sql)
+        let scan = try scanLine(try explain(s, sql), "f [")
+        XCTAssertTrue(scan.contains("inner join on 3 build rows: b in [3, 7], bloom 8 B after a trial"), scan)
+        XCTAssertTrue(scan.contains("inner join on 2000 build rows: id in [0, 1999], trial on the join's table, stopped after"), scan)
+    }
+
+    func testResultsAreIdenticalAcrossJoinShapes() throws {
+        let s = try session()
+        _ = try s.execute("SET lakesql.fuse_semi_joins = on").allRows()
+        let queries = [
+            // Renaming projection between the scan and the joins, string keys, composite keys.
+            "SELECT x.i, g.ga, h.hb FROM (SELECT id AS i, a AS aa, b AS bb, s AS ss FROM f) x JOIN g ON x.aa = g.a JOIN h ON x.bb = h.b AND x.ss = h.s ORDER BY x.i",
+            "SELECT f.id, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON f.s = h.s ORDER BY f.id, h.hb",
+            // Semi join fused into the pipeline, and a right join (unmatched build rows kept).
+            "SELECT f.id FROM f JOIN g ON f.a = g.a WHERE f.b IN (SELECT b FROM h) ORDER BY f.id",
+            "SELECT f.id, h.hb FROM f JOIN g ON f.a = g.a RIGHT JOIN h ON f.b = h.b ORDER BY f.id, h.hb",
+            // Keys through an expression are not traced (the join still decides).
+            "SELECT f.id, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON f.b + 0 = h.b ORDER BY f.id, h.hb",
+            // A left join below the filtered join, and an aggregate over the pipeline.
+            "SELECT f.id, h.hb FROM f LEFT JOIN g ON f.a = g.a + 1000 JOIN h ON f.b = h.b ORDER BY f.id, h.hb",
+            "SELECT h.hb, count(*), sum(f.id) FROM f JOIN g ON f.a = g.a JOIN h ON f.b = h.b GROUP BY h.hb ORDER BY h.hb",
+        ]
+        for disabled in ["", "ReorderJoins"] {
+            _ = try s.execute("SET lakesql.disabled_rules = '\(disabled)'").allRows()
+            for q in queries { try assertSameOnAndOff(s, q) }
+        }
+    }
+
+    func testSettingIsValidatedLikeOtherSettings() throws {
+        let s = try session()
+        _ = try s.execute("SET lakesql.runtime_join_filters = off").allRows()
+        XCTAssertEqual(try rows(s, "SHOW lakesql.runtime_join_filters"), try rows(s, "SELECT 'off'"))
+    }
+}
