@@ -24,6 +24,8 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
     let columnMap: [[Int?]]
     /// partitionValues[file][p] = value of partition column fileColumnCount + p.
     let partitionValues: [[Value]]
+    /// Distinct counts computed for the planner (ParquetTableStatistics.swift).
+    let statisticsMemo = ParquetStatisticsMemo()
 
     /// - Parameters:
     ///   - unionByName: when false the first file's columns define the table (others map by name).
@@ -114,29 +116,6 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
     }
 
     public var partitionColumnCount: Int { fields.count - fileColumnCount }
-
-    /// Distinct values bounded by statistics: the number of partition values for a
-    /// partition column; for integer and date columns the width of the min…max range
-    /// over all row groups (never more than the row count). Nil otherwise.
-    public func distinctCount(column: Int) -> Double? {
-        let rows = Double(estimatedRowCount ?? 0)
-        if column >= fileColumnCount {
-            return Double(Set(partitionValues.map { $0[column - fileColumnCount] }).count)
-        }
-        guard column < fields.count, fields[column].type.isInteger || fields[column].type == .date else { return nil }
-        var low = Int64.max, high = Int64.min
-        for fi in opened.indices {
-            for g in 0..<opened[fi].rowGroupCount {
-                let s = chunkStatistics(file: fi, rowGroup: g, column: column)
-                if s.nullCount == s.rowCount { continue }
-                guard case .int(let mn)? = s.min, case .int(let mx)? = s.max else { return nil }
-                low = min(low, mn); high = max(high, mx)
-            }
-        }
-        guard low <= high else { return nil }
-        let width = Double(high) - Double(low) + 1
-        return min(width, rows)
-    }
 
     /// Statistics of table column `column` in one row group of one file.
     func chunkStatistics(file fi: Int, rowGroup: Int, column: Int) -> ChunkStatistics {

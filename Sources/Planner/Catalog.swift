@@ -114,12 +114,17 @@ public protocol TableSource: AnyObject {
     /// An upper estimate of the distinct non-NULL values of a column, for join
     /// ordering (nil when unknown; sources with statistics override it).
     func distinctCount(column: Int) -> Double?
+    /// Estimated fraction of the rows whose column `column` satisfies every one of `predicates`
+    /// (comparisons of that column with constants), from statistics such as row-group min/max,
+    /// for join ordering (nil when unknown; TableStatistics.swift).
+    func fraction(column: Int, satisfying predicates: [ScanPredicate]) -> Double?
     /// Splits a scan of `columns` into morsels, skipping what `predicates` rule out.
     func morsels(columns: [Int], predicates: [ScanPredicate], statistics: ScanStatistics) throws -> [ScanMorsel]
 }
 
 extension TableSource {
     public func distinctCount(column: Int) -> Double? { nil }
+    public func fraction(column: Int, satisfying predicates: [ScanPredicate]) -> Double? { nil }
 }
 
 public enum CatalogObject {

@@ -31,11 +31,11 @@ final class MergeProjectionsTests: XCTestCase {
         let optimized = Optimizer.optimize(plan)
         XCTAssertEqual(optimized.explain(), """
             Project #2 AS name, #5 AS region
-              Inner Join on (#3 = #4)
-                Inner Join on (#0 = #1)
-                  Scan orders [customer_id]
+              Inner Join on (#0 = #1)
+                Scan orders [customer_id]
+                Inner Join on (#2 = #3)
                   Scan customers [id, name, country]
-                Scan countries [code, region]
+                  Scan countries [code, region]
             """)
         assertSameOutput(plan, optimized)
     }

@@ -10,6 +10,10 @@
 // all the keys it can hash on. A projection on top restores the original
 // column order.
 //
+// Up to JoinOrderSearch.maximumInputs connected inputs, the order (bushy
+// trees too) comes from an exhaustive search instead (JoinOrderSearch.swift);
+// the greedy order below serves larger chains and ones needing a cross product.
+//
 // Estimates: TableSource.estimatedRowCount at scans (a fixed guess when
 // unknown), per-conjunct selectivities for filters (FilterSelectivity.swift);
 // a join's output from the
@@ -41,6 +45,9 @@ public enum ReorderJoins {
         if conjuncts.contains(where: { $0.contains(where: isUnmovable) }) { return plan.mapInputs(rewrite) }
         leaves = leaves.map(rewrite)
         conjuncts += impliedEqualities(conjuncts, leaves)
+        if let tree = JoinOrderSearch.best(leaves, conjuncts, sizes: leaves.map(estimate)) {
+            return rebuild(leaves, conjuncts, tree: tree, original: plan)
+        }
         return rebuild(leaves, conjuncts, order: chooseOrder(leaves, conjuncts), original: plan)
     }
 
@@ -200,6 +207,59 @@ public enum ReorderJoins {
             current = size
         }
         return order
+    }
+
+    /// The joins of `tree` (probe side left), each conjunct in the lowest join that sees all its
+    /// columns, with a projection back to the original column order.
+    private static func rebuild(_ leaves: [LogicalPlan], _ conjuncts: [BoundExpr], tree: JoinOrderSearch.Tree, original: LogicalPlan) -> LogicalPlan {
+        var starts: [Int] = [], total = 0
+        for leaf in leaves { starts.append(total); total += leaf.fields.count }
+        guard Set(tree.inputs) == Set(leaves.indices), tree.inputs.count == leaves.count, original.fields.count == total else { return original }
+        var pending = conjuncts
+        // The subtree's plan, the position of each original column in its output, and which columns
+        // its joins have made equal (a union-find over the original columns).
+        func build(_ t: JoinOrderSearch.Tree) -> (LogicalPlan, [Int?], [Int]) {
+            switch t {
+            case .input(let i):
+                var position = [Int?](repeating: nil, count: total)
+                for k in 0..<leaves[i].fields.count { position[starts[i] + k] = k }
+                return (leaves[i], position, Array(0..<total))
+            case .join(let l, let r):
+                let (left, leftPosition, leftEqual) = build(l), (right, rightPosition, rightEqual) = build(r)
+                let width = left.fields.count
+                let position = zip(leftPosition, rightPosition).map { $0 ?? $1.map { $0 + width } }
+                // Each side's classes are disjoint (no column is on both sides): merge them.
+                var equal = zip(leftPosition, leftEqual).map { $0 != nil ? $1 : -1 }
+                for (g, p) in rightEqual.enumerated() where rightPosition[g] != nil { equal[g] = p }
+                for g in equal.indices where equal[g] < 0 { equal[g] = g }
+                func find(_ x: Int) -> Int {
+                    var x = x
+                    while equal[x] != x { equal[x] = equal[equal[x]]; x = equal[x] }
+                    return x
+                }
+                var ready: [BoundExpr] = []
+                pending.removeAll { c in
+                    guard c.referencedColumns.allSatisfy({ $0 >= 0 && $0 < total && position[$0] != nil }) else { return false }
+                    // a = b where both sides already equal columns this join equates (a = a', a' = b' kept,
+                    // b' = b): true for every row, and one key fewer to hash (implied equalities add such).
+                    if case .call(let f, let args) = c, f.name == "=", args.count == 2,
+                       case .column(let a, let ta) = args[0], case .column(let b, let tb) = args[1], ta == tb, a != b {
+                        let (x, y) = (find(a), find(b))
+                        if x == y { return true }
+                        equal[x] = y
+                    }
+                    ready.append(PruneColumns.remap(c, position))
+                    return true
+                }
+                return (.join(left, right, .inner, condition: PushDownFilters.conjunction(ready)), position, equal)
+            }
+        }
+        let (plan, position, _) = build(tree)
+        guard pending.isEmpty else { return original }
+        if position.enumerated().allSatisfy({ $0.element == $0.offset }) { return plan }
+        let fields = original.fields
+        let exprs: [BoundExpr] = (0..<total).map { g in .column(position[g] ?? g, fields[g].type) }
+        return .project(plan, exprs, fields: fields)
     }
 
     /// A left-deep join of the leaves in `order`, with a projection back to the original column order.
