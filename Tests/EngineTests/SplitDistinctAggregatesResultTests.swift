@@ -16,8 +16,10 @@ final class SplitDistinctAggregatesResultTests: XCTestCase {
         // NULL product ids (non-product events) form a group the counts skip.
         "SELECT CASE WHEN product_id IS NULL THEN 'none' ELSE event_type END, count(DISTINCT product_id), count(*) FROM events GROUP BY 1 ORDER BY 1",
         "SELECT count(DISTINCT product_id), sum(DISTINCT product_id), avg(DISTINCT product_id), count(*) FROM events",
-        "SELECT count(DISTINCT product_id), count(*), max(price) FROM events WHERE price < 0",
-        "SELECT event_type, count(DISTINCT product_id) FROM events WHERE price < 0 GROUP BY event_type",
+        // Empty inputs: a filter statistics cannot estimate (a plain `price < 0` is estimated from
+        // the row groups' min/max at no rows, and the rule then rightly leaves the plan alone).
+        "SELECT count(DISTINCT product_id), count(*), max(price) FROM events WHERE price * 2 < 0",
+        "SELECT event_type, count(DISTINCT product_id) FROM events WHERE price * 2 < 0 GROUP BY event_type",
         "SELECT dt, count(DISTINCT product_id) AS n FROM events GROUP BY dt HAVING count(DISTINCT product_id) > 100 ORDER BY dt",
     ]
 
@@ -33,7 +35,7 @@ final class SplitDistinctAggregatesResultTests: XCTestCase {
             XCTAssertEqual(unsplit.components(separatedBy: "Aggregate keys").count - 1, 1, "not split: \(q)")
             _ = try s.execute("RESET lakesql.disabled_rules").allRows()
             XCTAssertEqual(on.map { $0.map { "\($0)" } }, off.map { $0.map { "\($0)" } }, q)
-            XCTAssertFalse(on.isEmpty && !q.contains("price < 0"), q)
+            XCTAssertFalse(on.isEmpty && !q.contains("price * 2 < 0"), q)
         }
     }
 }
