@@ -254,6 +254,32 @@ final class DecimalKernelTests: XCTestCase {
         assertThrowsSQLState(SQLState.numericValueOutOfRange) { _ = try s.finish(groupCount: 1) }
     }
 
+    /// Dictionary-coded input: the bound of a dictionary is kept for the batches that share it
+    /// (by identity), so a new dictionary with large entries must be bounded afresh and its
+    /// overflow caught, not summed unchecked under the previous dictionary's small bound.
+    func testSumThroughDictionariesBoundsEachDictionary() throws {
+        let t = DataType.decimal(precision: 38, scale: 2)
+        let small = Vector(type: t, count: 3, storage: .int128([1, 2, 3]))
+        let large = Vector(type: t, count: 2, storage: .int128([Int128(1) << 125, 5]))
+        func coded(_ codes: [Int32], _ dictionary: Vector) -> Vector {
+            Vector(type: t, count: codes.count, storage: .dictionary(indices: ContiguousArray(codes), values: dictionary))
+        }
+        let batches: [(Vector, [Int32])] = [
+            (coded([0, 1, 2, 2], small), [0, 0, 0, 0]), (coded([2, 0], small), [0, 0]),
+            (coded([0, 0, 0, 0, 1], large), [0, 0, 0, 0, 0]),
+        ]
+        try compareStates(DecimalSumState(.sum(t)), FoldState<SumInt128>(resultType: t), batches: batches, groupCount: 1)
+        let s = DecimalSumState(.sum(t))
+        assertThrowsSQLState(SQLState.numericValueOutOfRange) {
+            for (v, groups) in batches {
+                try groups.withUnsafeBufferPointer { try s.update(groups: $0, groupCount: 1, arguments: [v], rowCount: groups.count) }
+            }
+        }
+        // The same dictionary object again after another: still its own bound, same sums as the reference.
+        let mixed: [(Vector, [Int32])] = [(coded([1], large), [0]), (coded([2, 2], small), [1, 1]), (coded([1, 1], large), [1, 0])]
+        try compareStates(DecimalSumState(.sum(t)), FoldState<SumInt128>(resultType: t), batches: mixed, groupCount: 2)
+    }
+
     func testNumericToIntegerAndFloatCasts() throws {
         for round in 0..<200 {
             let n = Int.random(in: 1...100, using: &rng)
