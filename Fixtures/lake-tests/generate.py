@@ -71,6 +71,13 @@ write("skipping/pages.parquet", pa.table({
     "grp": pa.array(grp),
 }), row_group_size=500, write_page_index=True, max_rows_per_page=50, use_dictionary=["grp"])
 
+# The same rows without a page index (pyarrow's default): a reader locates the pages by walking
+# their headers. v1 and v2 data pages.
+pages_table = pq.read_table(os.path.join(here, "skipping/pages.parquet"))
+write("skipping/pages_noindex.parquet", pages_table, row_group_size=500, max_rows_per_page=50, use_dictionary=["grp"])
+write("skipping/pages_noindex_v2.parquet", pages_table, row_group_size=500, max_rows_per_page=50, use_dictionary=["grp"],
+      data_page_version="2.0")
+
 # Bloom filters on every hashable physical type; no dictionary, so only the filters can tell
 # row groups apart: row group 0 holds the even keys, row group 1 the odd ones (same min/max ranges).
 keys = [k for k in range(0, 1000, 2)] + [k for k in range(1, 1000, 2)]

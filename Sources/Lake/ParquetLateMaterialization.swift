@@ -3,8 +3,8 @@
 // predicates and the page index leave), runs the filter batch by batch, and
 // only then decodes the other columns, for the surviving rows alone: the
 // reader fetches and decompresses only the pages that hold a survivor (the
-// offset index gives each page's rows) and gathers the survivors out of
-// them. A row group where nothing survives never reads those columns.
+// offset index gives each page's rows, or a walk of the page headers when
+// the file has none) and gathers the survivors out of them. A row group where nothing survives never reads those columns.
 // The output is what the filter stage produced before: one batch per
 // evaluated batch with survivors, the positions the operators above do not
 // read left as NULL placeholders.
@@ -81,7 +81,7 @@ extension ParquetTableSource: RowFilteringTableSource {
 
         let base = selection ?? RowSelection.all(groupRows)
         // Other columns that will be read whole anyway join the filter columns' read (one fetch):
-        // those without an offset index, and all of them once this scan's earlier row groups found
+        // those whose pages cannot be located (nested ones), and all of them once this scan's earlier row groups found
         // nothing to skip (LateReadHistory).
         let predictWhole = history?.predictsWhole ?? false
         var firstColumns = filterColumns
@@ -129,7 +129,7 @@ extension ParquetTableSource: RowFilteringTableSource {
             start = end
         }
 
-        // The other columns. A column whose offset index lets the reader leave pages without
+        // The other columns. A column whose page locations let the reader leave pages without
         // survivors unread is read for the survivors alone ("late"); the others are read like the
         // filter's columns and only the batches with survivors are cut and gathered ("whole"):
         // reading scattered survivors decodes and converts every page they touch in one piece and
@@ -174,10 +174,10 @@ extension ParquetTableSource: RowFilteringTableSource {
                 whole = read
             }
         } else if !restColumns.isEmpty {
-            // Nothing survived: every page of the other columns was left unread (counted where the offset index lists them).
+            // Nothing survived: every page of the other columns was left unread (counted where the pages can be located).
             for (k, fc) in restColumns.enumerated() where inFirst[k] == nil {
                 for l in Self.leaves(of: pf.roots[fc]) {
-                    guard let pages = (try? pf.pageLocations(rowGroup: g, leaf: l)) ?? nil else { continue }
+                    guard let pages = (try? pf.readablePageLocations(rowGroup: g, leaf: l)) ?? nil else { continue }
                     restPagesSkipped += part.map { w in pages.filter { $0.rows.overlaps(w) }.count } ?? pages.count
                 }
             }
@@ -221,12 +221,12 @@ extension ParquetTableSource: RowFilteringTableSource {
         case first(Int), late(Int), whole(Int)
     }
 
-    /// Whether file column `fc` is flat with an offset index (so a read can skip its pages).
+    /// Whether file column `fc` is flat with pages a read can skip (located by the offset index or the page headers).
     func pageIndexed(file fi: Int, rowGroup g: Int, column fc: Int) -> Bool {
         let pf = opened[fi]
         let root = pf.roots[fc]
         guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
-              let pages = (try? pf.pageLocations(rowGroup: g, leaf: l)) ?? nil else { return false }
+              let pages = (try? pf.readablePageLocations(rowGroup: g, leaf: l)) ?? nil else { return false }
         return !pages.isEmpty
     }
 
@@ -234,13 +234,13 @@ extension ParquetTableSource: RowFilteringTableSource {
     static let lateReadMaximumPageShare = 0.75
 
     /// Whether reading file column `fc` for `survivors` leaves enough of its pages unread: it must
-    /// be a flat column with an offset index, and at most lateReadMaximumPageShare of its pages
+    /// be a flat column whose pages can be located, and at most lateReadMaximumPageShare of its pages
     /// (in `part`) may hold a survivor.
     func skipsPages(file fi: Int, rowGroup g: Int, column fc: Int, survivors: RowSelection, part: Range<Int64>?) -> Bool {
         let pf = opened[fi]
         let root = pf.roots[fc]
         guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
-              let all = (try? pf.pageLocations(rowGroup: g, leaf: l)) ?? nil else { return false }
+              let all = (try? pf.readablePageLocations(rowGroup: g, leaf: l)) ?? nil else { return false }
         let pages = part.map { w in all.filter { $0.rows.overlaps(w) } } ?? all
         guard !pages.isEmpty else { return false }
         var touched = 0, r = 0

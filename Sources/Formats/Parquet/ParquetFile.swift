@@ -35,6 +35,8 @@ public final class ParquetFile: @unchecked Sendable {
     public let verifyChecksums: Bool
     /// Dictionaries being decoded or used by reads in flight, shared between them.
     let dictionaries = ParquetDictionarySharing()
+    /// Page locations of chunks without an OffsetIndex, walked from their page headers.
+    let walkedPages = WalkedPageLocations()
 
     public var name: String { source.name }
     public var rowGroupCount: Int { metadata.rowGroups.count }
@@ -185,8 +187,9 @@ public final class ParquetFile: @unchecked Sendable {
     }
 
     /// Vectors of the given top-level columns holding only the rows of `selection` (all rows when nil).
-    /// Flat columns with an offset index are read page by page: only the pages that overlap the
-    /// selection are fetched and decoded (plus the dictionary page). Other columns are read whole.
+    /// Flat columns are read page by page (pages located by the offset index, or by walking the
+    /// page headers without one): only the pages that overlap the selection are fetched and
+    /// decoded (plus the dictionary page). Other columns are read whole.
     /// Either way the rows outside the selection are dropped, so all vectors stay aligned.
     /// `within`: the rows of a split row group this read belongs to; pages outside it are not
     /// counted as skipped (another part reads them).
@@ -212,7 +215,7 @@ public final class ParquetFile: @unchecked Sendable {
                 let root = roots[c]
                 guard let l = root.leafIndex, root.repetition != .repeated, leaves[l].maxRep == 0, pagePlans[l] == nil,
                       let meta = rg.columns[l].metaData, meta.numValues > 0, !rg.columns[l].encrypted,
-                      let pages = try pageLocations(rowGroup: index, leaf: l) else { continue }
+                      let pages = try readablePageLocations(rowGroup: index, leaf: l) else { continue }
                 pagePlans[l] = pages
             }
         }
