@@ -364,9 +364,23 @@ struct ColumnChunkReader {
         var n = 0
         levels.withUnsafeBufferPointer { p in
             guard let base = p.baseAddress, from < p.count else { return }
-            // 32-bit lanes and a 32-bit sum: this form vectorises (pages hold far fewer than 2^31 levels).
-            var c: Int32 = 0
-            for x in UnsafeBufferPointer(start: base + from, count: p.count - from) { c &+= x == maxDef ? 1 : 0 }
+            // Explicit 8-lane compares: the plain loop compiled to a compare and a branch per
+            // level (mispredicted on nullable data; 20% of a point-lookup scan's profile).
+            // 32-bit sums suffice: pages hold far fewer than 2^31 levels.
+            let start = base + from, count = p.count - from
+            let target = SIMD8<Int32>(repeating: maxDef), one = SIMD8<Int32>(repeating: 1)
+            var lanes = SIMD8<Int32>()
+            var i = 0
+            while i + 8 <= count {
+                let v = UnsafeRawPointer(start + i).loadUnaligned(as: SIMD8<Int32>.self)
+                lanes &+= one.replacing(with: 0, where: v .!= target)
+                i += 8
+            }
+            var c = lanes.wrappedSum()
+            while i < count {
+                c &+= start[i] == maxDef ? 1 : 0
+                i += 1
+            }
             n = Int(c)
         }
         return n
