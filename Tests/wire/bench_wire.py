@@ -21,6 +21,7 @@ the run), divided by the transactions pgbench reports. The client's
 
 Usage: python3 Tests/wire/bench_wire.py [--lakesql .build/release/lakesql] [--seconds 5] [--rows 10000000 (0: skip)]
                                       [--baseline OTHER_LAKESQL]  (an older build measured in the same run)
+                                      [--repeat 3]  (runs per measure and server, alternating; medians)
 """
 import argparse, os, shutil, subprocess, sys, tempfile, time, re
 
@@ -139,6 +140,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--baseline", help="another lakesql binary (e.g. before a change), measured in the same run")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of each measure per server, alternating servers; the median is reported")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="lakesql-bench-")
     os.chmod(tmp, 0o777)
@@ -172,15 +175,24 @@ def main():
     cpu_per_transaction = {}
     try:
         for key, measure in measures:
-            for name, port, db, user in servers:
-                LAST_TRANSACTIONS[0] = 0
-                before, client_before = cpu[name].read(), client_cpu()
-                results[name][key] = measure(port, db, user)
-                after, client_after = cpu[name].read(), client_cpu()
-                if LAST_TRANSACTIONS[0]:
-                    n = LAST_TRANSACTIONS[0]
-                    cpu_per_transaction.setdefault(key, {})[name] = ((after - before) * 1e6 / n, (client_after - client_before) * 1e6 / n)
-            print(key, {name: round(results[name][key]) for name, _, _, _ in servers},
+            # Repeated, servers alternating, median reported: one 5-second reading on two
+            # shared cores swings by 10-20% with where the scheduler puts client and server.
+            readings = {name: [] for name, _, _, _ in servers}
+            totals = {}   # name -> [server CPU s, client CPU s, transactions]
+            for _ in range(max(1, args.repeat)):
+                for name, port, db, user in servers:
+                    LAST_TRANSACTIONS[0] = 0
+                    before, client_before = cpu[name].read(), client_cpu()
+                    readings[name].append(measure(port, db, user))
+                    after, client_after = cpu[name].read(), client_cpu()
+                    if LAST_TRANSACTIONS[0]:
+                        t = totals.setdefault(name, [0.0, 0.0, 0])
+                        t[0] += after - before; t[1] += client_after - client_before; t[2] += LAST_TRANSACTIONS[0]
+            for name, values in readings.items():
+                results[name][key] = sorted(values)[len(values) // 2]
+            for name, (server_s, client_s, n) in totals.items():
+                cpu_per_transaction.setdefault(key, {})[name] = (server_s * 1e6 / n, client_s * 1e6 / n)
+            print(key, {name: [round(v) for v in readings[name]] for name, _, _, _ in servers},
                   f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
             if key in cpu_per_transaction:
                 print("   CPU µs per transaction (server, pgbench):",
