@@ -170,7 +170,8 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
             for g in kept { planned.append((fi, g)) }
         }
         // Few large row groups leave a core idle at the end (7 row groups on 2 cores run as 4 + 3):
-        // then each is split into row ranges read page by page through the offset index.
+        // then each is split into row ranges read page by page (pages located by the offset index
+        // or, without one, by walking the page headers).
         let cores = Self.cores
         let wanted = 4 * cores
         for (fi, g) in planned {
@@ -214,16 +215,16 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
     /// A row group is split only into parts of at least this many rows.
     static var minimumPartRows: Int64 = 131_072   // tests lower it to split small fixtures
 
-    /// Whether every requested column of the file is a flat leaf with an offset index, so a
-    /// part of the row group can be read page by page (otherwise each part would decode the
-    /// whole column chunk).
+    /// Whether every requested column of the file is a flat leaf whose pages can be located (by
+    /// the offset index or the page headers), so a part of the row group can be read page by
+    /// page (otherwise each part would decode the whole column chunk).
     func pageReadable(file fi: Int, rowGroup g: Int, columns: [Int]) -> Bool {
         let pf = opened[fi]
         for c in columns where c < fileColumnCount {
             guard let fc = columnMap[fi][c] else { continue }
             let root = pf.roots[fc]
             guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
-                  let pages = try? pf.pageLocations(rowGroup: g, leaf: l), pages.count > 1 else { return false }
+                  let pages = try? pf.readablePageLocations(rowGroup: g, leaf: l), pages.count > 1 else { return false }
         }
         return true
     }

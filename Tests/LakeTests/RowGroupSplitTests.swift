@@ -48,6 +48,25 @@ final class RowGroupSplitTests: XCTestCase {
         XCTAssertEqual(parts.stats.rowGroupsScanned, 2)
     }
 
+    /// Files without a page index split too: the parts locate their pages from the page headers
+    /// (v1 and v2 data pages), and read the same rows as the unsplit scan of the indexed file.
+    func testFilesWithoutAPageIndexSplitAlike() throws {
+        let whole = try scanned(try source(), split: false)
+        for name in ["pages_noindex.parquet", "pages_noindex_v2.parquet"] {
+            let t = try ParquetTableSource(files: LakeTableFunctions.resolve(LakeFixtures.tests + "/skipping/" + name, hivePartitioning: true))
+            let parts = try scanned(t, split: true)
+            if ParquetTableSource.cores > 1 {
+                XCTAssertEqual(parts.morsels, 2 * min((4 * ParquetTableSource.cores + 1) / 2, 8), name)
+            }
+            XCTAssertEqual(parts.rows, whole.rows, name)
+            // Pushed-down predicates only skip: without a page index nothing inside a row group goes.
+            let p: [ScanPredicate] = [.compare(column: 0, op: .ge, value: .int(500))]
+            let filteredWhole = try scanned(t, split: false, predicates: p), filteredParts = try scanned(t, split: true, predicates: p)
+            XCTAssertEqual(filteredParts.rows, filteredWhole.rows, name)
+            XCTAssertEqual(filteredParts.rows, Array(whole.rows[500...]), name)
+        }
+    }
+
     func testSplitPartsWithPushdown() throws {
         let t = try source()
         let cases: [[ScanPredicate]] = [
