@@ -142,6 +142,8 @@ final class KeyTable {
     /// true once a first lookup has fixed the mode for good.
     private var split: PrefixSplit?
     private var splitDecided = false
+    /// Group ids of the dictionary code combinations of the last dictionaries seen.
+    private var knownCodes: DictionaryCodeIds?
 
     /// Tables that must never split (a split's own parts).
     fileprivate func markUnsplit() { splitDecided = true }
@@ -170,32 +172,66 @@ final class KeyTable {
             count = split.body.count
             return ids
         }
-        var codes: [ContiguousArray<Int32>] = [], radix: [Int] = [], combinations = 1
+        var codes: [ContiguousArray<Int32>] = [], radix: [Int] = [], dictionaries: [Vector] = [], combinations = 1
         for v in vectors {
             guard case .dictionary(let idx, let values) = v.storage, idx.count >= n else { break }
             // code values.count stands for a NULL row (validity), a code of its own
             let size = values.count + 1
             combinations *= size
-            guard combinations <= 4096, combinations <= n else { break }   // else a per-row table is as cheap
+            guard combinations <= 4096, combinations <= n || knownCodes?.matches(vectors) == true else { break }   // else a per-row table is as cheap
             var c = idx
             if let validity = v.validity {
                 for i in 0..<n where !validity[i] { c[i] = Int32(values.count) }
             }
-            for i in 0..<n where c[i] < 0 || Int(c[i]) > values.count { return findOrInsert(vectors.map(KeyView.init), count: n) }
-            codes.append(c); radix.append(size)
+            let outOfRange = c.withUnsafeBufferPointer { p in
+                var bad = false
+                for i in 0..<n { bad = bad || p[i] < 0 || Int(p[i]) > values.count }
+                return bad
+            }
+            if outOfRange { return findOrInsert(vectors.map(KeyView.init), count: n) }
+            codes.append(c); radix.append(size); dictionaries.append(values)
         }
         guard !vectors.isEmpty, codes.count == vectors.count, n > 0 else {
             return findOrInsert(vectors.map(KeyView.init), count: n)
         }
-        var known = ContiguousArray<Int32>(repeating: -1, count: combinations)
+        // Batches cut from one row group share its dictionaries: the combination -> id map
+        // found for them carries over (keyed by the dictionaries' identity).
+        if knownCodes?.matches(vectors) != true {
+            knownCodes = DictionaryCodeIds(dictionaries: dictionaries, combinations: combinations)
+        }
+        guard let known = knownCodes else { return findOrInsert(vectors.map(KeyView.init), count: n) }
+        // Combined codes first (a column at a time), then one pass maps them to ids.
+        var combined = codes[0]
+        var scale = radix[0]
+        for k in 1..<codes.count {
+            let factor = Int32(scale)
+            combined.withUnsafeMutableBufferPointer { out in
+                codes[k].withUnsafeBufferPointer { c in
+                    for i in 0..<n { out[i] &+= c[i] &* factor }
+                }
+            }
+            scale *= radix[k]
+        }
         var ids = ContiguousArray<Int32>(repeating: 0, count: n)
-        for i in 0..<n {
-            var code = 0, scale = 1
-            for k in 0..<codes.count { code += Int(codes[k][i]) * scale; scale *= radix[k] }
-            var id = known[code]
+        var missing: [Int] = []
+        combined.withUnsafeBufferPointer { c in
+            known.ids.withUnsafeBufferPointer { k in
+                ids.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<n {
+                        let id = k[Int(c[i])]
+                        out[i] = id
+                        if id < 0 { missing.append(i) }
+                    }
+                }
+            }
+        }
+        // Unseen combinations, in row order (group ids come out as row-by-row insertion gives them).
+        for i in missing {
+            let code = Int(combined[i])
+            var id = known.ids[code]
             if id < 0 {
                 id = findOrInsert(vectors.map { KeyView($0.gather([Int32(i)])) }, count: 1)[0]
-                known[code] = id
+                known.ids[code] = id
             }
             ids[i] = id
         }
@@ -755,4 +791,24 @@ struct KeyStoreColumn {
     guard let a, let b else { return false }
     for i in 0..<n where a[i] != b[i] { return false }
     return true
+}
+
+/// The group id of each combination of dictionary codes (-1: not seen yet), for one set of
+/// dictionary vectors, recognised by identity (vectors are immutable).
+final class DictionaryCodeIds {
+    let dictionaries: [Vector]
+    var ids: ContiguousArray<Int32>
+
+    init(dictionaries: [Vector], combinations: Int) {
+        self.dictionaries = dictionaries
+        ids = ContiguousArray(repeating: -1, count: combinations)
+    }
+
+    func matches(_ vectors: [Vector]) -> Bool {
+        guard vectors.count == dictionaries.count else { return false }
+        for (v, d) in zip(vectors, dictionaries) {
+            guard case .dictionary(_, let values) = v.storage, values === d else { return false }
+        }
+        return true
+    }
 }

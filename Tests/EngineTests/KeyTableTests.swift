@@ -151,4 +151,38 @@ final class KeyTableTests: XCTestCase {
         let merged = KeyTable(types: [.text, .int64])
         XCTAssertEqual(Array(merged.findOrInsert(stored.map(KeyView.init), count: order.count)), Array(0..<Int32(order.count)))
     }
+    /// Batches of one row group share their dictionary objects, and the code combination -> id
+    /// map carries over between them; a batch over other dictionaries (other entries, another
+    /// order) must not reuse it, and coming back to the first ones must still give its ids.
+    func testSharedDictionariesAcrossBatchesKeepTheirIds() {
+        func dictionary(_ entries: [String]) -> Vector { Vector.from(entries.map(Value.string), type: .text) }
+        let a1 = dictionary(["red", "green", "blue"]), a2 = dictionary(["s", "m"])
+        let b1 = dictionary(["blue", "pink", "red"]), b2 = dictionary(["m", "l", "s"])
+        let sets = [(a1, a2), (a1, a2), (b1, b2), (a1, a2), (b1, b2), (b1, b2)]
+        let table = KeyTable(types: [.text, .text], capacity: 4)
+        var reference: [[Value]: Int32] = [:], order: [[Value]] = []
+        var seed = 11
+        for (k, (d1, d2)) in sets.enumerated() {
+            let n = [40, 7, 64, 33, 12, 50][k]
+            var c1 = ContiguousArray<Int32>(), c2 = ContiguousArray<Int32>(), valid = ContiguousArray<Bool>()
+            for _ in 0..<n {
+                seed = (seed * 1_103_515_245 + 12_345) & 0x7fff_ffff
+                c1.append(Int32(seed % d1.count)); c2.append(Int32((seed / 7) % d2.count)); valid.append(seed % 11 != 0)
+            }
+            let v1 = Vector(type: .text, count: n, storage: .dictionary(indices: c1, values: d1), validity: valid)
+            let v2 = Vector(type: .text, count: n, storage: .dictionary(indices: c2, values: d2))
+            let ids = table.findOrInsert(vectors: [v1, v2], count: n)
+            var expected: [Int32] = []
+            for i in 0..<n {
+                let row = [v1.value(at: i), v2.value(at: i)]
+                if let id = reference[row] { expected.append(id) } else {
+                    let id = Int32(order.count); reference[row] = id; order.append(row); expected.append(id)
+                }
+            }
+            XCTAssertEqual(Array(ids), expected, "batch \(k)")
+        }
+        XCTAssertEqual(table.count, order.count)
+        let stored = table.keyVectors()
+        for g in 0..<order.count { XCTAssertEqual([stored[0].value(at: g), stored[1].value(at: g)], order[g], "group \(g)") }
+    }
 }
