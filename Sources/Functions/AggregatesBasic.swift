@@ -238,7 +238,39 @@ final class CountState: AggregateState {
         AggregateSupport.grow(&counts, to: groupCount, with: 0)
         let validity = countsNulls ? nil : AggregateSupport.validity(arguments[0], count: rowCount)
         counts.withUnsafeMutableBufferPointer { c in
+            if validity == nil, groupCount <= Self.interleavedGroupLimit, rowCount >= 64 {
+                Self.countInterleaved(groups, rowCount: rowCount, groupCount: groupCount, into: c)
+                return
+            }
             AggregateSupport.forEachValid(validity, count: rowCount) { i in c[Int(groups[i])] &+= 1 }
+        }
+    }
+
+    /// Below this many groups, rows are counted into four interleaved copies of the counters.
+    static let interleavedGroupLimit = 64
+
+    /// With few groups, consecutive rows mostly hit the same counter, and each increment waits
+    /// for the previous one's store (GROUP BY event_type: six counters for millions of rows).
+    /// Four copies, one per row modulo 4, keep four chains in flight; they are added up after.
+    static func countInterleaved(_ groups: UnsafeBufferPointer<Int32>, rowCount: Int, groupCount: Int,
+                                 into c: UnsafeMutableBufferPointer<Int64>) {
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: 4 * groupCount) { p in
+            guard let base = p.baseAddress else { return }
+            base.initialize(repeating: 0, count: 4 * groupCount)
+            let c0 = base, c1 = base + groupCount, c2 = base + 2 * groupCount, c3 = base + 3 * groupCount
+            var i = 0
+            while i + 4 <= rowCount {
+                c0[Int(groups[i])] &+= 1
+                c1[Int(groups[i + 1])] &+= 1
+                c2[Int(groups[i + 2])] &+= 1
+                c3[Int(groups[i + 3])] &+= 1
+                i += 4
+            }
+            while i < rowCount {
+                c0[Int(groups[i])] &+= 1
+                i += 1
+            }
+            for g in 0..<groupCount { c[g] &+= c0[g] &+ c1[g] &+ c2[g] &+ c3[g] }
         }
     }
 

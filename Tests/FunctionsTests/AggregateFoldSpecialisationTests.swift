@@ -137,4 +137,35 @@ final class AggregateFoldSpecialisationTests: XCTestCase {
         let v = try empty.finish(groupCount: 3)
         XCTAssertEqual((0..<3).map { v.value(at: $0) }, [.null, .int(9), .null])
     }
+    /// count(*) and count(x) over few groups take the interleaved counters; they must agree with
+    /// a plain count for every split of rows (multiples of 4 and not), group counts at and past
+    /// the limit, and batches that grow the group count.
+    func testCountWithFewGroupsAgreesWithAPlainCount() throws {
+        var mix = Mix(s: 7)
+        let limit = CountState.interleavedGroupLimit
+        for groupCount in [1, 2, 6, limit, limit + 1] {
+            for rows in [63, 64, 65, 66, 67, 2048] {
+                let star = CountState(countsNulls: true), column = CountState(countsNulls: false)
+                var expectedStar = [Int64](repeating: 0, count: groupCount), expectedColumn = expectedStar
+                for batch in 0..<2 {
+                    let groupsNow = batch == 0 ? max(1, groupCount / 2) : groupCount
+                    let groups = (0..<rows).map { _ in Int32(mix.below(groupsNow)) }
+                    let valid = (0..<rows).map { _ in mix.below(5) != 0 }
+                    let x = Vector(type: .int64, count: rows, storage: .int64(ContiguousArray((0..<rows).map(Int64.init))),
+                                   validity: ContiguousArray(valid))
+                    try groups.withUnsafeBufferPointer { g in
+                        try star.update(groups: g, groupCount: groupsNow, arguments: [], rowCount: rows)
+                        try column.update(groups: g, groupCount: groupsNow, arguments: [x], rowCount: rows)
+                    }
+                    for (i, g) in groups.enumerated() {
+                        expectedStar[Int(g)] += 1
+                        if valid[i] { expectedColumn[Int(g)] += 1 }
+                    }
+                }
+                let a = try star.finish(groupCount: groupCount), b = try column.finish(groupCount: groupCount)
+                XCTAssertEqual((0..<groupCount).map { a.value(at: $0) }, expectedStar.map { .int($0) }, "\(groupCount) groups, \(rows) rows")
+                XCTAssertEqual((0..<groupCount).map { b.value(at: $0) }, expectedColumn.map { .int($0) }, "\(groupCount) groups, \(rows) rows")
+            }
+        }
+    }
 }
