@@ -141,8 +141,11 @@ enum ConnectiveEvaluation {
     static func selectedRows(_ v: Vector, count n: Int) -> ContiguousArray<Int32> {
         var keep = ContiguousArray<Int32>()
         if case .constant(let c) = v.storage {
-            if case .bool(true) = c { keep.reserveCapacity(n); for i in 0..<n { keep.append(Int32(truncatingIfNeeded: i)) } }
-            return keep
+            guard case .bool(true) = c else { return keep }
+            return ContiguousArray(unsafeUninitializedCapacity: n) { dst, initialized in
+                for i in 0..<n { dst[i] = Int32(truncatingIfNeeded: i) }
+                initialized = n
+            }
         }
         let plain = v.materialized()
         guard case .bool(let truth) = plain.storage else { return keep }

@@ -42,8 +42,15 @@ struct ExpressionCompiler {
         case .call(let f, let args):
             let evals = try args.map(compile)
             let kernel = f.resolution.kernel
+            let volatile = f.resolution.isVolatile
             return { b in
                 let vs = try evals.map { try $0(b) }
+                // Every argument one value for the batch (literals, parameters, a partition
+                // column, a folded subexpression): the function's value is too, computed once.
+                if !volatile, b.count > 1, !vs.isEmpty, vs.allSatisfy(\.isConstant) {
+                    let one = try kernel(vs.map { Vector.constant($0.value(at: 0), type: $0.type, count: 1) }, 1, ctx.functionContext)
+                    return .constant(one.value(at: 0), type: one.type, count: b.count)
+                }
                 return try kernel(vs, b.count, ctx.functionContext)
             }
         case .cast(let x, _, let kernel):

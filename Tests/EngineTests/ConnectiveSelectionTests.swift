@@ -8,6 +8,7 @@
 import XCTest
 import Columnar
 import Planner
+import Functions
 @testable import Execution
 @testable import Engine
 
@@ -158,5 +159,33 @@ final class ConnectiveSelectionTests: XCTestCase {
             XCTAssertEqual(narrow, wide)
             XCTAssertEqual(narrow.count, 3)
         }
+    }
+    /// A call whose arguments are all one value for the batch (here parameters) is computed once
+    /// and answers a constant; volatile functions (setseed) still run for every row, an empty
+    /// batch raises nothing, and an error is the one the row-by-row call raises.
+    func testCallsOverConstantArgumentsRunOncePerBatch() throws {
+        let context = ExecutionContext(parameters: [1: .int(7), 2: .int(0)])
+        let compiler = PhysicalPlanner(context: context).compiler
+        func call(_ name: String, _ args: [BoundExpr]) throws -> BoundExpr {
+            let f = try XCTUnwrap(FunctionRegistry.shared.scalar(name))
+            let resolution = try XCTUnwrap(f.resolve(args.map(\.type), args.map { _ in false }))
+            return .call(BoundFunction(name: name, resolution: resolution), args)
+        }
+        let seven = BoundExpr.parameter(1, .int64), zero = BoundExpr.parameter(2, .int64)
+        let rows = Batch(columns: [Vector.from((0..<5).map { Value.int(Int64($0)) }, type: .int64)], count: 5)
+        let sum = try compiler.compile(try call("+", [seven, seven]))(rows)
+        XCTAssertTrue(sum.isConstant)
+        XCTAssertEqual((0..<5).map { sum.value(at: $0) }, Array(repeating: .int(14), count: 5))
+        // A column among the arguments: the plain per-row kernel.
+        let mixed = try compiler.compile(try call("+", [seven, .column(0, .int64)]))(rows)
+        XCTAssertEqual((0..<5).map { mixed.value(at: $0) }, (7..<12).map { .int(Int64($0)) })
+        // Division by zero: 22012 as row by row; over no rows, nothing.
+        let divide = try compiler.compile(try call("/", [seven, zero]))
+        XCTAssertThrowsError(try divide(rows)) { XCTAssertEqual(($0 as? SQLError)?.sqlState, SQLState.divisionByZero) }
+        XCTAssertEqual(try divide(Batch(columns: [Vector.from([], type: .int64)], count: 0)).count, 0)
+        // setseed is volatile: it is not folded into one call (its kernel sees all five rows).
+        let seeded = try compiler.compile(try call("setseed", [.literal(.double(0.5), .float64)]))(rows)
+        XCTAssertFalse(seeded.isConstant)
+        XCTAssertEqual(seeded.count, 5)
     }
 }

@@ -57,7 +57,13 @@ enum PipelineStage {
     }
 
     static func filtered(_ b: Batch, _ predicate: Evaluator, keeping columns: Set<Int>?) throws -> Batch? {
-        let keep = ConnectiveEvaluation.selectedRows(try predicate(b), count: b.count)
+        let truth = try predicate(b)
+        // One answer for the whole batch (a predicate on partition columns only).
+        if case .constant(let c) = truth.storage {
+            if case .bool(true) = c, b.count > 0 { return b }
+            return nil
+        }
+        let keep = ConnectiveEvaluation.selectedRows(truth, count: b.count)
         if keep.isEmpty { return nil }
         if keep.count == b.count { return b }
         return keep.withUnsafeBufferPointer { ConnectiveEvaluation.gathered(b, rows: $0, columns: columns) }
