@@ -11,15 +11,17 @@ import Columnar
 import Functions
 
 /// One key column of a probe batch, expanded to plain typed storage.
-struct KeyView {
+/// A class, not a struct: the key loops pass a batch's views per row and per column, and a
+/// struct of eight arrays was copied (and each array retained and released) at every pass.
+final class KeyView {
     let physical: PhysicalType
     let nulls: ContiguousArray<Bool>?   // true = NULL
-    var ints = ContiguousArray<Int64>()
-    var doubles = ContiguousArray<Double>()
-    var wides = ContiguousArray<Int128>()
-    var bools = ContiguousArray<Bool>()
-    var strings = StringColumn()
-    var intervals = ContiguousArray<Interval>()
+    let ints: ContiguousArray<Int64>
+    let doubles: ContiguousArray<Double>
+    let wides: ContiguousArray<Int128>
+    let bools: ContiguousArray<Bool>
+    let strings: StringColumn
+    let intervals: ContiguousArray<Interval>
 
     init(_ v: Vector) {
         physical = v.type.physical
@@ -28,15 +30,16 @@ struct KeyView {
             for i in 0..<v.count where v.isNull(i) { n[i] = true }
             nulls = n
         } else { nulls = nil }
+        ints = physical == .int64 ? Kernels.int64s(v) : []
+        doubles = physical == .float64 ? Kernels.doubles(v) : []
+        wides = physical == .int128 ? Kernels.int128s(v) : []
+        bools = physical == .bool ? Kernels.bools(v) : []
         switch physical {
-        case .int64: ints = Kernels.int64s(v)
-        case .float64: doubles = Kernels.doubles(v)
-        case .int128: wides = Kernels.int128s(v)
-        case .bool: bools = Kernels.bools(v)
         case .string: strings = Kernels.strings(v)
-        case .interval: intervals = Kernels.intervals(v)
         case .list: strings = StringColumn((0..<v.count).map { "\(v.value(at: $0))" })
+        default: strings = StringColumn()
         }
+        intervals = physical == .interval ? Kernels.intervals(v) : []
     }
 
     @inline(__always) func isNull(_ i: Int) -> Bool { nulls?[i] ?? false }
