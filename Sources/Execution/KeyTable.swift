@@ -460,81 +460,27 @@ final class KeyTable {
     /// Several non-NULL integer keys (composite join keys, GROUP BY of ids and dates): the
     /// general path's hashes and ids, with the stored columns and slots held in locals.
     private func findOrInsertIntTuples(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
-        let hashes = hashRows(keys, count: n)
-        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
-        let width = keys.count
-        var columns = stores
-        stores = []
-        let storedNulls = columns.contains { $0.anyNull }
-        var slots = self.slots, groupHashes = self.groupHashes
-        self.slots = []; self.groupHashes = []
-        var mask = self.mask
-        var groups = count
-        let probe = keys.map(\.ints)
-        var start = 0
-        while start < n {
-            if groups * 2 >= slots.count { KeyTable.rehash(&slots, &mask, groupHashes) }
-            let limit = slots.count / 2, m = mask
-            start = slots.withUnsafeMutableBufferPointer { slots in
-                ids.withUnsafeMutableBufferPointer { ids in
-                    hashes.withUnsafeBufferPointer { hashes in
-                        var i = start, touchedTo = start
-                        while i < n {
-                            if i == touchedTo {
-                                touchedTo = Swift.min(n, i + touchBlock)
-                                var sum: UInt64 = 0
-                                for r in i..<touchedTo { sum &+= slots[Int(truncatingIfNeeded: hashes[r]) & m] }
-                                touchSink &+= sum
-                            }
-                            let h = hashes[i]
-                            var s = Int(truncatingIfNeeded: h) & m
-                            while true {
-                                let e = slots[s]
-                                if e == 0 {
-                                    let id = Int32(groups)
-                                    slots[s] = keySlot(h, id)
-                                    groupHashes.append(h)
-                                    for c in 0..<width { columns[c].ints.append(probe[c][i]); columns[c].nulls.append(false) }
-                                    groups += 1
-                                    ids[i] = id
-                                    break
-                                }
-                                if keySlotTagMatches(e, h) {
-                                    // The tag already matched 32 hash bits: compare the keys
-                                    // directly rather than load the group's full hash first.
-                                    let g = Int(keySlotGroup(e))
-                                    var same = true
-                                    for c in 0..<width where columns[c].ints[g] != probe[c][i] || (storedNulls && columns[c].nulls[g]) {
-                                        same = false; break
-                                    }
-                                    if same { ids[i] = Int32(g); break }
-                                }
-                                s = (s + 1) & m
-                            }
-                            i += 1
-                            if groups >= limit { break }
-                        }
-                        return i
-                    }
-                }
-            }
-        }
-        count = groups
-        stores = columns
-        self.slots = slots; self.groupHashes = groupHashes; self.mask = mask
-        return ids
+        let rows = IntTupleKeyRows(probe: keys.map(\.ints), storedNulls: stores.contains { $0.anyNull })
+        return findOrInsertBlocked(rows, hashes: hashRows(keys, count: n), count: n)
     }
 
-    /// Any keys (strings, doubles, NULLs, mixes): the loop of findOrInsertIntTuples — stored
-    /// columns and slots in locals, home slots touched a block ahead, a matching tag followed
-    /// by a direct key comparison — with the typed comparison of `KeyStoreColumn.equals`.
-    /// With many groups every lookup misses the cache on the slot and on the stored key, and
-    /// the group's full hash was a third miss in between (GROUP BY email over 16M rows and
-    /// 656K groups spent most of its time there).
+    /// Any keys (strings, doubles, NULLs, mixes): the same loop with the typed comparison of
+    /// `KeyStoreColumn.equals`, and the stored keys of the groups the home slots name touched
+    /// a block ahead too. With many groups every lookup misses the cache on the slot and on the
+    /// stored key, and the group's full hash was a third miss in between (GROUP BY email over
+    /// 16M rows and 656K groups spent most of its time there).
     private func findOrInsertGeneral(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
-        let hashes = hashRows(keys, count: n)
+        findOrInsertBlocked(GeneralKeyRows(keys: keys), hashes: hashRows(keys, count: n), count: n)
+    }
+
+    /// The insert loop of the hashed paths: stored columns and slots in locals, home slots
+    /// touched a block ahead (so their cache misses overlap), a matching tag followed by a
+    /// direct key comparison. `Rows` supplies the comparison and the append; the loop is
+    /// specialised for each.
+    @inline(__always)
+    private func findOrInsertBlocked<Rows: BlockedKeyRows>(_ rows: Rows, hashes: ContiguousArray<UInt64>,
+                                                           count n: Int) -> ContiguousArray<Int32> {
         var ids = ContiguousArray<Int32>(repeating: 0, count: n)
-        let width = keys.count
         var columns = stores
         stores = []
         var slots = self.slots, groupHashes = self.groupHashes
@@ -554,13 +500,12 @@ final class KeyTable {
                                 touchedTo = Swift.min(n, i + touchBlock)
                                 var sum: UInt64 = 0
                                 for r in i..<touchedTo { sum &+= slots[Int(truncatingIfNeeded: hashes[r]) & m] }
-                                // Second pass: the stored keys of the groups those home slots
-                                // name, so their misses overlap too.
-                                for r in i..<touchedTo {
-                                    let e = slots[Int(truncatingIfNeeded: hashes[r]) & m]
-                                    if e != 0 && keySlotTagMatches(e, hashes[r]) {
-                                        let g = Int(keySlotGroup(e))
-                                        for c in 0..<width { sum &+= columns[c].touch(g) }
+                                if Rows.touchesStoredKeys {
+                                    // Second pass: the stored keys of the groups those home
+                                    // slots name, so their misses overlap too.
+                                    for r in i..<touchedTo {
+                                        let e = slots[Int(truncatingIfNeeded: hashes[r]) & m]
+                                        if e != 0 && keySlotTagMatches(e, hashes[r]) { sum &+= rows.touch(&columns, Int(keySlotGroup(e))) }
                                     }
                                 }
                                 touchSink &+= sum
@@ -573,16 +518,16 @@ final class KeyTable {
                                     let id = Int32(groups)
                                     slots[s] = keySlot(h, id)
                                     groupHashes.append(h)
-                                    for c in 0..<width { columns[c].append(keys[c], i) }
+                                    rows.append(&columns, i)
                                     groups += 1
                                     ids[i] = id
                                     break
                                 }
+                                // The tag already matched 32 hash bits: compare the keys
+                                // directly rather than load the group's full hash first.
                                 if keySlotTagMatches(e, h) {
                                     let g = Int(keySlotGroup(e))
-                                    var same = true
-                                    for c in 0..<width where !columns[c].equals(g, keys[c], i) { same = false; break }
-                                    if same { ids[i] = Int32(g); break }
+                                    if rows.equals(&columns, g, i) { ids[i] = Int32(g); break }
                                 }
                                 s = (s + 1) & m
                             }
@@ -813,5 +758,54 @@ final class DictionaryCodeIds {
             guard case .dictionary(_, let values) = v.storage, values === d else { return false }
         }
         return true
+    }
+}
+
+/// How findOrInsertBlocked compares a probe row with a stored group and stores a new one.
+protocol BlockedKeyRows {
+    /// Whether the stored keys of the groups a block's home slots name are touched ahead.
+    static var touchesStoredKeys: Bool { get }
+    func touch(_ columns: inout [KeyStoreColumn], _ g: Int) -> UInt64
+    func equals(_ columns: inout [KeyStoreColumn], _ g: Int, _ i: Int) -> Bool
+    func append(_ columns: inout [KeyStoreColumn], _ i: Int)
+}
+
+/// Integer tuples without NULLs in the probe: plain Int64 comparisons.
+struct IntTupleKeyRows: BlockedKeyRows {
+    let probe: [ContiguousArray<Int64>]
+    /// Whether some stored key is NULL (a NULL stored key never equals a probe's value).
+    let storedNulls: Bool
+    static var touchesStoredKeys: Bool { false }
+
+    @inline(__always) func touch(_ columns: inout [KeyStoreColumn], _ g: Int) -> UInt64 { 0 }
+
+    @inline(__always) func equals(_ columns: inout [KeyStoreColumn], _ g: Int, _ i: Int) -> Bool {
+        for c in 0..<probe.count where columns[c].ints[g] != probe[c][i] || (storedNulls && columns[c].nulls[g]) { return false }
+        return true
+    }
+
+    @inline(__always) func append(_ columns: inout [KeyStoreColumn], _ i: Int) {
+        for c in 0..<probe.count { columns[c].ints.append(probe[c][i]); columns[c].nulls.append(false) }
+    }
+}
+
+/// Any key types, compared by KeyStoreColumn.equals.
+struct GeneralKeyRows: BlockedKeyRows {
+    let keys: [KeyView]
+    static var touchesStoredKeys: Bool { true }
+
+    @inline(__always) func touch(_ columns: inout [KeyStoreColumn], _ g: Int) -> UInt64 {
+        var sum: UInt64 = 0
+        for c in 0..<keys.count { sum &+= columns[c].touch(g) }
+        return sum
+    }
+
+    @inline(__always) func equals(_ columns: inout [KeyStoreColumn], _ g: Int, _ i: Int) -> Bool {
+        for c in 0..<keys.count where !columns[c].equals(g, keys[c], i) { return false }
+        return true
+    }
+
+    @inline(__always) func append(_ columns: inout [KeyStoreColumn], _ i: Int) {
+        for c in 0..<keys.count { columns[c].append(keys[c], i) }
     }
 }
