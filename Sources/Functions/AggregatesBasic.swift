@@ -275,16 +275,10 @@ final class CountState: AggregateState {
     }
 
     func merge(_ other: AggregateState, mapping: [Int32], groupCount: Int) throws {
-        let o = try AggregateSupport.same(other, as: CountState.self)
-        try AggregateSupport.checkMapping(mapping, otherGroups: o.counts.count, groupCount: groupCount)
-        AggregateSupport.grow(&counts, to: groupCount, with: 0)
-        for g in 0..<o.counts.count { counts[Int(mapping[g])] &+= o.counts[g] }
+        try AggregateSupport.mergeCounts(&counts, try AggregateSupport.same(other, as: CountState.self).counts, mapping: mapping, groupCount: groupCount)
     }
 
-    func finish(groupCount: Int) throws -> Vector {
-        AggregateSupport.grow(&counts, to: groupCount, with: 0)
-        return Vector(type: .int64, count: groupCount, storage: .int64(ContiguousArray(counts.prefix(groupCount))))
-    }
+    func finish(groupCount: Int) throws -> Vector { AggregateSupport.finishCounts(&counts, groupCount: groupCount) }
 }
 
 // MARK: - avg

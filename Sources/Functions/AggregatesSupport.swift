@@ -23,6 +23,21 @@ enum AggregateSupport {
         if array.count < count { array.append(contentsOf: repeatElement(fill, count: count - array.count)) }
     }
 
+    /// Folds another state's per-group Int64 counters into `counts` through `mapping` (count,
+    /// and the partial counts of a split DISTINCT, merge alike).
+    static func mergeCounts(_ counts: inout ContiguousArray<Int64>, _ other: ContiguousArray<Int64>, mapping: [Int32],
+                            groupCount: Int) throws {
+        try checkMapping(mapping, otherGroups: other.count, groupCount: groupCount)
+        grow(&counts, to: groupCount, with: 0)
+        for g in 0..<other.count { counts[Int(mapping[g])] &+= other[g] }
+    }
+
+    /// Per-group Int64 counters as a bigint vector (0 for groups no row reached).
+    static func finishCounts(_ counts: inout ContiguousArray<Int64>, groupCount: Int) -> Vector {
+        grow(&counts, to: groupCount, with: 0)
+        return Vector(type: .int64, count: groupCount, storage: .int64(ContiguousArray(counts.prefix(groupCount))))
+    }
+
     /// Rows where `vector` is non-NULL (nil: every row is).
     static func validity(_ vector: Vector, count: Int) -> ContiguousArray<Bool>? {
         Kernels.combinedValidity([vector], count: count)
