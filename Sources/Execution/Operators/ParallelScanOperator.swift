@@ -231,6 +231,20 @@ final class ParallelScanOperator: Operator {
     var incoming: [RuntimeJoinFilter] = []
     var scanNode: ScanNode { node }
 
+    /// Where the pipeline's rows go instead of to the consumer (set by `sendOutput(to:)`).
+    private var sink: PipelineSink?
+    private var sinkSatisfied = false
+
+    /// Before the first `next()`: every output batch is handed to `sink` on the worker thread
+    /// that made it, and `next()` returns no rows, only nil once all morsels ran (or the sink
+    /// needs no more rows). A semi/anti join whose table was built over its left rows probes
+    /// its big right input this way on all cores (HashJoinOperator). False once started.
+    func sendOutput(to sink: PipelineSink) -> Bool {
+        guard runner == nil, self.sink == nil else { return false }
+        self.sink = sink
+        return true
+    }
+
     init(node: ScanNode, stages: [PipelineStage], context: ExecutionContext, workers: Int, outputOrigin: [Int?] = []) {
         self.node = node
         self.stages = stages
@@ -247,11 +261,21 @@ final class ParallelScanOperator: Operator {
             let statistics = node.statistics
             // A join's output per morsel can be many times the morsel: fewer of them ahead.
             let hasJoin = stages.contains { if case .join = $0 { return true }; return false }
-            runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation,
-                                  window: hasJoin ? workers : nil) { morsel in
-                try runStages(stages, on: morsel, statistics: statistics)
+            if let sink {
+                runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
+                    // Morsels claimed after the sink is satisfied are not read.
+                    guard !sink.satisfied else { return [] }
+                    try forEachStageOutput(stages, on: morsel, statistics: statistics) { try sink.consume($0) }
+                    return []
+                }
+            } else {
+                runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation,
+                                      window: hasJoin ? workers : nil) { morsel in
+                    try runStages(stages, on: morsel, statistics: statistics)
+                }
             }
         }
+        if let sink { return try drainIntoSink(sink) }
         while true {
             if !pending.isEmpty {
                 let b = pending.removeFirst()
@@ -268,6 +292,33 @@ final class ParallelScanOperator: Operator {
             }
         }
     }
+
+    /// Runs every morsel into the sink (the workers consume the batches), then the joins'
+    /// remainders on this thread; stops early once the sink needs no more rows.
+    private func drainIntoSink(_ sink: PipelineSink) throws -> Batch? {
+        while !sinkSatisfied {
+            try context.checkCancelled()
+            if sink.satisfied {
+                runner?.stop()
+                sinkSatisfied = true
+            } else if try runner?.next() == nil {
+                if !remaindersTaken {
+                    remaindersTaken = true
+                    for b in try stages.joinRemainders() { try sink.consume(b) }
+                }
+                sinkSatisfied = true
+            }
+        }
+        return nil
+    }
+}
+
+/// Takes a scan pipeline's output batches on its worker threads (ParallelScanOperator.sendOutput).
+protocol PipelineSink: AnyObject {
+    /// Called from several threads at once.
+    func consume(_ batch: Batch) throws
+    /// True once more rows change nothing.
+    var satisfied: Bool { get }
 }
 
 /// Cores available to a query's worker threads.
