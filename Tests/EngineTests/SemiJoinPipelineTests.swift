@@ -70,6 +70,8 @@ final class SemiJoinPipelineTests: XCTestCase {
             "SELECT m.id, m.k FROM small m WHERE EXISTS (SELECT 1 FROM big b WHERE b.k = m.k)",
             "SELECT m.id, m.k FROM small m WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = m.k)",
             "SELECT m.id FROM small m WHERE m.k IN (SELECT k FROM big WHERE g = 2)",
+            // Every left row finds a partner in big's first morsels: the probing stops early.
+            "SELECT n.k, n.g FROM nn n WHERE EXISTS (SELECT 1 FROM big b WHERE b.g = n.g)",
             // NOT IN over nullable keys stays a mark join (NULL semantics); over non-null ones too where not proven.
             "SELECT m.id FROM small m WHERE m.k NOT IN (SELECT k FROM big WHERE k IS NOT NULL)",
             "SELECT n.k FROM nn n WHERE n.k NOT IN (SELECT k FROM nn WHERE g = 1)",
@@ -97,6 +99,7 @@ final class SemiJoinPipelineTests: XCTestCase {
             ("SELECT n.id FROM none n WHERE EXISTS (SELECT 1 FROM big b WHERE b.k = n.k)", false),
             ("SELECT n.id FROM none n WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = n.k)", false),
             ("SELECT m.id FROM small m WHERE NOT EXISTS (SELECT 1 FROM none n WHERE n.k = m.k)", true),
+            ("SELECT n.k FROM nn n WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.g = n.g)", false),
         ] { try assertSameRows(s, q, nonEmpty: nonEmpty) }
     }
 

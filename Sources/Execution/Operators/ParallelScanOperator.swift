@@ -233,7 +233,8 @@ final class ParallelScanOperator: Operator {
 
     /// Where the pipeline's rows go instead of to the consumer (set by `sendOutput(to:)`).
     private var sink: PipelineSink?
-    private var sinkSatisfied = false
+    /// Set once every morsel ran into the sink, or the sink needed no more rows.
+    private var sinkDone = false
 
     /// Before the first `next()`: every output batch is handed to `sink` on the worker thread
     /// that made it, and `next()` returns no rows, only nil once all morsels ran (or the sink
@@ -296,17 +297,17 @@ final class ParallelScanOperator: Operator {
     /// Runs every morsel into the sink (the workers consume the batches), then the joins'
     /// remainders on this thread; stops early once the sink needs no more rows.
     private func drainIntoSink(_ sink: PipelineSink) throws -> Batch? {
-        while !sinkSatisfied {
+        while !sinkDone {
             try context.checkCancelled()
             if sink.satisfied {
                 runner?.stop()
-                sinkSatisfied = true
+                sinkDone = true
             } else if try runner?.next() == nil {
                 if !remaindersTaken {
                     remaindersTaken = true
                     for b in try stages.joinRemainders() { try sink.consume(b) }
                 }
-                sinkSatisfied = true
+                sinkDone = true
             }
         }
         return nil
