@@ -72,9 +72,10 @@ final class HashJoinOperator: Operator {
         if exhausted {
             let reversed = try reversedJoin(buffered)
             if probesOnWorkers, let pipeline = unstartedRightPipeline, pipeline.sendOutput(to: reversed) {
-                profile?.note = "table on the left rows, probed in the right input's parallel scan pipeline"
                 // The workers probe; the pipeline returns no rows, only nil once done.
                 while try right.next() != nil {}
+                profile?.note = "table on the \(buffered.reduce(0) { $0 + $1.count }) left rows, probed by \(pipeline.rowsIntoSink) right rows"
+                    + " in the right input's parallel scan pipeline"
                 finishReversed(reversed)
                 return
             }

@@ -235,6 +235,9 @@ final class ParallelScanOperator: Operator {
     private var sink: PipelineSink?
     /// Set once every morsel ran into the sink, or the sink needed no more rows.
     private var sinkDone = false
+    /// Rows the workers handed to the sink (for EXPLAIN ANALYZE: none reach the consumer).
+    private let sunkRows = SinkRowCount()
+    var rowsIntoSink: Int { sunkRows.value }
 
     /// Before the first `next()`: every output batch is handed to `sink` on the worker thread
     /// that made it, and `next()` returns no rows, only nil once all morsels ran (or the sink
@@ -263,10 +266,16 @@ final class ParallelScanOperator: Operator {
             // A join's output per morsel can be many times the morsel: fewer of them ahead.
             let hasJoin = stages.contains { if case .join = $0 { return true }; return false }
             if let sink {
+                let sunkRows = self.sunkRows
                 runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
                     // Morsels claimed after the sink is satisfied are not read.
                     guard !sink.satisfied else { return [] }
-                    try forEachStageOutput(stages, on: morsel, statistics: statistics) { try sink.consume($0) }
+                    var rows = 0
+                    try forEachStageOutput(stages, on: morsel, statistics: statistics) { b in
+                        rows += b.count
+                        try sink.consume(b)
+                    }
+                    sunkRows.add(rows)
                     return []
                 }
             } else {
@@ -305,13 +314,24 @@ final class ParallelScanOperator: Operator {
             } else if try runner?.next() == nil {
                 if !remaindersTaken {
                     remaindersTaken = true
-                    for b in try stages.joinRemainders() { try sink.consume(b) }
+                    for b in try stages.joinRemainders() {
+                        sunkRows.add(b.count)
+                        try sink.consume(b)
+                    }
                 }
                 sinkDone = true
             }
         }
         return nil
     }
+}
+
+/// A row count the workers add to (one addition per morsel).
+final class SinkRowCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows = 0
+    func add(_ n: Int) { lock.lock(); rows += n; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return rows }
 }
 
 /// Takes a scan pipeline's output batches on its worker threads (ParallelScanOperator.sendOutput).
