@@ -1,7 +1,8 @@
 // Semi and anti joins inside scan pipelines (`lakesql.fuse_semi_joins`):
 // fused into the left input's pipeline when the right input is estimated
 // smaller, else run with a table over the left rows that the right input's
-// pipeline probes on its workers. Every query must return exactly the rows
+// pipeline probes on its workers (after a runtime filter of the left keys
+// has dropped the right rows that cannot match). Every query must return exactly the rows
 // (in the same order) of the one-thread plan and of the plans with the
 // setting off and on: NULL keys, empty inputs, two-column keys, residual
 // conditions, NOT IN (a mark join unless the keys are non-null) and tables
@@ -168,9 +169,18 @@ final class SemiJoinPipelineTests: XCTestCase {
         // Small left side: a table over small's rows that big's pipeline probes.
         let reversed = try explainAnalyze(s, "SELECT m.id FROM small m WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = m.k)")
         let anti = reversed.first { $0.contains("Anti Join") }
-        // small's 42 rows (4 with a NULL key never match, so every one of big's 3,000 rows is probed).
-        XCTAssertTrue(anti?.contains("(table on the 42 left rows, probed by 3000 right rows in the right input's parallel scan pipeline)") ?? false,
+        // small's 42 rows (38 with a key) filter big's scan by their keys' range and a bloom
+        // filter: 170 of big's 3,000 rows are left to probe the table.
+        XCTAssertTrue(anti?.contains("(table on the 42 left rows, probed by 170 right rows in the right input's parallel scan pipeline)") ?? false,
                       reversed.joined(separator: "\n"))
+        let bigScan = reversed.first { $0.contains("Scan big") }
+        XCTAssertTrue(bigScan?.contains("[runtime filters: anti join on 38 left rows: k in [0, 592], bloom 128 B over 1 key; rows checked=3000 dropped=2830]") ?? false,
+                      reversed.joined(separator: "\n"))
+        // Without runtime filters every row of big probes (4 of small's rows have a NULL key, so the probing never stops early).
+        _ = try s.execute("SET lakesql.runtime_join_filters = off").allRows()
+        let unfiltered = try explainAnalyze(s, "SELECT m.id FROM small m WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = m.k)")
+        XCTAssertTrue(unfiltered.first { $0.contains("Anti Join") }?.contains("probed by 3000 right rows") ?? false, unfiltered.joined(separator: "\n"))
+        _ = try s.execute("SET lakesql.runtime_join_filters = on").allRows()
         // Off: neither.
         _ = try s.execute("SET lakesql.fuse_semi_joins = off").allRows()
         let off = try explainAnalyze(s, "SELECT b.g, count(*) FROM big b WHERE EXISTS (SELECT 1 FROM small m WHERE m.k = b.k) GROUP BY b.g")

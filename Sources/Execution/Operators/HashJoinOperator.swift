@@ -39,11 +39,31 @@ final class HashJoinOperator: Operator {
     /// The join's EXPLAIN ANALYZE profile, told when the right input's workers probe.
     private let profile: OperatorProfile?
 
+    /// Per key, the right input's column it is when a plain column (nil otherwise): where a
+    /// runtime filter from the left rows' table may check the right input's scan.
+    private let rightKeyColumns: [Int?]
+
     init(left: Operator, right: Operator, join: HashJoinProbe, keyTypes: [DataType], context: ExecutionContext,
-         probesOnWorkers: Bool = false, profile: OperatorProfile? = nil) {
+         probesOnWorkers: Bool = false, rightKeyColumns: [Int?] = [], profile: OperatorProfile? = nil) {
         self.left = left; self.right = right; self.join = join; self.keyTypes = keyTypes; self.context = context
         self.probesOnWorkers = probesOnWorkers
+        self.rightKeyColumns = rightKeyColumns
         self.profile = profile
+    }
+
+    /// Before the right pipeline starts: a runtime filter of the left rows' keys for its scan
+    /// (row groups skipped by the keys' ranges, rows dropped by ranges and a bloom filter before
+    /// they probe), on the key columns that are copies of scan columns.
+    private func filterRightScan(_ pipeline: ParallelScanOperator, by reversed: SemiJoinReversed) throws {
+        guard RuntimeJoinFilter.enabled(context), rightKeyColumns.count == keyTypes.count, reversed.left.count > 0 else { return }
+        let positions = rightKeyColumns.map { c in c.flatMap { $0 < pipeline.outputOrigin.count ? pipeline.outputOrigin[$0] : nil } }
+        guard positions.contains(where: { $0 != nil }) else { return }
+        let trace = RuntimeFilterTrace(scanColumns: positions, frontColumns: positions,
+                                       buildColumns: positions.map { _ in nil }, keyTypes: keyTypes)
+        if let f = try RuntimeJoinFilter.make(reversedSemiJoin: join.type, leftKeys: reversed.leftKeyViews, rows: reversed.left.count,
+                                              trace: trace, scan: pipeline.scanNode, context: context) {
+            pipeline.incoming.append(f)
+        }
     }
 
     /// The right input as a scan pipeline not started yet, if it is one.
@@ -72,6 +92,7 @@ final class HashJoinOperator: Operator {
         if exhausted {
             let reversed = try reversedJoin(buffered)
             if probesOnWorkers, let pipeline = unstartedRightPipeline, pipeline.sendOutput(to: reversed) {
+                try filterRightScan(pipeline, by: reversed)
                 // The workers probe; the pipeline returns no rows, only nil once done.
                 while try right.next() != nil {}
                 profile?.note = "table on the \(buffered.reduce(0) { $0 + $1.count }) left rows, probed by \(pipeline.rowsIntoSink) right rows"

@@ -26,6 +26,8 @@ final class SemiJoinReversed {
     let context: ExecutionContext
 
     private let table: KeyTable
+    /// The left rows' key columns (a runtime filter for the right input's scan is made of them).
+    private(set) var leftKeyViews: [KeyView] = []
     private var firstRow = ContiguousArray<Int32>()
     private var nextRow = ContiguousArray<Int32>()
     /// Per left row, whether it has a partner. Written only under `lock`; read without it to
@@ -46,6 +48,7 @@ final class SemiJoinReversed {
         // Table over the left rows whose keys are all non-NULL (NULL never matches).
         let keys = try leftKeys.map { try $0(left) }
         let views = keys.map(KeyView.init)
+        leftKeyViews = views
         var rows: [Int32] = []
         rows.reserveCapacity(left.count)
         for i in 0..<left.count where !views.contains(where: { $0.isNull(i) }) { rows.append(Int32(i)) }
