@@ -356,6 +356,7 @@ public final class Session: @unchecked Sendable {
                 } else {
                     parts.append("(actual rows=\(p.rows) batches=\(p.batches) time=\(formatMillis(Double(p.micros) / 1000)) ms)")
                 }
+                if let note = p.note { parts.append("(\(note))") }
             }
             if case .scan(let s) = node {
                 parts.append(ScanStatisticsText.render(s.statistics))

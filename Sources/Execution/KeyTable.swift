@@ -260,9 +260,23 @@ final class KeyTable {
         return findOrInsertGeneral(keys, count: n)
     }
 
+    /// Fixes the table's mode for good (what a first `find` does), so that from then on `find`
+    /// writes nothing and several threads may look keys up at once (SemiJoinReversed probed
+    /// from a scan pipeline's workers).
+    func prepareForConcurrentFinds() {
+        splitDecided = true
+        if let split {
+            split.prefix.prepareForConcurrentFinds()
+            split.body.prepareForConcurrentFinds()
+        } else {
+            leaveDense()
+        }
+    }
+
     /// Group ids for each row, -1 where the key is absent.
     func find(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
-        splitDecided = true
+        // Written only on the first lookup: after prepareForConcurrentFinds, lookups write nothing.
+        if !splitDecided { splitDecided = true }
         if let split { return split.find(keys, count: n) }
         leaveDense()
         if keys.count == 1, keys[0].physical == .int64, keys[0].nulls == nil {

@@ -153,7 +153,7 @@ public final class PhysicalPlanner {
                 required = nil
             case .join(let l, let r, let type, let condition):
                 // Rows below a policy barrier stay inside it: no join reads them there.
-                guard parallelJoins, !underBarrier, (type != .semi && type != .anti) || fuseSemiJoins, let keys = joinKeys(l, r, condition), !keys.left.isEmpty,
+                guard parallelJoins, !underBarrier, (type != .semi && type != .anti) || fusesSemiJoin(l, r), let keys = joinKeys(l, r, condition), !keys.left.isEmpty,
                       (keys.left + keys.right).allSatisfy(isThreadSafe), keys.residual.map(isThreadSafe) ?? true
                 else { return nil }
                 links.append(.join(r, type, keys, leftFields: l.fields, rightFields: r.fields, output: required)); node = l
@@ -253,12 +253,31 @@ public final class PhysicalPlanner {
         return context.functionContext.settings["lakesql.join_parallel_build_rows"].flatMap { Int($0) } ?? 50_000
     }
 
-    /// Whether semi/anti joins are fused too (`lakesql.fuse_semi_joins`, default off). Unfused they
-    /// run in HashJoinOperator over a parallel probe side (and a parallel build), which may build
-    /// on the smaller side: TPC-H Q4/Q21 hash 57k-150k probe rows instead of 3.8M-6M build rows,
-    /// faster than a fused probe against the big table (measured, SF1: Q21 7.0-8.2 s fused vs 4.8 s).
-    private var fuseSemiJoins: Bool {
-        context.functionContext.settings["lakesql.fuse_semi_joins"].map { ["on", "true", "1"].contains($0.lowercased()) } ?? false
+    /// How semi/anti joins run (`lakesql.fuse_semi_joins`): `auto` (default) fuses one into its
+    /// left input's scan pipeline when its right input is estimated smaller than its left, and
+    /// otherwise runs it in HashJoinOperator, which builds on the left rows when they turn out
+    /// the smaller side and then lets the right input's scan pipeline probe them on its workers.
+    /// A fused join must hash its right side: TPC-H Q4/Q21 would hash 3.8M-6M line items
+    /// instead of 57k-150k left rows (measured, SF1: Q21 7.0-8.2 s fused vs 4.8 s). `on` fuses
+    /// whenever the plan allows; `off` never fuses, and the right rows probe the left table on
+    /// the consumer thread (the plans before `auto`, to compare against).
+    private enum SemiJoinFusion { case off, auto, on }
+
+    private var semiJoinFusion: SemiJoinFusion {
+        switch context.functionContext.settings["lakesql.fuse_semi_joins"]?.lowercased() {
+        case "on", "true", "1": return .on
+        case "off", "false", "0": return .off
+        default: return .auto
+        }
+    }
+
+    /// Whether the semi/anti join `l ⋉ r` runs as a stage of `l`'s scan pipeline.
+    private func fusesSemiJoin(_ l: LogicalPlan, _ r: LogicalPlan) -> Bool {
+        switch semiJoinFusion {
+        case .on: return true
+        case .off: return false
+        case .auto: return ReorderJoins.estimate(r) < ReorderJoins.estimate(l)
+        }
     }
 
     /// `SET lakesql.parallel_joins = off` keeps hash joins on one thread (build and probe), to
@@ -281,13 +300,21 @@ public final class PhysicalPlanner {
     }
 
     private func buildJoin(_ l: LogicalPlan, _ r: LogicalPlan, _ type: JoinType, _ condition: BoundExpr?, required: Set<Int>?) throws -> Operator {
+        // Under EXPLAIN ANALYZE `build` recorded this join's profile last, before its inputs'.
+        let ownProfile = profiles?.last
         let keys = joinKeys(l, r, condition) ?? JoinKeys()
         let inputs = keys.left.isEmpty ? (left: nil, right: nil) : joinInputsRequired(required, condition, leftCount: l.fields.count)
         let left = try build(l, requiring: inputs.left), right = try build(r, requiring: inputs.right)
         if !keys.left.isEmpty {
+            // A semi/anti join's right rows may probe a table of its left rows on the right
+            // pipeline's workers: its keys and residual run there.
+            let probesOnWorkers = (type == .semi || type == .anti) && parallelJoins && semiJoinFusion != .off
+                && (keys.left + keys.right).allSatisfy(isThreadSafe) && (keys.residual.map(isThreadSafe) ?? true)
             return HashJoinOperator(left: left, right: right,
                                     join: try hashJoinProbe(type, keys, leftFields: l.fields, rightFields: r.fields, output: required),
-                                    keyTypes: keys.left.map(\.type), context: context)
+                                    keyTypes: keys.left.map(\.type), context: context, probesOnWorkers: probesOnWorkers,
+                                    rightKeyColumns: keys.right.map { if case .column(let c, _) = $0 { return c }; return nil },
+                                    profile: ownProfile)
         }
         return NestedLoopJoinOperator(left: left, right: right, type: type, condition: try keys.residual.map(self.compiler.compile),
                                       leftFields: l.fields, rightFields: r.fields, context: context)

@@ -162,7 +162,28 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     /// or anti join, keys that are not plain scan columns, an unbuilt table).
     static func make(_ join: HashJoinProbe, trace: RuntimeFilterTrace, scan: ScanNode, context: ExecutionContext) throws -> RuntimeJoinFilter? {
         guard join.type == .inner || join.type == .semi || join.type == .right,
-              let table = join.builtTable, case let (keys, n, linked)? = join.builtKeys, keys.count == trace.keyTypes.count, !keys.isEmpty else { return nil }
+              let table = join.builtTable, case let (keys, n, linked)? = join.builtKeys else { return nil }
+        return try make(keys: keys, rows: n, linked: linked, trialTable: table, title: "\(join.type.rawValue.lowercased()) join on \(linked) build rows",
+                        trace: trace, scan: scan, context: context)
+    }
+
+    /// The filter a semi/anti join's table over its left rows (SemiJoinReversed) gives the scan
+    /// of its right input, whose rows probe that table: a right row whose keys no left row
+    /// holds changes neither a semi nor an anti join's result. Keys with a NULL never match.
+    static func make(reversedSemiJoin type: JoinType, leftKeys keys: [KeyView], rows n: Int, trace: RuntimeFilterTrace,
+                     scan: ScanNode, context: ExecutionContext) throws -> RuntimeJoinFilter? {
+        let nulls = JoinHashTable.nullRows(keys, count: n)
+        let linked = nulls.map { n - $0.prefix(n).reduce(0) { $0 + ($1 ? 1 : 0) } } ?? n
+        return try make(keys: keys, rows: n, linked: linked, trialTable: nil,
+                        title: "\(type.rawValue.lowercased()) join on \(linked) left rows", trace: trace, scan: scan, context: context)
+    }
+
+    /// `keys`: the build rows' key columns (`n` rows, `linked` of them without a NULL key);
+    /// `trialTable`: a table holding them, which large builds ask before making a bloom filter
+    /// (without one they filter by ranges only).
+    private static func make(keys: [KeyView], rows n: Int, linked: Int, trialTable table: JoinHashTable?, title: String,
+                             trace: RuntimeFilterTrace, scan: ScanNode, context: ExecutionContext) throws -> RuntimeJoinFilter? {
+        guard keys.count == trace.keyTypes.count, !keys.isEmpty else { return nil }
         let nulls = JoinHashTable.nullRows(keys, count: n)
         let fields = scan.source.fields
 
@@ -203,13 +224,13 @@ final class RuntimeJoinFilter: @unchecked Sendable {
             bloom = makeBloom(bloomKeys, rows: n, linked: linked, nulls: nulls)
             try context.reserve(bytes: bloom?.byteCount ?? 0)
             described.append("bloom " + size(bloom) + " over \(rowKeys.count) key\(rowKeys.count == 1 ? "" : "s")")
-        } else if rowKeys.count == keys.count, linked <= bloomMaximumRows {
+        } else if let table, rowKeys.count == keys.count, linked <= bloomMaximumRows {
             trialTable = table
             described.append("trial on the join's table")
         }
         let filter = RuntimeJoinFilter(rowColumns: rowColumns, rowRanges: rowRanges, bloom: bloom, trialTable: trialTable,
                                        bloomKeys: trialTable == nil ? [] : bloomKeys, bloomRows: n, scanPredicates: predicates,
-                                       text: "\(join.type.rawValue.lowercased()) join on \(linked) build rows: " + described.joined(separator: ", "),
+                                       text: title + ": " + described.joined(separator: ", "),
                                        buildRows: linked, statistics: scan.statistics)
         return filter.scanPredicates.isEmpty && !filter.filtersRows ? nil : filter
     }

@@ -10,7 +10,10 @@
 // over the left rows and the right rows probe it (see SemiJoinReversed.swift),
 // with the same rows out in the same order. The left input is read first, up
 // to `leftFirstRows`: a left input that small is the table whatever the right
-// size, and the right rows then stream past it without being stored.
+// size, and the right rows then stream past it without being stored. When the
+// right input is a scan pipeline (and the join's keys and residual are safe on
+// worker threads), those right rows probe the table on the pipeline's workers
+// (ParallelScanOperator.sendOutput), not on this thread.
 
 import Columnar
 import Planner
@@ -29,8 +32,45 @@ final class HashJoinOperator: Operator {
     private var reversedDone = false
     private var finished = false
 
-    init(left: Operator, right: Operator, join: HashJoinProbe, keyTypes: [DataType], context: ExecutionContext) {
+    /// Whether a semi/anti join with its table over the left rows may let the right input's
+    /// scan-pipeline workers probe it (the planner checked the keys and residual are thread-safe).
+    private let probesOnWorkers: Bool
+
+    /// The join's EXPLAIN ANALYZE profile, told when the right input's workers probe.
+    private let profile: OperatorProfile?
+
+    /// Per key, the right input's column it is when a plain column (nil otherwise): where a
+    /// runtime filter from the left rows' table may check the right input's scan.
+    private let rightKeyColumns: [Int?]
+
+    init(left: Operator, right: Operator, join: HashJoinProbe, keyTypes: [DataType], context: ExecutionContext,
+         probesOnWorkers: Bool = false, rightKeyColumns: [Int?] = [], profile: OperatorProfile? = nil) {
         self.left = left; self.right = right; self.join = join; self.keyTypes = keyTypes; self.context = context
+        self.probesOnWorkers = probesOnWorkers
+        self.rightKeyColumns = rightKeyColumns
+        self.profile = profile
+    }
+
+    /// Before the right pipeline starts: a runtime filter of the left rows' keys for its scan
+    /// (row groups skipped by the keys' ranges, rows dropped by ranges and a bloom filter before
+    /// they probe), on the key columns that are copies of scan columns.
+    private func filterRightScan(_ pipeline: ParallelScanOperator, by reversed: SemiJoinReversed) throws {
+        guard RuntimeJoinFilter.enabled(context), rightKeyColumns.count == keyTypes.count, reversed.left.count > 0 else { return }
+        let positions = rightKeyColumns.map { c in c.flatMap { $0 < pipeline.outputOrigin.count ? pipeline.outputOrigin[$0] : nil } }
+        guard positions.contains(where: { $0 != nil }) else { return }
+        let trace = RuntimeFilterTrace(scanColumns: positions, frontColumns: positions,
+                                       buildColumns: positions.map { _ in nil }, keyTypes: keyTypes)
+        if let f = try RuntimeJoinFilter.make(reversedSemiJoin: join.type, leftKeys: reversed.leftKeyViews, rows: reversed.left.count,
+                                              trace: trace, scan: pipeline.scanNode, context: context) {
+            pipeline.incoming.append(f)
+        }
+    }
+
+    /// The right input as a scan pipeline not started yet, if it is one.
+    private var unstartedRightPipeline: ParallelScanOperator? {
+        var op = right
+        while let profiled = op as? ProfilingOperator { op = profiled.input }
+        return op as? ParallelScanOperator
     }
 
     /// Semi/anti joins read up to this many left rows before anything else: when the left input
@@ -51,6 +91,15 @@ final class HashJoinOperator: Operator {
         var exhausted = try readLeft(upTo: leftFirstRows, into: &buffered, rows: &rows)
         if exhausted {
             let reversed = try reversedJoin(buffered)
+            if probesOnWorkers, let pipeline = unstartedRightPipeline, pipeline.sendOutput(to: reversed) {
+                try filterRightScan(pipeline, by: reversed)
+                // The workers probe; the pipeline returns no rows, only nil once done.
+                while try right.next() != nil {}
+                profile?.note = "table on the \(buffered.reduce(0) { $0 + $1.count }) left rows, probed by \(pipeline.rowsIntoSink) right rows"
+                    + " in the right input's parallel scan pipeline"
+                finishReversed(reversed)
+                return
+            }
             while !reversed.allMatched, let rb = try right.next() {
                 try context.checkCancelled()
                 try reversed.probe(rb)

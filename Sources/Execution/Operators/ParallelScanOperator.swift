@@ -237,6 +237,24 @@ final class ParallelScanOperator: Operator {
     var incoming: [RuntimeJoinFilter] = []
     var scanNode: ScanNode { node }
 
+    /// Where the pipeline's rows go instead of to the consumer (set by `sendOutput(to:)`).
+    private var sink: PipelineSink?
+    /// Set once every morsel ran into the sink, or the sink needed no more rows.
+    private var sinkDone = false
+    /// Rows the workers handed to the sink (for EXPLAIN ANALYZE: none reach the consumer).
+    private let sunkRows = SinkRowCount()
+    var rowsIntoSink: Int { sunkRows.value }
+
+    /// Before the first `next()`: every output batch is handed to `sink` on the worker thread
+    /// that made it, and `next()` returns no rows, only nil once all morsels ran (or the sink
+    /// needs no more rows). A semi/anti join whose table was built over its left rows probes
+    /// its big right input this way on all cores (HashJoinOperator). False once started.
+    func sendOutput(to sink: PipelineSink) -> Bool {
+        guard runner == nil, self.sink == nil else { return false }
+        self.sink = sink
+        return true
+    }
+
     init(node: ScanNode, stages: [PipelineStage], context: ExecutionContext, workers: Int, outputOrigin: [Int?] = []) {
         self.node = node
         self.stages = stages
@@ -253,11 +271,27 @@ final class ParallelScanOperator: Operator {
             let statistics = node.statistics
             // A join's output per morsel can be many times the morsel: fewer of them ahead.
             let hasJoin = stages.contains { if case .join = $0 { return true }; return false }
-            runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation,
-                                  window: hasJoin ? workers : nil) { morsel in
-                try runStages(stages, on: morsel, statistics: statistics)
+            if let sink {
+                let sunkRows = self.sunkRows
+                runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation) { morsel in
+                    // Morsels claimed after the sink is satisfied are not read.
+                    guard !sink.satisfied else { return [] }
+                    var rows = 0
+                    try forEachStageOutput(stages, on: morsel, statistics: statistics) { b in
+                        rows += b.count
+                        try sink.consume(b)
+                    }
+                    sunkRows.add(rows)
+                    return []
+                }
+            } else {
+                runner = MorselRunner(morsels: morsels, workers: workers, cancellation: context.cancellation,
+                                      window: hasJoin ? workers : nil) { morsel in
+                    try runStages(stages, on: morsel, statistics: statistics)
+                }
             }
         }
+        if let sink { return try drainIntoSink(sink) }
         while true {
             if !pending.isEmpty {
                 let b = pending.removeFirst()
@@ -274,6 +308,44 @@ final class ParallelScanOperator: Operator {
             }
         }
     }
+
+    /// Runs every morsel into the sink (the workers consume the batches), then the joins'
+    /// remainders on this thread; stops early once the sink needs no more rows.
+    private func drainIntoSink(_ sink: PipelineSink) throws -> Batch? {
+        while !sinkDone {
+            try context.checkCancelled()
+            if sink.satisfied {
+                runner?.stop()
+                sinkDone = true
+            } else if try runner?.next() == nil {
+                if !remaindersTaken {
+                    remaindersTaken = true
+                    for b in try stages.joinRemainders() {
+                        sunkRows.add(b.count)
+                        try sink.consume(b)
+                    }
+                }
+                sinkDone = true
+            }
+        }
+        return nil
+    }
+}
+
+/// A row count the workers add to (one addition per morsel).
+final class SinkRowCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows = 0
+    func add(_ n: Int) { lock.lock(); rows += n; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return rows }
+}
+
+/// Takes a scan pipeline's output batches on its worker threads (ParallelScanOperator.sendOutput).
+protocol PipelineSink: AnyObject {
+    /// Called from several threads at once.
+    func consume(_ batch: Batch) throws
+    /// True once more rows change nothing.
+    var satisfied: Bool { get }
 }
 
 /// Cores available to a query's worker threads.

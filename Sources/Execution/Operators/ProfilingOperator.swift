@@ -12,6 +12,8 @@ public final class OperatorProfile {
     public var micros: Int64 = 0
     /// True for a node fused into the parallel scan pipeline of an operator above it.
     public var fused = false
+    /// How the node ran when EXPLAIN ANALYZE should say more than its counts (nil: nothing to add).
+    public var note: String? = nil
     public init() {}
 }
 

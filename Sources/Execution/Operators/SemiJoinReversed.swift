@@ -9,8 +9,13 @@
 // The right rows come one batch at a time (`probe`), straight from the right
 // operator when the left input was read first: they are never stored nor
 // concatenated. A left row that has found its partner is not paired again.
+// When the right input is a scan pipeline, its workers call `probe` on the
+// batches they make (HashJoinOperator hands the pipeline this table as its
+// sink): lookups only read the finished table, and the matched flags are
+// set under a lock.
 
 import Columnar
+import Foundation
 import Planner
 
 final class SemiJoinReversed {
@@ -21,10 +26,15 @@ final class SemiJoinReversed {
     let context: ExecutionContext
 
     private let table: KeyTable
+    /// The left rows' key columns (a runtime filter for the right input's scan is made of them).
+    private(set) var leftKeyViews: [KeyView] = []
     private var firstRow = ContiguousArray<Int32>()
     private var nextRow = ContiguousArray<Int32>()
-    private var matched: ContiguousArray<Bool>
+    /// Per left row, whether it has a partner. Written only under `lock`; read without it to
+    /// skip rows matched already, where a stale false only costs a redundant check.
+    private let matched: UnsafeMutableBufferPointer<Bool>
     private var matchedCount = 0
+    private let lock = NSLock()
 
     init(left: Batch, leftKeys: [Evaluator], rightKeys: [Evaluator], keyTypes: [DataType],
          residual: Evaluator?, residualColumns: Set<Int>?, context: ExecutionContext) throws {
@@ -32,11 +42,13 @@ final class SemiJoinReversed {
         self.rightKeys = rightKeys
         self.residual = residual; self.residualColumns = residualColumns; self.context = context
         table = KeyTable(types: keyTypes)
-        matched = ContiguousArray<Bool>(repeating: false, count: left.count)
+        matched = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(left.count, 1))
+        matched.initialize(repeating: false)
         guard left.count > 0 else { return }
         // Table over the left rows whose keys are all non-NULL (NULL never matches).
         let keys = try leftKeys.map { try $0(left) }
         let views = keys.map(KeyView.init)
+        leftKeyViews = views
         var rows: [Int32] = []
         rows.reserveCapacity(left.count)
         for i in 0..<left.count where !views.contains(where: { $0.isNull(i) }) { rows.append(Int32(i)) }
@@ -48,12 +60,20 @@ final class SemiJoinReversed {
             nextRow[Int(r)] = firstRow[g]
             firstRow[g] = r
         }
+        table.prepareForConcurrentFinds()
     }
 
-    /// Whether every left row has its partner already (more right rows change nothing).
-    var allMatched: Bool { matchedCount == left.count }
+    deinit { matched.deallocate() }
 
-    /// Marks the left rows that right batch `batch` holds a partner for.
+    /// Whether every left row has its partner already (more right rows change nothing).
+    var allMatched: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return matchedCount == left.count
+    }
+
+    /// Marks the left rows that right batch `batch` holds a partner for. Several threads may
+    /// call this at once.
     func probe(_ batch: Batch) throws {
         guard table.count > 0, batch.count > 0, !allMatched else { return }
         var start = 0
@@ -69,7 +89,8 @@ final class SemiJoinReversed {
     private func probeChunk(_ chunk: Batch) throws {
         let probeViews = try rightKeys.map { KeyView(try $0(chunk)) }
         let found = table.find(probeViews, count: chunk.count)
-        var li: [Int32] = [], ri: [Int32] = []
+        let firstRow = self.firstRow, nextRow = self.nextRow, matched = self.matched
+        var li: [Int32] = [], ri: [Int32] = [], newly: [Int32] = []
         for j in 0..<chunk.count {
             let g = found[j]
             if g < 0 || probeViews.contains(where: { $0.isNull(j) }) { continue }
@@ -77,17 +98,22 @@ final class SemiJoinReversed {
             while r >= 0 {
                 // A left row with a partner already needs no second one.
                 if !matched[Int(r)] {
-                    if residual != nil { li.append(r); ri.append(Int32(j)) } else { matched[Int(r)] = true; matchedCount += 1 }
+                    if residual != nil { li.append(r); ri.append(Int32(j)) } else { newly.append(r) }
                 }
                 r = nextRow[Int(r)]
             }
         }
-        guard let residual, !li.isEmpty else { return }
-        let candidates = residualColumns.map { JoinOutput.pairs(left, li, chunk, ri, onlyColumns: $0) }
-            ?? JoinOutput.pairs(left, li, chunk, ri)
-        let t = TruthVector(try residual(candidates))
-        for k in 0..<li.count where t.isTrue(k) && !matched[Int(li[k])] {
-            matched[Int(li[k])] = true
+        if let residual, !li.isEmpty {
+            let candidates = residualColumns.map { JoinOutput.pairs(left, li, chunk, ri, onlyColumns: $0) }
+                ?? JoinOutput.pairs(left, li, chunk, ri)
+            let t = TruthVector(try residual(candidates))
+            for k in 0..<li.count where t.isTrue(k) { newly.append(li[k]) }
+        }
+        guard !newly.isEmpty else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        for r in newly where !matched[Int(r)] {
+            matched[Int(r)] = true
             matchedCount += 1
         }
     }
@@ -99,4 +125,10 @@ final class SemiJoinReversed {
         for i in 0..<left.count where matched[i] != anti { rows.append(Int32(i)) }
         return rows.count == left.count ? left : left.gather(rows)
     }
+}
+
+/// Probed from the right input's scan pipeline workers (ParallelScanOperator.sendOutput).
+extension SemiJoinReversed: PipelineSink {
+    func consume(_ batch: Batch) throws { try probe(batch) }
+    var satisfied: Bool { allMatched }
 }

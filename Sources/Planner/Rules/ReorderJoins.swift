@@ -128,7 +128,8 @@ public enum ReorderJoins {
         }
     }
 
-    static func estimate(_ plan: LogicalPlan) -> Double {
+    /// Estimated output rows of `plan` (also used by the physical planner to pick a semi join's build side).
+    public static func estimate(_ plan: LogicalPlan) -> Double {
         switch plan {
         case .scan(let s): return s.source.estimatedRowCount.map(Double.init) ?? unknownRowCount
         case .values(let rows, _): return Double(rows.count)
