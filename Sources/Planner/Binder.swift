@@ -299,9 +299,14 @@ public final class Binder {
         var result = try bindCTEDefinition(binding, depth: depth, outer: outer)
         let correlated = minReferencedLevel <= (outer?.level ?? -1)
         minReferencedLevel = min(savedMinLevel, minReferencedLevel)
+        // PostgreSQL never inlines a recursive or volatile CTE; a recursive one referenced once is
+        // run once either way, so it stays where it is referenced.
         let references = binding.materialization.references
+        var recursive = false
+        if case .recursiveCTE = result.plan { recursive = true }
         let materialize = !correlated
-            && (cte.materialized == true || (cte.materialized == nil && references > 1) || result.plan.callsVolatileFunction)
+            && (cte.materialized == true || (references > 1 && (cte.materialized == nil || recursive))
+                || result.plan.callsVolatileFunction)
         guard materialize else { return result }
         let m = MaterializedCTE(id: nextWorkTableId, name: cte.name, bound: result)
         nextWorkTableId += 1
