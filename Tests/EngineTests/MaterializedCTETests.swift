@@ -108,6 +108,24 @@ final class MaterializedCTETests: XCTestCase {
         XCTAssertEqual(try s.execute("WITH z AS (SELECT a FROM t) SELECT count(*) FROM z x JOIN z y ON x.a = y.a").allRows(), [[.int(3000)]])
     }
 
+    /// A kept plan (the session's plan cache) must not hide a relation read inside a materialised
+    /// CTE; one over constants is kept and evaluates its CTE afresh each time it runs.
+    func testPlanCacheSeesRelationsReadInsideMaterializedCTEs() throws {
+        let s = try session()
+        let sql = "WITH c AS (SELECT max(a) AS m FROM t) SELECT x.m + y.m FROM c x, c y"
+        XCTAssertEqual(try s.execute(sql).allRows(), [[.int(6000)]])
+        XCTAssertEqual(s.cachedPlanCount, 0)
+        _ = try s.execute("INSERT INTO t VALUES (4000, 1, 1)").allRows()
+        XCTAssertEqual(try s.execute(sql).allRows(), [[.int(8000)]])
+        let constant = "WITH r AS (SELECT random() AS x) SELECT a.x = b.x, a.x FROM r a, r b"
+        let first = try s.execute(constant).allRows()
+        XCTAssertEqual(s.cachedPlanCount, 1)
+        let second = try s.execute(constant).allRows()
+        XCTAssertEqual(first.first?.first, .bool(true))
+        XCTAssertEqual(second.first?.first, .bool(true))
+        XCTAssertNotEqual(first.first?.last, second.first?.last, "random() is drawn again at each run")
+    }
+
     /// Masks and row policies apply inside the definition, once, exactly as when it is inlined.
     func testMasksAndRowPoliciesApplyToMaterializedCTEs() throws {
         let s = try PersonalData.session()
