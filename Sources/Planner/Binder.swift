@@ -1,6 +1,6 @@
 // The binder: turns a parsed query into a typed logical plan. Resolves
 // names against the catalog and the scopes of enclosing queries, expands
-// `*`, inlines views and CTEs, and checks PostgreSQL's rules with their
+// `*`, inlines views and CTEs (or materialises CTEs: MaterializedCTE.swift), and checks PostgreSQL's rules with their
 // SQLSTATEs. Expressions are bound in BindExpressions.swift and SELECT
 // blocks in BindSelect.swift.
 
