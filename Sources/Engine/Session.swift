@@ -361,7 +361,7 @@ public final class Session: @unchecked Sendable {
             if case .scan(let s) = node {
                 parts.append(ScanStatisticsText.render(s.statistics))
             }
-            return parts.joined(separator: " ")
+            return parts.isEmpty ? nil : parts.joined(separator: " ")
         })
         var lines = text.split(separator: "\n").map(String.init)
         lines.append("Execution Time: \(formatMillis(elapsed)) ms (\(rows) rows)")

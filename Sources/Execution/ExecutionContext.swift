@@ -1,7 +1,7 @@
 // Per-statement execution state shared by all operators of one query:
 // function context (time zone, statement time), parameters, the current
 // rows of enclosing queries for correlated subqueries, recursive-CTE work
-// tables, cancellation and the memory budget.
+// tables, materialised CTE rows, cancellation and the memory budget.
 
 import Columnar
 import Functions
@@ -30,6 +30,8 @@ public final class ExecutionContext {
     var outerRows: [Int: [Value]] = [:]
     /// Rows of recursive CTE work tables, by id.
     var workTables: [Int: [Batch]] = [:]
+    /// Rows of materialised WITH queries, computed on first use (CTEScanOperator.swift).
+    let materializedCTEs = MaterializedCTEResults()
     public let cancellation: CancellationToken
     /// Bytes of materialised state allowed (0 = unlimited).
     public var memoryLimit: Int

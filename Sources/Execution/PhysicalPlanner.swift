@@ -91,6 +91,8 @@ public final class PhysicalPlanner {
             return RecursiveCTEOperator(id: id, anchor: anchor, recursive: recursive, unionAll: unionAll, fields: fields, planner: self)
         case .workTable(let id, _):
             return WorkTableScanOperator(batches: context.workTables[id] ?? [])
+        case .cteScan(let cte):
+            return CTEScanOperator(cte: cte, planner: self)
         case .barrier(let input, let barrier):
             // Scans below a barrier read rows the row policy hides: progress displays must not count them.
             barrierDepth += 1

@@ -1,6 +1,6 @@
 // The binder: turns a parsed query into a typed logical plan. Resolves
 // names against the catalog and the scopes of enclosing queries, expands
-// `*`, inlines views and CTEs, and checks PostgreSQL's rules with their
+// `*`, inlines views and CTEs (or materialises CTEs: MaterializedCTE.swift), and checks PostgreSQL's rules with their
 // SQLSTATEs. Expressions are bound in BindExpressions.swift and SELECT
 // blocks in BindSelect.swift.
 
@@ -44,6 +44,17 @@ public final class Binder {
         var definition: CommonTableExpression
         /// Set while binding the recursive term of a WITH RECURSIVE CTE.
         var workTable: (id: Int, fields: [Field])?
+        /// How often the query text the WITH clause governs names it, and its materialisation once
+        /// bound (a class: bindCTEReference binds with a copy of the CTE stack).
+        var materialization = CTEMaterialization(references: 0)
+    }
+
+    /// Per WITH query: its reference count and, once its first reference decided to
+    /// materialise it, the definition every reference reads (MaterializedCTE.swift).
+    final class CTEMaterialization {
+        let references: Int
+        var materialized: MaterializedCTE?
+        init(references: Int) { self.references = references }
     }
     var cteStack: [[String: CTEBinding]] = []
     var nextWorkTableId = 1
@@ -85,7 +96,7 @@ public final class Binder {
         let savedAliases = selectAliases
         selectAliases = nil
         defer { selectAliases = savedAliases }
-        if let with = q.with { try pushCTEs(with) }
+        if let with = q.with { try pushCTEs(with, of: q) }
         defer { if q.with != nil { cteStack.removeLast() } }
 
         var bound: BoundQuery
@@ -244,14 +255,19 @@ public final class Binder {
 
     // MARK: CTEs
 
-    func pushCTEs(_ with: WithClause) throws {
+    func pushCTEs(_ with: WithClause, of query: Query) throws {
         var frame: [String: CTEBinding] = [:]
         cteStack.append(frame)
-        for cte in with.ctes {
+        for (i, cte) in with.ctes.enumerated() {
             if frame[cte.name] != nil {
                 throw SQLError(SQLState.duplicateAlias, "WITH query name \"\(cte.name)\" specified more than once")
             }
-            frame[cte.name] = CTEBinding(definition: cte, workTable: nil)
+            // Referenced from the later CTEs and the body (a CTE's own recursive term does not count).
+            let later = with.ctes.dropFirst(i + 1).prefix { $0.name != cte.name }
+            let references = later.reduce(0) { $0 + CTEReferenceCounter.count(cte.name, in: $1.query) }
+                + CTEReferenceCounter.count(cte.name, in: query.body)
+                + query.orderBy.reduce(0) { $0 + CTEReferenceCounter.count(cte.name, in: $1.expr) }
+            frame[cte.name] = CTEBinding(definition: cte, workTable: nil, materialization: CTEMaterialization(references: references))
             cteStack[cteStack.count - 1] = frame
         }
         _ = with.recursive
@@ -264,13 +280,44 @@ public final class Binder {
         return nil
     }
 
-    /// Binds a reference to a CTE: inlined afresh at each reference; recursive ones become a RecursiveCTE node.
+    /// Binds a reference to a CTE. As in PostgreSQL 12+, a non-recursive CTE is inlined afresh at a
+    /// reference when it is referenced once or written AS NOT MATERIALIZED, unless it calls a
+    /// volatile function; otherwise its definition is bound once, at the first reference, and every
+    /// reference reads it as a `.cteScan` (MaterializedCTE.swift). A definition reading columns of
+    /// an enclosing query is inlined at every reference. Recursive ones become a RecursiveCTE node.
     func bindCTEReference(_ binding: CTEBinding, depth: Int, outer: Scope?) throws -> BoundQuery {
         let cte = binding.definition
         if let wt = binding.workTable {
             let names = wt.fields.map(\.name)
             return BoundQuery(plan: .workTable(id: wt.id, fields: wt.fields), names: names)
         }
+        if let m = binding.materialization.materialized {
+            return BoundQuery(plan: .cteScan(m), names: m.fields.map(\.name), origins: m.origins)
+        }
+        let savedMinLevel = minReferencedLevel
+        minReferencedLevel = Int.max
+        var result = try bindCTEDefinition(binding, depth: depth, outer: outer)
+        let correlated = minReferencedLevel <= (outer?.level ?? -1)
+        minReferencedLevel = min(savedMinLevel, minReferencedLevel)
+        // PostgreSQL never inlines a recursive or volatile CTE; a recursive one referenced once is
+        // run once either way, so it stays where it is referenced.
+        let references = binding.materialization.references
+        var recursive = false
+        if case .recursiveCTE = result.plan { recursive = true }
+        let materialize = !correlated
+            && (cte.materialized == true || (references > 1 && (cte.materialized == nil || recursive))
+                || result.plan.callsVolatileFunction)
+        guard materialize else { return result }
+        let m = MaterializedCTE(id: nextWorkTableId, name: cte.name, bound: result)
+        nextWorkTableId += 1
+        binding.materialization.materialized = m
+        result = BoundQuery(plan: .cteScan(m), names: m.fields.map(\.name), origins: m.origins)
+        return result
+    }
+
+    /// Binds a CTE's definition as seen from a reference.
+    private func bindCTEDefinition(_ binding: CTEBinding, depth: Int, outer: Scope?) throws -> BoundQuery {
+        let cte = binding.definition
         // CTEs see only the CTEs defined before them (and themselves, when recursive).
         let saved = cteStack
         cteStack = Array(cteStack.prefix(depth + 1))

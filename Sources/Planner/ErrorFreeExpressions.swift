@@ -139,6 +139,7 @@ public enum ErrorFreeExpressions {
         var exprs: [BoundExpr] = []
         switch plan {
         case .scan, .barrier, .workTable: return nil
+        case .cteScan(let cte): return offendingPart(cte.executablePlan, mode: mode)
         case .filter(_, let p): exprs = [p]
         case .project(_, let xs, _): exprs = xs
         case .values(let rows, _): exprs = rows.flatMap { $0 }

@@ -74,6 +74,9 @@ public indirect enum LogicalPlan {
     /// WITH RECURSIVE: anchor, then the recursive term reading `workTable(id)` until it yields nothing.
     case recursiveCTE(id: Int, anchor: LogicalPlan, recursive: LogicalPlan, unionAll: Bool, fields: [Field])
     case workTable(id: Int, fields: [Field])
+    /// A reference to a materialised WITH query (MaterializedCTE.swift): the definition's rows,
+    /// computed once per statement and read by every reference.
+    case cteScan(MaterializedCTE)
     /// A security barrier over a relation's row policies and masks (PolicyBarrier.swift):
     /// passes its input through; rules must not move user expressions below it.
     case barrier(LogicalPlan, PolicyBarrier)
@@ -86,6 +89,7 @@ public indirect enum LogicalPlan {
             return f
         case .filter(let p, _), .sort(let p, _), .limit(let p, _, _), .distinct(let p), .distinctOn(let p, _), .barrier(let p, _): return p.fields
         case .aggregate(let a): return a.fields
+        case .cteScan(let cte): return cte.fields
         case .join(let l, let r, let t, _), .dependentJoin(let l, let r, let t, _, _):
             switch t {
             case .semi, .anti: return l.fields
@@ -101,7 +105,7 @@ public indirect enum LogicalPlan {
 
     public var inputs: [LogicalPlan] {
         switch self {
-        case .scan, .values, .workTable: return []
+        case .scan, .values, .workTable, .cteScan: return []
         case .filter(let p, _), .project(let p, _, _), .sort(let p, _), .limit(let p, _, _), .distinct(let p),
              .distinctOn(let p, _), .window(let p, _), .barrier(let p, _):
             return [p]
@@ -124,7 +128,16 @@ public indirect enum LogicalPlan {
             input.visitPreOrder { _ = annotate?($0) }
             return line
         }
-        return ([line] + inputs.map { $0.explain(indent: indent + 1, revealPolicies: revealPolicies, annotate: annotate) }).joined(separator: "\n")
+        var lines = [line] + inputs.map { $0.explain(indent: indent + 1, revealPolicies: revealPolicies, annotate: annotate) }
+        // Each materialised CTE once, after the whole plan (so EXPLAIN ANALYZE's per-node profiles,
+        // taken in pre-order of the plan, still line up): "CTE name" over its definition.
+        if indent == 0 {
+            for cte in materializedCTEs {
+                lines.append("CTE \(cte.name)")
+                lines.append(cte.executablePlan.explain(indent: 1, revealPolicies: revealPolicies, annotate: annotate))
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Calls `body` for this node and every node below it, parents first.
@@ -163,6 +176,7 @@ public indirect enum LogicalPlan {
         case .setOperation(let op, let all, _, _, _): return "\(op.rawValue.prefix(1).uppercased() + op.rawValue.dropFirst())\(all ? " All" : "")"
         case .recursiveCTE(let id, _, _, let all, _): return "RecursiveCTE #\(id)\(all ? " UNION ALL" : " UNION")"
         case .workTable(let id, _): return "WorkTable #\(id)"
+        case .cteScan(let cte): return "CTE Scan on \(cte.name)"
         case .barrier(_, let b): return b.summary
         }
     }
@@ -215,7 +229,7 @@ extension LogicalPlan {
             a.arguments + (a.filter.map { [$0] } ?? []) + a.orderBy.map(\.expr)
         }
         switch self {
-        case .scan, .workTable, .distinct, .setOperation, .recursiveCTE, .limit, .barrier: return []
+        case .scan, .workTable, .cteScan, .distinct, .setOperation, .recursiveCTE, .limit, .barrier: return []
         case .values(let rows, _): return rows.flatMap { $0 }
         case .filter(_, let p): return [p]
         case .project(_, let es, _): return es

@@ -33,6 +33,19 @@ public enum Optimizer {
     /// rules still see `context` (disabled rules, lake_skipping).
     public static func optimize(_ plan: LogicalPlan, context: FunctionContext? = nil,
                                 skippingInapplicableRules: Bool = true, foldingSessionConstants: Bool = true) -> LogicalPlan {
+        // Materialised CTEs (MaterializedCTE.swift) are optimised once each, as standalone plans whose
+        // every column is kept, whichever references (in the plan, its subqueries or other CTEs) read
+        // them; first, so that join ordering estimates a reference from its optimised definition.
+        for cte in plan.materializedCTEs where cte.optimized == nil {
+            cte.optimized = optimize(cte.plan, context: context, skippingInapplicableRules: skippingInapplicableRules,
+                                     foldingSessionConstants: foldingSessionConstants)
+        }
+        return optimizeQuery(plan, context: context, skippingInapplicableRules: skippingInapplicableRules,
+                             foldingSessionConstants: foldingSessionConstants)
+    }
+
+    private static func optimizeQuery(_ plan: LogicalPlan, context: FunctionContext?,
+                                      skippingInapplicableRules: Bool, foldingSessionConstants: Bool) -> LogicalPlan {
         let folding = FoldingChoice(sessionConstants: foldingSessionConstants)
         // A plan without subqueries has nothing to decorrelate or optimise inside expressions:
         // the rules then run only where the plan has what they act on (PlanShape.swift).

@@ -29,7 +29,7 @@ extension LogicalPlan {
                            filter: try a.filter.map(deep), orderBy: try keys(a.orderBy), isStar: a.isStar)
         }
         switch self {
-        case .scan, .workTable: return self
+        case .scan, .workTable, .cteScan: return self
         case .values(let rows, let fields): return .values(rows: try rows.map { try $0.map(deep) }, fields: fields)
         case .filter(let p, let e): return .filter(try p.mapExpressionsThrowing(f), try deep(e))
         case .project(let p, let es, let fs): return .project(try p.mapExpressionsThrowing(f), try es.map(deep), fields: fs)

@@ -13,6 +13,8 @@ extension LogicalPlan {
         func visit(_ plan: LogicalPlan) {
             plan.visitPreOrder { node in
                 if case .scan = node { reads = true }
+                // A materialised CTE reads what its definition reads.
+                if case .cteScan(let cte) = node, !cte.executablePlan.readsNoRelation { reads = true }
             }
         }
         visit(self)

@@ -37,7 +37,7 @@ struct PlanShape {
                 hasLimit = true
             case .barrier:
                 hasBarrier = true
-            case .distinct, .setOperation, .recursiveCTE, .workTable:
+            case .distinct, .setOperation, .recursiveCTE, .workTable, .cteScan:
                 break
             case .aggregate, .window, .distinctOn, .dependentJoin, .markJoin:
                 mayNeedDecorrelation = true

@@ -103,3 +103,32 @@ final class ReorderJoinsTests: XCTestCase {
         assertSameOutput(plan, reordered)
     }
 }
+
+/// A reference to a materialised CTE is estimated from its definition (MaterializedCTE.swift).
+final class ReorderJoinsMaterializedCTETests: XCTestCase {
+    func testCTEReferenceIsEstimatedFromItsDefinition() throws {
+        // o reads orders (1M rows): it probes, customers (10k) builds, whatever order they are written in.
+        try assertRewrite("WITH o AS MATERIALIZED (SELECT id, customer_id FROM orders) SELECT 1 FROM customers c, o WHERE o.customer_id = c.id",
+                          { ReorderJoins.apply(PushDownFilters.apply($0)) },
+            before: """
+            Project 1 AS ?column?
+              Filter (#4 = #0)
+                Inner Join
+                  Scan customers [id, name, country]
+                  CTE Scan on o
+            CTE o
+              Project #0 AS id, #1 AS customer_id
+                Scan orders [id, customer_id, amount, note]
+            """,
+            after: """
+            Project 1 AS ?column?
+              Project #2 AS id, #3 AS name, #4 AS country, #0 AS id, #1 AS customer_id
+                Inner Join on (#1 = #2)
+                  CTE Scan on o
+                  Scan customers [id, name, country]
+            CTE o
+              Project #0 AS id, #1 AS customer_id
+                Scan orders [id, customer_id, amount, note]
+            """)
+    }
+}

@@ -116,7 +116,7 @@ public enum PruneColumns {
             node.statistics.allowedSkipping = scan.statistics.allowedSkipping
             return Pruned(plan: .scan(node), mapping: mapping)
 
-        case .values, .workTable, .recursiveCTE:
+        case .values, .workTable, .recursiveCTE, .cteScan:
             return identity(plan)
 
         case .filter(let input, let predicate):

@@ -149,7 +149,7 @@ extension LogicalPlan {
     /// The same node over rewritten inputs.
     public func mapInputs(_ f: (LogicalPlan) -> LogicalPlan) -> LogicalPlan {
         switch self {
-        case .scan, .values, .workTable: return self
+        case .scan, .values, .workTable, .cteScan: return self
         case .filter(let p, let e): return .filter(f(p), e)
         case .project(let p, let es, let fs): return .project(f(p), es, fields: fs)
         case .aggregate(let a):

@@ -124,6 +124,7 @@ public enum ReorderJoins {
         case .project(let p, let exprs, _):
             guard column < exprs.count, case .column(let c, _) = exprs[column] else { return nil }
             return distinct(p, c)
+        case .cteScan(let cte): return distinct(cte.executablePlan, column)
         default: return nil
         }
     }
@@ -144,6 +145,7 @@ public enum ReorderJoins {
             default: return c == nil ? estimate(l) * estimate(r) : max(estimate(l), estimate(r))
             }
         case .markJoin(let l, _, _, _): return estimate(l)
+        case .cteScan(let cte): return estimate(cte.executablePlan)
         default: return plan.inputs.map(estimate).reduce(unknownRowCount, max)
         }
     }
