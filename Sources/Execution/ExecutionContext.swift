@@ -4,6 +4,7 @@
 // tables, materialised CTE rows, cancellation and the memory budget.
 
 import Columnar
+import Foundation
 import Functions
 import Planner
 
@@ -35,7 +36,11 @@ public final class ExecutionContext {
     public let cancellation: CancellationToken
     /// Bytes of materialised state allowed (0 = unlimited).
     public var memoryLimit: Int
-    private(set) var memoryInUse = 0
+    /// Bytes reserved so far. Reserved from several threads at once (join builds in scan
+    /// pipelines, a materialised CTE run by whichever reference pulls first), hence the lock.
+    var memoryInUse: Int { memoryLock.withLock { reservedBytes } }
+    private var reservedBytes = 0
+    private let memoryLock = NSLock()
     /// Where scans report how far they have got (nil: nobody is watching).
     public var progress: QueryProgress?
 
@@ -51,14 +56,14 @@ public final class ExecutionContext {
 
     /// Accounts for materialised memory; throws 53200 when over the limit.
     func reserve(bytes: Int) throws {
-        memoryInUse += bytes
-        if memoryLimit > 0 && memoryInUse > memoryLimit {
+        let inUse = memoryLock.withLock { reservedBytes += bytes; return reservedBytes }
+        if memoryLimit > 0 && inUse > memoryLimit {
             throw SQLError(SQLState.outOfMemory, "out of memory",
                            detail: "The query needed more than memory_limit (\(memoryLimit / (1 << 20)) MB) for materialised state.",
                            hint: "Raise it with SET memory_limit = '8GB', or make the query more selective.")
         }
     }
-    func release(bytes: Int) { memoryInUse = max(0, memoryInUse - bytes) }
+    func release(bytes: Int) { memoryLock.withLock { reservedBytes = max(0, reservedBytes - bytes) } }
 }
 
 /// Approximate heap footprint of a batch, for memory accounting.
