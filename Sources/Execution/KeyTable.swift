@@ -243,6 +243,12 @@ final class KeyTable {
 
     /// Group ids for each row, inserting unseen keys.
     func findOrInsert(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+        if keys.isEmpty {
+            // An aggregate without GROUP BY: every row is the one group. The general path would
+            // hash and probe an empty key per row (half of `SELECT sum(x) FROM t`).
+            if count == 0 && n > 0 { _ = findOrInsertGeneral(keys, count: 1) }
+            return ContiguousArray(repeating: 0, count: n)
+        }
         splitDecided = true
         if let split {
             let ids = split.findOrInsert(keys, count: n)

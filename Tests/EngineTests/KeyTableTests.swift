@@ -56,6 +56,21 @@ final class KeyTableTests: XCTestCase {
         check(rows, [.int64], batchSizes: [2048, 1, 777, 5000])
     }
 
+    func testNoKeysIsOneGroupOnceARowArrives() {
+        // An aggregate without GROUP BY: no row, no group (the operator adds the empty-input
+        // row itself); then every row of every batch is group 0, and merging keeps one group.
+        let table = KeyTable(types: [])
+        XCTAssertEqual(Array(table.findOrInsert([], count: 0)), [])
+        XCTAssertEqual(table.count, 0)
+        XCTAssertEqual(Array(table.findOrInsert([], count: 3)), [0, 0, 0])
+        XCTAssertEqual(Array(table.findOrInsert(vectors: [], count: 2050)), Array(repeating: 0, count: 2050))
+        XCTAssertEqual(table.count, 1)
+        XCTAssertEqual(Array(table.find([], count: 2)), [0, 0])
+        let merged = KeyTable(types: [])
+        XCTAssertEqual(Array(merged.findOrInsert(table.keyVectors().map(KeyView.init), count: table.count)), [0])
+        XCTAssertEqual(merged.count, 1)
+    }
+
     func testSortedRunsOfOneIntKey() {
         // lineitem-like: each key repeats a few times in a row, almost every key is new.
         let rows: [[Value]] = (0..<40_000).map { [.int(Int64($0 / 4) * 32)] }
