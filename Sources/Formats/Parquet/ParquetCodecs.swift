@@ -1,12 +1,11 @@
 // Page decompression for Parquet's codecs through the system C libraries:
-// SNAPPY (libsnappy), GZIP (zlib inflate, gzip/zlib header auto-detected,
+// SNAPPY (SnappyDecoder.swift; libsnappy only compresses, for tests), GZIP (zlib inflate, gzip/zlib header auto-detected,
 // concatenated members), ZSTD, LZ4_RAW (block), LZ4 (the deprecated id:
 // Hadoop framing detected first, then a raw block, then the LZ4 frame
 // format), BROTLI. Output size is always the page header's uncompressed size.
 
 import Columnar
 import CZstd
-import CSnappy
 import CLZ4
 import CBrotli
 import CZlib
@@ -79,14 +78,12 @@ enum Decompressor {
             switch codec {
             case .uncompressed: return 0
             case .snappy:
-                var len = 0
-                let sc = UnsafeRawPointer(sp).assumingMemoryBound(to: CChar.self)
-                guard snappy_uncompressed_length(sc, src.count, &len) == SNAPPY_OK, len == outputSize else {
+                let block = UnsafeRawBufferPointer(src)
+                guard let stated = SnappyDecoder.uncompressedLength(block), stated.length == outputSize else {
                     throw fail("bad snappy length")
                 }
-                let dc = UnsafeMutableRawPointer(dp).assumingMemoryBound(to: CChar.self)
-                guard snappy_uncompress(sc, src.count, dc, &len) == SNAPPY_OK else { throw fail("corrupt snappy data") }
-                return len
+                guard SnappyDecoder.decompress(block, into: UnsafeMutableRawBufferPointer(dst)) else { throw fail("corrupt snappy data") }
+                return outputSize
             case .zstd:
                 // A page may hold several concatenated frames; ZSTD_decompress handles that.
                 let r = ZSTD_decompress(dp, outputSize, sp, src.count)
