@@ -130,8 +130,37 @@ enum RLEHybrid {
     /// Unpacks `values` values of `bitWidth` (1...32) bits from `src` (of which `available`
     /// bytes may be read) into `dst`.
     static func unpack(_ src: UnsafeRawPointer, available: Int, bitWidth: Int, values: Int, into dst: UnsafeMutablePointer<Int32>) {
-        let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
-        let w = bitWidth
+        // The common dictionary-index widths get a copy of the loop with the width a constant
+        // (shifts and offsets fold; 6% of TPC-H time was this loop with the width in a register).
+        switch bitWidth {
+        case 1: unpack(src, available: available, width: 1, values: values, into: dst)
+        case 2: unpack(src, available: available, width: 2, values: values, into: dst)
+        case 3: unpack(src, available: available, width: 3, values: values, into: dst)
+        case 4: unpack(src, available: available, width: 4, values: values, into: dst)
+        case 5: unpack(src, available: available, width: 5, values: values, into: dst)
+        case 6: unpack(src, available: available, width: 6, values: values, into: dst)
+        case 7: unpack(src, available: available, width: 7, values: values, into: dst)
+        case 8: unpack(src, available: available, width: 8, values: values, into: dst)
+        case 9: unpack(src, available: available, width: 9, values: values, into: dst)
+        case 10: unpack(src, available: available, width: 10, values: values, into: dst)
+        case 11: unpack(src, available: available, width: 11, values: values, into: dst)
+        case 12: unpack(src, available: available, width: 12, values: values, into: dst)
+        case 13: unpack(src, available: available, width: 13, values: values, into: dst)
+        case 14: unpack(src, available: available, width: 14, values: values, into: dst)
+        case 15: unpack(src, available: available, width: 15, values: values, into: dst)
+        case 16: unpack(src, available: available, width: 16, values: values, into: dst)
+        case 17: unpack(src, available: available, width: 17, values: values, into: dst)
+        case 18: unpack(src, available: available, width: 18, values: values, into: dst)
+        case 19: unpack(src, available: available, width: 19, values: values, into: dst)
+        case 20: unpack(src, available: available, width: 20, values: values, into: dst)
+        default: unpack(src, available: available, width: bitWidth, values: values, into: dst)
+        }
+    }
+
+    @inline(__always)
+    private static func unpack(_ src: UnsafeRawPointer, available: Int, width: Int, values: Int, into dst: UnsafeMutablePointer<Int32>) {
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        let w = width
         // Values whose 8-byte load stays inside the buffer.
         let fast = available >= 8 ? min(values, ((available - 8) * 8) / w + 1) : 0
         var bit = 0
