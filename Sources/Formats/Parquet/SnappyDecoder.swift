@@ -39,79 +39,80 @@ enum SnappyDecoder {
         let outEnd = length
         while ip < inEnd {
             let tag = Int(input.load(fromByteOffset: ip, as: UInt8.self))
-            ip += 1
+            ip &+= 1
             var len: Int, offset: Int
             switch tag & 3 {
             case 0:
-                len = (tag >> 2) + 1
+                len = (tag >> 2) &+ 1
                 if len > 60 {
                     // 61...64: the length - 1 follows in 1...4 little-endian bytes
-                    let extra = len - 60
-                    guard inEnd - ip >= extra else { return false }
+                    let extra = len &- 60
+                    guard inEnd &- ip >= extra else { return false }
                     var n = 0
-                    for k in 0..<extra { n |= Int(input.load(fromByteOffset: ip + k, as: UInt8.self)) << (8 * k) }
-                    ip += extra
-                    len = n + 1
+                    for k in 0..<extra { n |= Int(input.load(fromByteOffset: ip &+ k, as: UInt8.self)) << (8 &* k) }
+                    ip &+= extra
+                    len = n &+ 1
                 }
-                guard inEnd - ip >= len, outEnd - op >= len else { return false }
-                if len <= 16 && inEnd - ip >= 16 && outEnd - op >= 16 {
+                guard inEnd &- ip >= len, outEnd &- op >= len else { return false }
+                if len <= 16 && inEnd &- ip >= 16 && outEnd &- op >= 16 {
                     let a = input.loadUnaligned(fromByteOffset: ip, as: UInt64.self)
-                    let b = input.loadUnaligned(fromByteOffset: ip + 8, as: UInt64.self)
+                    let b = input.loadUnaligned(fromByteOffset: ip &+ 8, as: UInt64.self)
                     output.storeBytes(of: a, toByteOffset: op, as: UInt64.self)
-                    output.storeBytes(of: b, toByteOffset: op + 8, as: UInt64.self)
+                    output.storeBytes(of: b, toByteOffset: op &+ 8, as: UInt64.self)
                 } else {
                     (output + op).copyMemory(from: input + ip, byteCount: len)
                 }
-                ip += len
-                op += len
+                ip &+= len
+                op &+= len
                 continue
             case 1:
                 guard ip < inEnd else { return false }
-                len = 4 + ((tag >> 2) & 7)
+                len = 4 &+ ((tag >> 2) & 7)
                 offset = ((tag >> 5) << 8) | Int(input.load(fromByteOffset: ip, as: UInt8.self))
-                ip += 1
+                ip &+= 1
             case 2:
-                guard inEnd - ip >= 2 else { return false }
-                len = (tag >> 2) + 1
+                guard inEnd &- ip >= 2 else { return false }
+                len = (tag >> 2) &+ 1
                 offset = Int(UInt16(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt16.self)))
-                ip += 2
+                ip &+= 2
             default:
-                guard inEnd - ip >= 4 else { return false }
-                len = (tag >> 2) + 1
+                guard inEnd &- ip >= 4 else { return false }
+                len = (tag >> 2) &+ 1
                 offset = Int(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt32.self)))
-                ip += 4
+                ip &+= 4
             }
-            guard offset > 0, offset <= op, outEnd - op >= len else { return false }
-            if outEnd - op >= len + 8 {
+            guard offset > 0, offset <= op, outEnd &- op >= len else { return false }
+            if outEnd &- op >= len &+ 8 {
                 // Room to overshoot by up to 7 bytes (later output overwrites them).
-                let from = op - offset
+                let from = op &- offset
                 if offset < 8 {
                     // A short period: lay down 8 bytes byte by byte, after which a distance that is
                     // a multiple of the period and at least 8 repeats it in whole words.
                     for k in 0..<8 {
-                        output.storeBytes(of: output.load(fromByteOffset: from + k, as: UInt8.self), toByteOffset: op + k, as: UInt8.self)
+                        output.storeBytes(of: output.load(fromByteOffset: from &+ k, as: UInt8.self), toByteOffset: op &+ k, as: UInt8.self)
                     }
-                    let distance = offset * ((8 + offset - 1) / offset)
+                    // the smallest multiple of the period that is at least 8 (no division per copy)
+                    let distance = (0x0E0C_0A08_0908_0808 >> (8 * UInt64(offset))) & 0xFF
                     var k = 8
                     while k < len {
-                        let w = output.loadUnaligned(fromByteOffset: op + k - distance, as: UInt64.self)
-                        output.storeBytes(of: w, toByteOffset: op + k, as: UInt64.self)
-                        k += 8
+                        let w = output.loadUnaligned(fromByteOffset: op &+ k &- distance, as: UInt64.self)
+                        output.storeBytes(of: w, toByteOffset: op &+ k, as: UInt64.self)
+                        k &+= 8
                     }
                 } else {
                     var k = 0
                     while k < len {
-                        let w = output.loadUnaligned(fromByteOffset: from + k, as: UInt64.self)
-                        output.storeBytes(of: w, toByteOffset: op + k, as: UInt64.self)
-                        k += 8
+                        let w = output.loadUnaligned(fromByteOffset: from &+ k, as: UInt64.self)
+                        output.storeBytes(of: w, toByteOffset: op &+ k, as: UInt64.self)
+                        k &+= 8
                     }
                 }
             } else {
                 for k in 0..<len {
-                    output.storeBytes(of: output.load(fromByteOffset: op - offset + k, as: UInt8.self), toByteOffset: op + k, as: UInt8.self)
+                    output.storeBytes(of: output.load(fromByteOffset: op &- offset &+ k, as: UInt8.self), toByteOffset: op &+ k, as: UInt8.self)
                 }
             }
-            op += len
+            op &+= len
         }
         return op == outEnd
     }
