@@ -110,6 +110,8 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     /// Bloom filter of the build rows' hashes over exactly the `rowColumns` keys: made at
     /// once for small builds, after a successful trial for large ones (nil until then).
     private var bloom: JoinKeyBloomFilter?
+    /// Instead of the bloom filter, for one integer key over a narrow range: the exact key set.
+    private var bitmap: JoinKeyBitmap?
     /// A large build whose keys the row filter covers: its trial asks the join's own table
     /// (exact) and the bloom filter is made only if the trial drops enough rows, since a
     /// build holding every key of the probe side (a foreign key's whole table) drops none.
@@ -139,16 +141,16 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     nonisolated(unsafe) static var adaptiveRows = 65_536
     static let adaptiveMinimumDropped = 0.1
 
-    private init(rowColumns: [Int], rowRanges: [ClosedRange<Int64>?], bloom: JoinKeyBloomFilter?, trialTable: JoinHashTable?,
+    private init(rowColumns: [Int], rowRanges: [ClosedRange<Int64>?], bloom: JoinKeyBloomFilter?, bitmap: JoinKeyBitmap?, trialTable: JoinHashTable?,
                  bloomKeys: [KeyView], bloomRows: Int, scanPredicates: [ScanPredicate], text: String, buildRows: Int,
                  statistics: ScanStatistics) {
-        self.rowColumns = rowColumns; self.rowRanges = rowRanges; self.bloom = bloom
+        self.rowColumns = rowColumns; self.rowRanges = rowRanges; self.bloom = bloom; self.bitmap = bitmap
         self.trialTable = trialTable; self.bloomKeys = bloomKeys; self.bloomRows = bloomRows
         self.scanPredicates = scanPredicates; self.text = text; self.buildRows = buildRows; self.statistics = statistics
     }
 
     /// Whether a row filter may drop rows (else only its scan predicates are used).
-    var filtersRows: Bool { !rowColumns.isEmpty && (bloom != nil || trialTable != nil || rowRanges.contains { $0 != nil }) }
+    var filtersRows: Bool { !rowColumns.isEmpty && (bloom != nil || bitmap != nil || trialTable != nil || rowRanges.contains { $0 != nil }) }
 
     /// `SET lakesql.runtime_join_filters = off` (or the environment variable
     /// LAKESQL_RUNTIME_JOIN_FILTERS=off, for before/after runs of the benchmark harness).
@@ -218,17 +220,18 @@ final class RuntimeJoinFilter: @unchecked Sendable {
             rowRanges.append(range)
         }
         var bloom: JoinKeyBloomFilter? = nil
+        var bitmap: JoinKeyBitmap? = nil
         var trialTable: JoinHashTable? = nil
         let bloomKeys = rowKeys.map { keys[$0] }
         if !rowKeys.isEmpty, linked <= bloomEagerRows {
-            bloom = makeBloom(bloomKeys, rows: n, linked: linked, nulls: nulls)
-            try context.reserve(bytes: bloom?.byteCount ?? 0)
-            described.append("bloom " + size(bloom) + " over \(rowKeys.count) key\(rowKeys.count == 1 ? "" : "s")")
+            (bloom, bitmap) = makeKeySet(bloomKeys, rows: n, linked: linked, ranges: rowRanges, nulls: nulls)
+            try context.reserve(bytes: (bloom?.byteCount ?? 0) + (bitmap?.byteCount ?? 0))
+            described.append(describe(bloom, bitmap, keys: rowKeys.count))
         } else if let table, rowKeys.count == keys.count, linked <= bloomMaximumRows {
             trialTable = table
             described.append("trial on the join's table")
         }
-        let filter = RuntimeJoinFilter(rowColumns: rowColumns, rowRanges: rowRanges, bloom: bloom, trialTable: trialTable,
+        let filter = RuntimeJoinFilter(rowColumns: rowColumns, rowRanges: rowRanges, bloom: bloom, bitmap: bitmap, trialTable: trialTable,
                                        bloomKeys: trialTable == nil ? [] : bloomKeys, bloomRows: n, scanPredicates: predicates,
                                        text: title + ": " + described.joined(separator: ", "),
                                        buildRows: linked, statistics: scan.statistics)
@@ -243,9 +246,22 @@ final class RuntimeJoinFilter: @unchecked Sendable {
         return filter
     }
 
-    private static func size(_ bloom: JoinKeyBloomFilter?) -> String {
-        let bytes = bloom?.byteCount ?? 0
-        return bytes >= 1024 ? "\(bytes / 1024) KB" : "\(bytes) B"
+    /// The exact bitmap when the keys are one integer over a narrow range, else a bloom filter.
+    private static func makeKeySet(_ keys: [KeyView], rows n: Int, linked: Int, ranges: [ClosedRange<Int64>?],
+                                   nulls: ContiguousArray<Bool>?) -> (JoinKeyBloomFilter?, JoinKeyBitmap?) {
+        if keys.count == 1, let bitmap = JoinKeyBitmap.make(keys[0], rows: n, linked: linked, range: ranges.first ?? nil, nulls: nulls) {
+            return (nil, bitmap)
+        }
+        return (makeBloom(keys, rows: n, linked: linked, nulls: nulls), nil)
+    }
+
+    private static func describe(_ bloom: JoinKeyBloomFilter?, _ bitmap: JoinKeyBitmap?, keys: Int) -> String {
+        if let bitmap { return "bitmap " + size(bitmap.byteCount) + " of the key's range" }
+        return "bloom " + size(bloom?.byteCount ?? 0) + " over \(keys) key\(keys == 1 ? "" : "s")"
+    }
+
+    private static func size(_ bytes: Int) -> String {
+        bytes >= 1024 ? "\(bytes / 1024) KB" : "\(bytes) B"
     }
 
     /// Types whose row-group statistics compare exactly like the join's equality (no floats:
@@ -329,11 +345,12 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     }
 
     /// How the next batch is checked: nil once the filter has stopped.
-    private enum Check { case bloom(JoinKeyBloomFilter), exact(JoinHashTable), ranges }
+    private enum Check { case bitmap(JoinKeyBitmap), bloom(JoinKeyBloomFilter), exact(JoinHashTable), ranges }
 
     private var check: Check? {
         Self.lock.lock(); defer { Self.lock.unlock() }
         guard active else { return nil }
+        if let bitmap { return .bitmap(bitmap) }
         if let bloom { return .bloom(bloom) }
         if let trialTable { return .exact(trialTable) }
         return .ranges
@@ -354,7 +371,7 @@ final class RuntimeJoinFilter: @unchecked Sendable {
             retitle(text + ", stopped after \(checked) rows")
             return false
         }
-        if bloom == nil, trialTable != nil, !bloomBuilding {
+        if bloom == nil, bitmap == nil, trialTable != nil, !bloomBuilding {
             bloomBuilding = true
             return true
         }
@@ -374,11 +391,13 @@ final class RuntimeJoinFilter: @unchecked Sendable {
         let kept = selection(rowColumns.map { b.columns[$0] }, count: b.count, check)
         if record(checked: b.count, kept: kept.count) {
             // Made outside the lock (other workers go on asking the table meanwhile).
-            let made = Self.makeBloom(bloomKeys, rows: bloomRows, linked: buildRows,
-                                      nulls: JoinHashTable.nullRows(trialTable?.keys ?? bloomKeys, count: bloomRows))
+            let (madeBloom, madeBitmap) = Self.makeKeySet(bloomKeys, rows: bloomRows, linked: buildRows, ranges: rowRanges,
+                                                          nulls: JoinHashTable.nullRows(trialTable?.keys ?? bloomKeys, count: bloomRows))
             Self.lock.lock()
-            bloom = made
-            retitle(text.replacingOccurrences(of: "trial on the join's table", with: "bloom " + Self.size(made) + " after a trial"))
+            bloom = madeBloom
+            bitmap = madeBitmap
+            retitle(text.replacingOccurrences(of: "trial on the join's table",
+                                              with: Self.describe(madeBloom, madeBitmap, keys: rowColumns.count) + " after a trial"))
             Self.lock.unlock()
         }
         return kept
@@ -393,7 +412,9 @@ final class RuntimeJoinFilter: @unchecked Sendable {
         }
         let bloom: JoinKeyBloomFilter?
         if case .bloom(let b) = check { bloom = b } else { bloom = nil }
-        if columns.count == 1, let single = singleIntSelection(columns[0], count: n, bloom: bloom) { return single }
+        let bitmap: JoinKeyBitmap?
+        if case .bitmap(let b) = check { bitmap = b } else { bitmap = nil }
+        if columns.count == 1, let single = singleIntSelection(columns[0], count: n, bloom: bloom, bitmap: bitmap) { return single }
         if columns.count == 1, case .dictionary(let indices, let values) = columns[0].storage, values.count < n {
             // Decide each dictionary value once, then pick the rows by their codes.
             var passes = ContiguousArray<Bool>(repeating: false, count: values.count)
@@ -421,6 +442,16 @@ final class RuntimeJoinFilter: @unchecked Sendable {
                 for i in 0..<min(n, xs.count) where xs[i] < lo || xs[i] > hi { keep[i] = false }
             }
         }
+        if let bitmap, views.count == 1, views[0].physical == .int64 {
+            let low = bitmap.low, high = bitmap.high
+            bitmap.words.withUnsafeBufferPointer { words in
+                views[0].ints.withUnsafeBufferPointer { xs in
+                    for i in 0..<min(n, xs.count) where keep[i] && !JoinKeyBitmap.contains(xs[i], low: low, high: high, words: words) {
+                        keep[i] = false
+                    }
+                }
+            }
+        }
         if let bloom {
             let hashes = hashRows(views, count: n)
             let shift = bloom.shift
@@ -442,8 +473,23 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     }
 
     /// The common case in one pass: one plain integer key without NULLs.
-    private func singleIntSelection(_ v: Vector, count n: Int, bloom: JoinKeyBloomFilter?) -> ContiguousArray<Int32>? {
+    private func singleIntSelection(_ v: Vector, count n: Int, bloom: JoinKeyBloomFilter?, bitmap: JoinKeyBitmap?) -> ContiguousArray<Int32>? {
         guard v.validity == nil, case .int64(let xs) = v.storage, xs.count >= n else { return nil }
+        if let bitmap {
+            let low = bitmap.low, high = bitmap.high
+            return xs.withUnsafeBufferPointer { xs in
+                bitmap.words.withUnsafeBufferPointer { words in
+                    ContiguousArray(unsafeUninitializedCapacity: n) { dst, initialized in
+                        var k = 0
+                        for i in 0..<n {
+                            dst[k] = Int32(truncatingIfNeeded: i)
+                            k += JoinKeyBitmap.contains(xs[i], low: low, high: high, words: words) ? 1 : 0
+                        }
+                        initialized = k
+                    }
+                }
+            }
+        }
         let range = rowRanges[0] ?? Int64.min...Int64.max
         let lo = range.lowerBound, hi = range.upperBound
         let bloomWords = bloom?.words ?? []
@@ -504,11 +550,20 @@ extension Array where Element == PipelineStage {
             return nil
         }
         let enabled = RuntimeJoinFilter.enabled(context)
+        let scanFilters = scansFilterRows(scan, context: context)
         var filters: [RuntimeJoinFilter] = []
+        var inScan: [RuntimeJoinFilter] = []
         for (index, (_, j)) in joins.enumerated().reversed() {
             try j.prepare()
-            guard enabled, let trace = j.trace else { continue }
-            if let f = try RuntimeJoinFilter.make(j.join, trace: trace, scan: scan, context: context) { filters.append(f) }
+            guard enabled, var trace = j.trace else { continue }
+            // Keys that are plain scan columns are checked by the scan itself, so the columns no
+            // filter reads are decoded only for rows that may join — also for the first join,
+            // whose probe would otherwise be the first to look at every row.
+            let checkedInScan = scanFilters && trace.scanColumns.allSatisfy { $0 != nil }
+            if checkedInScan { trace.frontColumns = trace.scanColumns }
+            if let f = try RuntimeJoinFilter.make(j.join, trace: trace, scan: scan, context: context) {
+                if checkedInScan { inScan.append(f) } else { filters.append(f) }
+            }
             // Keys that are build columns of a lower inner join: filter that join's build input.
             for lower in 0..<index {
                 let keys = trace.buildColumns.map { $0?.join == lower ? $0?.column : nil }
@@ -523,17 +578,23 @@ extension Array where Element == PipelineStage {
             }
         }
         if yieldsNothingFromScan { return ([], self) }
+        // Filters from a pipeline above run on scan positions: in the scan when it can.
+        let incomingInScan = scanFilters ? incoming : []
+        let incomingStage = scanFilters ? [] : incoming
+        let scanRowFilters = (incomingInScan + inScan).filter(\.filtersRows).sorted { $0.buildRows < $1.buildRows }
         // The scan may take over a leading filter stage (late materialisation): stage positions shift.
+        let all = incoming + inScan + filters
         let (morsels, remaining) = try pipelineMorsels(scan, self, context: context,
-                                                       runtimePredicates: (incoming + filters).flatMap(\.scanPredicates))
+                                                       runtimePredicates: all.flatMap(\.scanPredicates),
+                                                       runtimeRowFilters: scanRowFilters)
         var stages = remaining
         let shift = count - stages.count
-        scan.statistics.runtimeFilters = (incoming + filters).map(\.text)
+        scan.statistics.runtimeFilters = all.map(\.text)
         let rowFilters = filters.filter(\.filtersRows).sorted { $0.buildRows < $1.buildRows }
         if let at = joins.first?.stage, !rowFilters.isEmpty {
             stages.insert(.runtimeFilter(RuntimeFilterStage(filters: rowFilters)), at: at - shift)
         }
-        let first = incoming.filter(\.filtersRows).sorted { $0.buildRows < $1.buildRows }
+        let first = incomingStage.filter(\.filtersRows).sorted { $0.buildRows < $1.buildRows }
         if !first.isEmpty { stages.insert(.runtimeFilter(RuntimeFilterStage(filters: first)), at: 0) }
         return (morsels, stages)
     }

@@ -27,20 +27,29 @@ extension PhysicalPlanner {
     }
 
     /// `SET lakesql.late_materialization = off` turns scan filters off (before/after measures, escape hatch).
-    var lateMaterialization: Bool {
-        let value = context.functionContext.settings["lakesql.late_materialization"] ?? Self.lateMaterializationDefault
-        return !["off", "false", "0"].contains(value.lowercased())
-    }
+    var lateMaterialization: Bool { lateMaterializationEnabled(context) }
+}
 
-    private static let lateMaterializationDefault = ProcessInfo.processInfo.environment["LAKESQL_LATE_MATERIALIZATION"] ?? "on"
+func lateMaterializationEnabled(_ context: ExecutionContext) -> Bool {
+    let value = context.functionContext.settings["lakesql.late_materialization"] ?? lateMaterializationDefault
+    return !["off", "false", "0"].contains(value.lowercased())
+}
+
+private let lateMaterializationDefault = ProcessInfo.processInfo.environment["LAKESQL_LATE_MATERIALIZATION"] ?? "on"
+
+/// Whether `scan` runs row filters while it reads (runtime join filters go there then).
+func scansFilterRows(_ scan: ScanNode, context: ExecutionContext) -> Bool {
+    scan.source is RowFilteringTableSource && lateMaterializationEnabled(context)
 }
 
 /// The morsels of a scan pipeline and the stages left to run over them: when the first
 /// stage (or the first inside a leading policy barrier) is a filter the source can run, the
 /// source gets it and the stage goes. Morsels `runtimePredicates` (runtime join filters) rule
 /// out by their statistics are dropped before the rest are tracked for the progress display.
+/// `runtimeRowFilters` (on scan positions; only when `scansFilterRows`) run in the scan after
+/// that filter, on the rows it kept: they only drop rows no join above can match.
 func pipelineMorsels(_ node: ScanNode, _ stages: [PipelineStage], context: ExecutionContext,
-                     runtimePredicates: [ScanPredicate] = []) throws
+                     runtimePredicates: [ScanPredicate] = [], runtimeRowFilters: [RuntimeJoinFilter] = []) throws
     -> (morsels: [ScanMorsel], stages: [PipelineStage]) {
     if stages.yieldsNothingFromScan { return ([], stages) }
     let guarded = stages.isGuarded
@@ -62,16 +71,39 @@ func pipelineMorsels(_ node: ScanNode, _ stages: [PipelineStage], context: Execu
     default:
         break
     }
-    guard let lifted, let source = node.source as? RowFilteringTableSource else {
+    guard lifted != nil || !runtimeRowFilters.isEmpty, let source = node.source as? RowFilteringTableSource else {
         let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
         return (kept(morsels).tracked(by: context.progress, countingRows: !guarded), stages)
     }
     // The progress display counts the rows read, not only those the filter kept (none below a barrier).
     let progress = guarded ? nil : context.progress
-    let filter = ScanRowFilter(reads: lifted.reads, keeps: lifted.keeping) { b in
+    let keyColumns = Set(runtimeRowFilters.flatMap(\.rowColumns))
+    let filter = ScanRowFilter(reads: (lifted?.reads ?? []).union(keyColumns), keeps: lifted?.keeping) { b in
         progress?.scanned(rows: b.count)
-        return ConnectiveEvaluation.selectedRows(try lifted.predicate(b), count: b.count)
+        var rows: ContiguousArray<Int32>
+        if let lifted {
+            rows = ConnectiveEvaluation.selectedRows(try lifted.predicate(b), count: b.count)
+        } else {
+            rows = ContiguousArray((0..<Int32(b.count)))
+        }
+        return survivingJoinFilters(runtimeRowFilters, b, rows: rows)
     }
     let morsels = try source.morsels(columns: node.columns, predicates: node.predicates, filter: filter, statistics: node.statistics)
     return (kept(morsels).tracked(by: context.progress, countingRows: false), remaining)
+}
+
+/// The rows of `rows` (ascending rows of `b`) that every runtime join filter keeps, each filter
+/// seeing only the rows the ones before it kept.
+private func survivingJoinFilters(_ filters: [RuntimeJoinFilter], _ b: Batch, rows: ContiguousArray<Int32>) -> ContiguousArray<Int32> {
+    var rows = rows
+    for f in filters {
+        if rows.isEmpty { return rows }
+        let all = rows.count == b.count
+        // The filter reads only its key columns: gather those of the rows still in.
+        let subset = all ? b : b.gather(Array(rows), onlyColumns: Set(f.rowColumns))
+        guard let keep = f.survivors(subset) else { continue }
+        if keep.count == rows.count { continue }
+        rows = all ? keep : ContiguousArray(keep.map { rows[Int($0)] })
+    }
+    return rows
 }

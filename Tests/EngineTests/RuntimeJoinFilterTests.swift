@@ -184,13 +184,53 @@ final class RuntimeJoinFilterTests: XCTestCase {
         RuntimeJoinFilter.adaptiveRows = 64
         defer { (RuntimeJoinFilter.bloomEagerRows, RuntimeJoinFilter.adaptiveRows) = (eager, trial) }
         _ = try s.execute("SET lakesql.disabled_rules = 'ReorderJoins'").allRows()
-        // h keeps few rows: its trial succeeds and it makes its bloom filter; ids holds every
+        // h keeps few rows: its trial succeeds and it makes its key set (a bitmap: one integer key
+        // over a narrow range); ids holds every
         // id: its trial drops nothing and it stops.
         let sql = "SELECT f.id, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON f.b = h.b JOIN ids ON f.id = ids.id ORDER BY f.id, h.hb"
         try assertSameOnAndOff(s, sql)
         let scan = try scanLine(try explain(s, sql), "f [")
-        XCTAssertTrue(scan.contains("inner join on 3 build rows: b in [3, 7], bloom 8 B after a trial"), scan)
+        XCTAssertTrue(scan.contains("inner join on 3 build rows: b in [3, 7], bitmap 8 B of the key's range after a trial"), scan)
         XCTAssertTrue(scan.contains("inner join on 2000 build rows: id in [0, 1999], trial on the join's table, stopped after"), scan)
+    }
+
+    func testTheFirstJoinsKeysAreCheckedInTheParquetScan() throws {
+        let s = try session()
+        // d's keys 12, 14, 15 (and a NULL) lie in row group 1, the only one read: the scan itself
+        // drops that group's other seven rows, so s and z are decoded for three rows only.
+        let sql = "SELECT t.n, t.s, t.z, d.label FROM \(Self.stats) t JOIN d ON t.n = d.k ORDER BY t.n"
+        XCTAssertEqual(try assertSameOnAndOff(s, sql).count, 3)
+        let on = try scanLine(try explain(s, sql), "read_parquet")
+        XCTAssertTrue(on.contains("n in [12, 15] (3 values), bitmap 8 B of the key's range; rows checked=10 dropped=7"), on)
+        // With a filter of the query's own in the scan, the join's check runs on its survivors.
+        let filtered = "SELECT t.n, t.s, d.label FROM \(Self.stats) t JOIN d ON t.n = d.k WHERE t.z <> 13 ORDER BY t.n"
+        XCTAssertEqual(try assertSameOnAndOff(s, filtered).count, 3)
+        let filteredLine = try scanLine(try explain(s, filtered), "read_parquet")
+        XCTAssertTrue(filteredLine.contains("rows checked=9 dropped=6"), filteredLine)
+        // Without late materialisation the scan runs no filter: the first join probes every row.
+        _ = try s.execute("SET lakesql.late_materialization = off").allRows()
+        XCTAssertEqual(try assertSameOnAndOff(s, sql).count, 3)
+        let off = try scanLine(try explain(s, sql), "read_parquet")
+        XCTAssertFalse(off.contains("rows checked="), off)
+    }
+
+    func testOneIntegerKeyOverANarrowRangeIsAnExactBitmapElseABloomFilter() throws {
+        let s = try session()
+        _ = try s.execute("SET lakesql.disabled_rules = 'ReorderJoins'").allRows()
+        // Negative and edge keys: the bitmap keeps exactly f's rows with b = 0 or b = 49.
+        _ = try s.execute("CREATE TABLE edges (b int, label text)").allRows()
+        _ = try s.execute("INSERT INTO edges VALUES (-3, 'm'), (0, 'lo'), (49, 'hi'), (50, 'out'), (NULL, 'n')").allRows()
+        let exact = "SELECT f.id, g.ga, e.label FROM f JOIN g ON f.a = g.a JOIN edges e ON f.b = e.b ORDER BY f.id"
+        let kept = try assertSameOnAndOff(s, exact).count
+        let line = try scanLine(try explain(s, exact), "f [")
+        XCTAssertTrue(line.contains("b in [-3, 50] (4 values), bitmap 8 B of the key's range; inner join on 400 build rows: a in [0, 399]; rows checked=2000 dropped=\(2000 - 80)"), line)
+        XCTAssertEqual(kept, try rows(s, "SELECT 1 FROM f WHERE a IS NOT NULL AND b IN (0, 49)").count)
+        // Keys two billion apart: a bitmap of the range would be huge, so a bloom filter.
+        _ = try s.execute("CREATE TABLE far (b int, label text)").allRows()
+        _ = try s.execute("INSERT INTO far VALUES (3, 'three'), (2000000000, 'far')").allRows()
+        let wide = "SELECT f.id, g.ga, r.label FROM f JOIN g ON f.a = g.a JOIN far r ON f.b = r.b ORDER BY f.id"
+        try assertSameOnAndOff(s, wide)
+        XCTAssertTrue(try scanLine(try explain(s, wide), "f [").contains("b in [3, 2000000000], bloom 8 B over 1 key"))
     }
 
     func testResultsAreIdenticalAcrossJoinShapes() throws {

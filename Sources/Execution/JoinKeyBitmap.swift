@@ -1,0 +1,51 @@
+// An exact set of one integer join key's build values, as a bit per value
+// of their min…max range. Surrogate keys (part, order, customer numbers)
+// are dense, so a runtime join filter (RuntimeJoinFilter.swift) over them
+// is smaller and cheaper to ask than a bloom filter — a subtraction, a load
+// and a bit test per row, no hashing — and it has no false positives. Made
+// only when the range is narrow enough to stay in cache (or to take no more
+// memory than the bloom filter it replaces would).
+
+final class JoinKeyBitmap: @unchecked Sendable {
+    let low: Int64, high: Int64
+    let words: ContiguousArray<UInt64>
+
+    /// Ranges up to this many values always qualify (128 KB of bits).
+    static let smallRangeBits: Int64 = 1 << 20
+    /// Wider ranges qualify up to this many bits per build key (a bloom filter takes 16) …
+    static let bitsPerKey: Int64 = 64
+    /// … and this many bits in all (4 MB).
+    static let maximumBits: Int64 = 1 << 25
+
+    private init(low: Int64, high: Int64, words: ContiguousArray<UInt64>) {
+        self.low = low; self.high = high; self.words = words
+    }
+
+    /// The bitmap of `key`'s non-NULL values (`linked` of the `n` rows), or nil when their
+    /// range is too wide for one.
+    static func make(_ key: KeyView, rows n: Int, linked: Int, range: ClosedRange<Int64>?, nulls: ContiguousArray<Bool>?) -> JoinKeyBitmap? {
+        guard key.physical == .int64, key.ints.count >= n, let range else { return nil }
+        let width = range.upperBound.subtractingReportingOverflow(range.lowerBound)
+        guard !width.overflow, width.partialValue < maximumBits,
+              width.partialValue < max(smallRangeBits, bitsPerKey * Int64(max(linked, 1))) else { return nil }
+        let low = range.lowerBound
+        var words = ContiguousArray<UInt64>(repeating: 0, count: Int(width.partialValue >> 6) + 1)
+        words.withUnsafeMutableBufferPointer { w in
+            key.ints.withUnsafeBufferPointer { xs in
+                for i in 0..<n where !(nulls?[i] ?? false) {
+                    let o = Int(truncatingIfNeeded: xs[i] &- low)
+                    w[o >> 6] |= 1 << UInt64(o & 63)
+                }
+            }
+        }
+        return JoinKeyBitmap(low: low, high: range.upperBound, words: words)
+    }
+
+    var byteCount: Int { words.count * 8 }
+
+    @inline(__always) static func contains(_ x: Int64, low: Int64, high: Int64, words: UnsafeBufferPointer<UInt64>) -> Bool {
+        guard x >= low && x <= high else { return false }
+        let o = Int(truncatingIfNeeded: x &- low)
+        return (words[o >> 6] >> UInt64(o & 63)) & 1 == 1
+    }
+}
