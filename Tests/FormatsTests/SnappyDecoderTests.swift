@@ -72,6 +72,16 @@ final class SnappyDecoderTests: XCTestCase {
         roundTrip(prices, "Int64 prices")
         roundTrip(dates, "Int32 dates")
         roundTrip(keys, "sorted Int64 keys")
+        // Literal runs of every length up to 70 between repeats of every distance up to 80 (the
+        // fast loop's 16-byte and 60-byte literal moves and its 8–16-byte copies, far from the ends).
+        var mixed: [UInt8] = []
+        for run in 1...70 {
+            mixed += (0..<run).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+            let back = 1 + Int(g.next() % 80), length = 4 + Int(g.next() % 40)
+            for _ in 0..<length { mixed.append(mixed[mixed.count - min(back, mixed.count)]) }
+        }
+        roundTrip(mixed, "mixed literals and copies")
+        roundTrip(mixed + mixed.reversed() + mixed, "mixed, three times")
         // Mixed: text with repeats near the end of the output (the exact, byte-at-a-time tail paths).
         let text = Array("the quick brown fox jumps over the lazy dog; the quick brown fox again. ".utf8)
         for cut in 0..<40 { roundTrip(Array((text + text + text).dropLast(cut)), "text cut \(cut)") }

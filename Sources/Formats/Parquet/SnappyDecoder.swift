@@ -37,8 +37,64 @@ enum SnappyDecoder {
         let inEnd = src.count
         var op = 0
         let outEnd = length
+        // Far from both ends, the common tags need no length checks: a short literal (≤ 16 bytes)
+        // and a copy of ≤ 16 bytes from at least 8 back move two words each. 20 and 64 bytes of
+        // margin cover the longest tag (5 bytes) plus a 16-byte move with room to spare.
+        let inFast = inEnd &- 20, outFast = outEnd &- 64
         while ip < inEnd {
             let tag = Int(input.load(fromByteOffset: ip, as: UInt8.self))
+            if ip < inFast && op < outFast {
+                let kind = tag & 3
+                if kind == 0 {
+                    let len = (tag >> 2) &+ 1
+                    if len <= 16 {
+                        let a = input.loadUnaligned(fromByteOffset: ip &+ 1, as: UInt64.self)
+                        let b = input.loadUnaligned(fromByteOffset: ip &+ 9, as: UInt64.self)
+                        output.storeBytes(of: a, toByteOffset: op, as: UInt64.self)
+                        output.storeBytes(of: b, toByteOffset: op &+ 8, as: UInt64.self)
+                        ip &+= len &+ 1
+                        op &+= len
+                        continue
+                    }
+                    if len <= 60 && inEnd &- ip > 66 {
+                        // Up to 60 bytes in 16-byte steps (at most 4 bytes of overshoot past 60).
+                        var k = 0
+                        while k < len {
+                            let a = input.loadUnaligned(fromByteOffset: ip &+ 1 &+ k, as: UInt64.self)
+                            let b = input.loadUnaligned(fromByteOffset: ip &+ 9 &+ k, as: UInt64.self)
+                            output.storeBytes(of: a, toByteOffset: op &+ k, as: UInt64.self)
+                            output.storeBytes(of: b, toByteOffset: op &+ 8 &+ k, as: UInt64.self)
+                            k &+= 16
+                        }
+                        ip &+= len &+ 1
+                        op &+= len
+                        continue
+                    }
+                } else if kind != 3 {
+                    let len: Int, offset: Int, size: Int
+                    if kind == 1 {
+                        len = 4 &+ ((tag >> 2) & 7)
+                        offset = ((tag >> 5) << 8) | Int(input.load(fromByteOffset: ip &+ 1, as: UInt8.self))
+                        size = 2
+                    } else {
+                        len = (tag >> 2) &+ 1
+                        offset = Int(UInt16(littleEndian: input.loadUnaligned(fromByteOffset: ip &+ 1, as: UInt16.self)))
+                        size = 3
+                    }
+                    if len <= 16 && offset >= 8 && offset <= op {
+                        let from = op &- offset
+                        output.storeBytes(of: output.loadUnaligned(fromByteOffset: from, as: UInt64.self), toByteOffset: op, as: UInt64.self)
+                        if len > 8 {
+                            output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ 8, as: UInt64.self),
+                                              toByteOffset: op &+ 8, as: UInt64.self)
+                        }
+                        ip &+= size
+                        op &+= len
+                        continue
+                    }
+                }
+            }
+            // Any other tag, or near either end: every length checked.
             ip &+= 1
             var len: Int, offset: Int
             switch tag & 3 {
