@@ -123,6 +123,9 @@ struct ExpressionCompiler {
             }
         case .inList(let x, let items, let eq, let negated):
             let xe = try compile(x)
+            if let member = ConstantInList(x.type, items) {
+                return { b in member.evaluate(try xe(b), count: b.count, negated: negated) }
+            }
             let itemEvals = try items.map(compile)
             let kernel = eq.resolution.kernel
             return { b in
