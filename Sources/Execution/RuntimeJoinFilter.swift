@@ -551,6 +551,7 @@ extension Array where Element == PipelineStage {
         }
         let enabled = RuntimeJoinFilter.enabled(context)
         let scanFilters = scansFilterRows(scan, context: context)
+        let liftedReads = leadingScanFilterReads
         var filters: [RuntimeJoinFilter] = []
         var inScan: [RuntimeJoinFilter] = []
         for (index, (_, j)) in joins.enumerated().reversed() {
@@ -558,8 +559,13 @@ extension Array where Element == PipelineStage {
             guard enabled, var trace = j.trace else { continue }
             // Keys that are plain scan columns are checked by the scan itself, so the columns no
             // filter reads are decoded only for rows that may join — also for the first join,
-            // whose probe would otherwise be the first to look at every row.
-            let checkedInScan = scanFilters && trace.scanColumns.allSatisfy { $0 != nil }
+            // whose probe would otherwise be the first to look at every row. Not when the query's
+            // own scan filter reads other columns: the scan decodes whatever its filter reads for
+            // every row, and a key column it would otherwise decode for that filter's survivors
+            // alone (a nullable product_id behind `event_type = 'purchase'`) costs more than it saves.
+            let keys = trace.scanColumns.compactMap { $0 }
+            let checkedInScan = scanFilters && keys.count == trace.scanColumns.count
+                && (liftedReads.map { Set(keys).isSubset(of: $0) } ?? true)
             if checkedInScan { trace.frontColumns = trace.scanColumns }
             if let f = try RuntimeJoinFilter.make(j.join, trace: trace, scan: scan, context: context) {
                 if checkedInScan { inScan.append(f) } else { filters.append(f) }

@@ -37,6 +37,20 @@ func lateMaterializationEnabled(_ context: ExecutionContext) -> Bool {
 
 private let lateMaterializationDefault = ProcessInfo.processInfo.environment["LAKESQL_LATE_MATERIALIZATION"] ?? "on"
 
+extension Array where Element == PipelineStage {
+    /// The scan positions read by the filter the scan will take over (late materialisation), or
+    /// nil when the pipeline starts with no such filter.
+    var leadingScanFilterReads: Set<Int>? {
+        switch first {
+        case .filterAboveScan(_, let reads, _)?: return reads
+        case .guarded(let inner, _)?:
+            if case .filterAboveScan(_, let reads, _)? = inner.first { return reads }
+            return nil
+        default: return nil
+        }
+    }
+}
+
 /// Whether `scan` runs row filters while it reads (runtime join filters go there then).
 func scansFilterRows(_ scan: ScanNode, context: ExecutionContext) -> Bool {
     scan.source is RowFilteringTableSource && lateMaterializationEnabled(context)

@@ -154,7 +154,13 @@ extension ParquetTableSource: RowFilteringTableSource {
             }
             for (k, fc) in restColumns.enumerated() {
                 if let c = inFirst[k] { restPlace.append(.first(c)); continue }
-                let isLate = survivors.map { skipsPages(file: fi, rowGroup: g, column: fc, survivors: $0, part: part) } ?? false
+                // Late also when few rows survive, even spread over every page: the read then converts
+                // only the survivors (ParquetVectors.flatColumn(rows:)) instead of every row of the pages.
+                let sparse = kept * ParquetFile.sparseReadFactor <= first.rows
+                let isLate = survivors.map {
+                    skipsPages(file: fi, rowGroup: g, column: fc, survivors: $0, part: part)
+                        || (sparse && pageIndexed(file: fi, rowGroup: g, column: fc))
+                } ?? false
                 if isLate { restPlace.append(.late(lateColumns.count)); lateColumns.append(fc) }
                 else { restPlace.append(.whole(wholeColumns.count)); wholeColumns.append(fc) }
             }

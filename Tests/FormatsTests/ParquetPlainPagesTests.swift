@@ -87,6 +87,53 @@ final class ParquetPlainPagesTests: XCTestCase {
         }
     }
 
+    /// Selections keeping few scattered rows are converted row by row (only the selected rows'
+    /// values are placed: ParquetVectors.flatColumn(rows:)), NULLs of the optional column
+    /// included, and give the same values as the whole read.
+    func testSparseSelectionsGiveTheSelectedRowsValues() throws {
+        for name in Self.files {
+            let f = try ParquetFile(path: Self.folder + "/" + name)
+            let columns = Array(0..<f.schema.count)
+            let n = Int(f.metadata.rowGroups[0].numRows)
+            for step in [9, 97, 331] {
+                let rows = stride(from: step / 2, to: n, by: step).map { Int64($0) } + [Int64(n - 1)]
+                let read = try f.readColumns(rowGroup: 0, columns: columns, selection: RowSelection(rows.map { $0..<$0 + 1 }))
+                XCTAssertEqual(read.rows, rows.count, name)
+                for c in columns {
+                    let v = try read.slice(c, 0..<read.rows)
+                    for (k, row) in rows.enumerated() {
+                        XCTAssertEqual(v.value(at: k), expected(f.schema[c].name, Int(row)), "\(name) \(f.schema[c].name) row \(row), every \(step)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The same for a dictionary-encoded string column with NULLs (s) against the same values
+    /// stored without a dictionary (plain), in every row group of the file.
+    func testSparseSelectionsOfDictionaryStrings() throws {
+        let f = try ParquetFile(path: Self.folder + "/../dictionary/strings.parquet")
+        let names = f.schema.map(\.name)
+        guard let s = names.firstIndex(of: "s"), let plain = names.firstIndex(of: "plain") else { return XCTFail("\(names)") }
+        for g in 0..<f.rowGroupCount {
+            let whole = try f.readColumns(rowGroup: g, columns: [s, plain])
+            let all = whole.vectors
+            for step in [10, 53] {
+                let rows = stride(from: 1, to: whole.rows, by: step).map { Int64($0) }
+                let read = try f.readColumns(rowGroup: g, columns: [s, plain], selection: RowSelection(rows.map { $0..<$0 + 1 }))
+                let picked = read.vectors
+                var nulls = 0
+                for (k, row) in rows.enumerated() {
+                    XCTAssertEqual(picked[0].value(at: k), all[0].value(at: Int(row)), "group \(g) s row \(row)")
+                    XCTAssertEqual(picked[1].value(at: k), all[1].value(at: Int(row)), "group \(g) plain row \(row)")
+                    XCTAssertEqual(picked[0].value(at: k), picked[1].value(at: k))
+                    if picked[0].isNull(k) { nulls += 1 }
+                }
+                if step == 10 { XCTAssertGreaterThan(nulls, 0, "group \(g): the selection holds NULLs") }
+            }
+        }
+    }
+
     /// A selection of several row ranges (some inside one page, some across pages) keeps
     /// exactly those rows, in order, for every column, whether read page by page or whole.
     func testSelectionsOfSeveralRanges() throws {

@@ -16,6 +16,18 @@ enum PhysicalValues {
     case double(ContiguousArray<Double>)
     case bytes(StringColumn)
 
+    /// No values, of this one's kind.
+    var emptyOfSameKind: PhysicalValues {
+        switch self {
+        case .bool: return .bool([])
+        case .int32: return .int32([])
+        case .int64: return .int64([])
+        case .float: return .float([])
+        case .double: return .double([])
+        case .bytes: return .bytes(StringColumn())
+        }
+    }
+
     static func empty(_ p: ParquetPhysicalType) -> PhysicalValues {
         switch p {
         case .boolean: return .bool([])
@@ -135,6 +147,29 @@ enum PhysicalValues {
 }
 
 /// Everything decoded from one column chunk.
+enum DefinitionLevels {
+    /// How many of `count` levels at `start` equal `maxDef` (non-NULL values). Explicit 8-lane
+    /// compares: the plain loop compiled to a compare and a branch per level (mispredicted on
+    /// nullable data; 20% of a point-lookup scan's profile). 32-bit sums suffice: pages and
+    /// reads hold far fewer than 2^31 levels.
+    static func countDefined(_ start: UnsafePointer<Int32>, count: Int, maxDef: Int32) -> Int {
+        let target = SIMD8<Int32>(repeating: maxDef), one = SIMD8<Int32>(repeating: 1)
+        var lanes = SIMD8<Int32>()
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(start + i).loadUnaligned(as: SIMD8<Int32>.self)
+            lanes &+= one.replacing(with: 0, where: v .!= target)
+            i += 8
+        }
+        var c = lanes.wrappedSum()
+        while i < count {
+            c &+= start[i] == maxDef ? 1 : 0
+            i += 1
+        }
+        return Int(c)
+    }
+}
+
 struct DecodedColumn {
     /// Level entries (rows for flat columns).
     var entries = 0
@@ -360,30 +395,10 @@ struct ColumnChunkReader {
 
     private func countPresent(_ levels: ContiguousArray<Int32>?, from: Int) -> Int {
         guard let levels else { return 0 }
-        let maxDef = Int32(leaf.maxDef)
-        var n = 0
-        levels.withUnsafeBufferPointer { p in
-            guard let base = p.baseAddress, from < p.count else { return }
-            // Explicit 8-lane compares: the plain loop compiled to a compare and a branch per
-            // level (mispredicted on nullable data; 20% of a point-lookup scan's profile).
-            // 32-bit sums suffice: pages hold far fewer than 2^31 levels.
-            let start = base + from, count = p.count - from
-            let target = SIMD8<Int32>(repeating: maxDef), one = SIMD8<Int32>(repeating: 1)
-            var lanes = SIMD8<Int32>()
-            var i = 0
-            while i + 8 <= count {
-                let v = UnsafeRawPointer(start + i).loadUnaligned(as: SIMD8<Int32>.self)
-                lanes &+= one.replacing(with: 0, where: v .!= target)
-                i += 8
-            }
-            var c = lanes.wrappedSum()
-            while i < count {
-                c &+= start[i] == maxDef ? 1 : 0
-                i += 1
-            }
-            n = Int(c)
+        return levels.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress, from < p.count else { return 0 }
+            return DefinitionLevels.countDefined(base + from, count: p.count - from, maxDef: Int32(leaf.maxDef))
         }
-        return n
     }
 
     /// v1 levels: RLE (length-prefixed hybrid) or the deprecated BIT_PACKED (MSB-first, no header).

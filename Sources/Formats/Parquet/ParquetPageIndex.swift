@@ -38,7 +38,17 @@ public struct RowSelection: Sendable, Equatable, CustomStringConvertible {
         })
     }
 
-    public func intersects(_ r: Range<Int64>) -> Bool { ranges.contains { $0.overlaps(r) } }
+    public func intersects(_ r: Range<Int64>) -> Bool {
+        guard !r.isEmpty else { return false }
+        // Sorted and disjoint: the first range ending after r starts is the only candidate
+        // (a binary search: a sparse survivor selection holds thousands of ranges, asked per page).
+        var lo = 0, hi = ranges.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ranges[mid].upperBound <= r.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < ranges.count && ranges[lo].lowerBound < r.upperBound
+    }
 
     /// Rows in both selections.
     public func intersection(_ other: RowSelection) -> RowSelection {
@@ -223,14 +233,18 @@ extension ParquetFile {
                 return .physical(d.values, leaf: leaf, file: name, offset: offset)
             }
         }
-        let v = try ParquetVectors.flatColumn(d, leaf: leaf, file: name)
-        guard v.count == Int(expected) else {
-            throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaf.dottedPath): \(v.count) values in pages of \(expected) rows")
+        func whole() throws -> Vector {
+            let v = try ParquetVectors.flatColumn(d, leaf: leaf, file: name)
+            guard v.count == Int(expected) else {
+                throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaf.dottedPath): \(v.count) values in pages of \(expected) rows")
+            }
+            return v
         }
         if selection.ranges.count == 1, let first = chosen.first,
            zip(chosen, chosen.dropFirst()).allSatisfy({ $0.rows.upperBound == $1.rows.lowerBound }) {
             let r = selection.ranges[0]
             let offset = Int(r.lowerBound - first.rows.lowerBound)
+            let v = try whole()
             if offset >= 0, offset + r.count <= v.count { return .vector(v, offset: offset) }
         }
         // Row r of the selection sits in the decoded vector at (rows of earlier chosen pages) + (r - page start).
@@ -257,13 +271,28 @@ extension ParquetFile {
                 end = chosen[k].rows.upperBound
             }
             let start = Int(pageBase + r.lowerBound - chosen[pageIndex].rows.lowerBound)
-            guard start + r.count <= v.count else {
+            guard start + r.count <= Int(expected) else {
                 throw SQLError(SQLState.internalError, "file \"\(name)\": selection runs past the pages read")
             }
             decodedRanges.append(start..<start + r.count)
         }
-        return .vector(v.copyingRanges(decodedRanges), offset: 0)
+        // Few rows of the pages read (late materialisation after a selective filter): convert and
+        // place only those, instead of every decoded row and then a copy of the few.
+        let selected = decodedRanges.reduce(0) { $0 + $1.count }
+        if selected * Self.sparseReadFactor <= Int(expected) {
+            guard d.entries == Int(expected) else {
+                throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaf.dottedPath): \(d.entries) values in pages of \(expected) rows")
+            }
+            var rows = ContiguousArray<Int32>()
+            rows.reserveCapacity(selected)
+            for r in decodedRanges { for i in r { rows.append(Int32(truncatingIfNeeded: i)) } }
+            return .vector(try ParquetVectors.flatColumn(d, leaf: leaf, file: name, rows: rows), offset: 0)
+        }
+        return .vector(try whole().copyingRanges(decodedRanges), offset: 0)
     }
+
+    /// A page read is sparse (converts only its selected rows) when it selects at most one row in this many.
+    public static let sparseReadFactor = 8
 
     /// True when every data page of the chunk is dictionary-encoded, so the dictionary holds every non-null value.
     static func isFullyDictionaryEncoded(_ meta: ColumnMetaData) -> Bool {

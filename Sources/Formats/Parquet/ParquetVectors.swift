@@ -278,6 +278,76 @@ enum ParquetVectors {
         return scatter(values, validity: validity)
     }
 
+    /// The vector of only `rows` (ascending entry numbers) of a flat leaf: what `flatColumn`
+    /// followed by a gather of those rows gives, but only the selected rows' values are
+    /// converted and placed. A late-materialised read that keeps one row in fifty touches every
+    /// page, and converting and spreading all of their rows was a quarter of such a scan.
+    /// The definition levels are still counted in full (a value's position is the number of
+    /// non-NULL rows before it), which also keeps flatColumn's check of the value count.
+    static func flatColumn(_ d: DecodedColumn, leaf: ParquetLeaf, file: String, rows: ContiguousArray<Int32>) throws -> Vector {
+        let entries = d.entries
+        let stored = d.indices?.count ?? d.values.count
+        func corrupt(_ present: Int) -> SQLError {
+            SQLError(SQLState.dataCorrupted, "file \"\(file)\", column \(leaf.dottedPath): \(stored) values for \(present) non-null rows")
+        }
+        // Each selected row's position among the stored values, -1 for a NULL.
+        var ranks = ContiguousArray<Int32>(repeating: -1, count: rows.count)
+        var anyNull = false
+        let levels = leaf.maxDef > 0 ? d.defLevels : nil
+        if let defs = levels {
+            let m = Int32(leaf.maxDef)
+            let n = Swift.min(entries, defs.count)
+            var defined = 0, next = 0
+            var ascending = true
+            defs.withUnsafeBufferPointer { p in
+                guard let base = p.baseAddress else { return }
+                ranks.withUnsafeMutableBufferPointer { out in
+                    rows.withUnsafeBufferPointer { selected in
+                        for k in 0..<selected.count {
+                            let row = Int(selected[k])
+                            guard row >= next, row < entries else { ascending = false; return }
+                            let gapEnd = Swift.min(row, n)
+                            if gapEnd > next { defined &+= DefinitionLevels.countDefined(base + next, count: gapEnd - next, maxDef: m) }
+                            if row < n && base[row] == m {
+                                out[k] = Int32(truncatingIfNeeded: defined)
+                                defined &+= 1
+                            } else {
+                                anyNull = true
+                            }
+                            next = row + 1
+                        }
+                    }
+                }
+                if next < n { defined &+= DefinitionLevels.countDefined(base + next, count: n - next, maxDef: m) }
+            }
+            guard ascending else { throw SQLError(SQLState.internalError, "file \"\(file)\": rows of a sparse read out of order") }
+            guard defined == stored else { throw corrupt(defined) }
+        } else {
+            guard entries == stored else { throw corrupt(entries) }
+            for (k, r) in rows.enumerated() {
+                guard r >= 0, Int(r) < entries else { throw SQLError(SQLState.internalError, "file \"\(file)\": row \(r) of a sparse read past \(entries)") }
+                ranks[k] = r
+            }
+        }
+        let validity: ContiguousArray<Bool>? = anyNull ? ContiguousArray(ranks.lazy.map { $0 >= 0 }) : nil
+        let valueRows = anyNull ? ContiguousArray(ranks.lazy.filter { $0 >= 0 }) : ranks
+        if let indices = d.indices, let dict = d.dictionary {
+            let shared = try d.dictionarySlot?.vector { try dense($0, leaf: leaf, file: file) }
+            let dictVector = try shared ?? dense(dict, leaf: leaf, file: file)
+            if dictVector.count == 0 { return Vector.nulls(type: leaf.type, count: rows.count) }
+            var codes = ContiguousArray<Int32>(repeating: 0, count: rows.count)
+            indices.withUnsafeBufferPointer { src in
+                for k in 0..<rows.count where ranks[k] >= 0 { codes[k] = src[Int(ranks[k])] }
+            }
+            return Vector(type: leaf.type, count: rows.count, storage: .dictionary(indices: codes, values: dictVector), validity: validity)
+        }
+        var picked = d.values.emptyOfSameKind
+        try picked.appendGathered(from: d.values, valueRows)
+        let values = try dense(picked, leaf: leaf, file: file)
+        guard let validity else { return values }
+        return scatter(values, validity: validity)
+    }
+
     /// Whether converting these physical values to the leaf's type cannot fail (no range checks,
     /// no overflow, no byte-width checks), so the conversion may be deferred to each batch.
     static func convertsWithoutFailure(_ leaf: ParquetLeaf) -> Bool {
