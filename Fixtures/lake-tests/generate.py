@@ -172,3 +172,11 @@ for codec in ["none", "snappy", "zstd", "gzip"]:
         pq.write_table(plain_table, path, compression=codec, data_page_version=version, row_group_size=700,
                        data_page_size=1024, write_batch_size=100, use_dictionary=["fb"], dictionary_pagesize_limit=512,
                        write_page_index=True, store_decimal_as_integer=True)
+
+# Integer join keys dictionary-encoded with more entries than a batch has rows (5,000
+# distinct keys over 10,000 rows, each key twice): runtime join filters read them through
+# the dictionary codes (Tests/slt/joins/runtime_filter_dictionary_keys.slt).
+write("dictionary/int_keys.parquet", pa.table({
+    "i": pa.array(range(10000), pa.int64()),
+    "k": pa.array([(i * 7919) % 5000 for i in range(10000)], pa.int64()),
+}), use_dictionary=["k"], row_group_size=10000)

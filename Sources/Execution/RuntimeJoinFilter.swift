@@ -474,19 +474,41 @@ final class RuntimeJoinFilter: @unchecked Sendable {
 
     /// The common case in one pass: one plain integer key without NULLs.
     private func singleIntSelection(_ v: Vector, count n: Int, bloom: JoinKeyBloomFilter?, bitmap: JoinKeyBitmap?) -> ContiguousArray<Int32>? {
-        guard v.validity == nil, case .int64(let xs) = v.storage, xs.count >= n else { return nil }
+        guard v.validity == nil else { return nil }
+        switch v.storage {
+        case .int64(let xs) where xs.count >= n:
+            return xs.withUnsafeBufferPointer { x in select(n, bloom: bloom, bitmap: bitmap) { x[$0] } }
+        case .dictionary(let codes, let values) where codes.count >= n && values.count >= n && values.validity == nil:
+            // A large dictionary (a key column's first pages in Parquet): read through the codes
+            // rather than materialising the column for the generic path.
+            guard case .int64(let entries) = values.storage, !entries.isEmpty else { return nil }
+            let inRange = codes.withUnsafeBufferPointer { c in
+                var ok = true
+                for i in 0..<n { ok = ok && c[i] >= 0 && Int(c[i]) < entries.count }
+                return ok
+            }
+            guard inRange else { return nil }
+            return codes.withUnsafeBufferPointer { c in
+                entries.withUnsafeBufferPointer { e in select(n, bloom: bloom, bitmap: bitmap) { e[Int(c[$0])] } }
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// The rows whose key `value(i)` passes the bitmap, or the range and bloom filter.
+    @inline(__always)
+    private func select(_ n: Int, bloom: JoinKeyBloomFilter?, bitmap: JoinKeyBitmap?, _ value: (Int) -> Int64) -> ContiguousArray<Int32> {
         if let bitmap {
             let low = bitmap.low, high = bitmap.high
-            return xs.withUnsafeBufferPointer { xs in
-                bitmap.words.withUnsafeBufferPointer { words in
-                    ContiguousArray(unsafeUninitializedCapacity: n) { dst, initialized in
-                        var k = 0
-                        for i in 0..<n {
-                            dst[k] = Int32(truncatingIfNeeded: i)
-                            k += JoinKeyBitmap.contains(xs[i], low: low, high: high, words: words) ? 1 : 0
-                        }
-                        initialized = k
+            return bitmap.words.withUnsafeBufferPointer { words in
+                ContiguousArray(unsafeUninitializedCapacity: n) { dst, initialized in
+                    var k = 0
+                    for i in 0..<n {
+                        dst[k] = Int32(truncatingIfNeeded: i)
+                        k += JoinKeyBitmap.contains(value(i), low: low, high: high, words: words) ? 1 : 0
                     }
+                    initialized = k
                 }
             }
         }
@@ -495,22 +517,20 @@ final class RuntimeJoinFilter: @unchecked Sendable {
         let bloomWords = bloom?.words ?? []
         let shift = bloom?.shift ?? 64
         let hasBloom = bloom != nil
-        return xs.withUnsafeBufferPointer { xs in
-            bloomWords.withUnsafeBufferPointer { words in
-                ContiguousArray(unsafeUninitializedCapacity: n) { dst, initialized in
-                    var k = 0
-                    for i in 0..<n {
-                        let x = xs[i]
-                        var keep = x >= lo && x <= hi
-                        if keep && hasBloom {
-                            let (w, m) = JoinKeyBloomFilter.slot(intKeyHash(x), shift: shift)
-                            keep = words[w] & m == m
-                        }
-                        dst[k] = Int32(truncatingIfNeeded: i)
-                        k += keep ? 1 : 0
+        return bloomWords.withUnsafeBufferPointer { words in
+            ContiguousArray(unsafeUninitializedCapacity: n) { dst, initialized in
+                var k = 0
+                for i in 0..<n {
+                    let x = value(i)
+                    var keep = x >= lo && x <= hi
+                    if keep && hasBloom {
+                        let (w, m) = JoinKeyBloomFilter.slot(intKeyHash(x), shift: shift)
+                        keep = words[w] & m == m
                     }
-                    initialized = k
+                    dst[k] = Int32(truncatingIfNeeded: i)
+                    k += keep ? 1 : 0
                 }
+                initialized = k
             }
         }
     }
