@@ -580,12 +580,15 @@ extension Array where Element == PipelineStage {
             // Keys that are plain scan columns are checked by the scan itself, so the columns no
             // filter reads are decoded only for rows that may join — also for the first join,
             // whose probe would otherwise be the first to look at every row. Not when the query's
-            // own scan filter reads other columns: the scan decodes whatever its filter reads for
-            // every row, and a key column it would otherwise decode for that filter's survivors
-            // alone (a nullable product_id behind `event_type = 'purchase'`) costs more than it saves.
+            // own scan filter reads other columns and a key is nullable: the scan decodes whatever
+            // its filters read for every row, and spreading a nullable key's values over every
+            // row (a product_id that is NULL on 60% of the events, behind `event_type =
+            // 'purchase'`) costs more than the check saves; a required key costs little.
             let keys = trace.scanColumns.compactMap { $0 }
+            let fields = scan.source.fields
+            let required = keys.allSatisfy { $0 < scan.columns.count && scan.columns[$0] < fields.count && !fields[scan.columns[$0]].nullable }
             let checkedInScan = scanFilters && keys.count == trace.scanColumns.count
-                && (liftedReads.map { Set(keys).isSubset(of: $0) } ?? true)
+                && (required || (liftedReads.map { Set(keys).isSubset(of: $0) } ?? true))
             if checkedInScan { trace.frontColumns = trace.scanColumns }
             if let f = try RuntimeJoinFilter.make(j.join, trace: trace, scan: scan, context: context) {
                 if checkedInScan { inScan.append(f) } else { filters.append(f) }
