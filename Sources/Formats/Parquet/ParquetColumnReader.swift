@@ -64,13 +64,10 @@ enum PhysicalValues {
     /// into the array's new tail (the bulk PLAIN copy assumes a little-endian host, as
     /// PlainDecoder.fixed does). Only for the types `storedWidth` names.
     mutating func appendRaw(count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
-        func grow<T>(_ a: inout ContiguousArray<T>, _ zero: T) throws {
-            let old = a.count, stride = MemoryLayout<T>.stride
-            a.reserveGrowing(old + count)
-            a.append(contentsOf: repeatElement(zero, count: count))
-            try a.withUnsafeMutableBytes { raw in
-                try fill(UnsafeMutableRawBufferPointer(rebasing: raw[old * stride..<(old + count) * stride]))
-            }
+        // The tail is written once, by `fill` (no zero-fill first: a column chunk is megabytes).
+        func grow<T: BitwiseCopyable>(_ a: inout ContiguousArray<T>, _ zero: T) throws {
+            a.reserveGrowing(a.count + count)
+            try a.appendUninitialized(count: count, throwing: { try fill(UnsafeMutableRawBufferPointer($0)) })
         }
         switch self {
         case .int32(var a): self = .int32([]); try grow(&a, 0); self = .int32(a)
