@@ -22,7 +22,7 @@ final class ParquetPlainPagesTests: XCTestCase {
     static let rows = 2000
 
     /// The value generate.py wrote in column `name` at row `i`.
-    private func expected(_ name: String, _ i: Int) -> Value {
+    fileprivate func expected(_ name: String, _ i: Int) -> Value {
         switch name {
         case "i32": return .int(Int64((i * 37) % 2001 - 1000))
         case "i64": return .int(Int64(i) * 1_000_003 - 7)
@@ -114,6 +114,7 @@ final class ParquetPlainPagesTests: XCTestCase {
         let f = try ParquetFile(path: Self.folder + "/snappy-v1.parquet")
         // A dictionary column that never falls back: the first 100 rows of `fb` (codes 0...24).
         let fb = f.schema.firstIndex { $0.name == "fb" }!
+        var firstBytes: Int64 = 0
         func dictionaryOf(_ read: ParquetColumnsRead) throws -> Vector? {
             if case .dictionary(_, let values) = try read.slice(0, 0..<read.rows).storage { return values }
             return nil
@@ -123,6 +124,10 @@ final class ParquetPlainPagesTests: XCTestCase {
             let second = try f.readColumns(rowGroup: 0, columns: [fb], selection: RowSelection([0..<100]))
             let a = try XCTUnwrap(dictionaryOf(first)), b = try XCTUnwrap(dictionaryOf(second))
             XCTAssertTrue(a === b, "the second read reuses the first one's dictionary vector")
+            // ... and does not fetch the dictionary page's bytes again (only its data pages).
+            XCTAssertLessThan(second.bytesRead, first.bytesRead)
+            XCTAssertEqual(second.pagesRead, first.pagesRead)
+            firstBytes = first.bytesRead
             XCTAssertEqual((0..<100).map { (try? second.slice(0, 0..<100))?.value(at: $0) }, (0..<100).map { expected("fb", $0) })
             XCTAssertGreaterThan(f.dictionaries.liveSlots, 0)
             // Another row group has its own dictionary.
@@ -133,6 +138,7 @@ final class ParquetPlainPagesTests: XCTestCase {
         // A later read decodes it again (and still gets the right values).
         let again = try f.readColumns(rowGroup: 0, columns: [fb], selection: RowSelection([0..<100]))
         XCTAssertEqual(try again.slice(0, 99..<100).value(at: 0), expected("fb", 99))
+        XCTAssertEqual(again.bytesRead, firstBytes, "nothing held the dictionary: its page is fetched again")
     }
 
     /// Reads on several threads at once, each part of each row group, agree with the formulas

@@ -161,6 +161,9 @@ struct ColumnChunkReader {
     var verifyChecksums = false
     /// Shares the dictionary page's decoded values with concurrent reads of this chunk.
     var dictionarySlot: ParquetDictionarySlot? = nil
+    /// The chunk's dictionary, already decoded by a concurrent read of another part of the row
+    /// group (from `dictionarySlot`): the segments then hold data pages only.
+    var knownDictionary: PhysicalValues? = nil
     var what: String { "file \"\(file)\", column \(leaf.dottedPath)" }
 
     func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "\(what): \(m)") }
@@ -188,6 +191,10 @@ struct ColumnChunkReader {
         let expected = Int(clamping: max(0, min(expectedValues, Int64(Int32.max))))
         out.expectedEntries = expected
         out.definedEntries = 0
+        if let knownDictionary {
+            out.dictionary = knownDictionary
+            out.dictionarySlot = dictionarySlot
+        }
         if leaf.maxDef > 0 { out.defLevels = []; out.defLevels?.reserveCapacity(expected) }
         if leaf.maxRep > 0 { out.repLevels = []; out.repLevels?.reserveCapacity(expected) }
         var pageNumber = 0
