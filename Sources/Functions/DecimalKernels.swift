@@ -31,11 +31,18 @@ enum DecimalKernels {
             }
             let xs = Kernels.int128s(v)
             guard xs.count >= n else { return nil }
-            let bits = xs.withUnsafeBufferPointer { DecimalKernels.magnitudeBits(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            let bits = DecimalKernels.magnitudeBits(v, xs, count: n)
             column = xs; constant = 0
             bound = UInt128(1) << bits
             fits64 = bits <= 63
         }
+    }
+
+    /// b such that |x| ≤ 2^b for the first `n` values of `v` (its mantissas `xs`): the bound the
+    /// vector carries when its producer knew it (Vector.int128MagnitudeBits), else one pass.
+    static func magnitudeBits(_ v: Vector, _ xs: ContiguousArray<Int128>, count n: Int) -> Int {
+        if let known = v.int128MagnitudeBits { return known }
+        return xs.withUnsafeBufferPointer { magnitudeBits(UnsafeBufferPointer(rebasing: $0[0..<n])) }
     }
 
     /// b such that |x| ≤ 2^b for every x (b ≤ 127). x ^ (x >> 127) is x for x ≥ 0 and

@@ -139,6 +139,27 @@ final class DecimalKernelTests: XCTestCase {
         }
     }
 
+    /// A bound the vector carries (Vector.int128MagnitudeBits: the Parquet reader's widening
+    /// pass sets it) decides the path instead of a scan of the values.
+    func testCarriedBoundIsUsed() throws {
+        let t = DataType.decimal(precision: 38, scale: 0)
+        let small: ContiguousArray<Int128> = [12, -7]
+        let scanned = Vector(type: t, count: 2, storage: .int128(small))
+        let loose = Vector(type: t, count: 2, storage: .int128(small), int128MagnitudeBits: 127)
+        XCTAssertNotNil(DecimalKernels.multiply(scanned, scanned, resultType: t, count: 2))
+        XCTAssertNil(DecimalKernels.multiply(loose, loose, resultType: t, count: 2), "the carried bound decides")
+        XCTAssertEqual(DecimalKernels.magnitudeBits(loose, small, count: 2), 127)
+        XCTAssertEqual(DecimalKernels.magnitudeBits(scanned, small, count: 2), 4)
+        // Sums agree with the reference whichever bound a batch carries.
+        let tight = Vector(type: t, count: 2, storage: .int128(small), int128MagnitudeBits: 4)
+        try compareStates(DecimalSumState(.sum(t)), FoldState<SumInt128>(resultType: t),
+                          batches: [(tight, [0, 0]), (loose, [0, 1]), (scanned, [1, 1])], groupCount: 2)
+        // Slices and gathers keep it; other storage carries none.
+        XCTAssertEqual(tight.slice(1..<2).int128MagnitudeBits, 4)
+        XCTAssertEqual(tight.gather([Int32(1)]).int128MagnitudeBits, 4)
+        XCTAssertNil(Vector(type: .int64, count: 1, storage: .int64([1]), int128MagnitudeBits: 3).int128MagnitudeBits)
+    }
+
     func testComparisonsAgainstReference() throws {
         for round in 0..<200 {
             let n = Int.random(in: 1...150, using: &rng)
