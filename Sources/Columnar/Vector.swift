@@ -65,9 +65,10 @@ public final class Vector: @unchecked Sendable {
     /// nil when no value is NULL; otherwise `validity[i] == false` marks a NULL.
     public let validity: ContiguousArray<Bool>?
     /// For `.int128` storage, when whoever built the vector already knew it: b ≤ 127 such that
-    /// |x| ≤ 2^b for every stored value (NULL slots included), the bound DecimalKernels would
-    /// otherwise find with a pass over the column (a Parquet INT64 decimal is widened to Int128
-    /// in one pass that bounds it as well). nil when unknown.
+    /// -2^b ≤ x < 2^b for every stored value (NULL slots included), the bound DecimalKernels
+    /// would otherwise find with a pass over the column (a Parquet INT64 decimal is widened to
+    /// Int128 in one pass that bounds it as well; a decimal product carries its operands'
+    /// bound). nil when unknown.
     public let int128MagnitudeBits: Int?
 
     public init(type: DataType, count: Int, storage: VectorStorage, validity: ContiguousArray<Bool>? = nil,

@@ -67,6 +67,10 @@ enum DecimalKernels {
 
     static let limit: UInt128 = ValueText.pow10[38].magnitude
 
+    /// The carried bound (Vector.int128MagnitudeBits) of values with |x| ≤ `bound`: b with
+    /// bound < 2^b, so -2^b < x < 2^b, as magnitudeBits's scan would also allow.
+    static func bitsAbove(_ bound: UInt128) -> Int { 128 - bound.leadingZeroBitCount }
+
     /// Fills a new mantissa array of `n` rows with `body(out)`.
     @inline(__always)
     static func build(_ n: Int, _ body: (UnsafeMutablePointer<Int128>) -> Void) -> ContiguousArray<Int128> {
@@ -139,7 +143,8 @@ enum DecimalKernels {
         case (true, false, _): values = map(a2, b2, n) { $0 &* ka &- $1 }
         case (true, true, false): values = map(a2, b2, n) { $0 &- $1 &* kb }
         }
-        return Vector(type: resultType, count: n, storage: .int128(values), validity: Kernels.combinedValidity([x, y], count: n))
+        return Vector(type: resultType, count: n, storage: .int128(values), validity: Kernels.combinedValidity([x, y], count: n),
+                      int128MagnitudeBits: bitsAbove(total.partialValue))
     }
 
     /// x × y at scale s1 + s2 (the caller checks s1 + s2 ≤ 38, so nothing is rounded),
@@ -154,7 +159,10 @@ enum DecimalKernels {
         } else {
             values = map(a, b, n) { $0 &* $1 }
         }
-        return Vector(type: resultType, count: n, storage: .int128(values), validity: Kernels.combinedValidity([x, y], count: n))
+        // |x·y| ≤ the product of the bounds: the next kernel or sum over the product (Q1's
+        // price × (1 - discount) × (1 + tax)) takes that instead of scanning it.
+        return Vector(type: resultType, count: n, storage: .int128(values), validity: Kernels.combinedValidity([x, y], count: n),
+                      int128MagnitudeBits: bitsAbove(full.low))
     }
 
     /// x op y for decimals of scales s1 and s2, compared exactly at the larger scale; nil when
