@@ -144,7 +144,7 @@ public final class Vector: @unchecked Sendable {
             guard let validity else { return flat }
             var merged = ContiguousArray<Bool>(repeating: true, count: count)
             for i in 0..<count { merged[i] = validity[i] && !flat.isNull(i) }
-            return Vector(type: type, count: count, storage: flat.storage, validity: merged)
+            return Vector(type: type, count: count, storage: flat.storage, validity: merged, int128MagnitudeBits: flat.int128MagnitudeBits)
         default:
             return self
         }

@@ -42,6 +42,9 @@ enum DecimalKernels {
     /// vector carries when its producer knew it (Vector.int128MagnitudeBits), else one pass.
     static func magnitudeBits(_ v: Vector, _ xs: ContiguousArray<Int128>, count n: Int) -> Int {
         if let known = v.int128MagnitudeBits { return known }
+        // A dictionary-coded column (Q1's 1 - l_discount, computed once per dictionary entry)
+        // expands to some of its dictionary's values: their bound holds for the rows too.
+        if case .dictionary(_, let values) = v.storage, let known = values.int128MagnitudeBits { return known }
         return xs.withUnsafeBufferPointer { magnitudeBits(UnsafeBufferPointer(rebasing: $0[0..<n])) }
     }
 

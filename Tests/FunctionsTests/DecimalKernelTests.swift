@@ -174,6 +174,14 @@ final class DecimalKernelTests: XCTestCase {
                 XCTAssertLessThanOrEqual(b, scannedBits + 66, "round \(round)")
             }
         }
+        // A dictionary-coded column takes its dictionary's bound (its rows are dictionary values),
+        // also when it is materialised with NULL rows.
+        let coded = Vector(type: t, count: 3, storage: .dictionary(indices: [1, 0, 1], values: loose), validity: [true, false, true])
+        XCTAssertEqual(DecimalKernels.magnitudeBits(coded, Kernels.int128s(coded), count: 3), 127)
+        XCTAssertEqual(coded.materialized().int128MagnitudeBits, 127)
+        XCTAssertNil(DecimalKernels.multiply(coded, scanned, resultType: t, count: 3), "the dictionary's bound decides")
+        let plainCoded = Vector(type: t, count: 2, storage: .dictionary(indices: [1, 0], values: scanned))
+        XCTAssertEqual(DecimalKernels.magnitudeBits(plainCoded, Kernels.int128s(plainCoded), count: 2), 4)
         // Slices and gathers keep it; other storage carries none.
         XCTAssertEqual(tight.slice(1..<2).int128MagnitudeBits, 4)
         XCTAssertEqual(tight.gather([Int32(1)]).int128MagnitudeBits, 4)
