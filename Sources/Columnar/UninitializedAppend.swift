@@ -23,10 +23,14 @@ extension ContiguousArray where Element: BitwiseCopyable {
     }
 
     /// Like `appendUninitialized(count:_:)` for a `fill` that may fail: then the array is left
-    /// as it was and the error is rethrown.
+    /// as it was and the error is rethrown. `fill` runs also for no elements (with an empty
+    /// buffer), so it can still reject its input (a page of no values that holds bytes).
     @inlinable
     public mutating func appendUninitialized(count: Int, throwing fill: (UnsafeMutableBufferPointer<Element>) throws -> Void) throws {
-        guard count > 0 else { return }
+        guard count > 0 else {
+            try fill(UnsafeMutableBufferPointer(start: nil, count: 0))
+            return
+        }
         let old = self.count
         var failure: Error?
         // The error cannot leave `_copyContents`: it is kept, and the unwritten tail (bitwise

@@ -1,7 +1,8 @@
 // ContiguousArray.appendUninitialized (UninitializedAppend.swift): the new tail
 // is exactly the values the closure wrote, after the existing elements, with
-// and without spare capacity; a zero count appends nothing; a throwing fill
-// leaves the array as it was.
+// and without spare capacity; a zero count appends nothing (the throwing form
+// still runs its fill on an empty buffer); a throwing fill leaves the array
+// as it was.
 
 import Columnar
 import XCTest
@@ -40,6 +41,15 @@ final class UninitializedAppendTests: XCTestCase {
         }))
         XCTAssertEqual(Array(a), [1.5])
         XCTAssertNoThrow(try a.appendUninitialized(count: 2, throwing: { buf in buf[0] = 2; buf[1] = 3 }))
+        XCTAssertEqual(Array(a), [1.5, 2, 3])
+        // No elements: the fill still runs (on an empty buffer) and may reject its input.
+        var calls = 0
+        XCTAssertThrowsError(try a.appendUninitialized(count: 0, throwing: { buf in
+            calls += 1
+            XCTAssertEqual(buf.count, 0)
+            throw Failure()
+        }))
+        XCTAssertEqual(calls, 1)
         XCTAssertEqual(Array(a), [1.5, 2, 3])
     }
 }
