@@ -64,11 +64,19 @@ public final class Vector: @unchecked Sendable {
     public let storage: VectorStorage
     /// nil when no value is NULL; otherwise `validity[i] == false` marks a NULL.
     public let validity: ContiguousArray<Bool>?
+    /// For `.int128` storage, when whoever built the vector already knew it: b ≤ 127 such that
+    /// -2^b ≤ x < 2^b for every stored value (NULL slots included), the bound DecimalKernels
+    /// would otherwise find with a pass over the column (a Parquet INT64 decimal is widened to
+    /// Int128 in one pass that bounds it as well; a decimal product carries its operands'
+    /// bound). nil when unknown.
+    public let int128MagnitudeBits: Int?
 
-    public init(type: DataType, count: Int, storage: VectorStorage, validity: ContiguousArray<Bool>? = nil) {
+    public init(type: DataType, count: Int, storage: VectorStorage, validity: ContiguousArray<Bool>? = nil,
+                int128MagnitudeBits: Int? = nil) {
         self.type = type
         self.count = count
         self.storage = storage
+        if case .int128 = storage { self.int128MagnitudeBits = int128MagnitudeBits } else { self.int128MagnitudeBits = nil }
         if let v = validity, !v.contains(false) { self.validity = nil } else { self.validity = validity }
     }
 
@@ -136,7 +144,7 @@ public final class Vector: @unchecked Sendable {
             guard let validity else { return flat }
             var merged = ContiguousArray<Bool>(repeating: true, count: count)
             for i in 0..<count { merged[i] = validity[i] && !flat.isNull(i) }
-            return Vector(type: type, count: count, storage: flat.storage, validity: merged)
+            return Vector(type: type, count: count, storage: flat.storage, validity: merged, int128MagnitudeBits: flat.int128MagnitudeBits)
         default:
             return self
         }
@@ -174,7 +182,9 @@ public final class Vector: @unchecked Sendable {
         case .bool(let a): return Vector(type: type, count: n, storage: .bool(pick(a)), validity: newValidity)
         case .int64(let a): return Vector(type: type, count: n, storage: .int64(pick(a)), validity: newValidity)
         case .float64(let a): return Vector(type: type, count: n, storage: .float64(pick(a)), validity: newValidity)
-        case .int128(let a): return Vector(type: type, count: n, storage: .int128(pick(a)), validity: newValidity)
+        case .int128(let a):
+            // Picked rows are some of the stored ones: the magnitude bound still holds.
+            return Vector(type: type, count: n, storage: .int128(pick(a)), validity: newValidity, int128MagnitudeBits: int128MagnitudeBits)
         case .interval(let a): return Vector(type: type, count: n, storage: .interval(pick(a)), validity: newValidity)
         case .string(let s):
             var out = StringColumn()

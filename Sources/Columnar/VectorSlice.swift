@@ -25,7 +25,8 @@ extension Vector {
             let indices = ContiguousArray<Int32>((Int32(r.lowerBound)..<Int32(r.upperBound)))
             return indices.withUnsafeBufferPointer { gather(buffer: $0) }
         }
-        return Vector(type: type, count: r.count, storage: sliced, validity: newValidity)
+        // Rows of this vector: its magnitude bound (if any) holds for them too.
+        return Vector(type: type, count: r.count, storage: sliced, validity: newValidity, int128MagnitudeBits: int128MagnitudeBits)
     }
 }
 
@@ -64,7 +65,7 @@ extension Vector {
             for r in ranges { for i in r { indices.append(Int32(i)) } }
             return indices.withUnsafeBufferPointer { gather(buffer: $0) }
         }
-        return Vector(type: type, count: n, storage: joined, validity: newValidity)
+        return Vector(type: type, count: n, storage: joined, validity: newValidity, int128MagnitudeBits: int128MagnitudeBits)
     }
 }
 

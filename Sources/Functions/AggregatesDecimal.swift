@@ -54,8 +54,8 @@ final class DecimalSumState: AggregateState {
         } else {
             let xs = Kernels.int128s(v)
             guard xs.count >= rowCount else { return }
+            let mode = admit(valueBits: DecimalKernels.magnitudeBits(v, xs, count: rowCount), rows: rowCount)
             xs.withUnsafeBufferPointer { x in
-                let mode = admit(valueBits: DecimalKernels.magnitudeBits(UnsafeBufferPointer(rebasing: x[0..<rowCount])), rows: rowCount)
                 accumulate(groups, groupCount, rowCount, validity, mode, &overflow) { x[$0] }
             }
         }
@@ -70,7 +70,7 @@ final class DecimalSumState: AggregateState {
 
     private func dictionaryBits(_ dictionary: Vector, _ entries: ContiguousArray<Int128>) -> Int {
         if let known = boundedDictionary, known.dictionary === dictionary { return known.bits }
-        let bits = entries.withUnsafeBufferPointer { DecimalKernels.magnitudeBits($0) }
+        let bits = DecimalKernels.magnitudeBits(dictionary, entries, count: entries.count)
         boundedDictionary = (dictionary, bits)
         return bits
     }

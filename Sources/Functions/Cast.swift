@@ -319,7 +319,7 @@ public enum Cast {
                 let v = args[0], xs = Kernels.int128s(v)
                 // Mantissas within 2^62 (every row, NULLs included) round in Int64: no 128-bit division.
                 if scale >= 0, scale <= 18, xs.count >= n,
-                   xs.withUnsafeBufferPointer({ DecimalKernels.magnitudeBits(UnsafeBufferPointer(rebasing: $0[0..<n])) }) <= 62 {
+                   DecimalKernels.magnitudeBits(v, xs, count: n) <= 62 {
                     let d = Int64(ValueText.pow10[scale])
                     return try xs.withUnsafeBufferPointer { x in
                         try Kernels.buildInt64(count: n, type: to, validity: Kernels.combinedValidity([v], count: n)) { i in
@@ -347,7 +347,7 @@ public enum Cast {
                 let v = args[0], xs = Kernels.int128s(v)
                 // Mantissas below 2^53 convert exactly from Int64 (one instruction, no Int128 → Double call).
                 let narrow = scale >= 0 && scale <= 22 && xs.count >= n &&
-                    xs.withUnsafeBufferPointer { DecimalKernels.magnitudeBits(UnsafeBufferPointer(rebasing: $0[0..<n])) } <= 52
+                    DecimalKernels.magnitudeBits(v, xs, count: n) <= 52
                 let divisor = narrow ? pow10Double[scale] : 1
                 return try xs.withUnsafeBufferPointer { x in
                     try Kernels.buildDouble(count: n, type: to, validity: Kernels.combinedValidity([v], count: n)) { i in

@@ -31,11 +31,21 @@ enum DecimalKernels {
             }
             let xs = Kernels.int128s(v)
             guard xs.count >= n else { return nil }
-            let bits = xs.withUnsafeBufferPointer { DecimalKernels.magnitudeBits(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            let bits = DecimalKernels.magnitudeBits(v, xs, count: n)
             column = xs; constant = 0
             bound = UInt128(1) << bits
             fits64 = bits <= 63
         }
+    }
+
+    /// b such that |x| ≤ 2^b for the first `n` values of `v` (its mantissas `xs`): the bound the
+    /// vector carries when its producer knew it (Vector.int128MagnitudeBits), else one pass.
+    static func magnitudeBits(_ v: Vector, _ xs: ContiguousArray<Int128>, count n: Int) -> Int {
+        if let known = v.int128MagnitudeBits { return known }
+        // A dictionary-coded column (Q1's 1 - l_discount, computed once per dictionary entry)
+        // expands to some of its dictionary's values: their bound holds for the rows too.
+        if case .dictionary(_, let values) = v.storage, let known = values.int128MagnitudeBits { return known }
+        return xs.withUnsafeBufferPointer { magnitudeBits(UnsafeBufferPointer(rebasing: $0[0..<n])) }
     }
 
     /// b such that |x| ≤ 2^b for every x (b ≤ 127). x ^ (x >> 127) is x for x ≥ 0 and
@@ -59,6 +69,10 @@ enum DecimalKernels {
     }
 
     static let limit: UInt128 = ValueText.pow10[38].magnitude
+
+    /// The carried bound (Vector.int128MagnitudeBits) of values with |x| ≤ `bound`: b with
+    /// bound < 2^b, so -2^b < x < 2^b, as magnitudeBits's scan would also allow.
+    static func bitsAbove(_ bound: UInt128) -> Int { 128 - bound.leadingZeroBitCount }
 
     /// Fills a new mantissa array of `n` rows with `body(out)`.
     @inline(__always)
@@ -132,7 +146,8 @@ enum DecimalKernels {
         case (true, false, _): values = map(a2, b2, n) { $0 &* ka &- $1 }
         case (true, true, false): values = map(a2, b2, n) { $0 &- $1 &* kb }
         }
-        return Vector(type: resultType, count: n, storage: .int128(values), validity: Kernels.combinedValidity([x, y], count: n))
+        return Vector(type: resultType, count: n, storage: .int128(values), validity: Kernels.combinedValidity([x, y], count: n),
+                      int128MagnitudeBits: bitsAbove(total.partialValue))
     }
 
     /// x × y at scale s1 + s2 (the caller checks s1 + s2 ≤ 38, so nothing is rounded),
@@ -147,7 +162,10 @@ enum DecimalKernels {
         } else {
             values = map(a, b, n) { $0 &* $1 }
         }
-        return Vector(type: resultType, count: n, storage: .int128(values), validity: Kernels.combinedValidity([x, y], count: n))
+        // |x·y| ≤ the product of the bounds: the next kernel or sum over the product (Q1's
+        // price × (1 - discount) × (1 + tax)) takes that instead of scanning it.
+        return Vector(type: resultType, count: n, storage: .int128(values), validity: Kernels.combinedValidity([x, y], count: n),
+                      int128MagnitudeBits: bitsAbove(full.low))
     }
 
     /// x op y for decimals of scales s1 and s2, compared exactly at the larger scale; nil when

@@ -357,7 +357,7 @@ public enum LakeVectors {
             return Vector(type: type, count: v.count, storage: .float64(out), validity: v.validity)
         default:
             // Same physical storage (int widths, real → double, varchar → text, decimal precision): relabel.
-            return Vector(type: type, count: v.count, storage: v.storage, validity: v.validity)
+            return Vector(type: type, count: v.count, storage: v.storage, validity: v.validity, int128MagnitudeBits: v.int128MagnitudeBits)
         }
     }
 }

@@ -22,7 +22,7 @@ final class ParquetPlainPagesTests: XCTestCase {
     static let rows = 2000
 
     /// The value generate.py wrote in column `name` at row `i`.
-    private func expected(_ name: String, _ i: Int) -> Value {
+    fileprivate func expected(_ name: String, _ i: Int) -> Value {
         switch name {
         case "i32": return .int(Int64((i * 37) % 2001 - 1000))
         case "i64": return .int(Int64(i) * 1_000_003 - 7)
@@ -161,6 +161,7 @@ final class ParquetPlainPagesTests: XCTestCase {
         let f = try ParquetFile(path: Self.folder + "/snappy-v1.parquet")
         // A dictionary column that never falls back: the first 100 rows of `fb` (codes 0...24).
         let fb = f.schema.firstIndex { $0.name == "fb" }!
+        var firstBytes: Int64 = 0
         func dictionaryOf(_ read: ParquetColumnsRead) throws -> Vector? {
             if case .dictionary(_, let values) = try read.slice(0, 0..<read.rows).storage { return values }
             return nil
@@ -170,6 +171,10 @@ final class ParquetPlainPagesTests: XCTestCase {
             let second = try f.readColumns(rowGroup: 0, columns: [fb], selection: RowSelection([0..<100]))
             let a = try XCTUnwrap(dictionaryOf(first)), b = try XCTUnwrap(dictionaryOf(second))
             XCTAssertTrue(a === b, "the second read reuses the first one's dictionary vector")
+            // ... and does not fetch the dictionary page's bytes again (only its data pages).
+            XCTAssertLessThan(second.bytesRead, first.bytesRead)
+            XCTAssertEqual(second.pagesRead, first.pagesRead)
+            firstBytes = first.bytesRead
             XCTAssertEqual((0..<100).map { (try? second.slice(0, 0..<100))?.value(at: $0) }, (0..<100).map { expected("fb", $0) })
             XCTAssertGreaterThan(f.dictionaries.liveSlots, 0)
             // Another row group has its own dictionary.
@@ -180,6 +185,7 @@ final class ParquetPlainPagesTests: XCTestCase {
         // A later read decodes it again (and still gets the right values).
         let again = try f.readColumns(rowGroup: 0, columns: [fb], selection: RowSelection([0..<100]))
         XCTAssertEqual(try again.slice(0, 99..<100).value(at: 0), expected("fb", 99))
+        XCTAssertEqual(again.bytesRead, firstBytes, "nothing held the dictionary: its page is fetched again")
     }
 
     /// Reads on several threads at once, each part of each row group, agree with the formulas
@@ -227,6 +233,92 @@ final class ParquetPlainPagesTests: XCTestCase {
         XCTAssertThrowsError(try broken.readColumns(rowGroup: 0, columns: [1]).vectors) { e in
             XCTAssertEqual((e as? SQLError)?.sqlState, SQLState.dataCorrupted, "\(e)")
         }
+    }
+}
+
+extension ParquetPlainPagesTests {
+    /// The bound DecimalKernels.magnitudeBits finds: OR of x ^ (x >> 127) over the values.
+    private func scannedBits(_ v: Vector) -> Int? {
+        guard case .int128(let a) = v.storage else { return nil }
+        var lo: UInt64 = 0, hi: UInt64 = 0
+        for x in a {
+            let m = UInt128(bitPattern: x ^ (x >> 127))
+            lo |= UInt64(truncatingIfNeeded: m)
+            hi |= UInt64(truncatingIfNeeded: m >> 64)
+        }
+        return hi != 0 ? 128 - hi.leadingZeroBitCount : 64 - lo.leadingZeroBitCount
+    }
+
+    /// INT32/INT64 decimals are widened to Int128 in a pass that also bounds them: every batch
+    /// (whole-read slices, page-read selections, ranges at the start, middle and end) carries
+    /// exactly the bound a scan of its values gives, and keeps it through slice and gather.
+    func testWidenedDecimalsCarryTheirBound() throws {
+        for name in Self.files {
+            let f = try ParquetFile(path: Self.folder + "/" + name)
+            let dec = try XCTUnwrap(f.schema.firstIndex { $0.name == "dec" })
+            for g in 0..<f.rowGroupCount {
+                let whole = try f.readColumns(rowGroup: g, columns: [dec])
+                let n = whole.rows
+                for r in [0..<1, 3..<250, (n - 17)..<n, 0..<n] {
+                    let picked = try f.readColumns(rowGroup: g, columns: [dec], selection: RowSelection([Int64(r.lowerBound)..<Int64(r.upperBound)]))
+                    for v in [try whole.slice(0, r), try picked.slice(0, 0..<r.count)] {
+                        let carried = try XCTUnwrap(v.int128MagnitudeBits, "\(name) group \(g) rows \(r)")
+                        XCTAssertEqual(carried, scannedBits(v), "\(name) group \(g) rows \(r)")
+                        if v.count > 2 {
+                            XCTAssertEqual(v.slice(1..<v.count - 1).int128MagnitudeBits, carried)
+                            XCTAssertEqual(v.gather([Int32(v.count - 1), 0]).int128MagnitudeBits, carried)
+                        }
+                    }
+                }
+            }
+        }
+        // Negative values and the Int64 extremes widen with the bound a scan gives.
+        let leaf = try XCTUnwrap(ParquetFile(path: Self.folder + "/none-v1.parquet").leaves.first { $0.kind == .decimalInt64 })
+        for values: ContiguousArray<Int64> in [[0], [-1], [1, -2], [Int64.min], [Int64.max, 3], [Int64.min + 1, -7]] {
+            let v = try XCTUnwrap(ParquetVectors.denseRange(.int64(values), 0..<values.count, leaf: leaf))
+            XCTAssertEqual(v.int128MagnitudeBits, scannedBits(v), "\(values)")
+            for x in values { XCTAssertLessThanOrEqual(Int128(x).magnitude, UInt128(1) << v.int128MagnitudeBits!) }
+        }
+    }
+
+    /// Column chunks are read with pread into private buffers (no mmap): a file truncated under
+    /// an open ParquetFile makes the next read an XX001 error, never a SIGBUS; a file replaced
+    /// by rename keeps serving the opened one's bytes (the descriptor holds the old inode).
+    func testTruncatedOrReplacedFileUnderAnOpenReader() throws {
+        let dir = NSTemporaryDirectory() + "lakesql-truncate-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let original = Self.folder + "/snappy-v1.parquet"
+        let path = dir + "/t.parquet"
+        try FileManager.default.copyItem(atPath: original, toPath: path)
+        let f = try ParquetFile(path: path)
+        let columns = Array(0..<f.schema.count)
+        _ = try f.readColumns(rowGroup: 0, columns: columns).vectors
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        // Cut inside the first column chunk: every row group's data now lies past the end.
+        XCTAssertGreaterThan(size, 200)
+        XCTAssertEqual(truncate(path, 100), 0)
+        for g in 0..<f.rowGroupCount {
+            XCTAssertThrowsError(try f.readColumns(rowGroup: g, columns: columns).vectors, "group \(g)") { e in
+                XCTAssertEqual((e as? SQLError)?.sqlState, SQLState.dataCorrupted, "\(e)")
+            }
+        }
+        // Replaced: a new file renamed over the path; the open reader still reads its own file whole.
+        let path2 = dir + "/r.parquet"
+        try FileManager.default.copyItem(atPath: original, toPath: path2)
+        let g2 = try ParquetFile(path: path2)
+        try FileManager.default.copyItem(atPath: Self.folder + "/zstd-v1.parquet", toPath: dir + "/new.parquet")
+        XCTAssertEqual(rename(dir + "/new.parquet", path2), 0)
+        var row = 0
+        for batch in try g2.readAll() {
+            for k in 0..<batch.count {
+                for (c, column) in g2.schema.map(\.name).enumerated() {
+                    XCTAssertEqual(batch.columns[c].value(at: k), expected(column, row + k))
+                }
+            }
+            row += batch.count
+        }
+        XCTAssertEqual(row, Self.rows)
     }
 }
 

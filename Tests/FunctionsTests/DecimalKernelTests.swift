@@ -139,6 +139,55 @@ final class DecimalKernelTests: XCTestCase {
         }
     }
 
+    /// A bound the vector carries (Vector.int128MagnitudeBits: the Parquet reader's widening
+    /// pass sets it) decides the path instead of a scan of the values.
+    func testCarriedBoundIsUsed() throws {
+        let t = DataType.decimal(precision: 38, scale: 0)
+        let small: ContiguousArray<Int128> = [12, -7]
+        let scanned = Vector(type: t, count: 2, storage: .int128(small))
+        let loose = Vector(type: t, count: 2, storage: .int128(small), int128MagnitudeBits: 127)
+        XCTAssertNotNil(DecimalKernels.multiply(scanned, scanned, resultType: t, count: 2))
+        XCTAssertNil(DecimalKernels.multiply(loose, loose, resultType: t, count: 2), "the carried bound decides")
+        XCTAssertEqual(DecimalKernels.magnitudeBits(loose, small, count: 2), 127)
+        XCTAssertEqual(DecimalKernels.magnitudeBits(scanned, small, count: 2), 4)
+        // Sums agree with the reference whichever bound a batch carries.
+        let tight = Vector(type: t, count: 2, storage: .int128(small), int128MagnitudeBits: 4)
+        try compareStates(DecimalSumState(.sum(t)), FoldState<SumInt128>(resultType: t),
+                          batches: [(tight, [0, 0]), (loose, [0, 1]), (scanned, [1, 1])], groupCount: 2)
+        // Products and sums of random columns carry a bound that holds for every result value
+        // (-2^b ≤ x < 2^b, what a scan would allow) and is at most a few bits above the scan's.
+        let t2 = DataType.decimal(precision: 38, scale: 2)
+        for round in 0..<200 {
+            let n = Int.random(in: 1...64, using: &rng)
+            let digits = Int.random(in: 1...17, using: &rng)
+            let x = column(n, digits: digits, scale: 2, nulls: round % 2 == 0, constant: round % 7 == 3)
+            let y = column(n, digits: Int.random(in: 1...17, using: &rng), scale: 2, nulls: false, constant: round % 5 == 1)
+            let results = [DecimalKernels.multiply(x, y, resultType: DataType.decimal(precision: 38, scale: 4), count: n),
+                           DecimalKernels.addSub(subtract: round % 2 == 0, x, 2, y, 2, resultType: t2, count: n)]
+            for case let r? in results {
+                guard case .int128(let values) = r.storage else { XCTFail("storage"); continue }
+                let b = try XCTUnwrap(r.int128MagnitudeBits, "round \(round)")
+                for v in values {
+                    XCTAssertTrue(v >= -(Int128(1) << b) && v < Int128(1) << b, "round \(round): \(v) outside 2^\(b)")
+                }
+                let scannedBits = values.withUnsafeBufferPointer { DecimalKernels.magnitudeBits($0) }
+                XCTAssertLessThanOrEqual(b, scannedBits + 66, "round \(round)")
+            }
+        }
+        // A dictionary-coded column takes its dictionary's bound (its rows are dictionary values),
+        // also when it is materialised with NULL rows.
+        let coded = Vector(type: t, count: 3, storage: .dictionary(indices: [1, 0, 1], values: loose), validity: [true, false, true])
+        XCTAssertEqual(DecimalKernels.magnitudeBits(coded, Kernels.int128s(coded), count: 3), 127)
+        XCTAssertEqual(coded.materialized().int128MagnitudeBits, 127)
+        XCTAssertNil(DecimalKernels.multiply(coded, scanned, resultType: t, count: 3), "the dictionary's bound decides")
+        let plainCoded = Vector(type: t, count: 2, storage: .dictionary(indices: [1, 0], values: scanned))
+        XCTAssertEqual(DecimalKernels.magnitudeBits(plainCoded, Kernels.int128s(plainCoded), count: 2), 4)
+        // Slices and gathers keep it; other storage carries none.
+        XCTAssertEqual(tight.slice(1..<2).int128MagnitudeBits, 4)
+        XCTAssertEqual(tight.gather([Int32(1)]).int128MagnitudeBits, 4)
+        XCTAssertNil(Vector(type: .int64, count: 1, storage: .int64([1]), int128MagnitudeBits: 3).int128MagnitudeBits)
+    }
+
     func testComparisonsAgainstReference() throws {
         for round in 0..<200 {
             let n = Int.random(in: 1...150, using: &rng)

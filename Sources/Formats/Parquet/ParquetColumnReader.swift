@@ -76,13 +76,10 @@ enum PhysicalValues {
     /// into the array's new tail (the bulk PLAIN copy assumes a little-endian host, as
     /// PlainDecoder.fixed does). Only for the types `storedWidth` names.
     mutating func appendRaw(count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
-        func grow<T>(_ a: inout ContiguousArray<T>, _ zero: T) throws {
-            let old = a.count, stride = MemoryLayout<T>.stride
-            a.reserveGrowing(old + count)
-            a.append(contentsOf: repeatElement(zero, count: count))
-            try a.withUnsafeMutableBytes { raw in
-                try fill(UnsafeMutableRawBufferPointer(rebasing: raw[old * stride..<(old + count) * stride]))
-            }
+        // The tail is written once, by `fill` (no zero-fill first: a column chunk is megabytes).
+        func grow<T: BitwiseCopyable>(_ a: inout ContiguousArray<T>, _ zero: T) throws {
+            a.reserveGrowing(a.count + count)
+            try a.appendUninitialized(count: count, throwing: { try fill(UnsafeMutableRawBufferPointer($0)) })
         }
         switch self {
         case .int32(var a): self = .int32([]); try grow(&a, 0); self = .int32(a)
@@ -199,6 +196,9 @@ struct ColumnChunkReader {
     var verifyChecksums = false
     /// Shares the dictionary page's decoded values with concurrent reads of this chunk.
     var dictionarySlot: ParquetDictionarySlot? = nil
+    /// The chunk's dictionary, already decoded by a concurrent read of another part of the row
+    /// group (from `dictionarySlot`): the segments then hold data pages only.
+    var knownDictionary: PhysicalValues? = nil
     var what: String { "file \"\(file)\", column \(leaf.dottedPath)" }
 
     func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "\(what): \(m)") }
@@ -226,6 +226,10 @@ struct ColumnChunkReader {
         let expected = Int(clamping: max(0, min(expectedValues, Int64(Int32.max))))
         out.expectedEntries = expected
         out.definedEntries = 0
+        if let knownDictionary {
+            out.dictionary = knownDictionary
+            out.dictionarySlot = dictionarySlot
+        }
         if leaf.maxDef > 0 { out.defLevels = []; out.defLevels?.reserveCapacity(expected) }
         if leaf.maxRep > 0 { out.repLevels = []; out.repLevels?.reserveCapacity(expected) }
         var pageNumber = 0

@@ -5,7 +5,8 @@
 // 0.5-2 MB each) and convert it into its own dictionary vector. A slot is
 // held weakly here and strongly by the reads using it (ParquetColumnsRead
 // keeps it until its batches are cut), so nothing outlives the scans that
-// share it: no decoded data stays cached between queries.
+// share it: no decoded data stays cached between queries. A part that finds
+// the slot already filled does not fetch the dictionary page's bytes either.
 
 import Columnar
 import Foundation
@@ -25,6 +26,14 @@ final class ParquetDictionarySlot: @unchecked Sendable {
         let decoded = try decode()
         values = decoded
         return decoded
+    }
+
+    /// The dictionary's physical values if a read has decoded them already (a later part of the
+    /// row group then need not even fetch the dictionary page's bytes again).
+    var decoded: PhysicalValues? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values
     }
 
     /// The dictionary as a vector of the leaf's type (one shared object, so per-dictionary

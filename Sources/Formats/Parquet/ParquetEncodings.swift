@@ -119,11 +119,10 @@ enum RLEHybrid {
     static func unpack(_ p: UnsafeBufferPointer<UInt8>, from start: Int, bitWidth: Int, values: Int,
                        into out: inout ContiguousArray<Int32>) {
         guard values > 0, let base = p.baseAddress else { return }
-        let old = out.count
-        out.append(contentsOf: repeatElement(0, count: values))
-        out.withUnsafeMutableBufferPointer { dst in
+        // Unpacked straight into the new tail (every slot is written; no zero-fill first).
+        out.appendUninitialized(count: values) { dst in
             guard let d = dst.baseAddress else { return }
-            unpack(UnsafeRawPointer(base + start), available: p.count - start, bitWidth: bitWidth, values: values, into: d + old)
+            unpack(UnsafeRawPointer(base + start), available: p.count - start, bitWidth: bitWidth, values: values, into: d)
         }
     }
 

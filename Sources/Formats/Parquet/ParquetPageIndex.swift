@@ -195,6 +195,7 @@ extension ParquetFile {
         result.pagesRead += chosen.count
         result.pagesSkipped += (within.map { w in pages.filter { $0.rows.overlaps(w) }.count } ?? pages.count) - chosen.count
         var segments: [(bytes: [UInt8], range: Range<Int>)] = []
+        var reader = try chunkReader(meta, leaf: leaf, rowGroup: rowGroup)
         // The dictionary page (and any index page) sits before the first data page.
         var chunkStart = meta.dataPageOffset
         if let d = meta.dictionaryPageOffset, d > 0, d < chunkStart { chunkStart = d }
@@ -202,6 +203,12 @@ extension ParquetFile {
             guard chunkStart >= 4 else {
                 throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath) has an invalid byte range")
             }
+        }
+        if chunkStart < pages[0].offset, let known = reader.dictionarySlot?.decoded {
+            // Another part of this row group decoded the dictionary: its page (up to a
+            // dictionary page limit of bytes, as much as the part's own data pages) is not read again.
+            reader.knownDictionary = known
+        } else if chunkStart < pages[0].offset {
             let bytes = try source.read(offset: chunkStart, length: Int(pages[0].offset - chunkStart))
             result.bytesRead += Int64(bytes.count)
             segments.append((bytes, 0..<bytes.count))
@@ -221,7 +228,7 @@ extension ParquetFile {
             segments.append((bytes, 0..<bytes.count))
         }
         let expected = chosen.reduce(Int64(0)) { $0 + Int64($1.rows.count) }
-        let d = try chunkReader(meta, leaf: leaf, rowGroup: rowGroup).read(segments: segments, expectedValues: expected)
+        let d = try reader.read(segments: segments, expectedValues: expected)
         result.retain(d.dictionarySlot)
         // One row range over consecutive pages (a part of a split row group, or one run the page
         // index kept): its rows are one contiguous run of the decoded pages, read at an offset.

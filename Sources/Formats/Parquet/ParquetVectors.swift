@@ -103,6 +103,35 @@ enum ParquetVectors {
             }
         }
         func copy<T>(_ a: ContiguousArray<T>) -> ContiguousArray<T> { r == a.indices ? a : ContiguousArray(a[r]) }
+        // Widening to Int128 also ORs each value's magnitude word (x ^ (x >> 63): x, or |x| - 1
+        // when negative, as DecimalKernels.magnitudeBits does) in the same pass, so the vector
+        // carries its bound and the decimal kernels and sums need no second pass over 16-byte values.
+        func widen<S>(_ a: ContiguousArray<S>, _ f: (S) -> Int64, unsigned: Bool = false) -> Vector {
+            var bound: UInt64 = 0
+            let out = a.withUnsafeBufferPointer { src in
+                ContiguousArray<Int128>(unsafeUninitializedCapacity: n) { out, initialized in
+                    guard let o = out.baseAddress, let s = src.baseAddress else { initialized = 0; return }
+                    let from = s + r.lowerBound
+                    var acc: UInt64 = 0
+                    if unsigned {
+                        for i in 0..<n {
+                            let x = UInt64(bitPattern: f(from[i]))
+                            acc |= x
+                            (o + i).initialize(to: Int128(x))
+                        }
+                    } else {
+                        for i in 0..<n {
+                            let x = f(from[i])
+                            acc |= UInt64(bitPattern: x ^ (x >> 63))
+                            (o + i).initialize(to: Int128(x))
+                        }
+                    }
+                    bound = acc
+                    initialized = n
+                }
+            }
+            return Vector(type: leaf.type, count: n, storage: .int128(out), int128MagnitudeBits: 64 - bound.leadingZeroBitCount)
+        }
         let type = leaf.type
         switch (leaf.kind, values) {
         case (.int32, .int32(let a)) where type != .int16, (.date, .int32(let a)):
@@ -118,11 +147,11 @@ enum ParquetVectors {
                 return v % 1000 < 0 ? q - 1 : q
             }))
         case (.uint64, .int64(let a)):
-            return Vector(type: type, count: n, storage: .int128(map(a) { Int128(UInt64(bitPattern: $0)) }))
+            return widen(a, { $0 }, unsigned: true)
         case (.decimalInt32, .int32(let a)):
-            return Vector(type: type, count: n, storage: .int128(map(a) { Int128($0) }))
+            return widen(a, { Int64($0) })
         case (.decimalInt64, .int64(let a)):
-            return Vector(type: type, count: n, storage: .int128(map(a) { Int128($0) }))
+            return widen(a, { $0 })
         case (.float, .float(let a)):
             return Vector(type: type, count: n, storage: .float64(map(a) { Double($0) }))
         case (.double, .double(let a)):
