@@ -187,24 +187,7 @@ public final class Vector: @unchecked Sendable {
             return Vector(type: type, count: n, storage: .int128(pick(a)), validity: newValidity, int128MagnitudeBits: int128MagnitudeBits)
         case .interval(let a): return Vector(type: type, count: n, storage: .interval(pick(a)), validity: newValidity)
         case .string(let s):
-            var out = StringColumn()
-            var total = 0
-            s.offsets.withUnsafeBufferPointer { o in
-                for k in 0..<n { let i = Int(indices[k]); total += Int(o[i + 1] - o[i]) }
-            }
-            out.offsets.reserveCapacity(n + 1)      // StringColumn() starts with offset 0
-            out.bytes.reserveCapacity(total)
-            s.bytes.withUnsafeBufferPointer { bytes in
-                s.offsets.withUnsafeBufferPointer { o in
-                    for k in 0..<n {
-                        let i = Int(indices[k])
-                        let lo = Int(o[i]), hi = Int(o[i + 1])
-                        if hi > lo { out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lo..<hi])) }
-                        out.offsets.append(Int32(truncatingIfNeeded: out.bytes.count))
-                    }
-                }
-            }
-            return Vector(type: type, count: n, storage: .string(out), validity: newValidity)
+            return Vector(type: type, count: n, storage: .string(s.gathered(indices)), validity: newValidity)
         case .list(let offsets, let child):
             var newOffsets = ContiguousArray<Int32>([0]); var childIdx = ContiguousArray<Int32>()
             for k in 0..<n {
@@ -225,5 +208,56 @@ public final class Vector: @unchecked Sendable {
     /// Rows of several vectors of one type, one after the other.
     public static func concat(_ parts: [Vector], type: DataType) -> Vector {
         concatenated(parts, type: type)   // typed bulk copies (VectorConcat.swift)
+    }
+}
+
+extension StringColumn {
+    /// Strings picked by index: one pass over the offsets gives the new offsets (and so the
+    /// byte total, allocated once), a second copies the bytes. Strings of up to a few dozen
+    /// bytes (names, codes) are copied 16 bytes at a time, overrunning their end into the
+    /// room reserved past the total (later strings overwrite it); the source's last bytes,
+    /// where such an overrun would read past the buffer, go through memcpy.
+    func gathered(_ indices: UnsafeBufferPointer<Int32>) -> StringColumn {
+        let n = indices.count
+        return offsets.withUnsafeBufferPointer { o in
+            let newOffsets = ContiguousArray<Int32>(unsafeUninitializedCapacity: n + 1) { out, initialized in
+                var end: Int32 = 0
+                out[0] = 0
+                for k in 0..<n {
+                    let i = Int(indices[k])
+                    end &+= o[i + 1] &- o[i]
+                    out[k + 1] = end
+                }
+                initialized = n + 1
+            }
+            let total = Int(newOffsets[n])
+            let newBytes = bytes.withUnsafeBufferPointer { src in
+                ContiguousArray<UInt8>(unsafeUninitializedCapacity: total + 16) { dst, initialized in
+                    initialized = total
+                    guard total > 0, let from = src.baseAddress, let to = dst.baseAddress else { return }
+                    let wideCopyEnd = src.count - 16
+                    newOffsets.withUnsafeBufferPointer { no in
+                        for k in 0..<n {
+                            let i = Int(indices[k])
+                            let lo = Int(o[i]), len = Int(o[i + 1]) - lo
+                            let at = Int(no[k])
+                            if len <= 48 && lo + len <= wideCopyEnd {
+                                var c = 0
+                                repeat {
+                                    let a = UnsafeRawPointer(from + lo + c).loadUnaligned(as: UInt64.self)
+                                    let b = UnsafeRawPointer(from + lo + c + 8).loadUnaligned(as: UInt64.self)
+                                    UnsafeMutableRawPointer(to + at + c).storeBytes(of: a, as: UInt64.self)
+                                    UnsafeMutableRawPointer(to + at + c + 8).storeBytes(of: b, as: UInt64.self)
+                                    c += 16
+                                } while c < len
+                            } else if len > 0 {
+                                (to + at).initialize(from: from + lo, count: len)
+                            }
+                        }
+                    }
+                }
+            }
+            return StringColumn(offsets: newOffsets, bytes: newBytes)
+        }
     }
 }

@@ -74,4 +74,17 @@ final class VectorSliceTests: XCTestCase {
         let list = Vector.from([.list([.int(1), .int(2)]), .null, .list([]), .list([.int(3)])], type: .array(.int64))
         assertSlicesLikeGather(list)
     }
+
+    /// String gathers (StringColumn.gathered): short strings copied 16 bytes at a time past
+    /// their end, long ones and the buffer's last bytes by memcpy; repeated, reordered and
+    /// empty picks, NULLs.
+    func testStringGatherOfShortLongAndLastStrings() {
+        let strings: [Value] = (0..<70).map { i in i % 11 == 5 ? .null : .string(String(repeating: "\(i % 10)", count: (i * 7) % 61)) }
+        let v = Vector.from(strings, type: .text)
+        let picks: [[Int32]] = [[], [69], [68, 69, 0], Array((0..<70).reversed()), (0..<140).map { Int32(($0 * 37) % 70) }, [5, 5, 5]]
+        for p in picks {
+            let g = v.gather(p)
+            XCTAssertEqual((0..<g.count).map { g.value(at: $0) }, p.map { strings[Int($0)] }, "picks \(p)")
+        }
+    }
 }

@@ -6,16 +6,45 @@ import Planner
 
 enum JoinOutput {
     static func pairs(_ left: Batch, _ li: [Int32], _ right: Batch, _ ri: [Int32]) -> Batch {
-        Batch(columns: left.columns.map { $0.gather(li) } + right.columns.map { $0.gather(ri) }, count: li.count)
+        pairs(left, li, right, ri, columns: nil)
     }
 
     /// Pairs for evaluating a condition that reads only the output columns in `needed`
     /// (left columns first, then right); the others are NULL constants, not copies.
     static func pairs(_ left: Batch, _ li: [Int32], _ right: Batch, _ ri: [Int32], onlyColumns needed: Set<Int>) -> Batch {
-        let nl = left.columns.count
-        let l = left.columns.enumerated().map { i, c in needed.contains(i) ? c.gather(li) : Vector.nulls(type: c.type, count: li.count) }
-        let r = right.columns.enumerated().map { j, c in needed.contains(nl + j) ? c.gather(ri) : Vector.nulls(type: c.type, count: ri.count) }
-        return Batch(columns: l + r, count: li.count)
+        pairs(left, li, right, ri, columns: needed)
+    }
+
+    /// When the pairs take every left row once and in order (each probe row found exactly
+    /// one partner, as in most joins on a key once the filters below have run), the left
+    /// columns are the batch's own, not gathered copies of them.
+    private static func pairs(_ left: Batch, _ li: [Int32], _ right: Batch, _ ri: [Int32], columns needed: Set<Int>?) -> Batch {
+        let nl = left.columns.count, n = li.count
+        let wholeLeft = n == left.count && isIdentity(li)
+        return li.withUnsafeBufferPointer { lp in
+            ri.withUnsafeBufferPointer { rp in
+                var columns: [Vector] = []
+                columns.reserveCapacity(nl + right.columns.count)
+                for (i, c) in left.columns.enumerated() {
+                    if let needed, !needed.contains(i) { columns.append(.nulls(type: c.type, count: n)) }
+                    else { columns.append(wholeLeft ? c : c.gather(buffer: lp)) }
+                }
+                for (j, c) in right.columns.enumerated() {
+                    if let needed, !needed.contains(nl + j) { columns.append(.nulls(type: c.type, count: n)) }
+                    else { columns.append(c.gather(buffer: rp)) }
+                }
+                return Batch(columns: columns, count: n)
+            }
+        }
+    }
+
+    /// Whether `rows` is 0, 1, 2, … rows.count - 1.
+    static func isIdentity(_ rows: [Int32]) -> Bool {
+        rows.withUnsafeBufferPointer { p in
+            var k = 0
+            while k < p.count && p[k] == Int32(truncatingIfNeeded: k) { k += 1 }
+            return k == p.count
+        }
     }
 
     static func leftPadded(_ left: Batch, _ rows: [Int32], rightFields: [Field], onlyColumns needed: Set<Int>? = nil) -> Batch {
