@@ -232,7 +232,7 @@ public final class PhysicalPlanner {
         keys.condition = condition
         var residual: [BoundExpr] = []
         for c in condition.map(conjuncts) ?? [] {
-            if case .call(let f, let args) = c, f.name == "=", args.count == 2, args[0].type == args[1].type,
+            if case .call(let f, let args) = c, f.name == "=", args.count == 2, Self.hashable(args[0].type, args[1].type),
                !containsSubqueryOrOuter(args[0]), !containsSubqueryOrOuter(args[1]) {
                 let a = args[0].referencedColumns, b = args[1].referencedColumns
                 if !a.isEmpty, !b.isEmpty, a.allSatisfy({ $0 < nl }), b.allSatisfy({ $0 >= nl }) {
@@ -246,6 +246,16 @@ public final class PhysicalPlanner {
         }
         keys.residual = residual.isEmpty ? nil : (residual.count == 1 ? residual[0] : .and(residual))
         return keys
+    }
+
+    /// Whether `a = b` can be a hash join key pair: the same type, or integers of different
+    /// widths (`int4 = int8`, as generate_series or a narrower column meets a bigint key),
+    /// which vectors hold alike as Int64 values, so hashing and equality agree with `=`.
+    /// Anything else stays a join condition (a nested loop when it is the only one).
+    static func hashable(_ a: DataType, _ b: DataType) -> Bool {
+        if a == b { return true }
+        let integers: Set<DataType> = [.int16, .int32, .int64]
+        return integers.contains(a) && integers.contains(b)
     }
 
     /// Builds of at least this many rows hash and link on all cores (setting
