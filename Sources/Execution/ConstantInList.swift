@@ -73,7 +73,8 @@ struct ConstantInList {
         if case .dictionary(let codes, let values) = x.storage, values.count < n, codes.count >= n {
             // Decide each dictionary entry once, then map the rows' codes.
             let perEntry = evaluate(values, count: values.count, negated: negated)
-            return Vector(type: .boolean, count: n, storage: .dictionary(indices: codes, values: perEntry), validity: x.validity)
+            let rowCodes = codes.count == n ? codes : ContiguousArray(codes.prefix(n))
+            return Vector(type: .boolean, count: n, storage: .dictionary(indices: rowCodes, values: perEntry), validity: x.validity)
         }
         var truth = ContiguousArray<Bool>(repeating: false, count: n)
         var valid = ContiguousArray<Bool>(repeating: true, count: n)

@@ -571,7 +571,7 @@ extension Array where Element == PipelineStage {
         }
         let enabled = RuntimeJoinFilter.enabled(context)
         let scanFilters = scansFilterRows(scan, context: context)
-        let liftedReads = leadingScanFilterReads
+        let liftedReads = leadingScanFilter?.reads
         var filters: [RuntimeJoinFilter] = []
         var inScan: [RuntimeJoinFilter] = []
         for (index, (_, j)) in joins.enumerated().reversed() {

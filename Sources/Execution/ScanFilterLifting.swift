@@ -38,15 +38,19 @@ func lateMaterializationEnabled(_ context: ExecutionContext) -> Bool {
 private let lateMaterializationDefault = ProcessInfo.processInfo.environment["LAKESQL_LATE_MATERIALIZATION"] ?? "on"
 
 extension Array where Element == PipelineStage {
-    /// The scan positions read by the filter the scan will take over (late materialisation), or
-    /// nil when the pipeline starts with no such filter.
-    var leadingScanFilterReads: Set<Int>? {
+    /// The filter the scan takes over (late materialisation) — the first stage, or the first
+    /// inside a leading policy barrier — and the stages left without it; nil when there is none.
+    var leadingScanFilter: (predicate: Evaluator, reads: Set<Int>, keeping: Set<Int>?, rest: [PipelineStage])? {
         switch first {
-        case .filterAboveScan(_, let reads, _)?: return reads
-        case .guarded(let inner, _)?:
-            if case .filterAboveScan(_, let reads, _)? = inner.first { return reads }
+        case .filterAboveScan(let predicate, let reads, let keeping)?:
+            return (predicate, reads, keeping, Array(dropFirst()))
+        case .guarded(let inner, let barrier)?:
+            guard case .filterAboveScan(let predicate, let reads, let keeping)? = inner.first else { return nil }
+            var rest = self
+            rest[0] = .guarded(Array(inner.dropFirst()), barrier)
+            return (predicate, reads, keeping, rest)
+        default:
             return nil
-        default: return nil
         }
     }
 }
@@ -71,20 +75,8 @@ func pipelineMorsels(_ node: ScanNode, _ stages: [PipelineStage], context: Execu
         guard !runtimePredicates.isEmpty else { return morsels }
         return morsels.filter { !$0.ruledOut(byRuntimeFilter: runtimePredicates, statistics: node.statistics) }
     }
-    var lifted: (predicate: Evaluator, reads: Set<Int>, keeping: Set<Int>?)? = nil
-    var remaining = stages
-    switch stages.first {
-    case .filterAboveScan(let predicate, let reads, let keeping)?:
-        lifted = (predicate, reads, keeping)
-        remaining.removeFirst()
-    case .guarded(let inner, let barrier)?:
-        if case .filterAboveScan(let predicate, let reads, let keeping)? = inner.first {
-            lifted = (predicate, reads, keeping)
-            remaining[0] = .guarded(Array(inner.dropFirst()), barrier)
-        }
-    default:
-        break
-    }
+    let lifted = stages.leadingScanFilter
+    let remaining = lifted?.rest ?? stages
     guard lifted != nil || !runtimeRowFilters.isEmpty, let source = node.source as? RowFilteringTableSource else {
         let morsels = try node.source.morsels(columns: node.columns, predicates: node.predicates, statistics: node.statistics)
         return (kept(morsels).tracked(by: context.progress, countingRows: !guarded), stages)
