@@ -330,6 +330,7 @@ public final class PhysicalPlanner {
                                     join: try hashJoinProbe(type, keys, leftFields: l.fields, rightFields: r.fields, output: required),
                                     keyTypes: keys.left.map(\.type), context: context, probesOnWorkers: probesOnWorkers,
                                     rightKeyColumns: keys.right.map { if case .column(let c, _) = $0 { return c }; return nil },
+                                    estimatedRightRows: type == .semi || type == .anti ? ReorderJoins.estimate(r) : nil,
                                     profile: ownProfile)
         }
         return NestedLoopJoinOperator(left: left, right: right, type: type, condition: try keys.residual.map(self.compiler.compile),

@@ -12,7 +12,7 @@
 // filter one input of an inner join move onto it after filters are pushed,
 // and ORs across join inputs leave each input the OR of its own parts;
 // order inner joins once filters sit on their inputs (so estimates see
-// them); split aggregates with DISTINCT calls into two groupings (the first
+// them), and turn outer joins around to build on their smaller input; split aggregates with DISTINCT calls into two groupings (the first
 // runs in parallel); hand filters to the scans they now sit on; prune columns last
 // because it renumbers everything above each scan, then merge the
 // projections pruning leaves stacked. Subquery plans inside expressions are
@@ -105,6 +105,7 @@ public enum Optimizer {
         run("PushSemiJoinsBelowJoins", when: joins, PushSemiJoinsBelowJoins.apply)
         run("PushDisjunctionsIntoJoinInputs", when: joins, PushDisjunctionsIntoJoinInputs.apply)
         run("ReorderJoins", when: joins, ReorderJoins.apply)
+        run("BuildOuterJoinsOnTheSmallerSide", when: joins, BuildOuterJoinsOnTheSmallerSide.apply)
         run("ReduceAggregateInputs", when: joins, ReduceAggregateInputs.apply)
         run("SplitDistinctAggregates", SplitDistinctAggregates.apply)
         if shape?.hasScan ?? true {

@@ -89,4 +89,27 @@ final class SemiJoinStreamingTests: XCTestCase {
         try check(s, "SELECT id FROM e WHERE EXISTS (SELECT 1 FROM r WHERE r.k = e.k) ORDER BY id", expected: [])
         try check(s, "SELECT id FROM l WHERE v > 10 AND NOT EXISTS (SELECT 1 FROM r WHERE r.k = l.k) ORDER BY id", expected: [])
     }
+
+    /// A left input past the 2^18-row floor is still read first, and becomes the table, when the
+    /// right input is estimated at least four times larger (the right rows then stream past it
+    /// instead of being stored whole); with a right input not that much larger, the right side
+    /// is read first as before. Same rows either way.
+    func testLeftInputPastTheFloorIsTheTableWhenTheRightIsEstimatedFourTimesLarger() throws {
+        let s = try Database().connect()
+        _ = try s.execute("CREATE TABLE big_l AS SELECT g AS k FROM generate_series(1, 300000) g").allRows()
+        // Even keys 2…799998, each about 3 times (large) or 2.5 times (medium).
+        _ = try s.execute("CREATE TABLE large_r AS SELECT (g % 400000) * 2 AS k FROM generate_series(1, 1400000) g").allRows()
+        _ = try s.execute("CREATE TABLE medium_r AS SELECT (g % 400000) * 2 AS k FROM generate_series(1, 1000000) g").allRows()
+        for (right, reversed) in [("large_r", true), ("medium_r", false)] {
+            for negated in ["", "NOT "] {
+                let sql = "SELECT count(*) FROM big_l WHERE \(negated)EXISTS (SELECT 1 FROM \(right) r WHERE r.k = big_l.k)"
+                let analyzed = try s.execute("EXPLAIN ANALYZE " + sql).allRows().map { row -> String in
+                    if case .string(let line)? = row.first { return line }
+                    return ""
+                }.joined(separator: "\n")
+                XCTAssertEqual(analyzed.contains("table on the 300000 left rows"), reversed, analyzed)
+                XCTAssertEqual(try ids(s, sql), [150_000], sql)
+            }
+        }
+    }
 }

@@ -43,11 +43,17 @@ final class HashJoinOperator: Operator {
     /// runtime filter from the left rows' table may check the right input's scan.
     private let rightKeyColumns: [Int?]
 
+    /// The planner's estimate of the right input's rows (nil: none), which lets a semi/anti
+    /// join read more of its left input first when the right one is expected far larger.
+    private let estimatedRightRows: Double?
+
     init(left: Operator, right: Operator, join: HashJoinProbe, keyTypes: [DataType], context: ExecutionContext,
-         probesOnWorkers: Bool = false, rightKeyColumns: [Int?] = [], profile: OperatorProfile? = nil) {
+         probesOnWorkers: Bool = false, rightKeyColumns: [Int?] = [], estimatedRightRows: Double? = nil,
+         profile: OperatorProfile? = nil) {
         self.left = left; self.right = right; self.join = join; self.keyTypes = keyTypes; self.context = context
         self.probesOnWorkers = probesOnWorkers
         self.rightKeyColumns = rightKeyColumns
+        self.estimatedRightRows = estimatedRightRows
         self.profile = profile
     }
 
@@ -75,9 +81,15 @@ final class HashJoinOperator: Operator {
 
     /// Semi/anti joins read up to this many left rows before anything else: when the left input
     /// ends within them it becomes the table, and the right rows stream past it unstored.
-    /// (`lakesql.semi_join_left_first_rows`: tests set 0 to reach the drain-first path.)
+    /// That is 2^18 rows, or a quarter of the right input's estimated rows when more: reading
+    /// the right side first would store all of it (TPC-H Q21 at SF10: 60M line items, 1 GB,
+    /// against 734K left rows), while a left side that overshoots is stored either way.
+    /// (`lakesql.semi_join_left_first_rows` fixes the number: tests set 0 to reach the
+    /// drain-first path.)
     private var leftFirstRows: Int {
-        context.functionContext.settings["lakesql.semi_join_left_first_rows"].flatMap { Int($0) } ?? 1 << 18
+        if let fixed = context.functionContext.settings["lakesql.semi_join_left_first_rows"].flatMap({ Int($0) }) { return fixed }
+        guard let right = estimatedRightRows, !right.isNaN else { return 1 << 18 }
+        return max(1 << 18, Int(min(right / 4, Double(Int32.max))))
     }
 
     private func buildSide() throws {

@@ -106,7 +106,9 @@ public enum ReorderJoins {
         if let condition { conjuncts += PushDownFilters.conjuncts(condition).map { PushDownFilters.shift($0, offset) } }
     }
 
-    private static func isUnmovable(_ e: BoundExpr) -> Bool {
+    /// Whether a join condition must stay where it is: subqueries and outer references read the
+    /// joined row by position, and a volatile call must not be evaluated elsewhere.
+    static func isUnmovable(_ e: BoundExpr) -> Bool {
         switch e {
         case .subquery, .outerColumn, .grouping: return true
         case .call(let f, _): return f.resolution.isVolatile
