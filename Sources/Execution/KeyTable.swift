@@ -701,7 +701,8 @@ struct KeyStoreColumn {
         case .string, .list:
             if null { strings.appendEmpty() } else {
                 let r = k.strings.range(i)
-                strings.append(bytes: k.strings.bytes[r])
+                // Through a buffer pointer: a slice of the array would retain and release its storage.
+                k.strings.bytes.withUnsafeBufferPointer { strings.append(bytes: UnsafeBufferPointer(rebasing: $0[r])) }
             }
         }
     }
