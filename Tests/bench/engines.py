@@ -198,8 +198,28 @@ class ReplLakeSQL:
                 return
             self.error_text += chunk
 
-    def _read_line(self, deadline):
-        while b"\n" not in self.buffer:
+    def _read_through_sentinel(self, deadline):
+        """The output lines before the sentinel's line; what follows it stays buffered. The
+        buffer is searched only where new bytes arrived, so reading a large result costs time
+        linear in its size (splitting one line off at a time copied the rest of the buffer per
+        line, which for TPC-H Q16's 18,314 rows was charged to LakeSQL's time)."""
+        needle = b"\n" + SENTINEL.encode()
+        data = bytearray(b"\n") + self.buffer       # a leading newline lets a first-line sentinel match
+        start = 0
+        while True:
+            at = data.find(needle, start)
+            while at >= 0:
+                end = at + len(needle)
+                if data[end:end + 1] == b"\r":
+                    end += 1
+                if data[end:end + 1] == b"\n":
+                    self.buffer = bytes(data[end + 1:])
+                    text = data[1:at].decode() if at > 0 else ""
+                    return text.split("\n") if text else []
+                if end >= len(data):
+                    break                             # the line may go on: wait for more bytes
+                at = data.find(needle, at + 1)
+            start = max(0, len(data) - len(needle) - 2)
             remaining = deadline - time.time()
             if remaining <= 0:
                 raise TimeoutError("lakesql timed out")
@@ -210,9 +230,7 @@ class ReplLakeSQL:
                 chunk = os.read(self.process.stdout.fileno(), 1 << 20)
                 if not chunk:
                     raise EOFError("lakesql exited")
-                self.buffer += chunk
-        line, self.buffer = self.buffer.split(b"\n", 1)
-        return line.decode()
+                data += chunk
 
     def run(self, sql, timeout):
         self._drain_stderr()
@@ -222,12 +240,7 @@ class ReplLakeSQL:
         self.process.stdin.write(f"{strip_statement(sql)};\nSELECT '{SENTINEL}';\n".encode())
         self.process.stdin.flush()
         deadline = time.time() + timeout
-        lines = []
-        while True:
-            line = self._read_line(deadline)
-            if line.rstrip("\r") == SENTINEL:
-                break
-            lines.append(line)
+        lines = [line.rstrip("\r") for line in self._read_through_sentinel(deadline)]
         seconds = time.perf_counter() - started
         if lines and lines[-1].strip() in ("?column?", '"?column?"'):
             lines.pop()                              # the sentinel's header

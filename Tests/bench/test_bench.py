@@ -123,6 +123,12 @@ STANDIN = textwrap.dedent('''
                 sys.stderr.write("ERROR:  it failed\\n"); sys.stderr.flush()
             elif statement.startswith("SELECT '"):
                 print("?column?"); print(statement[8:-1])
+            elif statement == "many":
+                # 60,000 rows, some starting with the sentinel's text, written in uneven pieces.
+                print("n,t")
+                for i in range(60000):
+                    print(f"{i},__done__{i}" if i % 7 == 0 else f"{i},r")
+                    if i % 997 == 0: sys.stdout.flush()
             else:
                 print("a,b"); print("1,x"); print("2,y")
             sys.stdout.flush()
@@ -153,6 +159,13 @@ class ReplDriverTests(unittest.TestCase):
             self.assertIn("it failed", second["error"])
             third = driver.run("rows;", 10)
             self.assertEqual(len(third["rows"]), 3)
+            # A large result arriving over many reads, with lines that only begin like the
+            # sentinel, is framed whole, and the next query's result starts clean.
+            many = driver.run("many", 30)
+            self.assertEqual(len(many["rows"]), 60001)
+            self.assertEqual(many["rows"][1], ["0", "__done__0"])
+            self.assertEqual(many["rows"][-1], ["59999", "r"])
+            self.assertEqual(driver.run("rows", 10)["rows"], [["a", "b"], ["1", "x"], ["2", "y"]])
         finally:
             driver.close()
 
