@@ -59,7 +59,8 @@ public final class PhysicalPlanner {
                let (scan, stages, _) = try scanPipeline(node.input, topProfiled: false, required: inputRequired) {
                 return try ParallelAggregateOperator(node: node, scan: scan, stages: stages, compiler: compiler, workers: parallelism)
             }
-            return HashAggregateOperator(node: node, input: try build(node.input, requiring: inputRequired), compiler: compiler)
+            return HashAggregateOperator(node: node, input: try build(node.input, requiring: inputRequired), compiler: compiler,
+                                         workers: parallelism)
         case .join(let l, let r, let type, let condition):
             return try buildJoin(l, r, type, condition, required: required)
         case .markJoin(let l, let r, let condition, let test):

@@ -1,7 +1,8 @@
 // Hash aggregation: maps each row's group key to a dense group id with the
 // key table and folds argument vectors into per-aggregate states batch by
 // batch. Handles FILTER (rows dropped before folding), DISTINCT (a second
-// key table over group id + arguments), ordered aggregates (rows buffered,
+// key table over group id + arguments, split into partitions deduplicated on
+// all cores a chunk of 64K rows at a time: PartitionedDistinct), ordered aggregates (rows buffered,
 // sorted by the call's ORDER BY, then folded), and GROUPING SETS / ROLLUP /
 // CUBE (one key table per set; keys outside a set are NULL and the hidden
 // grouping-id column carries the bitmask of those keys).
@@ -14,12 +15,17 @@ final class HashAggregateOperator: Operator {
     private let node: AggregateNode
     private let input: Operator
     private let compiler: ExpressionCompiler
+    private let workers: Int
     private var slicer: BatchSlicer?
 
-    init(node: AggregateNode, input: Operator, compiler: ExpressionCompiler) {
+    /// Rows a DISTINCT call collects before deduplicating them (in parallel when large).
+    static let distinctChunkRows = 65_536
+
+    init(node: AggregateNode, input: Operator, compiler: ExpressionCompiler, workers: Int = 1) {
         self.node = node
         self.input = input
         self.compiler = compiler
+        self.workers = workers
     }
 
     private struct AggregateInputs {
@@ -33,13 +39,20 @@ final class HashAggregateOperator: Operator {
         let keys: Set<Int>
         let table: KeyTable
         var states: [AggregateState]
-        var distinctTables: [KeyTable?]
+        var distinctTables: [PartitionedDistinct?]
+        /// A DISTINCT call's rows (group ids, arguments, ORDER BY keys) not deduplicated yet.
+        var pendingDistinct: [[(groupIds: ContiguousArray<Int32>, arguments: [Vector], orderKeys: [Vector])]]
+        var pendingDistinctRows: [Int]
         var orderedBuffers: [[Batch]]
-        init(keys: Set<Int>, keyTypes: [DataType], aggregates: [BoundAggregate]) {
+        init(keys: Set<Int>, keyTypes: [DataType], aggregates: [BoundAggregate], workers: Int) {
             self.keys = keys
             table = KeyTable(types: keyTypes)
             states = aggregates.map { $0.resolution.makeState() }
-            distinctTables = aggregates.map { a in a.distinct ? KeyTable(types: [.int64] + a.arguments.map(\.type)) : nil }
+            distinctTables = aggregates.map { a in
+                a.distinct ? PartitionedDistinct(argumentTypes: a.arguments.map(\.type), workers: workers) : nil
+            }
+            pendingDistinct = aggregates.map { _ in [] }
+            pendingDistinctRows = aggregates.map { _ in 0 }
             orderedBuffers = aggregates.map { _ in [] }
         }
     }
@@ -60,7 +73,7 @@ final class HashAggregateOperator: Operator {
                             isOrdered: !a.orderBy.isEmpty)
         }
         let setLists = node.groupingSets ?? [Array(0..<node.groupKeys.count)]
-        let sets = setLists.map { SetState(keys: Set($0), keyTypes: keyTypes, aggregates: node.aggregates) }
+        let sets = setLists.map { SetState(keys: Set($0), keyTypes: keyTypes, aggregates: node.aggregates, workers: workers) }
 
         while let b = try input.next() {
             try context.checkCancelled()
@@ -79,34 +92,21 @@ final class HashAggregateOperator: Operator {
                         let t = TruthVector(f)
                         rows = (0..<b.count).filter { t.isTrue($0) }.map { Int32($0) }
                     }
-                    var groupIds = rows.map { r in ContiguousArray(r.map { ids[Int($0)] }) } ?? ids
-                    var args = rows.map { r in argVectors[a].map { $0.gather(r) } } ?? argVectors[a]
-                    var orderKeys = rows.map { r in orderVectors[a].map { $0.gather(r) } } ?? orderVectors[a]
-                    if agg.distinct, let dt = set.distinctTables[a] {
-                        let gidVector = Vector(type: .int64, count: groupIds.count, storage: .int64(ContiguousArray(groupIds.map { Int64($0) })))
-                        let before = dt.count
-                        let dids = dt.findOrInsert([KeyView(gidVector)] + args.map(KeyView.init), count: groupIds.count)
-                        var keep: [Int32] = []
-                        var expected = Int32(before)
-                        for (i, d) in dids.enumerated() where d == expected { keep.append(Int32(i)); expected += 1 }
-                        groupIds = ContiguousArray(keep.map { groupIds[Int($0)] })
-                        args = args.map { $0.gather(keep) }
-                        orderKeys = orderKeys.map { $0.gather(keep) }
-                    }
-                    if inputs[a].isOrdered {
-                        let gidVector = Vector(type: .int64, count: groupIds.count, storage: .int64(ContiguousArray(groupIds.map { Int64($0) })))
-                        let buffered = Batch(columns: [gidVector] + args + orderKeys, count: groupIds.count)
-                        try context.reserve(bytes: estimatedBytes(buffered))
-                        set.orderedBuffers[a].append(buffered)
+                    let groupIds = rows.map { r in ContiguousArray(r.map { ids[Int($0)] }) } ?? ids
+                    let args = rows.map { r in argVectors[a].map { $0.gather(r) } } ?? argVectors[a]
+                    let orderKeys = rows.map { r in orderVectors[a].map { $0.gather(r) } } ?? orderVectors[a]
+                    if agg.distinct {
+                        set.pendingDistinct[a].append((groupIds, args, orderKeys))
+                        set.pendingDistinctRows[a] += groupIds.count
+                        if set.pendingDistinctRows[a] >= Self.distinctChunkRows { try foldPendingDistinct(set, a) }
                         continue
                     }
-                    let n = groupIds.count
-                    let count = set.table.count
-                    try groupIds.withUnsafeBufferPointer { g in
-                        try set.states[a].update(groups: g, groupCount: count, arguments: args, rowCount: n)
-                    }
+                    try fold(set, a, groupIds: groupIds, arguments: args, orderKeys: orderKeys)
                 }
             }
+        }
+        for set in sets {
+            for a in node.aggregates.indices where node.aggregates[a].distinct { try foldPendingDistinct(set, a) }
         }
 
         var outputs: [Batch] = []
@@ -143,5 +143,45 @@ final class HashAggregateOperator: Operator {
             outputs.append(Batch(columns: columns, count: groupCount))
         }
         return concatBatches(outputs, fields: node.fields)
+    }
+    /// Deduplicates a DISTINCT call's collected rows and folds the first occurrences.
+    private func foldPendingDistinct(_ set: SetState, _ a: Int) throws {
+        let pending = set.pendingDistinct[a]
+        guard !pending.isEmpty, let table = set.distinctTables[a] else { return }
+        set.pendingDistinct[a] = []
+        set.pendingDistinctRows[a] = 0
+        let groupIds: ContiguousArray<Int32>
+        var args: [Vector], orderKeys: [Vector]
+        if pending.count == 1 {
+            (groupIds, args, orderKeys) = pending[0]
+        } else {
+            var ids = ContiguousArray<Int32>()
+            ids.reserveCapacity(pending.reduce(0) { $0 + $1.groupIds.count })
+            for part in pending { ids.append(contentsOf: part.groupIds) }
+            groupIds = ids
+            args = pending[0].arguments.indices.map { k in Vector.concat(pending.map { $0.arguments[k] }, type: pending[0].arguments[k].type) }
+            orderKeys = pending[0].orderKeys.indices.map { k in Vector.concat(pending.map { $0.orderKeys[k] }, type: pending[0].orderKeys[k].type) }
+        }
+        try compiler.context.checkCancelled()
+        let keep = table.firstOccurrences(groupIds: groupIds, arguments: args)
+        args = args.map { $0.gather(keep) }
+        orderKeys = orderKeys.map { $0.gather(keep) }
+        try fold(set, a, groupIds: ContiguousArray(keep.map { groupIds[Int($0)] }), arguments: args, orderKeys: orderKeys)
+    }
+
+    /// Folds rows into aggregate a's states (or, for an ordered call, buffers them to sort later).
+    private func fold(_ set: SetState, _ a: Int, groupIds: ContiguousArray<Int32>, arguments args: [Vector], orderKeys: [Vector]) throws {
+        if !node.aggregates[a].orderBy.isEmpty {
+            let gidVector = Vector(type: .int64, count: groupIds.count, storage: .int64(ContiguousArray(groupIds.map { Int64($0) })))
+            let buffered = Batch(columns: [gidVector] + args + orderKeys, count: groupIds.count)
+            try compiler.context.reserve(bytes: estimatedBytes(buffered))
+            set.orderedBuffers[a].append(buffered)
+            return
+        }
+        let n = groupIds.count
+        let count = set.table.count
+        try groupIds.withUnsafeBufferPointer { g in
+            try set.states[a].update(groups: g, groupCount: count, arguments: args, rowCount: n)
+        }
     }
 }
