@@ -135,7 +135,17 @@ final class ParquetEncodingTests: XCTestCase {
         XCTAssertThrowsError(try data.withUnsafeBufferPointer { p in
             try PlainDecoder.byteArrays(p, pos: &pos, end: p.count, count: 2, into: &col)
         })
-        XCTAssertEqual(col.string(at: 0), "ab")
+        // Lengths are all checked before any byte is copied: a bad page leaves the column as it was.
+        XCTAssertEqual(col.count, 0)
+        XCTAssertEqual(col.bytes.count, 0)
+        // The same values with a length that fits decode in full.
+        let good: [UInt8] = [0x02, 0, 0, 0, 0x61, 0x62, 0x01, 0, 0, 0, 0x63]
+        pos = 0
+        XCTAssertNoThrow(try good.withUnsafeBufferPointer { p in
+            try PlainDecoder.byteArrays(p, pos: &pos, end: p.count, count: 2, into: &col)
+        })
+        XCTAssertEqual([col.string(at: 0), col.string(at: 1)], ["ab", "c"])
+        XCTAssertEqual(pos, good.count)
     }
 
     func testInt96ToMicros() throws {

@@ -290,18 +290,44 @@ enum PlainDecoder {
 
     static func byteArrays(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, into out: inout StringColumn) throws {
         guard n >= 0, (end - pos) / 4 >= n else { throw encodingError("PLAIN BYTE_ARRAY data holds fewer than \(n) values") }
-        out.offsets.reserveGrowing(out.offsets.count + n)
-        out.bytes.reserveGrowing(out.bytes.count + max(0, end - pos - 4 * n))
-        for _ in 0..<n {
-            guard end - pos >= 4 else { throw encodingError("PLAIN BYTE_ARRAY length runs past the end") }
-            let len = Int(p[pos]) | Int(p[pos + 1]) << 8 | Int(p[pos + 2]) << 16 | Int(p[pos + 3]) << 24
-            pos += 4
-            guard len <= end - pos else { throw encodingError("PLAIN BYTE_ARRAY value of \(len) bytes runs past the end") }
-            guard out.bytes.count + len <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
-            out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<pos + len]))
-            out.offsets.append(Int32(out.bytes.count))
-            pos += len
+        guard n > 0, let base = p.baseAddress else { return }
+        // Two passes: the lengths (checked, and written as offsets), then the bytes copied once
+        // into a tail that is never zero-filled. Appending value by value paid an array growth
+        // check per string (a tenth of a string-filter scan's time, click-stream m8's emails).
+        let raw = UnsafeRawPointer(base)
+        let first = pos, before = out.bytes.count
+        var q = pos, total = 0
+        try out.offsets.appendUninitialized(count: n, throwing: { offsets in
+            for k in 0..<n {
+                guard end - q >= 4 else { throw encodingError("PLAIN BYTE_ARRAY length runs past the end") }
+                let len = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: q, as: UInt32.self)))
+                q += 4
+                guard len <= end - q else { throw encodingError("PLAIN BYTE_ARRAY value of \(len) bytes runs past the end") }
+                total += len
+                guard before + total <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
+                offsets[k] = Int32(before + total)
+                q += len
+            }
+        })
+        out.bytes.appendUninitialized(count: total) { bytes in
+            guard let dst = bytes.baseAddress else { return }
+            var from = first, to = 0
+            for _ in 0..<n {
+                let len = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: from, as: UInt32.self)))
+                from += 4
+                if len <= 16 && to + 16 <= total && from + 16 <= p.count {
+                    // Two words, the overshoot landing where the next values go (written after).
+                    let src = raw + from, d = UnsafeMutableRawPointer(dst + to)
+                    d.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    d.storeBytes(of: src.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+                } else {
+                    (dst + to).update(from: base + from, count: len)
+                }
+                from += len
+                to += len
+            }
         }
+        pos = q
     }
 
     static func fixedByteArrays(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, width: Int,
