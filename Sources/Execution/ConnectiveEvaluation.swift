@@ -40,7 +40,9 @@ enum ConnectiveEvaluation {
             try withRows(undecided, count: live) { rowOf in
                 try fold(t, live: live, isAnd: isAnd, rowOf: rowOf, values: &values, unknown: &unknown, still: &still)
             }
-            undecided = still
+            // Every row still undecided (a term true or NULL everywhere, as a partition column's
+            // test on its own partition): the next term reads the batch itself, not a full copy.
+            undecided = still.count == n ? nil : still
         }
         let validity = unknown.map { u in ContiguousArray(u.lazy.map { !$0 }) }
         return Vector(type: .boolean, count: n, storage: .bool(values), validity: validity)

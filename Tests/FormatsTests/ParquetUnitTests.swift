@@ -148,6 +148,30 @@ final class ParquetEncodingTests: XCTestCase {
         XCTAssertEqual(pos, good.count)
     }
 
+    /// Values of every length from 0 to 40 bytes (the word-copy paths, the byte-exact one, the
+    /// last values near the buffer's end), over two pages appended to one column whose offsets
+    /// were reserved for the whole chunk, as a column chunk reads them.
+    func testPlainByteArraysOfEveryLengthOverTwoPages() throws {
+        var state: UInt64 = 7
+        func byte() -> UInt8 { state = state &* 6364136223846793005 &+ 1442695040888963407; return UInt8(truncatingIfNeeded: state >> 33) }
+        let values: [[UInt8]] = (0..<300).map { i in (0..<(i * 7 % 41)).map { _ in byte() } }
+        func page(_ part: ArraySlice<[UInt8]>) -> [UInt8] {
+            part.flatMap { v in withUnsafeBytes(of: UInt32(v.count).littleEndian, Array.init) + v }
+        }
+        var col = StringColumn()
+        col.offsets.reserveCapacity(values.count + 1)
+        for part in [values[0..<120], values[120...]] {
+            let data = page(part)
+            var pos = 0
+            try data.withUnsafeBufferPointer { p in
+                try PlainDecoder.byteArrays(p, pos: &pos, end: p.count, count: part.count, into: &col)
+            }
+            XCTAssertEqual(pos, data.count)
+        }
+        XCTAssertEqual(col.count, values.count)
+        for (i, v) in values.enumerated() { XCTAssertEqual(col.byteArray(at: i), v, "value \(i)") }
+    }
+
     func testInt96ToMicros() throws {
         // 2009-03-01 00:01:00: Julian day 2454892, 60 s of nanos
         var data = [UInt8]()

@@ -309,17 +309,28 @@ enum PlainDecoder {
                 q += len
             }
         })
+        if before == 0 && out.offsets.capacity > out.offsets.count + 1 {
+            // A chunk's first page: its offsets were reserved for the whole chunk, and its bytes
+            // are reserved for as many values this long (then growing as usual), rather than
+            // doubled page after page, each growth copying all the bytes read so far.
+            let values = out.offsets.capacity - 1
+            out.bytes.reserveCapacity(min(Int(Int32.max), total / n * values + total / 8))
+        }
         out.bytes.appendUninitialized(count: total) { bytes in
             guard let dst = bytes.baseAddress else { return }
             var from = first, to = 0
             for _ in 0..<n {
                 let len = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: from, as: UInt32.self)))
                 from += 4
-                if len <= 16 && to + 16 <= total && from + 16 <= p.count {
-                    // Two words, the overshoot landing where the next values go (written after).
+                if len <= 32 && to + 32 <= total && from + 32 <= p.count {
+                    // Whole words, the overshoot landing where the next values go (written after).
                     let src = raw + from, d = UnsafeMutableRawPointer(dst + to)
                     d.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
                     d.storeBytes(of: src.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+                    if len > 16 {
+                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: 16, as: UInt64.self), toByteOffset: 16, as: UInt64.self)
+                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: 24, as: UInt64.self), toByteOffset: 24, as: UInt64.self)
+                    }
                 } else {
                     (dst + to).update(from: base + from, count: len)
                 }
