@@ -223,7 +223,15 @@ final class RuntimeJoinFilter: @unchecked Sendable {
         var bitmap: JoinKeyBitmap? = nil
         var trialTable: JoinHashTable? = nil
         let bloomKeys = rowKeys.map { keys[$0] }
-        if !rowKeys.isEmpty, linked <= bloomEagerRows {
+        // One integer key over a narrow range gets its exact bitmap whatever the build's size:
+        // one pass over the keys, no hashing, at most 4 MB (a reversed anti join's 420K left
+        // customers against 15M orders at SF10, TPC-H Q22, had only the keys' range before).
+        if rowKeys.count == 1, linked > bloomEagerRows,
+           let exact = JoinKeyBitmap.make(bloomKeys[0], rows: n, linked: linked, range: rowRanges[0], nulls: nulls) {
+            bitmap = exact
+            try context.reserve(bytes: exact.byteCount)
+            described.append(describe(nil, exact, keys: 1))
+        } else if !rowKeys.isEmpty, linked <= bloomEagerRows {
             (bloom, bitmap) = makeKeySet(bloomKeys, rows: n, linked: linked, ranges: rowRanges, nulls: nulls)
             try context.reserve(bytes: (bloom?.byteCount ?? 0) + (bitmap?.byteCount ?? 0))
             described.append(describe(bloom, bitmap, keys: rowKeys.count))

@@ -179,19 +179,28 @@ final class RuntimeJoinFilterTests: XCTestCase {
         let s = try session()
         _ = try s.execute("CREATE TABLE ids (id int)").allRows()
         _ = try s.execute("INSERT INTO ids SELECT x FROM generate_series(0, 1999) x").allRows()
+        _ = try s.execute("CREATE TABLE labels (s text)").allRows()
+        _ = try s.execute("INSERT INTO labels SELECT 's' || x FROM generate_series(0, 59) x").allRows()
         let (eager, trial) = (RuntimeJoinFilter.bloomEagerRows, RuntimeJoinFilter.adaptiveRows)
         RuntimeJoinFilter.bloomEagerRows = 0
         RuntimeJoinFilter.adaptiveRows = 64
         defer { (RuntimeJoinFilter.bloomEagerRows, RuntimeJoinFilter.adaptiveRows) = (eager, trial) }
         _ = try s.execute("SET lakesql.disabled_rules = 'ReorderJoins'").allRows()
-        // h keeps few rows: its trial succeeds and it makes its key set (a bitmap: one integer key
-        // over a narrow range); ids holds every
-        // id: its trial drops nothing and it stops.
-        let sql = "SELECT f.id, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON f.b = h.b JOIN ids ON f.id = ids.id ORDER BY f.id, h.hb"
+        // Text keys have no bitmap, so builds past the eager size try the join's table first:
+        // h's four labels keep few rows, its trial succeeds and it makes a bloom filter; labels
+        // holds every label, its trial drops nothing and it stops.
+        let sql = "SELECT f.id, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON f.s = h.s JOIN labels l ON f.s = l.s ORDER BY f.id, h.hb"
         try assertSameOnAndOff(s, sql)
         let scan = try scanLine(try explain(s, sql), "f [")
-        XCTAssertTrue(scan.contains("inner join on 3 build rows: b in [3, 7], bitmap 8 B of the key's range after a trial"), scan)
-        XCTAssertTrue(scan.contains("inner join on 2000 build rows: id in [0, 1999], trial on the join's table, stopped after"), scan)
+        XCTAssertTrue(scan.contains("inner join on 4 build rows: s in [s1, s7] (4 values), bloom 8 B over 1 key after a trial"), scan)
+        XCTAssertTrue(scan.contains("inner join on 60 build rows: s in [s0, s9], trial on the join's table, stopped after"), scan)
+        // One integer key over a narrow range gets its exact bitmap at once, whatever the
+        // build's size (no trial): ids' 2000 keys, which drop nothing and so stop.
+        let ints = "SELECT f.id, h.hb FROM f JOIN g ON f.a = g.a JOIN h ON f.b = h.b JOIN ids ON f.id = ids.id ORDER BY f.id, h.hb"
+        try assertSameOnAndOff(s, ints)
+        let intScan = try scanLine(try explain(s, ints), "f [")
+        XCTAssertTrue(intScan.contains("inner join on 3 build rows: b in [3, 7], bitmap 8 B of the key's range;"), intScan)
+        XCTAssertTrue(intScan.contains("inner join on 2000 build rows: id in [0, 1999], bitmap 256 B of the key's range, stopped after"), intScan)
     }
 
     func testTheFirstJoinsKeysAreCheckedInTheParquetScan() throws {
