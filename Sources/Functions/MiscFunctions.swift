@@ -208,14 +208,16 @@ enum Map {
                               : ContiguousArray(repeating: true, count: n)
         let cols = strings.map { Kernels.strings($0) }
         var bytes = ContiguousArray<UInt8>()
+        // Most such functions give at most their first argument's bytes (substring, trim, case):
+        // room for those up front, instead of growing the buffer batch after batch.
+        bytes.reserveCapacity(cols.first?.bytes.count ?? 0)
         var offsets = ContiguousArray<Int32>(); offsets.reserveCapacity(n + 1); offsets.append(0)
         var inputs = [UnsafeBufferPointer<UInt8>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: cols.count)
-        try withColumnPointers(cols) { ptrs in
+        try withColumnPointers(cols) { ptrs, starts in
             for i in 0..<n {
                 if validity[i] {
                     for k in 0..<cols.count {
-                        let r = cols[k].range(i)
-                        inputs[k] = UnsafeBufferPointer(rebasing: ptrs[k][r])
+                        inputs[k] = UnsafeBufferPointer(rebasing: ptrs[k][Int(starts[k][i])..<Int(starts[k][i + 1])])
                     }
                     let mark = bytes.count
                     if try !f(i, inputs, &bytes) { bytes.removeSubrange(mark...); validity[i] = false }
@@ -233,26 +235,31 @@ enum Map {
         let cols = strings.map { Kernels.strings($0) }
         var out = ContiguousArray<R>(repeating: R.zero, count: n)
         var inputs = [UnsafeBufferPointer<UInt8>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: cols.count)
-        try withColumnPointers(cols) { ptrs in
+        try withColumnPointers(cols) { ptrs, starts in
             for i in 0..<n where validity[i] {
-                for k in 0..<cols.count { inputs[k] = UnsafeBufferPointer(rebasing: ptrs[k][cols[k].range(i)]) }
+                for k in 0..<cols.count { inputs[k] = UnsafeBufferPointer(rebasing: ptrs[k][Int(starts[k][i])..<Int(starts[k][i + 1])]) }
                 if let r = try f(i, inputs) { out[i] = r } else { validity[i] = false }
             }
         }
         return Vector(type: type, count: n, storage: R.storage(out), validity: validity)
     }
 
-    /// Exposes every column's byte buffer at once (nested withUnsafeBufferPointer calls).
-    private static func withColumnPointers(_ cols: [StringColumn], _ body: ([UnsafeBufferPointer<UInt8>]) throws -> Void) rethrows {
-        func go(_ k: Int, _ acc: inout [UnsafeBufferPointer<UInt8>]) throws {
-            if k == cols.count { try body(acc); return }
+    /// Exposes every column's bytes and offsets at once (nested withUnsafeBufferPointer calls), so
+    /// the per-row loops read them through pointers rather than copying a column per row.
+    private static func withColumnPointers(_ cols: [StringColumn],
+                                           _ body: ([UnsafeBufferPointer<UInt8>], [UnsafeBufferPointer<Int32>]) throws -> Void) rethrows {
+        func go(_ k: Int, _ acc: inout [UnsafeBufferPointer<UInt8>], _ starts: inout [UnsafeBufferPointer<Int32>]) throws {
+            if k == cols.count { try body(acc, starts); return }
             try cols[k].bytes.withUnsafeBufferPointer { p in
-                acc.append(p)
-                try go(k + 1, &acc)
+                try cols[k].offsets.withUnsafeBufferPointer { o in
+                    acc.append(p)
+                    starts.append(o)
+                    try go(k + 1, &acc, &starts)
+                }
             }
         }
-        var acc: [UnsafeBufferPointer<UInt8>] = []
-        try go(0, &acc)
+        var acc: [UnsafeBufferPointer<UInt8>] = [], starts: [UnsafeBufferPointer<Int32>] = []
+        try go(0, &acc, &starts)
     }
 
     /// Runs a unary kernel once for a constant input, or once per dictionary entry for a

@@ -198,11 +198,15 @@ enum StringFunctions {
         }
         if start < 1 { start = 1 }
         if end <= start { return }
-        let total = Int64(chars ? UTF8Text.charCount(s) : s.count)
-        if start > total { return }
-        let lastExclusive = min(end, total + 1)
-        let b0 = chars ? UTF8Text.byteOffset(s, char: Int(start - 1)) : Int(start - 1)
-        let b1 = chars ? UTF8Text.byteOffset(s, char: Int(lastExclusive - 1)) : Int(lastExclusive - 1)
+        // Byte offsets of the first character kept and of the one after the last, found by
+        // walking only up to them (byteOffset stops at the string's end): substring(c, 1, 2)
+        // of a long text reads two characters, not the whole text.
+        let size = Int64(s.count)
+        let b0 = chars ? UTF8Text.byteOffset(s, char: Int(min(start - 1, size))) : Int(min(start - 1, size))
+        if b0 >= s.count { return }
+        let rest = UnsafeBufferPointer(rebasing: s[b0...])
+        let wanted = min(end - start, size)
+        let b1 = b0 + (chars ? UTF8Text.byteOffset(rest, char: Int(wanted)) : Int(min(wanted, Int64(rest.count))))
         if b1 > b0 { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[b0..<b1])) }
     }
 
