@@ -77,7 +77,7 @@ enum RLEHybrid {
         var produced = 0
         out.reserveGrowing(out.count + count)
         if bitWidth == 0 {
-            out.append(contentsOf: repeatElement(0, count: count))
+            out.appendUninitialized(count: count) { $0.initialize(repeating: 0) }
             return pos
         }
         let byteWidth = (bitWidth + 7) / 8
@@ -91,7 +91,7 @@ enum RLEHybrid {
                 for i in 0..<byteWidth { v |= UInt32(p[pos + i]) << UInt32(8 * i) }
                 pos += byteWidth
                 let n = Int(min(run, UInt64(count - produced)))
-                out.append(contentsOf: repeatElement(Int32(bitPattern: v), count: n))
+                out.appendUninitialized(count: n) { $0.initialize(repeating: Int32(bitPattern: v)) }
                 produced += n
             } else {
                 let groups = header >> 1
@@ -247,27 +247,18 @@ enum DeltaBinaryPacked {
     }
 }
 
-/// An all-zero-bits value of a trivial type (placeholder before a bulk copy).
-@inline(__always) func zeroValue<T>(_: T.Type) -> T {
-    withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { buf in
-        UnsafeMutableRawBufferPointer(buf).initializeMemory(as: UInt8.self, repeating: 0)
-        return buf[0]
-    }
-}
-
 enum PlainDecoder {
     /// Reads `n` little-endian fixed-width values of T.
-    static func fixed<T>(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, as: T.Type,
+    static func fixed<T: BitwiseCopyable>(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, as: T.Type,
                          into out: inout ContiguousArray<T>) throws {
         let w = MemoryLayout<T>.size
         guard n >= 0, (end - pos) / w >= n else { throw encodingError("PLAIN data holds fewer than \(n) values") }
         guard n > 0, let base = p.baseAddress else { return }
-        let old = out.count
-        out.reserveGrowing(old + n)
-        // Bulk copy: T is a trivial little-endian number type, the host is little-endian.
-        out.append(contentsOf: repeatElement(zeroValue(T.self), count: n))
-        out.withUnsafeMutableBytes { dst in
-            if let d = dst.baseAddress { (d + old * w).copyMemory(from: base + pos, byteCount: n * w) }
+        out.reserveGrowing(out.count + n)
+        // Bulk copy straight into the new tail (no zero-fill first): T is a trivial
+        // little-endian number type, the host is little-endian.
+        out.appendUninitialized(count: n) { dst in
+            if let d = dst.baseAddress { UnsafeMutableRawPointer(d).copyMemory(from: base + pos, byteCount: n * w) }
         }
         pos += n * w
     }
