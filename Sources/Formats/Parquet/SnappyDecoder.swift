@@ -9,11 +9,14 @@
 // predictor can learn.
 //
 // So far from both buffer ends (the fast loop) every literal of up to 60 bytes
-// and every copy moves whole 16-byte steps, overshooting into output that later
-// tags overwrite; a copy's length, tag size and offset come from a 256-entry
-// table and one 4-byte load, with no branch on the tag's kind or length; and a
-// copy's "8 ≤ offset ≤ op" is one unsigned compare. Periods under 8 are laid
-// down as one word built by doubling. Near either end, every tag takes an
+// and every copy from at least 8 back moves in 16-byte steps, overshooting into
+// output that later tags overwrite; a copy's length, tag size and offset come
+// from a 256-entry table and one 4-byte load, with no branch on which of the
+// three copy kinds it is nor, up to 16 bytes, on its length; and a copy's
+// "8 ≤ offset ≤ op" is one unsigned compare. Periods under 8 are laid down as
+// one word built by doubling. (Literals keep their own branch: on fixed-width
+// pages, where tags alternate predictably, a table load on every tag's way to
+// the next one cost more than the branch.) Near either end, every tag takes an
 // exact path that checks each length.
 //
 // Every read and write is bounds-checked against the input and the output
