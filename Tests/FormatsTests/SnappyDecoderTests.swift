@@ -6,6 +6,10 @@
 // bytes flipped, offsets before the start, wrong stated lengths) are refused
 // without reading or writing out of bounds (run under the address sanitizer to
 // see the latter, `swift test --sanitize=address --filter SnappyDecoder`).
+// Hand-encoded blocks reach what libsnappy never emits (4-byte offsets, copies
+// of up to 64 bytes from any distance): every tag kind, offsets 1–20 and far,
+// lengths 1–70, at the start, in the middle (the fast loop) and within a few
+// bytes of the output's end, each also with an offset one past what is written.
 
 import CSnappy
 @testable import Formats
@@ -85,6 +89,99 @@ final class SnappyDecoderTests: XCTestCase {
         // Mixed: text with repeats near the end of the output (the exact, byte-at-a-time tail paths).
         let text = Array("the quick brown fox jumps over the lazy dog; the quick brown fox again. ".utf8)
         for cut in 0..<40 { roundTrip(Array((text + text + text).dropLast(cut)), "text cut \(cut)") }
+    }
+
+    /// A block written tag by tag, and the bytes it stands for (expanded byte by byte here).
+    private struct HandBlock {
+        var body: [UInt8] = []
+        var expected: [UInt8] = []
+
+        mutating func literal(_ bytes: [UInt8]) {
+            let n = bytes.count - 1
+            if n < 60 {
+                body.append(UInt8(n << 2))
+            } else {
+                let size = n < 0x100 ? 1 : n < 0x1_0000 ? 2 : n < 0x100_0000 ? 3 : 4
+                body.append(UInt8((59 + size) << 2))
+                for k in 0..<size { body.append(UInt8(truncatingIfNeeded: n >> (8 * k))) }
+            }
+            body += bytes
+            expected += bytes
+        }
+
+        /// kind 1: length 4...11, offset < 2048; kind 2: length 1...64, offset < 65536; kind 3: length 1...64.
+        mutating func copy(kind: Int, offset: Int, length: Int) {
+            switch kind {
+            case 1:
+                body += [UInt8(1 | (length - 4) << 2 | (offset >> 8) << 5), UInt8(offset & 0xFF)]
+            case 2:
+                body += [UInt8(2 | (length - 1) << 2), UInt8(offset & 0xFF), UInt8(offset >> 8)]
+            default:
+                body.append(UInt8(3 | (length - 1) << 2))
+                for k in 0..<4 { body.append(UInt8(truncatingIfNeeded: offset >> (8 * k))) }
+            }
+            for _ in 0..<length where offset <= expected.count { expected.append(expected[expected.count - offset]) }
+        }
+
+        var block: [UInt8] {
+            var preamble: [UInt8] = [], n = expected.count
+            while n >= 0x80 { preamble.append(UInt8(n & 0x7F | 0x80)); n >>= 7 }
+            return preamble + [UInt8(n)] + body
+        }
+    }
+
+    func testEveryTagKindNearAndFarFromTheEnds() {
+        var g = Generator(state: 11)
+        // Random bytes cut from one pool at random places (generating 40 KB per block is slow in debug builds).
+        let pool = (0..<50_000).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+        func random(_ n: Int) -> [UInt8] { let at = Int(g.next() % UInt64(pool.count - n)); return Array(pool[at..<at + n]) }
+        // Output after the tag: none, within one 16-byte move, just past the fast loop's margin.
+        let tails = [0, 1, 7, 15, 16, 17, 63, 64, 65, 100]
+        var blocks = 0
+        for tail in tails {
+            // Literals of every length up to 70, after a short and a long prefix.
+            for length in 1...70 {
+                for prefix in [0, 9, 100] {
+                    var b = HandBlock()
+                    if prefix > 0 { b.literal(random(prefix)) }
+                    b.literal(random(length))
+                    if tail > 0 { b.literal(random(tail)) }
+                    XCTAssertEqual(decode(b.block, outputSize: b.expected.count), b.expected, "literal \(length) prefix \(prefix) tail \(tail)")
+                    blocks += 1
+                }
+            }
+            // Copies of every kind, offsets 1...20 and far ones, every length the kind allows.
+            for kind in 1...3 {
+                for offset in Array(1...20) + [100, 2047, kind == 1 ? 1000 : 40_000] {
+                    for length in kind == 1 ? Array(4...11) : Array(1...64) {
+                        // The copy right after its source (op == offset) and well after it.
+                        for prefix in [offset, offset + 90] {
+                            var b = HandBlock()
+                            b.literal(random(prefix))
+                            b.copy(kind: kind, offset: offset, length: length)
+                            if tail > 0 { b.literal(random(tail)) }
+                            XCTAssertEqual(decode(b.block, outputSize: b.expected.count), b.expected,
+                                           "copy kind \(kind) offset \(offset) length \(length) prefix \(prefix) tail \(tail)")
+                            // One past what is written: refused wherever the copy sits.
+                            guard kind != 1 || prefix < 2047 else { continue }  // not encodable in 11 bits
+                            var bad = HandBlock()
+                            bad.literal(Array(b.expected[..<prefix]))
+                            bad.copy(kind: kind, offset: prefix + 1, length: length)
+                            if tail > 0 { bad.literal(random(tail)) }
+                            XCTAssertNil(decode(bad.block, outputSize: prefix + length + tail),
+                                         "offset past the start: kind \(kind) offset \(prefix + 1) length \(length) tail \(tail)")
+                            blocks += 2
+                        }
+                    }
+                }
+            }
+        }
+        // A run of copies that sits wholly in the fast loop, each reading the one before.
+        var chain = HandBlock()
+        chain.literal(random(40))
+        for k in 0..<2_000 { chain.copy(kind: 1 + k % 3, offset: 1 + k % 37, length: 4 + k % 8) }
+        XCTAssertEqual(decode(chain.block, outputSize: chain.expected.count), chain.expected, "chain of copies")
+        XCTAssertGreaterThan(blocks, 50_000)
     }
 
     func testCorruptBlocksAreRefused() {

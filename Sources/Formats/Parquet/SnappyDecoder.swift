@@ -4,9 +4,20 @@
 // Fixed-width values (an Int64 price, an Int32 date) come out as a few literal
 // bytes and a short copy every 4–8 bytes, and Debian's libsnappy 1.1.9 calls
 // memmove through the PLT for such copies: half of a plain Int64 column's
-// decode time went to those calls. Here short literals and copies move 8 or
-// 16 bytes at a time while the output has room for the overshoot, and fall
-// back to exact byte loops near the end of the buffer.
+// decode time went to those calls. Text (comments, names) comes out as copies
+// of 4–16 bytes whose tag kinds and lengths follow no pattern a branch
+// predictor can learn.
+//
+// So far from both buffer ends (the fast loop) every literal of up to 60 bytes
+// and every copy from at least 8 back moves in 16-byte steps, overshooting into
+// output that later tags overwrite; a copy's length, tag size and offset come
+// from a 256-entry table and one 4-byte load, with no branch on which of the
+// three copy kinds it is nor, up to 16 bytes, on its length; and a copy's
+// "8 ≤ offset ≤ op" is one unsigned compare. Periods under 8 are laid down as
+// one word built by doubling. (Literals keep their own branch: on fixed-width
+// pages, where tags alternate predictably, a table load on every tag's way to
+// the next one cost more than the branch.) Near either end, every tag takes an
+// exact path that checks each length.
 //
 // Every read and write is bounds-checked against the input and the output
 // buffer; corrupt input makes `decompress` return false, never read or write
@@ -27,25 +38,48 @@ enum SnappyDecoder {
         return nil
     }
 
+    /// Per copy tag (kinds 1–3): bits 0–6 the copy's length (1…64), bits 8–10 the tag's size
+    /// with its offset bytes (2, 3 or 5), bits 16–18 a 1-byte-offset copy's offset bits 8–10,
+    /// and in the upper half the mask that keeps the offset bytes of the 4 loaded after the tag.
+    /// Literal tags (kind 0) have no entry of use (0).
+    static let copyTable: [UInt64] = (0..<256).map { tag -> UInt64 in
+        let (length, size, high, mask): (Int, Int, Int, UInt64)
+        switch tag & 3 {
+        case 0: return 0
+        case 1: (length, size, high, mask) = (4 + ((tag >> 2) & 7), 2, tag >> 5, 0xFF)
+        case 2: (length, size, high, mask) = ((tag >> 2) + 1, 3, 0, 0xFFFF)
+        default: (length, size, high, mask) = ((tag >> 2) + 1, 5, 0, 0xFFFF_FFFF)
+        }
+        return UInt64(length | size << 8 | high << 16) | mask << 32
+    }
+
     /// Decompresses the block `src` into `dst`, which must be exactly as long as the block's
     /// stated uncompressed length; false when the block is corrupt or of another length.
     static func decompress(_ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer) -> Bool {
         guard let (length, preamble) = uncompressedLength(src), length == dst.count else { return false }
         if length == 0 { return preamble == src.count }
         guard let input = src.baseAddress, let output = dst.baseAddress else { return false }
-        var ip = preamble
-        let inEnd = src.count
+        return copyTable.withUnsafeBufferPointer { table in
+            decode(input, from: preamble, to: src.count, into: output, length: length, table: table.baseAddress!)
+        }
+    }
+
+    @inline(__always)
+    private static func decode(_ input: UnsafeRawPointer, from start: Int, to inEnd: Int,
+                               into output: UnsafeMutableRawPointer, length outEnd: Int,
+                               table: UnsafePointer<UInt64>) -> Bool {
+        var ip = start
         var op = 0
-        let outEnd = length
-        // Far from both ends, the common tags need no length checks: a short literal (≤ 16 bytes)
-        // and a copy of ≤ 16 bytes from at least 8 back move two words each. 20 and 64 bytes of
-        // margin cover the longest tag (5 bytes) plus a 16-byte move with room to spare.
-        let inFast = inEnd &- 20, outFast = outEnd &- 64
+        // The fast loop runs while ip < inEnd - 66 (the longest literal it takes, 1 + 60 bytes
+        // moved as 64, and a copy tag's 1 + 4 loaded bytes fit) and 8 ≤ op < outEnd - 64 (a
+        // copy of up to 64 bytes, moved in 16-byte steps, fits). The output test is one unsigned
+        // compare; op ≥ 8 lets a copy test 8 ≤ offset ≤ op with one unsigned compare as well.
+        let inFast = inEnd &- 66
+        let outSpan = outEnd >= 72 ? UInt(bitPattern: outEnd &- 72) : 0
         while ip < inEnd {
-            let tag = Int(input.load(fromByteOffset: ip, as: UInt8.self))
-            if ip < inFast && op < outFast {
-                let kind = tag & 3
-                if kind == 0 {
+            fast: while ip < inFast && UInt(bitPattern: op &- 8) < outSpan {
+                let tag = Int(input.load(fromByteOffset: ip, as: UInt8.self))
+                if tag & 3 == 0 {
                     let len = (tag >> 2) &+ 1
                     if len <= 16 {
                         let a = input.loadUnaligned(fromByteOffset: ip &+ 1, as: UInt64.self)
@@ -56,45 +90,64 @@ enum SnappyDecoder {
                         op &+= len
                         continue
                     }
-                    if len <= 60 && inEnd &- ip > 66 {
-                        // Up to 60 bytes in 16-byte steps (at most 4 bytes of overshoot past 60).
-                        var k = 0
-                        while k < len {
-                            let a = input.loadUnaligned(fromByteOffset: ip &+ 1 &+ k, as: UInt64.self)
-                            let b = input.loadUnaligned(fromByteOffset: ip &+ 9 &+ k, as: UInt64.self)
-                            output.storeBytes(of: a, toByteOffset: op &+ k, as: UInt64.self)
-                            output.storeBytes(of: b, toByteOffset: op &+ 8 &+ k, as: UInt64.self)
-                            k &+= 16
-                        }
-                        ip &+= len &+ 1
-                        op &+= len
-                        continue
-                    }
-                } else if kind != 3 {
-                    let len: Int, offset: Int, size: Int
-                    if kind == 1 {
-                        len = 4 &+ ((tag >> 2) & 7)
-                        offset = ((tag >> 5) << 8) | Int(input.load(fromByteOffset: ip &+ 1, as: UInt8.self))
-                        size = 2
-                    } else {
-                        len = (tag >> 2) &+ 1
-                        offset = Int(UInt16(littleEndian: input.loadUnaligned(fromByteOffset: ip &+ 1, as: UInt16.self)))
-                        size = 3
-                    }
-                    if len <= 16 && offset >= 8 && offset <= op {
-                        let from = op &- offset
-                        output.storeBytes(of: output.loadUnaligned(fromByteOffset: from, as: UInt64.self), toByteOffset: op, as: UInt64.self)
-                        if len > 8 {
-                            output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ 8, as: UInt64.self),
-                                              toByteOffset: op &+ 8, as: UInt64.self)
-                        }
-                        ip &+= size
-                        op &+= len
-                        continue
-                    }
+                    // 61...64: the length follows the tag (the exact path below reads it)
+                    guard len <= 60 else { break fast }
+                    var k = 0
+                    repeat {
+                        let a = input.loadUnaligned(fromByteOffset: ip &+ 1 &+ k, as: UInt64.self)
+                        let b = input.loadUnaligned(fromByteOffset: ip &+ 9 &+ k, as: UInt64.self)
+                        output.storeBytes(of: a, toByteOffset: op &+ k, as: UInt64.self)
+                        output.storeBytes(of: b, toByteOffset: op &+ 8 &+ k, as: UInt64.self)
+                        k &+= 16
+                    } while k < len
+                    ip &+= len &+ 1
+                    op &+= len
+                    continue
                 }
+                let e = table[tag]
+                let len = Int(truncatingIfNeeded: e & 0x7F), size = Int(truncatingIfNeeded: (e >> 8) & 7)
+                let bytes = UInt64(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: ip &+ 1, as: UInt32.self)))
+                let offset = Int(truncatingIfNeeded: (bytes & (e >> 32)) | ((e >> 8) & 0x700))
+                if UInt(bitPattern: offset &- 8) <= UInt(bitPattern: op &- 8) {
+                    // 8 ≤ offset ≤ op: whole words, each loaded after the previous one is stored
+                    // (a copy from 8–15 bytes back reads what the word before it wrote).
+                    let from = op &- offset
+                    output.storeBytes(of: output.loadUnaligned(fromByteOffset: from, as: UInt64.self), toByteOffset: op, as: UInt64.self)
+                    output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ 8, as: UInt64.self), toByteOffset: op &+ 8, as: UInt64.self)
+                    if len > 16 {
+                        var k = 16
+                        repeat {
+                            output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ k, as: UInt64.self), toByteOffset: op &+ k, as: UInt64.self)
+                            output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ k &+ 8, as: UInt64.self),
+                                              toByteOffset: op &+ k &+ 8, as: UInt64.self)
+                            k &+= 16
+                        } while k < len
+                    }
+                } else if offset > 0 && offset < 8 {
+                    // A period under 8: its bytes repeated into one word by doubling, then whole words
+                    // copied from the smallest multiple of the period that is at least 8 back.
+                    let bits = UInt64(offset &* 8)
+                    var w = output.loadUnaligned(fromByteOffset: op &- offset, as: UInt64.self) & ((1 << bits) &- 1)
+                    w |= w << bits
+                    w |= w << (bits &* 2)
+                    w |= w << (bits &* 4)
+                    output.storeBytes(of: w, toByteOffset: op, as: UInt64.self)
+                    let distance = (0x0E0C_0A08_0908_0808 >> (8 &* offset)) & 0xFF
+                    var k = 8
+                    while k < len {
+                        output.storeBytes(of: output.loadUnaligned(fromByteOffset: op &+ k &- distance, as: UInt64.self),
+                                          toByteOffset: op &+ k, as: UInt64.self)
+                        k &+= 8
+                    }
+                } else {
+                    break fast  // offset 0 or before the start: refused below
+                }
+                ip &+= size
+                op &+= len
             }
+            guard ip < inEnd else { break }
             // Any other tag, or near either end: every length checked.
+            let tag = Int(input.load(fromByteOffset: ip, as: UInt8.self))
             ip &+= 1
             var len: Int, offset: Int
             switch tag & 3 {
