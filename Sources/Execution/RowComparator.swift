@@ -60,19 +60,13 @@ private struct RawSortColumn {
     /// row j's, ascending.
     @inline(__always) func compareValues(_ i: Int, _ j: Int) -> Int {
         switch kind {
-        case .int64:
-            let v = values.unsafelyUnwrapped.assumingMemoryBound(to: Int64.self)
-            let a = v[i], b = v[j]
-            return a < b ? -1 : (a > b ? 1 : 0)
+        case .int64: return order(Int64.self, i, j)
         case .float64:
             let v = values.unsafelyUnwrapped.assumingMemoryBound(to: Double.self)
             let a = v[i], b = v[j]
             if a.isNaN || b.isNaN { return a.isNaN == b.isNaN ? 0 : (a.isNaN ? 1 : -1) }
             return a < b ? -1 : (a > b ? 1 : 0)
-        case .int128:
-            let v = values.unsafelyUnwrapped.assumingMemoryBound(to: Int128.self)
-            let a = v[i], b = v[j]
-            return a < b ? -1 : (a > b ? 1 : 0)
+        case .int128: return order(Int128.self, i, j)
         case .bool:
             let v = values.unsafelyUnwrapped.assumingMemoryBound(to: Bool.self)
             let a = v[i], b = v[j]
@@ -96,6 +90,12 @@ private struct RawSortColumn {
             }
             return n1 == n2 ? 0 : (n1 < n2 ? -1 : 1)
         }
+    }
+
+    @inline(__always) private func order<T: Comparable>(_: T.Type, _ i: Int, _ j: Int) -> Int {
+        let v = values.unsafelyUnwrapped.assumingMemoryBound(to: T.self)
+        let a = v[i], b = v[j]
+        return a < b ? -1 : (a > b ? 1 : 0)
     }
 
     /// An order-preserving 64-bit summary of row i's position under this column's ordering

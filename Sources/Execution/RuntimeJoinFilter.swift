@@ -176,15 +176,21 @@ final class RuntimeJoinFilter: @unchecked Sendable {
                      scan: ScanNode, context: ExecutionContext) throws -> RuntimeJoinFilter? {
         let nulls = JoinHashTable.nullRows(keys, count: n)
         let linked = nulls.map { n - $0.prefix(n).reduce(0) { $0 + ($1 ? 1 : 0) } } ?? n
+        // No join table to trial a bloom filter on: the left rows are the smaller side, already
+        // filtered, so up to the bloom limit the filter is made at once (the adaptive check still
+        // stops it when it drops too little). TPC-H Q4 at SF10: 574K orders against 38M line
+        // items, whose order keys span 60M values (too wide for a bitmap).
         return try make(keys: keys, rows: n, linked: linked, trialTable: nil,
-                        title: "\(type.rawValue.lowercased()) join on \(linked) left rows", trace: trace, scan: scan, context: context)
+                        title: "\(type.rawValue.lowercased()) join on \(linked) left rows", trace: trace, scan: scan, context: context,
+                        eagerRows: bloomMaximumRows)
     }
 
     /// `keys`: the build rows' key columns (`n` rows, `linked` of them without a NULL key);
     /// `trialTable`: a table holding them, which large builds ask before making a bloom filter
     /// (without one they filter by ranges only).
     private static func make(keys: [KeyView], rows n: Int, linked: Int, trialTable table: JoinHashTable?, title: String,
-                             trace: RuntimeFilterTrace, scan: ScanNode, context: ExecutionContext) throws -> RuntimeJoinFilter? {
+                             trace: RuntimeFilterTrace, scan: ScanNode, context: ExecutionContext,
+                             eagerRows: Int = bloomEagerRows) throws -> RuntimeJoinFilter? {
         guard keys.count == trace.keyTypes.count, !keys.isEmpty else { return nil }
         let nulls = JoinHashTable.nullRows(keys, count: n)
         let fields = scan.source.fields
@@ -226,12 +232,12 @@ final class RuntimeJoinFilter: @unchecked Sendable {
         // One integer key over a narrow range gets its exact bitmap whatever the build's size:
         // one pass over the keys, no hashing, at most 4 MB (a reversed anti join's 420K left
         // customers against 15M orders at SF10, TPC-H Q22, had only the keys' range before).
-        if rowKeys.count == 1, linked > bloomEagerRows,
+        if rowKeys.count == 1, linked > eagerRows,
            let exact = JoinKeyBitmap.make(bloomKeys[0], rows: n, linked: linked, range: rowRanges[0], nulls: nulls) {
             bitmap = exact
             try context.reserve(bytes: exact.byteCount)
             described.append(describe(nil, exact, keys: 1))
-        } else if !rowKeys.isEmpty, linked <= bloomEagerRows {
+        } else if !rowKeys.isEmpty, linked <= eagerRows {
             (bloom, bitmap) = makeKeySet(bloomKeys, rows: n, linked: linked, ranges: rowRanges, nulls: nulls)
             try context.reserve(bytes: (bloom?.byteCount ?? 0) + (bitmap?.byteCount ?? 0))
             described.append(describe(bloom, bitmap, keys: rowKeys.count))
