@@ -304,8 +304,10 @@ enum PlainDecoder {
             // A chunk's first page: its offsets were reserved for the whole chunk, and its bytes
             // are reserved for as many values this long (then growing as usual), rather than
             // doubled page after page, each growth copying all the bytes read so far.
+            // (At most 64 times the bytes seen, so a first page of a few huge values cannot
+            // reserve gigabytes for a chunk of many small ones.)
             let values = out.offsets.capacity - 1
-            out.bytes.reserveCapacity(min(Int(Int32.max), total / n * values + total / 8))
+            out.bytes.reserveCapacity(min(Int(Int32.max), total * 64, total / n * values + total / 8))
         }
         out.bytes.appendUninitialized(count: total) { bytes in
             guard let dst = bytes.baseAddress else { return }
