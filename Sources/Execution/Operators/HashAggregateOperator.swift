@@ -144,6 +144,7 @@ final class HashAggregateOperator: Operator {
         }
         return concatBatches(outputs, fields: node.fields)
     }
+
     /// Deduplicates a DISTINCT call's collected rows and folds the first occurrences.
     private func foldPendingDistinct(_ set: SetState, _ a: Int) throws {
         let pending = set.pendingDistinct[a]

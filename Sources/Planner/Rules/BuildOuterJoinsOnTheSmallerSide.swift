@@ -28,10 +28,11 @@ public enum BuildOuterJoinsOnTheSmallerSide {
               ReorderJoins.estimate(l) * margin <= ReorderJoins.estimate(r) else { return plan }
         let nl = l.fields.count, nr = r.fields.count
         // Column i of the original join is column position[i] of the swapped one.
-        let position: [Int?] = (0..<(nl + nr)).map { $0 < nl ? $0 + nr : $0 - nl }
-        let swapped = LogicalPlan.join(r, l, type == .left ? .right : .full, condition: PruneColumns.remap(condition, position))
+        let position: [Int] = (0..<(nl + nr)).map { $0 < nl ? $0 + nr : $0 - nl }
+        let swapped = LogicalPlan.join(r, l, type == .left ? .right : .full,
+                                       condition: PruneColumns.remap(condition, position.map { Optional($0) }))
         let fields = plan.fields
-        return .project(swapped, fields.indices.map { .column(position[$0]!, fields[$0].type) }, fields: fields)
+        return .project(swapped, fields.indices.map { .column(position[$0], fields[$0].type) }, fields: fields)
     }
 
     /// Whether some conjunct equates an expression of the left input's columns with one of the right's.
