@@ -46,7 +46,6 @@ struct ConstantInList {
 
     private static let linearMaximum = 32
 
-
     @inline(__always) private static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var w: UInt64 = 0
         for k in 0..<bytes.count { w |= UInt64(bytes[k]) << (8 * UInt64(k)) }

@@ -254,13 +254,7 @@ public final class PhysicalPlanner {
     /// which vectors hold alike as Int64 values, so hashing and equality agree with `=`.
     /// Anything else stays a join condition (a nested loop when it is the only one).
     static func hashable(_ a: DataType, _ b: DataType) -> Bool {
-        func isInteger(_ t: DataType) -> Bool {
-            switch t {
-            case .int16, .int32, .int64: return true
-            default: return false
-            }
-        }
-        return a == b || (isInteger(a) && isInteger(b))
+        a == b || (a.isInteger && b.isInteger)
     }
 
     /// Builds of at least this many rows hash and link on all cores (setting

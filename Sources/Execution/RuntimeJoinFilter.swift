@@ -232,13 +232,14 @@ final class RuntimeJoinFilter: @unchecked Sendable {
         // One integer key over a narrow range gets its exact bitmap whatever the build's size:
         // one pass over the keys, no hashing, at most 4 MB (a reversed anti join's 420K left
         // customers against 15M orders at SF10, TPC-H Q22, had only the keys' range before).
-        if rowKeys.count == 1, linked > eagerRows,
-           let exact = JoinKeyBitmap.make(bloomKeys[0], rows: n, linked: linked, range: rowRanges[0], nulls: nulls) {
-            bitmap = exact
-            try context.reserve(bytes: exact.byteCount)
-            described.append(describe(nil, exact, keys: 1))
-        } else if !rowKeys.isEmpty, linked <= eagerRows {
-            (bloom, bitmap) = makeKeySet(bloomKeys, rows: n, linked: linked, ranges: rowRanges, nulls: nulls)
+        // Other keys get a bloom filter at once up to `eagerRows`, else after a trial.
+        if rowKeys.count == 1 {
+            bitmap = JoinKeyBitmap.make(bloomKeys[0], rows: n, linked: linked, range: rowRanges[0], nulls: nulls)
+        }
+        if bitmap == nil, !rowKeys.isEmpty, linked <= eagerRows {
+            bloom = makeBloom(bloomKeys, rows: n, linked: linked, nulls: nulls)
+        }
+        if bloom != nil || bitmap != nil {
             try context.reserve(bytes: (bloom?.byteCount ?? 0) + (bitmap?.byteCount ?? 0))
             described.append(describe(bloom, bitmap, keys: rowKeys.count))
         } else if let table, rowKeys.count == keys.count, linked <= bloomMaximumRows {
@@ -258,15 +259,6 @@ final class RuntimeJoinFilter: @unchecked Sendable {
         let hashes = hashRows(keys, count: n)
         for i in 0..<n where !(nulls?[i] ?? false) { filter.insert(hashes[i]) }
         return filter
-    }
-
-    /// The exact bitmap when the keys are one integer over a narrow range, else a bloom filter.
-    private static func makeKeySet(_ keys: [KeyView], rows n: Int, linked: Int, ranges: [ClosedRange<Int64>?],
-                                   nulls: ContiguousArray<Bool>?) -> (JoinKeyBloomFilter?, JoinKeyBitmap?) {
-        if keys.count == 1, let bitmap = JoinKeyBitmap.make(keys[0], rows: n, linked: linked, range: ranges.first ?? nil, nulls: nulls) {
-            return (nil, bitmap)
-        }
-        return (makeBloom(keys, rows: n, linked: linked, nulls: nulls), nil)
     }
 
     private static func describe(_ bloom: JoinKeyBloomFilter?, _ bitmap: JoinKeyBitmap?, keys: Int) -> String {
@@ -385,7 +377,7 @@ final class RuntimeJoinFilter: @unchecked Sendable {
             retitle(text + ", stopped after \(checked) rows")
             return false
         }
-        if bloom == nil, bitmap == nil, trialTable != nil, !bloomBuilding {
+        if bloom == nil, trialTable != nil, !bloomBuilding {
             bloomBuilding = true
             return true
         }
@@ -404,14 +396,14 @@ final class RuntimeJoinFilter: @unchecked Sendable {
         guard let check else { return nil }
         let kept = selection(rowColumns.map { b.columns[$0] }, count: b.count, check)
         if record(checked: b.count, kept: kept.count) {
-            // Made outside the lock (other workers go on asking the table meanwhile).
-            let (madeBloom, madeBitmap) = Self.makeKeySet(bloomKeys, rows: bloomRows, linked: buildRows, ranges: rowRanges,
-                                                          nulls: JoinHashTable.nullRows(trialTable?.keys ?? bloomKeys, count: bloomRows))
+            // Made outside the lock (other workers go on asking the table meanwhile). A trial only
+            // runs where no bitmap could be made, so what it earns is a bloom filter.
+            let made = Self.makeBloom(bloomKeys, rows: bloomRows, linked: buildRows,
+                                      nulls: JoinHashTable.nullRows(trialTable?.keys ?? bloomKeys, count: bloomRows))
             Self.lock.lock()
-            bloom = madeBloom
-            bitmap = madeBitmap
+            bloom = made
             retitle(text.replacingOccurrences(of: "trial on the join's table",
-                                              with: Self.describe(madeBloom, madeBitmap, keys: rowColumns.count) + " after a trial"))
+                                              with: Self.describe(made, nil, keys: rowColumns.count) + " after a trial"))
             Self.lock.unlock()
         }
         return kept

@@ -210,7 +210,7 @@ enum Map {
         var bytes = ContiguousArray<UInt8>()
         // Most such functions give at most their first argument's bytes (substring, trim, case):
         // room for those up front, instead of growing the buffer batch after batch.
-        bytes.reserveCapacity(cols.first?.bytes.count ?? 0)
+        if let first = cols.first, first.count >= n { bytes.reserveCapacity(Int(first.offsets[n] - first.offsets[0])) }
         var offsets = ContiguousArray<Int32>(); offsets.reserveCapacity(n + 1); offsets.append(0)
         var inputs = [UnsafeBufferPointer<UInt8>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: cols.count)
         try withColumnPointers(cols) { ptrs, starts in

@@ -12,7 +12,8 @@
 // filter one input of an inner join move onto it after filters are pushed,
 // and ORs across join inputs leave each input the OR of its own parts;
 // order inner joins once filters sit on their inputs (so estimates see
-// them), and turn outer joins around to build on their smaller input; split aggregates with DISTINCT calls into two groupings (the first
+// them), and turn outer joins around to build on their smaller input;
+// split aggregates with DISTINCT calls into two groupings (the first
 // runs in parallel); hand filters to the scans they now sit on; prune columns last
 // because it renumbers everything above each scan, then merge the
 // projections pruning leaves stacked. Subquery plans inside expressions are

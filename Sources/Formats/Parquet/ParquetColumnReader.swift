@@ -143,7 +143,6 @@ enum PhysicalValues {
     }
 }
 
-/// Everything decoded from one column chunk.
 enum DefinitionLevels {
     /// How many of `count` levels at `start` equal `maxDef` (non-NULL values). Explicit 8-lane
     /// compares: the plain loop compiled to a compare and a branch per level (mispredicted on
@@ -167,6 +166,7 @@ enum DefinitionLevels {
     }
 }
 
+/// Everything decoded from one column chunk.
 struct DecodedColumn {
     /// Level entries (rows for flat columns).
     var entries = 0

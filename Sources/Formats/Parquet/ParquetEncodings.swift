@@ -325,7 +325,7 @@ enum PlainDecoder {
                         d.storeBytes(of: src.loadUnaligned(fromByteOffset: 24, as: UInt64.self), toByteOffset: 24, as: UInt64.self)
                     }
                 } else {
-                    (dst + to).update(from: base + from, count: len)
+                    (dst + to).initialize(from: base + from, count: len)
                 }
                 from += len
                 to += len
