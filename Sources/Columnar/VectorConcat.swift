@@ -102,3 +102,45 @@ extension StringColumn {
         }
     }
 }
+
+public extension Vector {
+    /// Like `concatenated`, but parts that share one encoding keep it: constants of one value
+    /// stay one constant, and dictionary parts over the same dictionary (one Parquet column
+    /// chunk's, cut into batches) stay codes into it, so the dictionary-aware kernels above
+    /// still see it (merging small batches, SmallBatchCoalescer).
+    static func concatenatedKeepingEncoding(_ parts: [Vector]) -> Vector {
+        guard let first = parts.first else { return Vector.nulls(type: .null, count: 0) }
+        if parts.count == 1 { return first }
+        let type = first.type
+        let total = parts.reduce(0) { $0 + $1.count }
+        switch first.storage {
+        case .constant(let value):
+            if parts.allSatisfy({ part in
+                if part.type == type, case .constant(let v) = part.storage { return v == value }
+                return false
+            }) {
+                return Vector.constant(value, type: type, count: total)
+            }
+        case .dictionary(_, let values):
+            if parts.allSatisfy({ part in
+                if part.type == type, case .dictionary(_, let v) = part.storage { return v === values }
+                return false
+            }) {
+                var indices = ContiguousArray<Int32>()
+                indices.reserveCapacity(total)
+                for part in parts { if case .dictionary(let idx, _) = part.storage { indices.append(contentsOf: idx) } }
+                var validity: ContiguousArray<Bool>? = nil
+                if parts.contains(where: { $0.validity != nil }) {
+                    var v = ContiguousArray<Bool>()
+                    v.reserveCapacity(total)
+                    for part in parts { v.append(contentsOf: part.validity ?? ContiguousArray(repeating: true, count: part.count)) }
+                    validity = v
+                }
+                return Vector(type: type, count: total, storage: .dictionary(indices: indices, values: values), validity: validity)
+            }
+        default:
+            break
+        }
+        return concatenated(parts, type: type)
+    }
+}

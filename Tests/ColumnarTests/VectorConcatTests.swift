@@ -49,4 +49,45 @@ final class VectorConcatTests: XCTestCase {
         XCTAssertTrue(v.isConstant)
         XCTAssertTrue((0..<7).allSatisfy { v.isNull($0) })
     }
+
+    // concatenatedKeepingEncoding: the same rows as concatenated, and the encoding kept only
+    // where every part shares it.
+    private func values(_ v: Vector) -> [Value] { (0..<v.count).map { v.value(at: $0) } }
+
+    func testKeepingEncodingKeepsOneSharedDictionary() {
+        let dictionary = Vector.from([.string("a"), .string("b"), .string("c")], type: .text)
+        let p1 = Vector(type: .text, count: 3, storage: .dictionary(indices: [2, 0, 1], values: dictionary))
+        let p2 = Vector(type: .text, count: 2, storage: .dictionary(indices: [1, 1], values: dictionary), validity: [false, true])
+        let v = Vector.concatenatedKeepingEncoding([p1, p2])
+        guard case .dictionary(let indices, let shared) = v.storage else { return XCTFail("expected codes, got \(v.storage)") }
+        XCTAssert(shared === dictionary)
+        XCTAssertEqual(Array(indices), [2, 0, 1, 1, 1])
+        XCTAssertEqual(values(v), [.string("c"), .string("a"), .string("b"), .null, .string("b")])
+        XCTAssertEqual(values(v), rowByRow([p1, p2], .text))
+    }
+
+    func testKeepingEncodingExpandsDifferentDictionaries() {
+        let d1 = Vector.from([.string("a"), .string("b")], type: .text)
+        let d2 = Vector.from([.string("a"), .string("b")], type: .text)   // equal, but another chunk's
+        let p1 = Vector(type: .text, count: 2, storage: .dictionary(indices: [1, 0], values: d1))
+        let p2 = Vector(type: .text, count: 2, storage: .dictionary(indices: [0, 0], values: d2))
+        let v = Vector.concatenatedKeepingEncoding([p1, p2])
+        if case .dictionary = v.storage { XCTFail("two dictionaries cannot share codes") }
+        XCTAssertEqual(values(v), [.string("b"), .string("a"), .string("a"), .string("a")])
+        let mixed = Vector.concatenatedKeepingEncoding([p1, Vector.from([.string("z")], type: .text)])
+        XCTAssertEqual(values(mixed), [.string("b"), .string("a"), .string("z")])
+    }
+
+    func testKeepingEncodingKeepsOnlyEqualConstants() {
+        let same = Vector.concatenatedKeepingEncoding([Vector.constant(.int(4), type: .date, count: 2), Vector.constant(.int(4), type: .date, count: 3)])
+        guard case .constant(.int(4)) = same.storage else { return XCTFail("expected one constant, got \(same.storage)") }
+        XCTAssertEqual(same.count, 5)
+        XCTAssertEqual(same.type, .date)
+        let different = Vector.concatenatedKeepingEncoding([Vector.constant(.int(4), type: .int64, count: 2), Vector.constant(.int(5), type: .int64, count: 1)])
+        if case .constant = different.storage { XCTFail("two values cannot be one constant") }
+        XCTAssertEqual(values(different), [.int(4), .int(4), .int(5)])
+        let nulls = Vector.concatenatedKeepingEncoding([Vector.nulls(type: .text, count: 2), Vector.nulls(type: .text, count: 2)])
+        XCTAssertEqual(nulls.count, 4)
+        XCTAssert(nulls.isConstant && nulls.hasNulls)
+    }
 }

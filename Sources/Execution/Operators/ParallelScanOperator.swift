@@ -190,25 +190,30 @@ func runStages(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: Sca
 
 /// Applies pipeline stages to every batch of a morsel, handing each output batch (at most
 /// Batch.capacity rows) to `body` as soon as it is made: an aggregate over a join consumes
-/// the joined rows batch by batch instead of holding a whole row group's worth.
+/// the joined rows batch by batch instead of holding a whole row group's worth. Small
+/// batches are merged before each stage and before `body` (SmallBatchCoalescer).
 func forEachStageOutput(_ stages: [PipelineStage], on morsel: ScanMorsel, statistics: ScanStatistics,
                         _ body: (Batch) throws -> Void) throws {
     // Under a policy barrier (always the first stage when there is one) reading is guarded too.
     var guardedBy: PolicyBarrier? = nil
     if case .guarded(_, let barrier)? = stages.first { guardedBy = barrier }
+    // coalescers[i] holds the small batches waiting for stage i; the last, those for `body`.
+    let coalescers = (0...stages.count).map { _ in SmallBatchCoalescer() }
+    func run(_ b: Batch, from i: Int) throws {
+        if i == stages.count {
+            for piece in slicedToCapacity(b) { try body(piece) }
+            return
+        }
+        guard let out = try stages[i].apply(b), out.count > 0 else { return }
+        try coalescers[i + 1].take(out) { try run($0, from: i + 1) }
+    }
     // Errors of the stages and of `body` pass unchanged; only the source's own errors are
     // sanitized under a barrier (the stages sanitize theirs in PipelineStage.apply).
     struct PassThrough: Error { let error: Error }
     do {
         try morsel.forEachBatch(statistics: statistics) { batch in
-            guard batch.count > 0 else { return }
             do {
-                var current: Batch? = batch
-                for stage in stages {
-                    guard let b = current else { break }
-                    current = try stage.apply(b)
-                }
-                if let b = current, b.count > 0 { for piece in slicedToCapacity(b) { try body(piece) } }
+                try coalescers[0].take(batch) { try run($0, from: 0) }
             } catch {
                 throw PassThrough(error: error)
             }
@@ -219,6 +224,8 @@ func forEachStageOutput(_ stages: [PipelineStage], on morsel: ScanMorsel, statis
         if let guardedBy { throw PolicyBarrierOperator.sanitized(error, relation: guardedBy.relation) }
         throw error
     }
+    // The morsel's end: what each stage still holds goes on, stage by stage.
+    for (i, coalescer) in coalescers.enumerated() { try coalescer.flush { try run($0, from: i) } }
 }
 
 final class ParallelScanOperator: Operator {

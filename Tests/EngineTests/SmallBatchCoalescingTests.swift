@@ -1,0 +1,84 @@
+// Small batches between pipeline stages are merged (SmallBatchCoalescer):
+// rows keep their order, no merged batch passes Batch.capacity, a batch of a
+// quarter capacity or more passes alone, and the morsel's end flushes what
+// every stage still holds. Through forEachStageOutput, a selective filter's
+// dozens-of-rows outputs reach the consumer as full batches.
+
+import Columnar
+@testable import Execution
+import Planner
+import XCTest
+
+final class SmallBatchCoalescingTests: XCTestCase {
+    /// A batch of one int64 column holding `rows`.
+    private func batch(_ rows: Range<Int>) -> Batch {
+        Batch(columns: [Vector(type: .int64, count: rows.count, storage: .int64(ContiguousArray(rows.map(Int64.init))))])
+    }
+
+    private func ints(_ b: Batch) -> [Int64] { (0..<b.count).map { if case .int(let i) = b.columns[0].value(at: $0) { return i }; return -1 } }
+
+    /// The batches the coalescer hands on for input batches of `sizes` rows (numbered in order).
+    private func coalesced(_ sizes: [Int]) throws -> [Batch] {
+        let coalescer = SmallBatchCoalescer()
+        var out: [Batch] = []
+        var next = 0
+        for n in sizes {
+            try coalescer.take(batch(next..<next + n)) { out.append($0) }
+            next += n
+        }
+        try coalescer.flush { out.append($0) }
+        XCTAssertEqual(out.flatMap(ints), (0..<next).map(Int64.init), "rows in order, none lost")
+        return out
+    }
+
+    func testSmallBatchesMergeUpToCapacityAndLargeOnesPassAlone() throws {
+        XCTAssertEqual(try coalesced([10, 20, 600, 5, 5]).map(\.count), [30, 600, 10])
+        XCTAssertEqual(try coalesced(Array(repeating: 100, count: 30)).map(\.count), [2000, 1000])
+        XCTAssertEqual(try coalesced([511, 511, 511, 511, 511]).map(\.count), [2044, 511])
+        XCTAssertEqual(try coalesced([512, 2048, 1]).map(\.count), [512, 2048, 1])
+        XCTAssertEqual(try coalesced([0, 3, 0]).map(\.count), [3])
+        XCTAssertEqual(try coalesced([]).map(\.count), [])
+    }
+
+    private final class Morsel: ScanMorsel {
+        let batches: [Batch]
+        init(_ batches: [Batch]) { self.batches = batches }
+        func read(statistics: ScanStatistics) throws -> [Batch] { batches }
+    }
+
+    func testPipelineStagesSeeMergedBatchesAndTheMorselEndFlushes() throws {
+        // 20 batches of 2,048 rows; the filter keeps every 25th row (82 of each).
+        let morsel = Morsel((0..<20).map { k in batch(k * 2048..<(k + 1) * 2048) })
+        let everyTwentyFifth: Evaluator = { b in
+            let truth = ContiguousArray((0..<b.count).map { i -> Bool in
+                if case .int(let v) = b.columns[0].value(at: i) { return v % 25 == 0 }
+                return false
+            })
+            return Vector(type: .boolean, count: b.count, storage: .bool(truth))
+        }
+        var secondStageInputs: [Int] = []
+        let counting: Evaluator = { b in
+            secondStageInputs.append(b.count)
+            return Vector.constant(.bool(true), type: .boolean, count: b.count)
+        }
+        var outputs: [Batch] = []
+        try forEachStageOutput([.filter(everyTwentyFifth), .filter(counting)], on: morsel, statistics: ScanStatistics()) {
+            outputs.append($0)
+        }
+        let expected = (0..<20 * 2048).filter { $0 % 25 == 0 }.map(Int64.init)
+        XCTAssertEqual(outputs.flatMap(ints), expected)
+        XCTAssertEqual(secondStageInputs.reduce(0, +), expected.count)
+        XCTAssert(secondStageInputs.count <= 2, "the second stage ran on \(secondStageInputs) rows")
+        XCTAssert(outputs.allSatisfy { $0.count <= Batch.capacity })
+        XCTAssert(outputs.count <= 2, "the consumer got \(outputs.map(\.count))")
+    }
+
+    func testAnErrorOfALaterStageDuringTheFlushReachesTheCaller() {
+        let morsel = Morsel([batch(0..<10)])
+        struct Boom: Error {}
+        let failing: Evaluator = { _ in throw Boom() }
+        XCTAssertThrowsError(try forEachStageOutput([.filter(failing)], on: morsel, statistics: ScanStatistics()) { _ in }) {
+            XCTAssert($0 is Boom)
+        }
+    }
+}
