@@ -5,7 +5,10 @@
 // a later operand for a row an earlier one decided, so an error there
 // (division by zero, a bad cast) is not raised. The loops read the terms'
 // boolean buffers and validity masks directly: a filter over a Parquet scan
-// runs them once per 2048 rows for every term.
+// runs them once per 2048 rows for every term. Only the undecided rows are
+// tracked; a filter's conjunction hands them on as its selection
+// (selectedRows(allOf:)) without ever building a truth vector, and a term a
+// dictionary answered is read through its codes.
 //
 // Three-valued logic: a row a term makes NULL stays undecided (a later
 // FALSE for AND / TRUE for OR still decides it) and ends NULL otherwise.
@@ -18,7 +21,42 @@ enum ConnectiveEvaluation {
     /// `reads[k]`: the columns term k reads (nil: all of them).
     static func evaluate(_ b: Batch, terms: [Evaluator], reads: [Set<Int>?], isAnd: Bool) throws -> Vector {
         let n = b.count
-        var values = ContiguousArray<Bool>(repeating: isAnd, count: n)
+        let (still, unknown) = try undecidedRows(b, terms: terms, reads: reads, isAnd: isAnd)
+        // Decided rows hold !isAnd; the rows no term decided hold isAnd, or NULL where a term was.
+        guard let still else {
+            return Vector(type: .boolean, count: n, storage: .bool(ContiguousArray(repeating: isAnd, count: n)),
+                          validity: unknown.map { u in ContiguousArray(u.lazy.map { !$0 }) })
+        }
+        var values = ContiguousArray<Bool>(repeating: !isAnd, count: n)
+        for r in still { values[Int(r)] = isAnd }
+        let validity = unknown.map { u in ContiguousArray(u.lazy.map { !$0 }) }
+        return Vector(type: .boolean, count: n, storage: .bool(values), validity: validity)
+    }
+
+    /// The rows of `b` where every one of `terms` is TRUE (ascending): the rows
+    /// `selectedRows(evaluate(b, terms:, reads:, isAnd: true), count:)` keeps, with every term
+    /// run on the same rows, but without building the truth of the rows a term decided.
+    static func selectedRows(_ b: Batch, allOf terms: [Evaluator], reads: [Set<Int>?]) throws -> ContiguousArray<Int32> {
+        let (still, unknown) = try undecidedRows(b, terms: terms, reads: reads, isAnd: true)
+        guard let unknown else { return still ?? allRows(b.count) }
+        guard let still else { return ContiguousArray((0..<Int32(b.count)).filter { !unknown[Int($0)] }) }
+        return ContiguousArray(still.lazy.filter { !unknown[Int($0)] })
+    }
+
+    /// Rows 0..<n.
+    private static func allRows(_ n: Int) -> ContiguousArray<Int32> {
+        ContiguousArray(unsafeUninitializedCapacity: n) { dst, initialized in
+            for i in 0..<n { dst[i] = Int32(truncatingIfNeeded: i) }
+            initialized = n
+        }
+    }
+
+    /// Runs the terms, each over the rows the ones before left undecided (TRUE or NULL so far
+    /// for AND, FALSE or NULL for OR). Returns those rows after the last term (nil: every row)
+    /// and, when some term was NULL, which of them are unknown.
+    private static func undecidedRows(_ b: Batch, terms: [Evaluator], reads: [Set<Int>?], isAnd: Bool) throws
+        -> (still: ContiguousArray<Int32>?, unknown: ContiguousArray<Bool>?) {
+        let n = b.count
         var unknown: ContiguousArray<Bool>? = nil
         // nil while every row is undecided (the first term sees the whole batch).
         var undecided: ContiguousArray<Int32>? = nil
@@ -36,16 +74,14 @@ enum ConnectiveEvaluation {
                 throw SQLError(SQLState.internalError, "a condition produced \(t.count) values for \(live) rows")
             }
             var still = ContiguousArray<Int32>()
-            still.reserveCapacity(live)
             try withRows(undecided, count: live) { rowOf in
-                try fold(t, live: live, isAnd: isAnd, rowOf: rowOf, values: &values, unknown: &unknown, still: &still)
+                try fold(t, live: live, batchRows: n, isAnd: isAnd, rowOf: rowOf, unknown: &unknown, still: &still)
             }
             // Every row still undecided (a term true or NULL everywhere, as a partition column's
             // test on its own partition): the next term reads the batch itself, not a full copy.
             undecided = still.count == n ? nil : still
         }
-        let validity = unknown.map { u in ContiguousArray(u.lazy.map { !$0 }) }
-        return Vector(type: .boolean, count: n, storage: .bool(values), validity: validity)
+        return (undecided, unknown)
     }
 
     /// Calls `body` with a row mapping: sub-batch row j is batch row `rows[j]` (or j itself).
@@ -55,77 +91,111 @@ enum ConnectiveEvaluation {
         if let rows { try rows.withUnsafeBufferPointer { try body($0) } } else { try body(nil) }
     }
 
-    /// Folds one term's truth over the live rows into the accumulator.
-    private static func fold(_ t: Vector, live: Int, isAnd: Bool, rowOf: UnsafeBufferPointer<Int32>?,
-                             values: inout ContiguousArray<Bool>, unknown: inout ContiguousArray<Bool>?,
-                             still: inout ContiguousArray<Int32>) throws {
+    /// Folds one term's truth over the live rows: the rows it leaves undecided go to `still`.
+    private static func fold(_ t: Vector, live: Int, batchRows n: Int, isAnd: Bool, rowOf: UnsafeBufferPointer<Int32>?,
+                             unknown: inout ContiguousArray<Bool>?, still: inout ContiguousArray<Int32>) throws {
         @inline(__always) func row(_ j: Int) -> Int { rowOf.map { Int($0[j]) } ?? j }
-        @inline(__always) func markUnknown(_ r: Int) {
-            if unknown == nil { unknown = ContiguousArray(repeating: false, count: values.count) }
-            unknown![r] = true
-        }
         if case .constant(let c) = t.storage {
             if c.isNull {
-                for j in 0..<live { markUnknown(row(j)); still.append(Int32(row(j))) }
+                if unknown == nil { unknown = ContiguousArray(repeating: false, count: n) }
+                for j in 0..<live { unknown![row(j)] = true; still.append(Int32(row(j))) }
             } else if case .bool(let v) = c, v == isAnd {
                 for j in 0..<live { still.append(Int32(row(j))) }
-            } else {
-                for j in 0..<live {
-                    let r = row(j)
-                    values[r] = !isAnd
-                    unknown?[r] = false
-                }
+            } else if unknown != nil {
+                for j in 0..<live { unknown![row(j)] = false }
             }
             return
+        }
+        if unknown == nil, t.validity == nil {
+            // The common case: no NULL anywhere yet. A term read through a dictionary of
+            // answers (DictionaryEvaluation) is folded through its codes, unexpanded.
+            if let kept = keptRows(throughCodesOf: t, live: live, rowOf: rowOf, isAnd: isAnd) {
+                still = kept
+                return
+            }
+            if case .bool(let truth) = t.storage {
+                still = truth.withUnsafeBufferPointer { tv in keptRows(live: live, rowOf: rowOf, truth: tv, isAnd: isAnd) }
+                return
+            }
         }
         let plain = t.materialized()
         guard case .bool(let truth) = plain.storage else {
             throw SQLError(SQLState.internalError, "a condition produced a non-boolean vector")
         }
         let validity = plain.validity
-        truth.withUnsafeBufferPointer { tv in
-            values.withUnsafeMutableBufferPointer { out in
-                if validity == nil && unknown == nil {
-                    // The common case: no NULL anywhere yet. Decided rows take !isAnd; the others
-                    // are written to `still` unconditionally and counted only when they stay
-                    // (no branch on the data).
-                    var kept = 0
-                    let decided = !isAnd
-                    let capacity = still.capacity
-                    still = ContiguousArray(unsafeUninitializedCapacity: Swift.max(capacity, live)) { dst, initialized in
-                        guard let d = dst.baseAddress else { initialized = 0; return }
-                        if let rowOf {
-                            for j in 0..<live {
-                                let r = rowOf[j]
-                                let stays = tv[j] == isAnd
-                                d[kept] = r
-                                kept &+= stays ? 1 : 0
-                                if !stays { out[Int(r)] = decided }
-                            }
-                        } else {
-                            for j in 0..<live {
-                                let stays = tv[j] == isAnd
-                                d[kept] = Int32(truncatingIfNeeded: j)
-                                kept &+= stays ? 1 : 0
-                                if !stays { out[j] = decided }
-                            }
-                        }
-                        initialized = kept
-                    }
-                    return
+        if unknown == nil && validity == nil {
+            still = truth.withUnsafeBufferPointer { tv in keptRows(live: live, rowOf: rowOf, truth: tv, isAnd: isAnd) }
+            return
+        }
+        still.reserveCapacity(live)
+        for j in 0..<live {
+            let r = row(j)
+            if let validity, !validity[j] {
+                if unknown == nil { unknown = ContiguousArray(repeating: false, count: n) }
+                unknown![r] = true
+                still.append(Int32(truncatingIfNeeded: r))
+            } else if truth[j] == isAnd {
+                still.append(Int32(truncatingIfNeeded: r))
+            } else {
+                unknown?[r] = false
+            }
+        }
+    }
+
+    /// The rows (batch rows through `rowOf`) among `live` whose truth equals `isAnd`. Eight
+    /// truths are read as one word and only its set bytes are visited, so a selective term
+    /// costs a load and a test per eight rows.
+    private static func keptRows(live: Int, rowOf: UnsafeBufferPointer<Int32>?, truth: UnsafeBufferPointer<Bool>,
+                                 isAnd: Bool) -> ContiguousArray<Int32> {
+        guard let base = truth.baseAddress, live > 0 else { return [] }
+        let raw = UnsafeRawPointer(base)
+        // A Bool is one byte, 0 or 1: flipping bit 0 of every byte turns "false" into a mark.
+        let flip: UInt64 = isAnd ? 0 : 0x0101_0101_0101_0101
+        return ContiguousArray(unsafeUninitializedCapacity: live) { dst, initialized in
+            guard let d = dst.baseAddress else { initialized = 0; return }
+            var kept = 0, j = 0
+            while j + 8 <= live {
+                var marks = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self) ^ flip
+                while marks != 0 {
+                    let k = j + marks.trailingZeroBitCount >> 3
+                    d[kept] = rowOf.map { $0[k] } ?? Int32(truncatingIfNeeded: k)
+                    kept &+= 1
+                    marks &= marks &- 1
                 }
-                for j in 0..<live {
-                    let r = row(j)
-                    if let validity, !validity[j] {
-                        if unknown == nil { unknown = ContiguousArray(repeating: false, count: out.count) }
-                        unknown![r] = true
-                        still.append(Int32(truncatingIfNeeded: r))
-                    } else if tv[j] == isAnd {
-                        still.append(Int32(truncatingIfNeeded: r))
-                    } else {
-                        out[r] = !isAnd
-                        unknown?[r] = false
+                j += 8
+            }
+            while j < live {
+                d[kept] = rowOf.map { $0[j] } ?? Int32(truncatingIfNeeded: j)
+                kept &+= truth[j] == isAnd ? 1 : 0
+                j += 1
+            }
+            initialized = kept
+        }
+    }
+
+    /// Like keptRows(truth:) for a truth vector of codes into a dictionary of non-NULL booleans
+    /// (DictionaryEvaluation's answer for a dictionary-encoded column); nil for any other vector.
+    private static func keptRows(throughCodesOf t: Vector, live: Int, rowOf: UnsafeBufferPointer<Int32>?,
+                                 isAnd: Bool) -> ContiguousArray<Int32>? {
+        guard t.validity == nil, case .dictionary(let codes, let answers) = t.storage, answers.validity == nil,
+              case .bool(let truth) = answers.storage, !truth.isEmpty, codes.count >= live else { return nil }
+        return truth.withUnsafeBufferPointer { tv in
+            codes.withUnsafeBufferPointer { cv in
+                ContiguousArray(unsafeUninitializedCapacity: live) { dst, initialized in
+                    guard let d = dst.baseAddress else { initialized = 0; return }
+                    // Codes are in range (checked where the vector was made); clamped all the same.
+                    let last = UInt32(tv.count - 1)
+                    @inline(__always) func stays(_ j: Int) -> Int {
+                        tv[Int(Swift.min(UInt32(bitPattern: cv[j]), last))] == isAnd ? 1 : 0
                     }
+                    var kept = 0
+                    // Every row is written, the count advances only for those kept (no branch on the data).
+                    if let rowOf {
+                        for j in 0..<live { d[kept] = rowOf[j]; kept &+= stays(j) }
+                    } else {
+                        for j in 0..<live { d[kept] = Int32(truncatingIfNeeded: j); kept &+= stays(j) }
+                    }
+                    initialized = kept
                 }
             }
         }
@@ -141,37 +211,29 @@ enum ConnectiveEvaluation {
 
     /// The rows of a filter's predicate result that are TRUE (not FALSE, not NULL), ascending.
     static func selectedRows(_ v: Vector, count n: Int) -> ContiguousArray<Int32> {
-        var keep = ContiguousArray<Int32>()
         if case .constant(let c) = v.storage {
-            guard case .bool(true) = c else { return keep }
-            return ContiguousArray(unsafeUninitializedCapacity: n) { dst, initialized in
-                for i in 0..<n { dst[i] = Int32(truncatingIfNeeded: i) }
-                initialized = n
-            }
+            guard case .bool(true) = c else { return [] }
+            return allRows(n)
         }
+        if let kept = keptRows(throughCodesOf: v, live: n, rowOf: nil, isAnd: true) { return kept }
         let plain = v.materialized()
-        guard case .bool(let truth) = plain.storage else { return keep }
+        guard case .bool(let truth) = plain.storage else { return [] }
         let m = min(n, truth.count)
-        let validity = plain.validity
+        guard let validity = plain.validity else {
+            return truth.withUnsafeBufferPointer { keptRows(live: m, rowOf: nil, truth: $0, isAnd: true) }
+        }
         // Every row index is written, the count advances only for TRUE rows (no branch on the data).
         return truth.withUnsafeBufferPointer { t in
-            ContiguousArray(unsafeUninitializedCapacity: m) { dst, initialized in
-                guard let d = dst.baseAddress else { initialized = 0; return }
-                var kept = 0
-                if let validity {
-                    validity.withUnsafeBufferPointer { ok in
-                        for i in 0..<m {
-                            d[kept] = Int32(truncatingIfNeeded: i)
-                            kept &+= (t[i] && ok[i]) ? 1 : 0
-                        }
-                    }
-                } else {
+            validity.withUnsafeBufferPointer { ok in
+                ContiguousArray(unsafeUninitializedCapacity: m) { dst, initialized in
+                    guard let d = dst.baseAddress else { initialized = 0; return }
+                    var kept = 0
                     for i in 0..<m {
                         d[kept] = Int32(truncatingIfNeeded: i)
-                        kept &+= t[i] ? 1 : 0
+                        kept &+= (t[i] && ok[i]) ? 1 : 0
                     }
+                    initialized = kept
                 }
-                initialized = kept
             }
         }
     }

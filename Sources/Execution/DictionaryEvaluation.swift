@@ -133,18 +133,31 @@ final class DictionaryEvaluation: @unchecked Sendable {
         return nullAnswerFailed ? nil : nullAnswer
     }
 
-    /// Each row's answer through its code: booleans (filters) as plain vectors, other
-    /// types as a dictionary over the answers. Nil when a code is out of range.
+    /// Each row's answer through its code, as a dictionary over the answers (booleans with
+    /// NULLs among the rows or the answers as plain vectors). Nil when a code is out of range.
     private func expand(_ answers: Vector, indices: ContiguousArray<Int32>, validity: ContiguousArray<Bool>?,
                         nullResult: Value, count n: Int) throws -> Vector? {
         let d = answers.count
         var inRange = true
         indices.withUnsafeBufferPointer { p in
+            if validity == nil {
+                // One reduction the compiler vectorises; a negative code reads as a huge one.
+                var largest: UInt32 = 0
+                for i in 0..<n { largest = Swift.max(largest, UInt32(bitPattern: p[i])) }
+                inRange = Int(largest) < d
+                return
+            }
             for i in 0..<n where p[i] < 0 || Int(p[i]) >= d {
                 if validity?[i] ?? true { inRange = false; break }
             }
         }
         guard inRange else { return nil }
+        if answers.type == .boolean, validity == nil, !answers.hasNulls, case .bool = answers.storage {
+            // A filter's answer stays codes into the entries' answers: ConnectiveEvaluation
+            // selects rows through them without a per-row copy of the truth.
+            let codes = indices.count == n ? indices : ContiguousArray(indices[0..<n])
+            return Vector(type: .boolean, count: n, storage: .dictionary(indices: codes, values: answers))
+        }
         if answers.type == .boolean {
             let truth = Kernels.bools(answers)
             let nullNullResult = nullResult.isNull

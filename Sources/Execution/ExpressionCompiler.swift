@@ -9,6 +9,8 @@ import Functions
 import Planner
 
 typealias Evaluator = (Batch) throws -> Vector
+/// A compiled filter: the rows of a batch it keeps, ascending.
+typealias RowSelector = (Batch) throws -> ContiguousArray<Int32>
 
 struct ExpressionCompiler {
     let context: ExecutionContext
@@ -163,12 +165,28 @@ struct ExpressionCompiler {
 
     /// AND/OR with three-valued logic, evaluating each term only on undecided rows.
     private func compileConnective(_ terms: [BoundExpr], isAnd: Bool) throws -> Evaluator {
-        let grouped = dictionaryAware ? Self.groupedBySingleColumn(terms, isAnd: isAnd) : terms
-        let evals = try grouped.map(compile)
-        // Later terms see only the undecided rows; gathering just the columns a term reads
-        // (not the whole batch) keeps wide scans from copying every column once per term.
-        let reads = grouped.map(columnsRead)
+        let (evals, reads) = try connectiveTerms(terms, isAnd: isAnd)
         return { b in try ConnectiveEvaluation.evaluate(b, terms: evals, reads: reads, isAnd: isAnd) }
+    }
+
+    /// A connective's terms compiled, with the columns each reads: later terms see only the
+    /// undecided rows, and gathering just the columns a term reads (not the whole batch) keeps
+    /// wide scans from copying every column once per term.
+    private func connectiveTerms(_ terms: [BoundExpr], isAnd: Bool) throws -> (evals: [Evaluator], reads: [Set<Int>?]) {
+        let grouped = dictionaryAware ? Self.groupedBySingleColumn(terms, isAnd: isAnd) : terms
+        return (try grouped.map(compile), grouped.map(columnsRead))
+    }
+
+    /// A filter's predicate compiled to the rows it keeps (TRUE, not FALSE or NULL), ascending.
+    /// A conjunction selects through the rows its terms leave undecided, never building its
+    /// truth vector; one that reads a single column keeps its per-dictionary-entry evaluation.
+    func compileSelection(_ e: BoundExpr) throws -> RowSelector {
+        if case .and(let terms) = e, !(dictionaryAware && DictionaryEvaluation.singleColumn(of: e) != nil) {
+            let (evals, reads) = try connectiveTerms(terms, isAnd: true)
+            return { b in try ConnectiveEvaluation.selectedRows(b, allOf: evals, reads: reads) }
+        }
+        let ev = try compile(e)
+        return { b in ConnectiveEvaluation.selectedRows(try ev(b), count: b.count) }
     }
 
     /// Adjacent terms that read the same single column joined into one term (`d >= a AND

@@ -50,7 +50,7 @@ public final class PhysicalPlanner {
             return ValuesOperator(rows: rows, fields: fields, compiler: compiler)
         case .filter(let input, let predicate):
             return FilterOperator(input: try build(input, requiring: Self.union(required, reads([predicate]))),
-                                  predicate: try compiler.compile(predicate), context: context, outputColumns: required)
+                                  predicate: try compiler.compileSelection(predicate), context: context, outputColumns: required)
         case .project(let input, let exprs, _):
             return ProjectOperator(input: try build(input, requiring: reads(exprs)), expressions: try exprs.map(compiler.compile))
         case .aggregate(let node):
@@ -179,7 +179,7 @@ public final class PhysicalPlanner {
         for link in links.reversed() {
             switch link {
             case .filter(let p, let output):
-                let predicate = try compiler.compile(p)
+                let predicate = try compiler.compileSelection(p)
                 if compiled.isEmpty, let lifted = scanFilter(p, predicate, output: output, scan: scanNode) {
                     compiled.append(lifted)
                     continue

@@ -19,7 +19,7 @@ extension PhysicalPlanner {
     /// The stage for a filter directly above `scan`: one the scan may run itself when the
     /// source can, the setting allows it, and some column the filter does not read is
     /// produced (otherwise nothing is decoded later and the plain stage is as good). Nil: a plain stage.
-    func scanFilter(_ p: BoundExpr, _ predicate: @escaping Evaluator, output: Set<Int>?, scan: ScanNode) -> PipelineStage? {
+    func scanFilter(_ p: BoundExpr, _ predicate: @escaping RowSelector, output: Set<Int>?, scan: ScanNode) -> PipelineStage? {
         guard lateMaterialization, scan.source is RowFilteringTableSource, let reads = reads([p]), !reads.isEmpty else { return nil }
         let produced = scan.columns.indices.filter { !reads.contains($0) && (output?.contains($0) ?? true) }
         guard !produced.isEmpty else { return nil }
@@ -40,7 +40,7 @@ private let lateMaterializationDefault = ProcessInfo.processInfo.environment["LA
 extension Array where Element == PipelineStage {
     /// The filter the scan takes over (late materialisation) — the first stage, or the first
     /// inside a leading policy barrier — and the stages left without it; nil when there is none.
-    var leadingScanFilter: (predicate: Evaluator, reads: Set<Int>, keeping: Set<Int>?, rest: [PipelineStage])? {
+    var leadingScanFilter: (predicate: RowSelector, reads: Set<Int>, keeping: Set<Int>?, rest: [PipelineStage])? {
         switch first {
         case .filterAboveScan(let predicate, let reads, let keeping)?:
             return (predicate, reads, keeping, Array(dropFirst()))
@@ -88,7 +88,7 @@ func pipelineMorsels(_ node: ScanNode, _ stages: [PipelineStage], context: Execu
         progress?.scanned(rows: b.count)
         var rows: ContiguousArray<Int32>
         if let lifted {
-            rows = ConnectiveEvaluation.selectedRows(try lifted.predicate(b), count: b.count)
+            rows = try lifted.predicate(b)
         } else {
             rows = ContiguousArray((0..<Int32(b.count)))
         }

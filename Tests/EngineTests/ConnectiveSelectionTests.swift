@@ -2,7 +2,8 @@
 // three-valued results against a row-by-row reference over terms stored
 // every way a boolean vector can be (plain, with NULLs, constant TRUE /
 // FALSE / NULL, dictionary), later terms seeing exactly the undecided
-// rows, the filter's row selection, adjacent same-column terms grouped,
+// rows, the filter's row selection (also straight from a conjunction's
+// terms, selectedRows(allOf:)), adjacent same-column terms grouped,
 // and SQL over a Parquet scan with NULLs giving PostgreSQL's answers.
 
 import XCTest
@@ -28,12 +29,12 @@ final class ConnectiveSelectionTests: XCTestCase {
     }
 
     /// One term's answers for all rows of the batch, stored in the given form.
-    private enum Form: CaseIterable { case plain, plainWithNulls, constantTrue, constantFalse, constantNull, dictionary }
+    private enum Form: CaseIterable { case plain, plainWithNulls, constantTrue, constantFalse, constantNull, dictionary, dictionaryWithoutNulls }
 
     private func answers(_ form: Form, rows: Int, seed: inout UInt64) -> [Truth] {
         func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
         switch form {
-        case .plain: return (0..<rows).map { _ in next() % 3 != 0 }
+        case .plain, .dictionaryWithoutNulls: return (0..<rows).map { _ in next() % 3 != 0 }
         case .plainWithNulls, .dictionary: return (0..<rows).map { _ in let r = next() % 4; return r == 0 ? nil : r != 1 }
         case .constantTrue: return Array(repeating: true, count: rows)
         case .constantFalse: return Array(repeating: false, count: rows)
@@ -57,6 +58,11 @@ final class ConnectiveSelectionTests: XCTestCase {
                 let codes = ContiguousArray(picked.map { Int32(($0 ?? false) ? 1 : 0) })
                 let validity = ContiguousArray(picked.map { $0 != nil })
                 return Vector(type: .boolean, count: b.count, storage: .dictionary(indices: codes, values: dict), validity: validity)
+            case .dictionaryWithoutNulls:
+                // DictionaryEvaluation's answer for a column without NULLs: codes into per-entry answers.
+                let dict = Vector(type: .boolean, count: 3, storage: .bool([true, false, true]))
+                let codes = ContiguousArray(picked.enumerated().map { i, t in Int32(t == true ? (i % 2 == 0 ? 0 : 2) : 1) })
+                return Vector(type: .boolean, count: b.count, storage: .dictionary(indices: codes, values: dict))
             case .plain, .plainWithNulls:
                 return Vector(type: .boolean, count: b.count, storage: .bool(ContiguousArray(picked.map { $0 ?? false })),
                               validity: ContiguousArray(picked.map { $0 != nil }))
@@ -74,7 +80,7 @@ final class ConnectiveSelectionTests: XCTestCase {
         for isAnd in [true, false] {
             for first in Form.allCases {
                 for second in Form.allCases {
-                    for third in [Form.plainWithNulls, .plain, .dictionary] {
+                    for third in [Form.plainWithNulls, .plain, .dictionary, .dictionaryWithoutNulls] {
                         let forms = [first, second, third]
                         let truths = forms.map { answers($0, rows: rows, seed: &seed) }
                         var seenBy: [[Int]] = [[], [], []]
@@ -95,12 +101,20 @@ final class ConnectiveSelectionTests: XCTestCase {
                         // The filter keeps exactly the TRUE rows.
                         let kept = ConnectiveEvaluation.selectedRows(result, count: rows).map(Int.init)
                         XCTAssertEqual(kept, (0..<rows).filter { acc[$0] == true })
+                        // A filter's conjunction selects the same rows, each term seeing the same rows.
+                        if isAnd {
+                            var seenBySelection: [[Int]] = [[], [], []]
+                            let selecting = forms.indices.map { k in term(truths[k], form: forms[k], seen: { seenBySelection[k] += $0 }) }
+                            let selected = try ConnectiveEvaluation.selectedRows(batch, allOf: selecting, reads: [[0], [0], nil])
+                            XCTAssertEqual(selected.map(Int.init), kept, "selection of \(forms)")
+                            XCTAssertEqual(seenBySelection, seenBy, "rows the terms of \(forms) saw when selecting")
+                        }
                         cases += 1
                     }
                 }
             }
         }
-        XCTAssertEqual(cases, 2 * 6 * 6 * 3)
+        XCTAssertEqual(cases, 2 * 7 * 7 * 4)
     }
 
     func testUnreadColumnsOfSubBatchesAreNullConstants() throws {
@@ -122,6 +136,12 @@ final class ConnectiveSelectionTests: XCTestCase {
         let dict = Vector(type: .boolean, count: 2, storage: .bool([true, false]))
         let v = Vector(type: .boolean, count: 4, storage: .dictionary(indices: [0, 1, 0, 0], values: dict), validity: [true, true, false, true])
         XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(v, count: 4)), [0, 3])
+        let codes = Vector(type: .boolean, count: 10, storage: .dictionary(indices: [1, 0, 0, 1, 1, 0, 0, 0, 0, 1], values: dict))
+        XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(codes, count: 10)), [1, 2, 5, 6, 7, 8])
+        // Plain truths are read eight at a time: whole words, a word with one row, and a tail.
+        let trueRows: Set<Int> = [0, 8, 9, 15, 16, 18]
+        let plain = Vector(type: .boolean, count: 19, storage: .bool(ContiguousArray((0..<19).map { trueRows.contains($0) })))
+        XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(plain, count: 19)).map(Int.init), trueRows.sorted())
     }
 
     func testAdjacentSameColumnTermsAreGrouped() {

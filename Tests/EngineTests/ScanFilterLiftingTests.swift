@@ -135,13 +135,12 @@ final class ScanFilterLiftingTests: XCTestCase {
         let source = try ParquetTableSource(files: LakeTableFunctions.resolve(Self.pages, hivePartitioning: true))
         let node = ScanNode(source: source, tableName: "pages", columns: [0, 4, 6])   // id, s, f
         // right(s, 2) = '99' stands in for the compiled policy filter: it reads position 1.
-        let policy: Evaluator = { b in
+        let policy: RowSelector = { b in
             let s = b.columns[1]
-            let truth = (0..<b.count).map { i -> Bool in
-                if case .string(let text) = s.value(at: i) { return text.hasSuffix("99") }
+            return ContiguousArray((0..<Int32(b.count)).filter { i in
+                if case .string(let text) = s.value(at: Int(i)) { return text.hasSuffix("99") }
                 return false
-            }
-            return Vector(type: .boolean, count: b.count, storage: .bool(ContiguousArray(truth)), validity: nil)
+            })
         }
         let barrier = PolicyBarrier(relation: RelationName(schema: "public", name: "pages"), rowPolicies: ["nines"], masks: [])
         let stages: [PipelineStage] = [.guarded([.filterAboveScan(policy, reads: [1], keeping: [0, 2])], barrier)]

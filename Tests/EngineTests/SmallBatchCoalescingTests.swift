@@ -49,17 +49,16 @@ final class SmallBatchCoalescingTests: XCTestCase {
     func testPipelineStagesSeeMergedBatchesAndTheMorselEndFlushes() throws {
         // 20 batches of 2,048 rows; the filter keeps every 25th row (82 of each).
         let morsel = Morsel((0..<20).map { k in batch(k * 2048..<(k + 1) * 2048) })
-        let everyTwentyFifth: Evaluator = { b in
-            let truth = ContiguousArray((0..<b.count).map { i -> Bool in
-                if case .int(let v) = b.columns[0].value(at: i) { return v % 25 == 0 }
+        let everyTwentyFifth: RowSelector = { b in
+            ContiguousArray((0..<Int32(b.count)).filter { i in
+                if case .int(let v) = b.columns[0].value(at: Int(i)) { return v % 25 == 0 }
                 return false
             })
-            return Vector(type: .boolean, count: b.count, storage: .bool(truth))
         }
         var secondStageInputs: [Int] = []
-        let counting: Evaluator = { b in
+        let counting: RowSelector = { b in
             secondStageInputs.append(b.count)
-            return Vector.constant(.bool(true), type: .boolean, count: b.count)
+            return ContiguousArray(0..<Int32(b.count))
         }
         var outputs: [Batch] = []
         try forEachStageOutput([.filter(everyTwentyFifth), .filter(counting)], on: morsel, statistics: ScanStatistics()) {
@@ -76,7 +75,7 @@ final class SmallBatchCoalescingTests: XCTestCase {
     func testAnErrorOfALaterStageDuringTheFlushReachesTheCaller() {
         let morsel = Morsel([batch(0..<10)])
         struct Boom: Error {}
-        let failing: Evaluator = { _ in throw Boom() }
+        let failing: RowSelector = { _ in throw Boom() }
         XCTAssertThrowsError(try forEachStageOutput([.filter(failing)], on: morsel, statistics: ScanStatistics()) { _ in }) {
             XCTAssert($0 is Boom)
         }

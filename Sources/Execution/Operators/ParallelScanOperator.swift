@@ -13,13 +13,13 @@ import Foundation
 import Planner
 
 enum PipelineStage {
-    case filter(Evaluator)
+    case filter(RowSelector)
     /// A filter whose surviving rows are gathered only in the listed columns (those read above
     /// it; the rest become NULL constants of their type — RequiredColumns.swift).
-    case filterKeeping(Evaluator, Set<Int>)
+    case filterKeeping(RowSelector, Set<Int>)
     /// The filter right above the scan, which a Parquet scan may run itself while it reads
     /// (ScanFilterLifting.swift); `reads`: the scan positions it reads. Run here it is `filterKeeping`.
-    case filterAboveScan(Evaluator, reads: Set<Int>, keeping: Set<Int>?)
+    case filterAboveScan(RowSelector, reads: Set<Int>, keeping: Set<Int>?)
     case project([Evaluator])
     /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
     case guarded([PipelineStage], PolicyBarrier)
@@ -56,14 +56,8 @@ enum PipelineStage {
         }
     }
 
-    static func filtered(_ b: Batch, _ predicate: Evaluator, keeping columns: Set<Int>?) throws -> Batch? {
-        let truth = try predicate(b)
-        // One answer for the whole batch (a predicate on partition columns only).
-        if case .constant(let c) = truth.storage {
-            if case .bool(true) = c, b.count > 0 { return b }
-            return nil
-        }
-        let keep = ConnectiveEvaluation.selectedRows(truth, count: b.count)
+    static func filtered(_ b: Batch, _ predicate: RowSelector, keeping columns: Set<Int>?) throws -> Batch? {
+        let keep = try predicate(b)
         if keep.isEmpty { return nil }
         if keep.count == b.count { return b }
         return keep.withUnsafeBufferPointer { ConnectiveEvaluation.gathered(b, rows: $0, columns: columns) }
