@@ -164,12 +164,30 @@ enum RLEHybrid {
         let fast = available >= 8 ? min(values, ((available - 8) * 8) / w + 1) : 0
         var bit = 0
         var k = 0
-        // Eight at a time: the loop overhead is shared and the loads are independent.
+        // Eight at a time: the loop overhead is shared and the loads are independent. Eight
+        // values fill exactly w bytes and start on a byte, so up to 8 bits wide one load serves
+        // all eight, and up to 16 bits two (the second at the fifth value's byte, which starts
+        // 0 or 4 bits into it). `w` is a constant in each specialised copy: the branch folds.
         while k + 8 <= fast {
-            for j in 0..<8 {
-                let b = bit + j * w
-                let word = src.loadUnaligned(fromByteOffset: b >> 3, as: UInt64.self)
-                dst[k + j] = Int32(bitPattern: UInt32(truncatingIfNeeded: (word >> UInt64(b & 7)) & mask))
+            if w <= 8 {
+                let word = src.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
+                for j in 0..<8 {
+                    dst[k + j] = Int32(bitPattern: UInt32(truncatingIfNeeded: (word >> UInt64(j * w)) & mask))
+                }
+            } else if w <= 16 {
+                let low = src.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
+                let high = src.loadUnaligned(fromByteOffset: (bit + 4 * w) >> 3, as: UInt64.self)
+                let skip = (4 * w) & 7
+                for j in 0..<4 {
+                    dst[k + j] = Int32(bitPattern: UInt32(truncatingIfNeeded: (low >> UInt64(j * w)) & mask))
+                    dst[k + 4 + j] = Int32(bitPattern: UInt32(truncatingIfNeeded: (high >> UInt64(skip + j * w)) & mask))
+                }
+            } else {
+                for j in 0..<8 {
+                    let b = bit + j * w
+                    let word = src.loadUnaligned(fromByteOffset: b >> 3, as: UInt64.self)
+                    dst[k + j] = Int32(bitPattern: UInt32(truncatingIfNeeded: (word >> UInt64(b & 7)) & mask))
+                }
             }
             bit += 8 * w
             k += 8
