@@ -188,12 +188,28 @@ enum ConnectiveEvaluation {
                     @inline(__always) func stays(_ j: Int) -> Int {
                         tv[Int(Swift.min(UInt32(bitPattern: cv[j]), last))] == isAnd ? 1 : 0
                     }
-                    var kept = 0
+                    @inline(__always) func row(_ j: Int) -> Int32 { rowOf.map { $0[j] } ?? Int32(truncatingIfNeeded: j) }
+                    var kept = 0, j = 0
+                    // One entry kept (an equality on a dictionary-encoded column): eight codes are
+                    // compared at once and a block without that code costs a compare and a test.
+                    // (Small dictionaries only: the entries are counted for every batch.)
+                    if live >= 8, tv.count <= 256, let codesBase = cv.baseAddress, let entry = tv.firstIndex(of: isAnd),
+                       !tv[(entry + 1)...].contains(isAnd) {
+                        let wanted = SIMD8<Int32>(repeating: Int32(entry))
+                        let raw = UnsafeRawPointer(codesBase)
+                        while j + 8 <= live {
+                            let block = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self)
+                            if any(block .== wanted) {
+                                for i in j..<j + 8 { d[kept] = row(i); kept &+= stays(i) }
+                            }
+                            j += 8
+                        }
+                    }
                     // Every row is written, the count advances only for those kept (no branch on the data).
                     if let rowOf {
-                        for j in 0..<live { d[kept] = rowOf[j]; kept &+= stays(j) }
+                        while j < live { d[kept] = rowOf[j]; kept &+= stays(j); j += 1 }
                     } else {
-                        for j in 0..<live { d[kept] = Int32(truncatingIfNeeded: j); kept &+= stays(j) }
+                        while j < live { d[kept] = Int32(truncatingIfNeeded: j); kept &+= stays(j); j += 1 }
                     }
                     initialized = kept
                 }

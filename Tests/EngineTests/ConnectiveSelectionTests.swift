@@ -59,9 +59,10 @@ final class ConnectiveSelectionTests: XCTestCase {
                 let validity = ContiguousArray(picked.map { $0 != nil })
                 return Vector(type: .boolean, count: b.count, storage: .dictionary(indices: codes, values: dict), validity: validity)
             case .dictionaryWithoutNulls:
-                // DictionaryEvaluation's answer for a column without NULLs: codes into per-entry answers.
-                let dict = Vector(type: .boolean, count: 3, storage: .bool([true, false, true]))
-                let codes = ContiguousArray(picked.enumerated().map { i, t in Int32(t == true ? (i % 2 == 0 ? 0 : 2) : 1) })
+                // DictionaryEvaluation's answer for a column without NULLs: codes into per-entry answers
+                // (one TRUE entry, as an equality's: AND takes the eight-codes-at-once path, OR not).
+                let dict = Vector(type: .boolean, count: 4, storage: .bool([false, true, false, false]))
+                let codes = ContiguousArray(picked.enumerated().map { i, t in Int32(t == true ? 1 : [0, 2, 3][i % 3]) })
                 return Vector(type: .boolean, count: b.count, storage: .dictionary(indices: codes, values: dict))
             case .plain, .plainWithNulls:
                 return Vector(type: .boolean, count: b.count, storage: .bool(ContiguousArray(picked.map { $0 ?? false })),
@@ -138,6 +139,11 @@ final class ConnectiveSelectionTests: XCTestCase {
         XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(v, count: 4)), [0, 3])
         let codes = Vector(type: .boolean, count: 10, storage: .dictionary(indices: [1, 0, 0, 1, 1, 0, 0, 0, 0, 1], values: dict))
         XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(codes, count: 10)), [1, 2, 5, 6, 7, 8])
+        // One TRUE entry: blocks of eight codes without it are passed over whole.
+        let equality = Vector(type: .boolean, count: 3, storage: .bool([false, false, true]))
+        let spread: [Int32] = (0..<27).map { [3, 9, 17, 24, 25, 26].contains($0) ? 2 : Int32($0 % 2) }
+        let sparse = Vector(type: .boolean, count: 27, storage: .dictionary(indices: ContiguousArray(spread), values: equality))
+        XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(sparse, count: 27)), [3, 9, 17, 24, 25, 26])
         // Plain truths are read eight at a time: whole words, a word with one row, and a tail.
         let trueRows: Set<Int> = [0, 8, 9, 15, 16, 18]
         let plain = Vector(type: .boolean, count: 19, storage: .bool(ContiguousArray((0..<19).map { trueRows.contains($0) })))
