@@ -82,8 +82,7 @@ public final class QueryResult {
     private func finish() {
         guard !finished else { return }
         finished = true
-        produce = { nil }
-        AllocatorTrim.statementFinished(startedAt: startedAt)
+        AllocatorTrim.statementFinished(startedAt: startedAt) { produce = { nil } }
     }
 
     /// Drains the stream into memory (tests and small results only).

@@ -1,0 +1,29 @@
+// AllocatorTrim's contract with QueryResult: a finished statement's operators
+// are dropped exactly once, whether or not the statement ran long enough to
+// trim, and the allocator is limited to one arena per core (at least two).
+// That the memory then leaves the process is measured, not unit-tested
+// (resident sets in a shared test process are not reproducible): see
+// Docs/BENCHMARKS.md, "Memory held between statements".
+
+import Dispatch
+import Foundation
+import XCTest
+@testable import Engine
+
+final class AllocatorReleaseTests: XCTestCase {
+    func testReleaseRunsOnceForShortAndLongStatements() {
+        var released = 0
+        AllocatorTrim.statementFinished(startedAt: DispatchTime.now().uptimeNanoseconds) { released += 1 }
+        XCTAssertEqual(released, 1, "a short statement's operators are dropped without a trim")
+        let longAgo = DispatchTime.now().uptimeNanoseconds - 2 * AllocatorTrim.minimumStatementNanoseconds
+        AllocatorTrim.statementFinished(startedAt: longAgo) { released += 1 }
+        XCTAssertEqual(released, 2, "a long statement's operators are dropped once, around the trim")
+        // A start in the future (a clock oddity) still releases.
+        AllocatorTrim.statementFinished(startedAt: DispatchTime.now().uptimeNanoseconds + 1_000_000_000) { released += 1 }
+        XCTAssertEqual(released, 3)
+    }
+
+    func testOneArenaPerCoreAtLeastTwo() {
+        XCTAssertEqual(Int(AllocatorTrim.arenaLimit), max(2, ProcessInfo.processInfo.activeProcessorCount))
+    }
+}
