@@ -73,6 +73,21 @@ enum ConnectiveEvaluation {
             guard t.count == live else {
                 throw SQLError(SQLState.internalError, "a condition produced \(t.count) values for \(live) rows")
             }
+            // One answer for every live row (a partition column's test, a literal): the same
+            // rows stay undecided, or none do; no per-row pass.
+            if case .constant(let c) = t.storage {
+                if case .bool(let v) = c, v == isAnd { continue }
+                if c.isNull {
+                    if unknown == nil { unknown = ContiguousArray(repeating: false, count: n) }
+                    withRows(undecided, count: live) { rowOf in for j in 0..<live { unknown![rowOf.map { Int($0[j]) } ?? j] = true } }
+                } else {
+                    if unknown != nil {
+                        withRows(undecided, count: live) { rowOf in for j in 0..<live { unknown![rowOf.map { Int($0[j]) } ?? j] = false } }
+                    }
+                    undecided = []
+                }
+                continue
+            }
             var still = ContiguousArray<Int32>()
             try withRows(undecided, count: live) { rowOf in
                 try fold(t, live: live, batchRows: n, isAnd: isAnd, rowOf: rowOf, unknown: &unknown, still: &still)
@@ -95,17 +110,6 @@ enum ConnectiveEvaluation {
     private static func fold(_ t: Vector, live: Int, batchRows n: Int, isAnd: Bool, rowOf: UnsafeBufferPointer<Int32>?,
                              unknown: inout ContiguousArray<Bool>?, still: inout ContiguousArray<Int32>) throws {
         @inline(__always) func row(_ j: Int) -> Int { rowOf.map { Int($0[j]) } ?? j }
-        if case .constant(let c) = t.storage {
-            if c.isNull {
-                if unknown == nil { unknown = ContiguousArray(repeating: false, count: n) }
-                for j in 0..<live { unknown![row(j)] = true; still.append(Int32(row(j))) }
-            } else if case .bool(let v) = c, v == isAnd {
-                for j in 0..<live { still.append(Int32(row(j))) }
-            } else if unknown != nil {
-                for j in 0..<live { unknown![row(j)] = false }
-            }
-            return
-        }
         if unknown == nil, t.validity == nil {
             // The common case: no NULL anywhere yet. A term read through a dictionary of
             // answers (DictionaryEvaluation) is folded through its codes, unexpanded.

@@ -181,6 +181,21 @@ public enum DateTimeFunctions {
     typealias Extracted = (mantissa: Int128, scale: Int)
 
     static func extractTimestamp(_ unit: DateUnit, micros t: Int64, type: DataType, utcMicros: Int64, zoneSeconds: Int) throws -> Extracted {
+        // Fields of the time of day need no calendar date (`extract(hour …)` per row in GROUP BY).
+        switch unit {
+        case .microseconds, .milliseconds, .second, .minute, .hour:
+            let (hour, minute, second, micros) = Calendar.clock(timeOfDay: Calendar.split(micros: t).1)
+            let secMicros = Int128(second) * 1_000_000 + Int128(micros)
+            switch unit {
+            case .microseconds: return (secMicros, 0)
+            case .milliseconds: return (secMicros, 3)
+            case .second: return (secMicros, 6)
+            case .minute: return (Int128(minute), 0)
+            default: return (Int128(hour), 0)
+            }
+        default:
+            break
+        }
         let c = CivilTime(micros: t)
         let secMicros = Int128(c.second) * 1_000_000 + Int128(c.micros)
         switch unit {
