@@ -84,6 +84,41 @@ final class ParquetScanPathTests: XCTestCase {
         }
     }
 
+    /// Definition levels of at most 1 are counted while decoded: the count of 1s must be the
+    /// decoded values' (bit-packed runs of every length, including a partial last byte, and
+    /// RLE runs of 0 and 1), and an RLE run of a larger value is rejected.
+    func testLevelsOfMaximumOneAreCountedWhileDecoded() throws {
+        var seed: UInt64 = 11
+        for groups in [1, 2, 3, 9, 17] {
+            for tail in [0, 1, 5, 7] {
+                let packed = randomValues(groups * 8, width: 1, seed: &seed)
+                let last = randomValues(8, width: 1, seed: &seed)
+                var data: [UInt8] = [UInt8(groups << 1 | 1)] + pack(packed, width: 1)
+                data += [UInt8(6 << 1), 1, UInt8(4 << 1), 0]   // runs: six 1s, four 0s
+                data += [UInt8(1 << 1 | 1)] + pack(last, width: 1)
+                let count = groups * 8 + 10 + tail
+                var out = ContiguousArray<Int32>()
+                var ones = 0
+                try data.withUnsafeBufferPointer { p in
+                    try RLEHybrid.decode(p, start: 0, end: p.count, bitWidth: 1, count: count, into: &out, ones: &ones)
+                }
+                let expected = packed + [UInt32](repeating: 1, count: 6) + [UInt32](repeating: 0, count: 4) + last.prefix(tail)
+                XCTAssertEqual(out.map { UInt32(bitPattern: $0) }, expected, "\(groups) groups, tail \(tail)")
+                XCTAssertEqual(ones, expected.filter { $0 == 1 }.count, "\(groups) groups, tail \(tail)")
+            }
+        }
+        let badRun: [UInt8] = [UInt8(3 << 1), 2]
+        var out = ContiguousArray<Int32>()
+        var ones = 0
+        XCTAssertThrowsError(try badRun.withUnsafeBufferPointer { p in
+            try RLEHybrid.decode(p, start: 0, end: p.count, bitWidth: 1, count: 3, into: &out, ones: &ones)
+        }) { XCTAssert("\($0)".contains("exceeds the maximum 1"), "\($0)") }
+        // Without counting, the same run decodes (other widths' callers check their levels themselves).
+        var plain = ContiguousArray<Int32>()
+        try badRun.withUnsafeBufferPointer { p in try RLEHybrid.decode(p, start: 0, end: p.count, bitWidth: 1, count: 3, into: &plain) }
+        XCTAssertEqual(Array(plain), [2, 2, 2])
+    }
+
     func testDictionaryCodesOutOfRangeAreRejected() throws {
         // The dictionary column of pages.parquet decodes; a corrupted code must still be caught
         // now that codes go straight into the chunk's array.

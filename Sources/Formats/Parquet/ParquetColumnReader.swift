@@ -347,8 +347,8 @@ struct ColumnChunkReader {
                     var present = n
                     if leaf.maxDef > 0 {
                         let before = out.defLevels?.count ?? 0
-                        try readV1Levels(p, &at, encoding: dh.definitionLevelEncoding, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
-                        present = countPresent(out.defLevels, from: before)
+                        let counted = try readV1Levels(p, &at, encoding: dh.definitionLevelEncoding, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
+                        present = counted ?? countPresent(out.defLevels, from: before)
                     }
                     try decodeValues(p, start: at, end: p.count, encoding: dh.encoding, count: present, into: &out)
                     out.entries += n
@@ -370,8 +370,8 @@ struct ColumnChunkReader {
                     }
                     if leaf.maxDef > 0 {
                         let before = out.defLevels?.count ?? 0
-                        try readLevels(p, start: repLen, end: repLen + defLen, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
-                        present = countPresent(out.defLevels, from: before)
+                        let counted = try readLevels(p, start: repLen, end: repLen + defLen, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
+                        present = counted ?? countPresent(out.defLevels, from: before)
                     }
                 }
                 let valueBody = body.dropFirst(repLen + defLen)
@@ -406,11 +406,13 @@ struct ColumnChunkReader {
     }
 
     /// v1 levels: RLE (length-prefixed hybrid) or the deprecated BIT_PACKED (MSB-first, no header).
+    /// Returns how many levels equal `maxLevel` when the decoding counted them (see readLevels).
+    @discardableResult
     private func readV1Levels(_ p: UnsafeBufferPointer<UInt8>, _ at: inout Int, encoding: Int32, maxLevel: Int, count: Int,
-                              into levels: inout ContiguousArray<Int32>?) throws {
+                              into levels: inout ContiguousArray<Int32>?) throws -> Int? {
         switch encoding {
         case ParquetEncoding.rle:
-            try readPrefixedLevels(p, &at, maxLevel: maxLevel, count: count, into: &levels)
+            return try readPrefixedLevels(p, &at, maxLevel: maxLevel, count: count, into: &levels)
         case ParquetEncoding.bitPacked:
             let width = RLEHybrid.bitWidth(forMax: maxLevel)
             let bytes = (count * width + 7) / 8
@@ -431,6 +433,7 @@ struct ColumnChunkReader {
             }
             at += bytes
             levels = l
+            return nil
         default:
             throw SQLError(SQLState.featureNotSupported, "\(what): unsupported level encoding \(ParquetEncoding.name(encoding))")
         }
@@ -438,20 +441,35 @@ struct ColumnChunkReader {
 
     /// v1 levels: a 4-byte little-endian length, then RLE/bit-packed hybrid data.
     private func readPrefixedLevels(_ p: UnsafeBufferPointer<UInt8>, _ at: inout Int, maxLevel: Int, count: Int,
-                                    into levels: inout ContiguousArray<Int32>?) throws {
+                                    into levels: inout ContiguousArray<Int32>?) throws -> Int? {
         guard p.count - at >= 4 else { throw encodingError("level length runs past the end of the page") }
         let len = Int(p[at]) | Int(p[at + 1]) << 8 | Int(p[at + 2]) << 16 | Int(p[at + 3]) << 24
         at += 4
         guard len <= p.count - at else { throw encodingError("levels of \(len) bytes run past the end of the page") }
-        try readLevels(p, start: at, end: at + len, maxLevel: maxLevel, count: count, into: &levels)
+        let counted = try readLevels(p, start: at, end: at + len, maxLevel: maxLevel, count: count, into: &levels)
         at += len
+        return counted
     }
 
+    /// Decodes `count` levels and checks them against `maxLevel`. Levels of at most 1 (a flat
+    /// optional column's definition levels) are checked and counted while they are decoded, and
+    /// the count of 1s is returned; otherwise nil, and the caller counts.
+    @discardableResult
     private func readLevels(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, maxLevel: Int, count: Int,
-                            into levels: inout ContiguousArray<Int32>?) throws {
+                            into levels: inout ContiguousArray<Int32>?) throws -> Int? {
         var l = levels ?? []
         levels = nil
         let before = l.count
+        if maxLevel == 1 {
+            var ones = 0
+            do {
+                try RLEHybrid.decode(p, start: start, end: end, bitWidth: 1, count: count, into: &l, ones: &ones)
+            } catch let e as EncodingError {
+                throw encodingError(e.message.hasPrefix("level") ? e.message : "page has fewer levels than num_values (\(e.message))")
+            }
+            levels = l
+            return ones
+        }
         do {
             try RLEHybrid.decode(p, start: start, end: end, bitWidth: RLEHybrid.bitWidth(forMax: maxLevel), count: count, into: &l)
         } catch let e as EncodingError {
@@ -468,6 +486,7 @@ struct ColumnChunkReader {
             throw encodingError("level \(bad) exceeds the maximum \(maxLevel)")
         }
         levels = l
+        return nil
     }
 
     private func decodeValues(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, encoding: Int32, count: Int,

@@ -68,9 +68,12 @@ struct BitReader {
 enum RLEHybrid {
     /// Decodes exactly `count` values of `bitWidth` bits from `p[start..<end]`, appending to `out`.
     /// Throws when the data holds fewer values. Returns the position after the last run read.
+    /// With `ones` (levels whose maximum is 1, so `bitWidth` 1): adds the number of 1s decoded
+    /// (bit-packed runs by a population count of their bytes) and rejects a run of a value
+    /// above 1, the only way a value can exceed 1 at that width.
     @discardableResult
     static func decode(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, bitWidth: Int, count: Int,
-                       into out: inout ContiguousArray<Int32>) throws -> Int {
+                       into out: inout ContiguousArray<Int32>, ones: UnsafeMutablePointer<Int>? = nil) throws -> Int {
         guard bitWidth >= 0, bitWidth <= 32 else { throw encodingError("invalid RLE bit width \(bitWidth)") }
         let end = min(end, p.count)
         var pos = start
@@ -91,6 +94,10 @@ enum RLEHybrid {
                 for i in 0..<byteWidth { v |= UInt32(p[pos + i]) << UInt32(8 * i) }
                 pos += byteWidth
                 let n = Int(min(run, UInt64(count - produced)))
+                if let ones {
+                    guard v <= 1 else { throw encodingError("level \(v) exceeds the maximum 1") }
+                    ones.pointee += v == 1 ? n : 0
+                }
                 out.appendUninitialized(count: n) { $0.initialize(repeating: Int32(bitPattern: v)) }
                 produced += n
             } else {
@@ -101,6 +108,7 @@ enum RLEHybrid {
                 let values = min(Int(groups) * 8, count - produced, available * 8 / bitWidth)
                 if values == 0 { throw encodingError("bit-packed run holds no data") }
                 unpack(p, from: pos, bitWidth: bitWidth, values: values, into: &out)
+                if let ones, bitWidth == 1 { ones.pointee += onesCount(p, from: pos, bits: values) }
                 produced += values
                 pos += available
             }
@@ -210,6 +218,26 @@ enum RLEHybrid {
             bit += w
             k += 1
         }
+    }
+
+    /// Set bits among the first `bits` bits (least significant first) of `p[from...]`, which
+    /// holds at least that many.
+    static func onesCount(_ p: UnsafeBufferPointer<UInt8>, from: Int, bits: Int) -> Int {
+        guard bits > 0, let base = p.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base + from)
+        let fullBytes = bits >> 3
+        var c = 0, k = 0
+        while k + 8 <= fullBytes {
+            c += raw.loadUnaligned(fromByteOffset: k, as: UInt64.self).nonzeroBitCount
+            k += 8
+        }
+        while k < fullBytes {
+            c += raw.load(fromByteOffset: k, as: UInt8.self).nonzeroBitCount
+            k += 1
+        }
+        let rest = bits & 7
+        if rest > 0 { c += (raw.load(fromByteOffset: fullBytes, as: UInt8.self) & UInt8((1 << rest) - 1)).nonzeroBitCount }
+        return c
     }
 
     static func bitWidth(forMax m: Int) -> Int {
