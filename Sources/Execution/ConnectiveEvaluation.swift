@@ -77,13 +77,16 @@ enum ConnectiveEvaluation {
             // rows stay undecided, or none do; no per-row pass.
             if case .constant(let c) = t.storage {
                 if case .bool(let v) = c, v == isAnd { continue }
+                func markLive(unknown isUnknown: Bool) {
+                    withRows(undecided, count: live) { rowOf in
+                        for j in 0..<live { unknown![rowOf.map { Int($0[j]) } ?? j] = isUnknown }
+                    }
+                }
                 if c.isNull {
                     if unknown == nil { unknown = ContiguousArray(repeating: false, count: n) }
-                    withRows(undecided, count: live) { rowOf in for j in 0..<live { unknown![rowOf.map { Int($0[j]) } ?? j] = true } }
+                    markLive(unknown: true)
                 } else {
-                    if unknown != nil {
-                        withRows(undecided, count: live) { rowOf in for j in 0..<live { unknown![rowOf.map { Int($0[j]) } ?? j] = false } }
-                    }
+                    if unknown != nil { markLive(unknown: false) }
                     undecided = []
                 }
                 continue
@@ -92,8 +95,8 @@ enum ConnectiveEvaluation {
             try withRows(undecided, count: live) { rowOf in
                 try fold(t, live: live, batchRows: n, isAnd: isAnd, rowOf: rowOf, unknown: &unknown, still: &still)
             }
-            // Every row still undecided (a term true or NULL everywhere, as a partition column's
-            // test on its own partition): the next term reads the batch itself, not a full copy.
+            // Every row still undecided (the term TRUE or NULL on every row): the next term
+            // reads the batch itself, not a full copy.
             undecided = still.count == n ? nil : still
         }
         return (undecided, unknown)
@@ -117,7 +120,7 @@ enum ConnectiveEvaluation {
                 still = kept
                 return
             }
-            if case .bool(let truth) = t.storage {
+            if case .bool(let truth) = t.storage, truth.count >= live {
                 still = truth.withUnsafeBufferPointer { tv in keptRows(live: live, rowOf: rowOf, truth: tv, isAnd: isAnd) }
                 return
             }
@@ -127,7 +130,7 @@ enum ConnectiveEvaluation {
             throw SQLError(SQLState.internalError, "a condition produced a non-boolean vector")
         }
         let validity = plain.validity
-        if unknown == nil && validity == nil {
+        if unknown == nil && validity == nil && truth.count >= live {
             still = truth.withUnsafeBufferPointer { tv in keptRows(live: live, rowOf: rowOf, truth: tv, isAnd: isAnd) }
             return
         }

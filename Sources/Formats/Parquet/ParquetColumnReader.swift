@@ -464,8 +464,10 @@ struct ColumnChunkReader {
             var ones = 0
             do {
                 try RLEHybrid.decode(p, start: start, end: end, bitWidth: 1, count: count, into: &l, ones: &ones)
+            } catch let e as LevelAboveMaximum {
+                throw encodingError("level \(e.level) exceeds the maximum 1")
             } catch let e as EncodingError {
-                throw encodingError(e.message.hasPrefix("level") ? e.message : "page has fewer levels than num_values (\(e.message))")
+                throw encodingError("page has fewer levels than num_values (\(e.message))")
             }
             levels = l
             return ones

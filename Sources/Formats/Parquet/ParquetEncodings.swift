@@ -8,6 +8,8 @@
 import Columnar
 
 struct EncodingError: Error { let message: String }
+/// A level run above the maximum, found by RLEHybrid.decode while it counts levels (`ones`).
+struct LevelAboveMaximum: Error { let level: UInt32 }
 
 @inline(__always) func encodingError(_ m: String) -> EncodingError { EncodingError(message: m) }
 
@@ -75,6 +77,7 @@ enum RLEHybrid {
     static func decode(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, bitWidth: Int, count: Int,
                        into out: inout ContiguousArray<Int32>, ones: UnsafeMutablePointer<Int>? = nil) throws -> Int {
         guard bitWidth >= 0, bitWidth <= 32 else { throw encodingError("invalid RLE bit width \(bitWidth)") }
+        guard ones == nil || bitWidth == 1 else { throw encodingError("levels are counted at bit width 1 only, not \(bitWidth)") }
         let end = min(end, p.count)
         var pos = start
         var produced = 0
@@ -95,7 +98,7 @@ enum RLEHybrid {
                 pos += byteWidth
                 let n = Int(min(run, UInt64(count - produced)))
                 if let ones {
-                    guard v <= 1 else { throw encodingError("level \(v) exceeds the maximum 1") }
+                    guard v <= 1 else { throw LevelAboveMaximum(level: v) }
                     ones.pointee += v == 1 ? n : 0
                 }
                 out.appendUninitialized(count: n) { $0.initialize(repeating: Int32(bitPattern: v)) }
@@ -108,7 +111,7 @@ enum RLEHybrid {
                 let values = min(Int(groups) * 8, count - produced, available * 8 / bitWidth)
                 if values == 0 { throw encodingError("bit-packed run holds no data") }
                 unpack(p, from: pos, bitWidth: bitWidth, values: values, into: &out)
-                if let ones, bitWidth == 1 { ones.pointee += onesCount(p, from: pos, bits: values) }
+                if let ones { ones.pointee += onesCount(p, from: pos, bits: values) }
                 produced += values
                 pos += available
             }
