@@ -177,9 +177,12 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
         for (fi, g) in planned {
             let rows = opened[fi].metadata.rowGroups[g].numRows
             var parts = 1
+            var pages: [[ParquetPageLocation]] = []
             if cores > 1, planned.count < wanted {
                 parts = Int(min(Int64((wanted + planned.count - 1) / planned.count), rows / Self.minimumPartRows))
-                if parts > 1, !pageReadable(file: fi, rowGroup: g, columns: columns) { parts = 1 }
+                if parts > 1 {
+                    if let located = pageLayouts(file: fi, rowGroup: g, columns: columns) { pages = located } else { parts = 1 }
+                }
             }
             let predicatesInGroup = inRowGroup.isEmpty ? [] : filePredicates
             if parts <= 1 {
@@ -187,10 +190,13 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
                                                  predicates: predicatesInGroup, allowed: inRowGroup, filter: rowFilter, history: history))
                 continue
             }
-            for k in 0..<parts {
-                let lo = rows * Int64(k) / Int64(parts), hi = rows * Int64(k + 1) / Int64(parts)
+            let cuts = [0] + RowGroupSplit.boundaries(rows: rows, parts: parts, pages: pages) + [rows]
+            let leaves = columns.compactMap { c in c < fileColumnCount ? columnMap[fi][c].flatMap { opened[fi].roots[$0].leafIndex } : nil }
+            let pin = opened[fi].pinDictionaries(rowGroup: g, leaves: leaves)
+            for k in 0..<(cuts.count - 1) {
                 out.append(ParquetRowGroupMorsel(source: self, file: fi, rowGroup: g, columns: columns,
-                                                 predicates: predicatesInGroup, allowed: inRowGroup, part: (k, lo..<hi), filter: rowFilter, history: history))
+                                                 predicates: predicatesInGroup, allowed: inRowGroup, part: (k, cuts[k]..<cuts[k + 1]),
+                                                 filter: rowFilter, history: history, dictionaries: pin))
             }
         }
         ScanStatisticsLock.update {
@@ -213,20 +219,22 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
         #endif
     }()
     /// A row group is split only into parts of at least this many rows.
-    static var minimumPartRows: Int64 = 131_072   // tests lower it to split small fixtures
+    static var minimumPartRows: Int64 = 65_536   // tests lower it to split small fixtures
 
-    /// Whether every requested column of the file is a flat leaf whose pages can be located (by
-    /// the offset index or the page headers), so a part of the row group can be read page by
-    /// page (otherwise each part would decode the whole column chunk).
-    func pageReadable(file fi: Int, rowGroup g: Int, columns: [Int]) -> Bool {
+    /// The pages of every requested column when each is a flat leaf whose pages can be located
+    /// (by the offset index or the page headers), so a part of the row group can be read page by
+    /// page; nil otherwise (each part would decode the whole column chunk).
+    func pageLayouts(file fi: Int, rowGroup g: Int, columns: [Int]) -> [[ParquetPageLocation]]? {
         let pf = opened[fi]
+        var layouts: [[ParquetPageLocation]] = []
         for c in columns where c < fileColumnCount {
             guard let fc = columnMap[fi][c] else { continue }
             let root = pf.roots[fc]
             guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
-                  let pages = try? pf.readablePageLocations(rowGroup: g, leaf: l), pages.count > 1 else { return false }
+                  let pages = try? pf.readablePageLocations(rowGroup: g, leaf: l), pages.count > 1 else { return nil }
+            layouts.append(pages)
         }
-        return true
+        return layouts
     }
 
     static func leaves(of node: ParquetSchemaNode) -> [Int] {
@@ -321,10 +329,14 @@ final class ParquetRowGroupMorsel: ScanMorsel {
     let history: LateReadHistory?
     /// Set when the row group is split: this morsel reads only these rows (part `index`).
     let part: (index: Int, rows: Range<Int64>)?
+    /// The split row group's dictionaries, decoded once for all its parts (held, never read here).
+    let dictionaries: ParquetDictionaryPin?
     init(source: ParquetTableSource, file: Int, rowGroup: Int, columns: [Int], predicates: [ScanPredicate], allowed: ScanSkipping,
-         part: (index: Int, rows: Range<Int64>)? = nil, filter: ScanRowFilter? = nil, history: LateReadHistory? = nil) {
+         part: (index: Int, rows: Range<Int64>)? = nil, filter: ScanRowFilter? = nil, history: LateReadHistory? = nil,
+         dictionaries: ParquetDictionaryPin? = nil) {
         self.source = source; self.file = file; self.rowGroup = rowGroup; self.columns = columns
         self.predicates = predicates; self.allowed = allowed; self.part = part; self.filter = filter; self.history = history
+        self.dictionaries = dictionaries
     }
     func read(statistics: ScanStatistics) throws -> [Batch] {
         var batches: [Batch] = []

@@ -188,6 +188,28 @@ final class ParquetPlainPagesTests: XCTestCase {
         XCTAssertEqual(again.bytesRead, firstBytes, "nothing held the dictionary: its page is fetched again")
     }
 
+    /// A pin keeps a row group's dictionary for reads that follow one another without overlapping
+    /// (the parts of a split row group on busy workers); dropping it releases the dictionary.
+    func testPinnedDictionaryServesReadsInTurn() throws {
+        let f = try ParquetFile(path: Self.folder + "/snappy-v1.parquet")
+        let fb = f.schema.firstIndex { $0.name == "fb" }!
+        let leaf = try XCTUnwrap(f.roots[fb].leafIndex)
+        var pin: ParquetDictionaryPin? = f.pinDictionaries(rowGroup: 0, leaves: [leaf])
+        XCTAssertNotNil(pin)
+        var bytes: [Int64] = []
+        for _ in 0..<2 {
+            let read = try f.readColumns(rowGroup: 0, columns: [fb], selection: RowSelection([0..<100]))
+            XCTAssertEqual(try read.slice(0, 99..<100).value(at: 0), expected("fb", 99))
+            bytes.append(read.bytesRead)
+        }
+        XCTAssertLessThan(bytes[1], bytes[0], "the second read finds the pinned dictionary and skips its page")
+        XCTAssertEqual(f.dictionaries.liveSlots, 1)
+        pin = nil
+        XCTAssertEqual(f.dictionaries.liveSlots, 0)
+        let again = try f.readColumns(rowGroup: 0, columns: [fb], selection: RowSelection([0..<100]))
+        XCTAssertEqual(again.bytesRead, bytes[0], "unpinned, the dictionary page is fetched again")
+    }
+
     /// Reads on several threads at once, each part of each row group, agree with the formulas
     /// (the dictionary slot's lock serialises the first decode).
     func testConcurrentPartsAgree() throws {

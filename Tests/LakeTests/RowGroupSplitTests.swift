@@ -6,6 +6,7 @@
 // lowering the minimum part size for the test.
 
 import Columnar
+@testable import Formats
 @testable import Lake
 import Planner
 import XCTest
@@ -99,5 +100,102 @@ final class RowGroupSplitTests: XCTestCase {
         }
         XCTAssertEqual(answers[0].count, 1000)
         XCTAssertEqual(answers[0], answers[1])
+    }
+}
+
+/// Where a split row group is cut (RowGroupSplit): at page starts that cut the fewest compressed
+/// bytes in two, within a quarter of a part of the even split; and the parts of a row group read
+/// one after another decode its dictionary once (the morsels pin it).
+final class RowGroupCutTests: XCTestCase {
+    /// Pages of `size` rows each (the last one shorter) over `rows` rows, `bytes` compressed bytes per page.
+    private func pages(rows: Int64, size: Int64, bytes: Int64) -> [ParquetPageLocation] {
+        stride(from: Int64(0), to: rows, by: Int(size)).map {
+            ParquetPageLocation(rows: $0..<min($0 + size, rows), offset: 4 + $0, compressedSize: bytes)
+        }
+    }
+
+    func testCutsFallOnTheHeaviestColumnsPageStarts() {
+        // 200,000 rows in 3 parts (even cuts 66,666 and 133,333); a wide column pages every
+        // 20,000 rows, a narrow one every 7,000: the cuts move to the wide column's page starts.
+        let wide = pages(rows: 200_000, size: 20_000, bytes: 100_000)
+        let narrow = pages(rows: 200_000, size: 7_000, bytes: 5_000)
+        let cuts = RowGroupSplit.boundaries(rows: 200_000, parts: 3, pages: [wide, narrow])
+        XCTAssertEqual(cuts, [60_000, 140_000])
+        for c in cuts { XCTAssertEqual(RowGroupSplit.cutBytes(at: c, pages: [wide]), 0) }
+        // Where both columns start a page, nothing is cut in two (every 21,000 rows: lcm of 7 and 3 thousand).
+        let a = pages(rows: 200_000, size: 3_000, bytes: 10), b = pages(rows: 200_000, size: 7_000, bytes: 10)
+        let shared = RowGroupSplit.boundaries(rows: 200_000, parts: 2, pages: [a, b])
+        XCTAssertEqual(shared, [105_000])
+        XCTAssertEqual(RowGroupSplit.cutBytes(at: 105_000, pages: [a, b]), 0)
+    }
+
+    func testCutsStayNearTheEvenSplit() {
+        // One page start far from the even cut (outside the quarter-part window) is not taken.
+        let lopsided = [ParquetPageLocation(rows: 0..<10, offset: 4, compressedSize: 1_000),
+                        ParquetPageLocation(rows: 10..<1_000, offset: 1_004, compressedSize: 1_000)]
+        XCTAssertEqual(RowGroupSplit.boundaries(rows: 1_000, parts: 2, pages: [lopsided]), [500])
+        // Cuts increase strictly and stay inside the row group for any page layout.
+        for parts in 2...9 {
+            for size: Int64 in [1, 3, 50, 333, 1_000, 5_000] {
+                let p = pages(rows: 1_000, size: size, bytes: size)
+                let cuts = RowGroupSplit.boundaries(rows: 1_000, parts: parts, pages: [p])
+                XCTAssertEqual(cuts.count, parts - 1, "parts \(parts), pages of \(size)")
+                XCTAssertEqual(cuts, cuts.sorted())
+                XCTAssertEqual(Set(cuts).count, cuts.count)
+                XCTAssertTrue(cuts.allSatisfy { $0 > 0 && $0 < 1_000 })
+                for (k, c) in cuts.enumerated() {
+                    XCTAssertLessThanOrEqual(abs(c - Int64(1_000 * (k + 1) / parts)), Int64(1_000 / parts / 4))
+                }
+            }
+        }
+        XCTAssertEqual(RowGroupSplit.boundaries(rows: 1, parts: 2, pages: []), [])
+        XCTAssertEqual(RowGroupSplit.boundaries(rows: 100, parts: 1, pages: []), [])
+    }
+
+    func testCutBytesCountsOnlyPagesCutInTwo() {
+        let p = pages(rows: 100, size: 10, bytes: 7), q = pages(rows: 100, size: 25, bytes: 100)
+        XCTAssertEqual(RowGroupSplit.cutBytes(at: 50, pages: [p, q]), 0)
+        XCTAssertEqual(RowGroupSplit.cutBytes(at: 30, pages: [p, q]), 100)
+        XCTAssertEqual(RowGroupSplit.cutBytes(at: 31, pages: [p, q]), 107)
+        XCTAssertEqual(RowGroupSplit.cutBytes(at: 0, pages: [p, q]), 0)
+        XCTAssertEqual(RowGroupSplit.cutBytes(at: 100, pages: [p, q]), 0)
+    }
+
+    /// The parts of a split row group, read one after another (not side by side), fetch its
+    /// dictionary page once between them; when the morsels are dropped nothing is held.
+    func testPartsReadInTurnFetchTheDictionaryOnce() throws {
+        let saved = ParquetTableSource.minimumPartRows
+        ParquetTableSource.minimumPartRows = 60
+        defer { ParquetTableSource.minimumPartRows = saved }
+        guard ParquetTableSource.cores > 1 else { throw XCTSkip("row groups are split only with more than one core") }
+        // pages.parquet's `grp` (column 7) is dictionary-encoded, 10 pages of 50 rows per row group.
+        let t = try ParquetTableSource(files: LakeTableFunctions.resolve(LakeFixtures.tests + "/skipping/pages.parquet", hivePartitioning: true))
+        let file = t.opened[0]
+        let leaf = try XCTUnwrap(file.roots[7].leafIndex)
+        let meta = try XCTUnwrap(file.metadata.rowGroups[0].columns[leaf].metaData)
+        let located = try XCTUnwrap(file.readablePageLocations(rowGroup: 0, leaf: leaf))
+        let dictionaryBytes = located[0].offset - (meta.dictionaryPageOffset ?? located[0].offset)
+        XCTAssertGreaterThan(dictionaryBytes, 0)
+        var partBytes: [Int64] = []
+        var expected: Int64 = dictionaryBytes
+        var values: [Value] = []
+        do {
+            let morsels = try t.morsels(columns: [7], predicates: [], statistics: ScanStatistics())
+                .compactMap { $0 as? ParquetRowGroupMorsel }.filter { $0.rowGroup == 0 }
+            XCTAssertGreaterThan(morsels.count, 1)
+            for m in morsels {
+                let stats = ScanStatistics()
+                try m.forEachBatch(statistics: stats) { b in for i in 0..<b.count { values.append(b.columns[0].value(at: i)) } }
+                partBytes.append(stats.bytesRead)
+                let rows = try XCTUnwrap(m.part?.rows)
+                expected += located.filter { $0.rows.overlaps(rows) }.reduce(0) { $0 + $1.compressedSize }
+                // The earlier parts' batches are gone; the pin alone keeps the dictionary.
+            }
+            XCTAssertGreaterThan(file.dictionaries.liveSlots, 0)
+        }
+        XCTAssertEqual(partBytes.reduce(0, +), expected, "parts \(partBytes): the dictionary page is fetched by the first part only")
+        XCTAssertEqual(file.dictionaries.liveSlots, 0, "dropping the morsels releases the dictionary")
+        let whole = try file.readColumns(rowGroup: 0, columns: [7])
+        XCTAssertEqual(values, (0..<whole.rows).map { (try? whole.slice(0, $0..<$0 + 1))?.value(at: 0) ?? .null })
     }
 }

@@ -7,6 +7,10 @@
 // keeps it until its batches are cut), so nothing outlives the scans that
 // share it: no decoded data stays cached between queries. A part that finds
 // the slot already filled does not fetch the dictionary page's bytes either.
+// The parts of one row group run one after another as often as side by side
+// (eight morsels on two cores), so the scan pins the slots of the row groups
+// it splits for as long as it holds their morsels: otherwise the third part
+// found the slot released with the first and decoded the dictionary again.
 
 import Columnar
 import Foundation
@@ -74,5 +78,19 @@ final class ParquetDictionarySharing: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return slots.values.filter { $0.slot != nil }.count
+    }
+}
+
+/// The dictionary slots of some column chunks, held for as long as this object lives (by the
+/// morsels of a split row group), so parts read one after another share one decoded dictionary.
+public final class ParquetDictionaryPin: @unchecked Sendable {
+    let slots: [ParquetDictionarySlot]
+    init(_ slots: [ParquetDictionarySlot]) { self.slots = slots }
+}
+
+extension ParquetFile {
+    /// Pins the dictionary slots of the given leaves of row group `rowGroup` (see ParquetDictionaryPin).
+    public func pinDictionaries(rowGroup: Int, leaves: [Int]) -> ParquetDictionaryPin {
+        ParquetDictionaryPin(leaves.map { dictionaries.slot(rowGroup: rowGroup, leaf: $0) })
     }
 }
