@@ -141,6 +141,8 @@ final class KeyTable {
     /// which `groupHashes` and `slots` describe every group.
     private var dense: ContiguousArray<Int32>?
     private var denseBase: Int64 = 0
+    /// Whether the table is in dense mode (tests).
+    var isDense: Bool { dense != nil }
     /// Prefix mode (PrefixSplit): set by the first batch when it holds it; `splitDecided` is
     /// true once a first lookup has fixed the mode for good.
     private var split: PrefixSplit?
@@ -274,9 +276,32 @@ final class KeyTable {
         if let split {
             split.prefix.prepareForConcurrentFinds()
             split.body.prepareForConcurrentFinds()
-        } else {
-            leaveDense()
         }
+        // A table in dense mode stays in it: its finds read the dense array only (a dense table's
+        // key is one int64, and lookups always come with keys of the table's types).
+    }
+
+    /// Ids of one integer key in a dense table: -1 for NULL rows and keys outside the range or unseen.
+    private static func findDense(_ key: KeyView, in table: ContiguousArray<Int32>, base: Int64, count n: Int) -> ContiguousArray<Int32> {
+        var ids = ContiguousArray<Int32>(repeating: -1, count: n)
+        guard n > 0, key.ints.count >= n else { return ids }
+        let span = UInt64(table.count)
+        key.ints.withUnsafeBufferPointer { xs in
+            table.withUnsafeBufferPointer { t in
+                ids.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<n {
+                        // Wrapping subtraction: below-range keys come out huge (the range ends at
+                        // or below Int64.max, so no key outside it wraps into it).
+                        let o = UInt64(bitPattern: xs[i] &- base)
+                        if o < span { out[i] = t[Int(o)] }
+                    }
+                }
+            }
+        }
+        if let nulls = key.nulls {
+            for i in 0..<n where nulls[i] { ids[i] = -1 }
+        }
+        return ids
     }
 
     /// Group ids for each row, -1 where the key is absent.
@@ -284,6 +309,11 @@ final class KeyTable {
         // Written only on the first lookup: after prepareForConcurrentFinds, lookups write nothing.
         if !splitDecided { splitDecided = true }
         if let split { return split.find(keys, count: n) }
+        // Dense mode answers lookups too (and stays, so concurrent finds write nothing):
+        // one load per key instead of a hash, a slot and a stored key.
+        if let dense, keys.count == 1, keys[0].physical == .int64 {
+            return Self.findDense(keys[0], in: dense, base: denseBase, count: n)
+        }
         leaveDense()
         if keys.count == 1, keys[0].physical == .int64, keys[0].nulls == nil {
             return findInts(keys[0], count: n)

@@ -6,6 +6,7 @@
 // when a far key or a NULL arrives), and `find`.
 
 import Columnar
+import Foundation
 @testable import Execution
 import XCTest
 
@@ -112,6 +113,45 @@ final class KeyTableTests: XCTestCase {
         check(rows + [[.int(1 << 40)]] + rows.prefix(3000), [.int64], batchSizes: [1000])   // far key: hashing
         check(rows + [[.null], [.int(5)], [.null]] + rows.prefix(3000), [.int64], batchSizes: [1000])   // NULL: general path
         check([[.int(Int64.min)], [.int(Int64.max)], [.int(0)], [.int(Int64.min)]], [.int64], batchSizes: [1, 3])
+    }
+
+    /// Lookups in dense mode read the dense array (the table stays dense, so concurrent finds
+    /// write nothing): stored keys map to their ids; NULLs, unseen keys inside the range and keys
+    /// beyond either end (down to Int64.min, up to Int64.max) to -1; inserting after finds goes on.
+    func testFindsInDenseModeStayDenseAndAgreeWithHashing() {
+        let keys: [Int64] = (0..<3000).map { 50_000 + ($0 * 7) % 4000 }   // 3,000 of 4,000 values from 50,000
+        let dense = KeyTable(types: [.int64]), hashed = KeyTable(types: [.int64])
+        let ids = dense.findOrInsert([KeyView(Vector.from(keys.map { .int($0) }, type: .int64))], count: keys.count)
+        // A far key first puts the reference table in hash mode from the start.
+        _ = hashed.findOrInsert([KeyView(Vector.from([.int(1 << 50)], type: .int64))], count: 1)
+        let hashedIds = hashed.findOrInsert([KeyView(Vector.from(keys.map { .int($0) }, type: .int64))], count: keys.count)
+        var probes: [Value] = keys.map { .int($0) }
+        probes += [.null, .int(49_999), .int(54_000), .int(54_001), .int(Int64.min), .int(Int64.max), .int(Int64.min + 50_000), .int(0)]
+        probes += (50_000..<54_000).map { .int(Int64($0)) }
+        dense.prepareForConcurrentFinds()
+        let probe = KeyView(Vector.from(probes, type: .int64))
+        var answers = [ContiguousArray<Int32>](repeating: [], count: 4)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 4) { k in
+            let found = dense.find([probe], count: probes.count)
+            lock.lock(); answers[k] = found; lock.unlock()
+        }
+        XCTAssertTrue(dense.isDense, "finds leave a dense table dense")
+        XCTAssertFalse(hashed.isDense)
+        let fromHashing = hashed.find([probe], count: probes.count)
+        let firstId = Dictionary(zip(keys, ids), uniquingKeysWith: { a, _ in a })
+        let expected: [Int32] = probes.map { v in if case .int(let x) = v { return firstId[x] ?? -1 }; return -1 }
+        for a in answers { XCTAssertEqual(Array(a), expected) }
+        // The hashed table numbers groups from 1 (its far key is group 0).
+        XCTAssertEqual(fromHashing.map { $0 < 0 ? -1 : $0 - 1 }, expected)
+        XCTAssertEqual(Array(ids), Array(hashedIds.map { $0 - 1 }))
+        // Inserting after finds: a new key in range, then a far one (the table switches to hashing).
+        let more = dense.findOrInsert([KeyView(Vector.from([.int(50_001), .int(50_003), .int(-100_000)], type: .int64))], count: 3)
+        XCTAssertEqual(more[0], firstId[50_001] ?? -2)
+        XCTAssertEqual(Array(more[1...]), [Int32(dense.count - 2), Int32(dense.count - 1)])
+        XCTAssertEqual(Array(dense.find([KeyView(Vector.from([.int(-100_000), .int(50_003), .null], type: .int64))], count: 3)),
+                       [Int32(dense.count - 1), Int32(dense.count - 2), -1])
+        XCTAssertFalse(dense.isDense, "a key far below the range switches to hashing")
     }
 
     /// A text column as dictionary codes over `dictionary` (NULL rows through validity), as
