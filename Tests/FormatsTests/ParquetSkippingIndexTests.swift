@@ -129,6 +129,18 @@ final class ParquetSkippingIndexTests: XCTestCase {
             }
         }
         XCTAssertEqual(RowSelection([0..<5, 3..<8, 10..<12]).intersection(RowSelection([4..<11])).ranges, [4..<8, 10..<11])
+
+        // Parsed once per chunk and kept with the file: asking again gives the same answer
+        // (other chunks their own), and a chunk that does not exist is an error even once
+        // others are cached (its key must not alias a real chunk's).
+        XCTAssertEqual(try f.pageStatistics(rowGroup: 0, leaf: id)?.map(\.rows), pages.map(\.rows))
+        XCTAssertEqual(try f.pageStatistics(rowGroup: 0, leaf: id)?[2].statistics?.max, .int(149))
+        XCTAssertEqual(try f.pageStatistics(rowGroup: 1, leaf: id)?[2].statistics?.min, .int(600))
+        XCTAssertEqual(try f.pageLocations(rowGroup: 1, leaf: id)?.count, 10)
+        XCTAssertEqual(try f.pageLocations(rowGroup: 1, leaf: id), try f.pageLocations(rowGroup: 1, leaf: id))
+        XCTAssertThrowsError(try f.pageLocations(rowGroup: 0, leaf: f.leaves.count))
+        XCTAssertThrowsError(try f.pageStatistics(rowGroup: 0, leaf: f.leaves.count))
+        XCTAssertThrowsError(try f.pageStatistics(rowGroup: f.rowGroupCount, leaf: 0))
     }
 
     /// Flipped bytes in the indexes, filters and dictionaries must end in an SQLError or a usable answer, never a trap.

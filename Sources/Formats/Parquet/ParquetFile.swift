@@ -36,7 +36,10 @@ public final class ParquetFile: @unchecked Sendable {
     /// Dictionaries being decoded or used by reads in flight, shared between them.
     let dictionaries = ParquetDictionarySharing()
     /// Page locations of chunks without an OffsetIndex, walked from their page headers.
-    let walkedPages = WalkedPageLocations()
+    let walkedPages = ChunkIndexCache<[ParquetPageLocation]>()
+    /// Page locations from the OffsetIndex, and per-page statistics, once parsed.
+    let indexedPages = ChunkIndexCache<[ParquetPageLocation]>()
+    let pageStatisticsCache = ChunkIndexCache<[ParquetPageStatistics]>()
 
     public var name: String { source.name }
     public var rowGroupCount: Int { metadata.rowGroups.count }

@@ -84,23 +84,26 @@ extension ParquetFile {
     }
 }
 
-/// Page locations walked from headers, per (row group, leaf) of one file object. Bounded: past
-/// `capacity` chunks it starts over, so a long-lived file object cannot grow without limit.
-final class WalkedPageLocations: @unchecked Sendable {
+/// Page-index answers of one file object per (row group, leaf): page locations walked from
+/// headers or read from the OffsetIndex, and per-page statistics. Every morsel of a row group
+/// (a split row group's parts, each column of a paged read) asks again, and each answer cost a
+/// Thrift parse. Bounded: past `capacity` chunks it starts over, so a long-lived file object
+/// cannot grow without limit.
+final class ChunkIndexCache<Element>: @unchecked Sendable {
     private let lock = NSLock()
-    private var known: [Int: [ParquetPageLocation]?] = [:]
+    private var known: [Int: Element?] = [:]
     private let capacity = 4096
 
-    func get(_ key: Int) -> [ParquetPageLocation]?? {
+    func get(_ key: Int) -> Element?? {
         lock.lock()
         defer { lock.unlock() }
         return known[key]
     }
 
-    func set(_ key: Int, _ pages: [ParquetPageLocation]?) {
+    func set(_ key: Int, _ value: Element?) {
         lock.lock()
         defer { lock.unlock() }
         if known.count >= capacity { known.removeAll(keepingCapacity: true) }
-        known[key] = .some(pages)
+        known[key] = .some(value)
     }
 }

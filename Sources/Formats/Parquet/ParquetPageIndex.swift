@@ -141,6 +141,21 @@ public struct ParquetPageStatistics: Sendable {
 extension ParquetFile {
     /// The data pages of a column chunk from its OffsetIndex; nil when there is none or it is inconsistent.
     public func pageLocations(rowGroup: Int, leaf: Int) throws -> [ParquetPageLocation]? {
+        try checkChunk(rowGroup: rowGroup, leaf: leaf)   // the key below names only real chunks
+        let key = rowGroup &* leaves.count &+ leaf
+        if let known = indexedPages.get(key) { return known }
+        let located = try readPageLocations(rowGroup: rowGroup, leaf: leaf)
+        indexedPages.set(key, located)
+        return located
+    }
+
+    private func checkChunk(rowGroup: Int, leaf: Int) throws {
+        guard rowGroup >= 0, rowGroup < metadata.rowGroups.count, leaf >= 0, leaf < leaves.count else {
+            throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": row group \(rowGroup) or column \(leaf) does not exist")
+        }
+    }
+
+    private func readPageLocations(rowGroup: Int, leaf: Int) throws -> [ParquetPageLocation]? {
         guard let oi = try offsetIndex(rowGroup: rowGroup, leaf: leaf), !oi.pageLocations.isEmpty else { return nil }
         let rg = metadata.rowGroups[rowGroup]
         guard let meta = rg.columns[leaf].metaData else { return nil }
@@ -163,6 +178,15 @@ extension ParquetFile {
     /// Per-page rows and statistics of a flat column chunk, or nil without an OffsetIndex.
     /// Entries have nil statistics when the ColumnIndex is missing or does not match the pages.
     public func pageStatistics(rowGroup: Int, leaf: Int) throws -> [ParquetPageStatistics]? {
+        try checkChunk(rowGroup: rowGroup, leaf: leaf)   // the key below names only real chunks
+        let key = rowGroup &* leaves.count &+ leaf
+        if let known = pageStatisticsCache.get(key) { return known }
+        let statistics = try readPageStatistics(rowGroup: rowGroup, leaf: leaf)
+        pageStatisticsCache.set(key, statistics)
+        return statistics
+    }
+
+    private func readPageStatistics(rowGroup: Int, leaf: Int) throws -> [ParquetPageStatistics]? {
         guard let pages = try pageLocations(rowGroup: rowGroup, leaf: leaf) else { return nil }
         let index = try columnIndex(rowGroup: rowGroup, leaf: leaf)
         let n = pages.count
