@@ -137,6 +137,8 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     nonisolated(unsafe) static var bloomEagerRows = 65_536
     /// A build column with at most this many distinct keys is also pushed as an IN list.
     static let exactListMaximum = 16
+    /// The same for an integer build column (its list is checked page by page: see make).
+    static let integerListMaximum = 1024
     /// Rows a row filter checks before judging itself, and the share it must drop to go on.
     nonisolated(unsafe) static var adaptiveRows = 65_536
     static let adaptiveMinimumDropped = 0.1
@@ -206,8 +208,12 @@ final class RuntimeJoinFilter: @unchecked Sendable {
             predicates.append(.compare(column: column, op: .ge, value: low))
             predicates.append(.compare(column: column, op: .le, value: high))
             var text = "\(fields[column].name) in [\(ValueText.format(low, type: type)), \(ValueText.format(high, type: type))]"
-            if linked <= 4 * exactListMaximum, let values = distinctValues(keys[k], type: type, count: n, nulls: nulls),
-               values.count <= exactListMaximum, values.count > 2 {
+            // Integer keys go as a longer list: Parquet scans test it against each page's min/max
+            // (keys clustered in the file, like order keys, then skip most pages), in one pass of
+            // integer compares per page (ScanPruning).
+            let listMaximum = keys[k].physical == .int64 ? integerListMaximum : exactListMaximum
+            if linked <= 4 * listMaximum, let values = distinctValues(keys[k], type: type, count: n, nulls: nulls, limit: listMaximum),
+               values.count <= listMaximum, values.count > 2 {
                 predicates.append(.inList(column: column, values: values))
                 text += " (\(values.count) values)"
             }
@@ -333,7 +339,17 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     }
 
     /// The distinct non-NULL build keys as Values (a small build only), nil when not representable.
-    private static func distinctValues(_ key: KeyView, type: DataType, count n: Int, nulls: ContiguousArray<Bool>?) -> [Value]? {
+    private static func distinctValues(_ key: KeyView, type: DataType, count n: Int, nulls: ContiguousArray<Bool>?, limit: Int) -> [Value]? {
+        if key.physical == .int64 {
+            // Integers hashed as integers (the list may run to 1,024 keys).
+            var seen = Set<Int64>(minimumCapacity: min(n, limit + 1))
+            var out: [Value] = []
+            for i in 0..<n where !(nulls?[i] ?? false) {
+                if seen.insert(key.ints[i]).inserted { out.append(.int(key.ints[i])) }
+                if out.count > limit { return out }
+            }
+            return out
+        }
         var seen = Set<Value>()
         var out: [Value] = []
         for i in 0..<n where !(nulls?[i] ?? false) {
@@ -345,7 +361,7 @@ final class RuntimeJoinFilter: @unchecked Sendable {
             default: return nil
             }
             if seen.insert(v).inserted { out.append(v) }
-            if out.count > exactListMaximum { return out }
+            if out.count > limit { return out }
         }
         return out
     }

@@ -33,13 +33,17 @@ extension ParquetTableSource {
         return l
     }
 
-    func planRowGroup(file fi: Int, rowGroup g: Int, predicates: [ScanPredicate], allowed: ScanSkipping) throws -> RowGroupPlan {
+    func planRowGroup(file fi: Int, rowGroup g: Int, predicates: [ScanPredicate], allowed: ScanSkipping,
+                      pageIndexPredicates: [ScanPredicate] = []) throws -> RowGroupPlan {
         var plan = RowGroupPlan()
         let pf = opened[fi]
         let onLeaves: [(predicate: ScanPredicate, leaf: Int)] = predicates.compactMap { p in
             flatLeaf(file: fi, column: p.column).map { (p, $0) }
         }
-        if onLeaves.isEmpty { return plan }
+        let pageOnlyLeaves: [(predicate: ScanPredicate, leaf: Int)] = pageIndexPredicates.compactMap { p in
+            flatLeaf(file: fi, column: p.column).map { (p, $0) }
+        }
+        if onLeaves.isEmpty && pageOnlyLeaves.isEmpty { return plan }
         if allowed.contains(.bloomFilter) {
             // Only types whose equality is equality of the stored bytes (not json, for one).
             for (p, l) in onLeaves where Self.dictionaryCanDecide(p, type: fields[p.column].type) {
@@ -76,7 +80,7 @@ extension ParquetTableSource {
             let rows = pf.metadata.rowGroups[g].numRows
             var selection = RowSelection.all(rows)
             var used = false
-            for (p, l) in onLeaves {
+            for (p, l) in onLeaves + pageOnlyLeaves {
                 guard let pages = try pf.pageStatistics(rowGroup: g, leaf: l) else { continue }
                 used = true
                 let type = fields[p.column].type

@@ -252,7 +252,9 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
     }
 
     /// Reads one row group like `read`, cutting its batches one at a time as `body` takes them.
+    /// `pagePredicates` skip pages by the page index only (when `allowed` has it).
     func forEachBatch(file fi: Int, rowGroup g: Int, columns: [Int], predicates: [ScanPredicate], allowed: ScanSkipping,
+                      pagePredicates: [ScanPredicate] = [],
                       part: (index: Int, rows: Range<Int64>)? = nil, filter: ScanRowFilter? = nil,
                       history: LateReadHistory? = nil, statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws {
         let pf = opened[fi]
@@ -261,7 +263,9 @@ public final class ParquetTableSource: TableSource, @unchecked Sendable {
         for c in columns where c < fileColumnCount {
             if let fc = columnMap[fi][c], slot[fc] == nil { slot[fc] = fileColumns.count; fileColumns.append(fc) }
         }
-        var plan = predicates.isEmpty ? RowGroupPlan() : try planRowGroup(file: fi, rowGroup: g, predicates: predicates, allowed: allowed)
+        let pageOnly = allowed.contains(.pageIndex) ? pagePredicates : []
+        var plan = predicates.isEmpty && pageOnly.isEmpty ? RowGroupPlan()
+            : try planRowGroup(file: fi, rowGroup: g, predicates: predicates, allowed: allowed, pageIndexPredicates: pageOnly)
         if let part {
             // A part of a split row group: the first part alone reports a skipped row group.
             if plan.skipped != nil && part.index != 0 { return }
@@ -331,6 +335,9 @@ final class ParquetRowGroupMorsel: ScanMorsel {
     let part: (index: Int, rows: Range<Int64>)?
     /// The split row group's dictionaries, decoded once for all its parts (held, never read here).
     let dictionaries: ParquetDictionaryPin?
+    /// A runtime join filter's predicates (set before the read when they did not rule the morsel
+    /// out): they skip pages by the page index only.
+    var runtimePredicates: [ScanPredicate] = []
     init(source: ParquetTableSource, file: Int, rowGroup: Int, columns: [Int], predicates: [ScanPredicate], allowed: ScanSkipping,
          part: (index: Int, rows: Range<Int64>)? = nil, filter: ScanRowFilter? = nil, history: LateReadHistory? = nil,
          dictionaries: ParquetDictionaryPin? = nil) {
@@ -345,7 +352,7 @@ final class ParquetRowGroupMorsel: ScanMorsel {
     }
     func forEachBatch(statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws {
         try source.forEachBatch(file: file, rowGroup: rowGroup, columns: columns, predicates: predicates, allowed: allowed,
-                                part: part, filter: filter, history: history, statistics: statistics, body)
+                                pagePredicates: runtimePredicates, part: part, filter: filter, history: history, statistics: statistics, body)
     }
 }
 

@@ -79,8 +79,25 @@ public enum ScanPruning {
         case let .inList(_, values):
             if allNull && stats.rowCount > 0 { return true }
             guard !values.isEmpty else { return false }
+            if let outside = integersOutside(values, stats: stats, type: type) { return outside }
             return values.allSatisfy { $0.isNull || cannotMatch(op: .eq, $0, stats: stats, type: type) }
         }
+    }
+
+    /// Whether every value of an all-integer list lies outside integer bounds [min, max]: the
+    /// same answer as comparing each value, as plain integer compares (a runtime join filter's
+    /// list of up to 1,024 keys is tested against every page of a row group). Nil when the list
+    /// or the bounds are not all `.int` on an integer column (the general path decides then).
+    static func integersOutside(_ values: [Value], stats: ChunkStatistics, type: DataType) -> Bool? {
+        guard type.physical == .int64, rangeComparable(type), case .int(let lo)? = stats.min, case .int(let hi)? = stats.max else { return nil }
+        for v in values {
+            switch v {
+            case .int(let x): if x >= lo && x <= hi { return false }
+            case .null: continue
+            default: return nil
+            }
+        }
+        return true
     }
 
     private static func cannotMatch(op: ScanPredicate.ComparisonOp, _ value: Value, stats: ChunkStatistics, type: DataType) -> Bool {

@@ -199,3 +199,30 @@ final class RowGroupCutTests: XCTestCase {
         XCTAssertEqual(values, (0..<whole.rows).map { (try? whole.slice(0, $0..<$0 + 1))?.value(at: 0) ?? .null })
     }
 }
+
+/// The integer fast path of an IN list against min/max bounds gives the general path's answer.
+final class IntegerListPruningTests: XCTestCase {
+    func testIntegerListsAgreeWithTheGeneralComparison() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let lo = Int64.random(in: -50...50, using: &generator), hi = lo + Int64.random(in: 0...20, using: &generator)
+            var values: [Value] = (0..<Int.random(in: 1...30, using: &generator)).map { _ in .int(Int64.random(in: -80...80, using: &generator)) }
+            if Bool.random(using: &generator) { values.append(.null) }
+            let stats = ChunkStatistics(min: .int(lo), max: .int(hi), nullCount: 0, rowCount: 10)
+            let fast = ScanPruning.integersOutside(values, stats: stats, type: .int64)
+            let general = values.allSatisfy { v in
+                if case .int(let x) = v { return x < lo || x > hi }
+                return true
+            }
+            XCTAssertEqual(fast, general, "\(values) against [\(lo), \(hi)]")
+            XCTAssertEqual(ScanPruning.cannotMatch(.inList(column: 0, values: values), stats: stats, type: .int64), general)
+        }
+        // Not all integers, or bounds of another kind: the general path decides.
+        let stats = ChunkStatistics(min: .int(0), max: .int(9), nullCount: 0, rowCount: 10)
+        XCTAssertNil(ScanPruning.integersOutside([.double(4.5), .int(3)], stats: stats, type: .int64))
+        XCTAssertNil(ScanPruning.integersOutside([.int(3)], stats: ChunkStatistics(min: .double(0), max: .int(9), nullCount: 0, rowCount: 10), type: .float64))
+        XCTAssertNil(ScanPruning.integersOutside([.int(3)], stats: stats, type: .text))
+        XCTAssertEqual(ScanPruning.integersOutside([.int(10), .int(-1)], stats: stats, type: .int64), true)
+        XCTAssertEqual(ScanPruning.integersOutside([.int(10), .int(9)], stats: stats, type: .int64), false)
+    }
+}

@@ -85,6 +85,16 @@ final class PushPredicatesIntoScansTests: XCTestCase {
         XCTAssertEqual(PushPredicatesIntoScans.apply(plan, skipping: []).explain(), plan.explain())
         guard case .filter(.scan(let pushed), _) = PushPredicatesIntoScans.apply(plan, skipping: [.statistics]) else { return XCTFail("shape") }
         XCTAssertEqual(pushed.statistics.allowedSkipping, [.statistics])
+        // Every scan learns the kinds, with or without a filter of its own (runtime join
+        // filters skip pages of any Parquet scan); `off` leaves none.
+        guard case .filter(.scan(let off), _) = PushPredicatesIntoScans.apply(plan, skipping: []) else { return XCTFail("shape") }
+        XCTAssertEqual(off.statistics.allowedSkipping, [])
+        guard case .filter(.scan(let bare), _) = plan else { return XCTFail("shape") }
+        guard case .scan(let told) = PushPredicatesIntoScans.apply(.scan(bare), skipping: [.partitions]) else { return XCTFail("shape") }
+        XCTAssertEqual(told.statistics.allowedSkipping, [.partitions])
+        XCTAssertEqual(told.predicates.count, bare.predicates.count)
+        guard case .scan(let untouched) = PushPredicatesIntoScans.apply(.scan(bare)) else { return XCTFail("shape") }
+        XCTAssertTrue(untouched === bare, "all kinds: a scan without a filter is left as it is")
     }
 
     func testFilterAboveJoinIsNotPushedIntoScans() throws {

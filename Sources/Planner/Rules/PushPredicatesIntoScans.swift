@@ -6,17 +6,31 @@
 // Runs after PushDownFilters, which has already moved filters onto scans.
 // The `lake_skipping` setting says which kinds of skipping the scan may use;
 // `off` pushes nothing (so results can be compared with and without skipping).
+// Any setting but the default reaches every scan, filtered or not, because
+// runtime join filters skip pages of scans without a filter of their own.
 
 import Columnar
 
 public enum PushPredicatesIntoScans {
     public static func apply(_ plan: LogicalPlan, skipping: ScanSkipping = .all) -> LogicalPlan {
-        if skipping.isEmpty { return plan }
-        return rewrite(plan, skipping)
+        if skipping == .all { return rewrite(plan, skipping) }
+        // Fewer kinds reach every scan, pushed predicates or not: runtime join filters skip pages
+        // of scans without a filter of their own, and must leave them when pages are not allowed.
+        return limited(rewrite(plan, skipping), skipping)
+    }
+
+    private static func limited(_ plan: LogicalPlan, _ skipping: ScanSkipping) -> LogicalPlan {
+        if case .scan(let scan) = plan {
+            if scan.statistics.allowedSkipping == skipping { return plan }
+            let limited = ScanNode(source: scan.source, tableName: scan.tableName, columns: scan.columns, predicates: scan.predicates)
+            limited.statistics.allowedSkipping = skipping
+            return .scan(limited)
+        }
+        return plan.mapInputs { limited($0, skipping) }
     }
 
     private static func rewrite(_ plan: LogicalPlan, _ skipping: ScanSkipping) -> LogicalPlan {
-        if case .filter(.scan(let scan), let predicate) = plan {
+        if case .filter(.scan(let scan), let predicate) = plan, !skipping.isEmpty {
             let found = PushDownFilters.conjuncts(predicate).compactMap { translate($0, scan) }
             guard !found.isEmpty else { return plan }
             var predicates = scan.predicates
