@@ -80,12 +80,25 @@ enum RLEHybrid {
         guard ones == nil || bitWidth == 1 else { throw encodingError("levels are counted at bit width 1 only, not \(bitWidth)") }
         let end = min(end, p.count)
         var pos = start
-        var produced = 0
-        out.reserveGrowing(out.count + count)
         if bitWidth == 0 {
             out.appendUninitialized(count: count) { $0.initialize(repeating: 0) }
             return pos
         }
+        guard count > 0 else { return pos }
+        // One append for all the values, the runs written straight into it: an append per run
+        // cost a closure context and a retain/release pair (levels and codes run short).
+        out.reserveGrowing(out.count + count)
+        try out.appendUninitialized(count: count, throwing: { dst in
+            pos = try decodeRuns(p, start: pos, end: end, bitWidth: bitWidth, count: count, into: dst.baseAddress!, ones: ones)
+        })
+        return pos
+    }
+
+    /// The run loop of `decode`: writes exactly `count` values to `dst` (or throws).
+    private static func decodeRuns(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, bitWidth: Int, count: Int,
+                                   into dst: UnsafeMutablePointer<Int32>, ones: UnsafeMutablePointer<Int>?) throws -> Int {
+        var pos = start
+        var produced = 0
         let byteWidth = (bitWidth + 7) / 8
         while produced < count {
             guard pos < end else { throw encodingError("RLE data holds fewer values than expected (\(produced) of \(count))") }
@@ -101,7 +114,7 @@ enum RLEHybrid {
                     guard v <= 1 else { throw LevelAboveMaximum(level: v) }
                     ones.pointee += v == 1 ? n : 0
                 }
-                out.appendUninitialized(count: n) { $0.initialize(repeating: Int32(bitPattern: v)) }
+                (dst + produced).initialize(repeating: Int32(bitPattern: v), count: n)
                 produced += n
             } else {
                 let groups = header >> 1
@@ -110,7 +123,7 @@ enum RLEHybrid {
                 let available = min(totalBytes, end - pos)
                 let values = min(Int(groups) * 8, count - produced, available * 8 / bitWidth)
                 if values == 0 { throw encodingError("bit-packed run holds no data") }
-                unpack(p, from: pos, bitWidth: bitWidth, values: values, into: &out)
+                unpack(UnsafeRawPointer(p.baseAddress! + pos), available: p.count - pos, bitWidth: bitWidth, values: values, into: dst + produced)
                 if let ones { ones.pointee += onesCount(p, from: pos, bits: values) }
                 produced += values
                 pos += available
