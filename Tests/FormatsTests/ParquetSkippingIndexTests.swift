@@ -143,6 +143,28 @@ final class ParquetSkippingIndexTests: XCTestCase {
         XCTAssertThrowsError(try f.pageStatistics(rowGroup: f.rowGroupCount, leaf: 0))
     }
 
+    /// A selection normalises any ranges — in order (the one-pass path) or not, empty, overlapping,
+    /// adjacent — to sorted, disjoint, non-touching ranges covering exactly their rows.
+    func testRowSelectionNormalisesRangesInAndOutOfOrder() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<500 {
+            var ranges: [Range<Int64>] = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+                let lo = Int64.random(in: 0...60, using: &generator)
+                return lo..<(lo + Int64.random(in: 0...6, using: &generator))
+            }
+            if round % 2 == 0 { ranges.sort { $0.lowerBound < $1.lowerBound } }
+            let selection = RowSelection(ranges)
+            var rows = Set<Int64>()
+            for r in ranges { rows.formUnion(r) }
+            XCTAssertEqual(Set(selection.ranges.flatMap { Array($0) }), rows, "\(ranges)")
+            XCTAssertEqual(selection.rowCount, Int64(rows.count))
+            XCTAssertTrue(selection.ranges.allSatisfy { !$0.isEmpty })
+            XCTAssertTrue(zip(selection.ranges, selection.ranges.dropFirst()).allSatisfy { $0.upperBound < $1.lowerBound }, "\(selection.ranges)")
+        }
+        XCTAssertEqual(RowSelection([0..<3, 3..<5, 7..<7, 8..<9]).ranges, [0..<5, 8..<9])
+        XCTAssertEqual(RowSelection([8..<9, 0..<3, 2..<5]).ranges, [0..<5, 8..<9])
+    }
+
     /// Flipped bytes in the indexes, filters and dictionaries must end in an SQLError or a usable answer, never a trap.
     func testCorruptSkippingStructuresThrowSQLErrors() throws {
         for name in ["pages.parquet", "bloom.parquet", "duckdb_bloom.parquet"] {

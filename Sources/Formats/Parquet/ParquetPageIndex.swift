@@ -13,8 +13,12 @@ public struct RowSelection: Sendable, Equatable, CustomStringConvertible {
 
     /// Normalises any ranges (sorts, drops empty ones, merges overlapping and adjacent ones).
     public init(_ ranges: [Range<Int64>]) {
+        // Survivor ranges (thousands per row group in a sparse late read) arrive in order:
+        // then one merging pass, without a sorted copy.
+        let inOrder = zip(ranges, ranges.dropFirst()).allSatisfy { $0.lowerBound <= $1.lowerBound }
         var merged: [Range<Int64>] = []
-        for r in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        merged.reserveCapacity(ranges.count)
+        for r in inOrder ? ranges : ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where !r.isEmpty {
             if let last = merged.last, r.lowerBound <= last.upperBound {
                 merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
             } else {
