@@ -168,4 +168,31 @@ final class ParquetScanPathTests: XCTestCase {
         XCTAssertEqual((0..<sliced.count).map { sliced.string(at: $0) }, ["", "bcd", "ef"])
         XCTAssertEqual(Array(sliced.offsets), [0, 0, 3, 5])
     }
+
+    /// Gathering values by index (dictionary decoding, late reads' survivors) appends exactly
+    /// the indexed values after what was there, for fixed-width and byte-array values,
+    /// with repeated, out-of-order and empty-string entries.
+    func testAppendGatheredMatchesIndexing() throws {
+        let ints: ContiguousArray<Int64> = [10, -20, 30, Int64.max, 0]
+        let indices: ContiguousArray<Int32> = [3, 0, 0, 4, 2, 1, 3]
+        var gathered = PhysicalValues.int64([7])
+        try gathered.appendGathered(from: .int64(ints), indices)
+        guard case .int64(let got) = gathered else { return XCTFail("kind") }
+        XCTAssertEqual(Array(got), [7] + indices.map { ints[Int($0)] })
+
+        let words = ["", "alpha", "b", "", "a longer value than thirty-two bytes, to be sure"]
+        var strings = PhysicalValues.bytes(StringColumn(["kept"]))
+        try strings.appendGathered(from: .bytes(StringColumn(words)), indices.map { $0 % 5 } + [0])
+        guard case .bytes(let column) = strings else { return XCTFail("kind") }
+        XCTAssertEqual((0..<column.count).map { column.string(at: $0) }, ["kept"] + (indices.map { $0 % 5 } + [0]).map { words[Int($0)] })
+
+        var empty = PhysicalValues.double([1.5])
+        try empty.appendGathered(from: .double([2.5]), [])
+        guard case .double(let d) = empty else { return XCTFail("kind") }
+        XCTAssertEqual(Array(d), [1.5])
+        var none = PhysicalValues.bytes(StringColumn(["x"]))
+        try none.appendGathered(from: .bytes(StringColumn(["", ""])), [1, 0])
+        guard case .bytes(let blanks) = none else { return XCTFail("kind") }
+        XCTAssertEqual((0..<blanks.count).map { blanks.string(at: $0) }, ["x", "", ""])
+    }
 }

@@ -104,11 +104,17 @@ enum PhysicalValues {
 
     /// Appends dict[indices[i]] for every index (indices already validated against dict.count).
     mutating func appendGathered(from dict: PhysicalValues, _ indices: ContiguousArray<Int32>) throws {
-        func gather<T>(_ a: inout ContiguousArray<T>, _ d: ContiguousArray<T>) {
-            a.reserveGrowing(a.count + indices.count)
+        // Written straight into one uninitialised tail (an append per value paid a capacity
+        // check each: late reads gather every survivor this way).
+        func gather<T: BitwiseCopyable>(_ a: inout ContiguousArray<T>, _ d: ContiguousArray<T>) {
+            let n = indices.count
+            guard n > 0 else { return }
+            a.reserveGrowing(a.count + n)
             d.withUnsafeBufferPointer { dp in
                 indices.withUnsafeBufferPointer { ip in
-                    for i in ip { a.append(dp[Int(i)]) }
+                    a.appendUninitialized(count: n) { out in
+                        for k in 0..<n { out[k] = dp[Int(ip[k])] }
+                    }
                 }
             }
         }
@@ -127,13 +133,31 @@ enum PhysicalValues {
                 self = .bytes(a)
                 throw encodingError("column chunk exceeds 2 GiB of string data")
             }
-            a.bytes.reserveGrowing(total)
-            d.bytes.withUnsafeBufferPointer { db in
-                d.offsets.withUnsafeBufferPointer { doff in
-                    for i in indices {
-                        let lo = Int(doff[Int(i)]), hi = Int(doff[Int(i) + 1])
-                        a.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: db[lo..<hi]))
-                        a.offsets.append(Int32(truncatingIfNeeded: a.bytes.count))
+            let n = indices.count, start = a.bytes.count
+            if n > 0 {
+                a.bytes.reserveGrowing(total)
+                d.bytes.withUnsafeBufferPointer { db in
+                    d.offsets.withUnsafeBufferPointer { doff in
+                        indices.withUnsafeBufferPointer { ip in
+                            a.offsets.appendUninitialized(count: n) { out in
+                                var end = start
+                                for k in 0..<n {
+                                    let i = Int(ip[k])
+                                    end += Int(doff[i + 1]) - Int(doff[i])
+                                    out[k] = Int32(truncatingIfNeeded: end)
+                                }
+                            }
+                            a.bytes.appendUninitialized(count: total - start) { out in
+                                guard let base = out.baseAddress, let source = db.baseAddress else { return }
+                                var to = 0
+                                for k in 0..<n {
+                                    let i = Int(ip[k])
+                                    let lo = Int(doff[i]), length = Int(doff[i + 1]) - lo
+                                    (base + to).initialize(from: source + lo, count: length)
+                                    to += length
+                                }
+                            }
+                        }
                     }
                 }
             }
