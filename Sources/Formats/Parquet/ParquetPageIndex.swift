@@ -145,18 +145,20 @@ public struct ParquetPageStatistics: Sendable {
 extension ParquetFile {
     /// The data pages of a column chunk from its OffsetIndex; nil when there is none or it is inconsistent.
     public func pageLocations(rowGroup: Int, leaf: Int) throws -> [ParquetPageLocation]? {
-        try checkChunk(rowGroup: rowGroup, leaf: leaf)   // the key below names only real chunks
-        let key = rowGroup &* leaves.count &+ leaf
-        if let known = indexedPages.get(key) { return known }
-        let located = try readPageLocations(rowGroup: rowGroup, leaf: leaf)
-        indexedPages.set(key, located)
-        return located
+        try cached(in: indexedPages, rowGroup: rowGroup, leaf: leaf) { try readPageLocations(rowGroup: rowGroup, leaf: leaf) }
     }
 
-    private func checkChunk(rowGroup: Int, leaf: Int) throws {
+    /// The answer `read` gives for one column chunk, parsed once and then kept in `cache`.
+    private func cached<T>(in cache: ChunkIndexCache<T>, rowGroup: Int, leaf: Int, _ read: () throws -> T?) throws -> T? {
+        // The key names only real chunks: others are an error, never another chunk's answer.
         guard rowGroup >= 0, rowGroup < metadata.rowGroups.count, leaf >= 0, leaf < leaves.count else {
             throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": row group \(rowGroup) or column \(leaf) does not exist")
         }
+        let key = rowGroup &* leaves.count &+ leaf
+        if let known = cache.get(key) { return known }
+        let answer = try read()
+        cache.set(key, answer)
+        return answer
     }
 
     private func readPageLocations(rowGroup: Int, leaf: Int) throws -> [ParquetPageLocation]? {
@@ -182,12 +184,7 @@ extension ParquetFile {
     /// Per-page rows and statistics of a flat column chunk, or nil without an OffsetIndex.
     /// Entries have nil statistics when the ColumnIndex is missing or does not match the pages.
     public func pageStatistics(rowGroup: Int, leaf: Int) throws -> [ParquetPageStatistics]? {
-        try checkChunk(rowGroup: rowGroup, leaf: leaf)   // the key below names only real chunks
-        let key = rowGroup &* leaves.count &+ leaf
-        if let known = pageStatisticsCache.get(key) { return known }
-        let statistics = try readPageStatistics(rowGroup: rowGroup, leaf: leaf)
-        pageStatisticsCache.set(key, statistics)
-        return statistics
+        try cached(in: pageStatisticsCache, rowGroup: rowGroup, leaf: leaf) { try readPageStatistics(rowGroup: rowGroup, leaf: leaf) }
     }
 
     private func readPageStatistics(rowGroup: Int, leaf: Int) throws -> [ParquetPageStatistics]? {
