@@ -96,7 +96,9 @@ public protocol ScanMorsel: AnyObject {
     func forEachBatch(statistics: ScanStatistics, _ body: (Batch) throws -> Void) throws
     /// Whether the morsel's statistics prove that no row satisfies every one of `predicates`
     /// (a runtime join filter, known only once the join's build side is hashed); a source that
-    /// says so counts the skip in `statistics`. The default keeps every morsel.
+    /// says so counts the skip in `statistics`. A morsel it keeps may remember `predicates` to
+    /// skip parts of itself when it is read (Parquet: pages, by the page index). The default
+    /// keeps every morsel.
     func ruledOut(byRuntimeFilter predicates: [ScanPredicate], statistics: ScanStatistics) -> Bool
 }
 

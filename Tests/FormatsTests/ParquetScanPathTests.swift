@@ -46,7 +46,9 @@ final class ParquetScanPathTests: XCTestCase {
                 let packed = pack(values, width: width)   // exactly as many bytes as the bits need: the tail path runs
                 var out = ContiguousArray<Int32>([-1, -1])  // appends after existing values
                 packed.withUnsafeBufferPointer { p in
-                    RLEHybrid.unpack(p, from: 0, bitWidth: width, values: n, into: &out)
+                    out.appendUninitialized(count: n) { dst in
+                        RLEHybrid.unpack(UnsafeRawPointer(p.baseAddress!), available: p.count, bitWidth: width, values: n, into: dst.baseAddress!)
+                    }
                 }
                 XCTAssertEqual(Array(out.prefix(2)), [-1, -1])
                 XCTAssertEqual(out.dropFirst(2).map { UInt32(bitPattern: $0) }, values, "width \(width), \(n) values")
@@ -54,7 +56,9 @@ final class ParquetScanPathTests: XCTestCase {
                 let padded = [0xAB, 0xCD] + packed + [UInt8](repeating: 0xFF, count: 16)
                 var fromOffset = ContiguousArray<Int32>()
                 padded.withUnsafeBufferPointer { p in
-                    RLEHybrid.unpack(p, from: 2, bitWidth: width, values: n, into: &fromOffset)
+                    fromOffset.appendUninitialized(count: n) { dst in
+                        RLEHybrid.unpack(UnsafeRawPointer(p.baseAddress! + 2), available: p.count - 2, bitWidth: width, values: n, into: dst.baseAddress!)
+                    }
                 }
                 XCTAssertEqual(fromOffset.map { UInt32(bitPattern: $0) }, values, "width \(width), \(n) values at offset 2")
             }

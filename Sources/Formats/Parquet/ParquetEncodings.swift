@@ -132,26 +132,13 @@ enum RLEHybrid {
         return pos
     }
 
-    /// Appends `values` little-endian bit-packed values of `bitWidth` (1...32) bits read from
-    /// `p[start...]`; the caller has checked that `values * bitWidth` bits lie inside `p`.
-    /// Each value is cut from one unaligned 64-bit load at its first byte (a value and its
-    /// bit offset span at most 32 + 7 bits), so values do not wait on each other the way
-    /// a shared refilled accumulator makes them; the last values, whose 8-byte load would
-    /// run past `p`, are assembled byte by byte. Assumes a little-endian host, as the bulk
-    /// PLAIN copies do.
-    @inline(__always)
-    static func unpack(_ p: UnsafeBufferPointer<UInt8>, from start: Int, bitWidth: Int, values: Int,
-                       into out: inout ContiguousArray<Int32>) {
-        guard values > 0, let base = p.baseAddress else { return }
-        // Unpacked straight into the new tail (every slot is written; no zero-fill first).
-        out.appendUninitialized(count: values) { dst in
-            guard let d = dst.baseAddress else { return }
-            unpack(UnsafeRawPointer(base + start), available: p.count - start, bitWidth: bitWidth, values: values, into: d)
-        }
-    }
-
-    /// Unpacks `values` values of `bitWidth` (1...32) bits from `src` (of which `available`
-    /// bytes may be read) into `dst`.
+    /// Unpacks `values` little-endian bit-packed values of `bitWidth` (1...32) bits from `src`
+    /// (of which `available` bytes may be read; the caller has checked that `values * bitWidth`
+    /// bits lie inside them) into `dst`. Each value is cut from one unaligned 64-bit load at its
+    /// first byte (a value and its bit offset span at most 32 + 7 bits), so values do not wait
+    /// on each other the way a shared refilled accumulator makes them; the last values, whose
+    /// 8-byte load would run past the bytes, are assembled byte by byte. Assumes a
+    /// little-endian host, as the bulk PLAIN copies do.
     static func unpack(_ src: UnsafeRawPointer, available: Int, bitWidth: Int, values: Int, into dst: UnsafeMutablePointer<Int32>) {
         // The common dictionary-index widths get a copy of the loop with the width a constant
         // (shifts and offsets fold; 6% of TPC-H time was this loop with the width in a register).
