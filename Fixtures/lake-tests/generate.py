@@ -180,3 +180,22 @@ write("dictionary/int_keys.parquet", pa.table({
     "i": pa.array(range(10000), pa.int64()),
     "k": pa.array([(i * 7919) % 5000 for i in range(10000)], pa.int64()),
 }), use_dictionary=["k"], row_group_size=10000)
+
+# Definition levels kept implicit while pages hold no NULL (ParquetDefinitionLevelsTests):
+# optional columns without NULLs, with NULLs only from row 1,300 on (row group 1's later pages;
+# row group 0 none), with NULLs only in the first rows, a dictionary-coded string without NULLs,
+# and structs whose leaf is never NULL (the struct itself never NULL, or NULL from row 1,500 on).
+# Small pages, v1 and v2 data pages.
+level_rows = 2000
+levels_table = pa.table({
+    "never": pa.array([i * 3 for i in range(level_rows)], pa.int64()),
+    "late": pa.array([None if i >= 1300 and i % 7 == 3 else i * 5 for i in range(level_rows)], pa.int64()),
+    "early": pa.array([None if i < 150 and i % 4 == 1 else i - 9 for i in range(level_rows)], pa.int64()),
+    "word": pa.array(["w%d" % (i % 13) for i in range(level_rows)], pa.string()),
+    "st": pa.array([{"a": i * 2} for i in range(level_rows)], pa.struct([("a", pa.int64())])),
+    "stn": pa.array([None if i >= 1500 and i % 9 == 4 else {"a": i + 1} for i in range(level_rows)],
+                    pa.struct([("a", pa.int64())])),
+})
+for version in ["1.0", "2.0"]:
+    write(f"levels/v{version[0]}.parquet", levels_table, data_page_version=version, row_group_size=1000,
+          data_page_size=512, write_batch_size=50, use_dictionary=["word"])

@@ -194,6 +194,8 @@ enum DefinitionLevels {
 struct DecodedColumn {
     /// Level entries (rows for flat columns).
     var entries = 0
+    /// One per entry; nil when every entry is at the maximum (a required leaf, or a flat optional
+    /// one whose pages held no NULL).
     var defLevels: ContiguousArray<Int32>?
     var repLevels: ContiguousArray<Int32>?
     /// Plain values (when `indices` is nil) of the non-null entries.
@@ -254,7 +256,8 @@ struct ColumnChunkReader {
             out.dictionary = knownDictionary
             out.dictionarySlot = dictionarySlot
         }
-        if leaf.maxDef > 0 { out.defLevels = []; out.defLevels?.reserveCapacity(expected) }
+        // A flat leaf's definition levels start implicit (readDefinitionLevels).
+        if leaf.maxDef > 0 && leaf.maxRep > 0 { out.defLevels = []; out.defLevels?.reserveCapacity(expected) }
         if leaf.maxRep > 0 { out.repLevels = []; out.repLevels?.reserveCapacity(expected) }
         var pageNumber = 0
         for (bytes, range) in segments {
@@ -370,9 +373,7 @@ struct ColumnChunkReader {
                     }
                     var present = n
                     if leaf.maxDef > 0 {
-                        let before = out.defLevels?.count ?? 0
-                        let counted = try readV1Levels(p, &at, encoding: dh.definitionLevelEncoding, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
-                        present = counted ?? countPresent(out.defLevels, from: before)
+                        present = try readDefinitionLevels(p, v1Encoding: dh.definitionLevelEncoding, at: &at, end: p.count, count: n, into: &out)
                     }
                     try decodeValues(p, start: at, end: p.count, encoding: dh.encoding, count: present, into: &out)
                     out.entries += n
@@ -393,9 +394,8 @@ struct ColumnChunkReader {
                         try readLevels(p, start: 0, end: repLen, maxLevel: leaf.maxRep, count: n, into: &out.repLevels)
                     }
                     if leaf.maxDef > 0 {
-                        let before = out.defLevels?.count ?? 0
-                        let counted = try readLevels(p, start: repLen, end: repLen + defLen, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
-                        present = counted ?? countPresent(out.defLevels, from: before)
+                        var at = repLen
+                        present = try readDefinitionLevels(p, v1Encoding: nil, at: &at, end: repLen + defLen, count: n, into: &out)
                     }
                 }
                 let valueBody = body.dropFirst(repLen + defLen)
@@ -419,6 +419,45 @@ struct ColumnChunkReader {
         } catch let e as EncodingError {
             throw corrupt("page \(pageNumber): \(e.message)")
         }
+    }
+
+    /// Reads one page's definition levels (v1: with their encoding, from `at`, which moves past
+    /// them; v2: `at..<end`) into `out` and returns how many are at the maximum (non-NULL).
+    /// A flat leaf's levels stay implicit — `defLevels` nil, every entry defined — while each
+    /// page's are one run of the maximum, the form writers give pages without NULLs: an optional
+    /// column without NULLs then costs no level array (4 bytes per row written, and counted again
+    /// by sparse late reads). The first page with anything else writes out the levels of the
+    /// entries before it.
+    private func readDefinitionLevels(_ p: UnsafeBufferPointer<UInt8>, v1Encoding: Int32?, at: inout Int, end: Int, count n: Int,
+                                      into out: inout DecodedColumn) throws -> Int {
+        if leaf.maxRep == 0 && out.defLevels == nil {
+            var start = at, stop = end
+            if let encoding = v1Encoding, encoding == ParquetEncoding.rle, p.count - at >= 4 {
+                let len = Int(p[at]) | Int(p[at + 1]) << 8 | Int(p[at + 2]) << 16 | Int(p[at + 3]) << 24
+                start = at + 4
+                stop = len <= p.count - start ? start + len : start
+            } else if v1Encoding != nil {
+                stop = start  // not RLE-prefixed: the general path reads (or refuses) it
+            }
+            if stop > start, RLEHybrid.opensWithRun(p, start: start, end: stop, bitWidth: RLEHybrid.bitWidth(forMax: leaf.maxDef),
+                                                    of: UInt32(leaf.maxDef), covering: n) {
+                at = stop
+                return n
+            }
+            let defined = out.entries, reserve = Swift.max(out.expectedEntries, defined + n)
+            out.defLevels = ContiguousArray(unsafeUninitializedCapacity: reserve) { buffer, initialized in
+                buffer.baseAddress!.initialize(repeating: Int32(leaf.maxDef), count: defined)
+                initialized = defined
+            }
+        }
+        let before = out.defLevels?.count ?? 0
+        let counted: Int?
+        if let encoding = v1Encoding {
+            counted = try readV1Levels(p, &at, encoding: encoding, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
+        } else {
+            counted = try readLevels(p, start: at, end: end, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
+        }
+        return counted ?? countPresent(out.defLevels, from: before)
     }
 
     private func countPresent(_ levels: ContiguousArray<Int32>?, from: Int) -> Int {

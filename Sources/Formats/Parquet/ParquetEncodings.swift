@@ -94,6 +94,21 @@ enum RLEHybrid {
         return pos
     }
 
+    /// Whether the data at `start` opens with one RLE run of `value` at least `count` long: the
+    /// form writers give the definition levels of a page without NULLs.
+    static func opensWithRun(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, bitWidth: Int, of value: UInt32,
+                             covering count: Int) -> Bool {
+        guard bitWidth > 0, bitWidth <= 32 else { return false }
+        let end = min(end, p.count)
+        var pos = start
+        guard let header = try? readVarint(p, &pos, end: end), header & 1 == 0, header >> 1 >= UInt64(count) else { return false }
+        let byteWidth = (bitWidth + 7) / 8
+        guard end - pos >= byteWidth else { return false }
+        var v: UInt32 = 0
+        for i in 0..<byteWidth { v |= UInt32(p[pos + i]) << UInt32(8 * i) }
+        return v == value
+    }
+
     /// The run loop of `decode`: writes exactly `count` values to `dst` (or throws).
     private static func decodeRuns(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, bitWidth: Int, count: Int,
                                    into dst: UnsafeMutablePointer<Int32>, ones: UnsafeMutablePointer<Int>?) throws -> Int {

@@ -67,7 +67,8 @@ struct LeafCursor {
     var value = 0
     let render: (Int) -> String
 
-    @inline(__always) func def(_ i: Int) -> Int32 { defs.map { $0[i] } ?? 0 }
+    /// Without levels every entry is at the maximum (a required leaf, or a flat optional one without NULLs).
+    @inline(__always) func def(_ i: Int) -> Int32 { defs.map { $0[i] } ?? maxDef }
     @inline(__always) func rep(_ i: Int) -> Int32 { reps.map { $0[i] } ?? 0 }
 }
 

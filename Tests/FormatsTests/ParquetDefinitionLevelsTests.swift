@@ -1,0 +1,145 @@
+// Definition levels kept implicit: a flat optional leaf whose pages hold no
+// NULL decodes without a level array, and the first page with a NULL writes
+// out the levels of the entries before it. Fixtures:
+// Fixtures/lake-tests/levels (generate.py), v1 and v2 data pages, small
+// pages, two row groups; every value is a formula of its row number,
+// recomputed here.
+
+import XCTest
+import Foundation
+@testable import Formats
+import Columnar
+
+final class ParquetDefinitionLevelsTests: XCTestCase {
+    static let folder: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path + "/Fixtures/lake-tests/levels"
+    }()
+    static let files = ["v1.parquet", "v2.parquet"]
+    static let rows = 2000
+
+    /// The value generate.py wrote in column `name` at row `i` (a struct as its JSON text).
+    private func expected(_ name: String, _ i: Int) -> Value {
+        switch name {
+        case "never": return .int(Int64(i * 3))
+        case "late": return i >= 1300 && i % 7 == 3 ? .null : .int(Int64(i * 5))
+        case "early": return i < 150 && i % 4 == 1 ? .null : .int(Int64(i - 9))
+        case "word": return .string("w\(i % 13)")
+        case "st": return .string("{\"a\":\(i * 2)}")
+        case "stn": return i >= 1500 && i % 9 == 4 ? .null : .string("{\"a\":\(i + 1)}")
+        default: return .null
+        }
+    }
+
+    private func check(_ v: Value, _ name: String, _ row: Int, _ file: String, line: UInt = #line) {
+        let want = expected(name, row)
+        XCTAssertEqual(v, want, "\(file) \(name) row \(row)", line: line)
+    }
+
+    /// One column chunk decoded by the chunk reader itself.
+    private func decoded(_ f: ParquetFile, rowGroup g: Int, leaf path: String) throws -> (DecodedColumn, ParquetLeaf) {
+        let rg = f.metadata.rowGroups[g]
+        guard let l = f.leaves.firstIndex(where: { $0.dottedPath == path }), let meta = rg.columns[l].metaData else {
+            throw XCTSkip("no leaf \(path)")
+        }
+        let chunks = try f.fetchChunks(rg, leaves: [l])
+        guard let chunk = chunks[l] else { throw XCTSkip("no chunk for \(path)") }
+        let d = try f.chunkReader(meta, leaf: f.leaves[l]).read(chunk.bytes, range: chunk.range, expectedValues: meta.numValues)
+        return (d, f.leaves[l])
+    }
+
+    func testEveryColumnDecodesItsFormulas() throws {
+        for name in Self.files {
+            let f = try ParquetFile(path: Self.folder + "/" + name)
+            let names = f.schema.map(\.name)
+            XCTAssertEqual(names, ["never", "late", "early", "word", "st", "stn"])
+            var row = 0
+            for batch in try f.readAll() {
+                for k in 0..<batch.count {
+                    for (c, column) in names.enumerated() { check(batch.columns[c].value(at: k), column, row + k, name) }
+                }
+                row += batch.count
+            }
+            XCTAssertEqual(row, Self.rows, name)
+        }
+    }
+
+    /// Which chunks keep their levels implicit, and the written-out levels of a chunk whose NULLs
+    /// start on a later page: the maximum for every entry before, then the pages' own.
+    func testLevelsStayImplicitUntilAPageHoldsANull() throws {
+        for name in Self.files {
+            let f = try ParquetFile(path: Self.folder + "/" + name)
+            XCTAssertEqual(f.rowGroupCount, 2)
+            for g in 0..<2 {
+                let (never, _) = try decoded(f, rowGroup: g, leaf: "never")
+                XCTAssertNil(never.defLevels, "\(name) group \(g): never NULL")
+                XCTAssertEqual(never.definedEntries, 1000)
+                let (word, _) = try decoded(f, rowGroup: g, leaf: "word")
+                XCTAssertNil(word.defLevels, "\(name) group \(g): dictionary-coded, never NULL")
+                XCTAssertNotNil(word.indices)
+                let (st, leaf) = try decoded(f, rowGroup: g, leaf: "st.a")
+                XCTAssertEqual(leaf.maxDef, 2)
+                XCTAssertNil(st.defLevels, "\(name) group \(g): a struct's leaf, never NULL")
+            }
+            let (lateFirst, _) = try decoded(f, rowGroup: 0, leaf: "late")
+            XCTAssertNil(lateFirst.defLevels, "\(name): row group 0 holds no NULL of late")
+            let (late, leaf) = try decoded(f, rowGroup: 1, leaf: "late")
+            guard let levels = late.defLevels else { return XCTFail("\(name): row group 1 of late holds NULLs") }
+            XCTAssertEqual(levels.count, 1000)
+            XCTAssertGreaterThan(late.dataPages, 2, "\(name): the NULLs start on a later page")
+            for k in 0..<1000 {
+                let row = 1000 + k
+                XCTAssertEqual(levels[k], expected("late", row) == .null ? 0 : Int32(leaf.maxDef), "\(name) late row \(row)")
+            }
+            XCTAssertEqual(late.definedEntries, levels.filter { $0 == 1 }.count)
+            let (early, _) = try decoded(f, rowGroup: 0, leaf: "early")
+            XCTAssertEqual(early.defLevels?.count, 1000, "\(name): NULLs on the first page, levels kept from the start")
+        }
+    }
+
+    /// Sparse late-materialised reads (positions of the selected rows among the stored values)
+    /// and single ranges give the selected rows' values with and without written-out levels.
+    func testSelectionsGiveTheSelectedRowsValues() throws {
+        for name in Self.files {
+            let f = try ParquetFile(path: Self.folder + "/" + name)
+            let columns = Array(0..<f.schema.count)
+            for g in 0..<f.rowGroupCount {
+                let first = g * 1000
+                for step in [1, 7, 97, 331] {
+                    let rows = stride(from: step / 2, to: 1000, by: step).map { Int64($0) } + (step > 1 ? [999] : [])
+                    let read = try f.readColumns(rowGroup: g, columns: columns, selection: RowSelection(rows.map { $0..<$0 + 1 }))
+                    XCTAssertEqual(read.rows, rows.count)
+                    for c in columns {
+                        let v = try read.slice(c, 0..<read.rows)
+                        for (k, row) in rows.enumerated() { check(v.value(at: k), f.schema[c].name, first + Int(row), "\(name) every \(step)") }
+                    }
+                }
+                let range = try f.readColumns(rowGroup: g, columns: columns, selection: RowSelection([Int64(250)..<Int64(777)]))
+                for c in columns {
+                    let v = try range.slice(c, 0..<range.rows)
+                    for k in 0..<range.rows { check(v.value(at: k), f.schema[c].name, first + 250 + k, "\(name) range") }
+                }
+            }
+        }
+    }
+
+    func testOpensWithRunReadsOnlyAWholeRunOfTheValue() {
+        // header = run length << 1 (RLE), then the value in (width + 7) / 8 bytes
+        func bytes(_ b: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool { b.withUnsafeBufferPointer(body) }
+        XCTAssertTrue(bytes([UInt8(10 << 1), 1]) { RLEHybrid.opensWithRun($0, start: 0, end: 2, bitWidth: 1, of: 1, covering: 10) })
+        XCTAssertTrue(bytes([UInt8(12 << 1), 1]) { RLEHybrid.opensWithRun($0, start: 0, end: 2, bitWidth: 1, of: 1, covering: 10) })
+        XCTAssertFalse(bytes([UInt8(9 << 1), 1]) { RLEHybrid.opensWithRun($0, start: 0, end: 2, bitWidth: 1, of: 1, covering: 10) },
+                       "a run shorter than the page")
+        XCTAssertFalse(bytes([UInt8(10 << 1), 0]) { RLEHybrid.opensWithRun($0, start: 0, end: 2, bitWidth: 1, of: 1, covering: 10) },
+                       "a run of NULLs")
+        XCTAssertFalse(bytes([UInt8(1 << 1) | 1, 0xFF]) { RLEHybrid.opensWithRun($0, start: 0, end: 2, bitWidth: 1, of: 1, covering: 8) },
+                       "a bit-packed run")
+        XCTAssertFalse(bytes([UInt8(10 << 1)]) { RLEHybrid.opensWithRun($0, start: 0, end: 1, bitWidth: 1, of: 1, covering: 10) },
+                       "the value is cut off")
+        XCTAssertFalse(bytes([0x80, 0x80]) { RLEHybrid.opensWithRun($0, start: 0, end: 2, bitWidth: 1, of: 1, covering: 1) },
+                       "the header is cut off")
+        // 300 << 1 = 600 as a varint (0xD8 0x04); width 9 stores the value in two bytes
+        XCTAssertTrue(bytes([0xD8, 0x04, 0x02, 0x01]) { RLEHybrid.opensWithRun($0, start: 0, end: 4, bitWidth: 9, of: 258, covering: 300) })
+    }
+}
