@@ -34,7 +34,7 @@ extension ParquetTableSource: RowFilteringTableSource {
     /// One evaluated batch with survivors: where it starts in the filter columns' read, its
     /// survivors (nil: all rows), and its filter-column vectors gathered to the survivors (by
     /// slot, nil where no kept position needs the slot).
-    private struct Piece {
+    struct Piece {
         var start: Int
         var batchRows: Int
         var rows: ContiguousArray<Int32>?
@@ -141,7 +141,19 @@ extension ParquetTableSource: RowFilteringTableSource {
         var restPagesSkipped = 0
         if !restColumns.isEmpty && kept > 0 {
             var survivors: RowSelection? = nil
-            if Double(kept) <= Self.lateReadMaximumShare * Double(first.rows) {
+            // Late also when few rows survive, even spread over every page: the read then converts
+            // only the survivors (ParquetVectors.flatColumn(rows:)) instead of every row of the pages.
+            let sparse = kept * ParquetFile.sparseReadFactor <= first.rows
+            // Otherwise a late read has to leave pages unread, which takes a run of rows without a
+            // survivor as long as a page. The survivors as ranges cost an append per run of them
+            // (5% of click-stream m2, which keeps 40% of its rows), so they are formed only when
+            // the longest run without one may hold a page. With several base ranges, rows between
+            // them are not read, and a page there is left unread however dense the survivors.
+            let mayLeavePages = base.ranges.count != 1
+                || Self.longestGap(pieces, readRows: first.rows) >= smallestPage(file: fi, rowGroup: g,
+                                                                                 columns: restColumns.indices.filter { inFirst[$0] == nil }.map { restColumns[$0] },
+                                                                                 part: part)
+            if Double(kept) <= Self.lateReadMaximumShare * Double(first.rows) && (sparse || mayLeavePages) {
                 var ranges = SurvivorRanges(base)
                 for piece in pieces {
                     if let rows = piece.rows {
@@ -154,9 +166,6 @@ extension ParquetTableSource: RowFilteringTableSource {
             }
             for (k, fc) in restColumns.enumerated() {
                 if let c = inFirst[k] { restPlace.append(.first(c)); continue }
-                // Late also when few rows survive, even spread over every page: the read then converts
-                // only the survivors (ParquetVectors.flatColumn(rows:)) instead of every row of the pages.
-                let sparse = kept * ParquetFile.sparseReadFactor <= first.rows
                 let isLate = survivors.map {
                     skipsPages(file: fi, rowGroup: g, column: fc, survivors: $0, part: part)
                         || (sparse && pageIndexed(file: fi, rowGroup: g, column: fc))
@@ -234,6 +243,43 @@ extension ParquetTableSource: RowFilteringTableSource {
         guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
               let pages = (try? pf.readablePageLocations(rowGroup: g, leaf: l)) ?? nil else { return false }
         return !pages.isEmpty
+    }
+
+    /// The longest run of read rows without a survivor: before the first, between two, or after the last.
+    static func longestGap(_ pieces: [Piece], readRows: Int) -> Int {
+        var longest = 0, next = 0  // next: the read row after the last survivor so far
+        for piece in pieces {
+            guard let rows = piece.rows else {
+                longest = Swift.max(longest, piece.start - next)
+                next = piece.start + piece.batchRows
+                continue
+            }
+            rows.withUnsafeBufferPointer { p in
+                for r in p {
+                    let row = piece.start + Int(r)
+                    longest = Swift.max(longest, row - next)
+                    next = row + 1
+                }
+            }
+        }
+        return Swift.max(longest, readRows - next)
+    }
+
+    /// The fewest rows of the part a page of these file columns covers (Int.max when none of their
+    /// pages can be located: then none is left unread).
+    func smallestPage(file fi: Int, rowGroup g: Int, columns: [Int], part: Range<Int64>?) -> Int {
+        let pf = opened[fi]
+        var smallest = Int.max
+        for fc in columns {
+            let root = pf.roots[fc]
+            guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
+                  let pages = (try? pf.readablePageLocations(rowGroup: g, leaf: l)) ?? nil else { continue }
+            for page in pages {
+                let rows = part.map { page.rows.clamped(to: $0) } ?? page.rows
+                if !rows.isEmpty { smallest = Swift.min(smallest, rows.count) }
+            }
+        }
+        return smallest
     }
 
     /// Above this share of pages holding a survivor a column is read whole (see forEachFilteredBatch).

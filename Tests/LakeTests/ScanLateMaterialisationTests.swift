@@ -275,4 +275,46 @@ final class ScanLateMaterialisationTests: XCTestCase {
         s.add(readRows: 16..<18)    // 101, 102
         XCTAssertEqual(s.ranges, [10..<12, 19..<20, 50..<52, 100..<103])
     }
+
+    /// The longest run of read rows without a survivor, which decides whether survivors can
+    /// leave a page unread: before the first survivor, between two (inside a batch and across
+    /// batches without any), after the last, and whole batches of survivors.
+    func testLongestGapBetweenSurvivors() {
+        typealias Piece = ParquetTableSource.Piece
+        func piece(_ start: Int, _ batchRows: Int, _ rows: [Int32]?) -> Piece {
+            Piece(start: start, batchRows: batchRows, rows: rows.map(ContiguousArray.init), filterVectors: [])
+        }
+        XCTAssertEqual(ParquetTableSource.longestGap([], readRows: 500), 500, "no survivor")
+        XCTAssertEqual(ParquetTableSource.longestGap([piece(0, 100, [0, 1, 50, 99])], readRows: 100), 48)
+        XCTAssertEqual(ParquetTableSource.longestGap([piece(0, 100, [30, 31])], readRows: 100), 68, "after the last")
+        XCTAssertEqual(ParquetTableSource.longestGap([piece(0, 100, [80])], readRows: 100), 80, "before the first")
+        // survivors at 99 and 320: batches 100…299 had none
+        XCTAssertEqual(ParquetTableSource.longestGap([piece(0, 100, [99]), piece(300, 100, [20, 99])], readRows: 400), 220)
+        XCTAssertEqual(ParquetTableSource.longestGap([piece(0, 100, nil), piece(100, 100, nil)], readRows: 200), 0, "every row")
+        XCTAssertEqual(ParquetTableSource.longestGap([piece(0, 100, nil), piece(250, 50, [0])], readRows: 300), 150)
+        // against the gaps of an explicit row set
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let readRows = Int.random(in: 1...600, using: &generator)
+            let density = Int.random(in: 1...40, using: &generator)
+            var kept: [Int] = []
+            var pieces: [Piece] = []
+            var start = 0
+            while start < readRows {
+                let n = Swift.min(64, readRows - start)
+                let rows = (0..<n).filter { _ in Int.random(in: 0..<density, using: &generator) == 0 }
+                if rows.count == n && Bool.random(using: &generator) {
+                    pieces.append(piece(start, n, nil))
+                } else if !rows.isEmpty {
+                    pieces.append(piece(start, n, rows.map { Int32($0) }))
+                }
+                if !rows.isEmpty { kept += rows.map { start + $0 } }
+                start += n
+            }
+            var longest = 0, next = 0
+            for r in kept { longest = Swift.max(longest, r - next); next = r + 1 }
+            longest = Swift.max(longest, readRows - next)
+            XCTAssertEqual(ParquetTableSource.longestGap(pieces, readRows: readRows), longest)
+        }
+    }
 }
