@@ -167,7 +167,8 @@ final class KeyTable {
     /// dictionary-encoded (Parquet dictionary pages) with few combinations of codes, each
     /// combination is looked up once per batch, in first-seen row order so group ids come
     /// out exactly as row-by-row insertion gives them; other keys take the KeyView path.
-    func findOrInsert(vectors: [Vector], count n: Int) -> ContiguousArray<Int32> {
+    /// `hashes`, when the caller has them, are `hashRows` of these keys (see the KeyView form).
+    func findOrInsert(vectors: [Vector], count n: Int, hashes: ContiguousArray<UInt64>? = nil) -> ContiguousArray<Int32> {
         if !splitDecided {
             splitDecided = true
             if count == 0 { split = PrefixSplit(types: types, firstBatch: vectors, count: n) }
@@ -193,18 +194,18 @@ final class KeyTable {
                 for i in 0..<n { bad = bad || p[i] < 0 || Int(p[i]) > values.count }
                 return bad
             }
-            if outOfRange { return findOrInsert(vectors.map(KeyView.init), count: n) }
+            if outOfRange { return findOrInsert(vectors.map(KeyView.init), count: n, hashes: hashes) }
             codes.append(c); radix.append(size); dictionaries.append(values)
         }
         guard !vectors.isEmpty, codes.count == vectors.count, n > 0 else {
-            return findOrInsert(vectors.map(KeyView.init), count: n)
+            return findOrInsert(vectors.map(KeyView.init), count: n, hashes: hashes)
         }
         // Batches cut from one row group share its dictionaries: the combination -> id map
         // found for them carries over (keyed by the dictionaries' identity).
         if knownCodes?.matches(vectors) != true {
             knownCodes = DictionaryCodeIds(dictionaries: dictionaries, combinations: combinations)
         }
-        guard let known = knownCodes else { return findOrInsert(vectors.map(KeyView.init), count: n) }
+        guard let known = knownCodes else { return findOrInsert(vectors.map(KeyView.init), count: n, hashes: hashes) }
         // Combined codes first (a column at a time), then one pass maps them to ids.
         var combined = codes[0]
         var scale = radix[0]
@@ -243,12 +244,14 @@ final class KeyTable {
         return ids
     }
 
-    /// Group ids for each row, inserting unseen keys.
-    func findOrInsert(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+    /// Group ids for each row, inserting unseen keys. `hashes`: the rows' `hashRows(keys)` when
+    /// the caller computed them already (PartitionedDistinct partitions rows by them); the
+    /// hashed paths then skip hashing again, the others do not hash.
+    func findOrInsert(_ keys: [KeyView], count n: Int, hashes: ContiguousArray<UInt64>? = nil) -> ContiguousArray<Int32> {
         if keys.isEmpty {
             // An aggregate without GROUP BY: every row is the one group. The general path would
             // hash and probe an empty key per row (half of `SELECT sum(x) FROM t`).
-            if count == 0 && n > 0 { _ = findOrInsertGeneral(keys, count: 1) }
+            if count == 0 && n > 0 { _ = findOrInsertGeneral(keys, hashes: hashRows(keys, count: 1), count: 1) }
             return ContiguousArray(repeating: 0, count: n)
         }
         splitDecided = true
@@ -262,10 +265,11 @@ final class KeyTable {
             return findOrInsertInts(keys[0], count: n)
         }
         leaveDense()
+        let hashes = hashes.flatMap { $0.count == n ? $0 : nil } ?? hashRows(keys, count: n)
         if keys.count > 1, keys.allSatisfy({ $0.physical == .int64 && $0.nulls == nil }) {
-            return findOrInsertIntTuples(keys, count: n)
+            return findOrInsertIntTuples(keys, hashes: hashes, count: n)
         }
-        return findOrInsertGeneral(keys, count: n)
+        return findOrInsertGeneral(keys, hashes: hashes, count: n)
     }
 
     /// Fixes the table's mode for good (what a first `find` does), so that from then on `find`
@@ -509,9 +513,9 @@ final class KeyTable {
 
     /// Several non-NULL integer keys (composite join keys, GROUP BY of ids and dates): the
     /// general path's hashes and ids, with the stored columns and slots held in locals.
-    private func findOrInsertIntTuples(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
+    private func findOrInsertIntTuples(_ keys: [KeyView], hashes: ContiguousArray<UInt64>, count n: Int) -> ContiguousArray<Int32> {
         let rows = IntTupleKeyRows(probe: keys.map(\.ints), storedNulls: stores.contains { $0.anyNull })
-        return findOrInsertBlocked(rows, hashes: hashRows(keys, count: n), count: n)
+        return findOrInsertBlocked(rows, hashes: hashes, count: n)
     }
 
     /// Any keys (strings, doubles, NULLs, mixes): the same loop with the typed comparison of
@@ -519,8 +523,8 @@ final class KeyTable {
     /// a block ahead too. With many groups every lookup misses the cache on the slot and on the
     /// stored key, and the group's full hash was a third miss in between (GROUP BY email over
     /// 16M rows and 656K groups spent most of its time there).
-    private func findOrInsertGeneral(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
-        findOrInsertBlocked(GeneralKeyRows(keys: keys), hashes: hashRows(keys, count: n), count: n)
+    private func findOrInsertGeneral(_ keys: [KeyView], hashes: ContiguousArray<UInt64>, count n: Int) -> ContiguousArray<Int32> {
+        findOrInsertBlocked(GeneralKeyRows(keys: keys), hashes: hashes, count: n)
     }
 
     /// The insert loop of the hashed paths: stored columns and slots in locals, home slots

@@ -62,9 +62,16 @@ final class PartitionedDistinct {
                     let rows = UnsafeBufferPointer(rebasing: order[starts[p]..<starts[p + 1]])
                     guard !rows.isEmpty else { return }
                     let vectors = columns.map { $0.gather(buffer: rows) }
+                    // The table hashes as hashRows did here: its rows' hashes are passed, not recomputed.
+                    let rowHashes = ContiguousArray<UInt64>(unsafeUninitializedCapacity: rows.count) { out, initialized in
+                        hashes.withUnsafeBufferPointer { h in
+                            for k in 0..<rows.count { out[k] = h[Int(rows[k])] }
+                        }
+                        initialized = rows.count
+                    }
                     let table = self.tables[p]
                     var expected = Int32(table.count)
-                    let ids = table.findOrInsert(vectors: vectors, count: rows.count)
+                    let ids = table.findOrInsert(vectors: vectors, count: rows.count, hashes: rowHashes)
                     for k in 0..<rows.count where ids[k] == expected {
                         mark[Int(rows[k])] = true
                         expected += 1

@@ -13,7 +13,10 @@ import XCTest
 final class KeyTableTests: XCTestCase {
     /// Feeds `rows` in batches of the given sizes (cycled) and checks every id, the group
     /// count, the stored keys and `find` against a dictionary numbering keys in first-seen order.
-    private func check(_ rows: [[Value]], _ types: [DataType], batchSizes: [Int], file: StaticString = #filePath, line: UInt = #line) {
+    /// With `hashes`, each batch comes with its rows' hashRows, as PartitionedDistinct passes them
+    /// (and, when `wrongHashes`, with an array of another length, which the table must ignore).
+    private func check(_ rows: [[Value]], _ types: [DataType], batchSizes: [Int], hashes: Bool = false, wrongHashes: Bool = false,
+                       file: StaticString = #filePath, line: UInt = #line) {
         let table = KeyTable(types: types, capacity: 4)
         var reference: [[Value]: Int32] = [:]
         var order: [[Value]] = []
@@ -23,7 +26,9 @@ final class KeyTableTests: XCTestCase {
             b += 1
             let batch = Array(rows[start..<end])
             let vectors = types.indices.map { c in Vector.from(batch.map { $0[c] }, type: types[c]) }
-            let ids = table.findOrInsert(vectors.map(KeyView.init), count: batch.count)
+            let keys = vectors.map(KeyView.init)
+            let given: ContiguousArray<UInt64>? = wrongHashes ? [1, 2, 3] : hashes ? hashRows(keys, count: batch.count) : nil
+            let ids = table.findOrInsert(keys, count: batch.count, hashes: given)
             var expected: [Int32] = []
             for r in batch {
                 if let id = reference[r] { expected.append(id) } else {
@@ -83,6 +88,20 @@ final class KeyTableTests: XCTestCase {
         check(two, [.int64, .int64], batchSizes: [1024, 3, 4096])
         let three: [[Value]] = (0..<20_000).map { i in [.int(Int64(i % 5)), .int(scrambled(i, 900)), .int(Int64(i % 2))] }
         check(three, [.int64, .int64, .int64], batchSizes: [2048])
+    }
+
+    /// Hashes handed in (PartitionedDistinct's) give the ids computed hashes give, on the
+    /// integer-tuple and general paths; an array of another length is not used.
+    func testHashesPassedInAgreeWithHashing() {
+        let two: [[Value]] = (0..<30_000).map { i in [.int(scrambled(i, 3000)), .int(Int64(i % 7) - 3)] }
+        check(two, [.int64, .int64], batchSizes: [1024, 3, 4096], hashes: true)
+        let mixed: [[Value]] = (0..<12_000).map { (i: Int) -> [Value] in
+            let number: Value = (i / 700) % 2 == 0 && i % 5 == 0 ? .null : .int(Int64(i % 40))
+            let text: Value = i % 11 == 0 ? .null : .string("s\(scrambled(i, 300))")
+            return [number, text]
+        }
+        check(mixed, [.int64, .text], batchSizes: [700, 2048], hashes: true)
+        check(mixed, [.int64, .text], batchSizes: [700], wrongHashes: true)
     }
 
     func testNullKeysGroupTogetherAndMixWithFastPaths() {
