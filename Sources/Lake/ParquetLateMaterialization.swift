@@ -149,11 +149,12 @@ extension ParquetTableSource: RowFilteringTableSource {
             // (5% of click-stream m2, which keeps 40% of its rows), so they are formed only when
             // the longest run without one may hold a page. With several base ranges, rows between
             // them are not read, and a page there is left unread however dense the survivors.
-            let mayLeavePages = base.ranges.count != 1
-                || Self.longestGap(pieces, readRows: first.rows) >= smallestPage(file: fi, rowGroup: g,
-                                                                                 columns: restColumns.indices.filter { inFirst[$0] == nil }.map { restColumns[$0] },
-                                                                                 part: part)
-            if Double(kept) <= Self.lateReadMaximumShare * Double(first.rows) && (sparse || mayLeavePages) {
+            func mayLeavePages() -> Bool {
+                let others = restColumns.indices.filter { inFirst[$0] == nil }.map { restColumns[$0] }
+                return base.ranges.count != 1
+                    || Self.longestGap(pieces, readRows: first.rows) >= smallestPage(file: fi, rowGroup: g, columns: others, part: part)
+            }
+            if Double(kept) <= Self.lateReadMaximumShare * Double(first.rows) && (sparse || mayLeavePages()) {
                 var ranges = SurvivorRanges(base)
                 for piece in pieces {
                     if let rows = piece.rows {
