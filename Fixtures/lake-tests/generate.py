@@ -199,3 +199,9 @@ levels_table = pa.table({
 for version in ["1.0", "2.0"]:
     write(f"levels/v{version[0]}.parquet", levels_table, data_page_version=version, row_group_size=1000,
           data_page_size=512, write_batch_size=50, use_dictionary=["word"])
+
+# Strings whose dictionary overflows after a few pages, the rest PLAIN (ParquetColumnReader's
+# fallback reserves the chunk's bytes once): 4,000 distinct values of one length.
+write("dictionary/fallback_strings.parquet", pa.table({
+    "s": pa.array(["value-%06d" % (i * 7) for i in range(4000)], pa.string()),
+}), dictionary_pagesize_limit=2048, data_page_size=1024, write_batch_size=100, row_group_size=4000)

@@ -239,6 +239,26 @@ final class ParquetPlainPagesTests: XCTestCase {
 
     /// A page whose header promises more bytes than the codec produces is an XX001 error on the
     /// direct path too, never a crash or garbage values.
+    /// A string chunk whose dictionary overflows: the codes read so far become plain values and
+    /// the later PLAIN pages append to them. Every value comes back, and the bytes were reserved
+    /// for the chunk when the codes were flattened (grown page by page, doubling, the array would
+    /// end up to twice as large as its contents, each growth copying all of it).
+    func testStringsFallingBackFromTheDictionaryReserveTheChunkOnce() throws {
+        let f = try ParquetFile(path: Self.folder + "/../dictionary/fallback_strings.parquet")
+        let rg = f.metadata.rowGroups[0]
+        guard let meta = rg.columns[0].metaData, let chunk = try f.fetchChunks(rg, leaves: [0])[0] else { return XCTFail("no chunk") }
+        let d = try f.chunkReader(meta, leaf: f.leaves[0]).read(chunk.bytes, range: chunk.range, expectedValues: meta.numValues)
+        XCTAssertNil(d.indices, "the chunk fell back to plain values")
+        XCTAssertGreaterThan(d.dataPages, 3)
+        guard case .bytes(let strings) = d.values else { return XCTFail("not byte arrays") }
+        XCTAssertEqual(strings.count, 4000)
+        for i in [0, 1, 150, 1999, 3999] { XCTAssertEqual(strings.string(at: i), String(format: "value-%06d", i * 7)) }
+        XCTAssertEqual(strings.bytes.count, 4000 * 12)
+        XCTAssertLessThanOrEqual(strings.bytes.capacity, strings.bytes.count * 5 / 4, "reserved once at the average length")
+        let all = try f.readAll().flatMap { b in (0..<b.count).map { b.columns[0].value(at: $0) } }
+        XCTAssertEqual(all, (0..<4000).map { .string(String(format: "value-%06d", $0 * 7)) })
+    }
+
     func testTruncatedCompressedPageIsAnError() throws {
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Self.folder + "/snappy-v1.parquet")))
         // Corrupt the first data page of column i64 in its middle (its PLAIN values are snappy literals).

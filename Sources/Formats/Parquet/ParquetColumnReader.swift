@@ -103,7 +103,9 @@ enum PhysicalValues {
     }
 
     /// Appends dict[indices[i]] for every index (indices already validated against dict.count).
-    mutating func appendGathered(from dict: PhysicalValues, _ indices: ContiguousArray<Int32>) throws {
+    /// `expecting`: the values the array will hold in the end, when more are to follow; byte
+    /// arrays then reserve bytes for that many at the gathered values' average length.
+    mutating func appendGathered(from dict: PhysicalValues, _ indices: ContiguousArray<Int32>, expecting: Int = 0) throws {
         // Written straight into one uninitialised tail (an append per value paid a capacity
         // check each: late reads gather every survivor this way).
         func gather<T: BitwiseCopyable>(_ a: inout ContiguousArray<T>, _ d: ContiguousArray<T>) {
@@ -135,7 +137,11 @@ enum PhysicalValues {
             }
             let n = indices.count, start = a.bytes.count
             if n > 0 {
-                a.bytes.reserveGrowing(total)
+                // At most 64 times the bytes gathered, as a chunk's first plain page reserves.
+                let after = a.offsets.count - 1 + n
+                let rest = expecting > after ? (total - start) / n * (expecting - after) : 0
+                let more = rest + rest / 8
+                a.bytes.reserveGrowing(Swift.min(Int(Int32.max), total + Swift.min(more, (total - start) * 64)))
                 d.bytes.withUnsafeBufferPointer { db in
                     d.offsets.withUnsafeBufferPointer { doff in
                         indices.withUnsafeBufferPointer { ip in
@@ -609,7 +615,9 @@ struct ColumnChunkReader {
         if let idx = out.indices, let dict = out.dictionary {
             out.indices = nil
             out.values.reserve(out.expectedEntries)
-            try out.values.appendGathered(from: dict, idx)
+            // Plain pages follow: bytes reserved for the whole chunk (grown page by page, each
+            // growth copied every byte so far: click-stream m8's emails fall back after a few pages).
+            try out.values.appendGathered(from: dict, idx, expecting: out.expectedEntries)
         } else if out.values.count == 0 {
             out.values.reserve(max(count, out.expectedEntries - out.entries))
         }

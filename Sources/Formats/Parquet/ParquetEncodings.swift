@@ -369,9 +369,12 @@ enum PlainDecoder {
             // are reserved for as many values this long (then growing as usual), rather than
             // doubled page after page, each growth copying all the bytes read so far.
             // (At most 64 times the bytes seen, so a first page of a few huge values cannot
-            // reserve gigabytes for a chunk of many small ones.)
+            // reserve gigabytes for a chunk of many small ones.) An eighth more than the first
+            // page's average gives: the emails of click-stream m8 ran 1.6% over it, and the last
+            // page doubled the array, copying all 22 MB. Untouched capacity costs no memory.
             let values = out.offsets.capacity - 1
-            out.bytes.reserveCapacity(min(Int(Int32.max), total * 64, total / n * values + total / 8))
+            let estimate = total / n * values
+            out.bytes.reserveCapacity(min(Int(Int32.max), total * 64, estimate + estimate / 8))
         }
         out.bytes.appendUninitialized(count: total) { bytes in
             guard let dst = bytes.baseAddress else { return }
