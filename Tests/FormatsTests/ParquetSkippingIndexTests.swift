@@ -163,6 +163,13 @@ final class ParquetSkippingIndexTests: XCTestCase {
         }
         XCTAssertEqual(RowSelection([0..<3, 3..<5, 7..<7, 8..<9]).ranges, [0..<5, 8..<9])
         XCTAssertEqual(RowSelection([8..<9, 0..<3, 2..<5]).ranges, [0..<5, 8..<9])
+        // Already normalised (kept as given), and the cases one compare away from it.
+        XCTAssertEqual(RowSelection([0..<2, 5..<9, 11..<12]).ranges, [0..<2, 5..<9, 11..<12])
+        XCTAssertEqual(RowSelection([]).ranges, [])
+        XCTAssertEqual(RowSelection([4..<4]).ranges, [])
+        XCTAssertEqual(RowSelection([0..<2, 2..<3]).ranges, [0..<3], "touching")
+        XCTAssertEqual(RowSelection([0..<2, 5..<5, 7..<8]).ranges, [0..<2, 7..<8], "an empty one inside")
+        XCTAssertEqual(RowSelection([5..<9, 0..<2]).ranges, [0..<2, 5..<9], "disjoint but out of order")
     }
 
     /// Flipped bytes in the indexes, filters and dictionaries must end in an SQLError or a usable answer, never a trap.

@@ -13,8 +13,22 @@ public struct RowSelection: Sendable, Equatable, CustomStringConvertible {
 
     /// Normalises any ranges (sorts, drops empty ones, merges overlapping and adjacent ones).
     public init(_ ranges: [Range<Int64>]) {
-        // Survivor ranges (thousands per row group in a sparse late read) arrive in order:
-        // then one merging pass, without a sorted copy.
+        // Survivor ranges (thousands per row group in a sparse late read) arrive normalised
+        // already: then they are kept as they are, after one pass of compares.
+        let normalised = ranges.withUnsafeBufferPointer { r -> Bool in
+            guard let first = r.first, !first.isEmpty else { return r.isEmpty }
+            var previousEnd = first.upperBound
+            for k in 1..<r.count {
+                guard r[k].lowerBound > previousEnd, !r[k].isEmpty else { return false }
+                previousEnd = r[k].upperBound
+            }
+            return true
+        }
+        if normalised {
+            self.ranges = ranges
+            return
+        }
+        // In order: one merging pass, without a sorted copy.
         let inOrder = zip(ranges, ranges.dropFirst()).allSatisfy { $0.lowerBound <= $1.lowerBound }
         var merged: [Range<Int64>] = []
         merged.reserveCapacity(ranges.count)
