@@ -113,6 +113,19 @@ func hashRows(_ keys: [KeyView], count: Int) -> ContiguousArray<UInt64> {
             }
             continue
         }
+        if k.physical == .int128, k.nulls == nil, k.wides.count >= count {
+            // Numerics (extract(hour …) is one): keyHash's formula, again without the switch.
+            k.wides.withUnsafeBufferPointer { xs in
+                hashes.withUnsafeMutableBufferPointer { hs in
+                    for i in 0..<count {
+                        let w = xs[i]
+                        let h = mix64(UInt64(truncatingIfNeeded: w) ^ mix64(UInt64(truncatingIfNeeded: w >> 64)))
+                        hs[i] = combineKeyHash(hs[i], h)
+                    }
+                }
+            }
+            continue
+        }
         for i in 0..<count { hashes[i] = combineKeyHash(hashes[i], keyHash(k, i)) }
     }
     return hashes

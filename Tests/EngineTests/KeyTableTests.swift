@@ -90,6 +90,25 @@ final class KeyTableTests: XCTestCase {
         check(three, [.int64, .int64, .int64], batchSizes: [2048])
     }
 
+    /// hashRows' loops for whole integer and numeric columns give keyHash's per-row hashes
+    /// (joins, DISTINCT partitions and key tables mix the two).
+    func testColumnHashLoopsAgreeWithPerRowHashes() {
+        let wides: [Value] = (0..<300).map { .decimal(Int128($0 * 7_919) * (($0 % 3 == 0) ? -1 : 1) << ($0 % 70)) }
+        let ints: [Value] = (0..<300).map { .int(scrambled($0, 1_000_000) - 500_000) }
+        for (values, type) in [(wides, DataType.decimal(precision: 38, scale: 0)), (ints, .int64)] {
+            for withNulls in [false, true] {
+                let column = withNulls ? values.enumerated().map { $0.offset % 5 == 1 ? .null : $0.element } : values
+                let key = KeyView(Vector.from(column, type: type))
+                XCTAssertEqual(key.physical, type == .int64 ? .int64 : .int128)
+                let other = KeyView(Vector.from(ints, type: .int64))
+                let hashes = hashRows([other, key], count: column.count)
+                for i in 0..<column.count {
+                    XCTAssertEqual(hashes[i], combineKeyHash(combineKeyHash(rowHashSeed, keyHash(other, i)), keyHash(key, i)), "\(type) row \(i)")
+                }
+            }
+        }
+    }
+
     /// Hashes handed in (PartitionedDistinct's) give the ids computed hashes give, on the
     /// integer-tuple and general paths; an array of another length is not used.
     func testHashesPassedInAgreeWithHashing() {
