@@ -239,11 +239,16 @@ extension ParquetTableSource: RowFilteringTableSource {
 
     /// Whether file column `fc` is flat with pages a read can skip (located by the offset index or the page headers).
     func pageIndexed(file fi: Int, rowGroup g: Int, column fc: Int) -> Bool {
+        !(flatPageLocations(file: fi, rowGroup: g, column: fc) ?? []).isEmpty
+    }
+
+    /// The pages of file column `fc` in row group `g` when it is a flat column whose pages can be
+    /// located (the only columns a late read leaves pages of unread), else nil.
+    private func flatPageLocations(file fi: Int, rowGroup g: Int, column fc: Int) -> [ParquetPageLocation]? {
         let pf = opened[fi]
         let root = pf.roots[fc]
-        guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
-              let pages = (try? pf.readablePageLocations(rowGroup: g, leaf: l)) ?? nil else { return false }
-        return !pages.isEmpty
+        guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0 else { return nil }
+        return (try? pf.readablePageLocations(rowGroup: g, leaf: l)) ?? nil
     }
 
     /// The longest run of read rows without a survivor: before the first, between two, or after the last.
@@ -269,13 +274,9 @@ extension ParquetTableSource: RowFilteringTableSource {
     /// The fewest rows of the part a page of these file columns covers (Int.max when none of their
     /// pages can be located: then none is left unread).
     func smallestPage(file fi: Int, rowGroup g: Int, columns: [Int], part: Range<Int64>?) -> Int {
-        let pf = opened[fi]
         var smallest = Int.max
         for fc in columns {
-            let root = pf.roots[fc]
-            guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
-                  let pages = (try? pf.readablePageLocations(rowGroup: g, leaf: l)) ?? nil else { continue }
-            for page in pages {
+            for page in flatPageLocations(file: fi, rowGroup: g, column: fc) ?? [] {
                 let rows = part.map { page.rows.clamped(to: $0) } ?? page.rows
                 if !rows.isEmpty { smallest = Swift.min(smallest, rows.count) }
             }
@@ -290,10 +291,7 @@ extension ParquetTableSource: RowFilteringTableSource {
     /// be a flat column whose pages can be located, and at most lateReadMaximumPageShare of its pages
     /// (in `part`) may hold a survivor.
     func skipsPages(file fi: Int, rowGroup g: Int, column fc: Int, survivors: RowSelection, part: Range<Int64>?) -> Bool {
-        let pf = opened[fi]
-        let root = pf.roots[fc]
-        guard let l = root.leafIndex, root.repetition != .repeated, pf.leaves[l].maxRep == 0,
-              let all = (try? pf.readablePageLocations(rowGroup: g, leaf: l)) ?? nil else { return false }
+        guard let all = flatPageLocations(file: fi, rowGroup: g, column: fc) else { return false }
         let pages = part.map { w in all.filter { $0.rows.overlaps(w) } } ?? all
         guard !pages.isEmpty else { return false }
         var touched = 0, r = 0

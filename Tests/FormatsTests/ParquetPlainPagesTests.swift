@@ -259,6 +259,15 @@ final class ParquetPlainPagesTests: XCTestCase {
         XCTAssertEqual(all, (0..<4000).map { .string(String(format: "value-%06d", $0 * 7)) })
     }
 
+    /// The chunk reservation from a sample: its exact average (22.44 bytes, not 22) and an
+    /// eighth more, capped at 64 times the sample, nothing without a sample or values to come.
+    func testChunkByteReservationFromASample() {
+        XCTAssertEqual(PlainDecoder.chunkBytes(sampleBytes: 2_244, sampleValues: 100, values: 1_000), 22_440 + 2_805)
+        XCTAssertEqual(PlainDecoder.chunkBytes(sampleBytes: 1_000, sampleValues: 1, values: 1_000_000), 64_000)
+        XCTAssertEqual(PlainDecoder.chunkBytes(sampleBytes: 0, sampleValues: 0, values: 10), 0)
+        XCTAssertEqual(PlainDecoder.chunkBytes(sampleBytes: 50, sampleValues: 5, values: -3), 0)
+    }
+
     func testTruncatedCompressedPageIsAnError() throws {
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Self.folder + "/snappy-v1.parquet")))
         // Corrupt the first data page of column i64 in its middle (its PLAIN values are snappy literals).

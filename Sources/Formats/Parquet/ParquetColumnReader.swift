@@ -104,7 +104,7 @@ enum PhysicalValues {
 
     /// Appends dict[indices[i]] for every index (indices already validated against dict.count).
     /// `expecting`: the values the array will hold in the end, when more are to follow; byte
-    /// arrays then reserve bytes for that many at the gathered values' average length.
+    /// arrays then reserve bytes for the rest from the gathered ones (PlainDecoder.chunkBytes).
     mutating func appendGathered(from dict: PhysicalValues, _ indices: ContiguousArray<Int32>, expecting: Int = 0) throws {
         // Written straight into one uninitialised tail (an append per value paid a capacity
         // check each: late reads gather every survivor this way).
@@ -137,11 +137,8 @@ enum PhysicalValues {
             }
             let n = indices.count, start = a.bytes.count
             if n > 0 {
-                // At most 64 times the bytes gathered, as a chunk's first plain page reserves.
-                let after = a.offsets.count - 1 + n
-                let rest = expecting > after ? (total - start) / n * (expecting - after) : 0
-                let more = rest + rest / 8
-                a.bytes.reserveGrowing(Swift.min(Int(Int32.max), total + Swift.min(more, (total - start) * 64)))
+                let chunk = PlainDecoder.chunkBytes(sampleBytes: total - start, sampleValues: n, values: expecting - (a.offsets.count - 1))
+                a.bytes.reserveGrowing(Swift.max(total, start + chunk))
                 d.bytes.withUnsafeBufferPointer { db in
                     d.offsets.withUnsafeBufferPointer { doff in
                         indices.withUnsafeBufferPointer { ip in
@@ -438,23 +435,22 @@ struct ColumnChunkReader {
                                       into out: inout DecodedColumn) throws -> Int {
         if leaf.maxRep == 0 && out.defLevels == nil {
             var start = at, stop = end
-            if let encoding = v1Encoding, encoding == ParquetEncoding.rle, p.count - at >= 4 {
-                let len = Int(p[at]) | Int(p[at + 1]) << 8 | Int(p[at + 2]) << 16 | Int(p[at + 3]) << 24
-                start = at + 4
-                stop = len <= p.count - start ? start + len : start
-            } else if v1Encoding != nil {
-                stop = start  // not RLE-prefixed: the general path reads (or refuses) it
+            if let encoding = v1Encoding {
+                // Anything but RLE with a length inside the page: the general path reads (or refuses) it.
+                stop = start
+                if encoding == ParquetEncoding.rle, let len = Self.levelsLength(p, at: at), len <= p.count - at - 4 {
+                    start = at + 4
+                    stop = start + len
+                }
             }
             if stop > start, RLEHybrid.opensWithRun(p, start: start, end: stop, bitWidth: RLEHybrid.bitWidth(forMax: leaf.maxDef),
                                                     of: UInt32(leaf.maxDef), covering: n) {
                 at = stop
                 return n
             }
-            let defined = out.entries, reserve = Swift.max(out.expectedEntries, defined + n)
-            out.defLevels = ContiguousArray(unsafeUninitializedCapacity: reserve) { buffer, initialized in
-                buffer.baseAddress!.initialize(repeating: Int32(leaf.maxDef), count: defined)
-                initialized = defined
-            }
+            var levels = ContiguousArray<Int32>(repeating: Int32(leaf.maxDef), count: out.entries)
+            levels.reserveCapacity(Swift.max(out.expectedEntries, out.entries + n))
+            out.defLevels = levels
         }
         let before = out.defLevels?.count ?? 0
         let counted: Int?
@@ -508,11 +504,16 @@ struct ColumnChunkReader {
         }
     }
 
+    /// The 4-byte little-endian length before v1 RLE levels at `at`; nil when the page ends first.
+    private static func levelsLength(_ p: UnsafeBufferPointer<UInt8>, at: Int) -> Int? {
+        guard p.count - at >= 4 else { return nil }
+        return Int(p[at]) | Int(p[at + 1]) << 8 | Int(p[at + 2]) << 16 | Int(p[at + 3]) << 24
+    }
+
     /// v1 levels: a 4-byte little-endian length, then RLE/bit-packed hybrid data.
     private func readPrefixedLevels(_ p: UnsafeBufferPointer<UInt8>, _ at: inout Int, maxLevel: Int, count: Int,
                                     into levels: inout ContiguousArray<Int32>?) throws -> Int? {
-        guard p.count - at >= 4 else { throw encodingError("level length runs past the end of the page") }
-        let len = Int(p[at]) | Int(p[at + 1]) << 8 | Int(p[at + 2]) << 16 | Int(p[at + 3]) << 24
+        guard let len = Self.levelsLength(p, at: at) else { throw encodingError("level length runs past the end of the page") }
         at += 4
         guard len <= p.count - at else { throw encodingError("levels of \(len) bytes run past the end of the page") }
         let counted = try readLevels(p, start: at, end: at + len, maxLevel: maxLevel, count: count, into: &levels)

@@ -343,6 +343,17 @@ enum PlainDecoder {
         bitOffset = bit
     }
 
+    /// The bytes to reserve for a chunk's `values` byte arrays from a sample of them (its first
+    /// plain page, or the dictionary values a fallback flattened): the sample's average length
+    /// and an eighth more (m8's emails ran 1.6% over a smaller margin, and the last page doubled
+    /// the 22 MB array; untouched capacity costs no memory), at most 64 times the sample's bytes
+    /// so a sample of a few huge values cannot reserve gigabytes for many small ones.
+    static func chunkBytes(sampleBytes: Int, sampleValues: Int, values: Int) -> Int {
+        guard sampleValues > 0, values > 0 else { return 0 }
+        let estimate = sampleBytes * values / sampleValues   // both below 2^31: no overflow
+        return Swift.min(Int(Int32.max), sampleBytes * 64, estimate + estimate / 8)
+    }
+
     static func byteArrays(_ p: UnsafeBufferPointer<UInt8>, pos: inout Int, end: Int, count n: Int, into out: inout StringColumn) throws {
         guard n >= 0, (end - pos) / 4 >= n else { throw encodingError("PLAIN BYTE_ARRAY data holds fewer than \(n) values") }
         guard n > 0, let base = p.baseAddress else { return }
@@ -368,13 +379,7 @@ enum PlainDecoder {
             // A chunk's first page: its offsets were reserved for the whole chunk, and its bytes
             // are reserved for as many values this long (then growing as usual), rather than
             // doubled page after page, each growth copying all the bytes read so far.
-            // (At most 64 times the bytes seen, so a first page of a few huge values cannot
-            // reserve gigabytes for a chunk of many small ones.) An eighth more than the first
-            // page's average gives: the emails of click-stream m8 ran 1.6% over it, and the last
-            // page doubled the array, copying all 22 MB. Untouched capacity costs no memory.
-            let values = out.offsets.capacity - 1
-            let estimate = total / n * values
-            out.bytes.reserveCapacity(min(Int(Int32.max), total * 64, estimate + estimate / 8))
+            out.bytes.reserveCapacity(chunkBytes(sampleBytes: total, sampleValues: n, values: out.offsets.capacity - 1))
         }
         out.bytes.appendUninitialized(count: total) { bytes in
             guard let dst = bytes.baseAddress else { return }
