@@ -96,32 +96,39 @@ public enum BackendEncoder {
                 }
             }
         case .parameterStatus(let name, let value):
-            frame(UInt8(ascii: "S"), &out) { b in writeCString(name, &b); writeCString(value, &b) }
+            let name = withoutNUL(name), value = withoutNUL(value)
+            rawFrame(UInt8(ascii: "S"), bodyBytes: name.utf8.count + value.utf8.count + 2, &out) { w in
+                w.cString(name); w.cString(value)
+            }
         case .backendKeyData(let pid, let key):
-            frame(UInt8(ascii: "K"), &out) { b in b.writeInteger(pid); b.writeInteger(key) }
+            rawFrame(UInt8(ascii: "K"), bodyBytes: 8, &out) { w in w.integer(pid); w.integer(key) }
         case .readyForQuery(let status):
-            frame(UInt8(ascii: "Z"), &out) { b in b.writeInteger(status.rawValue) }
+            rawFrame(UInt8(ascii: "Z"), bodyBytes: 1, &out) { w in w.byte(status.rawValue) }
         case .rowDescription(let columns):
-            frame(UInt8(ascii: "T"), &out) { b in
-                b.writeInteger(Int16(truncatingIfNeeded: columns.count))
-                for c in columns {
-                    writeCString(c.name, &b)
-                    b.writeInteger(c.tableOID); b.writeInteger(c.columnNumber); b.writeInteger(c.typeOID)
-                    b.writeInteger(c.typeSize); b.writeInteger(c.typeModifier); b.writeInteger(c.format)
+            let names = columns.map { withoutNUL($0.name) }
+            let bodyBytes = 2 + names.reduce(0) { $0 + $1.utf8.count + 19 }
+            rawFrame(UInt8(ascii: "T"), bodyBytes: bodyBytes, &out) { w in
+                w.integer(Int16(truncatingIfNeeded: columns.count))
+                for (c, name) in zip(columns, names) {
+                    w.cString(name)
+                    w.integer(c.tableOID); w.integer(c.columnNumber); w.integer(c.typeOID)
+                    w.integer(c.typeSize); w.integer(c.typeModifier); w.integer(c.format)
                 }
             }
-        case .noData: frame(UInt8(ascii: "n"), &out) { _ in }
+        case .noData: rawFrame(UInt8(ascii: "n"), bodyBytes: 0, &out) { _ in }
         case .parameterDescription(let types):
-            frame(UInt8(ascii: "t"), &out) { b in
-                b.writeInteger(Int16(truncatingIfNeeded: types.count))
-                for t in types { b.writeInteger(t) }
+            rawFrame(UInt8(ascii: "t"), bodyBytes: 2 + 4 * types.count, &out) { w in
+                w.integer(Int16(truncatingIfNeeded: types.count))
+                for t in types { w.integer(t) }
             }
-        case .parseComplete: frame(UInt8(ascii: "1"), &out) { _ in }
-        case .bindComplete: frame(UInt8(ascii: "2"), &out) { _ in }
-        case .closeComplete: frame(UInt8(ascii: "3"), &out) { _ in }
-        case .portalSuspended: frame(UInt8(ascii: "s"), &out) { _ in }
-        case .commandComplete(let tag): frame(UInt8(ascii: "C"), &out) { b in writeCString(tag, &b) }
-        case .emptyQueryResponse: frame(UInt8(ascii: "I"), &out) { _ in }
+        case .parseComplete: rawFrame(UInt8(ascii: "1"), bodyBytes: 0, &out) { _ in }
+        case .bindComplete: rawFrame(UInt8(ascii: "2"), bodyBytes: 0, &out) { _ in }
+        case .closeComplete: rawFrame(UInt8(ascii: "3"), bodyBytes: 0, &out) { _ in }
+        case .portalSuspended: rawFrame(UInt8(ascii: "s"), bodyBytes: 0, &out) { _ in }
+        case .commandComplete(let tag):
+            let tag = withoutNUL(tag)
+            rawFrame(UInt8(ascii: "C"), bodyBytes: tag.utf8.count + 1, &out) { w in w.cString(tag) }
+        case .emptyQueryResponse: rawFrame(UInt8(ascii: "I"), bodyBytes: 0, &out) { _ in }
         case .error(let fields): frame(UInt8(ascii: "E"), &out) { b in writeFields(fields, &b) }
         case .notice(let fields): frame(UInt8(ascii: "N"), &out) { b in writeFields(fields, &b) }
         case .copyOutResponse(let binary, let columns):
@@ -161,10 +168,26 @@ public enum BackendEncoder {
         out.setInteger(Int32(truncatingIfNeeded: out.writerIndex - lengthAt), at: lengthAt)
     }
 
+    /// Type byte, length and a body of at most `bodyBytes`, through one reservation (RawWireWriter.swift).
+    @inline(__always)
+    static func rawFrame(_ type: UInt8, bodyBytes: Int, _ out: inout ByteBuffer, _ body: (inout RawWireWriter) -> Void) {
+        out.writeRaw(maxBytes: 5 + bodyBytes) { w in
+            w.byte(type)
+            w.integer(Int32(0))
+            body(&w)
+            w.patch(Int32(truncatingIfNeeded: w.count - 1), at: 1)
+        }
+    }
+
+    /// Embedded NULs would end a C string early on the client: they are dropped.
+    @inline(__always)
+    static func withoutNUL(_ s: String) -> String {
+        s.utf8.contains(0) ? s.replacingOccurrences(of: "\u{0}", with: "") : s
+    }
+
     @inline(__always)
     static func writeCString(_ s: String, _ b: inout ByteBuffer) {
-        // Embedded NULs would end the string early on the client: drop them.
-        if s.utf8.contains(0) { b.writeString(s.replacingOccurrences(of: "\u{0}", with: "")) } else { b.writeString(s) }
+        b.writeString(withoutNUL(s))
         b.writeInteger(UInt8(0))
     }
 }
