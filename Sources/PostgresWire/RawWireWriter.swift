@@ -50,21 +50,34 @@ struct RawWireWriter {
     /// The most bytes `decimal` writes.
     static let decimalBytes = 20
 
-    /// The decimal digits of `v`; returns how many bytes.
+    /// The decimal digits of `v`; returns how many bytes. Two digits per division (the
+    /// compiler turns division by a constant into a multiply), the count of digits first so
+    /// that they are written in place.
     @inline(__always) @discardableResult mutating func decimal(_ v: Int64) -> Int {
         var n = v.magnitude
         var digits = 1
-        var rest = n / 10
-        while rest > 0 { digits += 1; rest /= 10 }
+        var power: UInt64 = 10
+        while digits < 20 && n >= power { digits += 1; power &*= 10 }
         let length = digits + (v < 0 ? 1 : 0)
         precondition(count + length <= capacity)
-        if v < 0 { base.storeBytes(of: UInt8(ascii: "-"), toByteOffset: count, as: UInt8.self) }
-        var at = count + length
-        repeat {
+        let start = base + count
+        if v < 0 { start.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self) }
+        var at = start + length
+        while n >= 100 {
+            let pair = n % 100
+            n /= 100
+            at -= 2
+            at.storeBytes(of: (UInt16(truncatingIfNeeded: 48 + pair / 10) | UInt16(truncatingIfNeeded: 48 + pair % 10) << 8).littleEndian,
+                          as: UInt16.self)
+        }
+        if n >= 10 {
+            at -= 2
+            at.storeBytes(of: (UInt16(truncatingIfNeeded: 48 + n / 10) | UInt16(truncatingIfNeeded: 48 + n % 10) << 8).littleEndian,
+                          as: UInt16.self)
+        } else {
             at -= 1
-            base.storeBytes(of: UInt8(truncatingIfNeeded: 48 + n % 10), toByteOffset: at, as: UInt8.self)
-            n /= 10
-        } while n > 0
+            at.storeBytes(of: UInt8(truncatingIfNeeded: 48 + n), as: UInt8.self)
+        }
         count += length
         return length
     }

@@ -86,4 +86,23 @@ final class RawRowEncodingTests: XCTestCase {
         XCTAssertEqual(rows[3], [nil, nil, nil, "ééé3", "f", "-907", nil, "same"])
         XCTAssertEqual(rows[4][3], nil)
     }
+
+    func testDecimalDigitsAtEveryLength() {
+        var values: [Int64] = [0, Int64.min, Int64.max, Int64.min + 1]
+        var power: Int64 = 1
+        for _ in 0..<19 {
+            values += [power - 1, power, power + 1, -(power - 1), -power, -(power + 1), power * 5 + 7]
+            power = power &* 10
+        }
+        var space = [UInt8](repeating: 0, count: RawWireWriter.decimalBytes)
+        for v in values {
+            let text = space.withUnsafeMutableBytes { buffer -> String in
+                var w = RawWireWriter(buffer)
+                let n = w.decimal(v)
+                XCTAssertEqual(n, w.count)
+                return String(decoding: buffer.prefix(n), as: UTF8.self)
+            }
+            XCTAssertEqual(text, String(v))
+        }
+    }
 }
