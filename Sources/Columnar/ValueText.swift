@@ -124,12 +124,35 @@ public enum ValueText {
 
     /// numeric output with exactly `scale` fraction digits.
     public static func formatDecimal(_ mantissa: Int128, scale: Int) -> String {
-        let mag = String(mantissa.magnitude)
-        let sign = mantissa < 0 ? "-" : ""
-        if scale <= 0 { return sign + mag }
-        let padded = mag.count <= scale ? String(repeating: "0", count: scale + 1 - mag.count) + mag : mag
-        let cut = padded.index(padded.endIndex, offsetBy: -scale)
-        return sign + padded[..<cut] + "." + padded[cut...]
+        let negative = mantissa < 0
+        var magnitude = mantissa.magnitude
+        // The digits, least significant first (at most 39); UInt64 arithmetic once they fit.
+        var digits: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &digits) { digit -> String in
+            var n = 0
+            while magnitude > UInt128(UInt64.max) {
+                digit[n] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+                magnitude /= 10
+                n += 1
+            }
+            var small = UInt64(magnitude)
+            repeat {
+                digit[n] = UInt8(truncatingIfNeeded: 48 + small % 10)
+                small /= 10
+                n += 1
+            } while small > 0
+            let fractionDigits = max(scale, 0)
+            // At least one digit before the point; missing digits are zeros.
+            let total = max(n, fractionDigits + 1)
+            let length = (negative ? 1 : 0) + total + (fractionDigits > 0 ? 1 : 0)
+            return ascii(capacity: length) { w in
+                if negative { w.byte(UInt8(ascii: "-")) }
+                for k in stride(from: total - 1, through: 0, by: -1) {
+                    if k == fractionDigits - 1 { w.byte(UInt8(ascii: ".")) }
+                    w.byte(k < n ? digit[k] : UInt8(ascii: "0"))
+                }
+            }
+        }
     }
 
     private static func pad(_ v: Int, _ width: Int) -> String {
@@ -137,46 +160,128 @@ public enum ValueText {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
+    /// A String of at most `capacity` ASCII bytes, written in place: the datetime and numeric
+    /// output functions run once per cell of a result, and building them from padded
+    /// substrings cost several allocations each.
+    /// The bytes are written on the stack first: a String asked for more than 15 bytes of
+    /// capacity allocates, though most of these (a date, a time) fit its inline form.
+    @inline(__always)
+    static func ascii(capacity: Int, _ body: (inout ASCIIWriter) -> Void) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var w = ASCIIWriter(buffer: buffer)
+            body(&w)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<w.count]), as: UTF8.self)
+        }
+    }
+
+    struct ASCIIWriter {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var count = 0
+
+        @inline(__always) mutating func byte(_ b: UInt8) {
+            precondition(count < buffer.count)
+            buffer[count] = b
+            count += 1
+        }
+
+        mutating func text(_ s: StaticString) {
+            s.withUTF8Buffer { for b in $0 { byte(b) } }
+        }
+
+        /// The decimal digits of `v` (≥ 0), left-padded with zeros to `width`.
+        mutating func padded(_ v: Int, _ width: Int) {
+            let v = UInt64(v.magnitude)
+            var digits = 1
+            var power: UInt64 = 10
+            while digits < 20 && v >= power { digits += 1; power &*= 10 }
+            let length = max(digits, width)
+            precondition(count + length <= buffer.count)
+            var rest = v
+            for i in stride(from: count + length - 1, through: count, by: -1) {
+                buffer[i] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                rest /= 10
+            }
+            count += length
+        }
+
+        /// `YYYY-MM-DD` (the year's absolute value: the caller adds " BC").
+        mutating func date(_ c: (year: Int, month: Int, day: Int)) {
+            padded(c.year, 4); byte(UInt8(ascii: "-")); padded(c.month, 2); byte(UInt8(ascii: "-")); padded(c.day, 2)
+        }
+
+        /// `HH:MM:SS[.ffffff]`, trailing fraction zeros removed.
+        mutating func time(micros: Int64) {
+            let t = max(0, micros)
+            padded(Int(t / Calendar.microsPerHour), 2)
+            byte(UInt8(ascii: ":"))
+            padded(Int(t / Calendar.microsPerMinute % 60), 2)
+            byte(UInt8(ascii: ":"))
+            padded(Int(t / Calendar.microsPerSecond % 60), 2)
+            var fraction = Int(t % Calendar.microsPerSecond)
+            if fraction == 0 { return }
+            var width = 6
+            while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+            byte(UInt8(ascii: "."))
+            padded(fraction, width)
+        }
+
+        /// `+05`, `+05:30`, `-03:00:15`.
+        mutating func offset(_ seconds: Int) {
+            let a = abs(seconds)
+            byte(seconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            padded(a / 3600, 2)
+            if a % 3600 != 0 {
+                byte(UInt8(ascii: ":")); padded(a / 60 % 60, 2)
+                if a % 60 != 0 { byte(UInt8(ascii: ":")); padded(a % 60, 2) }
+            }
+        }
+    }
+
+    /// `.ffffff` with trailing zeros removed; empty for a whole second.
+    private static func fraction(_ micros: Int) -> String {
+        if micros == 0 { return "" }
+        var f = micros, width = 6
+        while f % 10 == 0 { f /= 10; width -= 1 }
+        return ascii(capacity: 32) { w in w.byte(UInt8(ascii: ".")); w.padded(f, width) }
+    }
+
+    /// A calendar date with its year as printed (1 BC is year 0 of the proleptic calendar).
+    private static func printedDate(days: Int64) -> (date: (year: Int, month: Int, day: Int), bc: Bool) {
+        let c = Calendar.civil(days: days)
+        let year = Int(c.year), month = Int(c.month), day = Int(c.day)
+        if year <= 0 { return ((1 - year, month, day), true) }
+        return ((year, month, day), false)
+    }
+
     /// Date output (ISO, DateStyle ISO): `YYYY-MM-DD`, `YYYY-MM-DD BC` for year <= 0.
     public static func formatDate(days: Int64) -> String {
         // ±infinity, and anything too far out for the calendar arithmetic.
         if days > 1 << 40 { return "infinity" }
         if days < -(1 << 40) { return "-infinity" }
-        let c = Calendar.civil(days: days)
-        let (y, bc) = c.year <= 0 ? (1 - c.year, true) : (c.year, false)
-        return pad(y, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2) + (bc ? " BC" : "")
+        let (date, bc) = printedDate(days: days)
+        return ascii(capacity: 32) { w in
+            w.date(date)
+            if bc { w.text(" BC") }
+        }
     }
 
     /// Time of day output: `HH:MM:SS[.ffffff]`, trailing fraction zeros removed.
     public static func formatTime(micros: Int64) -> String {
-        let t = max(0, micros)
-        let h = Int(t / Calendar.microsPerHour)
-        let m = Int(t / Calendar.microsPerMinute % 60)
-        let s = Int(t / Calendar.microsPerSecond % 60)
-        let f = Int(t % Calendar.microsPerSecond)
-        return pad(h, 2) + ":" + pad(m, 2) + ":" + pad(s, 2) + fraction(f)
-    }
-
-    private static func fraction(_ micros: Int) -> String {
-        if micros == 0 { return "" }
-        var s = pad(micros, 6)
-        while s.last == "0" { s.removeLast() }
-        return "." + s
-    }
-
-    private static func dateAndTime(micros: Int64) -> (date: String, time: String, bc: Bool) {
-        let (d, tod) = Calendar.split(micros: micros)
-        let c = Calendar.civil(days: d)
-        let (y, bc) = c.year <= 0 ? (1 - c.year, true) : (c.year, false)
-        return (pad(y, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2), formatTime(micros: tod), bc)
+        ascii(capacity: 48) { w in w.time(micros: micros) }
     }
 
     /// timestamp output: `YYYY-MM-DD HH:MM:SS[.ffffff][ BC]`.
     public static func formatTimestamp(micros: Int64) -> String {
         if micros == Int64.max { return "infinity" }
         if micros == Int64.min { return "-infinity" }
-        let p = dateAndTime(micros: micros)
-        return p.date + " " + p.time + (p.bc ? " BC" : "")
+        let (days, timeOfDay) = Calendar.split(micros: micros)
+        let (date, bc) = printedDate(days: days)
+        return ascii(capacity: 64) { w in
+            w.date(date)
+            w.byte(UInt8(ascii: " "))
+            w.time(micros: timeOfDay)
+            if bc { w.text(" BC") }
+        }
     }
 
     /// timestamptz output in a fixed-offset zone: `… HH:MM:SS+05:30`.
@@ -184,19 +289,20 @@ public enum ValueText {
         if micros == Int64.max { return "infinity" }
         if micros == Int64.min { return "-infinity" }
         let local = micros.addingReportingOverflow(Int64(offsetSeconds) * Calendar.microsPerSecond)
-        let p = dateAndTime(micros: local.overflow ? micros : local.partialValue)
-        return p.date + " " + p.time + formatOffset(offsetSeconds) + (p.bc ? " BC" : "")
+        let (days, timeOfDay) = Calendar.split(micros: local.overflow ? micros : local.partialValue)
+        let (date, bc) = printedDate(days: days)
+        return ascii(capacity: 80) { w in
+            w.date(date)
+            w.byte(UInt8(ascii: " "))
+            w.time(micros: timeOfDay)
+            w.offset(offsetSeconds)
+            if bc { w.text(" BC") }
+        }
     }
 
     /// A UTC offset as PostgreSQL prints it: `+00`, `+05:30`, `-03:00:15`.
     public static func formatOffset(_ seconds: Int) -> String {
-        let a = abs(seconds)
-        var s = (seconds < 0 ? "-" : "+") + pad(a / 3600, 2)
-        if a % 3600 != 0 {
-            s += ":" + pad(a / 60 % 60, 2)
-            if a % 60 != 0 { s += ":" + pad(a % 60, 2) }
-        }
-        return s
+        ascii(capacity: 32) { w in w.offset(seconds) }
     }
 
     /// interval output, IntervalStyle = postgres.
