@@ -43,8 +43,8 @@ public final class QueryProcessor {
     /// Rows per DataRow buffer handed to the sink before checking writability.
     let processID: Int32
     let secretKey: Int32
-    var statements: [String: PreparedEntry] = [:]
-    var portals: [String: Portal] = [:]
+    var statements: NamedSlots<PreparedEntry> = [:]
+    var portals: NamedSlots<Portal> = [:]
     /// Set after an error inside BEGIN … until ROLLBACK/COMMIT.
     var transactionFailed = false
     /// Set after an error in extended protocol: messages are skipped until Sync.
@@ -300,6 +300,8 @@ public final class QueryProcessor {
     }
 
     func closePortals(keepingHeld: Bool, keepingCursors: Bool) {
+        // Every Sync outside a transaction comes here, usually with only the unnamed portal open.
+        if portals.count == 0 { return }
         portals = portals.filter { _, p in (keepingHeld && p.hold) || (keepingCursors && p.isCursor) }
     }
 
