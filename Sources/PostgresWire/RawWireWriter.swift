@@ -89,7 +89,9 @@ extension ByteBuffer {
     mutating func writeRaw(maxBytes: Int, _ body: (inout RawWireWriter) throws -> Void) rethrows {
         guard maxBytes > 0 else { return }
         _ = try writeWithUnsafeMutableBytes(minimumWritableBytes: maxBytes) { (space: UnsafeMutableRawBufferPointer) throws -> Int in
-            var writer = RawWireWriter(space)
+            // Only what was asked for: a bound computed too small traps here, in every test,
+            // rather than only when the buffer's rounded-up capacity happens to run out.
+            var writer = RawWireWriter(UnsafeMutableRawBufferPointer(rebasing: space.prefix(maxBytes)))
             try body(&writer)
             return writer.count
         }

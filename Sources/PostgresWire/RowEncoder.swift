@@ -67,7 +67,8 @@ public struct RowEncoder {
             case .decimal: return 4 + RawWireWriter.decimalBytes
             case .int64, .float64: return 12
             case .int32, .uint32: return 8
-            case .string, .general: return 0
+            case .string: return 4
+            case .general: return 0
             case .bool, .boolBinary: return 5
             case .constantDecimal: return 4 + RawWireWriter.decimalBytes
             case .null: return 4

@@ -103,6 +103,21 @@ final class RawRowEncodingTests: XCTestCase {
         XCTAssertEqual(rows[4][3], nil)
     }
 
+    func testBatchesOfOnlyStringsFitTheirReservation() throws {
+        // Strings add their bytes to a row's bound; their length words are part of the fixed bytes.
+        let n = 2_000
+        let strings = Vector.from((0..<n).map { .string(String(repeating: "x", count: $0 % 3)) }, type: .text)
+        let empty = Vector.from((0..<n).map { _ in .string("") }, type: .varchar(nil))
+        for columns in [[strings], [empty], [strings, empty, strings]] {
+            let types = columns.map { $0.type }
+            let got = cells(try encode(columns, types, formats: [], rows: 0..<n))
+            XCTAssertEqual(got.count, n)
+            for (k, row) in got.enumerated() {
+                XCTAssertEqual(row.map { $0?.count }, columns.map { $0 === empty ? 0 : k % 3 })
+            }
+        }
+    }
+
     func testDecimalDigitsAtEveryLength() {
         var values: [Int64] = [0, Int64.min, Int64.max, Int64.min + 1]
         var power: Int64 = 1
