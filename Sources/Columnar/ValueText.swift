@@ -63,63 +63,65 @@ public enum ValueText {
         if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
         if d == 0 { return d.sign == .minus ? "-0" : "0" }
         let text = float32 ? Float(d).description : d.description
+        // Swift's description gives the shortest round-trip digits; PostgreSQL's layout (plain
+        // up to 10^15, or 10^6 for float4, and down to 10^-4, scientific with a two-digit
+        // exponent otherwise) is applied on top. Digits go through stack buffers: this runs
+        // once per float cell of a result.
         var negative = false
-        var mantissa: [UInt8] = []
-        var exponent = 0
-        var sawPoint = false
+        var exponent = 0, exponentSign = 1
+        var sawPoint = false, inExponent = false
         var pointPos = 0
-        var expPart: [UInt8] = []
-        var inExp = false
-        for c in text.utf8 {
-            if inExp { expPart.append(c); continue }
-            switch c {
-            case UInt8(ascii: "-"): negative = true
-            case UInt8(ascii: "."): sawPoint = true
-            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExp = true
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                mantissa.append(c)
-                if !sawPoint { pointPos += 1 }
-            default: break
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { mantissa -> String in
+            var count = 0
+            for c in text.utf8 {
+                if inExponent {
+                    if c == UInt8(ascii: "-") { exponentSign = -1 } else if c >= 48 && c <= 57 { exponent = exponent * 10 + Int(c - 48) }
+                    continue
+                }
+                switch c {
+                case UInt8(ascii: "-"): negative = true
+                case UInt8(ascii: "."): sawPoint = true
+                case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    if count < mantissa.count { mantissa[count] = c; count += 1 }
+                    if !sawPoint { pointPos += 1 }
+                default: break
+                }
+            }
+            pointPos += exponentSign * exponent
+            // Normalise: drop leading zeros (moving the point) and trailing zeros.
+            var start = 0
+            while start < count - 1 && mantissa[start] == UInt8(ascii: "0") { start += 1; pointPos -= 1 }
+            var end = count
+            while end > start + 1 && mantissa[end - 1] == UInt8(ascii: "0") { end -= 1 }
+            let digits = UnsafeBufferPointer(rebasing: mantissa[start..<end])
+            let sciExponent = pointPos - 1
+            let limit = float32 ? 6 : 15
+            return ascii(capacity: 64) { w in
+                if negative { w.byte(UInt8(ascii: "-")) }
+                if sciExponent < -4 || sciExponent >= limit {
+                    w.byte(digits[0])
+                    if digits.count > 1 {
+                        w.byte(UInt8(ascii: "."))
+                        for b in digits.dropFirst() { w.byte(b) }
+                    }
+                    w.byte(UInt8(ascii: "e"))
+                    w.byte(sciExponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                    w.padded(abs(sciExponent), 2)
+                } else if pointPos <= 0 {
+                    w.byte(UInt8(ascii: "0")); w.byte(UInt8(ascii: "."))
+                    for _ in 0..<(-pointPos) { w.byte(UInt8(ascii: "0")) }
+                    for b in digits { w.byte(b) }
+                } else if pointPos >= digits.count {
+                    for b in digits { w.byte(b) }
+                    for _ in 0..<(pointPos - digits.count) { w.byte(UInt8(ascii: "0")) }
+                } else {
+                    for b in digits[..<pointPos] { w.byte(b) }
+                    w.byte(UInt8(ascii: "."))
+                    for b in digits[pointPos...] { w.byte(b) }
+                }
             }
         }
-        if !expPart.isEmpty {
-            var sign = 1, v = 0
-            for c in expPart {
-                if c == UInt8(ascii: "-") { sign = -1 } else if c >= 48 && c <= 57 { v = v * 10 + Int(c - 48) }
-            }
-            exponent = sign * v
-        }
-        pointPos += exponent
-        // Normalise: drop leading zeros (moving the point) and trailing zeros.
-        var start = 0
-        while start < mantissa.count - 1 && mantissa[start] == UInt8(ascii: "0") { start += 1; pointPos -= 1 }
-        var end = mantissa.count
-        while end > start + 1 && mantissa[end - 1] == UInt8(ascii: "0") { end -= 1 }
-        let digits = Array(mantissa[start..<end])
-        let sciExponent = pointPos - 1
-        let limit = float32 ? 6 : 15
-        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
-        if sciExponent < -4 || sciExponent >= limit {
-            out.append(digits[0])
-            if digits.count > 1 { out.append(UInt8(ascii: ".")); out.append(contentsOf: digits[1...]) }
-            out.append(UInt8(ascii: "e"))
-            out.append(sciExponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-            let e = abs(sciExponent)
-            if e < 10 { out.append(UInt8(ascii: "0")) }
-            out.append(contentsOf: Array(String(e).utf8))
-        } else if pointPos <= 0 {
-            out.append(UInt8(ascii: "0")); out.append(UInt8(ascii: "."))
-            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -pointPos))
-            out.append(contentsOf: digits)
-        } else if pointPos >= digits.count {
-            out.append(contentsOf: digits)
-            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: pointPos - digits.count))
-        } else {
-            out.append(contentsOf: digits[0..<pointPos])
-            out.append(UInt8(ascii: "."))
-            out.append(contentsOf: digits[pointPos...])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// numeric output with exactly `scale` fraction digits.

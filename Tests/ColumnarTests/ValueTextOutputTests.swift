@@ -1,4 +1,4 @@
-// The datetime and numeric output functions, written in place
+// The datetime, numeric and float output functions, written in place
 // (ValueText.ascii), against the substring-and-padding forms they replaced,
 // kept here as the reference: the same text for every edge the layout has
 // (padding, BC years, fractions with trailing zeros, offsets with minutes and
@@ -97,5 +97,76 @@ final class ValueTextOutputTests: XCTestCase {
         XCTAssertEqual(ValueText.formatOffset(19_800), "+05:30")
         XCTAssertEqual(ValueText.formatDate(days: -719_163), "0001-12-31 BC")
         XCTAssertEqual(ValueText.formatDate(days: -719_162), "0001-01-01")
+    }
+
+    /// formatDouble as it was before its digits moved to stack buffers.
+    private func referenceDouble(_ d: Double, float32: Bool) -> String {
+        if d.isNaN { return "NaN" }
+        if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
+        if d == 0 { return d.sign == .minus ? "-0" : "0" }
+        let text = float32 ? Float(d).description : d.description
+        var negative = false, mantissa: [UInt8] = [], exponent = 0, sawPoint = false, pointPos = 0
+        var expPart: [UInt8] = [], inExp = false
+        for c in text.utf8 {
+            if inExp { expPart.append(c); continue }
+            switch c {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): sawPoint = true
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExp = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                mantissa.append(c)
+                if !sawPoint { pointPos += 1 }
+            default: break
+            }
+        }
+        if !expPart.isEmpty {
+            var sign = 1, v = 0
+            for c in expPart { if c == UInt8(ascii: "-") { sign = -1 } else if c >= 48 && c <= 57 { v = v * 10 + Int(c - 48) } }
+            exponent = sign * v
+        }
+        pointPos += exponent
+        var start = 0
+        while start < mantissa.count - 1 && mantissa[start] == UInt8(ascii: "0") { start += 1; pointPos -= 1 }
+        var end = mantissa.count
+        while end > start + 1 && mantissa[end - 1] == UInt8(ascii: "0") { end -= 1 }
+        let digits = Array(mantissa[start..<end])
+        let sciExponent = pointPos - 1
+        let limit = float32 ? 6 : 15
+        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+        if sciExponent < -4 || sciExponent >= limit {
+            out.append(digits[0])
+            if digits.count > 1 { out.append(UInt8(ascii: ".")); out.append(contentsOf: digits[1...]) }
+            out.append(UInt8(ascii: "e"))
+            out.append(sciExponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            let e = abs(sciExponent)
+            if e < 10 { out.append(UInt8(ascii: "0")) }
+            out.append(contentsOf: Array(String(e).utf8))
+        } else if pointPos <= 0 {
+            out.append(UInt8(ascii: "0")); out.append(UInt8(ascii: "."))
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -pointPos))
+            out.append(contentsOf: digits)
+        } else if pointPos >= digits.count {
+            out.append(contentsOf: digits)
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: pointPos - digits.count))
+        } else {
+            out.append(contentsOf: digits[0..<pointPos])
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: digits[pointPos...])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func testFloatsAtTheEdgesAndAtRandom() {
+        var values: [Double] = [0, -0.0, .nan, .infinity, -.infinity, 1, -1, 0.1, 1e-4, 1e-5, 0.00012345, 1e15, 1e14, 123456789012345.6,
+                                1e16, Double.greatestFiniteMagnitude, Double.leastNonzeroMagnitude, Double.leastNormalMagnitude,
+                                -2.5e-300, 1e6, 999999.5, 1234567, 0.5, 100, 1e22, 1e21, 3.14159]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 { values.append(Double(bitPattern: rng.next())) }
+        for _ in 0..<5_000 { values.append(Double(Int.random(in: -10_000_000...10_000_000, using: &rng)) / [1, 10, 100, 1_000][Int.random(in: 0...3, using: &rng)]) }
+        for v in values {
+            XCTAssertEqual(ValueText.formatDouble(v, float32: false), referenceDouble(v, float32: false), "\(v)")
+            let f = Double(Float(v))
+            XCTAssertEqual(ValueText.formatDouble(f, float32: true), referenceDouble(f, float32: true), "float4 \(f)")
+        }
     }
 }
