@@ -162,11 +162,18 @@ public enum ValueText {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
-    /// A String of at most `capacity` ASCII bytes, written in place: the datetime and numeric
-    /// output functions run once per cell of a result, and building them from padded
-    /// substrings cost several allocations each.
-    /// The bytes are written on the stack first: a String asked for more than 15 bytes of
-    /// capacity allocates, though most of these (a date, a time) fit its inline form.
+    /// How many decimal digits `v` has (1 for 0), so that they can be written in place.
+    @inlinable public static func decimalDigitCount(_ v: UInt64) -> Int {
+        var digits = 1
+        var power: UInt64 = 10
+        while digits < 20 && v >= power { digits += 1; power &*= 10 }
+        return digits
+    }
+
+    /// A String of at most `capacity` ASCII bytes, written on the stack and then copied: the
+    /// output functions run once per cell of a result, building them from padded substrings
+    /// cost several allocations each, and a String asked for more than 15 bytes of capacity
+    /// allocates though most of these (a date, a time) fit its inline form.
     @inline(__always)
     static func ascii(capacity: Int, _ body: (inout ASCIIWriter) -> Void) -> String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
@@ -193,10 +200,7 @@ public enum ValueText {
         /// The decimal digits of `v` (≥ 0), left-padded with zeros to `width`.
         mutating func padded(_ v: Int, _ width: Int) {
             let v = UInt64(v.magnitude)
-            var digits = 1
-            var power: UInt64 = 10
-            while digits < 20 && v >= power { digits += 1; power &*= 10 }
-            let length = max(digits, width)
+            let length = max(ValueText.decimalDigitCount(v), width)
             precondition(count + length <= buffer.count)
             var rest = v
             for i in stride(from: count + length - 1, through: count, by: -1) {
@@ -219,12 +223,16 @@ public enum ValueText {
             padded(Int(t / Calendar.microsPerMinute % 60), 2)
             byte(UInt8(ascii: ":"))
             padded(Int(t / Calendar.microsPerSecond % 60), 2)
-            var fraction = Int(t % Calendar.microsPerSecond)
-            if fraction == 0 { return }
-            var width = 6
-            while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+            fraction(micros: Int(t % Calendar.microsPerSecond))
+        }
+
+        /// `.ffffff` with trailing zeros removed; nothing for a whole second.
+        mutating func fraction(micros: Int) {
+            if micros == 0 { return }
+            var f = micros, width = 6
+            while f % 10 == 0 { f /= 10; width -= 1 }
             byte(UInt8(ascii: "."))
-            padded(fraction, width)
+            padded(f, width)
         }
 
         /// `+05`, `+05:30`, `-03:00:15`.
@@ -239,12 +247,8 @@ public enum ValueText {
         }
     }
 
-    /// `.ffffff` with trailing zeros removed; empty for a whole second.
     private static func fraction(_ micros: Int) -> String {
-        if micros == 0 { return "" }
-        var f = micros, width = 6
-        while f % 10 == 0 { f /= 10; width -= 1 }
-        return ascii(capacity: 32) { w in w.byte(UInt8(ascii: ".")); w.padded(f, width) }
+        ascii(capacity: 32) { w in w.fraction(micros: micros) }
     }
 
     /// A calendar date with its year as printed (1 BC is year 0 of the proleptic calendar).

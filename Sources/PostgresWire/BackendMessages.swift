@@ -82,32 +82,33 @@ public enum BackendEncoder {
         case .sslResponse(let yes):
             out.writeInteger(yes ? UInt8(ascii: "S") : UInt8(ascii: "N"))
         case .authentication(let request):
-            frame(UInt8(ascii: "R"), &out) { b in
-                switch request {
-                case .ok: b.writeInteger(Int32(0))
-                case .cleartextPassword: b.writeInteger(Int32(3))
-                case .md5Password(let salt): b.writeInteger(Int32(5)); b.writeBytes(salt)
-                case .sasl(let mechanisms):
-                    b.writeInteger(Int32(10))
-                    for m in mechanisms { writeCString(m, &b) }
-                    b.writeInteger(UInt8(0))
-                case .saslContinue(let data): b.writeInteger(Int32(11)); b.writeBytes(data)
-                case .saslFinal(let data): b.writeInteger(Int32(12)); b.writeBytes(data)
+            switch request {
+            case .ok: frame(UInt8(ascii: "R"), bodyBytes: 4, &out) { w in w.integer(Int32(0)) }
+            case .cleartextPassword: frame(UInt8(ascii: "R"), bodyBytes: 4, &out) { w in w.integer(Int32(3)) }
+            case .md5Password(let salt): authentication(5, data: salt, &out)
+            case .sasl(let mechanisms):
+                let names = mechanisms.map(withoutNUL)
+                frame(UInt8(ascii: "R"), bodyBytes: 5 + names.reduce(0) { $0 + $1.utf8.count + 1 }, &out) { w in
+                    w.integer(Int32(10))
+                    for m in names { w.cString(m) }
+                    w.byte(0)
                 }
+            case .saslContinue(let data): authentication(11, data: data, &out)
+            case .saslFinal(let data): authentication(12, data: data, &out)
             }
         case .parameterStatus(let name, let value):
             let name = withoutNUL(name), value = withoutNUL(value)
-            rawFrame(UInt8(ascii: "S"), bodyBytes: name.utf8.count + value.utf8.count + 2, &out) { w in
+            frame(UInt8(ascii: "S"), bodyBytes: name.utf8.count + value.utf8.count + 2, &out) { w in
                 w.cString(name); w.cString(value)
             }
         case .backendKeyData(let pid, let key):
-            rawFrame(UInt8(ascii: "K"), bodyBytes: 8, &out) { w in w.integer(pid); w.integer(key) }
+            frame(UInt8(ascii: "K"), bodyBytes: 8, &out) { w in w.integer(pid); w.integer(key) }
         case .readyForQuery(let status):
-            rawFrame(UInt8(ascii: "Z"), bodyBytes: 1, &out) { w in w.byte(status.rawValue) }
+            frame(UInt8(ascii: "Z"), bodyBytes: 1, &out) { w in w.byte(status.rawValue) }
         case .rowDescription(let columns):
             let names = columns.map { withoutNUL($0.name) }
             let bodyBytes = 2 + names.reduce(0) { $0 + $1.utf8.count + 19 }
-            rawFrame(UInt8(ascii: "T"), bodyBytes: bodyBytes, &out) { w in
+            frame(UInt8(ascii: "T"), bodyBytes: bodyBytes, &out) { w in
                 w.integer(Int16(truncatingIfNeeded: columns.count))
                 for (c, name) in zip(columns, names) {
                     w.cString(name)
@@ -115,62 +116,61 @@ public enum BackendEncoder {
                     w.integer(c.typeSize); w.integer(c.typeModifier); w.integer(c.format)
                 }
             }
-        case .noData: rawFrame(UInt8(ascii: "n"), bodyBytes: 0, &out) { _ in }
+        case .noData: frame(UInt8(ascii: "n"), bodyBytes: 0, &out) { _ in }
         case .parameterDescription(let types):
-            rawFrame(UInt8(ascii: "t"), bodyBytes: 2 + 4 * types.count, &out) { w in
+            frame(UInt8(ascii: "t"), bodyBytes: 2 + 4 * types.count, &out) { w in
                 w.integer(Int16(truncatingIfNeeded: types.count))
                 for t in types { w.integer(t) }
             }
-        case .parseComplete: rawFrame(UInt8(ascii: "1"), bodyBytes: 0, &out) { _ in }
-        case .bindComplete: rawFrame(UInt8(ascii: "2"), bodyBytes: 0, &out) { _ in }
-        case .closeComplete: rawFrame(UInt8(ascii: "3"), bodyBytes: 0, &out) { _ in }
-        case .portalSuspended: rawFrame(UInt8(ascii: "s"), bodyBytes: 0, &out) { _ in }
+        case .parseComplete: frame(UInt8(ascii: "1"), bodyBytes: 0, &out) { _ in }
+        case .bindComplete: frame(UInt8(ascii: "2"), bodyBytes: 0, &out) { _ in }
+        case .closeComplete: frame(UInt8(ascii: "3"), bodyBytes: 0, &out) { _ in }
+        case .portalSuspended: frame(UInt8(ascii: "s"), bodyBytes: 0, &out) { _ in }
         case .commandComplete(let tag):
             let tag = withoutNUL(tag)
-            rawFrame(UInt8(ascii: "C"), bodyBytes: tag.utf8.count + 1, &out) { w in w.cString(tag) }
-        case .emptyQueryResponse: rawFrame(UInt8(ascii: "I"), bodyBytes: 0, &out) { _ in }
-        case .error(let fields): frame(UInt8(ascii: "E"), &out) { b in writeFields(fields, &b) }
-        case .notice(let fields): frame(UInt8(ascii: "N"), &out) { b in writeFields(fields, &b) }
+            frame(UInt8(ascii: "C"), bodyBytes: tag.utf8.count + 1, &out) { w in w.cString(tag) }
+        case .emptyQueryResponse: frame(UInt8(ascii: "I"), bodyBytes: 0, &out) { _ in }
+        case .error(let fields): errorOrNotice(UInt8(ascii: "E"), fields, &out)
+        case .notice(let fields): errorOrNotice(UInt8(ascii: "N"), fields, &out)
         case .copyOutResponse(let binary, let columns):
-            frame(UInt8(ascii: "H"), &out) { b in
-                b.writeInteger(UInt8(binary ? 1 : 0))
-                b.writeInteger(Int16(truncatingIfNeeded: columns))
-                for _ in 0..<columns { b.writeInteger(Int16(binary ? 1 : 0)) }
+            let columns = max(columns, 0)
+            frame(UInt8(ascii: "H"), bodyBytes: 3 + 2 * columns, &out) { w in
+                w.byte(binary ? 1 : 0)
+                w.integer(Int16(truncatingIfNeeded: columns))
+                for _ in 0..<columns { w.integer(Int16(binary ? 1 : 0)) }
             }
-        case .copyData(let data): frame(UInt8(ascii: "d"), &out) { b in b.writeBytes(data) }
-        case .copyDone: frame(UInt8(ascii: "c"), &out) { _ in }
+        case .copyData(let data): frame(UInt8(ascii: "d"), bodyBytes: data.count, &out) { w in data.withUnsafeBytes { w.bytes($0) } }
+        case .copyDone: frame(UInt8(ascii: "c"), bodyBytes: 0, &out) { _ in }
         case .dataRows(var rows, _): out.writeBuffer(&rows)
         }
     }
 
-    static func writeFields(_ f: ErrorFields, _ b: inout ByteBuffer) {
-        func field(_ code: Character, _ value: String) {
-            b.writeInteger(UInt8(ascii: code.unicodeScalars.first ?? "M"))
-            writeCString(value, &b)
+    /// An authentication request carrying bytes (an MD5 salt, SASL data).
+    private static func authentication(_ code: Int32, data: [UInt8], _ out: inout ByteBuffer) {
+        frame(UInt8(ascii: "R"), bodyBytes: 4 + data.count, &out) { w in
+            w.integer(code)
+            data.withUnsafeBytes { w.bytes($0) }
         }
-        field("S", f.severity)
-        field("V", f.severity)
-        field("C", f.sqlState)
-        field("M", f.message)
-        if let d = f.detail { field("D", d) }
-        if let h = f.hint { field("H", h) }
-        if let p = f.position { field("P", String(p)) }
-        b.writeInteger(UInt8(0))
     }
 
-    /// Writes type byte, a length placeholder, the body, then patches the length.
-    @inline(__always)
-    static func frame(_ type: UInt8, _ out: inout ByteBuffer, _ body: (inout ByteBuffer) -> Void) {
-        out.writeInteger(type)
-        let lengthAt = out.writerIndex
-        out.writeInteger(Int32(0))
-        body(&out)
-        out.setInteger(Int32(truncatingIfNeeded: out.writerIndex - lengthAt), at: lengthAt)
+    /// ErrorResponse or NoticeResponse: one typed C string per field, then a NUL.
+    private static func errorOrNotice(_ type: UInt8, _ f: ErrorFields, _ out: inout ByteBuffer) {
+        var fields: [(UInt8, String)] = [(UInt8(ascii: "S"), f.severity), (UInt8(ascii: "V"), f.severity),
+                                        (UInt8(ascii: "C"), f.sqlState), (UInt8(ascii: "M"), f.message)]
+        if let d = f.detail { fields.append((UInt8(ascii: "D"), d)) }
+        if let h = f.hint { fields.append((UInt8(ascii: "H"), h)) }
+        if let p = f.position { fields.append((UInt8(ascii: "P"), String(p))) }
+        fields = fields.map { ($0.0, withoutNUL($0.1)) }
+        frame(type, bodyBytes: 1 + fields.reduce(0) { $0 + $1.1.utf8.count + 2 }, &out) { w in
+            for (code, value) in fields { w.byte(code); w.cString(value) }
+            w.byte(0)
+        }
     }
 
-    /// Type byte, length and a body of at most `bodyBytes`, through one reservation (RawWireWriter.swift).
+    /// Type byte, length and a body of at most `bodyBytes`, through one reservation (RawWireWriter.swift):
+    /// the length word is patched once the body is written.
     @inline(__always)
-    static func rawFrame(_ type: UInt8, bodyBytes: Int, _ out: inout ByteBuffer, _ body: (inout RawWireWriter) -> Void) {
+    static func frame(_ type: UInt8, bodyBytes: Int, _ out: inout ByteBuffer, _ body: (inout RawWireWriter) -> Void) {
         out.writeRaw(maxBytes: 5 + bodyBytes) { w in
             w.byte(type)
             w.integer(Int32(0))
@@ -183,12 +183,6 @@ public enum BackendEncoder {
     @inline(__always)
     static func withoutNUL(_ s: String) -> String {
         s.utf8.contains(0) ? s.replacingOccurrences(of: "\u{0}", with: "") : s
-    }
-
-    @inline(__always)
-    static func writeCString(_ s: String, _ b: inout ByteBuffer) {
-        b.writeString(withoutNUL(s))
-        b.writeInteger(UInt8(0))
     }
 }
 

@@ -4,6 +4,7 @@
 // the small fields of DataRow and of the per-query messages cost more than
 // the bytes themselves: `SELECT 1` made 22 such calls per round trip.
 
+import Columnar
 import NIOCore
 
 struct RawWireWriter {
@@ -47,18 +48,16 @@ struct RawWireWriter {
         byte(0)
     }
 
-    /// The most bytes `decimal` writes.
-    static let decimalBytes = 20
+    /// The most bytes `decimalCell` writes: its length word and Int64.min's 20 characters.
+    static let decimalCellBytes = 24
 
-    /// The decimal digits of `v`; returns how many bytes. Two digits per division (the
-    /// compiler turns division by a constant into a multiply), the count of digits first so
-    /// that they are written in place.
-    @inline(__always) @discardableResult mutating func decimal(_ v: Int64) -> Int {
+    /// A text-format integer cell: its length word, then its decimal digits, two per division
+    /// (the compiler turns division by a constant into a multiply), written in place once
+    /// their count is known.
+    @inline(__always) mutating func decimalCell(_ v: Int64) {
         var n = v.magnitude
-        var digits = 1
-        var power: UInt64 = 10
-        while digits < 20 && n >= power { digits += 1; power &*= 10 }
-        let length = digits + (v < 0 ? 1 : 0)
+        let length = ValueText.decimalDigitCount(n) + (v < 0 ? 1 : 0)
+        integer(Int32(length))
         precondition(count + length <= capacity)
         let start = base + count
         if v < 0 { start.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self) }
@@ -79,7 +78,6 @@ struct RawWireWriter {
             at.storeBytes(of: UInt8(truncatingIfNeeded: 48 + n), as: UInt8.self)
         }
         count += length
-        return length
     }
 }
 

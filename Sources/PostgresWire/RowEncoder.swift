@@ -42,7 +42,8 @@ public struct RowEncoder {
     }
 
     /// How a column's cells are written: integers, floats, booleans and strings straight from
-    /// their vectors; a constant as its one cell encoded in advance; any other column through
+    /// their vectors; a constant as its one cell (a NULL or an integer written directly, any
+    /// other encoded in advance); any other column through
     /// Value and PostgreSQL's output functions, a chunk of rows at a time into a scratch buffer
     /// that the rows then copy from.
     enum RawCell {
@@ -64,13 +65,12 @@ public struct RowEncoder {
         /// general cells what the scratch buffer holds).
         var fixedBytes: Int {
             switch self {
-            case .decimal: return 4 + RawWireWriter.decimalBytes
+            case .decimal, .constantDecimal: return RawWireWriter.decimalCellBytes
             case .int64, .float64: return 12
             case .int32, .uint32: return 8
             case .string: return 4
             case .general: return 0
             case .bool, .boolBinary: return 5
-            case .constantDecimal: return 4 + RawWireWriter.decimalBytes
             case .null: return 4
             case .encoded(let b): return b.count
             }
@@ -161,10 +161,7 @@ public struct RowEncoder {
                             }
                             if let validity = validities[c], !validity[row] { w.integer(Int32(-1)); continue }
                             switch cells[c] {
-                            case .decimal(let a):
-                                let at = w.count
-                                w.integer(Int32(0))
-                                w.patch(Int32(w.decimal(a[row])), at: at)
+                            case .decimal(let a): w.decimalCell(a[row])
                             case .int64(let a): w.integer(Int32(8)); w.integer(a[row])
                             case .int32(let a): w.integer(Int32(4)); w.integer(Int32(truncatingIfNeeded: a[row]))
                             case .uint32(let a): w.integer(Int32(4)); w.integer(UInt32(truncatingIfNeeded: a[row]))
@@ -175,10 +172,7 @@ public struct RowEncoder {
                                 s.bytes.withUnsafeBufferPointer { w.bytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[r])) }
                             case .bool(let a): w.integer(Int32(1)); w.byte(a[row] ? UInt8(ascii: "t") : UInt8(ascii: "f"))
                             case .boolBinary(let a): w.integer(Int32(1)); w.byte(a[row] ? 1 : 0)
-                            case .constantDecimal(let n):
-                                let at = w.count
-                                w.integer(Int32(0))
-                                w.patch(Int32(w.decimal(n)), at: at)
+                            case .constantDecimal(let n): w.decimalCell(n)
                             case .null: w.integer(Int32(-1))
                             case .encoded(let b): b.withUnsafeBytes { w.bytes($0) }
                             case .general: break

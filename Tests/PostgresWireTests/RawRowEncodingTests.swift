@@ -118,22 +118,24 @@ final class RawRowEncodingTests: XCTestCase {
         }
     }
 
-    func testDecimalDigitsAtEveryLength() {
+    func testDecimalCellsAtEveryLength() {
         var values: [Int64] = [0, Int64.min, Int64.max, Int64.min + 1]
         var power: Int64 = 1
         for _ in 0..<19 {
             values += [power - 1, power, power + 1, -(power - 1), -power, -(power + 1), power * 5 + 7]
             power = power &* 10
         }
-        var space = [UInt8](repeating: 0, count: RawWireWriter.decimalBytes)
+        var space = [UInt8](repeating: 0, count: RawWireWriter.decimalCellBytes)
         for v in values {
-            let text = space.withUnsafeMutableBytes { buffer -> String in
+            let (length, text) = space.withUnsafeMutableBytes { buffer -> (Int32, String) in
                 var w = RawWireWriter(buffer)
-                let n = w.decimal(v)
-                XCTAssertEqual(n, w.count)
-                return String(decoding: buffer.prefix(n), as: UTF8.self)
+                w.decimalCell(v)
+                let length = buffer.load(as: Int32.self).bigEndian
+                XCTAssertEqual(Int(length) + 4, w.count)
+                return (length, String(decoding: buffer[4..<w.count], as: UTF8.self))
             }
             XCTAssertEqual(text, String(v))
+            XCTAssertEqual(Int(length), String(v).utf8.count)
         }
     }
 }
