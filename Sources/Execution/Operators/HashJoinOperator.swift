@@ -95,7 +95,7 @@ final class HashJoinOperator: Operator {
     private func buildSide() throws {
         let type = join.type
         guard type == .semi || type == .anti else {
-            try join.build(try right.drain(fields: join.rightFields, context: context), context: context)
+            try join.build(try right.drain(fields: join.rightFields, context: context, keepingEncoding: true), context: context)
             built = true
             return
         }
@@ -132,7 +132,7 @@ final class HashJoinOperator: Operator {
             return
         }
         leftBuffered = buffered
-        try join.build(concatBatches(parts, fields: join.rightFields), context: context)
+        try join.build(concatBatches(parts, fields: join.rightFields, keepingEncoding: true), context: context)
         built = true
     }
 

@@ -10,8 +10,8 @@ public protocol Operator: AnyObject {
 
 extension Operator {
     /// Reads everything into one batch (materialising operators: sort, join build, window).
-    func drain(fields: [Field], context: ExecutionContext) throws -> Batch {
-        concatBatches(try drainParts(context: context), fields: fields)
+    func drain(fields: [Field], context: ExecutionContext, keepingEncoding: Bool = false) throws -> Batch {
+        concatBatches(try drainParts(context: context), fields: fields, keepingEncoding: keepingEncoding)
     }
 
     /// Reads everything as the batches the operator gave (no copy into one batch).
@@ -26,11 +26,19 @@ extension Operator {
     }
 }
 
-func concatBatches(_ parts: [Batch], fields: [Field]) -> Batch {
+/// The parts' rows as one batch. `keepingEncoding`: a column whose parts are codes into one
+/// dictionary (a Parquet column chunk cut into batches) stays codes into it, and one constant
+/// stays one constant (Vector.concatenatedKeepingEncoding). Join builds ask for it: their rows
+/// are only gathered afterwards, and a gathered dictionary column reaches the operators above
+/// (GROUP BY a dimension's name, m6) as codes, where expanding it cost a string copy per row.
+func concatBatches(_ parts: [Batch], fields: [Field], keepingEncoding: Bool = false) -> Batch {
     if parts.count == 1 { return parts[0] }
     let count = parts.reduce(0) { $0 + $1.count }
     let columns = fields.enumerated().map { i, f in
-        parts.isEmpty ? Vector.from([], type: f.type) : Vector.concat(parts.map { $0.columns[i] }, type: f.type)
+        let vectors = parts.map { $0.columns[i] }
+        if parts.isEmpty { return Vector.from([], type: f.type) }
+        if keepingEncoding && vectors.allSatisfy({ $0.type == f.type }) { return Vector.concatenatedKeepingEncoding(vectors) }
+        return Vector.concat(vectors, type: f.type)
     }
     return Batch(columns: columns, count: count)
 }

@@ -33,7 +33,7 @@ final class PipelineJoin {
 
     func prepare() throws {
         guard !join.isBuilt else { return }
-        try join.build(try buildInput.drain(fields: join.rightFields, context: context), context: context)
+        try join.build(try buildInput.drain(fields: join.rightFields, context: context, keepingEncoding: true), context: context)
     }
 
     /// One probe batch's output as one batch (pairs, then the unmatched left rows kept).
