@@ -148,11 +148,16 @@ final class KeyTable {
     private var slots: ContiguousArray<UInt64>
     private var mask: Int
     /// Dense mode (one integer key whose values span a range not much wider than the number
-    /// of keys, e.g. ids or sorted order keys): the id of key `denseBase + o` is `dense[o]`
-    /// (-1 = not seen), so a lookup neither hashes nor misses the cache when keys arrive
-    /// clustered. nil once the table is in hash mode; `leaveDense` switches for good, after
+    /// of keys, e.g. ids or sorted order keys, or any range of at most `denseFloor` values):
+    /// the id of key `denseBase + o` is `dense[o]` (-1 = not seen), so a lookup neither hashes
+    /// nor misses the cache when keys arrive clustered, and misses it once (into an array of
+    /// at most a megabyte) when they do not. nil once the table is in hash mode; `leaveDense` switches for good, after
     /// which `groupHashes` and `slots` describe every group.
     private var dense: ContiguousArray<Int32>?
+    /// Ranges up to this many values stay dense whatever the number of keys: a morsel's table
+    /// of customer or part ids sees a few thousand keys spread over the whole id range at
+    /// first (TPC-H Q13's 150,000 customers), and one megabyte of ids beats hashing them.
+    static let denseFloor = 1 << 18
     private var denseBase: Int64 = 0
     /// Whether the table is in dense mode (tests).
     var isDense: Bool { dense != nil }
@@ -399,7 +404,7 @@ final class KeyTable {
             hi = Swift.max(hi, denseBase + Int64(table.count - 1))
         }
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
-        guard !overflow, span < Int64(Swift.max(1 << 16, 8 * (count + n))) else { leaveDense(); return nil }
+        guard !overflow, span < Int64(Swift.max(Self.denseFloor, 8 * (count + n))) else { leaveDense(); return nil }
         dense = nil                                          // keep the array uniquely referenced
         if table.isEmpty {
             denseBase = lo

@@ -153,6 +153,29 @@ final class KeyTableTests: XCTestCase {
         check([[.int(Int64.min)], [.int(Int64.max)], [.int(0)], [.int(Int64.min)]], [.int64], batchSizes: [1, 3])
     }
 
+    /// Few keys spread over a range of up to `denseFloor` values (a morsel's first batches of
+    /// customer ids) keep the table dense, numbered as hashing numbers them; a key that widens
+    /// the range past the floor (and past eight slots per key) switches it to hashing.
+    func testFewKeysSpreadUnderTheFloorStayDense() {
+        let span = KeyTable.denseFloor - 1
+        let keys: [Int64] = (0..<3000).map { Int64(($0 * 7919) % span) + 10 }
+        let dense = KeyTable(types: [.int64]), hashed = KeyTable(types: [.int64])
+        _ = hashed.findOrInsert([KeyView(Vector.from([.int(1 << 50)], type: .int64))], count: 1)
+        var ids: [Int32] = [], hashedIds: [Int32] = []
+        for start in stride(from: 0, to: keys.count, by: 1000) {
+            let batch = KeyView(Vector.from(keys[start..<start + 1000].map { .int($0) }, type: .int64))
+            ids += dense.findOrInsert([batch], count: 1000)
+            hashedIds += hashed.findOrInsert([batch], count: 1000).map { $0 - 1 }
+            XCTAssertTrue(dense.isDense, "keys within \(span) values stay dense")
+        }
+        XCTAssertEqual(ids, hashedIds)
+        let wider = KeyView(Vector.from([.int(keys[5]), .int(Int64(span) + 20), .int(keys[7])], type: .int64))
+        let more = dense.findOrInsert([wider], count: 3)
+        XCTAssertFalse(dense.isDense, "a range past the floor switches to hashing")
+        XCTAssertEqual(Array(more), [ids[5], Int32(dense.count - 1), ids[7]])
+        XCTAssertEqual(Array(dense.find([KeyView(Vector.from(keys.prefix(50).map { .int($0) }, type: .int64))], count: 50)), Array(ids.prefix(50)))
+    }
+
     /// Lookups in dense mode read the dense array (the table stays dense, so concurrent finds
     /// write nothing): stored keys map to their ids; NULLs, unseen keys inside the range and keys
     /// beyond either end (down to Int64.min, up to Int64.max) to -1; inserting after finds goes on.
@@ -184,10 +207,10 @@ final class KeyTableTests: XCTestCase {
         XCTAssertEqual(fromHashing.map { $0 < 0 ? -1 : $0 - 1 }, expected)
         XCTAssertEqual(Array(ids), Array(hashedIds.map { $0 - 1 }))
         // Inserting after finds: a new key in range, then a far one (the table switches to hashing).
-        let more = dense.findOrInsert([KeyView(Vector.from([.int(50_001), .int(50_003), .int(-100_000)], type: .int64))], count: 3)
+        let more = dense.findOrInsert([KeyView(Vector.from([.int(50_001), .int(50_003), .int(-1_000_000)], type: .int64))], count: 3)
         XCTAssertEqual(more[0], firstId[50_001] ?? -2)
         XCTAssertEqual(Array(more[1...]), [Int32(dense.count - 2), Int32(dense.count - 1)])
-        XCTAssertEqual(Array(dense.find([KeyView(Vector.from([.int(-100_000), .int(50_003), .null], type: .int64))], count: 3)),
+        XCTAssertEqual(Array(dense.find([KeyView(Vector.from([.int(-1_000_000), .int(50_003), .null], type: .int64))], count: 3)),
                        [Int32(dense.count - 1), Int32(dense.count - 2), -1])
         XCTAssertFalse(dense.isDense, "a key far below the range switches to hashing")
     }
