@@ -62,6 +62,55 @@ final class LikeKernelTests: XCTestCase {
         XCTAssertGreaterThan(checkedPatterns - literalPatterns, 300)
     }
 
+    /// The block search of literal pieces (16 candidate positions per step, then the bytewise
+    /// tail) finds the leftmost occurrence exactly as a naive scan does: texts of up to 300 bytes
+    /// over a three-letter alphabet (many candidates that fail late), pieces of 1–24 bytes, every
+    /// start offset class, matches straddling blocks and touching the end.
+    func testLiteralSearchFindsTheLeftmostOccurrence() {
+        var g = Generator(state: 11)
+        let alphabet: [UInt8] = Array("abs".utf8)
+        var checked = 0, found = 0
+        for _ in 0..<4000 {
+            let text = (0..<g.below(301)).map { _ in alphabet[g.below(3)] }
+            var needle = (0..<(1 + g.below(24))).map { _ in alphabet[g.below(3)] }
+            if g.below(2) == 0, !text.isEmpty {
+                // Half the needles are cut from the text (found unless the range leaves them out).
+                let start = g.below(text.count), length = 1 + g.below(min(24, text.count - start))
+                needle = Array(text[start..<start + length])
+            }
+            let from = text.isEmpty ? 0 : g.below(text.count + 1)
+            let end = from + g.below(text.count - from + 1)
+            var naive: Int? = nil
+            if end - from >= needle.count {
+                for k in from...(end - needle.count) where Array(text[k..<k + needle.count]) == needle { naive = k + needle.count; break }
+            }
+            let fast = text.withUnsafeBufferPointer { t in
+                needle.withUnsafeBufferPointer { n in LikeLiteralShape.find(n, in: t.baseAddress ?? UnsafePointer(bitPattern: 1)!, from: from, end: end) }
+            }
+            XCTAssertEqual(fast, naive, "\(String(decoding: needle, as: UTF8.self)) in \(String(decoding: text, as: UTF8.self))[\(from)..<\(end)]")
+            checked += 1
+            if naive != nil { found += 1 }
+        }
+        XCTAssertGreaterThan(found, 500, "both outcomes are exercised")
+        XCTAssertGreaterThan(checked - found, 500, "both outcomes are exercised")
+        // Through the operator's kernel: long texts against multi-piece patterns.
+        var column = StringColumn()
+        var texts: [[UInt8]] = []
+        for _ in 0..<500 {
+            let t = (0..<g.below(200)).map { _ in alphabet[g.below(3)] }
+            texts.append(t); column.append(String(decoding: t, as: UTF8.self))
+        }
+        for pattern in ["%sab%bs%", "%aaa%", "%sbsab%sss%a", "a%bb%", "%ab%ba%ab%ba%", "%sasbsasbsasb%"] {
+            let compiled = try! CompiledLike(Array(pattern.utf8), escape: nil, caseInsensitive: false)
+            XCTAssertNotNil(compiled.literal)
+            let fast = compiled.evaluate(column, count: texts.count, validity: nil, negated: false)
+            var scratch: [UInt8] = []
+            for (i, t) in texts.enumerated() {
+                XCTAssertEqual(fast[i], t.withUnsafeBufferPointer { compiled.general.matches($0, scratch: &scratch) }, "\(pattern) on \(String(decoding: t, as: UTF8.self))")
+            }
+        }
+    }
+
     func testShapesThroughTheOperator() throws {
         // One resolution = one call site, reused across batches as a query would.
         var sites: [String: ScalarResolution] = [:]
