@@ -13,7 +13,10 @@
 // Probes against a table larger than the cache are bound by its misses; they
 // run in branch-free passes (so many misses overlap), skip the rows a Bloom
 // filter rules out, and stop at the first match when the build's keys are
-// unique (see `probe`).
+// unique (see `probe`). A unique int64 key over a range at most twice the
+// rows (a dimension's surrogate key: customers, parts, products) skips all of
+// that: its build rows sit in an array indexed by key - minimum, and a probe
+// row costs one load, no hash (`denseRows`).
 
 import Columnar
 import Dispatch
@@ -55,6 +58,14 @@ final class JoinHashTable: @unchecked Sendable {
     /// Empty for small tables, whose offsets and slots stay in cache anyway.
     private let filter: ContiguousArray<UInt64>
     private let filterMask: Int
+    /// Dense mode (one unique int64 key, range at most `denseFloor` or twice the rows): the
+    /// build row of key `denseBase + o` is `denseRows[o]` (-1: none), and the bucket arrays
+    /// and the filter are empty. Empty otherwise.
+    private let denseRows: ContiguousArray<Int32>
+    private let denseBase: Int64
+    /// Whether the table is in dense mode (tests).
+    var isDense: Bool { !denseRows.isEmpty }
+    static let denseFloor = 1 << 16
 
     /// Tables of at least this many rows get a filter (below, offsets and slots take < 1 MB).
     static let filterFromRows = 32_768
@@ -68,11 +79,18 @@ final class JoinHashTable: @unchecked Sendable {
         self.keys = keys
         self.count = n
         intKey = keys.count == 1 && keys[0].physical == .int64
+        let nulls = JoinHashTable.nullRows(keys, count: n)
+        if intKey, let dense = JoinHashTable.denseRows(keys[0], nulls: nulls, count: n) {
+            denseRows = dense.rows; denseBase = dense.base
+            linkedRows = dense.linked; uniqueKeys = true
+            bucketStart = []; slots = []; mask = 0; filter = []; filterMask = -1
+            return
+        }
+        denseRows = []; denseBase = 0
         var cap = 16
         while cap < n * 2 { cap <<= 1 }
         mask = cap - 1
         let parallel = workers > 1 && n >= max(1, parallelFrom)
-        let nulls = JoinHashTable.nullRows(keys, count: n)
 
         var hashes = ContiguousArray<UInt64>(repeating: 0, count: n)
         let chunks = parallel ? workers * 4 : 1
@@ -189,6 +207,35 @@ final class JoinHashTable: @unchecked Sendable {
         self.filterMask = words - 1
     }
 
+    /// The dense form of one int64 key's build rows (see `denseRows`), or nil when a key
+    /// repeats, the range is wider than `denseFloor` values and twice the rows, or every
+    /// key is NULL. NULL keys are not placed.
+    private static func denseRows(_ key: KeyView, nulls: ContiguousArray<Bool>?, count n: Int)
+        -> (rows: ContiguousArray<Int32>, base: Int64, linked: Int)? {
+        guard key.ints.count >= n else { return nil }
+        var lo = Int64.max, hi = Int64.min, linked = 0
+        key.ints.withUnsafeBufferPointer { xs in
+            for r in 0..<n where !(nulls?[r] ?? false) {
+                lo = Swift.min(lo, xs[r]); hi = Swift.max(hi, xs[r]); linked += 1
+            }
+        }
+        guard linked > 0 else { return nil }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow, span < Int64(Swift.max(denseFloor, 2 * linked)) else { return nil }
+        var rows = ContiguousArray<Int32>(repeating: -1, count: Int(span) + 1)
+        let unique = rows.withUnsafeMutableBufferPointer { d in
+            key.ints.withUnsafeBufferPointer { xs in
+                for r in 0..<n where !(nulls?[r] ?? false) {
+                    let o = Int(xs[r] &- lo)
+                    if d[o] >= 0 { return false }
+                    d[o] = Int32(truncatingIfNeeded: r)
+                }
+                return true
+            }
+        }
+        return unique ? (rows, lo, linked) : nil
+    }
+
     /// Rows where some key is NULL, or nil when there are none.
     static func nullRows(_ keys: [KeyView], count n: Int) -> ContiguousArray<Bool>? {
         var result: ContiguousArray<Bool>? = nil
@@ -200,7 +247,7 @@ final class JoinHashTable: @unchecked Sendable {
     }
 
     /// Bytes held besides the build rows (for memory accounting).
-    var overheadBytes: Int { bucketStart.count * 4 + slots.count * MemoryLayout<JoinSlot>.stride + filter.count * 8 }
+    var overheadBytes: Int { bucketStart.count * 4 + slots.count * MemoryLayout<JoinSlot>.stride + filter.count * 8 + denseRows.count * 4 }
 
     /// Appends the (probe row, build row) pairs with equal keys, for each probe row its
     /// build rows in build order (only the first when `firstOnly`). Probe rows with a NULL
@@ -216,6 +263,10 @@ final class JoinHashTable: @unchecked Sendable {
     func probe(_ probe: [KeyView], count n: Int, firstOnly: Bool, li: inout [Int32], ri: inout [Int32]) {
         guard linkedRows > 0, n > 0 else { return }
         let nulls = JoinHashTable.nullRows(probe, count: n)
+        if isDense {
+            probeDense(probe[0], nulls: nulls, count: n, li: &li, ri: &ri)
+            return
+        }
         let mask = self.mask, last = linkedRows - 1, intKey = self.intKey
         // What a slot's tag is compared with: the key itself (int key) or the row hash.
         let tags: ContiguousArray<UInt64> = intKey
@@ -321,6 +372,27 @@ final class JoinHashTable: @unchecked Sendable {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// The dense table's probe: each row's partner is one load at its key's offset (a key
+    /// outside the range, below or above, wraps to an offset past the end: the range ends at
+    /// or below Int64.max, so no wrapped key lands inside it).
+    private func probeDense(_ key: KeyView, nulls: ContiguousArray<Bool>?, count n: Int, li: inout [Int32], ri: inout [Int32]) {
+        let base = denseBase, span = UInt64(denseRows.count)
+        denseRows.withUnsafeBufferPointer { d in
+            key.ints.withUnsafeBufferPointer { xs in
+                JoinHashTable.writePairs(&li, &ri, room: n) { lp, rp, _ in
+                    var written = 0
+                    for i in 0..<n {
+                        let o = UInt64(bitPattern: xs[i] &- base)
+                        let r = o < span ? d[Int(o)] : -1
+                        lp[written] = Int32(truncatingIfNeeded: i); rp[written] = r
+                        written += r >= 0 && !(nulls?[i] ?? false) ? 1 : 0
+                    }
+                    return (written, true)
                 }
             }
         }

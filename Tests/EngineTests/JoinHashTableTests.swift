@@ -1,8 +1,9 @@
 // JoinHashTable's bucket-grouped layout, built on one thread and on several,
 // against a brute-force pairing: duplicate and NULL keys, one int64 key and
 // two-column (int, text) keys, empty builds, firstOnly probes, unique keys
-// (detected at build), many matches per probe row (the pairs outgrow their
-// first room), empty probe batches.
+// (detected at build), dense tables for unique int keys over narrow ranges,
+// many matches per probe row (the pairs outgrow their first room), empty
+// probe batches.
 
 import Columnar
 @testable import Execution
@@ -72,6 +73,39 @@ final class JoinHashTableTests: XCTestCase {
         XCTAssertTrue(JoinHashTable(keys: views(pairs, [.int64, .text]), count: pairs.count, workers: 1, parallelFrom: 1_000_000).uniqueKeys)
         let pairsTwice = pairs + [[.int(3), .string("k7")]]
         XCTAssertFalse(JoinHashTable(keys: views(pairsTwice, [.int64, .text]), count: pairsTwice.count, workers: 1, parallelFrom: 1_000_000).uniqueKeys)
+    }
+
+    /// One unique int64 key over a narrow range (at most `denseFloor` values or twice the rows)
+    /// is placed by key offset and probed with one load per row; keys at either end of Int64,
+    /// probe keys below, above and far outside the range, and NULLs on both sides pair exactly
+    /// as brute force pairs them. Repeated keys or a wide range keep the hashed layout.
+    func testDenseTablesForUniqueKeysOverNarrowRanges() {
+        func isDense(_ build: [[Value]]) -> Bool {
+            JoinHashTable(keys: views(build, [.int64]), count: build.count, workers: 1, parallelFrom: 1_000_000).isDense
+        }
+        let edges: [Int64] = [Int64.min, Int64.min + 1, -1, 0, 1, Int64.max - 1, Int64.max]
+        let ids: [[Value]] = (0..<5000).map { $0 % 9 == 0 ? [.null] : [.int(Int64(($0 * 7919) % 5000) + 1)] }
+        var probe: [[Value]] = (0..<4000).map { $0 % 13 == 0 ? [.null] : [.int(Int64($0 % 5200) - 100)] }
+        probe += edges.map { [.int($0)] }
+        XCTAssertTrue(isDense(ids))
+        check(ids, probe, [.int64])
+        let top: [[Value]] = (0..<1000).map { [.int(Int64.max - Int64($0 * 3))] }
+        let bottom: [[Value]] = (0..<1000).map { [.int(Int64.min + Int64($0 * 2))] }
+        for build in [top, bottom] {
+            XCTAssertTrue(isDense(build))
+            var near: [[Value]] = edges.map { [.int($0)] }
+            for case .int(let x) in build.prefix(50).map({ $0[0] }) { near += [[.int(x)], [.int(x &+ 1)], [.int(x &- 1)]] }
+            check(build, near + probe, [.int64])
+        }
+        XCTAssertTrue(isDense([[.int(42)]]))
+        check([[.int(42)]], [[.int(41)], [.int(42)], [.null], [.int(43)]], [.int64])
+        let wide: [[Value]] = (0..<3000).map { [.int(Int64($0 * 100))] }   // 300,000 values for 3,000 keys
+        XCTAssertFalse(isDense(wide))
+        check(wide, (0..<2000).map { [.int(Int64($0 * 150))] }, [.int64])
+        let repeated = ids + [[.int(77)]]
+        XCTAssertFalse(isDense(repeated))
+        XCTAssertFalse(JoinHashTable(keys: views(repeated, [.int64]), count: repeated.count, workers: 1, parallelFrom: 1_000_000).uniqueKeys)
+        check(repeated, probe, [.int64])
     }
 
     func testManyMatchesPerProbeRowOutgrowTheFirstRoom() {
