@@ -11,18 +11,77 @@
 // not depend on the partitioning.
 
 import Columnar
+import Functions
 import Foundation
 
 final class PartitionedDistinct {
     static let partitionCount = 16
     /// Chunks smaller than this are deduplicated on the calling thread.
     static let parallelRows = 8_192
-    private let tables: [KeyTable]
+    private var tables: [KeyTable]
+    private let argumentTypes: [DataType]
     private let workers: Int
+    /// Packed mode (one integer argument): the tables are keyed by one int64 holding the group
+    /// id in its top 16 bits and the argument in the low 48 (`packedNull` for NULL), so a
+    /// lookup compares one integer and stores one, not a pair of columns with their NULL flags
+    /// (the pairs' table was a third of click-stream m2). Left for good, the tables rebuilt as
+    /// pairs, by the first chunk with a group id or an argument out of that range.
+    private(set) var packed: Bool
+    static let packedNull: Int64 = (1 << 47) - 1
 
     init(argumentTypes: [DataType], workers: Int) {
-        tables = (0..<Self.partitionCount).map { _ in KeyTable(types: [.int64] + argumentTypes) }
+        let packed = argumentTypes.count == 1 && argumentTypes[0].physical == .int64
+        self.packed = packed
+        tables = (0..<Self.partitionCount).map { _ in KeyTable(types: packed ? [.int64] : [.int64] + argumentTypes) }
+        self.argumentTypes = argumentTypes
         self.workers = workers
+    }
+
+    /// The chunk's pairs packed (see `packed`), or nil when some group id or argument does not fit.
+    private static func packedKeys(_ groupIds: ContiguousArray<Int32>, _ argument: KeyView) -> ContiguousArray<Int64>? {
+        let n = groupIds.count
+        guard argument.ints.count >= n else { return nil }
+        var fits = true
+        let keys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
+            groupIds.withUnsafeBufferPointer { g in
+                argument.ints.withUnsafeBufferPointer { xs in
+                    for i in 0..<n {
+                        let isNull = argument.nulls?[i] ?? false
+                        let x = isNull ? packedNull : xs[i]
+                        // x in [-2^47, 2^47 - 1) unless NULL; group ids in [0, 2^15).
+                        fits = fits && UInt32(bitPattern: g[i]) < 1 << 15
+                            && (isNull || UInt64(bitPattern: x &+ (1 << 47)) < UInt64(packedNull &+ (1 << 47)))
+                        out[i] = Int64(g[i]) << 48 | (x & 0xFFFF_FFFF_FFFF)
+                    }
+                }
+            }
+            initialized = n
+        }
+        return fits ? keys : nil
+    }
+
+    /// Leaves packed mode: every table rebuilt keyed by (group id, argument), its groups in
+    /// the same order, so ids and the "first occurrence" test carry on unchanged.
+    private func unpackTables() {
+        packed = false
+        tables = tables.map { table in
+            let pairs = KeyTable(types: [.int64] + argumentTypes)
+            let stored = Kernels.int64s(table.keyVectors()[0])
+            let n = stored.count
+            guard n > 0 else { return pairs }
+            var gids = ContiguousArray<Int64>(repeating: 0, count: n), xs = ContiguousArray<Int64>(repeating: 0, count: n)
+            var validity = ContiguousArray<Bool>(repeating: true, count: n)
+            for i in 0..<n {
+                let k = stored[i]
+                gids[i] = k >> 48
+                let x = (k << 16) >> 16                            // the low 48 bits, sign-extended
+                if x == Self.packedNull { validity[i] = false } else { xs[i] = x }
+            }
+            let columns = [Vector(type: .int64, count: n, storage: .int64(gids)),
+                           Vector(type: argumentTypes[0], count: n, storage: .int64(xs), validity: validity.contains(false) ? validity : nil)]
+            _ = pairs.findOrInsert(vectors: columns, count: n, hashes: hashRows(columns.map(KeyView.init), count: n))
+            return pairs
+        }
     }
 
     /// The combinations seen so far.
@@ -34,7 +93,16 @@ final class PartitionedDistinct {
         let n = groupIds.count
         guard n > 0 else { return [] }
         let columns = [Vector(type: .int64, count: n, storage: .int64(ContiguousArray(groupIds.lazy.map { Int64($0) })))] + arguments
-        let hashes = hashRows(columns.map(KeyView.init), count: n)
+        let views = columns.map(KeyView.init)
+        let hashes = hashRows(views, count: n)
+        var packedKeys: Vector? = nil
+        if packed {
+            if let keys = Self.packedKeys(groupIds, views[1]) {
+                packedKeys = Vector(type: .int64, count: n, storage: .int64(keys))
+            } else {
+                unpackTables()
+            }
+        }
         // Bits 28–31 pick the partition: the tables place a row by the hash's low bits (far
         // fewer than 28 of them) and tag it with its high 32.
         // Rows grouped by partition in one flat array (a counting sort), in row order within each.
@@ -61,17 +129,23 @@ final class PartitionedDistinct {
                 let deduplicate = { (p: Int) in
                     let rows = UnsafeBufferPointer(rebasing: order[starts[p]..<starts[p + 1]])
                     guard !rows.isEmpty else { return }
-                    let vectors = columns.map { $0.gather(buffer: rows) }
-                    // The table hashes as hashRows did here: its rows' hashes are passed, not recomputed.
-                    let rowHashes = ContiguousArray<UInt64>(unsafeUninitializedCapacity: rows.count) { out, initialized in
-                        hashes.withUnsafeBufferPointer { h in
-                            for k in 0..<rows.count { out[k] = h[Int(rows[k])] }
-                        }
-                        initialized = rows.count
-                    }
                     let table = self.tables[p]
                     var expected = Int32(table.count)
-                    let ids = table.findOrInsert(vectors: vectors, count: rows.count, hashes: rowHashes)
+                    let ids: ContiguousArray<Int32>
+                    if let packedKeys {
+                        // The partition is still chosen by the pair's hash; the table hashes its one key.
+                        ids = table.findOrInsert(vectors: [packedKeys.gather(buffer: rows)], count: rows.count)
+                    } else {
+                        let vectors = columns.map { $0.gather(buffer: rows) }
+                        // The table hashes as hashRows did here: its rows' hashes are passed, not recomputed.
+                        let rowHashes = ContiguousArray<UInt64>(unsafeUninitializedCapacity: rows.count) { out, initialized in
+                            hashes.withUnsafeBufferPointer { h in
+                                for k in 0..<rows.count { out[k] = h[Int(rows[k])] }
+                            }
+                            initialized = rows.count
+                        }
+                        ids = table.findOrInsert(vectors: vectors, count: rows.count, hashes: rowHashes)
+                    }
                     for k in 0..<rows.count where ids[k] == expected {
                         mark[Int(rows[k])] = true
                         expected += 1

@@ -8,6 +8,7 @@
 import XCTest
 import Columnar
 @testable import Engine
+@testable import Execution
 
 final class PartitionedDistinctTests: XCTestCase {
     /// 150,000 rows: g = i % 7 (NULL when i % 101 == 0), x = (i * 7919) % 20011 (NULL when i % 13 == 0),
@@ -86,5 +87,46 @@ final class PartitionedDistinctTests: XCTestCase {
         try check(s, """
             SELECT g, grouping(g), count(DISTINCT x) FROM t GROUP BY ROLLUP (g) ORDER BY grouping(g), g NULLS LAST
             """, expected)
+    }
+    /// One integer argument is deduplicated packed with its group id into one int64 while both
+    /// fit (group ids below 2^15, arguments in [-2^47, 2^47 - 1), NULL its own value); the first
+    /// chunk that does not fit rebuilds the tables as pairs, and the first occurrences found
+    /// before, across and after that switch are exactly those a set of pairs gives.
+    func testPackedPairsAndTheSwitchToPairsKeepFirstOccurrences() {
+        var g = SplitMix(state: 5)
+        let edges: [Int64?] = [nil, -(1 << 47), (1 << 47) - 2, -1, 0, 1]
+        for (workers, chunkRows) in [(1, 3_000), (2, 20_000)] {
+            let distinct = PartitionedDistinct(argumentTypes: [.int64], workers: workers)
+            var seen = Set<[Int64?]>()
+            for chunk in 0..<8 {
+                // Chunk 5 holds an argument past the packed range; chunk 6 a group id past it.
+                var gids = ContiguousArray<Int32>(), xs: [Int64?] = []
+                for i in 0..<chunkRows {
+                    gids.append(Int32(g.below(chunk == 6 && i == 17 ? 40_000 : 5)))
+                    var x: Int64? = Int64(g.below(900)) - 450
+                    if i % 97 == 0 { x = edges[g.below(edges.count)] }
+                    if chunk == 5 && i == 1_000 { x = Int64.max }
+                    xs.append(x)
+                }
+                let argument = Vector.from(xs.map { $0.map(Value.int) ?? .null }, type: .int64)
+                let kept = distinct.firstOccurrences(groupIds: gids, arguments: [argument])
+                var expected: [Int32] = []
+                for i in 0..<chunkRows where seen.insert([Int64(gids[i]), xs[i]]).inserted { expected.append(Int32(i)) }
+                XCTAssertEqual(kept, expected, "workers \(workers) chunk \(chunk)")
+                XCTAssertEqual(distinct.packed, chunk < 5, "packed until chunk 5")
+                XCTAssertEqual(distinct.count, seen.count)
+            }
+        }
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        mutating func below(_ n: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(n))
+        }
     }
 }
