@@ -161,6 +161,8 @@ final class KeyTable {
     private var denseBase: Int64 = 0
     /// Whether the table is in dense mode (tests).
     var isDense: Bool { dense != nil }
+    /// Whether the table split and its body is packed (tests); nil when it did not split.
+    var splitIsPacked: Bool? { split?.packed }
     /// Prefix mode (PrefixSplit): set by the first batch when it holds it; `splitDecided` is
     /// true once a first lookup has fixed the mode for good.
     private var split: PrefixSplit?
@@ -662,8 +664,15 @@ final class PrefixSplit {
     let prefixColumns: [Int]
     let restColumns: [Int]
     let prefix: KeyTable
-    let body: KeyTable
+    private(set) var body: KeyTable
     let types: [DataType]
+    /// Packed body (one integer column besides the prefix): the body is keyed by one int64,
+    /// the prefix id in the top 16 bits and the integer in the low 48 (`packedNull` for
+    /// NULL), so a row compares and stores one integer instead of a pair with NULL flags
+    /// (distinct users per device, click-stream m4). The first batch with an integer outside
+    /// ±2^47 rebuilds the body as pairs for good, its groups in the same order.
+    private(set) var packed: Bool
+    static let packedNull: Int64 = (1 << 47) - 1
 
     static let maximumCombinations = 4096
 
@@ -683,8 +692,10 @@ final class PrefixSplit {
         self.types = types
         self.prefixColumns = prefixColumns
         self.restColumns = restColumns
+        let packed = restColumns.count == 1 && types[restColumns[0]].physical == .int64
+        self.packed = packed
         prefix = KeyTable(types: prefixColumns.map { types[$0] }, capacity: 64)
-        body = KeyTable(types: [.int64] + restColumns.map { types[$0] })
+        body = KeyTable(types: packed ? [.int64] : [.int64] + restColumns.map { types[$0] })
         body.markUnsplit()
         prefix.markUnsplit()
     }
@@ -693,26 +704,90 @@ final class PrefixSplit {
         Vector(type: .int64, count: ids.count, storage: .int64(ContiguousArray(ids.lazy.map { Int64($0) })))
     }
 
+    /// The rows' (prefix id, integer) packed, and the rows that do not fit (a prefix id
+    /// outside [0, 2^15), an integer outside [-2^47, 2^47 - 1) that is not NULL).
+    private static func pack(_ prefixIds: ContiguousArray<Int32>, _ rest: KeyView, count n: Int) -> (keys: ContiguousArray<Int64>, misfits: [Int]) {
+        var misfits: [Int] = []
+        let keys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
+            prefixIds.withUnsafeBufferPointer { p in
+                rest.ints.withUnsafeBufferPointer { xs in
+                    for i in 0..<n {
+                        let isNull = rest.nulls?[i] ?? false
+                        let x = isNull ? packedNull : xs[i]
+                        let fits = UInt32(bitPattern: p[i]) < 1 << 15
+                            && (isNull || UInt64(bitPattern: x &+ (1 << 47)) < UInt64(packedNull &+ (1 << 47)))
+                        if !fits { misfits.append(i) }
+                        out[i] = Int64(p[i]) << 48 | (x & 0xFFFF_FFFF_FFFF)
+                    }
+                }
+            }
+            initialized = n
+        }
+        return (keys, misfits)
+    }
+
+    /// Leaves packed mode: the body rebuilt keyed by (prefix id, integer), groups in order.
+    private func unpackBody() {
+        packed = false
+        let unpacked = Self.unpacked(body.keyVectors()[0], type: types[restColumns[0]])
+        let pairs = KeyTable(types: [.int64, types[restColumns[0]]])
+        pairs.markUnsplit()
+        if body.count > 0 { _ = pairs.findOrInsert(unpacked.map(KeyView.init), count: body.count) }
+        body = pairs
+    }
+
+    /// Packed keys as (prefix id, integer) vectors.
+    private static func unpacked(_ stored: Vector, type: DataType) -> [Vector] {
+        let keys = Kernels.int64s(stored)
+        let n = keys.count
+        var ids = ContiguousArray<Int64>(repeating: 0, count: n), xs = ContiguousArray<Int64>(repeating: 0, count: n)
+        var validity = ContiguousArray<Bool>(repeating: true, count: n)
+        for i in 0..<n {
+            ids[i] = keys[i] >> 48
+            let x = (keys[i] << 16) >> 16                          // the low 48 bits, sign-extended
+            if x == packedNull { validity[i] = false } else { xs[i] = x }
+        }
+        return [Vector(type: .int64, count: n, storage: .int64(ids)),
+                Vector(type: type, count: n, storage: .int64(xs), validity: validity.contains(false) ? validity : nil)]
+    }
+
     func findOrInsert(vectors: [Vector], count n: Int) -> ContiguousArray<Int32> {
         let prefixIds = prefix.findOrInsert(vectors: prefixColumns.map { vectors[$0] }, count: n)
+        if packed {
+            let (keys, misfits) = Self.pack(prefixIds, KeyView(vectors[restColumns[0]]), count: n)
+            if misfits.isEmpty { return body.findOrInsert(vectors: [Vector(type: .int64, count: n, storage: .int64(keys))], count: n) }
+            unpackBody()
+        }
         return body.findOrInsert(vectors: [Self.idVector(prefixIds)] + restColumns.map { vectors[$0] }, count: n)
     }
 
     func findOrInsert(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
         let prefixIds = prefix.findOrInsert(prefixColumns.map { keys[$0] }, count: n)
+        if packed {
+            let (packedKeys, misfits) = Self.pack(prefixIds, keys[restColumns[0]], count: n)
+            if misfits.isEmpty { return body.findOrInsert([KeyView(Vector(type: .int64, count: n, storage: .int64(packedKeys)))], count: n) }
+            unpackBody()
+        }
         return body.findOrInsert([KeyView(Self.idVector(prefixIds))] + restColumns.map { keys[$0] }, count: n)
     }
 
-    /// -1 where the key is absent; an absent prefix (-1) matches no stored prefix id.
+    /// -1 where the key is absent; an absent prefix (-1) matches no stored prefix id, and in
+    /// packed mode neither does an integer outside the packed range (every stored one is inside).
     func find(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
         let prefixIds = prefix.find(prefixColumns.map { keys[$0] }, count: n)
+        if packed {
+            let (packedKeys, misfits) = Self.pack(prefixIds, keys[restColumns[0]], count: n)
+            var ids = body.find([KeyView(Vector(type: .int64, count: n, storage: .int64(packedKeys)))], count: n)
+            for i in misfits { ids[i] = -1 }
+            return ids
+        }
         return body.find([KeyView(Self.idVector(prefixIds))] + restColumns.map { keys[$0] }, count: n)
     }
 
     /// The stored keys in the table's column order: prefix columns as dictionary vectors over
     /// the prefix table's keys, the others as stored.
     func keyVectors() -> [Vector] {
-        let bodyKeys = body.keyVectors()
+        let bodyKeys = packed ? Self.unpacked(body.keyVectors()[0], type: types[restColumns[0]]) : body.keyVectors()
         let prefixKeys = prefix.keyVectors()
         let groups = body.count
         let prefixIds = ContiguousArray<Int32>(Kernels.int64s(bodyKeys[0]).lazy.map { Int32(truncatingIfNeeded: $0) })
