@@ -666,13 +666,12 @@ final class PrefixSplit {
     let prefix: KeyTable
     private(set) var body: KeyTable
     let types: [DataType]
-    /// Packed body (one integer column besides the prefix): the body is keyed by one int64,
-    /// the prefix id in the top 16 bits and the integer in the low 48 (`packedNull` for
-    /// NULL), so a row compares and stores one integer instead of a pair with NULL flags
-    /// (distinct users per device, click-stream m4). The first batch with an integer outside
-    /// ±2^47 rebuilds the body as pairs for good, its groups in the same order.
+    /// Packed body (one integer column besides the prefix): the body is keyed by the (prefix
+    /// id, integer) pair packed into one int64 (PackedIntPair), so a row compares and stores
+    /// one integer instead of a pair with NULL flags (distinct users per device, click-stream
+    /// m4). The first batch with a pair that does not pack rebuilds the body as pairs for good,
+    /// its groups in the same order.
     private(set) var packed: Bool
-    static let packedNull: Int64 = (1 << 47) - 1
 
     static let maximumCombinations = 4096
 
@@ -704,57 +703,22 @@ final class PrefixSplit {
         Vector(type: .int64, count: ids.count, storage: .int64(ContiguousArray(ids.lazy.map { Int64($0) })))
     }
 
-    /// The rows' (prefix id, integer) packed, and the rows that do not fit (a prefix id
-    /// outside [0, 2^15), an integer outside [-2^47, 2^47 - 1) that is not NULL).
-    private static func pack(_ prefixIds: ContiguousArray<Int32>, _ rest: KeyView, count n: Int) -> (keys: ContiguousArray<Int64>, misfits: [Int]) {
-        var misfits: [Int] = []
-        let keys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
-            prefixIds.withUnsafeBufferPointer { p in
-                rest.ints.withUnsafeBufferPointer { xs in
-                    for i in 0..<n {
-                        let isNull = rest.nulls?[i] ?? false
-                        let x = isNull ? packedNull : xs[i]
-                        let fits = UInt32(bitPattern: p[i]) < 1 << 15
-                            && (isNull || UInt64(bitPattern: x &+ (1 << 47)) < UInt64(packedNull &+ (1 << 47)))
-                        if !fits { misfits.append(i) }
-                        out[i] = Int64(p[i]) << 48 | (x & 0xFFFF_FFFF_FFFF)
-                    }
-                }
-            }
-            initialized = n
-        }
-        return (keys, misfits)
-    }
-
     /// Leaves packed mode: the body rebuilt keyed by (prefix id, integer), groups in order.
     private func unpackBody() {
         packed = false
-        let unpacked = Self.unpacked(body.keyVectors()[0], type: types[restColumns[0]])
         let pairs = KeyTable(types: [.int64, types[restColumns[0]]])
         pairs.markUnsplit()
-        if body.count > 0 { _ = pairs.findOrInsert(unpacked.map(KeyView.init), count: body.count) }
-        body = pairs
-    }
-
-    /// Packed keys as (prefix id, integer) vectors.
-    private static func unpacked(_ stored: Vector, type: DataType) -> [Vector] {
-        let keys = Kernels.int64s(stored)
-        let n = keys.count
-        var ids = ContiguousArray<Int64>(repeating: 0, count: n), xs = ContiguousArray<Int64>(repeating: 0, count: n)
-        var validity = ContiguousArray<Bool>(repeating: true, count: n)
-        for i in 0..<n {
-            ids[i] = keys[i] >> 48
-            let x = (keys[i] << 16) >> 16                          // the low 48 bits, sign-extended
-            if x == packedNull { validity[i] = false } else { xs[i] = x }
+        if body.count > 0 {
+            let (ids, values) = PackedIntPair.unpack(body.keyVectors()[0], valueType: types[restColumns[0]])
+            _ = pairs.findOrInsert([KeyView(ids), KeyView(values)], count: body.count)
         }
-        return [Vector(type: .int64, count: n, storage: .int64(ids)),
-                Vector(type: type, count: n, storage: .int64(xs), validity: validity.contains(false) ? validity : nil)]
+        body = pairs
     }
 
     func findOrInsert(vectors: [Vector], count n: Int) -> ContiguousArray<Int32> {
         let prefixIds = prefix.findOrInsert(vectors: prefixColumns.map { vectors[$0] }, count: n)
         if packed {
-            let (keys, misfits) = Self.pack(prefixIds, KeyView(vectors[restColumns[0]]), count: n)
+            let (keys, misfits) = PackedIntPair.pack(ids: prefixIds, KeyView(vectors[restColumns[0]]), count: n)
             if misfits.isEmpty { return body.findOrInsert(vectors: [Vector(type: .int64, count: n, storage: .int64(keys))], count: n) }
             unpackBody()
         }
@@ -764,7 +728,7 @@ final class PrefixSplit {
     func findOrInsert(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
         let prefixIds = prefix.findOrInsert(prefixColumns.map { keys[$0] }, count: n)
         if packed {
-            let (packedKeys, misfits) = Self.pack(prefixIds, keys[restColumns[0]], count: n)
+            let (packedKeys, misfits) = PackedIntPair.pack(ids: prefixIds, keys[restColumns[0]], count: n)
             if misfits.isEmpty { return body.findOrInsert([KeyView(Vector(type: .int64, count: n, storage: .int64(packedKeys)))], count: n) }
             unpackBody()
         }
@@ -776,7 +740,7 @@ final class PrefixSplit {
     func find(_ keys: [KeyView], count n: Int) -> ContiguousArray<Int32> {
         let prefixIds = prefix.find(prefixColumns.map { keys[$0] }, count: n)
         if packed {
-            let (packedKeys, misfits) = Self.pack(prefixIds, keys[restColumns[0]], count: n)
+            let (packedKeys, misfits) = PackedIntPair.pack(ids: prefixIds, keys[restColumns[0]], count: n)
             var ids = body.find([KeyView(Vector(type: .int64, count: n, storage: .int64(packedKeys)))], count: n)
             for i in misfits { ids[i] = -1 }
             return ids
@@ -787,7 +751,13 @@ final class PrefixSplit {
     /// The stored keys in the table's column order: prefix columns as dictionary vectors over
     /// the prefix table's keys, the others as stored.
     func keyVectors() -> [Vector] {
-        let bodyKeys = packed ? Self.unpacked(body.keyVectors()[0], type: types[restColumns[0]]) : body.keyVectors()
+        let bodyKeys: [Vector]
+        if packed {
+            let (ids, values) = PackedIntPair.unpack(body.keyVectors()[0], valueType: types[restColumns[0]])
+            bodyKeys = [ids, values]
+        } else {
+            bodyKeys = body.keyVectors()
+        }
         let prefixKeys = prefix.keyVectors()
         let groups = body.count
         let prefixIds = ContiguousArray<Int32>(Kernels.int64s(bodyKeys[0]).lazy.map { Int32(truncatingIfNeeded: $0) })

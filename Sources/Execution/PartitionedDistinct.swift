@@ -21,13 +21,12 @@ final class PartitionedDistinct {
     private var tables: [KeyTable]
     private let argumentTypes: [DataType]
     private let workers: Int
-    /// Packed mode (one integer argument): the tables are keyed by one int64 holding the group
-    /// id in its top 16 bits and the argument in the low 48 (`packedNull` for NULL), so a
-    /// lookup compares one integer and stores one, not a pair of columns with their NULL flags
-    /// (the pairs' table was a third of click-stream m2). Left for good, the tables rebuilt as
-    /// pairs, by the first chunk with a group id or an argument out of that range.
+    /// Packed mode (one integer argument): the tables are keyed by the (group id, argument)
+    /// pair packed into one int64 (PackedIntPair), so a lookup compares one integer and stores
+    /// one, not a pair of columns with their NULL flags (the pairs' table was a third of
+    /// click-stream m2). Left for good, the tables rebuilt as pairs, by the first chunk with a
+    /// group id or an argument that does not pack.
     private(set) var packed: Bool
-    static let packedNull: Int64 = (1 << 47) - 1
 
     init(argumentTypes: [DataType], workers: Int) {
         let packed = argumentTypes.count == 1 && argumentTypes[0].physical == .int64
@@ -37,49 +36,16 @@ final class PartitionedDistinct {
         self.workers = workers
     }
 
-    /// The chunk's pairs packed (see `packed`), or nil when some group id or argument does not fit.
-    private static func packedKeys(_ groupIds: ContiguousArray<Int32>, _ argument: KeyView) -> ContiguousArray<Int64>? {
-        let n = groupIds.count
-        guard argument.ints.count >= n else { return nil }
-        var fits = true
-        let keys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
-            groupIds.withUnsafeBufferPointer { g in
-                argument.ints.withUnsafeBufferPointer { xs in
-                    for i in 0..<n {
-                        let isNull = argument.nulls?[i] ?? false
-                        let x = isNull ? packedNull : xs[i]
-                        // x in [-2^47, 2^47 - 1) unless NULL; group ids in [0, 2^15).
-                        fits = fits && UInt32(bitPattern: g[i]) < 1 << 15
-                            && (isNull || UInt64(bitPattern: x &+ (1 << 47)) < UInt64(packedNull &+ (1 << 47)))
-                        out[i] = Int64(g[i]) << 48 | (x & 0xFFFF_FFFF_FFFF)
-                    }
-                }
-            }
-            initialized = n
-        }
-        return fits ? keys : nil
-    }
-
     /// Leaves packed mode: every table rebuilt keyed by (group id, argument), its groups in
     /// the same order, so ids and the "first occurrence" test carry on unchanged.
     private func unpackTables() {
         packed = false
         tables = tables.map { table in
             let pairs = KeyTable(types: [.int64] + argumentTypes)
-            let stored = Kernels.int64s(table.keyVectors()[0])
-            let n = stored.count
-            guard n > 0 else { return pairs }
-            var gids = ContiguousArray<Int64>(repeating: 0, count: n), xs = ContiguousArray<Int64>(repeating: 0, count: n)
-            var validity = ContiguousArray<Bool>(repeating: true, count: n)
-            for i in 0..<n {
-                let k = stored[i]
-                gids[i] = k >> 48
-                let x = (k << 16) >> 16                            // the low 48 bits, sign-extended
-                if x == Self.packedNull { validity[i] = false } else { xs[i] = x }
-            }
-            let columns = [Vector(type: .int64, count: n, storage: .int64(gids)),
-                           Vector(type: argumentTypes[0], count: n, storage: .int64(xs), validity: validity.contains(false) ? validity : nil)]
-            _ = pairs.findOrInsert(vectors: columns, count: n, hashes: hashRows(columns.map(KeyView.init), count: n))
+            guard table.count > 0 else { return pairs }
+            let (ids, values) = PackedIntPair.unpack(table.keyVectors()[0], valueType: argumentTypes[0])
+            let columns = [ids, values]
+            _ = pairs.findOrInsert(vectors: columns, count: table.count, hashes: hashRows(columns.map(KeyView.init), count: table.count))
             return pairs
         }
     }
@@ -97,7 +63,8 @@ final class PartitionedDistinct {
         let hashes = hashRows(views, count: n)
         var packedKeys: Vector? = nil
         if packed {
-            if let keys = Self.packedKeys(groupIds, views[1]) {
+            let (keys, misfits) = PackedIntPair.pack(ids: groupIds, views[1], count: n)
+            if misfits.isEmpty {
                 packedKeys = Vector(type: .int64, count: n, storage: .int64(keys))
             } else {
                 unpackTables()
