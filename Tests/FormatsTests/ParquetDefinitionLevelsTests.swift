@@ -1,6 +1,7 @@
 // Definition levels kept implicit: a flat optional leaf whose pages hold no
 // NULL decodes without a level array, and the first page with a NULL writes
-// out the levels of the entries before it. Fixtures:
+// out the levels of the entries before it (as bits, for a maximum level of
+// 1: DefinitionBits, checked here against plain arrays). Fixtures:
 // Fixtures/lake-tests/levels (generate.py), v1 and v2 data pages, small
 // pages, two row groups; every value is a formula of its row number,
 // recomputed here.
@@ -84,7 +85,10 @@ final class ParquetDefinitionLevelsTests: XCTestCase {
             let (lateFirst, _) = try decoded(f, rowGroup: 0, leaf: "late")
             XCTAssertNil(lateFirst.defLevels, "\(name): row group 0 holds no NULL of late")
             let (late, leaf) = try decoded(f, rowGroup: 1, leaf: "late")
-            guard let levels = late.defLevels else { return XCTFail("\(name): row group 1 of late holds NULLs") }
+            // A flat leaf with maximum level 1 keeps its levels as bits (one per entry).
+            XCTAssertNil(late.defLevels, "\(name): late's levels are bits")
+            XCTAssertEqual(late.definedBits?.count, (1000 + 63) / 64, "\(name): one bit per entry")
+            guard let levels = late.definitionLevels() else { return XCTFail("\(name): row group 1 of late holds NULLs") }
             XCTAssertEqual(levels.count, 1000)
             XCTAssertGreaterThan(late.dataPages, 2, "\(name): the NULLs start on a later page")
             for k in 0..<1000 {
@@ -93,7 +97,8 @@ final class ParquetDefinitionLevelsTests: XCTestCase {
             }
             XCTAssertEqual(late.definedEntries, levels.filter { $0 == 1 }.count)
             let (early, _) = try decoded(f, rowGroup: 0, leaf: "early")
-            XCTAssertEqual(early.defLevels?.count, 1000, "\(name): NULLs on the first page, levels kept from the start")
+            XCTAssertEqual(early.definitionLevels()?.count, 1000, "\(name): NULLs on the first page, levels kept from the start")
+            XCTAssertNotNil(early.definedBits, "\(name): as bits")
         }
     }
 
@@ -140,5 +145,85 @@ final class ParquetDefinitionLevelsTests: XCTestCase {
                        "the header is cut off")
         // 300 << 1 = 600 as a varint (0xD8 0x04); width 9 stores the value in two bytes
         XCTAssertTrue(bytes([0xD8, 0x04, 0x02, 0x01]) { RLEHybrid.opensWithRun($0, start: 0, end: 4, bitWidth: 9, of: 258, covering: 300) })
+    }
+    /// Bits appended page by page (runs of set entries and 0/1 levels at every offset within a
+    /// word) read back as the levels they came from, and counts over any range equal the
+    /// levels' sums.
+    func testDefinitionBitsAgreeWithTheLevels() {
+        var state: UInt64 = 3
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for _ in 0..<200 {
+            var bits = ContiguousArray<UInt64>(), levels: [Int32] = []
+            for _ in 0..<(1 + next(6)) {
+                let n = next(150)
+                if next(3) == 0 {
+                    DefinitionBits.appendOnes(n, to: &bits, at: levels.count)
+                    levels += Array(repeating: 1, count: n)
+                } else {
+                    let page = (0..<n).map { _ in Int32(next(4) == 0 ? 0 : 1) }
+                    page.withUnsafeBufferPointer { DefinitionBits.append($0, to: &bits, at: levels.count) }
+                    levels += page
+                }
+            }
+            XCTAssertGreaterThanOrEqual(bits.count * 64, levels.count)
+            XCTAssertEqual((0..<levels.count).map { DefinitionBits.isSet(bits, $0) ? Int32(1) : 0 }, levels)
+            bits.withUnsafeBufferPointer { w in
+                for _ in 0..<20 {
+                    let a = next(levels.count + 1), b = a + next(levels.count - a + 1)
+                    XCTAssertEqual(DefinitionBits.count(w, from: a, to: b), Int(levels[a..<b].reduce(0, +)), "\(a)..<\(b)")
+                }
+                XCTAssertEqual(DefinitionBits.count(w, from: 0, to: levels.count), Int(levels.reduce(0, +)))
+            }
+        }
+    }
+    /// Levels decoded straight to bits (RLEHybrid.decodeBits) equal the integer decoding's, over
+    /// random streams of RLE runs and bit-packed runs (partial last groups, starting at every bit
+    /// offset of a word), and a stream cut short, or with a run value above 1, is refused by both.
+    func testLevelBitsDecodeAsTheIntegerLevels() throws {
+        var state: UInt64 = 9
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        func varint(_ v: Int) -> [UInt8] {
+            var v = UInt64(v), out: [UInt8] = []
+            while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+            return out + [UInt8(v)]
+        }
+        for round in 0..<500 {
+            var stream: [UInt8] = [], count = 0
+            for _ in 0..<(1 + next(5)) {
+                if next(2) == 0 {
+                    let run = 1 + next(200)
+                    stream += varint(run << 1) + [UInt8(next(2))]
+                    count += run
+                } else {
+                    let groups = 1 + next(20)
+                    stream += varint(groups << 1 | 1) + (0..<groups).map { _ in UInt8(next(256)) }
+                    count += groups * 8
+                }
+            }
+            let wanted = max(1, count - next(8))              // the last group may be partial
+            let offset = next(130)                            // bits already in the array before
+            var levels = ContiguousArray<Int32>(), ones = 0
+            var bits = ContiguousArray<UInt64>(repeating: 0, count: (offset + 63) / 64)
+            try stream.withUnsafeBufferPointer { p in
+                XCTAssertNoThrow(try RLEHybrid.decode(p, start: 0, end: p.count, bitWidth: 1, count: wanted, into: &levels, ones: &ones))
+                XCTAssertEqual(try? RLEHybrid.decodeBits(p, start: 0, end: p.count, count: wanted, into: &bits, at: offset), ones, "round \(round)")
+            }
+            XCTAssertEqual((0..<wanted).map { DefinitionBits.isSet(bits, offset + $0) ? Int32(1) : 0 }, Array(levels), "round \(round)")
+            XCTAssertEqual((0..<offset).filter { DefinitionBits.isSet(bits, $0) }, [], "bits before the offset untouched")
+            // Too few levels in the stream, and a run of 2.
+            var more = ContiguousArray<UInt64>()
+            try stream.withUnsafeBufferPointer { p in
+                XCTAssertThrowsError(try RLEHybrid.decodeBits(p, start: 0, end: p.count, count: count + 1 + next(50), into: &more, at: 0))
+            }
+            try [UInt8](varint(6) + [2]).withUnsafeBufferPointer { p in
+                XCTAssertThrowsError(try RLEHybrid.decodeBits(p, start: 0, end: p.count, count: 3, into: &more, at: 0))
+            }
+        }
     }
 }

@@ -170,6 +170,75 @@ enum PhysicalValues {
     }
 }
 
+extension DecodedColumn {
+    /// The definition levels as integers (nil: every entry defined), from `defLevels` or
+    /// expanded from `definedBits` (readers that walk levels: nested leaves, JSON rendering).
+    func definitionLevels() -> ContiguousArray<Int32>? {
+        guard let bits = definedBits else { return defLevels }
+        return ContiguousArray((0..<entries).lazy.map { DefinitionBits.isSet(bits, $0) ? 1 : 0 })
+    }
+}
+
+enum DefinitionBits {
+    @inline(__always) static func isSet(_ bits: ContiguousArray<UInt64>, _ i: Int) -> Bool {
+        bits[i >> 6] >> UInt64(i & 63) & 1 != 0
+    }
+
+    /// Entries at `from..<to` that are set. `from` and `to` within the words' bits.
+    static func count(_ bits: UnsafeBufferPointer<UInt64>, from: Int, to: Int) -> Int {
+        guard to > from else { return 0 }
+        let first = from >> 6, last = (to - 1) >> 6
+        let lowMask = ~UInt64(0) << UInt64(from & 63)
+        let highMask = ~UInt64(0) >> UInt64(63 - ((to - 1) & 63))
+        if first == last { return (bits[first] & lowMask & highMask).nonzeroBitCount }
+        var c = (bits[first] & lowMask).nonzeroBitCount + (bits[last] & highMask).nonzeroBitCount
+        var w = first + 1
+        while w < last { c &+= bits[w].nonzeroBitCount; w += 1 }
+        return c
+    }
+
+    /// Sets entries `at..<at + n` (the bits past `at` are clear), growing `bits`.
+    static func appendOnes(_ n: Int, to bits: inout ContiguousArray<UInt64>, at: Int) {
+        guard n > 0 else { return }
+        let end = at + n
+        let words = (end + 63) >> 6
+        if bits.count < words { bits.append(contentsOf: repeatElement(0, count: words - bits.count)) }
+        var position = at
+        while position < end {
+            let take = Swift.min(64 - position & 63, end - position)
+            let run = take == 64 ? ~UInt64(0) : (UInt64(1) << UInt64(take)) - 1
+            bits[position >> 6] |= run << UInt64(position & 63)
+            position += take
+        }
+    }
+
+    /// Sets the bits of `levels` (each 0 or 1) as entries `at..<at + levels.count`, growing `bits`.
+    static func append(_ levels: UnsafeBufferPointer<Int32>, to bits: inout ContiguousArray<UInt64>, at: Int) {
+        let end = at + levels.count
+        let words = (end + 63) >> 6
+        if bits.count < words { bits.append(contentsOf: repeatElement(0, count: words - bits.count)) }
+        bits.withUnsafeMutableBufferPointer { w in
+            var i = 0
+            var position = at
+            // Up to the next word boundary one bit at a time, then whole words of 64 levels.
+            while i < levels.count && position & 63 != 0 {
+                w[position >> 6] |= UInt64(UInt32(bitPattern: levels[i]) & 1) << UInt64(position & 63)
+                i += 1; position += 1
+            }
+            while i + 64 <= levels.count {
+                var word: UInt64 = 0
+                for k in 0..<64 { word |= UInt64(UInt32(bitPattern: levels[i + k]) & 1) << UInt64(k) }
+                w[position >> 6] = word
+                i += 64; position += 64
+            }
+            while i < levels.count {
+                w[position >> 6] |= UInt64(UInt32(bitPattern: levels[i]) & 1) << UInt64(position & 63)
+                i += 1; position += 1
+            }
+        }
+    }
+}
+
 enum DefinitionLevels {
     /// How many of `count` levels at `start` equal `maxDef` (non-NULL values). Explicit 8-lane
     /// compares: the plain loop compiled to a compare and a branch per level (mispredicted on
@@ -198,8 +267,14 @@ struct DecodedColumn {
     /// Level entries (rows for flat columns).
     var entries = 0
     /// One per entry; nil when every entry is at the maximum (a required leaf, or a flat optional
-    /// one whose pages held no NULL).
+    /// one whose pages held no NULL), and for a flat leaf whose maximum is 1, which keeps
+    /// `definedBits` instead.
     var defLevels: ContiguousArray<Int32>?
+    /// A flat leaf with maximum definition level 1 (an optional top-level column) once a page
+    /// held a NULL: bit i % 64 of word i / 64 is set when entry i is defined. Four bytes per
+    /// entry written and read again were most of a late read's cost on a nullable column
+    /// (counting the defined entries before each survivor); here a count is a popcount.
+    var definedBits: ContiguousArray<UInt64>?
     var repLevels: ContiguousArray<Int32>?
     /// Plain values (when `indices` is nil) of the non-null entries.
     var values: PhysicalValues
@@ -446,8 +521,14 @@ struct ColumnChunkReader {
             if stop > start, RLEHybrid.opensWithRun(p, start: start, end: stop, bitWidth: RLEHybrid.bitWidth(forMax: leaf.maxDef),
                                                     of: UInt32(leaf.maxDef), covering: n) {
                 at = stop
+                if var bits = out.definedBits {
+                    out.definedBits = nil                      // keep the array uniquely referenced
+                    DefinitionBits.appendOnes(n, to: &bits, at: out.entries)
+                    out.definedBits = bits
+                }
                 return n
             }
+            if leaf.maxDef == 1 { return try readDefinitionBits(p, v1Encoding: v1Encoding, at: &at, end: end, count: n, into: &out) }
             var levels = ContiguousArray<Int32>(repeating: Int32(leaf.maxDef), count: out.entries)
             levels.reserveCapacity(Swift.max(out.expectedEntries, out.entries + n))
             out.defLevels = levels
@@ -460,6 +541,46 @@ struct ColumnChunkReader {
             counted = try readLevels(p, start: at, end: end, maxLevel: leaf.maxDef, count: n, into: &out.defLevels)
         }
         return counted ?? countPresent(out.defLevels, from: before)
+    }
+
+    /// A flat leaf's levels (maximum 1) once some page held a NULL: decoded page by page into
+    /// a page-sized array, then set as bits from entry `out.entries` on (the bits start as all
+    /// set for the entries before). Returns the page's defined entries.
+    private func readDefinitionBits(_ p: UnsafeBufferPointer<UInt8>, v1Encoding: Int32?, at: inout Int, end: Int, count n: Int,
+                                    into out: inout DecodedColumn) throws -> Int {
+        if out.definedBits == nil {
+            var bits = ContiguousArray<UInt64>(repeating: ~0, count: out.entries >> 6)
+            if out.entries & 63 != 0 { bits.append(~UInt64(0) >> UInt64(64 - out.entries & 63)) }
+            bits.reserveCapacity((Swift.max(out.expectedEntries, out.entries + n) + 63) >> 6)
+            out.definedBits = bits
+        }
+        var bits = out.definedBits ?? []
+        out.definedBits = nil                                  // keep the array uniquely referenced
+        defer { out.definedBits = bits }
+        var start = at, stop = end
+        if let encoding = v1Encoding {
+            guard encoding == ParquetEncoding.rle else {
+                // The deprecated BIT_PACKED levels (most significant bit first): as integers, then bits.
+                var page: ContiguousArray<Int32>? = nil
+                try readV1Levels(p, &at, encoding: encoding, maxLevel: 1, count: n, into: &page)
+                let levels = page ?? []
+                levels.withUnsafeBufferPointer { DefinitionBits.append($0, to: &bits, at: out.entries) }
+                return levels.reduce(0) { $0 + Int($1) }
+            }
+            guard let len = Self.levelsLength(p, at: at) else { throw encodingError("level length runs past the end of the page") }
+            guard len <= p.count - at - 4 else { throw encodingError("levels of \(len) bytes run past the end of the page") }
+            start = at + 4
+            stop = start + len
+        }
+        do {
+            let ones = try RLEHybrid.decodeBits(p, start: start, end: stop, count: n, into: &bits, at: out.entries)
+            at = stop
+            return ones
+        } catch let e as LevelAboveMaximum {
+            throw encodingError("level \(e.level) exceeds the maximum 1")
+        } catch let e as EncodingError {
+            throw encodingError("page has fewer levels than num_values (\(e.message))")
+        }
     }
 
     private func countPresent(_ levels: ContiguousArray<Int32>?, from: Int) -> Int {

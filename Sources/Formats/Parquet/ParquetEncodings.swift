@@ -109,6 +109,82 @@ enum RLEHybrid {
         return v == value
     }
 
+    /// Decodes exactly `count` levels of bit width 1 (a flat leaf's definition levels) from
+    /// `p[start..<end]` as bits `at..<at + count` of `bits` (grown to hold them; the bits from
+    /// `at` on must be clear). A bit-packed run is already those bits, least significant
+    /// first, so it is shifted into place 64 at a time; an RLE run of 1 sets a range. Throws as
+    /// `decode` with `ones` does; returns the number of 1s.
+    static func decodeBits(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, count: Int,
+                           into bits: inout ContiguousArray<UInt64>, at: Int) throws -> Int {
+        let end = min(end, p.count)
+        let words = (at + count + 63) >> 6
+        if bits.count < words { bits.append(contentsOf: repeatElement(0, count: words - bits.count)) }
+        guard count > 0, let base = p.baseAddress else { return 0 }
+        var pos = start, produced = 0, ones = 0
+        try bits.withUnsafeMutableBufferPointer { w in
+            while produced < count {
+                guard pos < end else { throw encodingError("RLE data holds fewer values than expected (\(produced) of \(count))") }
+                let header = try readVarint(p, &pos, end: end)
+                if header & 1 == 0 {
+                    guard end - pos >= 1 else { throw encodingError("RLE run value runs past the end") }
+                    let v = UInt32(p[pos])
+                    pos += 1
+                    guard v <= 1 else { throw LevelAboveMaximum(level: v) }
+                    let n = Int(min(header >> 1, UInt64(count - produced)))
+                    if v == 1 { setRange(w, from: at + produced, count: n); ones += n }
+                    produced += n
+                } else {
+                    let groups = header >> 1
+                    guard groups <= UInt64(Int32.max) else { throw encodingError("bit-packed run too long") }
+                    let available = min(Int(groups), end - pos)
+                    let values = min(Int(groups) * 8, count - produced, available * 8)
+                    if values == 0 { throw encodingError("bit-packed run holds no data") }
+                    ones += copyBits(from: UnsafeRawPointer(base + pos), available: p.count - pos, count: values, into: w, at: at + produced)
+                    produced += values
+                    pos += available
+                }
+            }
+        }
+        return ones
+    }
+
+    /// Sets bits `from..<from + count` of `w`.
+    private static func setRange(_ w: UnsafeMutableBufferPointer<UInt64>, from: Int, count: Int) {
+        var position = from
+        let end = from + count
+        while position < end {
+            let take = Swift.min(64 - position & 63, end - position)
+            let run = take == 64 ? ~UInt64(0) : (UInt64(1) << UInt64(take)) - 1
+            w[position >> 6] |= run << UInt64(position & 63)
+            position += take
+        }
+    }
+
+    /// ORs `count` bits read least significant first from `src` (of which `available` bytes may
+    /// be read) into `w` from bit `at`; returns how many are 1.
+    private static func copyBits(from src: UnsafeRawPointer, available: Int, count: Int,
+                                 into w: UnsafeMutableBufferPointer<UInt64>, at: Int) -> Int {
+        var done = 0, ones = 0
+        while done < count {
+            let take = Swift.min(64, count - done)
+            let byte = done >> 3
+            var chunk: UInt64
+            if available - byte >= 8 {
+                chunk = src.loadUnaligned(fromByteOffset: byte, as: UInt64.self)
+            } else {
+                chunk = 0
+                for k in 0..<(available - byte) { chunk |= UInt64(src.load(fromByteOffset: byte + k, as: UInt8.self)) << UInt64(8 * k) }
+            }
+            if take < 64 { chunk &= (UInt64(1) << UInt64(take)) - 1 }
+            ones += chunk.nonzeroBitCount
+            let position = at + done, shift = UInt64(position & 63), word = position >> 6
+            w[word] |= chunk << shift
+            if shift > 0 && word + 1 < w.count { w[word + 1] |= chunk >> (64 - shift) }
+            done += take
+        }
+        return ones
+    }
+
     /// The run loop of `decode`: writes exactly `count` values to `dst` (or throws).
     private static func decodeRuns(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, bitWidth: Int, count: Int,
                                    into dst: UnsafeMutablePointer<Int32>, ones: UnsafeMutablePointer<Int>?) throws -> Int {

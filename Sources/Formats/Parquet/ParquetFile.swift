@@ -318,12 +318,13 @@ public final class ParquetFile: @unchecked Sendable {
             let type = leaf.type
             render = { i in ValueJSON.render(vector.value(at: i), type: type) }
         }
-        let present = d.defLevels.map { $0.reduce(0) { $0 + ($1 == Int32(leaf.maxDef) ? 1 : 0) } } ?? d.entries
+        let levels = d.definitionLevels()
+        let present = levels.map { $0.reduce(0) { $0 + ($1 == Int32(leaf.maxDef) ? 1 : 0) } } ?? d.entries
         let stored = d.indices?.count ?? d.values.count
         guard present == stored else {
             throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaf.dottedPath): \(stored) values for \(present) non-null entries")
         }
-        return LeafCursor(defs: d.defLevels, reps: d.repLevels, entries: d.entries, maxDef: Int32(leaf.maxDef), render: render)
+        return LeafCursor(defs: levels, reps: d.repLevels, entries: d.entries, maxDef: Int32(leaf.maxDef), render: render)
     }
 
     /// Fetches the byte ranges of the given leaves' chunks, merging ranges that are adjacent or close.

@@ -278,6 +278,19 @@ enum ParquetVectors {
                 }
                 present = defined
             }
+        } else if let bits = d.definedBits, leaf.maxDef > 0 {
+            let n = min(rows, bits.count * 64)
+            let defined = bits.withUnsafeBufferPointer { DefinitionBits.count($0, from: 0, to: n) }
+            if defined < rows {
+                validity = ContiguousArray(unsafeUninitializedCapacity: rows) { o, initialized in
+                    bits.withUnsafeBufferPointer { w in
+                        for i in 0..<n { o[i] = w[i >> 6] >> UInt64(i & 63) & 1 != 0 }
+                        for i in n..<rows { o[i] = false }
+                    }
+                    initialized = rows
+                }
+                present = defined
+            }
         }
         let stored = d.indices?.count ?? d.values.count
         guard present == stored else {
@@ -323,7 +336,34 @@ enum ParquetVectors {
         var ranks = ContiguousArray<Int32>(repeating: -1, count: rows.count)
         var anyNull = false
         let levels = leaf.maxDef > 0 ? d.defLevels : nil
-        if let defs = levels {
+        if leaf.maxDef > 0, let bits = d.definedBits {
+            // A value's rank is the popcount of the bits before its row.
+            let n = Swift.min(entries, bits.count * 64)
+            var defined = 0, next = 0
+            var ascending = true
+            bits.withUnsafeBufferPointer { w in
+                ranks.withUnsafeMutableBufferPointer { out in
+                    rows.withUnsafeBufferPointer { selected in
+                        for k in 0..<selected.count {
+                            let row = Int(selected[k])
+                            guard row >= next, row < entries else { ascending = false; return }
+                            let gapEnd = Swift.min(row, n)
+                            if gapEnd > next { defined &+= DefinitionBits.count(w, from: next, to: gapEnd) }
+                            if row < n && w[row >> 6] >> UInt64(row & 63) & 1 != 0 {
+                                out[k] = Int32(truncatingIfNeeded: defined)
+                                defined &+= 1
+                            } else {
+                                anyNull = true
+                            }
+                            next = row + 1
+                        }
+                    }
+                }
+                if next < n { defined &+= DefinitionBits.count(w, from: next, to: n) }
+            }
+            guard ascending else { throw SQLError(SQLState.internalError, "file \"\(file)\": rows of a sparse read out of order") }
+            guard defined == stored else { throw corrupt(defined) }
+        } else if let defs = levels {
             let m = Int32(leaf.maxDef)
             let n = Swift.min(entries, defs.count)
             var defined = 0, next = 0
@@ -401,6 +441,10 @@ enum ParquetVectors {
                 return c
             }
             if defined != d.entries || defs.count != d.entries { return false }
+        }
+        if leaf.maxDef > 0, let bits = d.definedBits {
+            let n = Swift.min(d.entries, bits.count * 64)
+            if bits.withUnsafeBufferPointer({ DefinitionBits.count($0, from: 0, to: n) }) != d.entries { return false }
         }
         return true
     }
