@@ -335,60 +335,17 @@ enum ParquetVectors {
         // Each selected row's position among the stored values, -1 for a NULL.
         var ranks = ContiguousArray<Int32>(repeating: -1, count: rows.count)
         var anyNull = false
-        let levels = leaf.maxDef > 0 ? d.defLevels : nil
+        var ranked: (defined: Int, ascending: Bool)? = nil
         if leaf.maxDef > 0, let bits = d.definedBits {
-            // A value's rank is the popcount of the bits before its row.
-            let n = Swift.min(entries, bits.count * 64)
-            var defined = 0, next = 0
-            var ascending = true
-            bits.withUnsafeBufferPointer { w in
-                ranks.withUnsafeMutableBufferPointer { out in
-                    rows.withUnsafeBufferPointer { selected in
-                        for k in 0..<selected.count {
-                            let row = Int(selected[k])
-                            guard row >= next, row < entries else { ascending = false; return }
-                            let gapEnd = Swift.min(row, n)
-                            if gapEnd > next { defined &+= DefinitionBits.count(w, from: next, to: gapEnd) }
-                            if row < n && w[row >> 6] >> UInt64(row & 63) & 1 != 0 {
-                                out[k] = Int32(truncatingIfNeeded: defined)
-                                defined &+= 1
-                            } else {
-                                anyNull = true
-                            }
-                            next = row + 1
-                        }
-                    }
-                }
-                if next < n { defined &+= DefinitionBits.count(w, from: next, to: n) }
+            ranked = bits.withUnsafeBufferPointer { w in
+                rankSelected(rows, entries: entries, into: &ranks, anyNull: &anyNull, levels: DefinedBitsView(words: w))
             }
-            guard ascending else { throw SQLError(SQLState.internalError, "file \"\(file)\": rows of a sparse read out of order") }
-            guard defined == stored else { throw corrupt(defined) }
-        } else if let defs = levels {
-            let m = Int32(leaf.maxDef)
-            let n = Swift.min(entries, defs.count)
-            var defined = 0, next = 0
-            var ascending = true
-            defs.withUnsafeBufferPointer { p in
-                guard let base = p.baseAddress else { return }
-                ranks.withUnsafeMutableBufferPointer { out in
-                    rows.withUnsafeBufferPointer { selected in
-                        for k in 0..<selected.count {
-                            let row = Int(selected[k])
-                            guard row >= next, row < entries else { ascending = false; return }
-                            let gapEnd = Swift.min(row, n)
-                            if gapEnd > next { defined &+= DefinitionLevels.countDefined(base + next, count: gapEnd - next, maxDef: m) }
-                            if row < n && base[row] == m {
-                                out[k] = Int32(truncatingIfNeeded: defined)
-                                defined &+= 1
-                            } else {
-                                anyNull = true
-                            }
-                            next = row + 1
-                        }
-                    }
-                }
-                if next < n { defined &+= DefinitionLevels.countDefined(base + next, count: n - next, maxDef: m) }
+        } else if leaf.maxDef > 0, let defs = d.defLevels {
+            ranked = defs.withUnsafeBufferPointer { p in
+                rankSelected(rows, entries: entries, into: &ranks, anyNull: &anyNull, levels: DefinedLevelsView(levels: p, maxDef: Int32(leaf.maxDef)))
             }
+        }
+        if let (defined, ascending) = ranked {
             guard ascending else { throw SQLError(SQLState.internalError, "file \"\(file)\": rows of a sparse read out of order") }
             guard defined == stored else { throw corrupt(defined) }
         } else {
@@ -415,6 +372,36 @@ enum ParquetVectors {
         let values = try dense(picked, leaf: leaf, file: file)
         guard let validity else { return values }
         return scatter(values, validity: validity)
+    }
+
+    /// Each selected row's rank among the defined entries (its value's position), -1 and
+    /// `anyNull` for an undefined one; returns the defined entries in all and whether the rows
+    /// ascended. One loop for both forms of the levels, specialised for each.
+    @inline(__always)
+    private static func rankSelected<Levels: DefinedEntries>(_ rows: ContiguousArray<Int32>, entries: Int, into ranks: inout ContiguousArray<Int32>,
+                                                              anyNull: inout Bool, levels: Levels) -> (defined: Int, ascending: Bool) {
+        let n = Swift.min(entries, levels.count)
+        var defined = 0, next = 0
+        var ascending = true
+        ranks.withUnsafeMutableBufferPointer { out in
+            rows.withUnsafeBufferPointer { selected in
+                for k in 0..<selected.count {
+                    let row = Int(selected[k])
+                    guard row >= next, row < entries else { ascending = false; return }
+                    let gapEnd = Swift.min(row, n)
+                    if gapEnd > next { defined &+= levels.defined(from: next, to: gapEnd) }
+                    if row < n && levels.isDefined(row) {
+                        out[k] = Int32(truncatingIfNeeded: defined)
+                        defined &+= 1
+                    } else {
+                        anyNull = true
+                    }
+                    next = row + 1
+                }
+            }
+        }
+        if ascending && next < n { defined &+= levels.defined(from: next, to: n) }
+        return (defined, ascending)
     }
 
     /// Whether converting these physical values to the leaf's type cannot fail (no range checks,
@@ -451,4 +438,30 @@ enum ParquetVectors {
 
     /// Rows `r` of a whole-row-group vector, copying contiguous ranges (dictionaries are shared, not copied).
     static func slice(_ v: Vector, _ r: Range<Int>) -> Vector { v.contiguousSlice(r) }
+}
+
+/// A flat leaf's definition levels as `rankSelected` reads them.
+protocol DefinedEntries {
+    var count: Int { get }
+    func isDefined(_ i: Int) -> Bool
+    /// Defined entries in `from..<to`.
+    func defined(from: Int, to: Int) -> Int
+}
+
+struct DefinedBitsView: DefinedEntries {
+    let words: UnsafeBufferPointer<UInt64>
+    var count: Int { words.count * 64 }
+    @inline(__always) func isDefined(_ i: Int) -> Bool { words[i >> 6] >> UInt64(i & 63) & 1 != 0 }
+    @inline(__always) func defined(from: Int, to: Int) -> Int { DefinitionBits.count(words, from: from, to: to) }
+}
+
+struct DefinedLevelsView: DefinedEntries {
+    let levels: UnsafeBufferPointer<Int32>
+    let maxDef: Int32
+    var count: Int { levels.count }
+    @inline(__always) func isDefined(_ i: Int) -> Bool { levels[i] == maxDef }
+    @inline(__always) func defined(from: Int, to: Int) -> Int {
+        guard let base = levels.baseAddress else { return 0 }
+        return DefinitionLevels.countDefined(base + from, count: to - from, maxDef: maxDef)
+    }
 }
