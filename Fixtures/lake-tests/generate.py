@@ -183,7 +183,7 @@ write("dictionary/int_keys.parquet", pa.table({
 
 # Definition levels kept implicit while pages hold no NULL (ParquetDefinitionLevelsTests):
 # optional columns without NULLs, with NULLs only from row 1,300 on (row group 1's later pages;
-# row group 0 none), with NULLs only in the first rows, a dictionary-coded string without NULLs,
+# row group 0 none), with NULLs only in the first rows, with NULLs on two stretches of each row group, a dictionary-coded string without NULLs,
 # and structs whose leaf is never NULL (the struct itself never NULL, or NULL from row 1,500 on).
 # Small pages, v1 and v2 data pages.
 level_rows = 2000
@@ -191,6 +191,9 @@ levels_table = pa.table({
     "never": pa.array([i * 3 for i in range(level_rows)], pa.int64()),
     "late": pa.array([None if i >= 1300 and i % 7 == 3 else i * 5 for i in range(level_rows)], pa.int64()),
     "early": pa.array([None if i < 150 and i % 4 == 1 else i - 9 for i in range(level_rows)], pa.int64()),
+    # NULLs on two short stretches of each row group only: pages without NULL come after
+    # pages with them (levels kept as bits must take those pages' entries as defined).
+    "gaps": pa.array([None if i % 1000 in (120, 121, 125, 610, 611) else i * 2 for i in range(level_rows)], pa.int64()),
     "word": pa.array(["w%d" % (i % 13) for i in range(level_rows)], pa.string()),
     "st": pa.array([{"a": i * 2} for i in range(level_rows)], pa.struct([("a", pa.int64())])),
     "stn": pa.array([None if i >= 1500 and i % 9 == 4 else {"a": i + 1} for i in range(level_rows)],

@@ -26,6 +26,7 @@ final class ParquetDefinitionLevelsTests: XCTestCase {
         case "never": return .int(Int64(i * 3))
         case "late": return i >= 1300 && i % 7 == 3 ? .null : .int(Int64(i * 5))
         case "early": return i < 150 && i % 4 == 1 ? .null : .int(Int64(i - 9))
+        case "gaps": return [120, 121, 125, 610, 611].contains(i % 1000) ? .null : .int(Int64(i * 2))
         case "word": return .string("w\(i % 13)")
         case "st": return .string("{\"a\":\(i * 2)}")
         case "stn": return i >= 1500 && i % 9 == 4 ? .null : .string("{\"a\":\(i + 1)}")
@@ -53,7 +54,7 @@ final class ParquetDefinitionLevelsTests: XCTestCase {
         for name in Self.files {
             let f = try ParquetFile(path: Self.folder + "/" + name)
             let names = f.schema.map(\.name)
-            XCTAssertEqual(names, ["never", "late", "early", "word", "st", "stn"])
+            XCTAssertEqual(names, ["never", "late", "early", "gaps", "word", "st", "stn"])
             var row = 0
             for batch in try f.readAll() {
                 for k in 0..<batch.count {
@@ -99,6 +100,15 @@ final class ParquetDefinitionLevelsTests: XCTestCase {
             let (early, _) = try decoded(f, rowGroup: 0, leaf: "early")
             XCTAssertEqual(early.definitionLevels()?.count, 1000, "\(name): NULLs on the first page, levels kept from the start")
             XCTAssertNotNil(early.definedBits, "\(name): as bits")
+            // Pages without NULL before, between and after the pages with one.
+            for g in 0..<2 {
+                let (gaps, _) = try decoded(f, rowGroup: g, leaf: "gaps")
+                XCTAssertGreaterThan(gaps.dataPages, 4, "\(name): small pages")
+                guard let levels = gaps.definitionLevels() else { XCTFail("\(name): gaps holds NULLs"); continue }
+                XCTAssertEqual(levels.count, 1000)
+                for k in 0..<1000 { XCTAssertEqual(levels[k], expected("gaps", g * 1000 + k) == .null ? 0 : 1, "\(name) gaps row \(g * 1000 + k)") }
+                XCTAssertEqual(gaps.definedEntries, 995)
+            }
         }
     }
 
