@@ -13,9 +13,9 @@
 // Probes against a table larger than the cache are bound by its misses; they
 // run in branch-free passes (so many misses overlap), skip the rows a Bloom
 // filter rules out, and stop at the first match when the build's keys are
-// unique (see `probe`). A unique int64 key over a range at most twice the
-// rows (a dimension's surrogate key: customers, parts, products) skips all of
-// that: its build rows sit in an array indexed by key - minimum, and a probe
+// unique (see `probe`). A unique int64 key over a range of at most 64K values
+// or twice the rows (a dimension's surrogate key: customers, parts, products)
+// skips all of that: its build rows sit in an array indexed by key - minimum, and a probe
 // row costs one load, no hash (`denseRows`).
 
 import Columnar

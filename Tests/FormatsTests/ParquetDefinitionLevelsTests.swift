@@ -234,6 +234,10 @@ final class ParquetDefinitionLevelsTests: XCTestCase {
             try [UInt8](varint(6) + [2]).withUnsafeBufferPointer { p in
                 XCTAssertThrowsError(try RLEHybrid.decodeBits(p, start: 0, end: p.count, count: 3, into: &more, at: 0))
             }
+            // No level bytes at all for levels the page promises (not read as NULLs).
+            try [UInt8]().withUnsafeBufferPointer { p in
+                XCTAssertThrowsError(try RLEHybrid.decodeBits(p, start: 0, end: 0, count: 1 + next(9), into: &more, at: 0))
+            }
         }
     }
 }

@@ -35,8 +35,8 @@ func concatBatches(_ parts: [Batch], fields: [Field], keepingEncoding: Bool = fa
     if parts.count == 1 { return parts[0] }
     let count = parts.reduce(0) { $0 + $1.count }
     let columns = fields.enumerated().map { i, f in
-        let vectors = parts.map { $0.columns[i] }
         if parts.isEmpty { return Vector.from([], type: f.type) }
+        let vectors = parts.map { $0.columns[i] }
         if keepingEncoding && vectors.allSatisfy({ $0.type == f.type }) { return Vector.concatenatedKeepingEncoding(vectors) }
         return Vector.concat(vectors, type: f.type)
     }

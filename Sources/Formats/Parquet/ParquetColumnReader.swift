@@ -197,44 +197,36 @@ enum DefinitionBits {
         return c
     }
 
-    /// Sets entries `at..<at + n` (the bits past `at` are clear), growing `bits`.
-    static func appendOnes(_ n: Int, to bits: inout ContiguousArray<UInt64>, at: Int) {
-        guard n > 0 else { return }
-        let end = at + n
-        let words = (end + 63) >> 6
+    /// Grows `bits` with clear words until it holds `entries` bits.
+    static func grow(_ bits: inout ContiguousArray<UInt64>, toHold entries: Int) {
+        let words = (entries + 63) >> 6
         if bits.count < words { bits.append(contentsOf: repeatElement(0, count: words - bits.count)) }
-        var position = at
+    }
+
+    /// Sets bits `from..<from + count` of `w`, a word at a time.
+    static func setRange(_ w: UnsafeMutableBufferPointer<UInt64>, from: Int, count: Int) {
+        var position = from
+        let end = from + count
         while position < end {
             let take = Swift.min(64 - position & 63, end - position)
             let run = take == 64 ? ~UInt64(0) : (UInt64(1) << UInt64(take)) - 1
-            bits[position >> 6] |= run << UInt64(position & 63)
+            w[position >> 6] |= run << UInt64(position & 63)
             position += take
         }
     }
 
-    /// Sets the bits of `levels` (each 0 or 1) as entries `at..<at + levels.count`, growing `bits`.
+    /// Sets entries `at..<at + n` (the bits past `at` are clear), growing `bits`.
+    static func appendOnes(_ n: Int, to bits: inout ContiguousArray<UInt64>, at: Int) {
+        grow(&bits, toHold: at + n)
+        bits.withUnsafeMutableBufferPointer { setRange($0, from: at, count: n) }
+    }
+
+    /// Sets the bits of `levels` (each 0 or 1) as entries `at..<at + levels.count`, growing
+    /// `bits` (the deprecated BIT_PACKED level encoding, decoded to integers first).
     static func append(_ levels: UnsafeBufferPointer<Int32>, to bits: inout ContiguousArray<UInt64>, at: Int) {
-        let end = at + levels.count
-        let words = (end + 63) >> 6
-        if bits.count < words { bits.append(contentsOf: repeatElement(0, count: words - bits.count)) }
+        grow(&bits, toHold: at + levels.count)
         bits.withUnsafeMutableBufferPointer { w in
-            var i = 0
-            var position = at
-            // Up to the next word boundary one bit at a time, then whole words of 64 levels.
-            while i < levels.count && position & 63 != 0 {
-                w[position >> 6] |= UInt64(UInt32(bitPattern: levels[i]) & 1) << UInt64(position & 63)
-                i += 1; position += 1
-            }
-            while i + 64 <= levels.count {
-                var word: UInt64 = 0
-                for k in 0..<64 { word |= UInt64(UInt32(bitPattern: levels[i + k]) & 1) << UInt64(k) }
-                w[position >> 6] = word
-                i += 64; position += 64
-            }
-            while i < levels.count {
-                w[position >> 6] |= UInt64(UInt32(bitPattern: levels[i]) & 1) << UInt64(position & 63)
-                i += 1; position += 1
-            }
+            for (i, level) in levels.enumerated() where level == 1 { w[(at + i) >> 6] |= 1 << UInt64((at + i) & 63) }
         }
     }
 }
@@ -543,9 +535,9 @@ struct ColumnChunkReader {
         return counted ?? countPresent(out.defLevels, from: before)
     }
 
-    /// A flat leaf's levels (maximum 1) once some page held a NULL: decoded page by page into
-    /// a page-sized array, then set as bits from entry `out.entries` on (the bits start as all
-    /// set for the entries before). Returns the page's defined entries.
+    /// A flat leaf's levels (maximum 1) once some page held a NULL: decoded straight into bits
+    /// from entry `out.entries` on (RLEHybrid.decodeBits; the bits start as all set for the
+    /// entries before). Returns the page's defined entries.
     private func readDefinitionBits(_ p: UnsafeBufferPointer<UInt8>, v1Encoding: Int32?, at: inout Int, end: Int, count n: Int,
                                     into out: inout DecodedColumn) throws -> Int {
         if out.definedBits == nil {

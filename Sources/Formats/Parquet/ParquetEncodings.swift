@@ -117,9 +117,9 @@ enum RLEHybrid {
     static func decodeBits(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, count: Int,
                            into bits: inout ContiguousArray<UInt64>, at: Int) throws -> Int {
         let end = min(end, p.count)
-        let words = (at + count + 63) >> 6
-        if bits.count < words { bits.append(contentsOf: repeatElement(0, count: words - bits.count)) }
-        guard count > 0, let base = p.baseAddress else { return 0 }
+        DefinitionBits.grow(&bits, toHold: at + count)
+        guard count > 0 else { return 0 }
+        guard let base = p.baseAddress else { throw encodingError("RLE data holds fewer values than expected (0 of \(count))") }
         var pos = start, produced = 0, ones = 0
         try bits.withUnsafeMutableBufferPointer { w in
             while produced < count {
@@ -131,7 +131,7 @@ enum RLEHybrid {
                     pos += 1
                     guard v <= 1 else { throw LevelAboveMaximum(level: v) }
                     let n = Int(min(header >> 1, UInt64(count - produced)))
-                    if v == 1 { setRange(w, from: at + produced, count: n); ones += n }
+                    if v == 1 { DefinitionBits.setRange(w, from: at + produced, count: n); ones += n }
                     produced += n
                 } else {
                     let groups = header >> 1
@@ -146,18 +146,6 @@ enum RLEHybrid {
             }
         }
         return ones
-    }
-
-    /// Sets bits `from..<from + count` of `w`.
-    private static func setRange(_ w: UnsafeMutableBufferPointer<UInt64>, from: Int, count: Int) {
-        var position = from
-        let end = from + count
-        while position < end {
-            let take = Swift.min(64 - position & 63, end - position)
-            let run = take == 64 ? ~UInt64(0) : (UInt64(1) << UInt64(take)) - 1
-            w[position >> 6] |= run << UInt64(position & 63)
-            position += take
-        }
     }
 
     /// ORs `count` bits read least significant first from `src` (of which `available` bytes may
