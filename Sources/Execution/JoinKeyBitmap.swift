@@ -10,8 +10,11 @@ final class JoinKeyBitmap: @unchecked Sendable {
     let low: Int64, high: Int64
     let words: ContiguousArray<UInt64>
 
-    /// Ranges up to this many values always qualify (128 KB of bits).
-    static let smallRangeBits: Int64 = 1 << 20
+    /// Ranges up to this many values always qualify (512 KB of bits, half a core's L2 here):
+    /// TPC-H Q2's 7,854 filtered parts over 2M part keys at SF10 then get a bitmap. Its probes
+    /// (a load and a bit test) took 2.8 ns a row against 11 ns for the bloom filter's hash
+    /// and test, and the query 0.26 s against 0.35 s.
+    static let smallRangeBits: Int64 = 1 << 22
     /// Wider ranges qualify up to this many bits per build key (a bloom filter takes 16) …
     static let bitsPerKey: Int64 = 64
     /// … and this many bits in all (4 MB).

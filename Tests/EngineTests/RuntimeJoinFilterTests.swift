@@ -307,4 +307,26 @@ final class RuntimeJoinFilterTests: XCTestCase {
         _ = try s.execute("SET lakesql.runtime_join_filters = off").allRows()
         XCTAssertEqual(try rows(s, "SHOW lakesql.runtime_join_filters"), try rows(s, "SELECT 'off'"))
     }
+
+    func testFewKeysOverAPartKeysRangeGetAnExactBitmap() {
+        // 7,854 part keys spread over 2M values (TPC-H Q2's filtered parts at SF10): a bitmap of
+        // the whole range (256 KB) is made although it takes more than 64 bits per key. Past
+        // 2^22 values a few keys are left to a bloom filter.
+        func bitmap(_ keys: [Int64]) -> JoinKeyBitmap? {
+            let key = KeyView(Vector.from(keys.map { Value.int($0) }, type: .int64))
+            let range: ClosedRange<Int64> = keys.min()!...keys.max()!
+            return JoinKeyBitmap.make(key, rows: keys.count, linked: keys.count, range: range, nulls: nil)
+        }
+        let parts = (0..<7_854).map { Int64(249 + $0 * 254) }
+        guard let made = bitmap(parts) else { return XCTFail("no bitmap over a 2M range") }
+        let span: Int64 = parts[parts.count - 1] - parts[0]
+        XCTAssertEqual(made.byteCount, Int(span / 64 + 1) * 8)
+        made.words.withUnsafeBufferPointer { words in
+            let (low, high) = (parts[0] - 10, parts[parts.count - 1] + 10)
+            let kept: [Int64] = (low...high).filter { (x: Int64) -> Bool in JoinKeyBitmap.contains(x, low: made.low, high: made.high, words: words) }
+            XCTAssertEqual(kept, parts)
+        }
+        XCTAssertNotNil(bitmap([0, 10, (1 << 22) - 1]))
+        XCTAssertNil(bitmap([0, 10, 1 << 22]))
+    }
 }
