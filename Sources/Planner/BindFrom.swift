@@ -237,7 +237,9 @@ extension Binder {
         let relation = catalog.relationName(schema: name.schema, name: name.name)
         try checkRelationAccess(relation, location: location)
         switch object {
-        case .table(let source):
+        case .table(let found):
+            let source = tableSources[relation] ?? found
+            tableSources[relation] = source
             let scan = ScanNode(source: source, tableName: name.description, columns: Array(0..<source.fields.count))
             return withOrigins(try applyPolicies(BoundQuery(plan: .scan(scan), names: source.fields.map(\.name)), relation: relation, outer: outer),
                                relation)

@@ -59,6 +59,11 @@ public final class Binder {
     var cteStack: [[String: CTEBinding]] = []
     var nextWorkTableId = 1
     var viewDepth = 0
+    /// The source each table named in the statement was first bound to: later references to
+    /// the same relation read the same object, so one statement sees one listing of a lake
+    /// table's files, and rules can tell two scans of one table apart from scans of two
+    /// (AggregateSubqueriesToWindows).
+    var tableSources: [RelationName: TableSource] = [:]
     /// The outermost query level referenced while binding the current subquery.
     var minReferencedLevel = Int.max
     /// Set while binding a FROM item that is a LATERAL subquery referencing items to its left.
