@@ -84,10 +84,15 @@ public final class BoundWindowFunction {
     public let frame: BoundFrame?
     public let ignoreNulls: Bool
     public let returnType: DataType
+    /// Set on windows the optimizer makes (AggregateSubqueriesToWindows): rows may leave in
+    /// their input order instead of PostgreSQL's order of the window's partitions, which
+    /// only a query's own windows promise.
+    public let keepsInputOrder: Bool
     public init(name: String, kind: WindowFunctionKind, arguments: [BoundExpr], partitionBy: [BoundExpr], orderBy: [SortKey],
-                frame: BoundFrame?, ignoreNulls: Bool, returnType: DataType) {
+                frame: BoundFrame?, ignoreNulls: Bool, returnType: DataType, keepsInputOrder: Bool = false) {
         self.name = name; self.kind = kind; self.arguments = arguments; self.partitionBy = partitionBy
         self.orderBy = orderBy; self.frame = frame; self.ignoreNulls = ignoreNulls; self.returnType = returnType
+        self.keepsInputOrder = keepsInputOrder
     }
     public var fingerprint: String {
         // A windowed aggregate is identified by its whole call (arguments, DISTINCT, FILTER, ORDER BY).

@@ -52,7 +52,8 @@ extension LogicalPlan {
                 var kind = w.kind
                 if case .aggregate(let a) = w.kind { kind = .aggregate(try aggregate(a)) }
                 return BoundWindowFunction(name: w.name, kind: kind, arguments: try w.arguments.map(deep), partitionBy: try w.partitionBy.map(deep),
-                                           orderBy: try keys(w.orderBy), frame: w.frame, ignoreNulls: w.ignoreNulls, returnType: w.returnType)
+                                           orderBy: try keys(w.orderBy), frame: w.frame, ignoreNulls: w.ignoreNulls, returnType: w.returnType,
+                                           keepsInputOrder: w.keepsInputOrder)
             }
             return .window(try p.mapExpressionsThrowing(f), mapped)
         case .setOperation(let op, let all, let l, let r, let fs):

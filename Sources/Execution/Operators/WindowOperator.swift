@@ -31,7 +31,7 @@ final class WindowOperator: Operator {
             for f in functions { columns.append(try compute(f, all)) }
             var output = Batch(columns: columns, count: all.count)
             // Like PostgreSQL, rows leave in the order of the (last) window's partitioning and ordering.
-            if let last = functions.last, !(last.partitionBy.isEmpty && last.orderBy.isEmpty) {
+            if let last = functions.last, !(last.partitionBy.isEmpty && last.orderBy.isEmpty), !last.keepsInputOrder {
                 let order = try partitions(last, all).flatMap(\.rows)
                 output = output.gather(order)
             }
@@ -94,6 +94,9 @@ final class WindowOperator: Operator {
 
     private func compute(_ f: BoundWindowFunction, _ batch: Batch) throws -> Vector {
         let n = batch.count
+        if case .aggregate(let agg) = f.kind, !f.partitionBy.isEmpty, isWholePartition(f) {
+            return try aggregateOverHashedPartitions(f, agg, batch)
+        }
         let parts = try partitions(f, batch)
         var out = [Value](repeating: .null, count: n)
         let args = try f.arguments.map { try compiler.compile($0)(batch) }
@@ -203,6 +206,40 @@ final class WindowOperator: Operator {
             return perPartition.gather(partitionOfRow.map { Int32($0) })
         }
         return try state.finish(groupCount: n)
+    }
+
+    /// An aggregate over whole partitions is a GROUP BY of the partition keys gathered back
+    /// to the rows: one hashed grouping and one pass of the aggregate, no sort (a sort of the
+    /// rows and a state update per partition cost more than the aggregate itself when
+    /// partitions are small, as in the windows AggregateSubqueriesToWindows makes).
+    private func aggregateOverHashedPartitions(_ f: BoundWindowFunction, _ agg: BoundAggregate, _ batch: Batch) throws -> Vector {
+        let n = batch.count
+        let keys = try f.partitionBy.map { try compiler.compile($0)(batch) }
+        let table = KeyTable(types: keys.map(\.type))
+        var groups = ContiguousArray<Int32>()
+        groups.reserveCapacity(n)
+        var start = 0
+        // Batch-sized lookups keep the table's per-call buffers small.
+        while start < n {
+            let end = min(start + Batch.capacity, n)
+            let part = start == 0 && end == n ? keys : keys.map { $0.contiguousSlice(start..<end) }
+            groups.append(contentsOf: table.findOrInsert(vectors: part, count: end - start))
+            start = end
+            try compiler.context.checkCancelled()
+        }
+        var args = try agg.arguments.map { try compiler.compile($0)(batch) }
+        var rowGroups = groups
+        if let filterExpr = agg.filter {
+            let keep = TruthVector(try compiler.compile(filterExpr)(batch))
+            let rows = ContiguousArray((0..<n).lazy.filter { keep.isTrue($0) }.map { Int32($0) })
+            args = args.map { $0.gather(Array(rows)) }
+            rowGroups = ContiguousArray(rows.lazy.map { groups[Int($0)] })
+        }
+        let state = agg.resolution.makeState()
+        try rowGroups.withUnsafeBufferPointer { g in
+            try state.update(groups: g, groupCount: table.count, arguments: args, rowCount: g.count)
+        }
+        return try state.finish(groupCount: table.count).gather(Array(groups))
     }
 
     private func isWholePartition(_ f: BoundWindowFunction) -> Bool {

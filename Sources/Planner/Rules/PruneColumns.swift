@@ -98,7 +98,7 @@ public enum PruneColumns {
         return BoundWindowFunction(name: w.name, kind: kind, arguments: w.arguments.map { remap($0, mapping) },
                                    partitionBy: w.partitionBy.map { remap($0, mapping) },
                                    orderBy: w.orderBy.map { remapKey($0, mapping) },
-                                   frame: frame, ignoreNulls: w.ignoreNulls, returnType: w.returnType)
+                                   frame: frame, ignoreNulls: w.ignoreNulls, returnType: w.returnType, keepsInputOrder: w.keepsInputOrder)
     }
 
     /// Rewrites `plan` to produce at least the `required` columns of its output.
