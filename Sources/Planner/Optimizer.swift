@@ -2,7 +2,8 @@
 // logical plan in a fixed order. Rules only ever preserve results.
 // Order: simplify first (folded constants help every later rule); turn
 // subqueries into joins (semi/anti for WHERE conjuncts, mark joins for the
-// other EXISTS/IN, grouped left joins for scalar ones), and outer joins whose padding a filter discards
+// other EXISTS/IN, window aggregates for scalar ones over the outer query's
+// own join, grouped left joins for other scalar ones), and outer joins whose padding a filter discards
 // into inner joins, and outer/semi/anti join conditions on the looked-up
 // side into filters on it, before filters are pushed (so pushdown sees
 // them); mark joins filtered on their mark become semi/anti joins once
@@ -56,9 +57,9 @@ public enum Optimizer {
         }
         // Decorrelation looks for correlated conjuncts where the binder put them, so it runs
         // on every (sub)query before any other rule moves them.
-        let decorrelated = decorrelate(plan).mapExpressions { e in
+        let decorrelated = decorrelate(plan, context: context).mapExpressions { e in
             guard case .subquery(let s, let t) = e else { return e }
-            return .subquery(BoundSubquery(plan: decorrelate(s.plan), kind: s.kind, isCorrelated: s.isCorrelated, level: s.level), t)
+            return .subquery(BoundSubquery(plan: decorrelate(s.plan, context: context), kind: s.kind, isCorrelated: s.isCorrelated, level: s.level), t)
         }
         // The closure runs for every expression: capturing the context in a box (one reference)
         // instead of the struct keeps each visit from copying its dictionaries and existentials.
@@ -71,20 +72,26 @@ public enum Optimizer {
         return applyRules(nested, context: context, folding: folding)
     }
 
-    static func decorrelate(_ plan: LogicalPlan) -> LogicalPlan {
-        DecorrelateScalarSubqueries.apply(DecorrelateToMarkJoins.apply(DecorrelateSubqueries.apply(plan)))
+    static func decorrelate(_ plan: LogicalPlan, context: FunctionContext? = nil) -> LogicalPlan {
+        let marked = DecorrelateToMarkJoins.apply(DecorrelateSubqueries.apply(plan))
+        let windowed = disabledRules(context).contains("aggregatesubqueriestowindows") ? marked : AggregateSubqueriesToWindows.apply(marked)
+        return DecorrelateScalarSubqueries.apply(windowed)
     }
 
     /// `shape`: what the plan holds (nil: unknown, every rule runs). No rule here adds a join,
     /// filter, limit or scan to a plan without subqueries, so a shape taken before the first
     /// rule stays true enough to skip the rules that would find nothing to do.
-    static func applyRules(_ plan: LogicalPlan, context: FunctionContext?, shape: PlanShape? = nil,
-                           folding: FoldingChoice = FoldingChoice(sessionConstants: true)) -> LogicalPlan {
-        // `SET lakesql.disabled_rules = 'ReorderJoins,PushSemiJoinsBelowJoins'` skips those rules (names
-        // as the files under Rules/, any case): for comparing plans and timings with and without a rule.
-        let disabled: Set<String> = context?.settings["lakesql.disabled_rules"].map { list in
+    /// `SET lakesql.disabled_rules = 'ReorderJoins,PushSemiJoinsBelowJoins'` skips those rules (names
+    /// as the files under Rules/, any case): for comparing plans and timings with and without a rule.
+    static func disabledRules(_ context: FunctionContext?) -> Set<String> {
+        context?.settings["lakesql.disabled_rules"].map { list in
             Set(list.lowercased().split(separator: ",").map { $0.filter { $0 != " " } })
         } ?? []
+    }
+
+    static func applyRules(_ plan: LogicalPlan, context: FunctionContext?, shape: PlanShape? = nil,
+                           folding: FoldingChoice = FoldingChoice(sessionConstants: true)) -> LogicalPlan {
+        let disabled = disabledRules(context)
         let joins = shape?.hasJoin ?? true, filters = shape?.hasFilter ?? true
         let decorrelation = shape?.mayNeedDecorrelation ?? true
         var plan = plan
@@ -96,6 +103,7 @@ public enum Optimizer {
         if decorrelation {
             plan = DecorrelateSubqueries.apply(plan)
             plan = DecorrelateToMarkJoins.apply(plan)
+            run("AggregateSubqueriesToWindows", AggregateSubqueriesToWindows.apply)
             plan = DecorrelateScalarSubqueries.apply(plan)
         }
         run("SimplifyOuterJoins", when: joins, SimplifyOuterJoins.apply)

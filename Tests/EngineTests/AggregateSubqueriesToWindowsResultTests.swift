@@ -1,0 +1,103 @@
+// AggregateSubqueriesToWindows seen through SQL: each shape it rewrites
+// returns the same rows with the rule on and off (`lakesql.disabled_rules`),
+// over keys with NULLs, groups repeated by duplicate outer keys, and values
+// the subquery computes over no rows; the rewritten plans really hold a
+// window and read the shared table once.
+
+import XCTest
+import Columnar
+@testable import Engine
+
+final class AggregateSubqueriesToWindowsResultTests: XCTestCase {
+    private func session() throws -> Session {
+        let s = try Database().connect()
+        // p: the outer query's extra relation (keys repeat, some NULL); f: read by both.
+        _ = try s.execute("""
+            CREATE TABLE p AS SELECT g AS id, CASE WHEN g % 7 = 0 THEN NULL ELSE g % 50 END AS k, g % 5 AS grp,
+                   'n' || (g % 13) AS name FROM generate_series(1, 400) AS r(g)
+            """).allRows()
+        _ = try s.execute("""
+            CREATE TABLE f AS SELECT g AS id, CASE WHEN g % 9 = 0 THEN NULL ELSE g % 60 END AS k,
+                   CASE WHEN g % 11 = 0 THEN NULL ELSE g % 5 END AS k2, g % 17 AS q,
+                   CAST((g % 23) * 1.25 AS numeric(10, 2)) AS price, g % 3 = 0 AS flag,
+                   CASE WHEN g % 13 = 0 THEN NULL ELSE g % 8 END AS nq FROM generate_series(1, 3000) AS r(g)
+            """).allRows()
+        _ = try s.execute("CREATE TABLE g AS SELECT x AS code, CASE WHEN x % 2 = 0 THEN 'even' ELSE 'odd' END AS kind FROM generate_series(0, 4) AS r(x)").allRows()
+        return s
+    }
+
+    private func plan(_ s: Session, _ sql: String) throws -> String {
+        try s.execute("EXPLAIN " + sql).allRows().map { "\($0)" }.joined(separator: "\n")
+    }
+
+    private static let rewritten = [
+        // Q2: equality with a correlated min; p repeats keys, so groups are repeated.
+        "SELECT p.id, f.id FROM p, f WHERE p.k = f.k AND p.grp = 2 AND f.q = (SELECT min(f2.q) FROM f f2 WHERE f2.k = p.k) ORDER BY 1, 2",
+        // Q17: avg of an exact numeric, under an expression.
+        "SELECT sum(f.price), count(*) FROM f, p WHERE p.k = f.k AND p.grp = 1 AND f.price < (SELECT 0.9 * avg(f2.price) FROM f f2 WHERE f2.k = p.k)",
+        // The subquery's own conditions and a third relation, shared by both sides.
+        """
+        SELECT p.id, f.id, g.kind FROM p, f, g WHERE p.k = f.k AND f.k2 = g.code AND g.kind = 'even' AND p.name LIKE 'n1%'
+          AND f.q = (SELECT max(f2.q) FROM f f2, g g2 WHERE f2.k = p.k AND f2.k2 = g2.code AND g2.kind = 'even') ORDER BY 1, 2
+        """,
+        // Two correlation keys.
+        "SELECT p.id, f.id FROM p, f WHERE p.k = f.k AND p.grp = f.k2 AND f.q = (SELECT max(f2.q) FROM f f2 WHERE f2.k = p.k AND f2.k2 = p.grp) ORDER BY 1, 2",
+        // One table, correlated on its own key (NULL keys, NULL values): rows with their group's maximum.
+        "SELECT id, k, nq FROM f WHERE nq = (SELECT max(f2.nq) FROM f f2 WHERE f2.k = f.k) ORDER BY id",
+        // A NULL key's subquery sees no rows: its value is NULL, not its partition's.
+        "SELECT id FROM f WHERE (SELECT max(f2.q) FROM f f2 WHERE f2.k = f.k) IS NULL ORDER BY id",
+        "SELECT id FROM f WHERE coalesce((SELECT min(f2.nq) FROM f f2 WHERE f2.k = f.k), -1) < 1 ORDER BY id",
+        // bool_and and a comparison other than equality with the subquery.
+        "SELECT p.id, f.id FROM p, f WHERE p.k = f.k AND p.grp = 3 AND f.flag = (SELECT bool_and(f2.flag) FROM f f2 WHERE f2.k = p.k) ORDER BY 1, 2",
+        "SELECT p.id, f.id FROM p, f WHERE p.k = f.k AND p.grp = 0 AND f.q >= (SELECT max(f2.q) - 2 FROM f f2 WHERE f2.k = p.k) ORDER BY 1, 2",
+    ]
+
+    private static let untouched = [
+        "SELECT p.id, f.id FROM p, f WHERE p.k = f.k AND p.grp = 2 AND f.q > (SELECT sum(f2.q) / 40 FROM f f2 WHERE f2.k = p.k) ORDER BY 1, 2",
+        "SELECT p.id, f.id FROM p, f WHERE p.k = f.k AND f.id > 100 AND f.q = (SELECT min(f2.q) FROM f f2 WHERE f2.k = p.k) ORDER BY 1, 2",
+        "SELECT p.id, f.id FROM p, f WHERE p.k = f.k AND f.q = (SELECT min(f2.q) FROM f f2 WHERE f2.k = p.k AND f2.q > 3) ORDER BY 1, 2",
+    ]
+
+    func testSameRowsWithTheRuleOnAndOff() throws {
+        let s = try session()
+        var on: [[[Value]]] = [], plansOn: [String] = []
+        for sql in Self.rewritten + Self.untouched {
+            on.append(try s.execute(sql).allRows())
+            plansOn.append(try plan(s, sql))
+        }
+        _ = try s.execute("SET lakesql.disabled_rules = 'AggregateSubqueriesToWindows'").allRows()
+        for (i, sql) in (Self.rewritten + Self.untouched).enumerated() {
+            let off = try s.execute(sql).allRows()
+            XCTAssertFalse(off.isEmpty, sql)
+            XCTAssertEqual("\(on[i])", "\(off)", sql)
+            let planOff = try plan(s, sql)
+            XCTAssertFalse(planOff.contains("Window"), planOff)
+            if i < Self.rewritten.count {
+                XCTAssertTrue(plansOn[i].contains("Window ["), "rule applies to: \(sql)\n\(plansOn[i])")
+                // f is scanned once instead of twice (bool_and is left to a per-row subquery without the rule).
+                if !planOff.contains("(subquery)") { XCTAssertEqual(plansOn[i].components(separatedBy: "Scan f ").count, planOff.components(separatedBy: "Scan f ").count - 1,
+                               "\(plansOn[i])\n\(planOff)") }
+            } else {
+                XCTAssertEqual(plansOn[i], planOff, "rule leaves alone: \(sql)")
+            }
+        }
+    }
+
+    func testLargeWindowsGroupByHashing() throws {
+        // Every row its own partition, and partitions of many rows: the hashed path of the window
+        // operator over more than one batch, with the query's own window for comparison.
+        let s = try Database().connect()
+        _ = try s.execute("CREATE TABLE w AS SELECT x AS id, x % 1000 AS k, (x * 7919) % 10007 AS v FROM generate_series(1, 30000) AS r(x)").allRows()
+        for key in ["id", "k"] {
+            let rewritten = try s.execute("SELECT count(*), sum(v) FROM w WHERE v = (SELECT max(w2.v) FROM w w2 WHERE w2.\(key) = w.\(key))").allRows()
+            let windowed = try s.execute("SELECT count(*), sum(v) FROM (SELECT v, max(v) OVER (PARTITION BY \(key)) AS m FROM w) t WHERE v = m").allRows()
+            let grouped = try s.execute("SELECT count(*), sum(w.v) FROM w JOIN (SELECT \(key) AS g, max(v) AS m FROM w GROUP BY \(key)) t ON t.g = w.\(key) AND w.v = t.m").allRows()
+            XCTAssertEqual("\(rewritten)", "\(grouped)", key)
+            XCTAssertEqual("\(windowed)", "\(grouped)", key)
+            XCTAssertTrue(try plan(s, "SELECT id FROM w WHERE v = (SELECT max(w2.v) FROM w w2 WHERE w2.\(key) = w.\(key))").contains("Window ["))
+        }
+        // A query's own window still returns its rows in partition order, as PostgreSQL does.
+        let ordered = try s.execute("SELECT k FROM (SELECT k, max(v) OVER (PARTITION BY k) FROM w WHERE id <= 3000) t").allRows()
+        XCTAssertEqual(ordered.map { "\($0[0])" }, ordered.map { $0[0] }.sorted { "\($0)".count == "\($1)".count ? "\($0)" < "\($1)" : "\($0)".count < "\($1)".count }.map { "\($0)" })
+    }
+}
