@@ -230,6 +230,20 @@ final class PolicyBarrierRulesTests: XCTestCase {
             """)
     }
 
+    func testSubqueriesOverSecuredTablesDoNotBecomeWindows() throws {
+        // A window over the outer rows would aggregate what the barrier passes to the outer
+        // query; with a barrier on either side the rule keeps the subquery for the decorrelation
+        // that joins on masked values (above).
+        for sql in [
+            "SELECT c.id FROM customers c, orders o WHERE o.customer_id = c.id AND c.name = (SELECT max(c2.name) FROM customers c2 WHERE c2.id = o.customer_id)",
+            "SELECT o.id FROM customers c, orders o WHERE o.customer_id = c.id AND o.amount = (SELECT max(o2.amount) FROM orders o2 WHERE o2.customer_id = c.id)",
+        ] {
+            let plan = try PolicyFixture.bind(sql, access())
+            XCTAssertEqual(AggregateSubqueriesToWindows.apply(plan).explain(revealPolicies: true), plan.explain(revealPolicies: true), sql)
+            XCTAssertTrue(plan.explain(revealPolicies: true).contains("Policy Barrier"), sql)
+        }
+    }
+
     func testSimplifyOuterJoinsKeepsBarriersInPlace() throws {
         try assertSecuredRewrite(
             "SELECT o.id FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.name = 'J*'",
