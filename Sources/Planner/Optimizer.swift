@@ -3,7 +3,8 @@
 // Order: simplify first (folded constants help every later rule); turn
 // subqueries into joins (semi/anti for WHERE conjuncts, mark joins for the
 // other EXISTS/IN, window aggregates for scalar ones over the outer query's
-// own join, grouped left joins for other scalar ones), and outer joins whose padding a filter discards
+// own join or, in HAVING, over the rows it groups, grouped left joins for
+// other scalar ones), and outer joins whose padding a filter discards
 // into inner joins, and outer/semi/anti join conditions on the looked-up
 // side into filters on it, before filters are pushed (so pushdown sees
 // them); mark joins filtered on their mark become semi/anti joins once
@@ -74,7 +75,9 @@ public enum Optimizer {
 
     static func decorrelate(_ plan: LogicalPlan, context: FunctionContext? = nil) -> LogicalPlan {
         let marked = DecorrelateToMarkJoins.apply(DecorrelateSubqueries.apply(plan))
-        let windowed = disabledRules(context).contains("aggregatesubqueriestowindows") ? marked : AggregateSubqueriesToWindows.apply(marked)
+        let disabled = disabledRules(context)
+        var windowed = disabled.contains("aggregatesubqueriestowindows") ? marked : AggregateSubqueriesToWindows.apply(marked)
+        if !disabled.contains("grouptotalstowindows") { windowed = GroupTotalsToWindows.apply(windowed) }
         return DecorrelateScalarSubqueries.apply(windowed)
     }
 
@@ -104,6 +107,7 @@ public enum Optimizer {
             plan = DecorrelateSubqueries.apply(plan)
             plan = DecorrelateToMarkJoins.apply(plan)
             run("AggregateSubqueriesToWindows", AggregateSubqueriesToWindows.apply)
+            run("GroupTotalsToWindows", GroupTotalsToWindows.apply)
             plan = DecorrelateScalarSubqueries.apply(plan)
         }
         run("SimplifyOuterJoins", when: joins, SimplifyOuterJoins.apply)

@@ -100,4 +100,33 @@ final class AggregateSubqueriesToWindowsResultTests: XCTestCase {
         let ordered = try s.execute("SELECT k FROM (SELECT k, max(v) OVER (PARTITION BY k) FROM w WHERE id <= 3000) t").allRows()
         XCTAssertEqual(ordered.map { "\($0[0])" }, ordered.map { $0[0] }.sorted { "\($0)".count == "\($1)".count ? "\($0)" < "\($1)" : "\($0)".count < "\($1)".count }.map { "\($0)" })
     }
+
+    func testGroupTotalsGiveTheSameRowsWithTheRuleOnAndOff() throws {
+        let s = try session()
+        let queries = [
+            // Q11: groups whose value exceeds a share of the total, over a join (NULL keys form a group).
+            """
+            SELECT f.k, sum(f.price * f.q) AS v FROM f, g WHERE f.k2 = g.code AND g.kind = 'even' GROUP BY f.k
+            HAVING sum(f.price * f.q) > (SELECT sum(f2.price * f2.q) * 0.01 FROM f f2, g g2 WHERE f2.k2 = g2.code AND g2.kind = 'even')
+            ORDER BY v DESC, f.k
+            """,
+            "SELECT k, count(*) FROM f GROUP BY k HAVING count(*) >= (SELECT count(*) / 61 FROM f) ORDER BY k",
+            "SELECT k, count(nq) FROM f GROUP BY k HAVING count(nq) * 70 > (SELECT count(nq) FROM f) ORDER BY k",
+            "SELECT k2, max(q), min(q) FROM f GROUP BY k2 HAVING max(q) = (SELECT max(q) FROM f) AND min(q) = (SELECT min(q) FROM f) ORDER BY k2",
+        ]
+        let empty = "SELECT k, count(*) FROM f WHERE q > 100 GROUP BY k HAVING count(*) > (SELECT count(*) FROM f WHERE q > 100)"
+        var on: [[[Value]]] = [], plansOn: [String] = []
+        for sql in queries + [empty] {
+            on.append(try s.execute(sql).allRows())
+            plansOn.append(try plan(s, sql))
+        }
+        _ = try s.execute("SET lakesql.disabled_rules = 'GroupTotalsToWindows'").allRows()
+        for (i, sql) in (queries + [empty]).enumerated() {
+            let off = try s.execute(sql).allRows()
+            XCTAssertEqual(off.isEmpty, i == queries.count, sql)
+            XCTAssertEqual("\(on[i])", "\(off)", sql)
+            XCTAssertTrue(plansOn[i].contains("Window ["), "rule applies to: \(sql)\n\(plansOn[i])")
+            XCTAssertFalse(try plan(s, sql).contains("Window ["), sql)
+        }
+    }
 }

@@ -107,3 +107,53 @@ final class AggregateSubqueriesToWindowsTests: XCTestCase {
         }
     }
 }
+
+final class GroupTotalsToWindowsTests: XCTestCase {
+    private func rule(_ p: LogicalPlan) -> LogicalPlan { GroupTotalsToWindows.apply(p) }
+
+    func testHavingAgainstTheTotalOfTheSameRowsBecomesAWindow() throws {
+        // TPC-H Q11's shape: the groups' sums add up to the subquery's sum.
+        try assertRewrite("""
+            SELECT o.customer_id, count(*) FROM customers c, orders o WHERE o.customer_id = c.id AND c.country = 'PT'
+            GROUP BY o.customer_id
+            HAVING count(*) > (SELECT count(*) / 100 FROM customers c2, orders o2 WHERE o2.customer_id = c2.id AND c2.country = 'PT')
+            """, rule,
+            before: """
+            Project #0 AS customer_id, #1 AS count
+              Filter (#1 > (subquery))
+                Aggregate keys=[#4] aggs=[count(*)]
+                  Filter ((#4 = #0) AND (#2 = 'PT'))
+                    Inner Join
+                      Scan customers [id, name, country]
+                      Scan orders [id, customer_id, amount, note]
+            """,
+            after: """
+            Project #0 AS customer_id, #1 AS count
+              Project #0 AS key, #1 AS count
+                Filter (#1 > (#2 / 100))
+                  Window [sum_of_counts(#1) OVER(P:[] O:[] F:default)]
+                    Aggregate keys=[#4] aggs=[count(*)]
+                      Filter ((#4 = #0) AND (#2 = 'PT'))
+                        Inner Join
+                          Scan customers [id, name, country]
+                          Scan orders [id, customer_id, amount, note]
+            """)
+    }
+
+    func testShapesItCannotProveAreLeftAlone() throws {
+        for sql in [
+            // Other rows: a condition only one side has; another table.
+            "SELECT customer_id, max(id) FROM orders GROUP BY customer_id HAVING max(id) > (SELECT max(id) - 5 FROM orders WHERE note = 'x')",
+            "SELECT customer_id, max(id) FROM orders WHERE note = 'x' GROUP BY customer_id HAVING max(id) > (SELECT max(id) - 5 FROM orders)",
+            "SELECT customer_id, max(id) FROM orders GROUP BY customer_id HAVING max(id) > (SELECT max(id) - 5 FROM customers)",
+            // A total the groups do not carry; a float sum; DISTINCT; avg.
+            "SELECT customer_id, max(id) FROM orders GROUP BY customer_id HAVING max(id) > (SELECT min(id) FROM orders)",
+            "SELECT customer_id, sum(amount) FROM orders GROUP BY customer_id HAVING sum(amount) > (SELECT sum(amount) / 10 FROM orders)",
+            "SELECT customer_id, count(DISTINCT id) FROM orders GROUP BY customer_id HAVING count(DISTINCT id) > (SELECT count(DISTINCT id) / 10 FROM orders)",
+            "SELECT customer_id, avg(id) FROM orders GROUP BY customer_id HAVING avg(id) > (SELECT avg(id) FROM orders)",
+        ] {
+            let plan = try PlanFixture.bind(sql)
+            XCTAssertEqual(rule(plan).explain(), plan.explain(), sql)
+        }
+    }
+}

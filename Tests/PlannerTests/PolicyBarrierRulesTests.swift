@@ -237,9 +237,11 @@ final class PolicyBarrierRulesTests: XCTestCase {
         for sql in [
             "SELECT c.id FROM customers c, orders o WHERE o.customer_id = c.id AND c.name = (SELECT max(c2.name) FROM customers c2 WHERE c2.id = o.customer_id)",
             "SELECT o.id FROM customers c, orders o WHERE o.customer_id = c.id AND o.amount = (SELECT max(o2.amount) FROM orders o2 WHERE o2.customer_id = c.id)",
+            "SELECT c.country, count(*) FROM customers c GROUP BY c.country HAVING count(*) > (SELECT count(*) / 10 FROM customers)",
         ] {
             let plan = try PolicyFixture.bind(sql, access())
             XCTAssertEqual(AggregateSubqueriesToWindows.apply(plan).explain(revealPolicies: true), plan.explain(revealPolicies: true), sql)
+            XCTAssertEqual(GroupTotalsToWindows.apply(plan).explain(revealPolicies: true), plan.explain(revealPolicies: true), sql)
             XCTAssertTrue(plan.explain(revealPolicies: true).contains("Policy Barrier"), sql)
         }
     }

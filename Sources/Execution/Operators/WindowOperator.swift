@@ -94,7 +94,7 @@ final class WindowOperator: Operator {
 
     private func compute(_ f: BoundWindowFunction, _ batch: Batch) throws -> Vector {
         let n = batch.count
-        if case .aggregate(let agg) = f.kind, !f.partitionBy.isEmpty, isWholePartition(f) {
+        if case .aggregate(let agg) = f.kind, isWholePartition(f) {
             return try aggregateOverHashedPartitions(f, agg, batch)
         }
         let parts = try partitions(f, batch)
@@ -208,24 +208,32 @@ final class WindowOperator: Operator {
         return try state.finish(groupCount: n)
     }
 
-    /// An aggregate over whole partitions is a GROUP BY of the partition keys gathered back
-    /// to the rows: one hashed grouping and one pass of the aggregate, no sort (a sort of the
+    /// An aggregate over whole partitions is a GROUP BY of the partition keys (none: one
+    /// group) gathered back to the rows: one hashed grouping and one pass of the aggregate, no sort (a sort of the
     /// rows and a state update per partition cost more than the aggregate itself when
     /// partitions are small, as in the windows AggregateSubqueriesToWindows makes).
     private func aggregateOverHashedPartitions(_ f: BoundWindowFunction, _ agg: BoundAggregate, _ batch: Batch) throws -> Vector {
         let n = batch.count
         let keys = try f.partitionBy.map { try compiler.compile($0)(batch) }
-        let table = KeyTable(types: keys.map(\.type))
         var groups = ContiguousArray<Int32>()
-        groups.reserveCapacity(n)
-        var start = 0
-        // Batch-sized lookups keep the table's per-call buffers small.
-        while start < n {
-            let end = min(start + Batch.capacity, n)
-            let part = start == 0 && end == n ? keys : keys.map { $0.contiguousSlice(start..<end) }
-            groups.append(contentsOf: table.findOrInsert(vectors: part, count: end - start))
-            start = end
-            try compiler.context.checkCancelled()
+        let groupCount: Int
+        if keys.isEmpty {
+            // One partition: every row (OVER ()).
+            groups = ContiguousArray(repeating: 0, count: n)
+            groupCount = n > 0 ? 1 : 0
+        } else {
+            let table = KeyTable(types: keys.map(\.type))
+            groups.reserveCapacity(n)
+            var start = 0
+            // Batch-sized lookups keep the table's per-call buffers small.
+            while start < n {
+                let end = min(start + Batch.capacity, n)
+                let part = start == 0 && end == n ? keys : keys.map { $0.contiguousSlice(start..<end) }
+                groups.append(contentsOf: table.findOrInsert(vectors: part, count: end - start))
+                start = end
+                try compiler.context.checkCancelled()
+            }
+            groupCount = table.count
         }
         var args = try agg.arguments.map { try compiler.compile($0)(batch) }
         var rowGroups = groups
@@ -237,9 +245,9 @@ final class WindowOperator: Operator {
         }
         let state = agg.resolution.makeState()
         try rowGroups.withUnsafeBufferPointer { g in
-            try state.update(groups: g, groupCount: table.count, arguments: args, rowCount: g.count)
+            try state.update(groups: g, groupCount: groupCount, arguments: args, rowCount: g.count)
         }
-        return try state.finish(groupCount: table.count).gather(Array(groups))
+        return try state.finish(groupCount: groupCount).gather(groups)
     }
 
     private func isWholePartition(_ f: BoundWindowFunction) -> Bool {

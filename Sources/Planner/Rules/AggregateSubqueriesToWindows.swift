@@ -50,7 +50,7 @@ public enum AggregateSubqueriesToWindows {
 
     /// A join tree of inner joins and filters over plain scans: its scans in column order (each
     /// with its first column's position) and every condition, over the tree's output columns.
-    private struct FlatJoin {
+    struct FlatJoin {
         var leaves: [(scan: ScanNode, offset: Int)] = []
         var conjuncts: [BoundExpr] = []
 
@@ -83,6 +83,26 @@ public enum AggregateSubqueriesToWindows {
         }
     }
 
+    /// Each relation of `inner` matched to the relation of `outer` reading the same table (neither
+    /// side may read a table twice): the outer column standing for each inner column, and the
+    /// outer leaves matched.
+    static func mapping(inner: FlatJoin, outer: FlatJoin) -> (columns: [BoundExpr], leaves: Set<Int>)? {
+        func table(_ s: ScanNode) -> ObjectIdentifier { ObjectIdentifier(s.source) }
+        var outerLeafOfTable: [ObjectIdentifier: Int] = [:]
+        for (k, leaf) in outer.leaves.enumerated() {
+            guard outerLeafOfTable.updateValue(k, forKey: table(leaf.scan)) == nil else { return nil }
+        }
+        var columns: [BoundExpr] = []
+        var leaves = Set<Int>()
+        for leaf in inner.leaves {
+            guard let k = outerLeafOfTable[table(leaf.scan)], leaves.insert(k).inserted,
+                  outer.leaves[k].scan.columns == leaf.scan.columns else { return nil }
+            let at = outer.leaves[k].offset
+            columns += leaf.scan.fields.enumerated().map { .column(at + $0.offset, $0.element.type) }
+        }
+        return (columns, leaves)
+    }
+
     /// An aggregate whose value over a multiset is its value over the same rows repeated.
     private static func repetitionInvariant(_ a: BoundAggregate) -> Bool {
         guard a.filter == nil, a.orderBy.isEmpty, !a.isStar, a.arguments.count == 1 else { return false }
@@ -106,12 +126,12 @@ public enum AggregateSubqueriesToWindows {
         }
     }
 
-    private static func clean(_ e: BoundExpr) -> Bool {
+    static func clean(_ e: BoundExpr) -> Bool {
         !e.contains { DecorrelateSubqueries.isOuter($0) || DecorrelateSubqueries.isSubquery($0) || DecorrelateSubqueries.isVolatile($0) }
     }
 
     /// Order-insensitive identity of a conjunct: `a = b` and `b = a` are the same.
-    private static func identity(_ e: BoundExpr) -> String {
+    static func identity(_ e: BoundExpr) -> String {
         if case .call(let f, let args) = e, f.name == "=", args.count == 2 {
             let sides = [args[0].fingerprint, args[1].fingerprint].sorted()
             return "=(\(sides[0]),\(sides[1]))"
@@ -134,21 +154,7 @@ public enum AggregateSubqueriesToWindows {
               let inner = FlatJoin(peeled.base), let outer = FlatJoin(input) else { return nil }
         let width = input.fields.count
 
-        // Each subquery relation reads a table the outer query reads exactly once, and neither
-        // side reads a table twice.
-        func table(_ s: ScanNode) -> ObjectIdentifier { ObjectIdentifier(s.source) }
-        var outerLeafOfTable: [ObjectIdentifier: Int] = [:]
-        for (k, leaf) in outer.leaves.enumerated() {
-            guard outerLeafOfTable.updateValue(k, forKey: table(leaf.scan)) == nil else { return nil }
-        }
-        var columnMap: [BoundExpr] = []
-        var mappedLeaves = Set<Int>()
-        for leaf in inner.leaves {
-            guard let k = outerLeafOfTable[table(leaf.scan)], mappedLeaves.insert(k).inserted,
-                  outer.leaves[k].scan.columns == leaf.scan.columns else { return nil }
-            let at = outer.leaves[k].offset
-            columnMap += leaf.scan.fields.enumerated().map { .column(at + $0.offset, $0.element.type) }
-        }
+        guard let (columnMap, mappedLeaves) = mapping(inner: inner, outer: outer) else { return nil }
         func toOuter(_ e: BoundExpr) -> BoundExpr { PushDownFilters.substitute(e, columnMap) }
         func leavesRead(_ e: BoundExpr) -> Set<Int> { Set(e.referencedColumns.compactMap(outer.leaf(of:))) }
 
