@@ -49,6 +49,9 @@ final class JoinKeyBitmap: @unchecked Sendable {
     }
 
     var byteCount: Int { words.count * 8 }
+    /// Values in the range, and how many of them the build holds.
+    var width: Int { Int(truncatingIfNeeded: high &- low) + 1 }
+    var setBits: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
     @inline(__always) static func contains(_ x: Int64, low: Int64, high: Int64, words: UnsafeBufferPointer<UInt64>) -> Bool {
         guard x >= low && x <= high else { return false }

@@ -308,6 +308,29 @@ final class RuntimeJoinFilterTests: XCTestCase {
         XCTAssertEqual(try rows(s, "SHOW lakesql.runtime_join_filters"), try rows(s, "SELECT 'off'"))
     }
 
+    func testASparseKeyOfACompositeKeyIsCheckedByItsBitmapFirst() throws {
+        // pairs holds 60 of f's 2,000 ids (sparse over their range) with b values that mostly
+        // do not match: id's bitmap drops most rows exactly, then the pair's bloom filter (and
+        // the join) the rest. b's values fill their range, so it gets no bitmap.
+        let s = try session()
+        _ = try s.execute("SET lakesql.disabled_rules = 'ReorderJoins'").allRows()
+        _ = try s.execute("CREATE TABLE pairs (id int, b int, tag text)").allRows()
+        _ = try s.execute("INSERT INTO pairs SELECT x * 37 % 2000, (x * 37 % 2000 + x % 3) % 50, 't' || x FROM generate_series(1, 60) x").allRows()
+        _ = try s.execute("INSERT INTO pairs SELECT x, x % 50, 'b' || x FROM generate_series(1990, 1999) x").allRows()
+        _ = try s.execute("INSERT INTO pairs VALUES (NULL, 3, 'null'), (5, NULL, 'null b')").allRows()
+        let sql = "SELECT f.id, g.ga, p.tag FROM f JOIN g ON f.a = g.a JOIN pairs p ON f.id = p.id AND f.b = p.b ORDER BY f.id, p.tag"
+        let joined = try assertSameOnAndOff(s, sql)
+        XCTAssertEqual(joined.count, try rows(s, "SELECT 1 FROM f JOIN pairs p ON f.id = p.id AND f.b = p.b WHERE f.a IS NOT NULL").count)
+        let line = try scanLine(try explain(s, sql), "f [")
+        XCTAssertTrue(line.contains("id bitmap 248 B, bloom 256 B over 2 keys"), line)
+        XCTAssertFalse(line.contains("b bitmap"), line)
+        // Every row whose id is not among pairs' is dropped, whatever the bloom filter says.
+        let ids = try rows(s, "SELECT 1 FROM f WHERE id IN (SELECT id FROM pairs)").count
+        let checked = try XCTUnwrap(line.range(of: "rows checked=2000 dropped="), line)
+        let dropped = Int(line[checked.upperBound...].prefix { $0.isNumber }) ?? -1
+        XCTAssertGreaterThanOrEqual(dropped, 2000 - ids, line)
+    }
+
     func testFewKeysOverAPartKeysRangeGetAnExactBitmap() {
         // 7,854 part keys spread over 2M values (TPC-H Q2's filtered parts at SF10): a bitmap of
         // the whole range (256 KB) is made although it takes more than 128 bits per key. Past
