@@ -8,23 +8,9 @@ import Columnar
 @testable import Engine
 
 final class ReduceAggregateInputsResultTests: XCTestCase {
-    private func session() throws -> Session {
-        let s = try Database().connect()
-        // p: the small filtered side (keys repeat, some NULL); f: the aggregated side (the same).
-        _ = try s.execute("""
-            CREATE TABLE p AS SELECT g AS id, CASE WHEN g % 7 = 0 THEN NULL ELSE g % 50 END AS k, g % 5 AS grp,
-                   'n' || (g % 13) AS name FROM generate_series(1, 400) AS r(g)
-            """).allRows()
-        _ = try s.execute("""
-            CREATE TABLE f AS SELECT g AS id, CASE WHEN g % 9 = 0 THEN NULL ELSE g % 60 END AS k,
-                   CASE WHEN g % 11 = 0 THEN NULL ELSE g % 5 END AS k2, g % 17 AS q FROM generate_series(1, 5000) AS r(g)
-            """).allRows()
-        return s
-    }
+    private func session() throws -> Session { try DecorrelationTables.session() }
 
-    private func plan(_ s: Session, _ sql: String) throws -> String {
-        try s.execute("EXPLAIN " + sql).allRows().map { "\($0)" }.joined(separator: "\n")
-    }
+    private func plan(_ s: Session, _ sql: String) throws -> String { try DecorrelationTables.plan(s, sql) }
 
     private func semiJoins(_ text: String) -> Int { text.components(separatedBy: "Semi Join").count - 1 }
 
