@@ -112,4 +112,35 @@ final class AggregateSubqueriesToWindowsResultTests: XCTestCase {
             XCTAssertFalse(try plan(s, sql).contains("Window ["), sql)
         }
     }
+
+    func testCombinationsOfAggregateComparisonAndConditionsMatchTheRuleOff() throws {
+        // Every aggregate (rewritten or not) against every comparison, with conditions that are
+        // the same on both sides, on one side only, or absent: the two plans must agree.
+        let s = try session()
+        // sum and count scaled into q's range, so that a sum over repeated groups would show.
+        let calls = ["min(f2.q)", "max(f2.nq)", "avg(f2.price)", "avg(f2.q) + 0", "sum(f2.q) / 40", "count(*) / 6", "count(f2.nq) / 6", "max(f2.price) - 1"]
+        let comparisons = ["=", "<", ">=", "<>", "IS NOT DISTINCT FROM"]
+        let conditions = [("", ""), (" AND f.q > 3", " AND f2.q > 3"), (" AND f.k2 = 1", ""), ("", " AND f2.nq IS NULL")]
+        var queries: [String] = []
+        for (i, call) in calls.enumerated() {
+            for (j, op) in comparisons.enumerated() {
+                let (outer, inner) = conditions[(i + j) % conditions.count]
+                let column = call.contains("price") || call.contains("avg") ? "price" : "q"
+                queries.append("SELECT p.id, f.id FROM p, f WHERE p.k = f.k AND p.grp = \(j)\(outer) AND f.\(column) \(op) (SELECT \(call) FROM f f2 WHERE f2.k = p.k\(inner)) ORDER BY 1, 2")
+                queries.append("SELECT f.id FROM f WHERE f.id % 3 = \(i % 3)\(outer) AND f.\(column) \(op) (SELECT \(call) FROM f f2 WHERE f2.k = f.k\(inner)) ORDER BY 1")
+            }
+        }
+        var on: [String] = [], windows = 0
+        for sql in queries {
+            on.append("\(try s.execute(sql).allRows())")
+            if try plan(s, sql).contains("Window [") { windows += 1 }
+        }
+        _ = try s.execute("SET lakesql.disabled_rules = 'AggregateSubqueriesToWindows'").allRows()
+        for (i, sql) in queries.enumerated() {
+            XCTAssertEqual(on[i], "\(try s.execute(sql).allRows())", sql)
+        }
+        // The rewritten share: min, max and the exact avg with matching conditions.
+        XCTAssertGreaterThan(windows, 10)
+        XCTAssertLessThan(windows, queries.count)
+    }
 }
