@@ -268,8 +268,9 @@ final class RuntimeJoinFilter: @unchecked Sendable {
                 described.append("\(name) bitmap \(size(made.byteCount))")
             }
         }
+        try context.reserve(bytes: keyBitmaps.reduce(0) { $0 + $1.bitmap.byteCount })
         if bloom != nil || bitmap != nil {
-            try context.reserve(bytes: (bloom?.byteCount ?? 0) + (bitmap?.byteCount ?? 0) + keyBitmaps.reduce(0) { $0 + $1.bitmap.byteCount })
+            try context.reserve(bytes: (bloom?.byteCount ?? 0) + (bitmap?.byteCount ?? 0))
             described.append(describe(bloom, bitmap, keys: rowKeys.count))
         } else if let table, rowKeys.count == keys.count, linked <= bloomMaximumRows {
             trialTable = table

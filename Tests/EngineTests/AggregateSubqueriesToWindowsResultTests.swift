@@ -30,6 +30,8 @@ final class AggregateSubqueriesToWindowsResultTests: XCTestCase {
         // A NULL key's subquery sees no rows: its value is NULL, not its partition's.
         "SELECT id FROM f WHERE (SELECT max(f2.q) FROM f f2 WHERE f2.k = f.k) IS NULL ORDER BY id",
         "SELECT id FROM f WHERE coalesce((SELECT min(f2.nq) FROM f f2 WHERE f2.k = f.k), -1) < 1 ORDER BY id",
+        // … and the subquery's own expression over its aggregates sees them NULL for that key.
+        "SELECT id FROM f WHERE (SELECT coalesce(max(f2.nq), -1) FROM f f2 WHERE f2.k = f.k) < 0 ORDER BY id",
         // bool_and and a comparison other than equality with the subquery.
         "SELECT p.id, f.id FROM p, f WHERE p.k = f.k AND p.grp = 3 AND f.flag = (SELECT bool_and(f2.flag) FROM f f2 WHERE f2.k = p.k) ORDER BY 1, 2",
         "SELECT p.id, f.id FROM p, f WHERE p.k = f.k AND p.grp = 0 AND f.q >= (SELECT max(f2.q) - 2 FROM f f2 WHERE f2.k = p.k) ORDER BY 1, 2",

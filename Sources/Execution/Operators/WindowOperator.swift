@@ -1,5 +1,6 @@
 // Window functions: materialises the input, and for each function sorts row
-// indexes by (PARTITION BY, ORDER BY), walks partitions and peer groups, and
+// indexes by (PARTITION BY, ORDER BY) — or, for an aggregate over whole
+// partitions, groups them by hashing the keys — walks partitions and peer groups, and
 // computes ranking, offset (lag/lead), value (first/last/nth) and aggregate
 // functions over ROWS / RANGE / GROUPS frames with exclusions. Aggregates
 // over frames fold each row's frame into that row's own group of the
@@ -209,9 +210,9 @@ final class WindowOperator: Operator {
     }
 
     /// An aggregate over whole partitions is a GROUP BY of the partition keys (none: one
-    /// group) gathered back to the rows: one hashed grouping and one pass of the aggregate, no sort (a sort of the
-    /// rows and a state update per partition cost more than the aggregate itself when
-    /// partitions are small, as in the windows AggregateSubqueriesToWindows makes).
+    /// group) gathered back to the rows: one hashed grouping and one pass of the aggregate, no
+    /// sort (a sort of the rows and a state update per partition cost more than the aggregate
+    /// itself when partitions are small, as in the windows AggregateSubqueriesToWindows makes).
     private func aggregateOverHashedPartitions(_ f: BoundWindowFunction, _ agg: BoundAggregate, _ batch: Batch) throws -> Vector {
         let n = batch.count
         let keys = try f.partitionBy.map { try compiler.compile($0)(batch) }
@@ -240,7 +241,7 @@ final class WindowOperator: Operator {
         if let filterExpr = agg.filter {
             let keep = TruthVector(try compiler.compile(filterExpr)(batch))
             let rows = ContiguousArray((0..<n).lazy.filter { keep.isTrue($0) }.map { Int32($0) })
-            args = args.map { $0.gather(Array(rows)) }
+            args = args.map { $0.gather(rows) }
             rowGroups = ContiguousArray(rows.lazy.map { groups[Int($0)] })
         }
         let state = agg.resolution.makeState()

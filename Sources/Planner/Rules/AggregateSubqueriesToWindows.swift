@@ -24,7 +24,7 @@
 // window, the others below it. A correlation `x = x` with x read from a
 // mapped relation itself (the "rows with their group's minimum" query over
 // one table) partitions by x; its NULL keys, which match nothing in the
-// subquery, get the subquery's value over no rows (NULL) through a CASE.
+// subquery, get the subquery's aggregates over no rows (NULL) through a CASE.
 // Anything else (outer or semi joins, policy barriers, a table read twice on
 // either side, pushed scan predicates, volatile calls, float or char keys,
 // aggregates with FILTER or ORDER BY) keeps DecorrelateScalarSubqueries'
@@ -118,11 +118,12 @@ public enum AggregateSubqueriesToWindows {
         }
     }
 
-    /// Key types whose `=` is the identity the window partitions by.
+    /// Key types whose `=` is plainly the identity the window partitions by (kept conservative:
+    /// no floats, blank-padded char or intervals, whose equal values differ in representation).
     private static func partitionable(_ t: DataType) -> Bool {
         switch t {
         case .float32, .float64, .char, .interval, .null: return false
-        default: return !t.isFloat
+        default: return true
         }
     }
 
@@ -221,18 +222,21 @@ public enum AggregateSubqueriesToWindows {
         for a in agg.aggregates {
             let arguments = a.arguments.compactMap(argument)
             guard arguments.count == a.arguments.count else { return nil }
-            let call = BoundAggregate(name: a.name, resolution: a.resolution, arguments: arguments, distinct: a.distinct,
+            let call = BoundAggregate(name: a.name, resolution: a.resolution, arguments: arguments, distinct: false,
                                       filter: nil, orderBy: [], isStar: false)
             functions.append(BoundWindowFunction(name: a.name, kind: .aggregate(call), arguments: arguments, partitionBy: keys,
                                                  orderBy: [], frame: nil, ignoreNulls: false, returnType: a.returnType,
                                                  keepsInputOrder: true))
         }
-        var value = PushDownFilters.substitute(top[0], functions.enumerated().map { .column(width + $0.offset, $0.element.returnType) })
-        if !selfKeys.isEmpty {
-            // A NULL key matches no subquery row: the value over no rows, which is NULL.
-            let anyNull = BoundExpr.or(selfKeys.map { .isNull($0, negated: false) })
-            value = .caseWhen([(anyNull, .literal(.null, value.type))], elseResult: value, value.type)
+        // A NULL self key matches no subquery row: its aggregates are those over no rows (NULL
+        // for every aggregate taken here), and the subquery's expression is evaluated over them.
+        let anyNullKey: BoundExpr? = selfKeys.isEmpty ? nil : .or(selfKeys.map { .isNull($0, negated: false) })
+        let aggregateValues: [BoundExpr] = functions.enumerated().map { i, f in
+            let column = BoundExpr.column(width + i, f.returnType)
+            guard let anyNullKey else { return column }
+            return .caseWhen([(anyNullKey, .literal(.null, f.returnType))], elseResult: column, f.returnType)
         }
+        let value = PushDownFilters.substitute(top[0], aggregateValues)
         func replaced(_ e: BoundExpr) -> BoundExpr {
             if case .subquery(let t, _) = e, t === s { return value }
             return e.mapChildren(replaced)
