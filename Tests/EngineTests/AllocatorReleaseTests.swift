@@ -1,6 +1,8 @@
 // AllocatorTrim's contract with QueryResult: a finished statement's operators
 // are dropped exactly once, whether or not the statement ran long enough to
-// trim, and the allocator is limited to one arena per core (at least two).
+// trim, and the allocator is limited to one arena per core (at least two);
+// only a long statement of a process holding more than the retained amount
+// trims, and the resident set it is judged by is the real one.
 // That the memory then leaves the process is measured, not unit-tested
 // (resident sets in a shared test process are not reproducible): see
 // Docs/BENCHMARKS.md, "Memory held between statements".
@@ -25,5 +27,26 @@ final class AllocatorReleaseTests: XCTestCase {
 
     func testOneArenaPerCoreAtLeastTwo() {
         XCTAssertEqual(Int(AllocatorTrim.arenaLimit), max(2, ProcessInfo.processInfo.activeProcessorCount))
+    }
+
+    func testOnlyLongStatementsOfAProcessAboveTheRetainedAmountTrim() {
+        let long = AllocatorTrim.minimumStatementNanoseconds
+        let limit = AllocatorTrim.retainedResidentBytes
+        XCTAssertFalse(AllocatorTrim.shouldTrim(elapsedNanoseconds: long - 1, residentBytes: 8 * limit))
+        XCTAssertFalse(AllocatorTrim.shouldTrim(elapsedNanoseconds: long, residentBytes: limit))
+        XCTAssertTrue(AllocatorTrim.shouldTrim(elapsedNanoseconds: long, residentBytes: limit + 1))
+        XCTAssertTrue(AllocatorTrim.shouldTrim(elapsedNanoseconds: long, residentBytes: nil), "an unknown resident set trims, as before")
+    }
+
+    func testResidentBytesCountsMemoryTheProcessTouches() throws {
+        #if os(Linux)
+        let before = try XCTUnwrap(AllocatorTrim.residentBytes())
+        let size = 64 << 20
+        let block = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 4096)
+        defer { block.deallocate() }
+        block.initializeMemory(as: UInt8.self, repeating: 1, count: size)
+        let after = try XCTUnwrap(AllocatorTrim.residentBytes())
+        XCTAssertGreaterThanOrEqual(after - before, size - (4 << 20), "64 MiB written must show in the resident set")
+        #endif
     }
 }
