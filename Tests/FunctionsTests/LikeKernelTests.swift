@@ -111,6 +111,48 @@ final class LikeKernelTests: XCTestCase {
         }
     }
 
+    /// Anchored pieces of every length from 0 to 24 (the word compares change at 4, 8 and 16
+    /// bytes): exact, `p%`, `%s` and `p%s` patterns cut from the texts, each also with one byte
+    /// changed at its first, last or a middle position, so a compare that skips a byte fails.
+    func testAnchoredPiecesOfEveryLengthAgreeWithGeneralMatcher() throws {
+        var g = Generator(state: 23)
+        let alphabet: [UInt8] = Array("ab7@.".utf8)
+        var texts: [[UInt8]] = []
+        var column = StringColumn()
+        for _ in 0..<400 {
+            let t = (0..<g.below(41)).map { _ in alphabet[g.below(alphabet.count)] }
+            texts.append(t); column.append(String(decoding: t, as: UTF8.self))
+        }
+        var matched = 0, checked = 0
+        for round in 0..<600 {
+            let source = texts[g.below(texts.count)]
+            let length = min(round % 25, source.count)
+            var prefix = Array(source.prefix(length)), suffix = Array(source.suffix(length))
+            let change = g.below(4)  // 0: none, 1: first byte, 2: last byte, 3: a middle byte
+            if change > 0 && length > 0 {
+                let at = change == 1 ? 0 : change == 2 ? length - 1 : g.below(length)
+                prefix[at] = prefix[at] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+                suffix[at] = suffix[at] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+            }
+            let shapes: [[UInt8]] = [prefix, prefix + [UInt8(ascii: "%")], [UInt8(ascii: "%")] + suffix,
+                                     prefix + [UInt8(ascii: "%")] + suffix]
+            for pattern in shapes {
+                let compiled = try CompiledLike(pattern, escape: nil, caseInsensitive: false)
+                XCTAssertNotNil(compiled.literal)
+                let fast = compiled.evaluate(column, count: texts.count, validity: nil, negated: false)
+                var scratch: [UInt8] = []
+                for (i, t) in texts.enumerated() {
+                    let expected = t.withUnsafeBufferPointer { compiled.general.matches($0, scratch: &scratch) }
+                    XCTAssertEqual(fast[i], expected, "\(String(decoding: t, as: UTF8.self)) LIKE \(String(decoding: pattern, as: UTF8.self))")
+                    checked += 1
+                    if expected { matched += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(matched, 10_000, "both outcomes are exercised")
+        XCTAssertGreaterThan(checked - matched, 10_000, "both outcomes are exercised")
+    }
+
     func testShapesThroughTheOperator() throws {
         // One resolution = one call site, reused across batches as a query would.
         var sites: [String: ScalarResolution] = [:]
