@@ -149,6 +149,19 @@ enum ConnectiveEvaluation {
         }
     }
 
+    /// The one to four dictionary entries whose truth is `isAnd`, the last repeated to fill four
+    /// (comparing against a repeated entry changes nothing); nil for none or more than four.
+    static func keptEntries(_ truth: UnsafeBufferPointer<Bool>, _ isAnd: Bool) -> (Int32, Int32, Int32, Int32)? {
+        var found: [Int32] = []
+        for (i, t) in truth.enumerated() where t == isAnd {
+            if found.count == 4 { return nil }
+            found.append(Int32(i))
+        }
+        guard let last = found.last else { return nil }
+        while found.count < 4 { found.append(last) }
+        return (found[0], found[1], found[2], found[3])
+    }
+
     /// The rows (batch rows through `rowOf`) among `live` whose truth equals `isAnd`. Eight
     /// truths are read as one word and only its set bytes are visited, so a selective term
     /// costs a load and a test per eight rows.
@@ -195,19 +208,29 @@ enum ConnectiveEvaluation {
                     @inline(__always) func stays(_ j: Int) -> Int {
                         tv[Int(Swift.min(UInt32(bitPattern: cv[j]), last))] == isAnd ? 1 : 0
                     }
-                    @inline(__always) func row(_ j: Int) -> Int32 { rowOf.map { $0[j] } ?? Int32(truncatingIfNeeded: j) }
                     var kept = 0, j = 0
-                    // One entry kept (an equality on a dictionary-encoded column): eight codes are
-                    // compared at once and a block without that code costs a compare and a test.
-                    // (Small dictionaries only: the entries are counted for every batch.)
-                    if live >= 8, tv.count <= 256, let codesBase = cv.baseAddress, let entry = tv.firstIndex(of: isAnd),
-                       !tv[(entry + 1)...].contains(isAnd) {
-                        let wanted = SIMD8<Int32>(repeating: Int32(entry))
+                    // Up to four entries kept (an equality or a short IN list on a dictionary-encoded
+                    // column): eight codes are compared with each at once, and only the rows of the
+                    // block's set lanes are visited, so a block without those codes costs the compares
+                    // and a test, and one with them a step per kept row. (Small dictionaries only: the
+                    // entries are found for every batch.)
+                    if live >= 8, tv.count <= 256, let codesBase = cv.baseAddress, let entries = Self.keptEntries(tv, isAnd) {
                         let raw = UnsafeRawPointer(codesBase)
+                        let lanes = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128), none = SIMD8<Int32>(repeating: 0)
+                        let e0 = SIMD8<Int32>(repeating: entries.0), e1 = SIMD8<Int32>(repeating: entries.1)
+                        let e2 = SIMD8<Int32>(repeating: entries.2), e3 = SIMD8<Int32>(repeating: entries.3)
                         while j + 8 <= live {
                             let block = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self)
-                            if any(block .== wanted) {
-                                for i in j..<j + 8 { d[kept] = row(i); kept &+= stays(i) }
+                            let hit = (block .== e0) .| (block .== e1) .| (block .== e2) .| (block .== e3)
+                            var bits = none.replacing(with: lanes, where: hit).wrappedSum()
+                            if let rowOf {
+                                while bits != 0 {
+                                    d[kept] = rowOf[j &+ bits.trailingZeroBitCount]; kept &+= 1; bits &= bits &- 1
+                                }
+                            } else {
+                                while bits != 0 {
+                                    d[kept] = Int32(truncatingIfNeeded: j &+ bits.trailingZeroBitCount); kept &+= 1; bits &= bits &- 1
+                                }
                             }
                             j += 8
                         }

@@ -29,12 +29,12 @@ final class ConnectiveSelectionTests: XCTestCase {
     }
 
     /// One term's answers for all rows of the batch, stored in the given form.
-    private enum Form: CaseIterable { case plain, plainWithNulls, constantTrue, constantFalse, constantNull, dictionary, dictionaryWithoutNulls }
+    private enum Form: CaseIterable { case plain, plainWithNulls, constantTrue, constantFalse, constantNull, dictionary, dictionaryWithoutNulls, dictionaryOfEight }
 
     private func answers(_ form: Form, rows: Int, seed: inout UInt64) -> [Truth] {
         func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
         switch form {
-        case .plain, .dictionaryWithoutNulls: return (0..<rows).map { _ in next() % 3 != 0 }
+        case .plain, .dictionaryWithoutNulls, .dictionaryOfEight: return (0..<rows).map { _ in next() % 3 != 0 }
         case .plainWithNulls, .dictionary: return (0..<rows).map { _ in let r = next() % 4; return r == 0 ? nil : r != 1 }
         case .constantTrue: return Array(repeating: true, count: rows)
         case .constantFalse: return Array(repeating: false, count: rows)
@@ -64,6 +64,12 @@ final class ConnectiveSelectionTests: XCTestCase {
                 let dict = Vector(type: .boolean, count: 4, storage: .bool([false, true, false, false]))
                 let codes = ContiguousArray(picked.enumerated().map { i, t in Int32(t == true ? 1 : [0, 2, 3][i % 3]) })
                 return Vector(type: .boolean, count: b.count, storage: .dictionary(indices: codes, values: dict))
+            case .dictionaryOfEight:
+                // Three TRUE entries and five FALSE ones, as an IN list's: AND takes the block path
+                // with three entries compared at once, OR (five entries kept) the row-by-row one.
+                let dict = Vector(type: .boolean, count: 8, storage: .bool([false, true, false, true, true, false, false, false]))
+                let codes = ContiguousArray(picked.enumerated().map { i, t in Int32(t == true ? [1, 3, 4][i % 3] : [0, 2, 5, 6, 7][i % 5]) })
+                return Vector(type: .boolean, count: b.count, storage: .dictionary(indices: codes, values: dict))
             case .plain, .plainWithNulls:
                 return Vector(type: .boolean, count: b.count, storage: .bool(ContiguousArray(picked.map { $0 ?? false })),
                               validity: ContiguousArray(picked.map { $0 != nil }))
@@ -81,7 +87,7 @@ final class ConnectiveSelectionTests: XCTestCase {
         for isAnd in [true, false] {
             for first in Form.allCases {
                 for second in Form.allCases {
-                    for third in [Form.plainWithNulls, .plain, .dictionary, .dictionaryWithoutNulls] {
+                    for third in [Form.plainWithNulls, .plain, .dictionary, .dictionaryWithoutNulls, .dictionaryOfEight] {
                         let forms = [first, second, third]
                         let truths = forms.map { answers($0, rows: rows, seed: &seed) }
                         var seenBy: [[Int]] = [[], [], []]
@@ -115,7 +121,7 @@ final class ConnectiveSelectionTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(cases, 2 * 7 * 7 * 4)
+        XCTAssertEqual(cases, 2 * 8 * 8 * 5)
     }
 
     func testUnreadColumnsOfSubBatchesAreNullConstants() throws {
@@ -144,6 +150,14 @@ final class ConnectiveSelectionTests: XCTestCase {
         let spread: [Int32] = (0..<27).map { [3, 9, 17, 24, 25, 26].contains($0) ? 2 : Int32($0 % 2) }
         let sparse = Vector(type: .boolean, count: 27, storage: .dictionary(indices: ContiguousArray(spread), values: equality))
         XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(sparse, count: 27)), [3, 9, 17, 24, 25, 26])
+        // Two to four TRUE entries (an IN list): compared at once; five: row by row.
+        for trueEntries in [[1, 5], [0, 2, 7], [1, 3, 4, 6], [0, 1, 2, 3, 4]] {
+            let answers = Vector(type: .boolean, count: 8, storage: .bool(ContiguousArray((0..<8).map { trueEntries.contains($0) })))
+            let mixed: [Int32] = (0..<43).map { Int32(($0 * 5 + $0 / 7) % 8) }
+            let v = Vector(type: .boolean, count: 43, storage: .dictionary(indices: ContiguousArray(mixed), values: answers))
+            XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(v, count: 43)).map(Int.init),
+                           (0..<43).filter { trueEntries.contains(Int(mixed[$0])) }, "\(trueEntries)")
+        }
         // Plain truths are read eight at a time: whole words, a word with one row, and a tail.
         let trueRows: Set<Int> = [0, 8, 9, 15, 16, 18]
         let plain = Vector(type: .boolean, count: 19, storage: .bool(ContiguousArray((0..<19).map { trueRows.contains($0) })))
