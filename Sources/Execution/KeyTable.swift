@@ -159,6 +159,13 @@ final class KeyTable {
     /// first (TPC-H Q13's 150,000 customers), and one megabyte of ids beats hashing them.
     static let denseFloor = 1 << 18
     private var denseBase: Int64 = 0
+    /// A single-integer table in hash mode looks again at its keys' range when its count
+    /// reaches this (doubling each time, so the look costs O(1) per key): once the keys fill
+    /// their range as densely as dense mode asks (a range under eight slots per key), the
+    /// table returns to dense mode. A morsel's table of customer ids at TPC-H SF10 (1.5M ids)
+    /// left dense mode on its first batch, whose few thousand keys spread over the whole range,
+    /// and then hashed hundreds of thousands of keys that fill it (39% of Q13's samples).
+    private var nextDenseCheck = 4_096
     /// Whether the table is in dense mode (tests).
     var isDense: Bool { dense != nil }
     /// Whether the table split and its body is packed (tests); nil when it did not split.
@@ -528,7 +535,31 @@ final class KeyTable {
         count = groups
         stores[0] = column
         self.slots = slots; self.groupHashes = groupHashes; self.mask = mask
+        if groups >= nextDenseCheck { returnToDenseIfFilled() }
         return ids
+    }
+
+    /// Switches a single-integer table without NULL keys from hash mode back to dense mode
+    /// when its keys span fewer than eight values per key (the bound dense mode keeps to, at
+    /// which the dense array takes no more memory than the slots and hashes it replaces).
+    private func returnToDenseIfFilled() {
+        nextDenseCheck = count * 2
+        guard dense == nil, split == nil, types.count == 1, types[0].physical == .int64 else { return }
+        let column = stores[0]
+        guard !column.anyNull, let lo = column.ints.min(), let hi = column.ints.max() else { return }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow, span < Int64(8 * count), span < Int64(Int32.max) else { return }
+        var table = ContiguousArray<Int32>(repeating: -1, count: Int(span) + 1)
+        column.ints.withUnsafeBufferPointer { keys in
+            table.withUnsafeMutableBufferPointer { t in
+                for g in 0..<count { t[Int(keys[g] &- lo)] = Int32(g) }
+            }
+        }
+        dense = table
+        denseBase = lo
+        groupHashes = []
+        slots = ContiguousArray(repeating: 0, count: 16)
+        mask = 15
     }
 
     /// Several non-NULL integer keys (composite join keys, GROUP BY of ids and dates): the

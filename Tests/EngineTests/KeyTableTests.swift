@@ -176,6 +176,45 @@ final class KeyTableTests: XCTestCase {
         XCTAssertEqual(Array(dense.find([KeyView(Vector.from(keys.prefix(50).map { .int($0) }, type: .int64))], count: 50)), Array(ids.prefix(50)))
     }
 
+    /// A table that left dense mode because its first keys spread over a wide range (a morsel's
+    /// first customer ids at SF10) returns to it once its keys fill the range to eight slots per
+    /// key, numbering groups exactly as hashing does before and after; keys that stay sparse in
+    /// their range keep it hashing, and NULLs or a far key after the return send it back.
+    func testHashedTableReturnsToDenseOnceItsKeysFillTheRange() {
+        let span: Int64 = 2_000_000
+        // 300,000 distinct keys (drawn with repeats) over two million values: 6.7 values per key.
+        let keys: [Int64] = (0..<600_000).map { i in Int64((i % 300_000) &* 7_919 % Int(span)) + 5 }
+        let table = KeyTable(types: [.int64]), hashed = KeyTable(types: [.int64])
+        _ = hashed.findOrInsert([KeyView(Vector.from([.int(1 << 50)], type: .int64))], count: 1)
+        var ids: [Int32] = [], hashedIds: [Int32] = [], sawHashing = false
+        for start in stride(from: 0, to: keys.count, by: 2048) {
+            let n = min(2048, keys.count - start)
+            let batch = KeyView(Vector(type: .int64, count: n, storage: .int64(ContiguousArray(keys[start..<start + n]))))
+            ids += table.findOrInsert([batch], count: n)
+            hashedIds += hashed.findOrInsert([batch], count: n).map { $0 - 1 }
+            if !table.isDense { sawHashing = true }
+        }
+        XCTAssertTrue(sawHashing, "the first batch spreads past the floor: the table hashes")
+        XCTAssertTrue(table.isDense, "300,000 keys over 2M values: back to dense mode")
+        XCTAssertEqual(ids, hashedIds)
+        XCTAssertEqual(table.count, 300_000)
+        let probe = KeyView(Vector.from(keys.prefix(5000).map { .int($0) } + [.int(4), .int(span + 5), .null], type: .int64))
+        XCTAssertEqual(Array(table.find([probe], count: 5003)), Array(ids.prefix(5000)) + [-1, -1, -1])
+        XCTAssertEqual(table.keyVectors()[0].value(at: Int(ids[123])), .int(keys[123]))
+        // After the return, a NULL key leaves dense mode again and is a group of its own.
+        let withNull = table.findOrInsert([KeyView(Vector.from([.int(keys[9]), .null, .int(keys[10])], type: .int64))], count: 3)
+        XCTAssertFalse(table.isDense)
+        XCTAssertEqual(Array(withNull), [ids[9], 300_000, ids[10]])
+
+        // 20,000 keys over the same range (100 values per key) keep hashing.
+        let sparse = KeyTable(types: [.int64])
+        for start in stride(from: 0, to: 20_000, by: 2000) {
+            _ = sparse.findOrInsert([KeyView(Vector.from((start..<start + 2000).map { .int(Int64($0) * 100) }, type: .int64))], count: 2000)
+        }
+        XCTAssertFalse(sparse.isDense, "keys spread a hundred values apart stay hashed")
+        XCTAssertEqual(sparse.count, 20_000)
+    }
+
     /// Lookups in dense mode read the dense array (the table stays dense, so concurrent finds
     /// write nothing): stored keys map to their ids; NULLs, unseen keys inside the range and keys
     /// beyond either end (down to Int64.min, up to Int64.max) to -1; inserting after finds goes on.
