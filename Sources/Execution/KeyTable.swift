@@ -722,7 +722,7 @@ final class PrefixSplit {
         self.types = types
         self.prefixColumns = prefixColumns
         self.restColumns = restColumns
-        let packed = restColumns.count == 1 && types[restColumns[0]].physical == .int64
+        let packed = restColumns.count == 1 && PackedIntPair.packs(types[restColumns[0]])
         self.packed = packed
         prefix = KeyTable(types: prefixColumns.map { types[$0] }, capacity: 64)
         body = KeyTable(types: packed ? [.int64] : [.int64] + restColumns.map { types[$0] })

@@ -4,7 +4,11 @@
 // prefix id and user id) then compare and store one integer per row instead
 // of two columns with their NULL flags. Only pairs whose id is in [0, 2^15)
 // and whose integer is NULL or in [-2^47, 2^47 - 1) pack; the tables that use
-// this switch to pairs for good at the first row that does not.
+// this switch to pairs for good at the first row that does not. The integer
+// may be an int64 or the unscaled int128 of a numeric (one column's values
+// share its scale, so equal unscaled values are equal numbers, as KeyTable
+// compares them): `extract(hour FROM t)` is numeric, and a (country, hour)
+// key went through the general hashed path.
 
 import Columnar
 import Functions
@@ -15,13 +19,28 @@ enum PackedIntPair {
 
     /// The rows' pairs packed, and the rows that do not fit (their packed value is meaningless).
     static func pack(ids: ContiguousArray<Int32>, _ values: KeyView, count n: Int) -> (keys: ContiguousArray<Int64>, misfits: [Int]) {
+        if values.physical == .int128 {
+            guard values.wides.count >= n else { return ([], Array(0..<n)) }
+            // Values outside the packed range become misfits through an out-of-range stand-in.
+            let narrowed = ContiguousArray<Int64>(values.wides.prefix(n).lazy.map { Int64(exactly: $0) ?? Int64.max })
+            return pack(ids: ids, ints: narrowed, nulls: values.nulls, count: n)
+        }
+        guard values.ints.count >= n else { return ([], Array(0..<n)) }
+        return pack(ids: ids, ints: values.ints, nulls: values.nulls, count: n)
+    }
+
+    /// Whether a column of `type` can be the integer of a pair.
+    static func packs(_ type: DataType) -> Bool { type.physical == .int64 || type.physical == .int128 }
+
+    private static func pack(ids: ContiguousArray<Int32>, ints: ContiguousArray<Int64>, nulls: ContiguousArray<Bool>?,
+                             count n: Int) -> (keys: ContiguousArray<Int64>, misfits: [Int]) {
         var misfits: [Int] = []
-        guard ids.count >= n, values.ints.count >= n else { return ([], Array(0..<n)) }
+        guard ids.count >= n, ints.count >= n else { return ([], Array(0..<n)) }
         let keys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
             ids.withUnsafeBufferPointer { p in
-                values.ints.withUnsafeBufferPointer { xs in
+                ints.withUnsafeBufferPointer { xs in
                     for i in 0..<n {
-                        let isNull = values.nulls?[i] ?? false
+                        let isNull = nulls?[i] ?? false
                         let x = isNull ? null : xs[i]
                         // x + 2^47 in [0, 2^48 - 1) is x in [-2^47, 2^47 - 1); ids below 2^15 unsigned.
                         let fits = UInt32(bitPattern: p[i]) < 1 << 15
@@ -47,7 +66,10 @@ enum PackedIntPair {
             let x = (keys[i] << 16) >> 16                          // the low 48 bits, sign-extended
             if x == null { validity[i] = false } else { xs[i] = x }
         }
-        return (Vector(type: .int64, count: n, storage: .int64(ids)),
-                Vector(type: valueType, count: n, storage: .int64(xs), validity: validity.contains(false) ? validity : nil))
+        let valid = validity.contains(false) ? validity : nil
+        let values = valueType.physical == .int128
+            ? Vector(type: valueType, count: n, storage: .int128(ContiguousArray(xs.lazy.map { Int128($0) })), validity: valid)
+            : Vector(type: valueType, count: n, storage: .int64(xs), validity: valid)
+        return (Vector(type: .int64, count: n, storage: .int64(ids)), values)
     }
 }

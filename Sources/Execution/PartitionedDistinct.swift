@@ -29,7 +29,7 @@ final class PartitionedDistinct {
     private(set) var packed: Bool
 
     init(argumentTypes: [DataType], workers: Int) {
-        let packed = argumentTypes.count == 1 && argumentTypes[0].physical == .int64
+        let packed = argumentTypes.count == 1 && PackedIntPair.packs(argumentTypes[0])
         self.packed = packed
         tables = (0..<Self.partitionCount).map { _ in KeyTable(types: packed ? [.int64] : [.int64] + argumentTypes) }
         self.argumentTypes = argumentTypes

@@ -309,38 +309,46 @@ final class KeyTableTests: XCTestCase {
     /// A split whose other column is one integer keys its body by (prefix id, integer) packed
     /// into one int64: NULL integers, both ends of the packed range, and `find` of integers
     /// outside it; then a batch with an integer outside the range rebuilds the body as pairs,
-    /// and ids, stored keys and finds go on as a first-seen numbering gives them.
+    /// and ids, stored keys and finds go on as a first-seen numbering gives them. The integer
+    /// may be an int64 or a numeric's unscaled value (extract(hour …) is numeric), whose wide
+    /// values go past Int64 as well.
     func testPackedPrefixSplitAndItsSwitchToPairs() {
+        checkPackedPrefixSplit(.int64, wide: { .int(Int64.max - Int64($0)) }) { .int(Int64($0)) }
+        checkPackedPrefixSplit(.decimal(precision: 38, scale: 2), wide: { .decimal(Int128(Int64.max) * 1000 + Int128($0)) }) { .decimal($0) }
+    }
+
+    private func checkPackedPrefixSplit(_ type: DataType, wide: (Int) -> Value, _ value: (Int128) -> Value) {
         let dictionary: [String?] = ["mobile", "desktop", "tablet"]
-        let extremes: [Value] = [.int(-(1 << 47)), .int((1 << 47) - 2), .null, .int(0), .int(-1)]
-        func rows(_ range: Range<Int>, wide: Bool) -> [[Value]] {
+        let extremes: [Value] = [value(-(1 << 47)), value((1 << 47) - 2), .null, value(0), value(-1)]
+        func rows(_ range: Range<Int>, wide isWide: Bool) -> [[Value]] {
             range.map { i in
                 let device: Value = dictionary[(i * 5) % 3].map(Value.string) ?? .null
-                var x: Value = i % 41 == 0 ? extremes[(i / 41) % extremes.count] : .int(scrambled(i, 900))
-                if wide && i % 500 == 3 { x = .int(Int64.max - Int64(i)) }
+                var x: Value = i % 41 == 0 ? extremes[(i / 41) % extremes.count] : value(Int128(scrambled(i, 900)))
+                if isWide && i % 500 == 3 { x = wide(i) }
                 return [device, x]
             }
         }
-        let table = KeyTable(types: [.text, .int64])
+        let table = KeyTable(types: [.text, type])
         var reference: [[Value]: Int32] = [:], order: [[Value]] = []
         for (k, batch) in [rows(0..<2048, wide: false), rows(2048..<4096, wide: false), rows(4096..<6144, wide: true), rows(6144..<8000, wide: false)].enumerated() {
             let ids = table.findOrInsert(vectors: [dictionaryVector(batch.map { $0[0] }, dictionary: dictionary),
-                                                   Vector.from(batch.map { $0[1] }, type: .int64)], count: batch.count)
+                                                   Vector.from(batch.map { $0[1] }, type: type)], count: batch.count)
             var expected: [Int32] = []
             for r in batch {
                 if let id = reference[r] { expected.append(id) } else {
                     let id = Int32(order.count); reference[r] = id; order.append(r); expected.append(id)
                 }
             }
-            XCTAssertEqual(Array(ids), expected, "batch \(k)")
-            XCTAssertEqual(table.splitIsPacked, k < 2, "packed until the batch with wide integers")
-            let probes = order + [[.string("mobile"), .int(Int64.min)], [.string("tablet"), .int(1 << 47)], [.string("absent"), .int(0)]]
-            let found = table.find([KeyView(Vector.from(probes.map { $0[0] }, type: .text)), KeyView(Vector.from(probes.map { $0[1] }, type: .int64))],
+            XCTAssertEqual(Array(ids), expected, "\(type) batch \(k)")
+            XCTAssertEqual(table.splitIsPacked, k < 2, "\(type): packed until the batch with wide integers")
+            let probes = order + [[.string("mobile"), value(Int128(Int64.min))], [.string("tablet"), value(1 << 47)], [.string("absent"), value(0)]]
+            let found = table.find([KeyView(Vector.from(probes.map { $0[0] }, type: .text)), KeyView(Vector.from(probes.map { $0[1] }, type: type))],
                                    count: probes.count)
-            XCTAssertEqual(Array(found), Array(0..<Int32(order.count)) + [-1, -1, -1], "finds after batch \(k)")
+            XCTAssertEqual(Array(found), Array(0..<Int32(order.count)) + [-1, -1, -1], "\(type): finds after batch \(k)")
             let stored = table.keyVectors()
+            XCTAssertEqual(stored[1].type, type)
             for g in stride(from: 0, to: order.count, by: 7) {
-                XCTAssertEqual([stored[0].value(at: g), stored[1].value(at: g)], order[g], "group \(g) after batch \(k)")
+                XCTAssertEqual([stored[0].value(at: g), stored[1].value(at: g)], order[g], "\(type): group \(g) after batch \(k)")
             }
         }
         XCTAssertEqual(table.count, order.count)

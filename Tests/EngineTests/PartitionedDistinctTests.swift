@@ -92,28 +92,34 @@ final class PartitionedDistinctTests: XCTestCase {
     /// fit (group ids below 2^15, arguments in [-2^47, 2^47 - 1), NULL its own value); the first
     /// chunk that does not fit rebuilds the tables as pairs, and the first occurrences found
     /// before, across and after that switch are exactly those a set of pairs gives.
+    /// A numeric argument (its unscaled value) packs the same way, its wide value past Int64.
     func testPackedPairsAndTheSwitchToPairsKeepFirstOccurrences() {
+        checkPackedPairs(.int64, wide: Int128(Int64.max)) { .int(Int64($0)) }
+        checkPackedPairs(.decimal(precision: 38, scale: 3), wide: Int128(Int64.max) * 10) { .decimal($0) }
+    }
+
+    private func checkPackedPairs(_ type: DataType, wide: Int128, _ value: (Int128) -> Value) {
         var g = SplitMix(state: 5)
-        let edges: [Int64?] = [nil, -(1 << 47), (1 << 47) - 2, -1, 0, 1]
+        let edges: [Int128?] = [nil, -(1 << 47), (1 << 47) - 2, -1, 0, 1]
         for (workers, chunkRows) in [(1, 3_000), (2, 20_000)] {
-            let distinct = PartitionedDistinct(argumentTypes: [.int64], workers: workers)
-            var seen = Set<[Int64?]>()
+            let distinct = PartitionedDistinct(argumentTypes: [type], workers: workers)
+            var seen = Set<[Int128?]>()
             for chunk in 0..<8 {
                 // Chunk 5 holds an argument past the packed range; chunk 6 a group id past it.
-                var gids = ContiguousArray<Int32>(), xs: [Int64?] = []
+                var gids = ContiguousArray<Int32>(), xs: [Int128?] = []
                 for i in 0..<chunkRows {
                     gids.append(Int32(g.below(chunk == 6 && i == 17 ? 40_000 : 5)))
-                    var x: Int64? = Int64(g.below(900)) - 450
+                    var x: Int128? = Int128(g.below(900)) - 450
                     if i % 97 == 0 { x = edges[g.below(edges.count)] }
-                    if chunk == 5 && i == 1_000 { x = Int64.max }
+                    if chunk == 5 && i == 1_000 { x = wide }
                     xs.append(x)
                 }
-                let argument = Vector.from(xs.map { $0.map(Value.int) ?? .null }, type: .int64)
+                let argument = Vector.from(xs.map { $0.map(value) ?? .null }, type: type)
                 let kept = distinct.firstOccurrences(groupIds: gids, arguments: [argument])
                 var expected: [Int32] = []
-                for i in 0..<chunkRows where seen.insert([Int64(gids[i]), xs[i]]).inserted { expected.append(Int32(i)) }
-                XCTAssertEqual(kept, expected, "workers \(workers) chunk \(chunk)")
-                XCTAssertEqual(distinct.packed, chunk < 5, "packed until chunk 5")
+                for i in 0..<chunkRows where seen.insert([Int128(gids[i]), xs[i]]).inserted { expected.append(Int32(i)) }
+                XCTAssertEqual(kept, expected, "\(type) workers \(workers) chunk \(chunk)")
+                XCTAssertEqual(distinct.packed, chunk < 5, "\(type): packed until chunk 5")
                 XCTAssertEqual(distinct.count, seen.count)
             }
         }
