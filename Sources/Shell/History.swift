@@ -40,7 +40,7 @@ public struct HistoryFile {
         if entries.count > limit {
             entries = Array(entries.suffix(limit))
             let text = entries.map { HistoryFile.encode($0) + "\n" }.joined()
-            try? text.write(toFile: path, atomically: true, encoding: .utf8)
+            try? FileReplacement.replace(text, atPath: path, mode: 0o600)
         }
         return entries
     }

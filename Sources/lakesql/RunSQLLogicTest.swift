@@ -42,7 +42,7 @@ func runSQLLogicTest(_ options: SQLLogicTestCommandOptions) -> Int32 {
     }
     if let reportPath = options.reportPath {
         do {
-            try SLTSuite.markdownReport(summary).write(toFile: reportPath, atomically: true, encoding: .utf8)
+            try FileReplacement.replace(SLTSuite.markdownReport(summary), atPath: reportPath)
         } catch {
             standardError.write("lakesql sqllogictest: cannot write report '\(reportPath)': \(error)\n")
             return 1

@@ -27,6 +27,28 @@ final class HistoryTests: XCTestCase {
         history.limit = 1
         XCTAssertEqual(history.load(), ["\\d orders"])
         XCTAssertEqual(try String(contentsOfFile: history.path, encoding: .utf8), "\\d orders\n")
+        // The trimmed file replaced the old one whole: still private, nothing else left beside it.
+        let rewritten = try FileManager.default.attributesOfItem(atPath: history.path)
+        XCTAssertEqual((rewritten[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [".lakesql_history"])
+    }
+
+    /// FileReplacement writes the new text whole over the old with the mode it is given, leaves
+    /// no temporary file beside it, and fails cleanly where it cannot write.
+    func testFileReplacementReplacesWholeAndLeavesNothingBehind() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replace-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("report.md").path
+        try FileReplacement.replace(String(repeating: "long line\n", count: 10_000), atPath: path)
+        try FileReplacement.replace("short\n", atPath: path)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "short\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.md"])
+        try FileReplacement.replace("private\n", atPath: path, mode: 0o600)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the replacement takes the mode given")
+        XCTAssertThrowsError(try FileReplacement.replace("x", atPath: dir.appendingPathComponent("missing/report.md").path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.md"])
     }
 
     func testDefaultPathFollowsHome() {
