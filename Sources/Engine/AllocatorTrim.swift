@@ -102,7 +102,9 @@ enum AllocatorTrim {
     static func statementFinished(startedAt: UInt64, release: () -> Void) {
         let now = DispatchTime.now().uptimeNanoseconds
         let elapsed = now >= startedAt ? now - startedAt : 0
-        guard let trim, configured, shouldTrim(elapsedNanoseconds: elapsed, residentBytes: residentBytes()) else {
+        // Short statements (SELECT 1 over the wire) never trim and never pay the /proc read.
+        guard let trim, configured, elapsed >= minimumStatementNanoseconds,
+              shouldTrim(elapsedNanoseconds: elapsed, residentBytes: residentBytes()) else {
             release()
             return
         }
