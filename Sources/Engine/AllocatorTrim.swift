@@ -102,9 +102,7 @@ enum AllocatorTrim {
     static func statementFinished(startedAt: UInt64, release: () -> Void) {
         let now = DispatchTime.now().uptimeNanoseconds
         let elapsed = now >= startedAt ? now - startedAt : 0
-        // Short statements (SELECT 1 over the wire) never trim and never pay the /proc read.
-        guard let trim, configured, elapsed >= minimumStatementNanoseconds,
-              shouldTrim(elapsedNanoseconds: elapsed, residentBytes: residentBytes()) else {
+        guard let trim, configured, shouldTrim(elapsedNanoseconds: elapsed, residentBytes: residentBytes()) else {
             release()
             return
         }
@@ -125,10 +123,11 @@ enum AllocatorTrim {
     /// Whether a statement that ran `elapsedNanoseconds` and ended with `residentBytes`
     /// resident hands its memory back: only long statements, and only when the process holds
     /// more than `retainedResidentBytes` (or its resident set is unknown). Measured before the
-    /// release, so whatever is kept is bounded by that figure.
-    static func shouldTrim(elapsedNanoseconds: UInt64, residentBytes: Int?) -> Bool {
+    /// release, so whatever is kept is bounded by that figure; read only for long statements,
+    /// so a short one (SELECT 1 over the wire) makes no system call here.
+    static func shouldTrim(elapsedNanoseconds: UInt64, residentBytes: @autoclosure () -> Int?) -> Bool {
         guard elapsedNanoseconds >= minimumStatementNanoseconds else { return false }
-        guard let residentBytes else { return true }
+        guard let residentBytes = residentBytes() else { return true }
         return residentBytes > retainedResidentBytes
     }
 

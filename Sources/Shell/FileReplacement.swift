@@ -14,26 +14,22 @@ import Darwin
 
 public enum FileReplacement {
     /// Writes `text` over the file at `path` (creating it with `mode`); the temporary file is
-    /// removed again when any step fails.
+    /// removed again when any step fails, and the error names the system's reason.
     public static func replace(_ text: String, atPath path: String, mode: mode_t = 0o644) throws {
         let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
-        var bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                close(fd); unlink(temporary)
-                throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: path])
-            }
-            written += n
-        }
-        bytes.removeAll()
-        guard close(fd) == 0, rename(temporary, path) == 0 else {
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard fd >= 0 else { throw failure() }
+        let written = Terminal.write(fd, text)
+        let writeError = written ? nil : failure()
+        guard close(fd) == 0, writeError == nil, rename(temporary, path) == 0 else {
+            let error = writeError ?? failure()
             unlink(temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            throw error
         }
+    }
+
+    /// errno as an error (its message is the system's, e.g. "No such file or directory").
+    private static func failure() -> POSIXError {
+        POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
     }
 }

@@ -30,16 +30,20 @@ public enum Terminal {
         return (Int(ws.ws_row), Int(ws.ws_col))
     }
 
-    /// Writes straight to a descriptor, bypassing buffered sinks (progress bar, `^C`).
-    static func write(_ descriptor: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
+    /// Writes straight to a descriptor, bypassing buffered sinks (progress bar, `^C`, the
+    /// history file); false when not all of `text` could be written (errno says why).
+    @discardableResult
+    static func write(_ descriptor: Int32, _ text: String) -> Bool {
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buffer in
+            let n = bytes.withUnsafeBytes { buffer in
                 buffer.baseAddress.map { posixWrite(descriptor, $0 + offset, buffer.count - offset) } ?? -1
             }
-            if n <= 0 { return }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
             offset += n
         }
+        return true
     }
 }

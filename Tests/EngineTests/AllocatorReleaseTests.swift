@@ -32,7 +32,10 @@ final class AllocatorReleaseTests: XCTestCase {
     func testOnlyLongStatementsOfAProcessAboveTheRetainedAmountTrim() {
         let long = AllocatorTrim.minimumStatementNanoseconds
         let limit = AllocatorTrim.retainedResidentBytes
-        XCTAssertFalse(AllocatorTrim.shouldTrim(elapsedNanoseconds: long - 1, residentBytes: 8 * limit))
+        var reads = 0
+        func resident(_ bytes: Int?) -> Int? { reads += 1; return bytes }
+        XCTAssertFalse(AllocatorTrim.shouldTrim(elapsedNanoseconds: long - 1, residentBytes: resident(8 * limit)))
+        XCTAssertEqual(reads, 0, "a short statement does not read its resident set")
         XCTAssertFalse(AllocatorTrim.shouldTrim(elapsedNanoseconds: long, residentBytes: limit))
         XCTAssertTrue(AllocatorTrim.shouldTrim(elapsedNanoseconds: long, residentBytes: limit + 1))
         XCTAssertTrue(AllocatorTrim.shouldTrim(elapsedNanoseconds: long, residentBytes: nil), "an unknown resident set trims, as before")
