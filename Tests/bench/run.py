@@ -298,6 +298,41 @@ def format_table(title, results, engine_names, mode, args):
     return "\n".join(lines)
 
 
+def ab_compare(engine_a, engine_b, queries, rounds, timeout=900):
+    """A/B of two LakeSQL binaries: per query one warm-up each, then `rounds` runs alternating
+    A and B, medians. Yields (name, median A, median B, problem or None), the problem naming an
+    error or rows that differ between the two."""
+    for name, sql in queries:
+        engine_a.run(sql, timeout)
+        engine_b.run(sql, timeout)
+        times_a, times_b, problem = [], [], None
+        for _ in range(rounds):
+            a, b = engine_a.run(sql, timeout), engine_b.run(sql, timeout)
+            if a["error"] or b["error"]:
+                problem = "error: " + (a["error"] or b["error"]).splitlines()[0][:120]
+            elif a["rows"] != b["rows"]:
+                problem = "A and B returned different rows"
+            times_a.append(a["seconds"])
+            times_b.append(b["seconds"])
+        yield name, statistics.median(times_a), statistics.median(times_b), problem
+
+
+def ab(args, lake, queries):
+    """Prints the A/B of `--a` against `--b` (one REPL process each) over `queries`."""
+    a = engines.ReplLakeSQL(engines.which_lakesql(args.a), lake)
+    b = engines.ReplLakeSQL(engines.which_lakesql(args.b), lake)
+    failed = False
+    try:
+        print(f"# A = {args.a}, B = {args.b}; one REPL process each, medians of {args.rounds} alternating runs")
+        for name, ma, mb, problem in ab_compare(a, b, queries, args.rounds, args.timeout):
+            print(f"{name:38s} A {ma:.4f}  B {mb:.4f}  B/A {mb / ma:.3f}" + (f"  {problem}" if problem else ""), flush=True)
+            failed = failed or problem is not None
+    finally:
+        a.close()
+        b.close()
+    return 1 if failed else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description="LakeSQL vs DuckDB vs Polars benchmark.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -332,6 +367,16 @@ def main():
                        help="seconds of timed runs per query before fewer runs are taken")
         b.add_argument("--markdown", default=None, help="also write the table to this file")
         b.add_argument("--strict", action="store_true", help="exit 1 if any result differs")
+    a = sub.add_parser("ab", help="A/B two lakesql binaries on the same queries (one REPL process each)")
+    common(a)
+    a.add_argument("suite", choices=["tpch", "clickstream"])
+    a.add_argument("--a", required=True, help="the baseline lakesql binary")
+    a.add_argument("--b", required=True, help="the lakesql binary compared with it")
+    a.add_argument("--sf", type=float, default=1)
+    a.add_argument("--scale", type=float, default=1)
+    a.add_argument("--queries", default="", help="tpch: 1,3,5-9; clickstream: m1,m3")
+    a.add_argument("--rounds", type=int, default=5)
+    a.add_argument("--timeout", type=float, default=900, help="seconds per single run")
     args = parser.parse_args()
 
     if args.command == "gen-tpch":
@@ -340,6 +385,10 @@ def main():
     if args.command == "gen-clickstream":
         gen_clickstream(args.scale, args.data, args.force)
         return 0
+    if args.command == "ab":
+        if args.suite == "tpch":
+            return ab(args, gen_tpch(args.sf, args.data), tpch_queries(args.queries))
+        return ab(args, gen_clickstream(args.scale, args.data), mission_queries(args.queries))
     if args.command == "tpch":
         folder = gen_tpch(args.sf, args.data)
         return benchmark(f"TPC-H SF{args.sf:g}", folder, tpch_tables(folder), tpch_queries(args.queries), args)

@@ -109,6 +109,32 @@ class ComparisonTests(unittest.TestCase):
         self.assertTrue(bench.check(self.reference, result, "SELECT 1").startswith("error"))
 
 
+class ABTests(unittest.TestCase):
+    """`run.py ab`: warm-up runs are not timed, runs alternate A and B, medians, and errors or
+    differing rows are named."""
+
+    class Fake:
+        def __init__(self, seconds, rows=(("1",),), error=None):
+            self.seconds, self.rows, self.error, self.calls = list(seconds), [list(r) for r in rows], error, 0
+
+        def run(self, sql, timeout):
+            self.calls += 1
+            return {"seconds": self.seconds.pop(0), "rows": self.rows, "error": self.error, "text": True}
+
+    def test_medians_exclude_the_warm_up(self):
+        a = self.Fake([100.0, 1.0, 3.0, 2.0])
+        b = self.Fake([100.0, 4.0, 6.0, 5.0])
+        [(name, ma, mb, problem)] = list(bench.ab_compare(a, b, [("q01", "SELECT 1")], rounds=3))
+        self.assertEqual((name, ma, mb, problem), ("q01", 2.0, 5.0, None))
+        self.assertEqual((a.calls, b.calls), (4, 4))
+
+    def test_errors_and_differing_rows_are_reported(self):
+        same = list(bench.ab_compare(self.Fake([0, 1]), self.Fake([0, 1], rows=(("2",),)), [("q", "x")], rounds=1))
+        self.assertEqual(same[0][3], "A and B returned different rows")
+        failing = list(bench.ab_compare(self.Fake([0, 1]), self.Fake([0, 1], error="ERROR: boom"), [("q", "x")], rounds=1))
+        self.assertTrue(failing[0][3].startswith("error: ERROR: boom"))
+
+
 STANDIN = textwrap.dedent('''
     import sys
     # Answers each statement as soon as its ';' arrives, like lakesql reading a pipe:
