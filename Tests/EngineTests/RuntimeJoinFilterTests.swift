@@ -333,8 +333,8 @@ final class RuntimeJoinFilterTests: XCTestCase {
 
     func testFewKeysOverAPartKeysRangeGetAnExactBitmap() {
         // 7,854 part keys spread over 2M values (TPC-H Q2's filtered parts at SF10): a bitmap of
-        // the whole range (256 KB) is made although it takes more than 128 bits per key. Past
-        // 2^22 values a few keys are left to a bloom filter.
+        // the whole range (256 KB) is made, as for any range under 2^22 values however few its
+        // keys. Past 2^22 values a few keys are left to a bloom filter.
         func bitmap(_ keys: [Int64]) -> JoinKeyBitmap? {
             let key = KeyView(Vector.from(keys.map { Value.int($0) }, type: .int64))
             let range: ClosedRange<Int64> = keys.min()!...keys.max()!
@@ -351,10 +351,13 @@ final class RuntimeJoinFilterTests: XCTestCase {
         }
         XCTAssertNotNil(bitmap([0, 10, (1 << 22) - 1]))
         XCTAssertNil(bitmap([0, 10, 1 << 22]))
-        // Wider ranges up to 128 bits a key: Q4's 57K orders over 6M order keys get one; 1,000
-        // keys over 10M values, or any range past 8 MB of bits, do not.
+        // Wider ranges up to 256 bits a key: Q4's 57K orders over 6M order keys get one, and so
+        // do Q12's 311K line items' orders over 60M keys at SF10 (193 bits a key); 1,000 keys
+        // over 10M values, 100K keys 300 apart, or any range past 8 MB of bits, do not.
         XCTAssertNotNil(bitmap((0..<57_000).map { Int64($0 * 105) }))
+        XCTAssertNotNil(bitmap((0..<200_000).map { Int64($0 * 250) }))
         XCTAssertNil(bitmap((0..<1_000).map { Int64($0 * 10_000) }))
+        XCTAssertNil(bitmap((0..<100_000).map { Int64($0 * 300) }))
         XCTAssertNil(bitmap((0..<600_000).map { Int64($0 * 120) }))
     }
 }
