@@ -1,13 +1,15 @@
 // Late materialisation in a Parquet scan: with a ScanRowFilter the scan
 // decodes the columns the filter reads first (every row the pushed-down
-// predicates and the page index leave), runs the filter batch by batch, and
-// only then decodes the other columns, for the surviving rows alone: the
-// reader fetches and decompresses only the pages that hold a survivor (the
-// offset index gives each page's rows, or a walk of the page headers when
-// the file has none) and gathers the survivors out of them. A row group where nothing survives never reads those columns.
-// The output is what the filter stage produced before: one batch per
-// evaluated batch with survivors, the positions the operators above do not
-// read left as NULL placeholders.
+// predicates and the page index leave), runs the filter over all of them at
+// once (in batch-sized windows past 2^20 rows: a window of the read would
+// otherwise copy its rows out of every filter column first), and only then
+// decodes the other columns, for the surviving rows alone: the reader
+// fetches and decompresses only the pages that hold a survivor (the offset
+// index gives each page's rows, or a walk of the page headers when the file
+// has none) and gathers the survivors out of them. A row group where nothing
+// survives never reads those columns. The output is what the filter stage
+// produced before: one batch per batch-sized run of rows with survivors, the
+// positions the operators above do not read left as NULL placeholders.
 
 import Columnar
 import Formats
@@ -44,6 +46,10 @@ extension ParquetTableSource: RowFilteringTableSource {
 
     /// Above this share of surviving rows every other column is read whole (cut per batch).
     static let lateReadMaximumShare = 0.5
+
+    /// Reads of up to this many rows (a row group of the usual writers' size) run the filter
+    /// over all their rows at once.
+    static let wholeEvaluationRows = 1 << 20
 
     /// Reads the rows `selection` leaves (all when nil) of one row group, or of the part
     /// `part` of it, running `filter` before the columns it does not read are decoded.
@@ -96,12 +102,15 @@ extension ParquetTableSource: RowFilteringTableSource {
             throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(first.rows) rows for a selection of \(base.rowCount)")
         }
 
-        // Evaluate batch by batch, keeping the survivors and their filter columns.
+        // Evaluate, keeping the survivors and their filter columns in pieces of at most a batch.
+        // A read of up to `wholeEvaluationRows` rows is evaluated in one go: its filter columns
+        // are taken as they are, where batch-sized windows copied every row of them first.
         var pieces: [Piece] = []
         var kept = 0
+        let window = first.rows <= Self.wholeEvaluationRows ? Swift.max(first.rows, 1) : Batch.capacity
         var start = 0
         while start < first.rows {
-            let end = min(start + Batch.capacity, first.rows)
+            let end = min(start + window, first.rows)
             let count = end - start
             var slices = [Vector?](repeating: nil, count: filterColumns.count)
             for (p, source) in evaluated.enumerated() {
@@ -117,14 +126,28 @@ extension ParquetTableSource: RowFilteringTableSource {
                 guard rows.count <= count, let last = rows.last, last < Int32(count), rows[0] >= 0 else {
                     throw SQLError(SQLState.internalError, "a scan filter selected rows outside its batch")
                 }
-                let all = rows.count == count
-                var vectors = [Vector?](repeating: nil, count: filterColumns.count)
-                for s in filterColumns.indices where keptSlots[s] {
-                    guard let v = slices[s] else { continue }
-                    vectors[s] = all ? v : rows.withUnsafeBufferPointer { v.gather(buffer: $0) }
+                // The window's survivors, cut at batch boundaries (rows ascend).
+                var next = 0
+                var pieceStart = 0
+                while pieceStart < count && next < rows.count {
+                    let pieceEnd = Swift.min(pieceStart + Batch.capacity, count)
+                    let from = next
+                    while next < rows.count && Int(rows[next]) < pieceEnd { next += 1 }
+                    if next > from {
+                        let all = next - from == pieceEnd - pieceStart
+                        var vectors = [Vector?](repeating: nil, count: filterColumns.count)
+                        for s in filterColumns.indices where keptSlots[s] {
+                            guard let v = slices[s] else { continue }
+                            vectors[s] = all ? v.slice(pieceStart..<pieceEnd)
+                                : rows.withUnsafeBufferPointer { v.gather(buffer: UnsafeBufferPointer(rebasing: $0[from..<next])) }
+                        }
+                        let local: ContiguousArray<Int32>? = all ? nil
+                            : ContiguousArray(rows[from..<next].lazy.map { $0 - Int32(pieceStart) })
+                        pieces.append(Piece(start: start + pieceStart, batchRows: pieceEnd - pieceStart, rows: local, filterVectors: vectors))
+                        kept += next - from
+                    }
+                    pieceStart = pieceEnd
                 }
-                pieces.append(Piece(start: start, batchRows: count, rows: all ? nil : rows, filterVectors: vectors))
-                kept += rows.count
             }
             start = end
         }
