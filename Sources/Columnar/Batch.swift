@@ -2,8 +2,10 @@
 // as one Vector per column, all of the same length.
 
 public final class Batch: @unchecked Sendable {
-    /// Rows per batch produced by scans and most operators.
-    public static let capacity = 2048
+    /// Rows per batch produced by scans and most operators. 8,192 rather than 2,048: per-batch
+    /// costs (evaluator set-up, allocations, reference counting) fell enough that 21 of the 22
+    /// TPC-H SF1 queries ran 3–20% faster, and a batch of 8-byte values (64 KB) still fits in L2.
+    public static let capacity = 8192
 
     public let columns: [Vector]
     public let count: Int

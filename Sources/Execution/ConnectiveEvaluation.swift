@@ -5,7 +5,7 @@
 // a later operand for a row an earlier one decided, so an error there
 // (division by zero, a bad cast) is not raised. The loops read the terms'
 // boolean buffers and validity masks directly: a filter over a Parquet scan
-// runs them once per 2048 rows for every term. Only the undecided rows are
+// runs them once per row group read for every term. Only the undecided rows are
 // tracked; a filter's conjunction hands them on as its selection
 // (selectedRows(allOf:)) without ever building a truth vector, and a term a
 // dictionary answered is read through its codes.

@@ -1,6 +1,6 @@
 // Small batches in a scan pipeline, merged before the next stage: a
 // selective scan filter, runtime filter or join leaves batches of a few dozen
-// rows (3% of purchases in the click-stream's events: ~60 of every 2,048),
+// rows (3% of purchases in the click-stream's events: ~250 of every 8,192),
 // and each operator above pays its per-batch cost — evaluator and hash-table
 // set-up, allocations, reference counting — for every one of them. Between
 // the stages of one morsel, batches under a quarter of Batch.capacity are

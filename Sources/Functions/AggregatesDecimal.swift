@@ -64,7 +64,7 @@ final class DecimalSumState: AggregateState {
 
     /// The magnitude bound of the dictionary the last batch read through. The parts of a row
     /// group share one decoded dictionary (up to a dictionary page of entries), so bounding it
-    /// once instead of once per 2,048-row batch keeps the bound's cost per row, not per entry.
+    /// once instead of once per batch keeps the bound's cost per row, not per entry.
     /// Vectors are immutable, so identity decides.
     private var boundedDictionary: (dictionary: Vector, bits: Int)?
 

@@ -32,10 +32,12 @@ final class SmallBatchCoalescingTests: XCTestCase {
     }
 
     func testSmallBatchesMergeUpToCapacityAndLargeOnesPassAlone() throws {
-        XCTAssertEqual(try coalesced([10, 20, 600, 5, 5]).map(\.count), [30, 600, 10])
-        XCTAssertEqual(try coalesced(Array(repeating: 100, count: 30)).map(\.count), [2000, 1000])
-        XCTAssertEqual(try coalesced([511, 511, 511, 511, 511]).map(\.count), [2044, 511])
-        XCTAssertEqual(try coalesced([512, 2048, 1]).map(\.count), [512, 2048, 1])
+        let capacity = Batch.capacity, quarter = Batch.capacity / 4
+        XCTAssertEqual(try coalesced([10, 20, quarter + 88, 5, 5]).map(\.count), [30, quarter + 88, 10])
+        let hundreds = capacity / 100  // batches of 100 rows that fit in one
+        XCTAssertEqual(try coalesced(Array(repeating: 100, count: hundreds + hundreds / 2)).map(\.count), [hundreds * 100, hundreds / 2 * 100])
+        XCTAssertEqual(try coalesced(Array(repeating: quarter - 1, count: 5)).map(\.count), [4 * (quarter - 1), quarter - 1])
+        XCTAssertEqual(try coalesced([quarter, capacity, 1]).map(\.count), [quarter, capacity, 1])
         XCTAssertEqual(try coalesced([0, 3, 0]).map(\.count), [3])
         XCTAssertEqual(try coalesced([]).map(\.count), [])
     }
