@@ -43,7 +43,8 @@ enum SnappyDecoder {
     /// copy's offset bits 8–10, and in the upper half the mask that keeps the offset bytes of the
     /// 4 loaded after the tag. Literal tags (kind 0) have no entry of use (0). The tag's size is
     /// not in the table: the next tag's position waits on it, and a shift of a constant by the
-    /// kind is shorter than a second load (+10–15% on integer and text pages).
+    /// kind is shorter than a second load (user ids and e-mails +19%, order keys +11%,
+    /// timestamps +1%, on 1 MiB libsnappy blocks).
     static let copyTable: [UInt64] = (0..<256).map { tag -> UInt64 in
         let (length, high, mask): (Int, Int, UInt64)
         switch tag & 3 {
