@@ -17,7 +17,14 @@ public enum FileReplacement {
     /// removed again when any step fails, and the error names the system's reason.
     public static func replace(_ text: String, atPath path: String, mode: mode_t = 0o644) throws {
         let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
+        var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
+        if fd < 0 && errno == EEXIST {
+            // Left by a process that died mid-replacement with this same pid (a container's
+            // REPL often starts with the same one): otherwise every later replacement would
+            // fail. O_EXCL still refuses whatever may be put there in between.
+            unlink(temporary)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
+        }
         guard fd >= 0 else { throw failure() }
         let written = Terminal.write(fd, text)
         let writeError = written ? nil : failure()

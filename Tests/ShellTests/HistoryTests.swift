@@ -47,6 +47,11 @@ final class HistoryTests: XCTestCase {
         try FileReplacement.replace("private\n", atPath: path, mode: 0o600)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the replacement takes the mode given")
+        // A temporary file a crashed process with this pid left behind does not block it.
+        try "stale".write(toFile: path + ".tmp-\(getpid())", atomically: false, encoding: .utf8)
+        try FileReplacement.replace("after a crash\n", atPath: path)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "after a crash\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.md"])
         XCTAssertThrowsError(try FileReplacement.replace("x", atPath: dir.appendingPathComponent("missing/report.md").path))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.md"])
     }
