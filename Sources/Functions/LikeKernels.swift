@@ -188,6 +188,9 @@ struct CompiledLike: Sendable {
             return out
         }
         let caseInsensitive = general.caseInsensitive
+        if !caseInsensitive && literal.hasPercent && literal.middles.isEmpty {
+            return Self.evaluateEnds(literal, texts, count: n, validity: validity, negated: negated)
+        }
         var folded = [UInt8](repeating: 0, count: 64)
         var scratch: [UInt8] = []
         texts.bytes.withUnsafeBufferPointer { tb in
@@ -223,6 +226,41 @@ struct CompiledLike: Sendable {
                     }
                 }
             }
+        }
+        return out
+    }
+}
+
+extension CompiledLike {
+    /// `prefix%` and `%suffix` (and `prefix%suffix`), case-sensitive: the length check and the
+    /// two pieces' word compares in one loop over the rows, with the pieces in locals. Through
+    /// LikeLiteralShape.matches, a call per row that reloads the shape and walks its (empty)
+    /// middle pieces, `email LIKE '%77@example.com'` cost about 12 ns a row (a quarter of
+    /// click-stream m8).
+    static func evaluateEnds(_ shape: LikeLiteralShape, _ texts: StringColumn, count n: Int,
+                             validity: ContiguousArray<Bool>?, negated: Bool) -> ContiguousArray<Bool> {
+        var out = ContiguousArray<Bool>(repeating: false, count: n)
+        let prefix = shape.prefix, suffix = shape.suffix
+        let minimum = shape.minimumLength, suffixCount = suffix.count
+        texts.bytes.withUnsafeBufferPointer { tb in
+            texts.offsets.withUnsafeBufferPointer { off in
+                out.withUnsafeMutableBufferPointer { o in
+                    let empty: UInt8 = 0
+                    withUnsafePointer(to: empty) { emptyPointer in
+                        let base = tb.baseAddress ?? emptyPointer
+                        for i in 0..<n {
+                            let start = Int(off[i]), end = Int(off[i + 1])
+                            let matched = end - start >= minimum
+                                && prefix.matches(at: base + start) && suffix.matches(at: base + (end - suffixCount))
+                            o[i] = matched != negated
+                        }
+                    }
+                }
+            }
+        }
+        // Rows the validity excludes stay false, as in the general loop.
+        if let validity {
+            for i in 0..<n where !validity[i] { out[i] = false }
         }
         return out
     }
