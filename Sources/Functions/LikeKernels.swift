@@ -193,41 +193,47 @@ struct CompiledLike: Sendable {
         }
         var folded = [UInt8](repeating: 0, count: 64)
         var scratch: [UInt8] = []
-        texts.bytes.withUnsafeBufferPointer { tb in
-            texts.offsets.withUnsafeBufferPointer { off in
-                out.withUnsafeMutableBufferPointer { o in
-                    // An empty column has no base address; every row is then empty too.
-                    let empty: UInt8 = 0
-                    withUnsafePointer(to: empty) { emptyPointer in
-                        let base = tb.baseAddress ?? emptyPointer
-                        for i in 0..<n {
-                            if let validity, !validity[i] { continue }
-                            let start = Int(off[i]), len = Int(off[i + 1]) - start
-                            let s = base + start
-                            if !caseInsensitive {
-                                o[i] = literal.matches(s, len) != negated
-                                continue
-                            }
-                            var ascii = true
-                            for k in 0..<len where s[k] >= 0x80 { ascii = false; break }
-                            if !ascii {
-                                o[i] = general.matches(UnsafeBufferPointer(start: s, count: len), scratch: &scratch) != negated
-                                continue
-                            }
-                            if folded.count < len { folded = [UInt8](repeating: 0, count: len * 2) }
-                            o[i] = folded.withUnsafeMutableBufferPointer { f -> Bool in
-                                for k in 0..<len {
-                                    let c = s[k]
-                                    f[k] = c &- 65 < 26 ? c | 0x20 : c
-                                }
-                                return literal.matches(UnsafePointer(f.baseAddress!), len)
-                            } != negated
-                        }
-                    }
+        Self.withRows(texts, &out) { base, off, o in
+            for i in 0..<n {
+                if let validity, !validity[i] { continue }
+                let start = Int(off[i]), len = Int(off[i + 1]) - start
+                let s = base + start
+                if !caseInsensitive {
+                    o[i] = literal.matches(s, len) != negated
+                    continue
                 }
+                var ascii = true
+                for k in 0..<len where s[k] >= 0x80 { ascii = false; break }
+                if !ascii {
+                    o[i] = general.matches(UnsafeBufferPointer(start: s, count: len), scratch: &scratch) != negated
+                    continue
+                }
+                if folded.count < len { folded = [UInt8](repeating: 0, count: len * 2) }
+                o[i] = folded.withUnsafeMutableBufferPointer { f -> Bool in
+                    for k in 0..<len {
+                        let c = s[k]
+                        f[k] = c &- 65 < 26 ? c | 0x20 : c
+                    }
+                    return literal.matches(UnsafePointer(f.baseAddress!), len)
+                } != negated
             }
         }
         return out
+    }
+
+    /// Runs `body` over the column's bytes, its offsets and the answers. An empty column has no
+    /// base address (every row is then empty): `body` gets a valid pointer to read nothing from.
+    @inline(__always)
+    static func withRows(_ texts: StringColumn, _ out: inout ContiguousArray<Bool>,
+                         _ body: (UnsafePointer<UInt8>, UnsafeBufferPointer<Int32>, UnsafeMutableBufferPointer<Bool>) -> Void) {
+        texts.bytes.withUnsafeBufferPointer { tb in
+            texts.offsets.withUnsafeBufferPointer { off in
+                out.withUnsafeMutableBufferPointer { o in
+                    let empty: UInt8 = 0
+                    withUnsafePointer(to: empty) { emptyPointer in body(tb.baseAddress ?? emptyPointer, off, o) }
+                }
+            }
+        }
     }
 }
 
@@ -242,20 +248,12 @@ extension CompiledLike {
         var out = ContiguousArray<Bool>(repeating: false, count: n)
         let prefix = shape.prefix, suffix = shape.suffix
         let minimum = shape.minimumLength, suffixCount = suffix.count
-        texts.bytes.withUnsafeBufferPointer { tb in
-            texts.offsets.withUnsafeBufferPointer { off in
-                out.withUnsafeMutableBufferPointer { o in
-                    let empty: UInt8 = 0
-                    withUnsafePointer(to: empty) { emptyPointer in
-                        let base = tb.baseAddress ?? emptyPointer
-                        for i in 0..<n {
-                            let start = Int(off[i]), end = Int(off[i + 1])
-                            let matched = end - start >= minimum
-                                && prefix.matches(at: base + start) && suffix.matches(at: base + (end - suffixCount))
-                            o[i] = matched != negated
-                        }
-                    }
-                }
+        withRows(texts, &out) { base, off, o in
+            for i in 0..<n {
+                let start = Int(off[i]), end = Int(off[i + 1])
+                let matched = end - start >= minimum
+                    && prefix.matches(at: base + start) && suffix.matches(at: base + (end - suffixCount))
+                o[i] = matched != negated
             }
         }
         // Rows the validity excludes stay false, as in the general loop.
