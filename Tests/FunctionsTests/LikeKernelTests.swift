@@ -50,7 +50,11 @@ final class LikeKernelTests: XCTestCase {
                 let fast = compiled.evaluate(column, count: texts.count, validity: round % 4 < 2 ? validity : nil, negated: negated)
                 var scratch: [UInt8] = []
                 for (i, t) in texts.enumerated() {
-                    if round % 4 < 2 && !validity[i] { continue }
+                    if round % 4 < 2 && !validity[i] {
+                        // A NULL row's answer stays false, NOT LIKE included (callers may read it before the validity).
+                        XCTAssertFalse(fast[i], "NULL row \(i) \(negated ? "NOT " : "")LIKE \(String(decoding: pattern, as: UTF8.self))")
+                        continue
+                    }
                     let bytes = Array(t.utf8)
                     let expected = bytes.withUnsafeBufferPointer { compiled.general.matches($0, scratch: &scratch) } != negated
                     XCTAssertEqual(fast[i], expected, "\(t) \(caseInsensitive ? "ILIKE" : "LIKE") \(String(decoding: pattern, as: UTF8.self)) escape \(escape ?? [])")
