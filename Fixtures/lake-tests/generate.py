@@ -208,3 +208,12 @@ for version in ["1.0", "2.0"]:
 write("dictionary/fallback_strings.parquet", pa.table({
     "s": pa.array(["value-%06d" % (i * 7) for i in range(4000)], pa.string()),
 }), dictionary_pagesize_limit=2048, data_page_size=1024, write_batch_size=100, row_group_size=4000)
+
+# Dictionaries that overflow after a few pages, with NULLs and a page index (pages of at most
+# 100 rows), so reads can pick pages: sparse reads across the fall-back to PLAIN, and reads of
+# PLAIN pages alone, which need no dictionary.
+write("dictionary/fallback_indexed.parquet", pa.table({
+    "n": pa.array([None if i % 11 == 3 else (i * 7919) % 100003 for i in range(4000)], pa.int64()),
+    "s": pa.array([None if i % 13 == 5 else "value-%06d" % (i * 7) for i in range(4000)], pa.string()),
+}), dictionary_pagesize_limit=2048, data_page_size=1024, write_batch_size=100, row_group_size=4000,
+   write_page_index=True, max_rows_per_page=100)

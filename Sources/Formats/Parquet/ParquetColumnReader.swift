@@ -273,6 +273,10 @@ struct DecodedColumn {
     var dictionary: PhysicalValues?
     /// Dictionary codes of the non-null entries, while every data page so far was dictionary-encoded.
     var indices: ContiguousArray<Int32>?
+    /// A chunk that fell back from dictionary pages to PLAIN ones in a read that left the
+    /// conversion to its reader (`ColumnChunkReader.defersFallbackConversion`): the codes of the
+    /// non-null entries before the first PLAIN page; `values` holds the entries after them.
+    var fallbackCodes: ContiguousArray<Int32>?
     /// Data pages decoded (for EXPLAIN ANALYZE's page counts).
     var dataPages = 0
     /// Level entries the column metadata promises (an upper bound on values; sizes reservations).
@@ -282,6 +286,12 @@ struct DecodedColumn {
     var definedEntries: Int?
     /// Where `dictionary` came from when it is shared with concurrent reads of the same chunk.
     var dictionarySlot: ParquetDictionarySlot?
+    /// The dictionary page while `read` has not needed it: it is decoded by the first
+    /// dictionary-encoded data page. A late read of a chunk that fell back to PLAIN often
+    /// touches only plain pages and never pays for the dictionary (click-stream m5: a 1 MB
+    /// dictionary of timestamps per row group, decompressed for one plain page's row).
+    /// Always nil once `read` returns.
+    var pendingDictionary: (header: PageHeader, body: ArraySlice<UInt8>)?
 }
 
 struct ColumnChunkReader {
@@ -295,6 +305,11 @@ struct ColumnChunkReader {
     /// The chunk's dictionary, already decoded by a concurrent read of another part of the row
     /// group (from `dictionarySlot`): the segments then hold data pages only.
     var knownDictionary: PhysicalValues? = nil
+    /// When the chunk falls back from dictionary pages to PLAIN ones, keep the earlier pages'
+    /// codes (`DecodedColumn.fallbackCodes`) instead of converting every one to its value: set
+    /// by sparse late reads, which convert only the rows they keep (click-stream m7 converted
+    /// 630K codes a row group through 1 MB dictionaries to keep 10% of them).
+    var defersFallbackConversion = false
     var what: String { "file \"\(file)\", column \(leaf.dottedPath)" }
 
     func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "\(what): \(m)") }
@@ -338,6 +353,7 @@ struct ColumnChunkReader {
                 pageNumber += 1
             }
         }
+        out.pendingDictionary = nil
         if Int64(out.entries) < expectedValues {
             throw corrupt("column chunk ends after \(out.entries) of \(expectedValues) values")
         }
@@ -359,6 +375,22 @@ struct ColumnChunkReader {
         do {
             if let dictionarySlot { return try dictionarySlot.values { try decodeDictionaryPage(header, body) } }
             return try decodeDictionaryPage(header, body)
+        } catch let e as EncodingError {
+            throw corrupt("dictionary page: \(e.message)")
+        }
+    }
+
+    /// Decodes the dictionary page `read` set aside, for the first page that needs it.
+    private func decodePendingDictionary(into out: inout DecodedColumn) throws {
+        guard let (header, body) = out.pendingDictionary else { return }
+        out.pendingDictionary = nil
+        do {
+            if let dictionarySlot {
+                out.dictionary = try dictionarySlot.values { try decodeDictionaryPage(header, body) }
+                out.dictionarySlot = dictionarySlot
+            } else {
+                out.dictionary = try decodeDictionaryPage(header, body)
+            }
         } catch let e as EncodingError {
             throw corrupt("dictionary page: \(e.message)")
         }
@@ -411,13 +443,8 @@ struct ColumnChunkReader {
         do {
             switch PageType(rawValue: header.type) {
             case .dictionaryPage:
-                guard out.dictionary == nil else { throw corrupt("more than one dictionary page") }
-                if let dictionarySlot {
-                    out.dictionary = try dictionarySlot.values { try decodeDictionaryPage(header, body) }
-                    out.dictionarySlot = dictionarySlot
-                } else {
-                    out.dictionary = try decodeDictionaryPage(header, body)
-                }
+                guard out.dictionary == nil && out.pendingDictionary == nil else { throw corrupt("more than one dictionary page") }
+                out.pendingDictionary = (header, body)
             case .dataPage:
                 guard let dh = header.dataPageHeader else { throw corrupt("data page without its header") }
                 let n = Int(dh.numValues)
@@ -678,9 +705,10 @@ struct ColumnChunkReader {
                               into out: inout DecodedColumn) throws {
         switch encoding {
         case ParquetEncoding.plainDictionary, ParquetEncoding.rleDictionary:
+            try decodePendingDictionary(into: &out)
             guard let dict = out.dictionary else { throw encodingError("dictionary-encoded page without a dictionary page") }
             let dictCount = UInt32(dict.count)
-            if out.indices != nil || out.values.count == 0 {
+            if out.indices != nil || (out.values.count == 0 && out.fallbackCodes == nil) {
                 // Codes go straight into the chunk's index array (reserved for the whole chunk
                 // on the first page), then the new tail is checked against the dictionary.
                 var indices = out.indices ?? {
@@ -726,7 +754,11 @@ struct ColumnChunkReader {
     /// Before a page of plain (non-dictionary) values: a chunk that fell back from dictionary
     /// pages is flattened here, and the first such page reserves the values of the whole chunk.
     private func prepareForPlainValues(count: Int, into out: inout DecodedColumn) throws {
-        if let idx = out.indices, let dict = out.dictionary {
+        if let idx = out.indices, defersFallbackConversion {
+            out.indices = nil
+            out.fallbackCodes = idx
+            out.values.reserve(Swift.max(count, out.expectedEntries - out.entries))
+        } else if let idx = out.indices, let dict = out.dictionary {
             out.indices = nil
             out.values.reserve(out.expectedEntries)
             // Plain pages follow: bytes reserved for the whole chunk (grown page by page, each

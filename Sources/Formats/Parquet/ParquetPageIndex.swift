@@ -267,6 +267,10 @@ extension ParquetFile {
             segments.append((bytes, 0..<bytes.count))
         }
         let expected = chosen.reduce(Int64(0)) { $0 + Int64($1.rows.count) }
+        // A sparse read (below) converts only the rows it keeps, those before a fall-back to
+        // PLAIN pages included. Only reads of several ranges take that path.
+        reader.defersFallbackConversion = selection.ranges.count > 1
+            && Int(selection.rowCount) * Self.sparseReadFactor <= Int(expected)
         let d = try reader.read(segments: segments, expectedValues: expected)
         result.retain(d.dictionarySlot)
         // One row range over consecutive pages (a part of a split row group, or one run the page

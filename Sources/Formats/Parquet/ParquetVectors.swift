@@ -255,6 +255,9 @@ enum ParquetVectors {
 
     /// The vector for a flat (non-repeated) leaf: one row per level entry.
     static func flatColumn(_ d: DecodedColumn, leaf: ParquetLeaf, file: String) throws -> Vector {
+        guard d.fallbackCodes == nil else {
+            throw SQLError(SQLState.internalError, "file \"\(file)\", column \(leaf.dottedPath): unconverted dictionary codes in a whole read")
+        }
         let rows = d.entries
         var validity: ContiguousArray<Bool>? = nil
         var present = rows
@@ -328,7 +331,8 @@ enum ParquetVectors {
     /// non-NULL rows before it), which also keeps flatColumn's check of the value count.
     static func flatColumn(_ d: DecodedColumn, leaf: ParquetLeaf, file: String, rows: ContiguousArray<Int32>) throws -> Vector {
         let entries = d.entries
-        let stored = d.indices?.count ?? d.values.count
+        let codesBefore = d.fallbackCodes?.count ?? 0
+        let stored = codesBefore + (d.indices?.count ?? d.values.count)
         func corrupt(_ present: Int) -> SQLError {
             SQLError(SQLState.dataCorrupted, "file \"\(file)\", column \(leaf.dottedPath): \(stored) values for \(present) non-null rows")
         }
@@ -368,7 +372,20 @@ enum ParquetVectors {
             return Vector(type: leaf.type, count: rows.count, storage: .dictionary(indices: codes, values: dictVector), validity: validity)
         }
         var picked = d.values.emptyOfSameKind
-        try picked.appendGathered(from: d.values, valueRows)
+        if let codes = d.fallbackCodes {
+            guard let dict = d.dictionary else {
+                throw SQLError(SQLState.internalError, "file \"\(file)\", column \(leaf.dottedPath): dictionary codes without a dictionary")
+            }
+            // Rows before the fall-back to PLAIN pages take their value through their code;
+            // valueRows ascend, so they are a prefix.
+            let split = valueRows.firstIndex { Int($0) >= codes.count } ?? valueRows.count
+            let pickedCodes = codes.withUnsafeBufferPointer { c in ContiguousArray(valueRows[..<split].lazy.map { c[Int($0)] }) }
+            try picked.appendGathered(from: dict, pickedCodes, expecting: valueRows.count)
+            let after = Int32(truncatingIfNeeded: codes.count)
+            try picked.appendGathered(from: d.values, ContiguousArray(valueRows[split...].lazy.map { $0 - after }))
+        } else {
+            try picked.appendGathered(from: d.values, valueRows)
+        }
         let values = try dense(picked, leaf: leaf, file: file)
         guard let validity else { return values }
         return scatter(values, validity: validity)
@@ -419,7 +436,7 @@ enum ParquetVectors {
     /// A flat column chunk whose values map one to one onto its rows: no NULL, no dictionary
     /// codes, a conversion that cannot fail (ParquetColumnsRead keeps these physical).
     static func isDensePlain(_ d: DecodedColumn, leaf: ParquetLeaf) -> Bool {
-        guard leaf.maxRep == 0, d.indices == nil, d.values.count == d.entries, convertsWithoutFailure(leaf) else { return false }
+        guard leaf.maxRep == 0, d.indices == nil, d.fallbackCodes == nil, d.values.count == d.entries, convertsWithoutFailure(leaf) else { return false }
         if leaf.maxDef > 0, let defs = d.defLevels {
             let m = Int32(leaf.maxDef)
             let defined = d.definedEntries ?? defs.withUnsafeBufferPointer { p in
