@@ -293,12 +293,49 @@ final class ScanLateMaterialisationTests: XCTestCase {
 
     func testSurvivorRangesMapReadRowsThroughASelection() {
         var s = SurvivorRanges(RowSelection([10..<20, 50..<55, 100..<200]))
-        s.add(readRow: 0)
-        s.add(readRow: 1)
+        s.add(readRows: [0, 1], from: 0)
         s.add(readRows: 9..<12)     // 19, then 50 and 51
-        s.add(readRow: 15)          // 100
+        s.add(readRows: [5], from: 10)          // 100
         s.add(readRows: 16..<18)    // 101, 102
-        XCTAssertEqual(s.ranges, [10..<12, 19..<20, 50..<52, 100..<103])
+        s.add(readRows: [0, 2, 3, 4, 200], from: 100)  // 185, 187…189 (200: past the selection)
+        XCTAssertEqual(s.ranges, [10..<12, 19..<20, 50..<52, 100..<103, 185..<186, 187..<190])
+    }
+
+    /// Pieces of scattered survivors, added in bulk, give the ranges that mapping each read row
+    /// through the selection one by one and merging neighbours gives, across the selection's
+    /// range boundaries and piece boundaries (runs continuing from one piece into the next).
+    func testSurvivorRangesFromPiecesMatchRowByRowMapping() {
+        var seed: UInt64 = 0x9E3779B97F4A7C15
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        for round in 0..<200 {
+            var base: [Range<Int64>] = [], at: Int64 = Int64(next(5))
+            for _ in 0..<(1 + next(4)) {
+                let n = Int64(1 + next(40))
+                base.append(at..<at + n)
+                at += n + Int64(next(3) == 0 ? 0 : 1 + next(20))
+            }
+            let selection = RowSelection(base)
+            let read = Int(selection.rowCount)
+            let mapped = selection.ranges.flatMap { $0 }
+            var s = SurvivorRanges(selection)
+            var expected: [Range<Int64>] = []
+            var start = 0
+            while start < read {
+                let length = 1 + next(30)
+                let rows = (0..<Swift.min(length, read - start)).filter { _ in next(3) != 0 }.map { Int32($0) }
+                s.add(readRows: ContiguousArray(rows), from: start)
+                for r in rows {
+                    let row = mapped[start + Int(r)]
+                    if let last = expected.last, last.upperBound == row { expected[expected.count - 1] = last.lowerBound..<row + 1 }
+                    else { expected.append(row..<row + 1) }
+                }
+                start += length
+            }
+            XCTAssertEqual(s.ranges, expected, "round \(round), selection \(base)")
+        }
     }
 
     /// The longest run of read rows without a survivor, which decides whether survivors can

@@ -10,22 +10,28 @@ import Columnar
 /// Sorted, disjoint, non-empty row ranges of one row group.
 public struct RowSelection: Sendable, Equatable, CustomStringConvertible {
     public private(set) var ranges: [Range<Int64>]
+    /// The rows selected, counted as the ranges are normalised (each column of a sparse late
+    /// read asks, over tens of thousands of ranges).
+    public let rowCount: Int64
 
     /// Normalises any ranges (sorts, drops empty ones, merges overlapping and adjacent ones).
     public init(_ ranges: [Range<Int64>]) {
         // Survivor ranges (thousands per row group in a sparse late read) arrive normalised
         // already: then they are kept as they are, after one pass of compares.
-        let normalised = ranges.withUnsafeBufferPointer { r -> Bool in
-            guard let first = r.first, !first.isEmpty else { return r.isEmpty }
+        let normalisedCount = ranges.withUnsafeBufferPointer { r -> Int64? in
+            guard let first = r.first, !first.isEmpty else { return r.isEmpty ? 0 : nil }
             var previousEnd = first.upperBound
+            var count = first.upperBound - first.lowerBound
             for k in 1..<r.count {
-                guard r[k].lowerBound > previousEnd, !r[k].isEmpty else { return false }
+                guard r[k].lowerBound > previousEnd, !r[k].isEmpty else { return nil }
                 previousEnd = r[k].upperBound
+                count &+= r[k].upperBound - r[k].lowerBound
             }
-            return true
+            return count
         }
-        if normalised {
+        if let normalisedCount {
             self.ranges = ranges
+            self.rowCount = normalisedCount
             return
         }
         // In order: one merging pass, without a sorted copy.
@@ -40,11 +46,11 @@ public struct RowSelection: Sendable, Equatable, CustomStringConvertible {
             }
         }
         self.ranges = merged
+        self.rowCount = merged.reduce(0) { $0 + Int64($1.count) }
     }
 
     public static func all(_ rows: Int64) -> RowSelection { RowSelection([0..<rows]) }
 
-    public var rowCount: Int64 { ranges.reduce(0) { $0 + Int64($1.count) } }
     public var isEmpty: Bool { ranges.isEmpty }
 
     public func isAll(rows: Int64) -> Bool { ranges == [0..<rows] || (rows == 0 && ranges.isEmpty) }
@@ -269,8 +275,9 @@ extension ParquetFile {
         let expected = chosen.reduce(Int64(0)) { $0 + Int64($1.rows.count) }
         // A sparse read (below) converts only the rows it keeps, those before a fall-back to
         // PLAIN pages included. Only reads of several ranges take that path.
-        reader.defersFallbackConversion = selection.ranges.count > 1
-            && Int(selection.rowCount) * Self.sparseReadFactor <= Int(expected)
+        let selected = Int(selection.rowCount)
+        let sparse = selected * Self.sparseReadFactor <= Int(expected)
+        reader.defersFallbackConversion = sparse && selection.ranges.count > 1
         let d = try reader.read(segments: segments, expectedValues: expected)
         result.retain(d.dictionarySlot)
         // One row range over consecutive pages (a part of a split row group, or one run the page
@@ -300,8 +307,11 @@ extension ParquetFile {
         // Row r of the selection sits in the decoded vector at (rows of earlier chosen pages) + (r - page start).
         // A selection range overlaps only chosen pages, which follow each other in the decoded vector
         // wherever their rows do, so each range maps to one contiguous range there: copied in bulk.
+        // Few rows of the pages read (late materialisation after a selective filter): only those
+        // are converted and placed (`rows`), instead of every decoded row and then a copy of the few.
         var decodedRanges: [Range<Int>] = []
-        decodedRanges.reserveCapacity(selection.ranges.count)
+        var rows = ContiguousArray<Int32>()
+        if sparse { rows.reserveCapacity(selected) } else { decodedRanges.reserveCapacity(selection.ranges.count) }
         var pageIndex = 0, pageBase: Int64 = 0
         for r in selection.ranges {
             while pageIndex < chosen.count && chosen[pageIndex].rows.upperBound <= r.lowerBound {
@@ -324,18 +334,16 @@ extension ParquetFile {
             guard start + r.count <= Int(expected) else {
                 throw SQLError(SQLState.internalError, "file \"\(name)\": selection runs past the pages read")
             }
-            decodedRanges.append(start..<start + r.count)
+            if sparse {
+                for i in start..<start + r.count { rows.append(Int32(truncatingIfNeeded: i)) }
+            } else {
+                decodedRanges.append(start..<start + r.count)
+            }
         }
-        // Few rows of the pages read (late materialisation after a selective filter): convert and
-        // place only those, instead of every decoded row and then a copy of the few.
-        let selected = decodedRanges.reduce(0) { $0 + $1.count }
-        if selected * Self.sparseReadFactor <= Int(expected) {
+        if sparse {
             guard d.entries == Int(expected) else {
                 throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaf.dottedPath): \(d.entries) values in pages of \(expected) rows")
             }
-            var rows = ContiguousArray<Int32>()
-            rows.reserveCapacity(selected)
-            for r in decodedRanges { for i in r { rows.append(Int32(truncatingIfNeeded: i)) } }
             return .vector(try ParquetVectors.flatColumn(d, leaf: leaf, file: name, rows: rows), offset: 0)
         }
         return .vector(try whole().copyingRanges(decodedRanges), offset: 0)
