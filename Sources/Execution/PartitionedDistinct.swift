@@ -36,18 +36,30 @@ final class PartitionedDistinct {
         self.workers = workers
     }
 
-    /// Leaves packed mode: every table rebuilt keyed by (group id, argument), its groups in
-    /// the same order, so ids and the "first occurrence" test carry on unchanged.
+    /// Leaves packed mode: the tables rebuilt keyed by (group id, argument). Packed tables are
+    /// partitioned by the packed key's hash and pair tables by the pair's, so every known pair
+    /// is placed again by its pair hash; a later chunk's first occurrences are those not among
+    /// them, whichever table held them before.
     private func unpackTables() {
         packed = false
-        tables = tables.map { table in
-            let pairs = KeyTable(types: [.int64] + argumentTypes)
-            guard table.count > 0 else { return pairs }
-            let (ids, values) = PackedIntPair.unpack(table.keyVectors()[0], valueType: argumentTypes[0])
+        let known = tables.filter { $0.count > 0 }.map { PackedIntPair.unpack($0.keyVectors()[0], valueType: argumentTypes[0]) }
+        tables = (0..<Self.partitionCount).map { _ in KeyTable(types: [.int64] + argumentTypes) }
+        for (ids, values) in known {
             let columns = [ids, values]
-            _ = pairs.findOrInsert(vectors: columns, count: table.count, hashes: hashRows(columns.map(KeyView.init), count: table.count))
-            return pairs
+            let hashes = hashRows(columns.map(KeyView.init), count: ids.count)
+            for p in 0..<Self.partitionCount {
+                let rows = hashes.indices.filter { Self.partition(hashes[$0]) == p }.map { Int32($0) }
+                guard !rows.isEmpty else { continue }
+                _ = tables[p].findOrInsert(vectors: columns.map { $0.gather(rows) }, count: rows.count,
+                                           hashes: ContiguousArray(rows.lazy.map { hashes[Int($0)] }))
+            }
         }
+    }
+
+    /// Bits 28–31 of a row's hash pick its partition: the tables place a row by the hash's low
+    /// bits (far fewer than 28 of them) and tag it with its high 32.
+    @inline(__always) private static func partition(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: hash >> 28) & (partitionCount - 1)
     }
 
     /// The combinations seen so far.
@@ -58,31 +70,39 @@ final class PartitionedDistinct {
     func firstOccurrences(groupIds: ContiguousArray<Int32>, arguments: [Vector]) -> [Int32] {
         let n = groupIds.count
         guard n > 0 else { return [] }
-        let columns = [Vector(type: .int64, count: n, storage: .int64(ContiguousArray(groupIds.lazy.map { Int64($0) })))] + arguments
-        let views = columns.map(KeyView.init)
-        let hashes = hashRows(views, count: n)
         var packedKeys: Vector? = nil
         if packed {
-            let (keys, misfits) = PackedIntPair.pack(ids: groupIds, views[1], count: n)
+            let (keys, misfits) = PackedIntPair.pack(ids: groupIds, KeyView(arguments[0]), count: n)
             if misfits.isEmpty {
                 packedKeys = Vector(type: .int64, count: n, storage: .int64(keys))
             } else {
                 unpackTables()
             }
         }
-        // Bits 28–31 pick the partition: the tables place a row by the hash's low bits (far
-        // fewer than 28 of them) and tag it with its high 32.
+        // Packed, a row's one hash (the packed key's, which its table computes too) picks its
+        // partition; hashing the pair's two columns as well was a tenth of the deduplication.
+        var columns: [Vector] = []
+        let hashes: ContiguousArray<UInt64>
+        if case .int64(let keys)? = packedKeys?.storage {
+            hashes = ContiguousArray(unsafeUninitializedCapacity: n) { out, initialized in
+                keys.withUnsafeBufferPointer { k in for i in 0..<n { out[i] = intKeyHash(k[i]) } }
+                initialized = n
+            }
+        } else {
+            columns = [Vector(type: .int64, count: n, storage: .int64(ContiguousArray(groupIds.lazy.map { Int64($0) })))] + arguments
+            hashes = hashRows(columns.map(KeyView.init), count: n)
+        }
         // Rows grouped by partition in one flat array (a counting sort), in row order within each.
         let partitionCount = Self.partitionCount
         var starts = [Int](repeating: 0, count: partitionCount + 1)
         var order = ContiguousArray<Int32>(repeating: 0, count: n)
         hashes.withUnsafeBufferPointer { h in
-            for i in 0..<n { starts[Int(truncatingIfNeeded: h[i] >> 28) & (partitionCount - 1) + 1] += 1 }
+            for i in 0..<n { starts[Self.partition(h[i]) + 1] += 1 }
             for p in 0..<partitionCount { starts[p + 1] += starts[p] }
             var next = starts
             order.withUnsafeMutableBufferPointer { order in
                 for i in 0..<n {
-                    let p = Int(truncatingIfNeeded: h[i] >> 28) & (partitionCount - 1)
+                    let p = Self.partition(h[i])
                     order[next[p]] = Int32(i)
                     next[p] += 1
                 }
@@ -100,7 +120,7 @@ final class PartitionedDistinct {
                     var expected = Int32(table.count)
                     let ids: ContiguousArray<Int32>
                     if let packedKeys {
-                        // The partition is still chosen by the pair's hash; the table hashes its one key.
+                        // The table hashes its one key as the partitioning did.
                         ids = table.findOrInsert(vectors: [packedKeys.gather(buffer: rows)], count: rows.count)
                     } else {
                         let vectors = columns.map { $0.gather(buffer: rows) }
