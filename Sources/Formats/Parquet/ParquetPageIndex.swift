@@ -311,33 +311,22 @@ extension ParquetFile {
         // are converted and placed (`rows`), instead of every decoded row and then a copy of the few.
         var decodedRanges: [Range<Int>] = []
         var rows = ContiguousArray<Int32>()
-        if sparse { rows.reserveCapacity(selected) } else { decodedRanges.reserveCapacity(selection.ranges.count) }
-        var pageIndex = 0, pageBase: Int64 = 0
-        for r in selection.ranges {
-            while pageIndex < chosen.count && chosen[pageIndex].rows.upperBound <= r.lowerBound {
-                pageBase += Int64(chosen[pageIndex].rows.count)
-                pageIndex += 1
-            }
-            guard pageIndex < chosen.count, chosen[pageIndex].rows.contains(r.lowerBound) else {
-                throw SQLError(SQLState.internalError, "file \"\(name)\": row \(r.lowerBound) of the selection is in no page read")
-            }
-            // Every page the range runs into must have been read and follow the previous one.
-            var end = chosen[pageIndex].rows.upperBound, k = pageIndex
-            while end < r.upperBound {
-                k += 1
-                guard k < chosen.count, chosen[k].rows.lowerBound == end else {
-                    throw SQLError(SQLState.internalError, "file \"\(name)\": row \(end) of the selection is in no page read")
+        if sparse {
+            rows = try ContiguousArray(unsafeUninitializedCapacity: selected) { out, initialized in
+                var written = 0
+                try Self.mapSelection(selection, pages: chosen, expected: Int(expected), file: name) { start, count in
+                    guard written + count <= out.count else { return false }
+                    for i in 0..<count { out[written &+ i] = Int32(truncatingIfNeeded: start &+ i) }
+                    written += count
+                    return true
                 }
-                end = chosen[k].rows.upperBound
+                initialized = written
             }
-            let start = Int(pageBase + r.lowerBound - chosen[pageIndex].rows.lowerBound)
-            guard start + r.count <= Int(expected) else {
-                throw SQLError(SQLState.internalError, "file \"\(name)\": selection runs past the pages read")
-            }
-            if sparse {
-                for i in start..<start + r.count { rows.append(Int32(truncatingIfNeeded: i)) }
-            } else {
-                decodedRanges.append(start..<start + r.count)
+        } else {
+            decodedRanges.reserveCapacity(selection.ranges.count)
+            try Self.mapSelection(selection, pages: chosen, expected: Int(expected), file: name) { start, count in
+                decodedRanges.append(start..<start + count)
+                return true
             }
         }
         if sparse {
@@ -351,6 +340,43 @@ extension ParquetFile {
 
     /// A page read is sparse (converts only its selected rows) when it selects at most one row in this many.
     public static let sparseReadFactor = 8
+
+    /// Hands `place` each range of `selection` as (start, count) in the values decoded from
+    /// `pages` (the rows of the earlier pages, then the range's offset in its page), checking
+    /// that every page a range runs into was read right after the one before. Raw buffers and
+    /// locals: a sparse read maps tens of thousands of one-row ranges per column.
+    @inline(__always)
+    private static func mapSelection(_ selection: RowSelection, pages chosen: [ParquetPageLocation], expected: Int, file: String,
+                                     _ place: (Int, Int) -> Bool) throws {
+        try selection.ranges.withUnsafeBufferPointer { ranges in
+            try chosen.withUnsafeBufferPointer { pages in
+                var pageIndex = 0, pageBase: Int64 = 0
+                for r in ranges {
+                    while pageIndex < pages.count && pages[pageIndex].rows.upperBound <= r.lowerBound {
+                        pageBase += pages[pageIndex].rows.upperBound - pages[pageIndex].rows.lowerBound
+                        pageIndex += 1
+                    }
+                    guard pageIndex < pages.count, pages[pageIndex].rows.contains(r.lowerBound) else {
+                        throw SQLError(SQLState.internalError, "file \"\(file)\": row \(r.lowerBound) of the selection is in no page read")
+                    }
+                    // Every page the range runs into must have been read and follow the previous one.
+                    var end = pages[pageIndex].rows.upperBound, k = pageIndex
+                    while end < r.upperBound {
+                        k += 1
+                        guard k < pages.count, pages[k].rows.lowerBound == end else {
+                            throw SQLError(SQLState.internalError, "file \"\(file)\": row \(end) of the selection is in no page read")
+                        }
+                        end = pages[k].rows.upperBound
+                    }
+                    let start = Int(pageBase + r.lowerBound - pages[pageIndex].rows.lowerBound)
+                    let count = Int(r.upperBound - r.lowerBound)
+                    guard start + count <= expected, place(start, count) else {
+                        throw SQLError(SQLState.internalError, "file \"\(file)\": selection runs past the pages read")
+                    }
+                }
+            }
+        }
+    }
 
     /// True when every data page of the chunk is dictionary-encoded, so the dictionary holds every non-null value.
     static func isFullyDictionaryEncoded(_ meta: ColumnMetaData) -> Bool {
