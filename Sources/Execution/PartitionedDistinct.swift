@@ -15,10 +15,15 @@ import Functions
 import Foundation
 
 final class PartitionedDistinct {
-    static let partitionCount = 16
+    /// Many partitions, fed large chunks: with millions of distinct combinations (m2's
+    /// (event type, session) pairs) a partition's table stays near the L2 cache's size and
+    /// a chunk brings it many rows at a time (16 partitions fed 64K-row chunks: m2 17% slower).
+    static let partitionCount = 256
     /// Chunks smaller than this are deduplicated on the calling thread.
     static let parallelRows = 8_192
-    private var tables: [KeyTable]
+    /// A partition's table is made when a row first lands in it (a DISTINCT over few rows,
+    /// in a subquery run per outer row, would otherwise build every partition's table).
+    private var tables: [KeyTable?]
     private let argumentTypes: [DataType]
     private let workers: Int
     /// Packed mode (one integer argument): the tables are keyed by the (group id, argument)
@@ -31,7 +36,7 @@ final class PartitionedDistinct {
     init(argumentTypes: [DataType], workers: Int) {
         let packed = argumentTypes.count == 1 && PackedIntPair.packs(argumentTypes[0])
         self.packed = packed
-        tables = (0..<Self.partitionCount).map { _ in KeyTable(types: packed ? [.int64] : [.int64] + argumentTypes) }
+        tables = Array(repeating: nil, count: Self.partitionCount)
         self.argumentTypes = argumentTypes
         self.workers = workers
     }
@@ -42,28 +47,36 @@ final class PartitionedDistinct {
     /// them, whichever table held them before.
     private func unpackTables() {
         packed = false
-        let known = tables.filter { $0.count > 0 }.map { PackedIntPair.unpack($0.keyVectors()[0], valueType: argumentTypes[0]) }
-        tables = (0..<Self.partitionCount).map { _ in KeyTable(types: [.int64] + argumentTypes) }
+        let known = tables.compactMap { $0 }.filter { $0.count > 0 }.map { PackedIntPair.unpack($0.keyVectors()[0], valueType: argumentTypes[0]) }
+        tables = Array(repeating: nil, count: Self.partitionCount)
         for (ids, values) in known {
             let columns = [ids, values]
             let hashes = hashRows(columns.map(KeyView.init), count: ids.count)
             for p in 0..<Self.partitionCount {
                 let rows = hashes.indices.filter { Self.partition(hashes[$0]) == p }.map { Int32($0) }
                 guard !rows.isEmpty else { continue }
-                _ = tables[p].findOrInsert(vectors: columns.map { $0.gather(rows) }, count: rows.count,
+                _ = table(p).findOrInsert(vectors: columns.map { $0.gather(rows) }, count: rows.count,
                                            hashes: ContiguousArray(rows.lazy.map { hashes[Int($0)] }))
             }
         }
     }
 
-    /// Bits 28–31 of a row's hash pick its partition: the tables place a row by the hash's low
-    /// bits (far fewer than 28 of them) and tag it with its high 32.
+    /// Bits 24–31 of a row's hash pick its partition: the tables place a row by the hash's low
+    /// bits (far fewer than 24 of them) and tag it with its high 32.
     @inline(__always) private static func partition(_ hash: UInt64) -> Int {
-        Int(truncatingIfNeeded: hash >> 28) & (partitionCount - 1)
+        Int(truncatingIfNeeded: hash >> 24) & (partitionCount - 1)
     }
 
     /// The combinations seen so far.
-    var count: Int { tables.reduce(0) { $0 + $1.count } }
+    var count: Int { tables.reduce(0) { $0 + ($1?.count ?? 0) } }
+
+    /// Partition `p`'s table, made if it has none yet.
+    private func table(_ p: Int) -> KeyTable {
+        if let t = tables[p] { return t }
+        let t = KeyTable(types: packed ? [.int64] : [.int64] + argumentTypes)
+        tables[p] = t
+        return t
+    }
 
     /// Indexes (ascending) of the rows whose (group id, arguments) had not been seen before,
     /// in this chunk or an earlier one.
@@ -108,6 +121,8 @@ final class PartitionedDistinct {
                 }
             }
         }
+        for p in 0..<partitionCount where starts[p + 1] > starts[p] { _ = table(p) }
+        let partitionTables = tables
         var keep = [Bool](repeating: false, count: n)
         keep.withUnsafeMutableBufferPointer { keep in
             // Each task writes only its own rows' flags.
@@ -115,8 +130,8 @@ final class PartitionedDistinct {
             order.withUnsafeBufferPointer { order in
                 let deduplicate = { (p: Int) in
                     let rows = UnsafeBufferPointer(rebasing: order[starts[p]..<starts[p + 1]])
-                    guard !rows.isEmpty else { return }
-                    let table = self.tables[p]
+                    // Every partition with rows got its table above.
+                    guard !rows.isEmpty, let table = partitionTables[p] else { return }
                     var expected = Int32(table.count)
                     let ids: ContiguousArray<Int32>
                     if let packedKeys {

@@ -1,7 +1,7 @@
 // DISTINCT aggregates deduplicate their (group, argument) pairs in hash
-// partitions on all cores, 64K rows at a time (PartitionedDistinct): the
-// results must be the ones computed here from the rows, on one thread and on
-// two, over inputs of several chunks — NULL arguments and NULL group keys,
+// partitions on all cores, a chunk of rows at a time (PartitionedDistinct;
+// lowered here to 40,000 rows): the results must be the ones computed here
+// from the rows, on one thread and on two, over inputs of several chunks — NULL arguments and NULL group keys,
 // text and integer arguments, FILTER, two DISTINCT calls, an order-sensitive
 // call (string_agg keeps first-seen order), an ordered one, grouping sets.
 
@@ -14,6 +14,18 @@ final class PartitionedDistinctTests: XCTestCase {
     /// 150,000 rows: g = i % 7 (NULL when i % 101 == 0), x = (i * 7919) % 20011 (NULL when i % 13 == 0),
     /// s = 'v' || (i % 37).
     private let n = 150_000
+    private var savedChunkRows = 0
+
+    override func setUp() {
+        super.setUp()
+        savedChunkRows = HashAggregateOperator.distinctChunkRows
+        HashAggregateOperator.distinctChunkRows = 40_000
+    }
+
+    override func tearDown() {
+        HashAggregateOperator.distinctChunkRows = savedChunkRows
+        super.tearDown()
+    }
     private func g(_ i: Int) -> Int? { i % 101 == 0 ? nil : i % 7 }
     private func x(_ i: Int) -> Int? { i % 13 == 0 ? nil : (i * 7919) % 20011 }
     private func sv(_ i: Int) -> String { "v\(i % 37)" }
