@@ -217,3 +217,12 @@ write("dictionary/fallback_indexed.parquet", pa.table({
     "s": pa.array([None if i % 13 == 5 else "value-%06d" % (i * 7) for i in range(4000)], pa.string()),
 }), dictionary_pagesize_limit=2048, data_page_size=1024, write_batch_size=100, row_group_size=4000,
    write_page_index=True, max_rows_per_page=100)
+
+# PLAIN fixed-width pages of 500 rows with a page index: optional without NULLs (t), required
+# (r), optional with NULLs (d). Reads of rows near a page's start decode it only that far.
+write("pages/leading.parquet", pa.table({
+    "t": pa.array([i * 1000003 for i in range(4000)], pa.int64()),
+    "r": pa.array([i * 7 - 3 for i in range(4000)], pa.int64()),
+    "d": pa.array([None if i % 17 == 4 else i * 0.5 for i in range(4000)], pa.float64()),
+}, schema=pa.schema([("t", pa.int64()), pa.field("r", pa.int64(), nullable=False), ("d", pa.float64())])),
+   use_dictionary=False, write_page_index=True, max_rows_per_page=500, data_page_size=1 << 20, row_group_size=4000)

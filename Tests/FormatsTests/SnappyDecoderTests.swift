@@ -10,6 +10,9 @@
 // of up to 64 bytes from any distance): every tag kind, offsets 1–20 and far,
 // lengths 1–70, at the start, in the middle (the fast loop) and within a few
 // bytes of the output's end, each also with an offset one past what is written.
+// A prefix decode stops once the bytes asked for are out: those (and the rest it
+// wrote) are the block's, whatever the cut, and it never writes past them by
+// more than the tag that crossed the cut.
 
 import CSnappy
 @testable import Formats
@@ -182,6 +185,41 @@ final class SnappyDecoderTests: XCTestCase {
         for k in 0..<2_000 { chain.copy(kind: 1 + k % 3, offset: 1 + k % 37, length: 4 + k % 8) }
         XCTAssertEqual(decode(chain.block, outputSize: chain.expected.count), chain.expected, "chain of copies")
         XCTAssertGreaterThan(blocks, 50_000)
+    }
+
+    func testPrefixesStopEarlyWithTheBlocksBytes() {
+        var g = Generator(state: 11)
+        var timestamps: [UInt8] = [], text: [UInt8] = []
+        for i in 0..<20_000 { withUnsafeBytes(of: Int64(1_704_067_200_000_000 + i * 4_320_000 + Int(g.next() % 1_000)).littleEndian) { timestamps += $0 } }
+        let words = ["alpha", "beta", "gamma", "delta", "@example.com", "77", " "].map { Array($0.utf8) }
+        while text.count < 100_000 { text += words[Int(g.next() % UInt64(words.count))] }
+        for (data, label) in [(timestamps, "timestamps"), (text, "text")] {
+            let block = compress(data)
+            for prefix in [0, 1, 7, 8, 9, 63, 64, 100, 4_096, data.count / 3, data.count - 80, data.count - 1, data.count] {
+                var out = [UInt8](repeating: 0xAA, count: data.count)
+                let written = block.withUnsafeBytes { src in out.withUnsafeMutableBytes { SnappyDecoder.decompress(src, into: $0, prefix: prefix) } }
+                guard let written else { XCTFail("\(label) prefix \(prefix) refused"); continue }
+                XCTAssertGreaterThanOrEqual(written, prefix, "\(label) prefix \(prefix)")
+                XCTAssertLessThanOrEqual(written, data.count)
+                XCTAssertEqual(Array(out[..<written]), Array(data[..<written]), "\(label) prefix \(prefix)")
+                if prefix < data.count - 200 {
+                    // Stopped soon after the prefix: a tag writes at most 64 bytes (and moves up to 64 more).
+                    XCTAssertLessThan(written, prefix + 65, "\(label) prefix \(prefix)")
+                    XCTAssertEqual(out[(written + 64)...].first, 0xAA, "\(label) prefix \(prefix): nothing written far past the stop")
+                }
+            }
+            // A truncated block still gives the prefixes its input holds, and refuses the rest.
+            let cut = Array(block[..<(block.count / 2)])
+            var out = [UInt8](repeating: 0, count: data.count)
+            XCTAssertNil(cut.withUnsafeBytes { src in out.withUnsafeMutableBytes { SnappyDecoder.decompress(src, into: $0, prefix: data.count) } })
+            XCTAssertNotNil(cut.withUnsafeBytes { src in out.withUnsafeMutableBytes { SnappyDecoder.decompress(src, into: $0, prefix: 100) } })
+        }
+        // A whole block with bytes after its end is corrupt; a prefix of it is not.
+        var out = [UInt8](repeating: 0, count: 6)
+        let trailing: [UInt8] = [6, 0b0000_0100, 0x61, 0x62, 0b0000_0001, 2, 0x00]
+        XCTAssertNil(trailing.withUnsafeBytes { src in out.withUnsafeMutableBytes { SnappyDecoder.decompress(src, into: $0, prefix: 6) } })
+        XCTAssertEqual(trailing.withUnsafeBytes { src in out.withUnsafeMutableBytes { SnappyDecoder.decompress(src, into: $0, prefix: 2) } }, 2)
+        XCTAssertEqual(Array(out[..<2]), Array("ab".utf8))
     }
 
     func testCorruptBlocksAreRefused() {

@@ -50,6 +50,37 @@ enum Decompressor {
         }
     }
 
+    /// Decompresses at least the first `prefix` bytes of a page of `outputSize`: SNAPPY stops
+    /// soon after them, the other codecs decompress the whole page. Returns the buffer (as
+    /// long as the page) and how many of its bytes are written; only those may be read.
+    static func decompress(_ codec: ParquetCodec, _ input: ArraySlice<UInt8>, outputSize: Int, prefix: Int,
+                           what: String) throws -> (bytes: [UInt8], written: Int) {
+        guard codec == .snappy, prefix < outputSize else {
+            return (try decompress(codec, input, outputSize: outputSize, what: what), outputSize)
+        }
+        guard outputSize >= 0, outputSize <= 1 << 31 else { throw failure(codec, what, "invalid uncompressed size \(outputSize)") }
+        var written = 0
+        // Not zero-filled: only the first `written` bytes are handed on to be read.
+        let bytes = try [UInt8](unsafeUninitializedCapacity: outputSize) { dst, initialized in
+            written = try decompress(codec, input, into: UnsafeMutableRawBufferPointer(dst), prefix: prefix, what: what)
+            initialized = outputSize
+        }
+        return (bytes, written)
+    }
+
+    /// `decompress(_:_:into:what:)` for at least the first `prefix` bytes of `destination`
+    /// (see above); returns how many are written.
+    static func decompress(_ codec: ParquetCodec, _ input: ArraySlice<UInt8>, into destination: UnsafeMutableRawBufferPointer,
+                           prefix: Int, what: String) throws -> Int {
+        guard codec == .snappy, prefix < destination.count else {
+            try decompress(codec, input, into: destination, what: what)
+            return destination.count
+        }
+        let produced = input.withUnsafeBytes { src in SnappyDecoder.decompress(src, into: destination, prefix: prefix) }
+        guard let produced else { throw failure(codec, what, "corrupt snappy data or length") }
+        return produced
+    }
+
     static func failure(_ codec: ParquetCodec, _ what: String, _ why: String) -> SQLError {
         SQLError(SQLState.dataCorrupted, "\(what): \(codec.name) decompression failed: \(why)")
     }

@@ -310,6 +310,11 @@ struct ColumnChunkReader {
     /// by sparse late reads, which convert only the rows they keep (click-stream m7 converted
     /// 630K codes a row group through 1 MB dictionaries to keep 10% of them).
     var defersFallbackConversion = false
+    /// For each data page of the read, in order: how many of its rows, from its start, are
+    /// read (one past its last selected row). A PLAIN fixed-width page without NULLs is then
+    /// decompressed and decoded only that far, its later values left zero (never read). nil:
+    /// every row of every page.
+    var pageRowsNeeded: [Int]? = nil
     var what: String { "file \"\(file)\", column \(leaf.dottedPath)" }
 
     func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "\(what): \(m)") }
@@ -377,6 +382,37 @@ struct ColumnChunkReader {
             return try decodeDictionaryPage(header, body)
         } catch let e as EncodingError {
             throw corrupt("dictionary page: \(e.message)")
+        }
+    }
+
+    /// How many rows from the start of data page `page` (of `rows`) the read needs.
+    private func rowsNeeded(page: Int, rows: Int) -> Int {
+        guard let needs = pageRowsNeeded, page < needs.count, needs[page] > 0 else { return rows }
+        return Swift.min(needs[page], rows)
+    }
+
+    /// A flat optional leaf's v1 PLAIN page of fixed-width values, read for its first `needed`
+    /// rows: when its levels are one run of "defined" (no NULL), it is decompressed only as far
+    /// as those rows' values, which are decoded; the values after them are zeros, never read.
+    /// False, with `out` unchanged, when the page is not of that form; the caller then decodes
+    /// all of it.
+    private func decodeLeadingRows(_ body: ArraySlice<UInt8>, size: Int, rows n: Int, needed: Int, width: Int,
+                                   into out: inout DecodedColumn) throws -> Bool {
+        // Levels without a NULL: a 4-byte length, then one run (a header of up to 5 bytes, its value).
+        let (bytes, written) = try Decompressor.decompress(codec, body, outputSize: size, prefix: 4 + 6 + needed * width, what: what)
+        return try bytes.withUnsafeBufferPointer { whole in
+            let p = UnsafeBufferPointer(rebasing: whole[0..<written])
+            guard let len = Self.levelsLength(p, at: 0), len <= written - 4,
+                  RLEHybrid.opensWithRun(p, start: 4, end: 4 + len, bitWidth: 1, of: 1, covering: n),
+                  4 + len + needed * width <= written else { return false }
+            var at = 0
+            let present = try readDefinitionLevels(p, v1Encoding: ParquetEncoding.rle, at: &at, end: p.count, count: n, into: &out)
+            guard present == n, at == 4 + len else { throw corrupt("levels of a page without NULLs read as \(present) of \(n)") }
+            try decodeValues(p, start: at, end: at + needed * width, encoding: ParquetEncoding.plain, count: needed, into: &out)
+            try out.values.appendRaw(count: n - needed) { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+            out.entries += n
+            out.definedEntries? += n
+            return true
         }
     }
 
@@ -448,15 +484,29 @@ struct ColumnChunkReader {
             case .dataPage:
                 guard let dh = header.dataPageHeader else { throw corrupt("data page without its header") }
                 let n = Int(dh.numValues)
+                let needed = rowsNeeded(page: out.dataPages, rows: n)
                 if leaf.maxDef == 0, leaf.maxRep == 0, dh.encoding == ParquetEncoding.plain,
                    let width = PhysicalValues.storedWidth(leaf.physical), n >= 0, n * width == Int(header.uncompressedPageSize),
                    Int64(n) <= expectedValues - Int64(out.entries) {
                     // A required column's PLAIN page is nothing but its values: decompress them
                     // straight into the chunk's array (no page buffer, no second copy).
                     try prepareForPlainValues(count: n, into: &out)
-                    try out.values.appendRaw(count: n) { try Decompressor.decompress(codec, body, into: $0, what: what) }
+                    try out.values.appendRaw(count: n) { values in
+                        // The values after those needed are zeros: a value past the stop may be cut.
+                        _ = try Decompressor.decompress(codec, body, into: values, prefix: needed * width, what: what)
+                        if needed < n {
+                            UnsafeMutableRawBufferPointer(rebasing: values[(needed * width)...]).initializeMemory(as: UInt8.self, repeating: 0)
+                        }
+                    }
                     out.entries += n
                     out.definedEntries? += n
+                    out.dataPages += 1
+                    return
+                }
+                if needed < n, leaf.maxDef == 1, leaf.maxRep == 0, dh.encoding == ParquetEncoding.plain,
+                   dh.definitionLevelEncoding == ParquetEncoding.rle, let width = PhysicalValues.storedWidth(leaf.physical),
+                   Int64(n) <= expectedValues - Int64(out.entries),
+                   try decodeLeadingRows(body, size: Int(header.uncompressedPageSize), rows: n, needed: needed, width: width, into: &out) {
                     out.dataPages += 1
                     return
                 }

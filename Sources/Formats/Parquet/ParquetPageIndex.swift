@@ -278,6 +278,7 @@ extension ParquetFile {
         let selected = Int(selection.rowCount)
         let sparse = selected * Self.sparseReadFactor <= Int(expected)
         reader.defersFallbackConversion = sparse && selection.ranges.count > 1
+        reader.pageRowsNeeded = Self.rowsNeeded(selection, pages: chosen)
         let d = try reader.read(segments: segments, expectedValues: expected)
         result.retain(d.dictionarySlot)
         // One row range over consecutive pages (a part of a split row group, or one run the page
@@ -340,6 +341,22 @@ extension ParquetFile {
 
     /// A page read is sparse (converts only its selected rows) when it selects at most one row in this many.
     public static let sparseReadFactor = 8
+
+    /// For each page (each overlapping `selection`, in order): one past its last selected row,
+    /// counted from its first row.
+    static func rowsNeeded(_ selection: RowSelection, pages: [ParquetPageLocation]) -> [Int] {
+        let ranges = selection.ranges
+        var needs: [Int] = []
+        needs.reserveCapacity(pages.count)
+        var k = 0
+        for page in pages {
+            // The last range starting before the page ends; the page overlaps the selection, so it overlaps that range.
+            while k + 1 < ranges.count && ranges[k + 1].lowerBound < page.rows.upperBound { k += 1 }
+            let last = k < ranges.count ? Swift.min(ranges[k].upperBound, page.rows.upperBound) : page.rows.upperBound
+            needs.append(last > page.rows.lowerBound ? Int(last - page.rows.lowerBound) : page.rows.count)
+        }
+        return needs
+    }
 
     /// Hands `place` each range of `selection` as (start, count) in the values decoded from
     /// `pages` (the rows of the earlier pages, then the range's offset in its page), checking

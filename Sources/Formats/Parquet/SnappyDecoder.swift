@@ -63,14 +63,34 @@ enum SnappyDecoder {
         if length == 0 { return preamble == src.count }
         guard let input = src.baseAddress, let output = dst.baseAddress else { return false }
         return copyTable.withUnsafeBufferPointer { table in
-            decode(input, from: preamble, to: src.count, into: output, length: length, table: table.baseAddress!)
+            decode(input, from: preamble, to: src.count, into: output, length: length, stop: length, table: table.baseAddress!) == length
         }
     }
 
+    /// Decompresses the start of the block `src` into `dst` (as long as the block's stated
+    /// uncompressed length): tags are decoded until at least `prefix` bytes are out. Returns
+    /// how many bytes are (at least `prefix`, at most the whole block), nil when the block is
+    /// corrupt or of another length. The bytes past that count are not written. A page read
+    /// for rows near its start stops there (a point lookup's late reads decompressed whole
+    /// pages of 20,000 timestamps for one row).
+    static func decompress(_ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer, prefix: Int) -> Int? {
+        guard let (length, preamble) = uncompressedLength(src), length == dst.count else { return nil }
+        if length == 0 { return preamble == src.count ? 0 : nil }
+        guard let input = src.baseAddress, let output = dst.baseAddress else { return nil }
+        let stop = Swift.max(0, Swift.min(prefix, length))
+        let produced = copyTable.withUnsafeBufferPointer { table in
+            decode(input, from: preamble, to: src.count, into: output, length: length, stop: stop, table: table.baseAddress!)
+        }
+        return produced >= stop ? produced : nil
+    }
+
+    /// Decodes tags until the output holds `stop` bytes or more (`stop` ≤ `outEnd`); returns
+    /// the bytes out then, or -1 for corrupt input (a tag past the input or the output, an
+    /// offset before the start, or input ending before `stop`).
     @inline(__always)
     private static func decode(_ input: UnsafeRawPointer, from start: Int, to inEnd: Int,
-                               into output: UnsafeMutableRawPointer, length outEnd: Int,
-                               table: UnsafePointer<UInt64>) -> Bool {
+                               into output: UnsafeMutableRawPointer, length outEnd: Int, stop: Int,
+                               table: UnsafePointer<UInt64>) -> Int {
         var ip = start
         var op = 0
         // The fast loop runs while ip < inEnd - 66 (the longest literal it takes, 1 + 60 bytes
@@ -78,8 +98,11 @@ enum SnappyDecoder {
         // copy of up to 64 bytes, moved in 16-byte steps, fits). The output test is one unsigned
         // compare; op ≥ 8 lets a copy test 8 ≤ offset ≤ op with one unsigned compare as well.
         let inFast = inEnd &- 66
-        let outSpan = outEnd >= 72 ? UInt(bitPattern: outEnd &- 72) : 0
-        while ip < inEnd {
+        // The fast loop also ends by `stop` (a tag there may write up to 64 bytes past it,
+        // still inside the buffer); the exact path checks it per tag.
+        let fastEnd = Swift.min(outEnd &- 72, stop &- 8)
+        let outSpan = fastEnd >= 0 ? UInt(bitPattern: fastEnd) : 0
+        while ip < inEnd && op < stop {
             fast: while ip < inFast && UInt(bitPattern: op &- 8) < outSpan {
                 let tag = Int(input.load(fromByteOffset: ip, as: UInt8.self))
                 if tag & 3 == 0 {
@@ -148,7 +171,7 @@ enum SnappyDecoder {
                 ip &+= size
                 op &+= len
             }
-            guard ip < inEnd else { break }
+            guard ip < inEnd && op < stop else { break }
             // Any other tag, or near either end: every length checked.
             let tag = Int(input.load(fromByteOffset: ip, as: UInt8.self))
             ip &+= 1
@@ -159,13 +182,13 @@ enum SnappyDecoder {
                 if len > 60 {
                     // 61...64: the length - 1 follows in 1...4 little-endian bytes
                     let extra = len &- 60
-                    guard inEnd &- ip >= extra else { return false }
+                    guard inEnd &- ip >= extra else { return -1 }
                     var n = 0
                     for k in 0..<extra { n |= Int(input.load(fromByteOffset: ip &+ k, as: UInt8.self)) << (8 &* k) }
                     ip &+= extra
                     len = n &+ 1
                 }
-                guard inEnd &- ip >= len, outEnd &- op >= len else { return false }
+                guard inEnd &- ip >= len, outEnd &- op >= len else { return -1 }
                 if len <= 16 && inEnd &- ip >= 16 && outEnd &- op >= 16 {
                     let a = input.loadUnaligned(fromByteOffset: ip, as: UInt64.self)
                     let b = input.loadUnaligned(fromByteOffset: ip &+ 8, as: UInt64.self)
@@ -178,22 +201,22 @@ enum SnappyDecoder {
                 op &+= len
                 continue
             case 1:
-                guard ip < inEnd else { return false }
+                guard ip < inEnd else { return -1 }
                 len = 4 &+ ((tag >> 2) & 7)
                 offset = ((tag >> 5) << 8) | Int(input.load(fromByteOffset: ip, as: UInt8.self))
                 ip &+= 1
             case 2:
-                guard inEnd &- ip >= 2 else { return false }
+                guard inEnd &- ip >= 2 else { return -1 }
                 len = (tag >> 2) &+ 1
                 offset = Int(UInt16(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt16.self)))
                 ip &+= 2
             default:
-                guard inEnd &- ip >= 4 else { return false }
+                guard inEnd &- ip >= 4 else { return -1 }
                 len = (tag >> 2) &+ 1
                 offset = Int(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt32.self)))
                 ip &+= 4
             }
-            guard offset > 0, offset <= op, outEnd &- op >= len else { return false }
+            guard offset > 0, offset <= op, outEnd &- op >= len else { return -1 }
             if outEnd &- op >= len &+ 8 {
                 // Room to overshoot by up to 7 bytes (later output overwrites them).
                 let from = op &- offset
@@ -226,6 +249,9 @@ enum SnappyDecoder {
             }
             op &+= len
         }
-        return op == outEnd
+        // A whole block must end with its input (trailing bytes are corrupt, as they were when
+        // the loop ran to the input's end); a prefix leaves the rest of the input unread.
+        guard op >= stop, stop < outEnd || ip == inEnd else { return -1 }
+        return op
     }
 }
