@@ -331,6 +331,16 @@ public enum DateTimeFunctions {
             fixedUnit = try DateUnit.parse(text, for: source)
             fields = nil
         }
+        if let unit = fixedUnit, fields == nil, source == .timestamp, let scale, unit == .hour || unit == .minute {
+            // The hour or minute of a timestamp column (GROUP BY extract(hour FROM t)): one pass
+            // over the values, where the general path's per-row closure, field lookup and
+            // rescaling took ~16 ns a row (4% of click-stream m7).
+            let out = DataType.decimal(precision: 38, scale: scale)
+            return try Map.unary(values, out) { (t: Int64) -> Int128 in
+                let clock = Calendar.clock(timeOfDay: Calendar.split(micros: t).timeOfDay)
+                return try Dec.rescale(Int128(unit == .hour ? clock.hour : clock.minute), from: 0, to: scale)
+            }
+        }
         let ints = source == .interval ? [] : Kernels.int64s(values)
         let ivs = source == .interval ? Kernels.intervals(values) : []
         func value(_ row: Int, _ unit: DateUnit) throws -> Extracted {
