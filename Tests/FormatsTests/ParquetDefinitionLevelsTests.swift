@@ -12,11 +12,7 @@ import Foundation
 import Columnar
 
 final class ParquetDefinitionLevelsTests: XCTestCase {
-    static let folder: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path + "/Fixtures/lake-tests/levels"
-    }()
+    static let folder = LakeTestFixtures.path("levels")
     static let files = ["v1.parquet", "v2.parquet"]
     static let rows = 2000
 

@@ -11,11 +11,7 @@ import Foundation
 import Columnar
 
 final class ParquetDictionaryFallbackTests: XCTestCase {
-    static let path: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path + "/Fixtures/lake-tests/dictionary/fallback_indexed.parquet"
-    }()
+    static let path = LakeTestFixtures.path("dictionary/fallback_indexed.parquet")
 
     /// The value generate.py wrote in column `c` (0: n, 1: s) at row `i`.
     private func expected(_ c: Int, _ i: Int) -> Value {

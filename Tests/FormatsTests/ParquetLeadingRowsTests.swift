@@ -11,11 +11,7 @@ import Foundation
 import Columnar
 
 final class ParquetLeadingRowsTests: XCTestCase {
-    static let path: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path + "/Fixtures/lake-tests/pages/leading.parquet"
-    }()
+    static let path = LakeTestFixtures.path("pages/leading.parquet")
 
     private func expected(_ c: Int, _ i: Int) -> Value {
         switch c {

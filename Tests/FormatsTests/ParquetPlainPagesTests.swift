@@ -13,11 +13,7 @@ import Foundation
 import Columnar
 
 final class ParquetPlainPagesTests: XCTestCase {
-    static let folder: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path + "/Fixtures/lake-tests/plainpages"
-    }()
+    static let folder = LakeTestFixtures.path("plainpages")
     static let files = ["none", "snappy", "zstd", "gzip"].flatMap { c in ["1", "2"].map { "\(c)-v\($0).parquet" } }
     static let rows = 2000
 

@@ -11,11 +11,7 @@ import Foundation
 import Columnar
 
 final class ParquetScanPathTests: XCTestCase {
-    static let skipping: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path + "/Fixtures/lake-tests/skipping"
-    }()
+    static let skipping = LakeTestFixtures.path("skipping")
 
     /// LSB-first packing, one bit at a time (the format's definition).
     private func pack(_ values: [UInt32], width: Int) -> [UInt8] {

@@ -10,11 +10,7 @@ import Foundation
 import Columnar
 
 final class ParquetSkippingIndexTests: XCTestCase {
-    static let fixtures: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path + "/Fixtures/lake-tests/skipping"
-    }()
+    static let fixtures = LakeTestFixtures.path("skipping")
 
     func testXXH64MatchesReferenceValues() {
         // Values computed with the reference xxHash library (python xxhash.xxh64).
