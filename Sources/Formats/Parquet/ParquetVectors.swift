@@ -393,28 +393,21 @@ enum ParquetVectors {
 
     /// Each selected row's rank among the defined entries (its value's position), -1 and
     /// `anyNull` for an undefined one; returns the defined entries in all and whether the rows
-    /// ascended. Levels as integers (nested readers' form); bits have their own loop below.
+    /// ascended. Levels as integers (nested readers' form); bits have their own count below.
     private static func rankSelected(_ rows: ContiguousArray<Int32>, entries: Int, into ranks: inout ContiguousArray<Int32>,
                                      anyNull: inout Bool, levels: DefinedLevelsView) -> (defined: Int, ascending: Bool) {
         let n = Swift.min(entries, levels.count)
         var defined = 0, next = 0
-        var ascending = true
-        ranks.withUnsafeMutableBufferPointer { out in
-            rows.withUnsafeBufferPointer { selected in
-                for k in 0..<selected.count {
-                    let row = Int(selected[k])
-                    guard row >= next, row < entries else { ascending = false; return }
-                    let gapEnd = Swift.min(row, n)
-                    if gapEnd > next { defined &+= levels.defined(from: next, to: gapEnd) }
-                    if row < n && levels.isDefined(row) {
-                        out[k] = Int32(truncatingIfNeeded: defined)
-                        defined &+= 1
-                    } else {
-                        anyNull = true
-                    }
-                    next = row + 1
-                }
+        let ascending = forEachSelected(rows, entries: entries, into: &ranks) { k, row, out in
+            let gapEnd = Swift.min(row, n)
+            if gapEnd > next { defined &+= levels.defined(from: next, to: gapEnd) }
+            if row < n && levels.isDefined(row) {
+                out[k] = Int32(truncatingIfNeeded: defined)
+                defined &+= 1
+            } else {
+                anyNull = true
             }
+            next = row + 1
         }
         if ascending && next < n { defined &+= levels.defined(from: next, to: n) }
         return (defined, ascending)
@@ -427,27 +420,38 @@ enum ParquetVectors {
     private static func rankSelected(_ rows: ContiguousArray<Int32>, entries: Int, into ranks: inout ContiguousArray<Int32>,
                                      anyNull: inout Bool, words: UnsafeBufferPointer<UInt64>) -> (defined: Int, ascending: Bool) {
         let n = Swift.min(entries, words.count * 64)
-        var next = 0, word = 0, beforeWord = 0
-        var ascending = true
+        var word = 0, beforeWord = 0
+        let ascending = forEachSelected(rows, entries: entries, into: &ranks) { k, row, out in
+            guard row < n else { anyNull = true; return }
+            let w = row >> 6
+            while word < w { beforeWord &+= words[word].nonzeroBitCount; word &+= 1 }
+            let bits = words[w], bit = UInt64(row & 63)
+            if bits >> bit & 1 != 0 {
+                out[k] = Int32(truncatingIfNeeded: beforeWord &+ (bits & ((1 << bit) &- 1)).nonzeroBitCount)
+            } else {
+                anyNull = true
+            }
+        }
+        return (DefinitionBits.count(words, from: 0, to: n), ascending)
+    }
+
+    /// Calls `rank` with each selected row in turn (its index in `rows`, the row, the ranks'
+    /// storage) while the rows ascend and lie below `entries`; false when they did not.
+    @inline(__always)
+    private static func forEachSelected(_ rows: ContiguousArray<Int32>, entries: Int, into ranks: inout ContiguousArray<Int32>,
+                                        _ rank: (Int, Int, UnsafeMutableBufferPointer<Int32>) -> Void) -> Bool {
+        var next = 0, ascending = true
         ranks.withUnsafeMutableBufferPointer { out in
             rows.withUnsafeBufferPointer { selected in
                 for k in 0..<selected.count {
                     let row = Int(selected[k])
                     guard row >= next, row < entries else { ascending = false; return }
+                    rank(k, row, out)
                     next = row + 1
-                    guard row < n else { anyNull = true; continue }
-                    let w = row >> 6
-                    while word < w { beforeWord &+= words[word].nonzeroBitCount; word &+= 1 }
-                    let bits = words[w], bit = UInt64(row & 63)
-                    if bits >> bit & 1 != 0 {
-                        out[k] = Int32(truncatingIfNeeded: beforeWord &+ (bits & ((1 << bit) &- 1)).nonzeroBitCount)
-                    } else {
-                        anyNull = true
-                    }
                 }
             }
         }
-        return (DefinitionBits.count(words, from: 0, to: n), ascending)
+        return ascending
     }
 
     /// Whether converting these physical values to the leaf's type cannot fail (no range checks,
