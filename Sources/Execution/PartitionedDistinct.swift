@@ -52,9 +52,9 @@ final class PartitionedDistinct {
         for (ids, values) in known {
             let columns = [ids, values]
             let hashes = hashRows(columns.map(KeyView.init), count: ids.count)
-            for p in 0..<Self.partitionCount {
-                let rows = hashes.indices.filter { Self.partition(hashes[$0]) == p }.map { Int32($0) }
-                guard !rows.isEmpty else { continue }
+            var rowsOf = [[Int32]](repeating: [], count: Self.partitionCount)
+            for i in hashes.indices { rowsOf[Self.partition(hashes[i])].append(Int32(i)) }
+            for (p, rows) in rowsOf.enumerated() where !rows.isEmpty {
                 _ = table(p).findOrInsert(vectors: columns.map { $0.gather(rows) }, count: rows.count,
                                            hashes: ContiguousArray(rows.lazy.map { hashes[Int($0)] }))
             }

@@ -503,7 +503,9 @@ struct ColumnChunkReader {
                     out.dataPages += 1
                     return
                 }
-                if needed < n, leaf.maxDef == 1, leaf.maxRep == 0, dh.encoding == ParquetEncoding.plain,
+                // Only while no page of the chunk held a NULL (`definedBits` still nil): a page
+                // with NULLs is decompressed again whole, so that waste stays one page a chunk.
+                if needed < n, out.definedBits == nil, leaf.maxDef == 1, leaf.maxRep == 0, dh.encoding == ParquetEncoding.plain,
                    dh.definitionLevelEncoding == ParquetEncoding.rle, let width = PhysicalValues.storedWidth(leaf.physical),
                    Int64(n) <= expectedValues - Int64(out.entries),
                    try decodeLeadingRows(body, size: Int(header.uncompressedPageSize), rows: n, needed: needed, width: width, into: &out) {

@@ -70,7 +70,8 @@ enum SnappyDecoder {
     /// Decompresses the start of the block `src` into `dst` (as long as the block's stated
     /// uncompressed length): tags are decoded until at least `prefix` bytes are out. Returns
     /// how many bytes are (at least `prefix`, at most the whole block), nil when the block is
-    /// corrupt or of another length. The bytes past that count are not written. A page read
+    /// corrupt or of another length. Past that count the last tag may have written up to 15
+    /// more bytes (its 16-byte moves); none of them may be read. A page read
     /// for rows near its start stops there (a point lookup's late reads decompressed whole
     /// pages of 20,000 timestamps for one row).
     static func decompress(_ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer, prefix: Int) -> Int? {
