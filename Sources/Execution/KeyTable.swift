@@ -174,8 +174,10 @@ final class KeyTable {
     /// true once a first lookup has fixed the mode for good.
     private var split: PrefixSplit?
     private var splitDecided = false
-    /// Group ids of the dictionary code combinations of the last dictionaries seen.
+    /// Group ids of the code combinations of the last key code domains seen (KeyCodes).
     private var knownCodes: DictionaryCodeIds?
+    /// Whether the last batch went through the map of code combinations (tests).
+    private(set) var mapsKeyCodes = false
 
     /// Tables that must never split (a split's own parts).
     fileprivate func markUnsplit() { splitDecided = true }
@@ -196,43 +198,32 @@ final class KeyTable {
     /// out exactly as row-by-row insertion gives them; other keys take the KeyView path.
     /// `hashes`, when the caller has them, are `hashRows` of these keys (see the KeyView form).
     func findOrInsert(vectors: [Vector], count n: Int, hashes: ContiguousArray<UInt64>? = nil) -> ContiguousArray<Int32> {
-        if !splitDecided {
-            splitDecided = true
-            if count == 0 { split = PrefixSplit(types: types, firstBatch: vectors, count: n) }
-        }
         if let split {
             let ids = split.findOrInsert(vectors: vectors, count: n)
             count = split.body.count
             return ids
         }
-        var codes: [ContiguousArray<Int32>] = [], radix: [Int] = [], dictionaries: [Vector] = [], combinations = 1
-        for v in vectors {
-            guard case .dictionary(let idx, let values) = v.storage, idx.count >= n else { break }
-            // code values.count stands for a NULL row (validity), a code of its own
-            let size = values.count + 1
-            combinations *= size
-            guard combinations <= 4096, combinations <= n || knownCodes?.matches(vectors) == true else { break }   // else a per-row table is as cheap
-            var c = idx
-            if let validity = v.validity {
-                for i in 0..<n where !validity[i] { c[i] = Int32(values.count) }
+        let coded = n > 0 && !vectors.isEmpty ? KeyCodes(vectors, count: n, known: knownCodes) : nil
+        if !splitDecided {
+            splitDecided = true
+            // Keys that all code (dictionaries, small integer ranges) need no split.
+            if count == 0 && coded == nil, let split = PrefixSplit(types: types, firstBatch: vectors, count: n) {
+                self.split = split
+                return findOrInsert(vectors: vectors, count: n, hashes: hashes)
             }
-            let outOfRange = c.withUnsafeBufferPointer { p in
-                var bad = false
-                for i in 0..<n { bad = bad || p[i] < 0 || Int(p[i]) > values.count }
-                return bad
-            }
-            if outOfRange { return findOrInsert(vectors.map(KeyView.init), count: n, hashes: hashes) }
-            codes.append(c); radix.append(size); dictionaries.append(values)
         }
-        guard !vectors.isEmpty, codes.count == vectors.count, n > 0 else {
+        mapsKeyCodes = false
+        guard let coded, coded.outOfRange == false else {
             return findOrInsert(vectors.map(KeyView.init), count: n, hashes: hashes)
         }
-        // Batches cut from one row group share its dictionaries: the combination -> id map
-        // found for them carries over (keyed by the dictionaries' identity).
-        if knownCodes?.matches(vectors) != true {
-            knownCodes = DictionaryCodeIds(dictionaries: dictionaries, combinations: combinations)
+        let codes = coded.codes, radix = coded.radix
+        // Batches cut from one row group share its dictionaries, and batches of a small integer
+        // range its range: the combination -> id map found for them carries over.
+        if knownCodes?.domains != coded.domains {
+            knownCodes = DictionaryCodeIds(domains: coded.domains, combinations: coded.combinations)
         }
         guard let known = knownCodes else { return findOrInsert(vectors.map(KeyView.init), count: n, hashes: hashes) }
+        mapsKeyCodes = true
         // Combined codes first (a column at a time), then one pass maps them to ids.
         var combined = codes[0]
         var scale = radix[0]
@@ -890,21 +881,145 @@ struct KeyStoreColumn {
     return true
 }
 
-/// The group id of each combination of dictionary codes (-1: not seen yet), for one set of
-/// dictionary vectors, recognised by identity (vectors are immutable).
+/// What turns one key column's values into small codes (0 ..< size, and `size` for NULL):
+/// a dictionary vector (codes are its indices; recognised by identity, vectors being
+/// immutable) or a range of integers starting at `base` (codes are value - base).
+enum KeyCodeDomain: Equatable {
+    case dictionary(Vector)
+    case range(base: Int64, size: Int)
+
+    /// Codes a value can take, NULL's included.
+    var radix: Int {
+        switch self {
+        case .dictionary(let values): return values.count + 1
+        case .range(_, let size): return size + 1
+        }
+    }
+
+    static func == (a: KeyCodeDomain, b: KeyCodeDomain) -> Bool {
+        switch (a, b) {
+        case (.dictionary(let x), .dictionary(let y)): return x === y
+        case (.range(let b1, let s1), .range(let b2, let s2)): return b1 == b2 && s1 == s2
+        default: return false
+        }
+    }
+}
+
+/// One batch's key columns as code columns, when every column codes and their combinations
+/// number at most `maximumCombinations`: dictionary-encoded columns (Parquet dictionary
+/// pages) by their indices, and integer columns of a multi-column key (`extract(hour …)`
+/// beside a country, dates beside a status) by their offset in the batch's value range, or
+/// in the range an earlier batch's codes used when it holds this batch's values (so the
+/// combination -> id map carries over); a range that grows takes in the earlier one, so a
+/// column's range settles on its domain after a few batches. A (country, hour) key went
+/// through two hashed tables a row (PrefixSplit: 15 ms of click-stream m7's serial 60).
+struct KeyCodes {
+    static let maximumCombinations = 4096
+    private(set) var codes: [ContiguousArray<Int32>] = []
+    private(set) var radix: [Int] = []
+    private(set) var domains: [KeyCodeDomain] = []
+    private(set) var combinations = 1
+    /// A dictionary index outside its dictionary (a malformed file): the caller hashes values.
+    private(set) var outOfRange = false
+
+    init?(_ vectors: [Vector], count n: Int, known: DictionaryCodeIds?) {
+        let knownDomains = known.map { $0.domains.count == vectors.count ? $0.domains : [] } ?? []
+        let matchesKnown = known.map { $0.matches(vectors) } ?? false
+        for (c, v) in vectors.enumerated() {
+            let (columnCodes, domain): (ContiguousArray<Int32>, KeyCodeDomain)
+            switch v.storage {
+            case .dictionary(let idx, let values) where idx.count >= n:
+                var codes = idx
+                // code values.count stands for a NULL row (validity), a code of its own
+                if let validity = v.validity {
+                    for i in 0..<n where !validity[i] { codes[i] = Int32(values.count) }
+                }
+                let bad = codes.withUnsafeBufferPointer { p in
+                    var bad = false
+                    for i in 0..<n { bad = bad || p[i] < 0 || Int(p[i]) > values.count }
+                    return bad
+                }
+                if bad { outOfRange = true }
+                (columnCodes, domain) = (codes, .dictionary(values))
+            case .int64(let xs) where vectors.count > 1 && xs.count >= n:
+                guard let r = Self.rangeCodes(count: n, validity: v.validity, earlier: c < knownDomains.count ? knownDomains[c] : nil,
+                                              budget: Self.maximumCombinations / combinations, value: { xs[$0] }) else { return nil }
+                (columnCodes, domain) = r
+            case .int128(let xs) where vectors.count > 1 && xs.count >= n:
+                // Numerics (extract's results): the unscaled values, one scale per column.
+                guard let r = Self.rangeCodes(count: n, validity: v.validity, earlier: c < knownDomains.count ? knownDomains[c] : nil,
+                                              budget: Self.maximumCombinations / combinations,
+                                              value: { Int64(exactly: xs[$0]) ?? Int64.max }) else { return nil }
+                (columnCodes, domain) = r
+            default:
+                return nil
+            }
+            combinations *= domain.radix
+            // Beyond a batch's rows, a fresh combination map costs more than a per-row table.
+            guard combinations <= Self.maximumCombinations, combinations <= n || matchesKnown else { return nil }
+            codes.append(columnCodes); radix.append(domain.radix); domains.append(domain)
+        }
+    }
+
+    /// Codes of an integer column over its rows' range (or an earlier batch's range holding
+    /// it, or the two ranges' union), nil when the range needs more than `budget` codes.
+    @inline(__always) private static func rangeCodes(count n: Int, validity: ContiguousArray<Bool>?, earlier: KeyCodeDomain?, budget: Int,
+                                   value: (Int) -> Int64) -> (ContiguousArray<Int32>, KeyCodeDomain)? {
+        var lo = Int64.max, hi = Int64.min
+        for i in 0..<n where validity?[i] ?? true {
+            let x = value(i)
+            lo = Swift.min(lo, x); hi = Swift.max(hi, x)
+        }
+        // Int64.max stands for numerics outside int64: such a column does not code.
+        guard hi < Int64.max else { return nil }
+        if lo > hi { lo = 0; hi = -1 }                                  // every row NULL
+        // size values and NULL's code: size + 1 = span + 2 codes at most `budget`.
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow, span <= Int64(budget) - 2 else { return nil }
+        var base = lo, size = span + 1
+        if case .range(let b, let s)? = earlier, s > 0 {
+            let top = b + Int64(s) - 1
+            if lo >= b && hi <= top || size == 0 {
+                (base, size) = (b, Int64(s))
+            } else if size > 0 {
+                let unionLo = Swift.min(lo, b), unionHi = Swift.max(hi, top)
+                let (unionSpan, overflow) = unionHi.subtractingReportingOverflow(unionLo)
+                if !overflow && unionSpan <= Int64(budget) - 2 { (base, size) = (unionLo, unionSpan + 1) }
+            }
+        }
+        let nullCode = Int32(size)
+        var codes = ContiguousArray<Int32>(repeating: nullCode, count: n)
+        codes.withUnsafeMutableBufferPointer { out in
+            if let validity {
+                for i in 0..<n where validity[i] { out[i] = Int32(truncatingIfNeeded: value(i) &- base) }
+            } else {
+                for i in 0..<n { out[i] = Int32(truncatingIfNeeded: value(i) &- base) }
+            }
+        }
+        return (codes, .range(base: base, size: Int(size)))
+    }
+}
+
+/// The group id of each combination of key codes (-1: not seen yet), for one list of domains.
 final class DictionaryCodeIds {
-    let dictionaries: [Vector]
+    let domains: [KeyCodeDomain]
     var ids: ContiguousArray<Int32>
 
-    init(dictionaries: [Vector], combinations: Int) {
-        self.dictionaries = dictionaries
+    init(domains: [KeyCodeDomain], combinations: Int) {
+        self.domains = domains
         ids = ContiguousArray(repeating: -1, count: combinations)
     }
 
+    /// Whether the vectors' dictionaries are this map's (integer columns are checked by range
+    /// when coded).
     func matches(_ vectors: [Vector]) -> Bool {
-        guard vectors.count == dictionaries.count else { return false }
-        for (v, d) in zip(vectors, dictionaries) {
-            guard case .dictionary(_, let values) = v.storage, values === d else { return false }
+        guard vectors.count == domains.count else { return false }
+        for (v, d) in zip(vectors, domains) {
+            switch (v.storage, d) {
+            case (.dictionary(_, let values), .dictionary(let known)) where values === known: continue
+            case (.int64, .range), (.int128, .range): continue
+            default: return false
+            }
         }
         return true
     }

@@ -388,4 +388,67 @@ final class KeyTableTests: XCTestCase {
         let stored = table.keyVectors()
         for g in 0..<order.count { XCTAssertEqual([stored[0].value(at: g), stored[1].value(at: g)], order[g], "group \(g)") }
     }
+    /// Keys whose columns all code (dictionary text beside integers of a small range, or two
+    /// small integer ranges) look each combination of codes up in a direct map, with no split:
+    /// ranges drifting from batch to batch (within, overlapping and beyond the earlier one),
+    /// negative integers, NULL integers and a batch of NULLs only, a batch too wide to code
+    /// (hashed on the same table) and coded batches after it; ids, stored keys and `find` as a
+    /// first-seen numbering gives them. The integer may be an int64 or a numeric's unscaled
+    /// value (extract(hour …) is numeric).
+    func testSmallIntegerRangesBesideDictionariesMapCodesDirectly() {
+        let entries = ["US", "DE", "FR", "BR"]
+        let dictionary = Vector.from(entries.map(Value.string), type: .text)
+        for type in [DataType.int64, .decimal(precision: 38, scale: 0)] {
+            func value(_ x: Int) -> Value { type == .int64 ? .int(Int64(x)) : .decimal(Int128(x)) }
+            let first: [Value] = [.string("US"), value(0)]
+            checkCodedKeys([.text, type], first: first) { batch, i, lo, span, nullEvery in
+                let code = Int32((i * 7 + batch) % entries.count)
+                return (code, [.string(entries[Int(code)]), nullEvery > 0 && i % nullEvery == 0 ? .null : value(lo + (i * 5) % span)])
+            } vectors: { rows, codes in
+                [Vector(type: .text, count: rows.count, storage: .dictionary(indices: codes, values: dictionary)),
+                 Vector.from(rows.map { $0[1] }, type: type)]
+            }
+        }
+        // Two integers, one of them far from zero (days since 1970 beside a status).
+        checkCodedKeys([.int64, .int64], first: [.int(20_000), .int(0)]) { batch, i, lo, span, nullEvery in
+            (0, [.int(Int64(20_000 + lo + (i * 3) % span)), nullEvery > 0 && i % nullEvery == 0 ? .null : .int(Int64(i % 3))])
+        } vectors: { rows, _ in [Vector.from(rows.map { $0[0] }, type: .int64), Vector.from(rows.map { $0[1] }, type: .int64)] }
+    }
+
+    private func checkCodedKeys(_ types: [DataType], first: [Value],
+                                row: (_ batch: Int, _ i: Int, _ lo: Int, _ span: Int, _ nullEvery: Int) -> (Int32, [Value]),
+                                vectors: (_ rows: [[Value]], _ codes: ContiguousArray<Int32>) -> [Vector],
+                                file: StaticString = #filePath, line: UInt = #line) {
+        // (lowest integer, integers spanned, rows, every how many rows a NULL integer; 1: all)
+        let plans = [(0, 3, 600, 0), (1, 2, 400, 7), (2, 4, 500, 0), (-6, 9, 800, 11), (0, 24, 2_000, 0),
+                     (3, 1, 300, 1), (0, 100_000, 3_000, 0), (10, 5, 700, 5), (-6, 30, 1_000, 0)]
+        let table = KeyTable(types: types, capacity: 4)
+        var reference: [[Value]: Int32] = [:], order: [[Value]] = []
+        for (b, (lo, span, n, nullEvery)) in plans.enumerated() {
+            var rows: [[Value]] = [], codes = ContiguousArray<Int32>()
+            for i in 0..<n {
+                let (code, r) = row(b, i, lo, span, nullEvery)
+                rows.append(r); codes.append(code)
+            }
+            let ids = table.findOrInsert(vectors: vectors(rows, codes), count: n)
+            var expected: [Int32] = []
+            for r in rows {
+                if let id = reference[r] { expected.append(id) } else {
+                    let id = Int32(order.count); reference[r] = id; order.append(r); expected.append(id)
+                }
+            }
+            XCTAssertEqual(Array(ids), expected, "\(types) batch \(b)", file: file, line: line)
+            XCTAssertNil(table.splitIsPacked, "\(types): coded keys need no split", file: file, line: line)
+            XCTAssertEqual(table.mapsKeyCodes, span < 1_000, "\(types) batch \(b): coded unless too wide", file: file, line: line)
+        }
+        XCTAssertEqual(table.count, order.count, file: file, line: line)
+        let stored = table.keyVectors()
+        for g in 0..<order.count {
+            XCTAssertEqual(types.indices.map { stored[$0].value(at: g) }, order[g], "\(types): group \(g)", file: file, line: line)
+        }
+        let absent: [Value] = [types[0] == .text ? .string("absent") : .int(-1), first[1]]
+        let probes = order + [absent]
+        let found = table.find(types.indices.map { c in KeyView(Vector.from(probes.map { $0[c] }, type: types[c])) }, count: probes.count)
+        XCTAssertEqual(Array(found), Array(0..<Int32(order.count)) + [-1], file: file, line: line)
+    }
 }
