@@ -24,31 +24,36 @@ final class PartitionedDistinct {
     /// A partition's table is made when a row first lands in it (a DISTINCT over few rows,
     /// in a subquery run per outer row, would otherwise build every partition's table).
     private var tables: [KeyTable?]
+    /// Packed mode's partitions: the packed keys each has seen (made, too, at a first row).
+    private var sets: [PackedKeySet?]
     private let argumentTypes: [DataType]
     private let workers: Int
     /// Packed mode (one integer argument): the tables are keyed by the (group id, argument)
-    /// pair packed into one int64 (PackedIntPair), so a lookup compares one integer and stores
-    /// one, not a pair of columns with their NULL flags (the pairs' table was a third of
-    /// click-stream m2). Left for good, the tables rebuilt as pairs, by the first chunk with a
-    /// group id or an argument that does not pack.
+    /// pair packed into one int64 (PackedIntPair), kept in sets of such keys (PackedKeySet), so
+    /// a lookup compares one integer and stores one, not a pair of columns with their NULL
+    /// flags (the pairs' table was a third of click-stream m2). Left for good, the sets rebuilt
+    /// as tables of pairs, by the first chunk with a group id or an argument that does not pack.
     private(set) var packed: Bool
 
     init(argumentTypes: [DataType], workers: Int) {
         let packed = argumentTypes.count == 1 && PackedIntPair.packs(argumentTypes[0])
         self.packed = packed
         tables = Array(repeating: nil, count: Self.partitionCount)
+        sets = Array(repeating: nil, count: Self.partitionCount)
         self.argumentTypes = argumentTypes
         self.workers = workers
     }
 
-    /// Leaves packed mode: the tables rebuilt keyed by (group id, argument). Packed tables are
-    /// partitioned by the packed key's hash and pair tables by the pair's, so every known pair
+    /// Leaves packed mode: the sets rebuilt as tables keyed by (group id, argument). Packed keys
+    /// are partitioned by the packed key's hash and pairs by the pair's, so every known pair
     /// is placed again by its pair hash; a later chunk's first occurrences are those not among
-    /// them, whichever table held them before.
+    /// them, whichever partition held them before.
     private func unpackTables() {
         packed = false
-        let known = tables.compactMap { $0 }.filter { $0.count > 0 }.map { PackedIntPair.unpack($0.keyVectors()[0], valueType: argumentTypes[0]) }
-        tables = Array(repeating: nil, count: Self.partitionCount)
+        let known = sets.compactMap { $0 }.filter { $0.count > 0 }.map { set in
+            PackedIntPair.unpack(Vector(type: .int64, count: set.count, storage: .int64(set.keys)), valueType: argumentTypes[0])
+        }
+        sets = Array(repeating: nil, count: Self.partitionCount)
         for (ids, values) in known {
             let columns = [ids, values]
             let hashes = hashRows(columns.map(KeyView.init), count: ids.count)
@@ -68,12 +73,12 @@ final class PartitionedDistinct {
     }
 
     /// The combinations seen so far.
-    var count: Int { tables.reduce(0) { $0 + ($1?.count ?? 0) } }
+    var count: Int { tables.reduce(0) { $0 + ($1?.count ?? 0) } + sets.reduce(0) { $0 + ($1?.count ?? 0) } }
 
-    /// Partition `p`'s table, made if it has none yet.
+    /// Partition `p`'s table of pairs, made if it has none yet.
     private func table(_ p: Int) -> KeyTable {
         if let t = tables[p] { return t }
-        let t = KeyTable(types: packed ? [.int64] : [.int64] + argumentTypes)
+        let t = KeyTable(types: [.int64] + argumentTypes)
         tables[p] = t
         return t
     }
@@ -83,83 +88,110 @@ final class PartitionedDistinct {
     func firstOccurrences(groupIds: ContiguousArray<Int32>, arguments: [Vector]) -> [Int32] {
         let n = groupIds.count
         guard n > 0 else { return [] }
-        var packedKeys: Vector? = nil
         if packed {
             let (keys, misfits) = PackedIntPair.pack(ids: groupIds, KeyView(arguments[0]), count: n)
-            if misfits.isEmpty {
-                packedKeys = Vector(type: .int64, count: n, storage: .int64(keys))
-            } else {
-                unpackTables()
-            }
+            if misfits.isEmpty { return firstOccurrences(packedKeys: keys) }
+            unpackTables()
         }
-        // Packed, a row's one hash (the packed key's, which its table computes too) picks its
-        // partition; hashing the pair's two columns as well was a tenth of the deduplication.
-        var columns: [Vector] = []
-        let hashes: ContiguousArray<UInt64>
-        if case .int64(let keys)? = packedKeys?.storage {
-            hashes = ContiguousArray(unsafeUninitializedCapacity: n) { out, initialized in
-                keys.withUnsafeBufferPointer { k in for i in 0..<n { out[i] = intKeyHash(k[i]) } }
-                initialized = n
-            }
-        } else {
-            columns = [Vector(type: .int64, count: n, storage: .int64(ContiguousArray(groupIds.lazy.map { Int64($0) })))] + arguments
-            hashes = hashRows(columns.map(KeyView.init), count: n)
-        }
-        // Rows grouped by partition in one flat array (a counting sort), in row order within each.
-        let partitionCount = Self.partitionCount
-        var starts = [Int](repeating: 0, count: partitionCount + 1)
-        var order = ContiguousArray<Int32>(repeating: 0, count: n)
-        hashes.withUnsafeBufferPointer { h in
-            for i in 0..<n { starts[Self.partition(h[i]) + 1] += 1 }
-            for p in 0..<partitionCount { starts[p + 1] += starts[p] }
-            var next = starts
-            order.withUnsafeMutableBufferPointer { order in
-                for i in 0..<n {
-                    let p = Self.partition(h[i])
-                    order[next[p]] = Int32(i)
-                    next[p] += 1
-                }
-            }
-        }
-        for p in 0..<partitionCount where starts[p + 1] > starts[p] { _ = table(p) }
+        let columns = [Vector(type: .int64, count: n, storage: .int64(ContiguousArray(groupIds.lazy.map { Int64($0) })))] + arguments
+        let hashes = hashRows(columns.map(KeyView.init), count: n)
+        let (starts, order) = Self.partitioned(count: n) { hashes[$0] }
+        for p in 0..<Self.partitionCount where starts[p + 1] > starts[p] { _ = table(p) }
         let partitionTables = tables
-        var keep = [Bool](repeating: false, count: n)
-        keep.withUnsafeMutableBufferPointer { keep in
-            // Each task writes only its own rows' flags.
-            let mark = keep
+        return Self.marking(count: n) { mark in
             order.withUnsafeBufferPointer { order in
-                let deduplicate = { (p: Int) in
+                deduplicate(count: n) { p in
                     let rows = UnsafeBufferPointer(rebasing: order[starts[p]..<starts[p + 1]])
                     // Every partition with rows got its table above.
                     guard !rows.isEmpty, let table = partitionTables[p] else { return }
                     var expected = Int32(table.count)
-                    let ids: ContiguousArray<Int32>
-                    if let packedKeys {
-                        // The table hashes its one key as the partitioning did.
-                        ids = table.findOrInsert(vectors: [packedKeys.gather(buffer: rows)], count: rows.count)
-                    } else {
-                        let vectors = columns.map { $0.gather(buffer: rows) }
-                        // The table hashes as hashRows did here: its rows' hashes are passed, not recomputed.
-                        let rowHashes = ContiguousArray<UInt64>(unsafeUninitializedCapacity: rows.count) { out, initialized in
-                            hashes.withUnsafeBufferPointer { h in
-                                for k in 0..<rows.count { out[k] = h[Int(rows[k])] }
-                            }
-                            initialized = rows.count
+                    let vectors = columns.map { $0.gather(buffer: rows) }
+                    // The table hashes as hashRows did here: its rows' hashes are passed, not recomputed.
+                    let rowHashes = ContiguousArray<UInt64>(unsafeUninitializedCapacity: rows.count) { out, initialized in
+                        hashes.withUnsafeBufferPointer { h in
+                            for k in 0..<rows.count { out[k] = h[Int(rows[k])] }
                         }
-                        ids = table.findOrInsert(vectors: vectors, count: rows.count, hashes: rowHashes)
+                        initialized = rows.count
                     }
+                    let ids = table.findOrInsert(vectors: vectors, count: rows.count, hashes: rowHashes)
                     for k in 0..<rows.count where ids[k] == expected {
                         mark[Int(rows[k])] = true
                         expected += 1
                     }
                 }
-                if workers > 1 && n >= Self.parallelRows {
-                    parallelFor(partitionCount, deduplicate)
-                } else {
-                    for p in 0..<partitionCount { deduplicate(p) }
+            }
+        }
+    }
+
+    /// Packed mode: a row's one hash (the packed key's, which its set computes too) picks its
+    /// partition, and the rows' keys are laid out by partition with their row numbers, so each
+    /// partition's task reads its keys in one run (hashing the pair's two columns as well was a
+    /// tenth of the deduplication, gathering each partition's keys from all over the chunk 4%).
+    private func firstOccurrences(packedKeys keys: ContiguousArray<Int64>) -> [Int32] {
+        let n = keys.count
+        var sortedKeys = ContiguousArray<Int64>(repeating: 0, count: n)
+        let (starts, order) = keys.withUnsafeBufferPointer { k in
+            sortedKeys.withUnsafeMutableBufferPointer { sorted in
+                Self.partitioned(count: n, hash: { intKeyHash(k[$0]) }, place: { i, slot in sorted[slot] = k[i] })
+            }
+        }
+        for p in 0..<Self.partitionCount where starts[p + 1] > starts[p] && sets[p] == nil { sets[p] = PackedKeySet() }
+        let partitionSets = sets
+        return Self.marking(count: n) { mark in
+            order.withUnsafeBufferPointer { order in
+                sortedKeys.withUnsafeBufferPointer { sortedKeys in
+                    deduplicate(count: n) { p in
+                        let range = starts[p]..<starts[p + 1]
+                        guard !range.isEmpty, let set = partitionSets[p] else { return }
+                        set.insert(UnsafeBufferPointer(rebasing: sortedKeys[range]), rows: UnsafeBufferPointer(rebasing: order[range]), marking: mark)
+                    }
                 }
             }
         }
+    }
+
+    /// The rows grouped by partition in one flat array (a counting sort), in row order within
+    /// each: partition p's rows are `order[starts[p] ..< starts[p + 1]]`. `place(i, slot)` is
+    /// told where row i went.
+    private static func partitioned(count n: Int, hash: (Int) -> UInt64,
+                                    place: (Int, Int) -> Void = { _, _ in }) -> (starts: [Int], order: ContiguousArray<Int32>) {
+        var starts = [Int](repeating: 0, count: partitionCount + 1)
+        var order = ContiguousArray<Int32>(repeating: 0, count: n)
+        var parts = ContiguousArray<UInt8>(repeating: 0, count: n)
+        parts.withUnsafeMutableBufferPointer { parts in
+            for i in 0..<n {
+                let p = partition(hash(i))
+                parts[i] = UInt8(truncatingIfNeeded: p)
+                starts[p + 1] += 1
+            }
+            for p in 0..<partitionCount { starts[p + 1] += starts[p] }
+            var next = starts
+            order.withUnsafeMutableBufferPointer { order in
+                for i in 0..<n {
+                    let p = Int(parts[i])
+                    let slot = next[p]
+                    order[slot] = Int32(i)
+                    place(i, slot)
+                    next[p] = slot + 1
+                }
+            }
+        }
+        return (starts, order)
+    }
+
+    /// Runs `body` for every partition, on all cores when the chunk is large.
+    private func deduplicate(count n: Int, _ body: (Int) -> Void) {
+        if workers > 1 && n >= Self.parallelRows {
+            parallelFor(Self.partitionCount, body)
+        } else {
+            for p in 0..<Self.partitionCount { body(p) }
+        }
+    }
+
+    /// The rows `mark` flags (each task writes only its own rows' flags), ascending.
+    private static func marking(count n: Int, _ mark: (UnsafeMutableBufferPointer<Bool>) -> Void) -> [Int32] {
+        var keep = [Bool](repeating: false, count: n)
+        keep.withUnsafeMutableBufferPointer { mark($0) }
         var kept: [Int32] = []
         for i in 0..<n where keep[i] { kept.append(Int32(i)) }
         return kept
