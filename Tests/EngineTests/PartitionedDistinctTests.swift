@@ -137,6 +137,33 @@ final class PartitionedDistinctTests: XCTestCase {
         }
     }
 
+    /// The set of packed keys marks exactly the rows whose key it had not held: duplicates
+    /// within one call (only the first place marked), keys from earlier calls, 0 and the
+    /// largest packed key, and growth in the middle of a call (from a 16-slot start).
+    func testPackedKeySetMarksFirstOccurrencesAcrossGrowth() {
+        var g = SplitMix(state: 9)
+        let set = PackedKeySet(capacity: 4)
+        var seen = Set<Int64>()
+        let largest = Int64((1 << 15) - 1) << 48 | 0xFFFF_FFFF_FFFF
+        for call in 0..<6 {
+            let n = [5, 300, 4_000, 1, 20_000, 777][call]
+            var keys: [Int64] = (0..<n).map { _ in Int64(g.below(1 << 15)) << 48 | Int64(g.below(n * 2)) }
+            if call == 2 { keys[0] = 0; keys[1] = largest; keys[n - 1] = largest }
+            let rows = (0..<n).map { Int32(n - 1 - $0) }          // marks land in reverse
+            var mark = [Bool](repeating: false, count: n)
+            keys.withUnsafeBufferPointer { k in
+                rows.withUnsafeBufferPointer { r in
+                    mark.withUnsafeMutableBufferPointer { set.insert(k, rows: r, marking: $0) }
+                }
+            }
+            var expected = [Bool](repeating: false, count: n)
+            for k in 0..<n where seen.insert(keys[k]).inserted { expected[Int(rows[k])] = true }
+            XCTAssertEqual(mark, expected, "call \(call)")
+            XCTAssertEqual(set.count, seen.count, "call \(call)")
+            XCTAssertEqual(Set(set.keys), seen, "call \(call)")
+        }
+    }
+
     struct SplitMix {
         var state: UInt64
         mutating func below(_ n: Int) -> Int {
