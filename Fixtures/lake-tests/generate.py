@@ -224,5 +224,6 @@ write("pages/leading.parquet", pa.table({
     "t": pa.array([i * 1000003 for i in range(4000)], pa.int64()),
     "r": pa.array([i * 7 - 3 for i in range(4000)], pa.int64()),
     "d": pa.array([None if i % 17 == 4 else i * 0.5 for i in range(4000)], pa.float64()),
-}, schema=pa.schema([("t", pa.int64()), pa.field("r", pa.int64(), nullable=False), ("d", pa.float64())])),
+    "e": pa.array([None if 2600 <= i < 2605 else i * 3 + 1 for i in range(4000)], pa.int64()),
+}, schema=pa.schema([("t", pa.int64()), pa.field("r", pa.int64(), nullable=False), ("d", pa.float64()), ("e", pa.int64())])),
    use_dictionary=False, write_page_index=True, max_rows_per_page=500, data_page_size=1 << 20, row_group_size=4000)
