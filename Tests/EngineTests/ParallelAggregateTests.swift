@@ -6,6 +6,7 @@
 
 import Columnar
 import Engine
+@testable import Execution
 import XCTest
 
 final class ParallelAggregateTests: XCTestCase {
@@ -84,5 +85,32 @@ final class ParallelAggregateTests: XCTestCase {
         let got = try rows(s, "SELECT k, g FROM f GROUP BY k, g", threads: 4)
         XCTAssertEqual(Set(got.map { "\(n($0[0]).map(String.init) ?? "NULL")/\(n($0[1]).map(String.init) ?? "NULL")" }), pairs)
         XCTAssertEqual(got.count, pairs.count)
+    }
+    /// Keys and no aggregate states (SELECT DISTINCT, the GROUP BY under a count(DISTINCT x))
+    /// with many groups per partial: the groups are split by hash as the partials arrive and
+    /// merged a partition at a time (PartitionedGroupMerge, lowered here to start at 50 groups);
+    /// every distinct key comes out exactly once, NULLs, text and integer keys, on 1, 2 and 4
+    /// threads, and a count over it is right.
+    func testKeysOnlyGroupsMergedByPartition() throws {
+        let s = try session()
+        let saved = PartitionedGroupMerge.minimumGroups
+        PartitionedGroupMerge.minimumGroups = 50
+        defer { PartitionedGroupMerge.minimumGroups = saved }
+        var pairs = Set<[Value]>(), keys = Set<Value>()
+        for x in 0..<(morsels * perMorsel) {
+            let k: Value = key(x).map { .int(Int64($0)) } ?? .null
+            pairs.insert([k, .string("s\(x % 11)")])
+            keys.insert(k)
+        }
+        for threads in [1, 2, 4] {
+            let got = try rows(s, "SELECT DISTINCT k, s FROM f", threads: threads)
+            XCTAssertEqual(got.count, pairs.count, "threads \(threads)")
+            XCTAssertEqual(Set(got), pairs, "threads \(threads)")
+            let grouped = try rows(s, "SELECT k FROM f GROUP BY k", threads: threads)
+            XCTAssertEqual(grouped.count, keys.count, "threads \(threads)")
+            XCTAssertEqual(Set(grouped.map { $0[0] }), keys, "threads \(threads)")
+            let counted = try rows(s, "SELECT count(DISTINCT k), count(*) FROM (SELECT DISTINCT k, s FROM f) t", threads: threads)
+            XCTAssertEqual(counted.first.map { $0.map(n) }, [keys.count - 1, pairs.count], "threads \(threads)")
+        }
     }
 }

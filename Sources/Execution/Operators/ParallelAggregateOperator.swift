@@ -104,6 +104,7 @@ final class ParallelAggregateOperator: Operator {
         var table = KeyTable(types: node.groupKeys.map(\.type))
         var states = node.aggregates.map { $0.resolution.makeState() }
         var remaindersTaken = false
+        var keyMerge: PartitionedGroupMerge?
         while true {
             try context.checkCancelled()
             var next = try runner.next()
@@ -115,6 +116,18 @@ final class ParallelAggregateOperator: Operator {
             }
             guard let partial = next else { break }
             guard partial.count > 0 else { continue }
+            if let keyMerge {
+                keyMerge.add(keys: partial.keys, count: partial.count)
+                continue
+            }
+            if table.count == 0, states.isEmpty, !node.groupKeys.isEmpty, workers > 1,
+               partial.count >= PartitionedGroupMerge.minimumGroups {
+                // Many groups and nothing but keys: merged by partition at the end (PartitionedGroupMerge).
+                let merge = PartitionedGroupMerge(types: node.groupKeys.map(\.type), workers: workers)
+                merge.add(keys: partial.keys, count: partial.count)
+                keyMerge = merge
+                continue
+            }
             if table.count == 0 {
                 // Merging into nothing gives the partial itself: take it over instead of
                 // inserting every group again (a high-cardinality GROUP BY's first morsel).
@@ -126,6 +139,10 @@ final class ParallelAggregateOperator: Operator {
             for a in states.indices {
                 try states[a].merge(partial.states[a], mapping: mapping, groupCount: table.count)
             }
+        }
+        if let keyMerge {
+            let keys = keyMerge.finish()
+            return Batch(columns: keys, count: keys.first?.count ?? 0)
         }
         // A plain aggregate (no GROUP BY) always has its one group.
         if node.groupKeys.isEmpty && table.count == 0 {
