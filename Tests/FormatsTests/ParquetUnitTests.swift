@@ -138,6 +138,14 @@ final class ParquetEncodingTests: XCTestCase {
         // Lengths are all checked before any byte is copied: a bad page leaves the column as it was.
         XCTAssertEqual(col.count, 0)
         XCTAssertEqual(col.bytes.count, 0)
+        // A second length cut short by the page's end, likewise.
+        let cut: [UInt8] = [0x02, 0, 0, 0, 0x61, 0x62, 0x01, 0]
+        pos = 0
+        XCTAssertThrowsError(try cut.withUnsafeBufferPointer { p in
+            try PlainDecoder.byteArrays(p, pos: &pos, end: p.count, count: 2, into: &col)
+        })
+        XCTAssertEqual(col.count, 0)
+        XCTAssertEqual(col.offsets.count, 1)
         // The same values with a length that fits decode in full.
         let good: [UInt8] = [0x02, 0, 0, 0, 0x61, 0x62, 0x01, 0, 0, 0, 0x63]
         pos = 0

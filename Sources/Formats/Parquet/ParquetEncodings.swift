@@ -427,18 +427,33 @@ enum PlainDecoder {
         let raw = UnsafeRawPointer(base)
         let first = pos, before = out.bytes.count
         var q = pos, total = 0
-        try out.offsets.appendUninitialized(count: n, throwing: { offsets in
-            for k in 0..<n {
-                guard end - q >= 4 else { throw encodingError("PLAIN BYTE_ARRAY length runs past the end") }
-                let len = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: q, as: UInt32.self)))
-                q += 4
-                guard len <= end - q else { throw encodingError("PLAIN BYTE_ARRAY value of \(len) bytes runs past the end") }
-                total += len
-                guard before + total <= Int(Int32.max) else { throw encodingError("column chunk exceeds 2 GiB of string data") }
-                offsets[k] = Int32(before + total)
-                q += len
+        // The lengths' walk is one chain of loads (each length says where the next one is), so
+        // its loop holds nothing else: no throw (which kept `q` in memory), no overflow trap,
+        // and the 2 GiB bound checked once after it (a page is at most 1 GiB).
+        var failure: String? = nil
+        out.offsets.appendUninitialized(count: n) { offsets in
+            var at = q, sum = 0, k = 0
+            while k < n {
+                if end &- at < 4 { failure = "PLAIN BYTE_ARRAY length runs past the end"; break }
+                let len = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+                at &+= 4
+                if len > end &- at { failure = "PLAIN BYTE_ARRAY value of \(len) bytes runs past the end"; break }
+                sum &+= len
+                offsets[k] = Int32(truncatingIfNeeded: before &+ sum)
+                at &+= len
+                k &+= 1
             }
-        })
+            // A failed walk still initialises every offset; they are taken off again below.
+            while k < n { offsets[k] = 0; k &+= 1 }
+            q = at
+            total = sum
+        }
+        // A bad page leaves the column as it was.
+        if let failure { out.offsets.removeLast(n); throw encodingError(failure) }
+        guard before + total <= Int(Int32.max) else {
+            out.offsets.removeLast(n)
+            throw encodingError("column chunk exceeds 2 GiB of string data")
+        }
         if before == 0 && out.offsets.capacity > out.offsets.count + 1 {
             // A chunk's first page: its offsets were reserved for the whole chunk, and its bytes
             // are reserved for as many values this long (then growing as usual), rather than
