@@ -18,9 +18,25 @@ private final class EventsTable: TableSource {
     func morsels(columns: [Int], predicates: [ScanPredicate], statistics: ScanStatistics) throws -> [ScanMorsel] { [] }
 }
 
+/// 25 rows per session and per referrer, 4 devices.
+private final class VisitsTable: TableSource {
+    let fields = [Field(name: "device", type: .text), Field(name: "session", type: .int64), Field(name: "referrer", type: .text),
+                  Field(name: "page", type: .int64)]
+    let estimatedRowCount: Int? = 1_000_000
+    func distinctCount(column: Int) -> Double? { [4, 40_000, 40_000, 100_000][column] }
+    func morsels(columns: [Int], predicates: [ScanPredicate], statistics: ScanStatistics) throws -> [ScanMorsel] { [] }
+}
+
 private final class EventsCatalog: CatalogProvider {
     let events = EventsTable()
-    func lookup(schema: String?, name: String) throws -> CatalogObject? { name == "events" ? .table(events) : nil }
+    let visits = VisitsTable()
+    func lookup(schema: String?, name: String) throws -> CatalogObject? {
+        switch name {
+        case "events": return .table(events)
+        case "visits": return .table(visits)
+        default: return nil
+        }
+    }
 }
 
 final class SplitDistinctAggregatesTests: XCTestCase {
@@ -70,6 +86,38 @@ final class SplitDistinctAggregatesTests: XCTestCase {
               Aggregate keys=[] aggs=[count(#0), sum(#0), avg(#0)]
                 Aggregate keys=[#1] aggs=[]
                   Scan events [kind, product, visitor, price, note]
+            """)
+    }
+
+    /// An integer x under few groups splits only with 64 rows a value or more (its DISTINCT
+    /// runs packed on all cores); a text x, or groups too many or unknown, keep the bound of 8.
+    func testIntegerArgumentsUnderFewGroupsNeedMoreRowsPerValue() throws {
+        try unchanged("SELECT device, count(DISTINCT session) FROM visits GROUP BY device")
+        try unchanged("SELECT count(DISTINCT session) FROM visits")
+        try check("SELECT device, count(DISTINCT referrer) FROM visits GROUP BY device",
+            before: """
+            Project #0 AS device, #1 AS count
+              Aggregate keys=[#0] aggs=[count(DISTINCT #2)]
+                Scan visits [device, session, referrer, page]
+            """,
+            after: """
+            Project #0 AS device, #1 AS count
+              Aggregate keys=[#0] aggs=[count(#1)]
+                Aggregate keys=[#0, #2] aggs=[]
+                  Scan visits [device, session, referrer, page]
+            """)
+        // 4 devices x 100,000 pages: groups that do not pack.
+        try check("SELECT device, page, count(DISTINCT session) FROM visits GROUP BY device, page",
+            before: """
+            Project #0 AS device, #1 AS page, #2 AS count
+              Aggregate keys=[#0, #3] aggs=[count(DISTINCT #1)]
+                Scan visits [device, session, referrer, page]
+            """,
+            after: """
+            Project #0 AS device, #1 AS page, #2 AS count
+              Aggregate keys=[#0, #1] aggs=[count(#2)]
+                Aggregate keys=[#0, #3, #1] aggs=[]
+                  Scan visits [device, session, referrer, page]
             """)
     }
 
