@@ -95,7 +95,7 @@ final class PartitionedDistinct {
         }
         let columns = [Vector(type: .int64, count: n, storage: .int64(ContiguousArray(groupIds.lazy.map { Int64($0) })))] + arguments
         let hashes = hashRows(columns.map(KeyView.init), count: n)
-        let (starts, order) = Self.partitioned(count: n) { hashes[$0] }
+        let (starts, order) = Self.partitioned(count: n, slices: workers) { hashes[$0] }
         for p in 0..<Self.partitionCount where starts[p + 1] > starts[p] { _ = table(p) }
         let partitionTables = tables
         return Self.marking(count: n) { mark in
@@ -132,7 +132,7 @@ final class PartitionedDistinct {
         var sortedKeys = ContiguousArray<Int64>(repeating: 0, count: n)
         let (starts, order) = keys.withUnsafeBufferPointer { k in
             sortedKeys.withUnsafeMutableBufferPointer { sorted in
-                Self.partitioned(count: n, hash: { intKeyHash(k[$0]) }, place: { i, slot in sorted[slot] = k[i] })
+                Self.partitioned(count: n, slices: workers, hash: { intKeyHash(k[$0]) }, place: { i, slot in sorted[slot] = k[i] })
             }
         }
         for p in 0..<Self.partitionCount where starts[p + 1] > starts[p] && sets[p] == nil { sets[p] = PackedKeySet() }
@@ -152,27 +152,55 @@ final class PartitionedDistinct {
 
     /// The rows grouped by partition in one flat array (a counting sort), in row order within
     /// each: partition p's rows are `order[starts[p] ..< starts[p + 1]]`. `place(i, slot)` is
-    /// told where row i went.
-    private static func partitioned(count n: Int, hash: (Int) -> UInt64,
+    /// told where row i went. A large chunk is sorted by `slices` threads, each counting and
+    /// then placing a contiguous slice of the rows, slice k's rows of a partition after those
+    /// of the slices before it (so still in row order): sorted on one thread, a million rows
+    /// were a serial tail after the scan (m7).
+    private static func partitioned(count n: Int, slices wanted: Int = 1, hash: (Int) -> UInt64,
                                     place: (Int, Int) -> Void = { _, _ in }) -> (starts: [Int], order: ContiguousArray<Int32>) {
-        var starts = [Int](repeating: 0, count: partitionCount + 1)
+        let slices = n >= 4 * parallelRows ? Swift.max(1, wanted) : 1
+        let bounds = (0...slices).map { n * $0 / slices }
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: partitionCount), count: slices)
         var order = ContiguousArray<Int32>(repeating: 0, count: n)
         var parts = ContiguousArray<UInt8>(repeating: 0, count: n)
+        var starts = [Int](repeating: 0, count: partitionCount + 1)
         parts.withUnsafeMutableBufferPointer { parts in
-            for i in 0..<n {
-                let p = partition(hash(i))
-                parts[i] = UInt8(truncatingIfNeeded: p)
-                starts[p + 1] += 1
+            counts.withUnsafeMutableBufferPointer { counts in
+                let sliceCounts = counts
+                parallelFor(slices) { k in
+                    var c = [Int](repeating: 0, count: partitionCount)
+                    for i in bounds[k]..<bounds[k + 1] {
+                        let p = partition(hash(i))
+                        parts[i] = UInt8(truncatingIfNeeded: p)
+                        c[p] += 1
+                    }
+                    sliceCounts[k] = c
+                }
             }
-            for p in 0..<partitionCount { starts[p + 1] += starts[p] }
-            var next = starts
+            // Slice k's first slot in partition p: the partition's start, past the slices before k.
+            var next = counts
+            var at = 0
+            for p in 0..<partitionCount {
+                starts[p] = at
+                for k in 0..<slices {
+                    next[k][p] = at
+                    at += counts[k][p]
+                }
+            }
+            starts[partitionCount] = at
             order.withUnsafeMutableBufferPointer { order in
-                for i in 0..<n {
-                    let p = Int(parts[i])
-                    let slot = next[p]
-                    order[slot] = Int32(i)
-                    place(i, slot)
-                    next[p] = slot + 1
+                next.withUnsafeMutableBufferPointer { next in
+                    let sliceNext = next
+                    parallelFor(slices) { k in
+                        var slotOf = sliceNext[k]
+                        for i in bounds[k]..<bounds[k + 1] {
+                            let p = Int(parts[i])
+                            let slot = slotOf[p]
+                            order[slot] = Int32(i)
+                            place(i, slot)
+                            slotOf[p] = slot + 1
+                        }
+                    }
                 }
             }
         }

@@ -105,6 +105,7 @@ final class PartitionedDistinctTests: XCTestCase {
     /// chunk that does not fit rebuilds the tables as pairs, and the first occurrences found
     /// before, across and after that switch are exactly those a set of pairs gives.
     /// A numeric argument (its unscaled value) packs the same way, its wide value past Int64.
+    /// Chunks of 40,000 rows on two threads are partitioned by two slices at once.
     func testPackedPairsAndTheSwitchToPairsKeepFirstOccurrences() {
         checkPackedPairs(.int64, wide: Int128(Int64.max)) { .int(Int64($0)) }
         checkPackedPairs(.decimal(precision: 38, scale: 3), wide: Int128(Int64.max) * 10) { .decimal($0) }
@@ -113,7 +114,7 @@ final class PartitionedDistinctTests: XCTestCase {
     private func checkPackedPairs(_ type: DataType, wide: Int128, _ value: (Int128) -> Value) {
         var g = SplitMix(state: 5)
         let edges: [Int128?] = [nil, -(1 << 47), (1 << 47) - 2, -1, 0, 1]
-        for (workers, chunkRows) in [(1, 3_000), (2, 20_000)] {
+        for (workers, chunkRows) in [(1, 3_000), (2, 20_000), (2, 40_000)] {
             let distinct = PartitionedDistinct(argumentTypes: [type], workers: workers)
             var seen = Set<[Int128?]>()
             for chunk in 0..<8 {
