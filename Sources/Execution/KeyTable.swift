@@ -942,14 +942,17 @@ struct KeyCodes {
                 if bad { outOfRange = true }
                 (columnCodes, domain) = (codes, .dictionary(values))
             case .int64(let xs) where vectors.count > 1 && xs.count >= n:
-                guard let r = Self.rangeCodes(count: n, validity: v.validity, earlier: c < knownDomains.count ? knownDomains[c] : nil,
-                                              budget: Self.maximumCombinations / combinations, value: { xs[$0] }) else { return nil }
+                guard let r = xs.withUnsafeBufferPointer({ Self.rangeCodes(UnsafeBufferPointer(rebasing: $0.prefix(n)), validity: v.validity,
+                                                                           earlier: c < knownDomains.count ? knownDomains[c] : nil,
+                                                                           budget: Self.maximumCombinations / combinations) })
+                else { return nil }
                 (columnCodes, domain) = r
             case .int128(let xs) where vectors.count > 1 && xs.count >= n:
                 // Numerics (extract's results): the unscaled values, one scale per column.
-                guard let r = Self.rangeCodes(count: n, validity: v.validity, earlier: c < knownDomains.count ? knownDomains[c] : nil,
-                                              budget: Self.maximumCombinations / combinations,
-                                              value: { Int64(exactly: xs[$0]) ?? Int64.max }) else { return nil }
+                guard let r = xs.withUnsafeBufferPointer({ Self.rangeCodes(UnsafeBufferPointer(rebasing: $0.prefix(n)), validity: v.validity,
+                                                                           earlier: c < knownDomains.count ? knownDomains[c] : nil,
+                                                                           budget: Self.maximumCombinations / combinations) })
+                else { return nil }
                 (columnCodes, domain) = r
             default:
                 return nil
@@ -962,17 +965,23 @@ struct KeyCodes {
     }
 
     /// Codes of an integer column over its rows' range (or an earlier batch's range holding
-    /// it, or the two ranges' union), nil when the range needs more than `budget` codes.
-    @inline(__always) private static func rangeCodes(count n: Int, validity: ContiguousArray<Bool>?, earlier: KeyCodeDomain?, budget: Int,
-                                   value: (Int) -> Int64) -> (ContiguousArray<Int32>, KeyCodeDomain)? {
-        var lo = Int64.max, hi = Int64.min
-        for i in 0..<n where validity?[i] ?? true {
-            let x = value(i)
-            lo = Swift.min(lo, x); hi = Swift.max(hi, x)
+    /// it, or the two ranges' union), nil when the range needs more than `budget` codes or
+    /// leaves Int64 (a numeric's unscaled values). Generic over the stored integer, so each
+    /// pass is a plain loop over the buffer.
+    private static func rangeCodes<T: FixedWidthInteger & SignedInteger>(_ xs: UnsafeBufferPointer<T>, validity: ContiguousArray<Bool>?,
+                                                                         earlier: KeyCodeDomain?, budget: Int) -> (ContiguousArray<Int32>, KeyCodeDomain)? {
+        let n = xs.count
+        var low = T.max, high = T.min
+        if let validity {
+            for i in 0..<n where validity[i] { low = Swift.min(low, xs[i]); high = Swift.max(high, xs[i]) }
+        } else {
+            for i in 0..<n { low = Swift.min(low, xs[i]); high = Swift.max(high, xs[i]) }
         }
-        // Int64.max stands for numerics outside int64: such a column does not code.
-        guard hi < Int64.max else { return nil }
-        if lo > hi { lo = 0; hi = -1 }                                  // every row NULL
+        var lo: Int64 = 0, hi: Int64 = -1                                   // every row NULL
+        if low <= high {
+            guard let l = Int64(exactly: low), let h = Int64(exactly: high) else { return nil }
+            (lo, hi) = (l, h)
+        }
         // size values and NULL's code: size + 1 = span + 2 codes at most `budget`.
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
         guard !overflow, span <= Int64(budget) - 2 else { return nil }
@@ -987,13 +996,14 @@ struct KeyCodes {
                 if !overflow && unionSpan <= Int64(budget) - 2 { (base, size) = (unionLo, unionSpan + 1) }
             }
         }
-        let nullCode = Int32(size)
+        // Every value lies in [base, base + size): its offset fits T and Int32.
+        let nullCode = Int32(size), offset = T(base)
         var codes = ContiguousArray<Int32>(repeating: nullCode, count: n)
         codes.withUnsafeMutableBufferPointer { out in
             if let validity {
-                for i in 0..<n where validity[i] { out[i] = Int32(truncatingIfNeeded: value(i) &- base) }
+                for i in 0..<n where validity[i] { out[i] = Int32(truncatingIfNeeded: xs[i] &- offset) }
             } else {
-                for i in 0..<n { out[i] = Int32(truncatingIfNeeded: value(i) &- base) }
+                for i in 0..<n { out[i] = Int32(truncatingIfNeeded: xs[i] &- offset) }
             }
         }
         return (codes, .range(base: base, size: Int(size)))

@@ -220,8 +220,14 @@ final class PartitionedDistinct {
     private static func marking(count n: Int, _ mark: (UnsafeMutableBufferPointer<Bool>) -> Void) -> [Int32] {
         var keep = [Bool](repeating: false, count: n)
         keep.withUnsafeMutableBufferPointer { mark($0) }
-        var kept: [Int32] = []
-        for i in 0..<n where keep[i] { kept.append(Int32(i)) }
-        return kept
+        return keep.withUnsafeBufferPointer { keep in
+            var count = 0
+            for i in 0..<n where keep[i] { count &+= 1 }
+            return [Int32](unsafeUninitializedCapacity: count) { out, initialized in
+                var k = 0
+                for i in 0..<n where keep[i] { out[k] = Int32(truncatingIfNeeded: i); k &+= 1 }
+                initialized = count
+            }
+        }
     }
 }
