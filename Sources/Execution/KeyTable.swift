@@ -942,17 +942,13 @@ struct KeyCodes {
                 if bad { outOfRange = true }
                 (columnCodes, domain) = (codes, .dictionary(values))
             case .int64(let xs) where vectors.count > 1 && xs.count >= n:
-                guard let r = xs.withUnsafeBufferPointer({ Self.rangeCodes(UnsafeBufferPointer(rebasing: $0.prefix(n)), validity: v.validity,
-                                                                           earlier: c < knownDomains.count ? knownDomains[c] : nil,
-                                                                           budget: Self.maximumCombinations / combinations) })
-                else { return nil }
+                guard let r = Self.rangeCodes(xs, count: n, validity: v.validity, earlier: c < knownDomains.count ? knownDomains[c] : nil,
+                                              budget: Self.maximumCombinations / combinations) else { return nil }
                 (columnCodes, domain) = r
             case .int128(let xs) where vectors.count > 1 && xs.count >= n:
                 // Numerics (extract's results): the unscaled values, one scale per column.
-                guard let r = xs.withUnsafeBufferPointer({ Self.rangeCodes(UnsafeBufferPointer(rebasing: $0.prefix(n)), validity: v.validity,
-                                                                           earlier: c < knownDomains.count ? knownDomains[c] : nil,
-                                                                           budget: Self.maximumCombinations / combinations) })
-                else { return nil }
+                guard let r = Self.rangeCodes(xs, count: n, validity: v.validity, earlier: c < knownDomains.count ? knownDomains[c] : nil,
+                                              budget: Self.maximumCombinations / combinations) else { return nil }
                 (columnCodes, domain) = r
             default:
                 return nil
@@ -968,6 +964,11 @@ struct KeyCodes {
     /// it, or the two ranges' union), nil when the range needs more than `budget` codes or
     /// leaves Int64 (a numeric's unscaled values). Generic over the stored integer, so each
     /// pass is a plain loop over the buffer.
+    private static func rangeCodes<T: FixedWidthInteger & SignedInteger>(_ values: ContiguousArray<T>, count n: Int, validity: ContiguousArray<Bool>?,
+                                                                         earlier: KeyCodeDomain?, budget: Int) -> (ContiguousArray<Int32>, KeyCodeDomain)? {
+        values.withUnsafeBufferPointer { rangeCodes(UnsafeBufferPointer(rebasing: $0.prefix(n)), validity: validity, earlier: earlier, budget: budget) }
+    }
+
     private static func rangeCodes<T: FixedWidthInteger & SignedInteger>(_ xs: UnsafeBufferPointer<T>, validity: ContiguousArray<Bool>?,
                                                                          earlier: KeyCodeDomain?, budget: Int) -> (ContiguousArray<Int32>, KeyCodeDomain)? {
         let n = xs.count
