@@ -175,7 +175,7 @@ final class KeyTable {
     private var split: PrefixSplit?
     private var splitDecided = false
     /// Group ids of the code combinations of the last key code domains seen (KeyCodes).
-    private var knownCodes: DictionaryCodeIds?
+    private var knownCodes: KeyCodeIds?
     /// Whether the last batch went through the map of code combinations (tests).
     private(set) var mapsKeyCodes = false
 
@@ -220,7 +220,7 @@ final class KeyTable {
         // Batches cut from one row group share its dictionaries, and batches of a small integer
         // range its range: the combination -> id map found for them carries over.
         if knownCodes?.domains != coded.domains {
-            knownCodes = DictionaryCodeIds(domains: coded.domains, combinations: coded.combinations)
+            knownCodes = KeyCodeIds(domains: coded.domains, combinations: coded.combinations)
         }
         guard let known = knownCodes else { return findOrInsert(vectors.map(KeyView.init), count: n, hashes: hashes) }
         mapsKeyCodes = true
@@ -922,7 +922,7 @@ struct KeyCodes {
     /// A dictionary index outside its dictionary (a malformed file): the caller hashes values.
     private(set) var outOfRange = false
 
-    init?(_ vectors: [Vector], count n: Int, known: DictionaryCodeIds?) {
+    init?(_ vectors: [Vector], count n: Int, known: KeyCodeIds?) {
         let knownDomains = known.map { $0.domains.count == vectors.count ? $0.domains : [] } ?? []
         let matchesKnown = known.map { $0.matches(vectors) } ?? false
         for (c, v) in vectors.enumerated() {
@@ -1012,7 +1012,7 @@ struct KeyCodes {
 }
 
 /// The group id of each combination of key codes (-1: not seen yet), for one list of domains.
-final class DictionaryCodeIds {
+final class KeyCodeIds {
     let domains: [KeyCodeDomain]
     var ids: ContiguousArray<Int32>
 

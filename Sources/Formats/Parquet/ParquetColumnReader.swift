@@ -396,7 +396,8 @@ struct ColumnChunkReader {
     /// A flat optional leaf's v1 PLAIN page of fixed-width values whose levels are one run of
     /// "defined" (no NULL), compressed with SNAPPY, after values of the chunk already decoded:
     /// decompressed straight into the chunk's array (as far as its last needed row), without a
-    /// page buffer and the copy out of it (9% of click-stream m7's samples, its timestamps).
+    /// page buffer and the copy out of it (that copy was 4% of click-stream m7's samples, its
+    /// timestamps).
     /// The page's level bytes precede its values, so the block is written from that many bytes
     /// before the page's place in the array, over the end of the values before it, which are
     /// saved first and put back after. The levels are read from the block's first literal (a

@@ -82,8 +82,9 @@ public enum SplitDistinctAggregates {
         }
         if unsupported { return nil }
         // Worth it only when the (g, x) groups are far fewer than the input rows: the first
-        // aggregate's partial tables are merged on one thread, and with about as many groups
-        // as rows (m2's session ids) that merge costs more than the DISTINCT it replaces.
+        // aggregate's per-morsel tables then miss the cache a row, and their merge (on one
+        // thread, or by partition when it holds keys only) costs more than the DISTINCT it
+        // replaces (m2's session ids; m4's users, an integer, below 64 rows a value).
         guard case .column(let xInput, _) = x, let distinctX = ReorderJoins.distinct(node.input, xInput) else { return nil }
         var minimum = minimumRowsPerDistinctValue
         if x.type.physical == .int64 || x.type.physical == .int128, let groups = estimatedGroups(node), groups < packedGroupLimit {
