@@ -227,3 +227,24 @@ write("pages/leading.parquet", pa.table({
     "e": pa.array([None if 2600 <= i < 2605 else i * 3 + 1 for i in range(4000)], pa.int64()),
 }, schema=pa.schema([("t", pa.int64()), pa.field("r", pa.int64(), nullable=False), ("d", pa.float64()), ("e", pa.int64())])),
    use_dictionary=False, write_page_index=True, max_rows_per_page=500, data_page_size=1 << 20, row_group_size=4000)
+
+# One text column stored five ways (a dictionary that overflows to PLAIN, PLAIN,
+# DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY), with NULLs, empty strings, non-ASCII text and
+# LIKE's special characters, in v1 and v2 data pages of at most 100 rows with a page index:
+# scans that test text while they decode it (StringValueTest) meet every form.
+def encoded_text(i):
+    if i % 17 == 3:
+        return None
+    return ["user%d@example.com" % (i * 37 % 1000), "", "Ärger %d" % i, "a%%b_%d" % (i % 7), "back\\slash %d" % i,
+            "USER%d@EXAMPLE.COM" % i, "x" * (i % 40)][i % 7]
+text_values = [encoded_text(i) for i in range(3000)]
+for version in ["1.0", "2.0"]:
+    write(f"strings/encodings-v{version[0]}.parquet", pa.table({
+        "id": pa.array(range(3000), pa.int64()),
+        "dict": pa.array(text_values, pa.string()),
+        "plain": pa.array(text_values, pa.string()),
+        "dlba": pa.array(text_values, pa.string()),
+        "dba": pa.array(text_values, pa.string()),
+    }), use_dictionary=["dict"], dictionary_pagesize_limit=4096, data_page_version=version,
+       column_encoding={"plain": "PLAIN", "dlba": "DELTA_LENGTH_BYTE_ARRAY", "dba": "DELTA_BYTE_ARRAY"},
+       write_page_index=True, max_rows_per_page=100, data_page_size=2048, row_group_size=1500)

@@ -14,9 +14,10 @@ enum ScanStatisticsText {
         let why = causes.isEmpty ? "" : " (" + causes.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")"
         // Pages are listed only when the reader counted some (not for in-memory or text tables).
         let pages = st.pagesScanned + st.pagesSkipped > 0 ? "pages scanned=\(st.pagesScanned) skipped=\(st.pagesSkipped); " : ""
+        let tested = st.chunksTestedWhileDecoded > 0 ? "; chunks tested while decoded=\(st.chunksTestedWhileDecoded)" : ""
         return "[files scanned=\(st.filesScanned) skipped=\(st.filesSkipped); "
             + "row groups scanned=\(st.rowGroupsScanned) skipped=\(st.rowGroupsSkipped)\(why); "
-            + pages + "bytes read=\(st.bytesRead)]" + runtimeFilters(st)
+            + pages + "bytes read=\(st.bytesRead)\(tested)]" + runtimeFilters(st)
     }
 
     /// The runtime join filters a pipeline derived for this scan, and the rows they dropped.

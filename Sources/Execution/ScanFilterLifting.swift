@@ -18,12 +18,14 @@ import Planner
 extension PhysicalPlanner {
     /// The stage for a filter directly above `scan`: one the scan may run itself when the
     /// source can, the setting allows it, and some column the filter does not read is
-    /// produced (otherwise nothing is decoded later and the plain stage is as good). Nil: a plain stage.
+    /// produced or some text column it reads is value-tested (otherwise the plain stage is as
+    /// good: nothing would be decoded later). Nil: a plain stage.
     func scanFilter(_ p: BoundExpr, _ predicate: @escaping RowSelector, output: Set<Int>?, scan: ScanNode) -> PipelineStage? {
         guard lateMaterialization, scan.source is RowFilteringTableSource, let reads = reads([p]), !reads.isEmpty else { return nil }
         let produced = scan.columns.indices.filter { !reads.contains($0) && (output?.contains($0) ?? true) }
-        guard !produced.isEmpty else { return nil }
-        return .filterAboveScan(predicate, reads: reads, keeping: output)
+        let tested = valueTested(p, output: output)
+        guard !produced.isEmpty || tested != nil else { return nil }
+        return .filterAboveScan(predicate, reads: reads, keeping: output, tested: tested)
     }
 
     /// `SET lakesql.late_materialization = off` turns scan filters off (before/after measures, escape hatch).
@@ -40,15 +42,16 @@ private let lateMaterializationDefault = ProcessInfo.processInfo.environment["LA
 extension Array where Element == PipelineStage {
     /// The filter the scan takes over (late materialisation) — the first stage, or the first
     /// inside a leading policy barrier — and the stages left without it; nil when there is none.
-    var leadingScanFilter: (predicate: RowSelector, reads: Set<Int>, keeping: Set<Int>?, rest: [PipelineStage])? {
+    var leadingScanFilter: (predicate: RowSelector, reads: Set<Int>, keeping: Set<Int>?, tested: ValueTestedFilter?,
+                            rest: [PipelineStage])? {
         switch first {
-        case .filterAboveScan(let predicate, let reads, let keeping)?:
-            return (predicate, reads, keeping, Array(dropFirst()))
+        case .filterAboveScan(let predicate, let reads, let keeping, let tested)?:
+            return (predicate, reads, keeping, tested, Array(dropFirst()))
         case .guarded(let inner, let barrier)?:
-            guard case .filterAboveScan(let predicate, let reads, let keeping)? = inner.first else { return nil }
+            guard case .filterAboveScan(let predicate, let reads, let keeping, let tested)? = inner.first else { return nil }
             var rest = self
             rest[0] = .guarded(Array(inner.dropFirst()), barrier)
-            return (predicate, reads, keeping, rest)
+            return (predicate, reads, keeping, tested, rest)
         default:
             return nil
         }
@@ -84,11 +87,15 @@ func pipelineMorsels(_ node: ScanNode, _ stages: [PipelineStage], context: Execu
     // The progress display counts the rows read, not only those the filter kept (none below a barrier).
     let progress = guarded ? nil : context.progress
     let keyColumns = Set(runtimeRowFilters.flatMap(\.rowColumns))
-    let filter = ScanRowFilter(reads: (lifted?.reads ?? []).union(keyColumns), keeps: lifted?.keeping) { b in
+    // Runtime join filters read their key columns' values: those are never seen through a test.
+    let tested = lifted?.tested.flatMap { $0.tests.keys.contains(where: keyColumns.contains) ? nil : $0 }
+    let predicate = tested?.predicate ?? lifted?.predicate
+    let filter = ScanRowFilter(reads: (lifted?.reads ?? []).union(keyColumns), keeps: lifted?.keeping,
+                               valueTests: tested?.tests ?? [:]) { b in
         progress?.scanned(rows: b.count)
         var rows: ContiguousArray<Int32>
-        if let lifted {
-            rows = try lifted.predicate(b)
+        if let predicate {
+            rows = try predicate(b)
         } else {
             rows = ContiguousArray((0..<Int32(b.count)))
         }

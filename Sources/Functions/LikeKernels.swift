@@ -191,8 +191,7 @@ struct CompiledLike: Sendable {
         if !caseInsensitive && literal.hasPercent && literal.middles.isEmpty {
             return Self.evaluateEnds(literal, texts, count: n, validity: validity, negated: negated)
         }
-        var folded = [UInt8](repeating: 0, count: 64)
-        var scratch: [UInt8] = []
+        var buffers = Buffers()
         Self.withRows(texts, &out) { base, off, o in
             for i in 0..<n {
                 if let validity, !validity[i] { continue }
@@ -202,23 +201,34 @@ struct CompiledLike: Sendable {
                     o[i] = literal.matches(s, len) != negated
                     continue
                 }
-                var ascii = true
-                for k in 0..<len where s[k] >= 0x80 { ascii = false; break }
-                if !ascii {
-                    o[i] = general.matches(UnsafeBufferPointer(start: s, count: len), scratch: &scratch) != negated
-                    continue
-                }
-                if folded.count < len { folded = [UInt8](repeating: 0, count: len * 2) }
-                o[i] = folded.withUnsafeMutableBufferPointer { f -> Bool in
-                    for k in 0..<len {
-                        let c = s[k]
-                        f[k] = c &- 65 < 26 ? c | 0x20 : c
-                    }
-                    return literal.matches(UnsafePointer(f.baseAddress!), len)
-                } != negated
+                o[i] = matches(s, len, &buffers) != negated
             }
         }
         return out
+    }
+
+    /// Scratch space of the one-value matcher, reused from value to value.
+    struct Buffers {
+        var folded = [UInt8](repeating: 0, count: 64)
+        var scratch: [UInt8] = []
+    }
+
+    /// Whether the `len` bytes at `s` match, by the literal shape when the pattern has one (an
+    /// ILIKE folds an ASCII value first) and by the general matcher otherwise.
+    func matches(_ s: UnsafePointer<UInt8>, _ len: Int, _ buffers: inout Buffers) -> Bool {
+        guard let literal else { return general.matches(UnsafeBufferPointer(start: s, count: len), scratch: &buffers.scratch) }
+        if !general.caseInsensitive { return literal.matches(s, len) }
+        var ascii = true
+        for k in 0..<len where s[k] >= 0x80 { ascii = false; break }
+        if !ascii { return general.matches(UnsafeBufferPointer(start: s, count: len), scratch: &buffers.scratch) }
+        if buffers.folded.count < len { buffers.folded = [UInt8](repeating: 0, count: len * 2) }
+        return buffers.folded.withUnsafeMutableBufferPointer { f -> Bool in
+            for k in 0..<len {
+                let c = s[k]
+                f[k] = c &- 65 < 26 ? c | 0x20 : c
+            }
+            return literal.matches(UnsafePointer(f.baseAddress!), len)
+        }
     }
 
     /// Runs `body` over the column's bytes, its offsets and the answers. An empty column has no

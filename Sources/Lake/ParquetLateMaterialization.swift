@@ -84,6 +84,26 @@ extension ParquetTableSource: RowFilteringTableSource {
         }
         var keptSlots = [Bool](repeating: false, count: filterColumns.count)
         for case .filterRead(let s) in produced { keptSlots[s] = true }
+        // Positions the filter sees through a test (ScanRowFilter.valueTests): the reader runs it
+        // on a text column of the file read by this position alone; any other (a partition
+        // value, a column of another type in this file) is tested once read.
+        var readerTests: [Int: any StringValueTest] = [:]   // by file column
+        var testedSlots = Set<Int>()
+        for (p, test) in filter.valueTests where p < columns.count {
+            guard case .filterRead(let s) = evaluated[p], !keptSlots[s], fields[columns[p]].type == .text,
+                  pf.testable(column: filterColumns[s]),
+                  !columns.enumerated().contains(where: { q, c in q != p && c < fileColumnCount && columnMap[fi][c] == filterColumns[s] })
+            else { continue }
+            readerTests[filterColumns[s]] = test
+            testedSlots.insert(s)
+        }
+        /// What the filter sees at position `p`: the test's answers where it has a test.
+        func evaluatedVector(_ p: Int, _ v: Vector) -> Vector {
+            guard let test = filter.valueTests[p] else { return v }
+            if case .filterRead(let s) = evaluated[p], testedSlots.contains(s) { return v }
+            guard v.isConstant, v.count > 1 else { return test.test(v) }
+            return Vector.constant(test.test(v.slice(0..<1)).value(at: 0), type: .boolean, count: v.count)
+        }
 
         let base = selection ?? RowSelection.all(groupRows)
         // Other columns that will be read whole anyway join the filter columns' read (one fetch):
@@ -97,7 +117,7 @@ extension ParquetTableSource: RowFilteringTableSource {
             inFirst[k] = firstColumns.count
             firstColumns.append(fc)
         }
-        let first = try pf.readColumns(rowGroup: g, columns: firstColumns, selection: selection, within: part)
+        let first = try pf.readColumns(rowGroup: g, columns: firstColumns, selection: selection, within: part, tests: readerTests)
         guard Int64(first.rows) == base.rowCount else {
             throw SQLError(SQLState.internalError, "file \"\(files[fi].path)\": read \(first.rows) rows for a selection of \(base.rowCount)")
         }
@@ -115,11 +135,12 @@ extension ParquetTableSource: RowFilteringTableSource {
             var slices = [Vector?](repeating: nil, count: filterColumns.count)
             for (p, source) in evaluated.enumerated() {
                 if case .filterRead(let s) = source, slices[s] == nil {
-                    slices[s] = LakeVectors.cast(try first.slice(s, start..<end), to: fields[columns[p]].type)
+                    let read = try first.slice(s, start..<end)
+                    slices[s] = testedSlots.contains(s) ? read : LakeVectors.cast(read, to: fields[columns[p]].type)
                 }
             }
             let batch = Batch(columns: try evaluated.enumerated().map { p, source in
-                try vector(source, type: fields[columns[p]].type, count: count) { s in slices[s] }
+                evaluatedVector(p, try vector(source, type: fields[columns[p]].type, count: count) { s in slices[s] })
             }, count: count)
             let rows = try filter.select(batch)
             if !rows.isEmpty {
@@ -227,6 +248,7 @@ extension ParquetTableSource: RowFilteringTableSource {
             statistics.bytesRead += bytesPlanned + first.bytesRead + (late?.bytesRead ?? 0) + (whole?.bytesRead ?? 0)
             statistics.pagesScanned += first.pagesRead + (late?.pagesRead ?? 0) + (whole?.pagesRead ?? 0)
             statistics.pagesSkipped += first.pagesSkipped + (late?.pagesSkipped ?? 0) + (whole?.pagesSkipped ?? 0) + restPagesSkipped
+            statistics.chunksTestedWhileDecoded += readerTests.count
         }
 
         var offset = 0

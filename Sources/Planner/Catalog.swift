@@ -33,6 +33,8 @@ public final class ScanStatistics: @unchecked Sendable {
     public var rowGroupsSkippedByDictionary = 0, rowGroupsSkippedByBloomFilter = 0
     public var pagesScanned = 0, pagesSkipped = 0
     public var bytesRead: Int64 = 0
+    /// Column chunks a filter's value test ran on as they were decoded (ScanRowFilter.valueTests).
+    public var chunksTestedWhileDecoded = 0
     public var rowsProduced = 0
     /// Runtime join filters (RuntimeJoinFilter.swift): row groups a finished hash-join build's key
     /// range or key set ruled out (also counted in rowGroupsSkipped), one description per filter,

@@ -143,7 +143,7 @@ final class ScanFilterLiftingTests: XCTestCase {
             })
         }
         let barrier = PolicyBarrier(relation: RelationName(schema: "public", name: "pages"), rowPolicies: ["nines"], masks: [])
-        let stages: [PipelineStage] = [.guarded([.filterAboveScan(policy, reads: [1], keeping: [0, 2])], barrier)]
+        let stages: [PipelineStage] = [.guarded([.filterAboveScan(policy, reads: [1], keeping: [0, 2], tested: nil)], barrier)]
         let (morsels, remaining) = try pipelineMorsels(node, stages, context: ExecutionContext())
         guard case .guarded(let inner, _)? = remaining.first, remaining.count == 1, inner.isEmpty else {
             return XCTFail("the guard should stay, empty: \(remaining)")

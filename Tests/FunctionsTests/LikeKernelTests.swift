@@ -188,4 +188,49 @@ final class LikeKernelTests: XCTestCase {
         XCTAssertEqual(try like("~~", ["x", "xx"], "x"), [.bool(true), .bool(false)])
         XCTAssertEqual(try like("~~", ["x", "xx"], "xx"), [.bool(false), .bool(true)])
     }
+
+    /// LikeValueTest over values as a PLAIN BYTE_ARRAY page stores them (a 4-byte length, then
+    /// the bytes) answers as the column kernel does, for every pattern shape, both case modes and
+    /// negation; a length running past the page's end gives nil and leaves the answers unchanged.
+    func testValuesTestedWhereAPageStoresThem() throws {
+        var g = Generator(state: 23)
+        let texts = (0..<400).map { _ in g.string(from: Self.textPieces, maxLength: 10) } + ["", "a", "%", "日本", "ab@ab"]
+        var column = StringColumn()
+        var page: [UInt8] = [9, 9, 9]                          // the values start at an offset
+        for t in texts {
+            column.append(t)
+            let bytes = Array(t.utf8)
+            withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { page.append(contentsOf: $0) }
+            page.append(contentsOf: bytes)
+        }
+        var shapes = Set<String>()
+        for round in 0..<1200 {
+            let pattern = Array(g.string(from: Self.patternPieces, maxLength: 6).utf8)
+            let escape: [UInt8]? = [[92], [], Array("!".utf8)][round % 3]
+            let caseInsensitive = round % 2 == 1, negated = round % 4 >= 2
+            guard let test = try? LikeValueTest(pattern: pattern, escape: escape, caseInsensitive: caseInsensitive, negated: negated),
+                  let compiled = try? CompiledLike(pattern, escape: escape, caseInsensitive: caseInsensitive) else { continue }
+            let shape = compiled.literal.map { $0.hasPercent ? ($0.middles.isEmpty ? "ends" : "middles") : "exact" } ?? "general"
+            shapes.insert("\(shape) \(caseInsensitive)")
+            let expected = compiled.evaluate(column, count: texts.count, validity: nil, negated: negated)
+            XCTAssertEqual(test.test(column, count: texts.count), expected)
+            var answers: ContiguousArray<Bool> = [true]
+            let end = page.withUnsafeBytes { test.testLengthPrefixed($0.baseAddress!, from: 3, end: $0.count, count: texts.count, into: &answers) }
+            XCTAssertEqual(end, page.count)
+            XCTAssertEqual(Array(answers.dropFirst()), Array(expected), "\(String(decoding: pattern, as: UTF8.self)) \(caseInsensitive) \(negated)")
+            XCTAssertEqual(answers.first, true, "the answers before are kept")
+            // The page cut inside its last value: refused, the answers as they were.
+            let cut = page.withUnsafeBytes { test.testLengthPrefixed($0.baseAddress!, from: 3, end: $0.count - 1, count: texts.count, into: &answers) }
+            XCTAssertNil(cut)
+            XCTAssertEqual(answers.count, texts.count + 1)
+        }
+        for shape in ["ends", "middles", "exact", "general"] {
+            XCTAssertTrue(shapes.contains("\(shape) false") && (shape == "general" || shapes.contains("\(shape) true")), "shape \(shape) exercised")
+        }
+        // A text vector with NULLs: NULL in, NULL out.
+        let test = try LikeValueTest(pattern: Array("a%".utf8), escape: [92], caseInsensitive: false, negated: true)
+        let v = Vector.from([.string("ab"), .null, .string("b")], type: .text)
+        let answered = test.test(v)
+        XCTAssertEqual((0..<3).map { answered.value(at: $0) }, [.bool(false), .null, .bool(true)])
+    }
 }

@@ -18,8 +18,10 @@ enum PipelineStage {
     /// it; the rest become NULL constants of their type — RequiredColumns.swift).
     case filterKeeping(RowSelector, Set<Int>)
     /// The filter right above the scan, which a Parquet scan may run itself while it reads
-    /// (ScanFilterLifting.swift); `reads`: the scan positions it reads. Run here it is `filterKeeping`.
-    case filterAboveScan(RowSelector, reads: Set<Int>, keeping: Set<Int>?)
+    /// (ScanFilterLifting.swift); `reads`: the scan positions it reads; `tested`: the same filter
+    /// over text columns read through value tests, for a scan that runs it (ScanValueTests.swift).
+    /// Run here it is `filterKeeping`.
+    case filterAboveScan(RowSelector, reads: Set<Int>, keeping: Set<Int>?, tested: ValueTestedFilter?)
     case project([Evaluator])
     /// The stages below a policy barrier: their errors are sanitized (PolicyBarrierOperator).
     case guarded([PipelineStage], PolicyBarrier)
@@ -51,7 +53,7 @@ enum PipelineStage {
             return try Self.filtered(b, predicate, keeping: nil)
         case .filterKeeping(let predicate, let columns):
             return try Self.filtered(b, predicate, keeping: columns)
-        case .filterAboveScan(let predicate, _, let columns):
+        case .filterAboveScan(let predicate, _, let columns, _):
             return try Self.filtered(b, predicate, keeping: columns)
         }
     }

@@ -317,6 +317,10 @@ struct ColumnChunkReader {
     /// decompressed and decoded only that far, its later values left zero (never read). nil:
     /// every row of every page.
     var pageRowsNeeded: [Int]? = nil
+    /// Read the chunk's text values as this test's answers (`ParquetLeaf.tested`): PLAIN pages
+    /// tested where their values lie, other pages and the dictionary decoded, then tested. The
+    /// decoded column holds booleans, never dictionary codes.
+    var valueTest: (any StringValueTest)? = nil
     var what: String { "file \"\(file)\", column \(leaf.dottedPath)" }
 
     func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "\(what): \(m)") }
@@ -337,7 +341,7 @@ struct ColumnChunkReader {
     /// data pages a page-index selection kept), until `expectedValues` level entries are read.
     /// Each segment holds whole pages.
     func read(segments: [(bytes: [UInt8], range: Range<Int>)], expectedValues: Int64) throws -> DecodedColumn {
-        var out = DecodedColumn(values: .empty(leaf.physical))
+        var out = DecodedColumn(values: valueTest == nil ? .empty(leaf.physical) : .bool([]))
         // Levels come one per entry: reserve them once (page-by-page growth copied each array
         // several times over a row group). Values are reserved when the first page says which
         // form (codes or plain) they take.
@@ -345,7 +349,7 @@ struct ColumnChunkReader {
         out.expectedEntries = expected
         out.definedEntries = 0
         if let knownDictionary {
-            out.dictionary = knownDictionary
+            out.dictionary = tested(knownDictionary)
             out.dictionarySlot = dictionarySlot
         }
         // A flat leaf's definition levels start implicit (readDefinitionLevels).
@@ -361,6 +365,12 @@ struct ColumnChunkReader {
             }
         }
         out.pendingDictionary = nil
+        if valueTest != nil, let codes = out.indices, let dictionary = out.dictionary {
+            // Every page was dictionary-encoded: the answers are gathered (a byte a row), so a
+            // tested column is always plain booleans.
+            out.indices = nil
+            try out.values.appendGathered(from: dictionary, codes)
+        }
         if Int64(out.entries) < expectedValues {
             throw corrupt("column chunk ends after \(out.entries) of \(expectedValues) values")
         }
@@ -486,15 +496,22 @@ struct ColumnChunkReader {
         guard let (header, body) = out.pendingDictionary else { return }
         out.pendingDictionary = nil
         do {
+            // The slot shares the text values; a tested read tests its own copy.
             if let dictionarySlot {
-                out.dictionary = try dictionarySlot.values { try decodeDictionaryPage(header, body) }
+                out.dictionary = tested(try dictionarySlot.values { try decodeDictionaryPage(header, body) })
                 out.dictionarySlot = dictionarySlot
             } else {
-                out.dictionary = try decodeDictionaryPage(header, body)
+                out.dictionary = tested(try decodeDictionaryPage(header, body))
             }
         } catch let e as EncodingError {
             throw corrupt("dictionary page: \(e.message)")
         }
+    }
+
+    /// A dictionary's text values as the test's answers, when the read has a test.
+    private func tested(_ dictionary: PhysicalValues) -> PhysicalValues {
+        guard let valueTest, case .bytes(let texts) = dictionary else { return dictionary }
+        return .bool(valueTest.test(texts, count: texts.count))
     }
 
     private func decodeDictionaryPage(_ header: PageHeader, _ body: ArraySlice<UInt8>) throws -> PhysicalValues {
@@ -874,7 +891,7 @@ struct ColumnChunkReader {
     /// Before a page of plain (non-dictionary) values: a chunk that fell back from dictionary
     /// pages is flattened here, and the first such page reserves the values of the whole chunk.
     private func prepareForPlainValues(count: Int, into out: inout DecodedColumn) throws {
-        if let idx = out.indices, defersFallbackConversion {
+        if let idx = out.indices, defersFallbackConversion && valueTest == nil {
             out.indices = nil
             out.fallbackCodes = idx
             out.values.reserve(Swift.max(count, out.expectedEntries - out.entries))
@@ -950,6 +967,24 @@ struct ColumnChunkReader {
 
     private func decodeNonDictionary(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, encoding: Int32, count: Int,
                                      into values: inout PhysicalValues) throws {
+        guard let valueTest else { return try decodeValuesAsStored(p, start: start, end: end, encoding: encoding, count: count, into: &values) }
+        guard case .bool(var answers) = values else { throw encodingError("a tested column holds other values than its answers") }
+        values = .bool([])                                     // keep the array uniquely referenced
+        defer { values = .bool(answers) }
+        if encoding == ParquetEncoding.plain && leaf.physical == .byteArray {
+            let tested = p.baseAddress.map { valueTest.testLengthPrefixed($0, from: start, end: end, count: count, into: &answers) }
+                ?? (count == 0 ? start : nil)
+            if tested == nil { throw encodingError("PLAIN BYTE_ARRAY value runs past the end of the page") }
+            return
+        }
+        var texts = PhysicalValues.bytes(StringColumn())
+        try decodeValuesAsStored(p, start: start, end: end, encoding: encoding, count: count, into: &texts)
+        guard case .bytes(let column) = texts else { throw unsupportedEncoding(encoding) }
+        answers.append(contentsOf: valueTest.test(column, count: column.count))
+    }
+
+    private func decodeValuesAsStored(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, encoding: Int32, count: Int,
+                                      into values: inout PhysicalValues) throws {
         var pos = start
         switch encoding {
         case ParquetEncoding.plain:

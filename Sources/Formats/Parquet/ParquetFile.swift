@@ -196,14 +196,25 @@ public final class ParquetFile: @unchecked Sendable {
     /// Either way the rows outside the selection are dropped, so all vectors stay aligned.
     /// `within`: the rows of a split row group this read belongs to; pages outside it are not
     /// counted as skipped (another part reads them).
+    /// `tests`: columns (each one `testable`) read as the boolean answers of a test of their
+    /// text, NULL where the text is NULL, the test run as the pages are decoded.
     public func readColumns(rowGroup index: Int, columns: [Int], selection: RowSelection? = nil,
-                            within: Range<Int64>? = nil) throws -> ParquetColumnsRead {
+                            within: Range<Int64>? = nil, tests: [Int: any StringValueTest] = [:]) throws -> ParquetColumnsRead {
         guard index >= 0, index < metadata.rowGroups.count else {
             throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": row group \(index) does not exist")
         }
         for c in columns where c < 0 || c >= roots.count {
             throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": column \(c) does not exist")
         }
+        var leafTests: [Int: any StringValueTest] = [:]
+        for (c, test) in tests {
+            guard testable(column: c), let l = roots[c].leafIndex else {
+                throw SQLError(SQLState.internalError, "file \"\(name)\": column \(c) cannot be read through a test")
+            }
+            leafTests[l] = test
+        }
+        /// The leaf as its vector is made: a tested one holds booleans.
+        func shaped(_ l: Int) -> ParquetLeaf { leafTests[l] == nil ? leaves[l] : leaves[l].tested }
         let rg = metadata.rowGroups[index]
         guard rg.numRows <= Int64(Int32.max) else {
             throw SQLError(SQLState.programLimitExceeded, "file \"\(name)\": row group \(index) has too many rows")
@@ -237,7 +248,8 @@ public final class ParquetFile: @unchecked Sendable {
                 continue
             }
             guard let chunk = chunks[l] else { continue }
-            let reader = try chunkReader(meta, leaf: leaf, rowGroup: index)
+            var reader = try chunkReader(meta, leaf: leaf, rowGroup: index)
+            reader.valueTest = leafTests[l]
             let d = try reader.read(chunk.bytes, range: chunk.range, expectedValues: meta.numValues)
             result.retain(d.dictionarySlot)
             result.pagesRead += d.dataPages
@@ -267,14 +279,14 @@ public final class ParquetFile: @unchecked Sendable {
             } else if let l = root.leafIndex, let pages = pagePlans[l], let selection {
                 if let v = pageVectors[l] { result.columns.append(v); continue }
                 let v = try readPages(rg, leaf: l, pages: pages, selection: selection, rows: Int64(rows), within: within,
-                                      rowGroup: index, into: &result)
+                                      rowGroup: index, test: leafTests[l], into: &result)
                 pageVectors[l] = v
                 result.columns.append(v)
             } else if let l = root.leafIndex, let d = decoded[l], selection == nil || oneRange != nil, d.entries == rows,
-                      ParquetVectors.isDensePlain(d, leaf: leaves[l]) {
-                result.columns.append(.physical(d.values, leaf: leaves[l], file: name, offset: oneRange ?? 0))
+                      ParquetVectors.isDensePlain(d, leaf: shaped(l)) {
+                result.columns.append(.physical(d.values, leaf: shaped(l), file: name, offset: oneRange ?? 0))
             } else if let l = root.leafIndex, let d = decoded[l] {
-                let v = try ParquetVectors.flatColumn(d, leaf: leaves[l], file: name)
+                let v = try ParquetVectors.flatColumn(d, leaf: shaped(l), file: name)
                 guard v.count == rows else {
                     throw SQLError(SQLState.dataCorrupted, "file \"\(name)\", column \(leaves[l].dottedPath): \(v.count) values for \(rows) rows")
                 }
@@ -282,6 +294,14 @@ public final class ParquetFile: @unchecked Sendable {
             }
         }
         return result
+    }
+
+    /// Whether column `c` can be read through a StringValueTest: a flat text column stored as
+    /// byte arrays.
+    public func testable(column c: Int) -> Bool {
+        guard c >= 0, c < roots.count, let l = roots[c].leafIndex, roots[c].repetition != .repeated else { return false }
+        let leaf = leaves[l]
+        return leaf.maxRep == 0 && leaf.type == .text && (leaf.physical == .byteArray || leaf.physical == .fixedLenByteArray)
     }
 
     /// A reader of one column chunk; with `rowGroup`, its dictionary is shared with concurrent reads of the chunk.

@@ -228,8 +228,9 @@ extension ParquetFile {
 
     /// Reads the pages of a flat leaf that overlap `selection` and returns exactly the selection's rows.
     func readPages(_ rg: RowGroup, leaf l: Int, pages: [ParquetPageLocation], selection: RowSelection, rows: Int64,
-                   within: Range<Int64>? = nil, rowGroup: Int? = nil, into result: inout ParquetColumnsRead) throws -> ParquetColumnsRead.Column {
-        let leaf = leaves[l]
+                   within: Range<Int64>? = nil, rowGroup: Int? = nil, test: (any StringValueTest)? = nil,
+                   into result: inout ParquetColumnsRead) throws -> ParquetColumnsRead.Column {
+        let leaf = test == nil ? leaves[l] : leaves[l].tested
         guard let meta = rg.columns[l].metaData else {
             throw SQLError(SQLState.dataCorrupted, "file \"\(name)\": column \(leaf.dottedPath) has no column metadata")
         }
@@ -240,7 +241,8 @@ extension ParquetFile {
         result.pagesRead += chosen.count
         result.pagesSkipped += (within.map { w in pages.filter { $0.rows.overlaps(w) }.count } ?? pages.count) - chosen.count
         var segments: [(bytes: [UInt8], range: Range<Int>)] = []
-        var reader = try chunkReader(meta, leaf: leaf, rowGroup: rowGroup)
+        var reader = try chunkReader(meta, leaf: leaves[l], rowGroup: rowGroup)
+        reader.valueTest = test
         // The dictionary page (and any index page) sits before the first data page.
         var chunkStart = meta.dataPageOffset
         if let d = meta.dictionaryPageOffset, d > 0, d < chunkStart { chunkStart = d }
@@ -277,7 +279,7 @@ extension ParquetFile {
         // PLAIN pages included. Only reads of several ranges take that path.
         let selected = Int(selection.rowCount)
         let sparse = selected * Self.sparseReadFactor <= Int(expected)
-        reader.defersFallbackConversion = sparse && selection.ranges.count > 1
+        reader.defersFallbackConversion = sparse && selection.ranges.count > 1 && test == nil
         reader.pageRowsNeeded = Self.rowsNeeded(selection, pages: chosen)
         let d = try reader.read(segments: segments, expectedValues: expected)
         result.retain(d.dictionarySlot)

@@ -69,6 +69,14 @@ public struct ParquetLeaf: Sendable {
 
 extension LeafKind: @unchecked Sendable {}
 
+extension ParquetLeaf {
+    /// This leaf read through a StringValueTest: its values come out as the test's booleans.
+    var tested: ParquetLeaf {
+        ParquetLeaf(index: index, path: path, physical: physical, typeLength: typeLength, maxDef: maxDef, maxRep: maxRep,
+                    type: .boolean, kind: .boolean, element: element)
+    }
+}
+
 enum ParquetSchemaBuilder {
     /// Rebuilds the tree from the flat list; returns the root's children and the leaves in column order.
     static func build(_ elements: [SchemaElement], file: String) throws -> (roots: [ParquetSchemaNode], leaves: [ParquetLeaf]) {
