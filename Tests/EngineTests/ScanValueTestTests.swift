@@ -1,6 +1,6 @@
-// Text tested while it is decoded (Execution/ScanValueTests.swift): a LIKE
-// over a column that a Parquet scan's filter reads only through it, and that
-// nothing above reads, is answered by the reader. Every answer must equal
+// Text tested while it is decoded (Execution/ScanValueTests.swift): a LIKE,
+// an equality or an IN list over a column that a Parquet scan's filter reads
+// only through it, and that nothing above reads, is answered by the reader. Every answer must equal
 // the operator's (late materialisation off keeps the filter as a stage, so
 // the operator runs there) on every encoding a text column takes, with
 // NULLs, non-ASCII text, escapes, page-index selections, partition values
@@ -50,7 +50,7 @@ final class ScanValueTestTests: XCTestCase {
     }
 
     /// One column of text stored as an overflowing dictionary, PLAIN, DELTA_LENGTH_BYTE_ARRAY
-    /// and DELTA_BYTE_ARRAY, in v1 and v2 pages: every LIKE form gives the operator's answers,
+    /// and DELTA_BYTE_ARRAY, in v1 and v2 pages: every LIKE, equality and IN form gives the operator's answers,
     /// and the reader tested the column where the filter reads it only through one test.
     func testAnswersEqualTheOperatorsOnEveryEncoding() throws {
         let s = try Database().connect()
@@ -62,6 +62,9 @@ final class ScanValueTestTests: XCTestCase {
             ("$X LIKE 'a%b#_3' ESCAPE '#'", true), ("$X LIKE 'a_b_3' ESCAPE ''", true), ("$X LIKE ''", true),
             ("$X LIKE '%'", true), ("NOT ($X LIKE '%1%')", true), ("$X LIKE '%1%' OR id % 10 = 0", true),
             ("($X LIKE '%3') IS NULL", true), ("$X LIKE '%5' AND id > 100 AND $X LIKE '%5'", true),
+            ("$X = 'user37@example.com'", true), ("'' = $X", true), ("$X <> ''", true),
+            ("$X IN ('a%b_3', 'Ärger 9', 'nope')", true), ("$X NOT IN ('', 'a%b_3')", true),
+            ("$X IN ('a%b_3', NULL)", false), ("$X = 'user37@example.com' OR $X LIKE 'x%'", false),
             ("CASE WHEN id % 2 = 0 THEN $X LIKE '%2%' ELSE $X NOT LIKE '%2%' END", false),
             ("$X LIKE 'x%' AND length($X) > 20", false),
         ]
