@@ -83,6 +83,26 @@ final class ScanValueTestTests: XCTestCase {
         }
     }
 
+    /// Dictionaries of 2 to 256 entries (codes of 2, 4 and 8 bits, mapped to answers a byte of
+    /// codes at a time) from three writers' files: the answers are the operator's.
+    func testSmallDictionariesMapCodesToAnswers() throws {
+        let s = try Database().connect()
+        let cases: [(file: String, column: String, predicates: [String])] = [
+            ("skipping/pages.parquet", "grp", ["$X = 'banana'", "$X IN ('apple', 'date')", "$X <> 'cherry'", "$X LIKE '%a%a%'"]),
+            ("dictionary/strings.parquet", "s", ["$X = 'Apple'", "$X IN ('', 'a%b', 'zz')", "$X NOT IN ('APPLE')", "$X ILIKE 'apple'", "$X LIKE 'a\\_b'"]),
+            ("skipping/duckdb_bloom.parquet", "city", ["$X = 'north-12'", "$X IN ('north-1', 'north-10', 'south-3')", "$X LIKE '%-1_'"]),
+        ]
+        for (file, column, predicates) in cases {
+            _ = try s.execute("CREATE OR REPLACE VIEW f AS SELECT * FROM read_parquet('\(Self.fixtures)/\(file)')").allRows()
+            for p in predicates {
+                let sql = "SELECT count(*), sum(id) FROM f WHERE " + p.replacingOccurrences(of: "$X", with: column)
+                let got = try agreed(s, sql)
+                XCTAssertNotEqual(got.first?.first, .int(0), "\(file): \(sql) keeps rows")
+                XCTAssertGreaterThan(try chunksTested(s, sql), 0, "\(file): \(sql)")
+            }
+        }
+    }
+
     /// The rows a page-index selection leaves are tested page by page; counting alone (no
     /// other column produced) is tested too; a column read above the filter, a column read by
     /// other expressions, and a filter kept as a stage are not tested in the reader.

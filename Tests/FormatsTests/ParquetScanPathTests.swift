@@ -195,4 +195,84 @@ final class ParquetScanPathTests: XCTestCase {
         guard case .bytes(let blanks) = none else { return XCTFail("kind") }
         XCTAssertEqual((0..<blanks.count).map { blanks.string(at: $0) }, ["x", "", ""])
     }
+
+    /// RLE/bit-packed hybrid data of random runs and bit-packed groups (as a writer lays them
+    /// out: varint headers, one value byte per run at these widths, 8 values per group).
+    private func hybrid(_ values: [UInt32], width: Int, seed: inout UInt64) -> [UInt8] {
+        var out: [UInt8] = [], i = 0
+        func varint(_ v: Int) { var v = v; while v >= 0x80 { out.append(UInt8(v & 0x7F | 0x80)); v >>= 7 }; out.append(UInt8(v)) }
+        while i < values.count {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            var run = 1
+            while i + run < values.count && values[i + run] == values[i] { run += 1 }
+            if run >= 8 || seed >> 60 == 0 {
+                varint(run << 1)
+                out.append(UInt8(values[i]))
+                i += run
+            } else {
+                let groups = 1 + Int(seed >> 61)
+                var chunk = Array(values[i..<min(values.count, i + groups * 8)])
+                let used = chunk.count
+                while chunk.count < groups * 8 { chunk.append(0) }      // padding past the values
+                varint(groups << 1 | 1)
+                out += pack(chunk, width: width)
+                i += used
+            }
+        }
+        return out
+    }
+
+    /// decodeMapped gives each code's answer exactly as decoding the codes and mapping them does,
+    /// at every width it takes, appending after answers already there; a code past the answers
+    /// (in a run, in a whole byte, in a last byte) and data that ends early are refused, the
+    /// answers left as they were.
+    func testCodesMappedToAnswersMatchDecodingThenMapping() throws {
+        var seed: UInt64 = 7
+        var cutsRefused = 0
+        for width in 1...8 {
+            for n in [1, 3, 8, 9, 31, 64, 100, 1000, 4099] {
+                let dictionarySize = Swift.max(1, (1 << width) - (width == 1 ? 0 : 1))
+                let answers = (0..<dictionarySize).map { ($0 * 7 + width) % 3 == 0 }
+                let codes = randomValues(n, width: width, seed: &seed).map { $0 % UInt32(dictionarySize) }
+                    .enumerated().map { $0.offset % 50 < 20 ? codes0(width) : $0.element }
+                let data = hybrid(codes, width: width, seed: &seed)
+                var expected = ContiguousArray<Int32>()
+                try data.withUnsafeBufferPointer { try RLEHybrid.decode($0, start: 0, end: $0.count, bitWidth: width, count: n, into: &expected) }
+                var got: ContiguousArray<Bool> = [true, false]
+                try data.withUnsafeBufferPointer { p in
+                    try answers.withUnsafeBufferPointer { a in
+                        try RLEHybrid.decodeMapped(p, start: 0, end: p.count, bitWidth: width, count: n, answers: a, into: &got)
+                    }
+                }
+                XCTAssertEqual(Array(got.prefix(2)), [true, false], "width \(width) n \(n): the answers before are kept")
+                XCTAssertEqual(Array(got.dropFirst(2)), expected.map { answers[Int($0)] }, "width \(width) n \(n)")
+                // Fewer answers than codes used: refused, nothing appended.
+                if let top = codes.max(), top > 0 {
+                    var refused: ContiguousArray<Bool> = [true]
+                    XCTAssertThrowsError(try data.withUnsafeBufferPointer { p in
+                        try answers.prefix(Int(top)).withUnsafeBufferPointer { a in
+                            try RLEHybrid.decodeMapped(p, start: 0, end: p.count, bitWidth: width, count: n, answers: a, into: &refused)
+                        }
+                    }, "width \(width) n \(n): code \(top) past \(top) answers")
+                    XCTAssertEqual(refused, [true])
+                }
+                // The data cut inside its last run: refused exactly when decoding the codes is.
+                let cut = Array(data.dropLast())
+                var codesOfCut = ContiguousArray<Int32>(), short: ContiguousArray<Bool> = []
+                let decodes = (try? cut.withUnsafeBufferPointer { try RLEHybrid.decode($0, start: 0, end: $0.count, bitWidth: width, count: n, into: &codesOfCut) }) != nil
+                let maps = (try? cut.withUnsafeBufferPointer { p in
+                    try answers.withUnsafeBufferPointer { a in
+                        try RLEHybrid.decodeMapped(p, start: 0, end: p.count, bitWidth: width, count: n, answers: a, into: &short)
+                    }
+                }) != nil
+                XCTAssertEqual(maps, decodes, "width \(width) n \(n): a cut run")
+                if !maps { cutsRefused += 1 }
+                XCTAssertEqual(Array(short), maps ? codesOfCut.map { answers[Int($0)] } : [])
+            }
+        }
+        XCTAssertGreaterThan(cutsRefused, 10, "some cut data is refused")
+    }
+
+    /// A code repeated in runs (so the data mixes runs and bit-packed groups).
+    private func codes0(_ width: Int) -> UInt32 { width == 1 ? 1 : 2 }
 }

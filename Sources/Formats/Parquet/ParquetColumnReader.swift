@@ -898,6 +898,16 @@ struct ColumnChunkReader {
                                answers: ContiguousArray<Bool>, into out: inout DecodedColumn) throws {
         guard count > 0 else { return }
         guard end > start else { throw encodingError("dictionary page data is empty") }
+        let width = Int(p[start])
+        if width >= 1 && width <= 8 {
+            guard case .bool(var values) = out.values else { throw encodingError("a tested column holds other values than its answers") }
+            out.values = .bool([])                             // keep the array uniquely referenced
+            defer { out.values = .bool(values) }
+            try answers.withUnsafeBufferPointer { a in
+                try RLEHybrid.decodeMapped(p, start: start + 1, end: end, bitWidth: width, count: count, answers: a, into: &values)
+            }
+            return
+        }
         var codes = ContiguousArray<Int32>()
         codes.reserveCapacity(count)
         try RLEHybrid.decode(p, start: start + 1, end: end, bitWidth: Int(p[start]), count: count, into: &codes)
