@@ -11,18 +11,10 @@ import Columnar
 @testable import Engine
 
 final class ScanValueTestTests: XCTestCase {
-    static let fixtures: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path + "/Fixtures/lake-tests"
-    }()
+    static let fixtures = LakeFixtureSupport.fixtures()
 
     private func scanLine(_ s: Session, _ sql: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let lines = try s.execute("EXPLAIN ANALYZE " + sql).allRows().compactMap { row -> String? in
-            if case .string(let t)? = row.first { return t }
-            return nil
-        }
-        return try XCTUnwrap(lines.first { $0.contains("Scan ") }, file: file, line: line)
+        try LakeFixtureSupport.scanLine(s, sql, file: file, line: line)
     }
 
     /// Column chunks the reader tested, from EXPLAIN ANALYZE (0 when it did not say).
