@@ -189,7 +189,9 @@ extension ParquetTableSource: RowFilteringTableSource {
             var survivors: RowSelection? = nil
             // Late also when few rows survive, even spread over every page: the read then converts
             // only the survivors (ParquetVectors.flatColumn(rows:)) instead of every row of the pages.
-            let sparse = kept * ParquetFile.sparseReadFactor <= first.rows
+            // Per column: how few survivors make converting only them pay (ParquetFile.sparseReadFactor).
+            func sparse(_ fc: Int) -> Bool { kept * pf.sparseReadFactor(column: fc) <= first.rows }
+            let anySparse = restColumns.contains { sparse($0) }
             // Otherwise a late read has to leave pages unread, which takes a run of rows without a
             // survivor as long as a page. The survivors as ranges cost an append per run of them
             // (5% of click-stream m2, which keeps 40% of its rows), so they are formed only when
@@ -200,7 +202,7 @@ extension ParquetTableSource: RowFilteringTableSource {
                 return base.ranges.count != 1
                     || Self.longestGap(pieces, readRows: first.rows) >= smallestPage(file: fi, rowGroup: g, columns: others, part: part)
             }
-            if Double(kept) <= Self.lateReadMaximumShare * Double(first.rows) && (sparse || mayLeavePages()) {
+            if Double(kept) <= Self.lateReadMaximumShare * Double(first.rows) && (anySparse || mayLeavePages()) {
                 var ranges = SurvivorRanges(base)
                 for piece in pieces {
                     if let rows = piece.rows {
@@ -215,7 +217,7 @@ extension ParquetTableSource: RowFilteringTableSource {
                 if let c = inFirst[k] { restPlace.append(.first(c)); continue }
                 let isLate = survivors.map {
                     skipsPages(file: fi, rowGroup: g, column: fc, survivors: $0, part: part)
-                        || (sparse && pageIndexed(file: fi, rowGroup: g, column: fc))
+                        || (sparse(fc) && pageIndexed(file: fi, rowGroup: g, column: fc))
                 } ?? false
                 if isLate { restPlace.append(.late(lateColumns.count)); lateColumns.append(fc) }
                 else { restPlace.append(.whole(wholeColumns.count)); wholeColumns.append(fc) }

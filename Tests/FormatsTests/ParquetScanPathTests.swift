@@ -275,4 +275,14 @@ final class ParquetScanPathTests: XCTestCase {
 
     /// A code repeated in runs (so the data mixes runs and bit-packed groups).
     private func codes0(_ width: Int) -> UInt32 { width == 1 ? 1 : 2 }
+
+    /// Late reads convert only their survivors below one row in eight, and below one in sixteen
+    /// for columns kept as stored (INT64, DOUBLE): converting every row of those costs about a
+    /// copy. A decimal (widened to 128 bits), an unsigned INT32 and text keep one in eight.
+    func testSparseReadFactorFollowsTheCostOfConverting() throws {
+        let f = try ParquetFile(path: LakeTestFixtures.path("skipping/pages.parquet"))
+        let factors = Dictionary(uniqueKeysWithValues: f.roots.indices.map { (f.roots[$0].name, f.sparseReadFactor(column: $0)) })
+        XCTAssertEqual(factors, ["id": 16, "down": 16, "maybe": 16, "f": 16, "u": 8, "dec": 8, "s": 8, "grp": 8])
+        XCTAssertEqual(f.sparseReadFactor(column: 99), ParquetFile.sparseReadFactor, "a column that does not exist")
+    }
 }
