@@ -1,19 +1,19 @@
 // Value tests in a scan filter: a text column that the filter right above a
 // Parquet scan reads only as the argument of one `[NOT] LIKE/ILIKE constant`,
 // `= constant`, `<> constant` or `[NOT] IN (constants)` (wherever in the
-// predicate it stands), and that no operator above reads,
-// need not become a string column at all: the reader answers the test while
-// it decodes the column (StringValueTest; for PLAIN pages, on the values
-// where they lie in the decompressed page; for dictionary-encoded pages, per
-// entry and then per code) and the filter reads those
-// answers as a boolean column in place of the test. The answers are the
-// operator's, NULL for NULL text, so the rewritten predicate keeps the
-// original's value on every row, inside AND/OR/NOT/CASE alike. A filter with
-// a subquery keeps its text columns (a correlated subquery reads the row).
-// Click-stream m8 (`email LIKE '%77@example.com'`) built a string column of
-// every e-mail and then matched it: two fifths of its time besides
-// decompression. m6's `event_type = 'purchase'` wrote every row's dictionary
-// code out and read it again to select the rows.
+// predicate it stands), and that no operator above reads, need not become a
+// string column at all: the reader answers the test while it decodes the
+// column (StringValueTest; for PLAIN pages, on the values where they lie in
+// the decompressed page; for dictionary-encoded pages, per entry and then
+// per code) and the filter reads those answers as a boolean column in place
+// of the test. The answers are the operator's, NULL for NULL text, so the
+// rewritten predicate keeps the original's value on every row, inside
+// AND/OR/NOT/CASE alike. A filter with a subquery keeps its text columns (a
+// correlated subquery reads the row). Click-stream m8 (`email LIKE
+// '%77@example.com'`) built a string column of every e-mail and then matched
+// it: two fifths of its time besides decompression. m6's `event_type =
+// 'purchase'` wrote every row's dictionary code out and read it again to
+// select the rows.
 
 import Columnar
 import Functions
@@ -26,7 +26,7 @@ struct ValueTestedFilter {
 }
 
 enum ScanValueTests {
-    /// The text columns `p` reads only through one LIKE test each, not in `output` (the
+    /// The text columns `p` reads only through one value test each, not in `output` (the
     /// positions read above the filter), and `p` with each such test replaced by a read of
     /// its column as booleans; nil when there is none.
     static func rewrite(_ p: BoundExpr, output: Set<Int>) -> (predicate: BoundExpr, tests: [Int: any StringValueTest])? {
