@@ -9,7 +9,8 @@
 
 /// A per-value test of text: NULL in, NULL out; every non-NULL value gives true or false.
 public protocol StringValueTest: Sendable {
-    /// The answers over a text vector: a boolean vector of its length, NULL where it is NULL.
+    /// The answers over a text vector: a boolean vector of its length, NULL where it is NULL
+    /// (Functions gives every test this from `test(_:count:)`).
     func test(_ v: Vector) -> Vector
     /// Whether each of the first `count` values of `texts` passes.
     func test(_ texts: StringColumn, count: Int) -> ContiguousArray<Bool>

@@ -8,6 +8,20 @@
 
 import Columnar
 
+extension StringValueTest {
+    /// The answers over any text vector (dictionary-coded, constant, NULL): its text tested as
+    /// a column, NULL rows NULL, and false beneath (callers may read the truths before the
+    /// validity).
+    public func test(_ v: Vector) -> Vector {
+        let n = v.count
+        let validity = Kernels.combinedValidity([v], count: n)
+        if validity?.allSatisfy({ !$0 }) ?? false { return Vector.nulls(type: .boolean, count: n) }
+        var out = test(Kernels.strings(v), count: n)
+        if let validity { for i in 0..<n where !validity[i] { out[i] = false } }
+        return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
+    }
+}
+
 public struct LikeValueTest: StringValueTest {
     let compiled: CompiledLike
     let negated: Bool
@@ -16,14 +30,6 @@ public struct LikeValueTest: StringValueTest {
     public init(pattern: [UInt8], escape: [UInt8]?, caseInsensitive: Bool, negated: Bool) throws {
         compiled = try CompiledLike(pattern, escape: escape, caseInsensitive: caseInsensitive)
         self.negated = negated
-    }
-
-    public func test(_ v: Vector) -> Vector {
-        let n = v.count
-        let validity = Kernels.combinedValidity([v], count: n)
-        if validity?.allSatisfy({ !$0 }) ?? false { return Vector.nulls(type: .boolean, count: n) }
-        let out = compiled.evaluate(Kernels.strings(v), count: n, validity: validity, negated: negated)
-        return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
     }
 
     public func test(_ texts: StringColumn, count: Int) -> ContiguousArray<Bool> {

@@ -25,15 +25,6 @@ public struct TextMembershipTest: StringValueTest {
         return false
     }
 
-    public func test(_ v: Vector) -> Vector {
-        let n = v.count
-        let validity = Kernels.combinedValidity([v], count: n)
-        if validity?.allSatisfy({ !$0 }) ?? false { return Vector.nulls(type: .boolean, count: n) }
-        var out = test(Kernels.strings(v), count: n)
-        if let validity { for i in 0..<n where !validity[i] { out[i] = false } }
-        return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
-    }
-
     public func test(_ texts: StringColumn, count: Int) -> ContiguousArray<Bool> {
         var out = ContiguousArray<Bool>(repeating: false, count: count)
         texts.bytes.withUnsafeBufferPointer { bytes in

@@ -365,12 +365,6 @@ struct ColumnChunkReader {
             }
         }
         out.pendingDictionary = nil
-        if valueTest != nil, let codes = out.indices, let dictionary = out.dictionary {
-            // Every page was dictionary-encoded: the answers are gathered (a byte a row), so a
-            // tested column is always plain booleans.
-            out.indices = nil
-            try out.values.appendGathered(from: dictionary, codes)
-        }
         if Int64(out.entries) < expectedValues {
             throw corrupt("column chunk ends after \(out.entries) of \(expectedValues) values")
         }
@@ -845,7 +839,9 @@ struct ColumnChunkReader {
             try decodePendingDictionary(into: &out)
             guard let dict = out.dictionary else { throw encodingError("dictionary-encoded page without a dictionary page") }
             let dictCount = UInt32(dict.count)
-            if valueTest != nil, case .bool(let answers) = dict {
+            if valueTest != nil {
+                // The dictionary holds the test's answers (`tested`): a tested column never keeps codes.
+                guard case .bool(let answers) = dict else { throw encodingError("a tested column's dictionary holds no answers") }
                 try appendAnswers(p, start: start, end: end, count: count, answers: answers, into: &out)
             } else if out.indices != nil || (out.values.count == 0 && out.fallbackCodes == nil) {
                 // Codes go straight into the chunk's index array (reserved for the whole chunk
@@ -891,18 +887,19 @@ struct ColumnChunkReader {
     }
 
     /// A tested column's dictionary-encoded page: each code's answer (the dictionary holds the
-    /// test's answer per entry) appended to the values. The page's codes are decoded into a
-    /// buffer of the page's size and mapped at once: written out for the whole chunk and read
-    /// back by the filter, they were a fifth of a selective scan (click-stream m6).
+    /// test's answer per entry) appended to the values. Codes of up to 8 bits are mapped as they
+    /// are unpacked (RLEHybrid.decodeMapped), wider ones decoded into a page-sized buffer and
+    /// mapped at once: written out for the whole chunk and read back by the filter, they were a
+    /// fifth of a selective scan (click-stream m6).
     private func appendAnswers(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, count: Int,
                                answers: ContiguousArray<Bool>, into out: inout DecodedColumn) throws {
         guard count > 0 else { return }
         guard end > start else { throw encodingError("dictionary page data is empty") }
+        guard case .bool(var values) = out.values else { throw encodingError("a tested column holds other values than its answers") }
+        out.values = .bool([])                                 // keep the array uniquely referenced
+        defer { out.values = .bool(values) }
         let width = Int(p[start])
         if width >= 1 && width <= 8 {
-            guard case .bool(var values) = out.values else { throw encodingError("a tested column holds other values than its answers") }
-            out.values = .bool([])                             // keep the array uniquely referenced
-            defer { out.values = .bool(values) }
             try answers.withUnsafeBufferPointer { a in
                 try RLEHybrid.decodeMapped(p, start: start + 1, end: end, bitWidth: width, count: count, answers: a, into: &values)
             }
@@ -910,10 +907,7 @@ struct ColumnChunkReader {
         }
         var codes = ContiguousArray<Int32>()
         codes.reserveCapacity(count)
-        try RLEHybrid.decode(p, start: start + 1, end: end, bitWidth: Int(p[start]), count: count, into: &codes)
-        guard case .bool(var values) = out.values else { throw encodingError("a tested column holds other values than its answers") }
-        out.values = .bool([])                                 // keep the array uniquely referenced
-        defer { out.values = .bool(values) }
+        try RLEHybrid.decode(p, start: start + 1, end: end, bitWidth: width, count: count, into: &codes)
         // The largest code, as an unsigned max (vectorises), then the one check.
         var largest: UInt32 = 0
         codes.withUnsafeBufferPointer { c in for code in c { largest = Swift.max(largest, UInt32(bitPattern: code)) } }
