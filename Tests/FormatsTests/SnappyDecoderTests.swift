@@ -187,6 +187,36 @@ final class SnappyDecoderTests: XCTestCase {
         XCTAssertGreaterThan(blocks, 50_000)
     }
 
+    /// The fast loop finds a tag from the word read at the tag before when that one's bytes fit
+    /// in it, and copies a period of 8 as halves of the 8 bytes before it: runs of short literals
+    /// (1–16 bytes, both sides of the 7 that still fit) and copies of every kind and length, from
+    /// 8 back and from elsewhere, in every order, and fixed-width columns as libsnappy writes them.
+    func testTagsFoundFromTheWordBeforeAndPeriodsOfEight() {
+        var g = Generator(state: 5)
+        var run = HandBlock()
+        run.literal((0..<16).map { _ in UInt8(truncatingIfNeeded: g.next()) })
+        for k in 0..<6_000 {
+            let literal = 1 + Int(g.next() % 16)
+            run.literal((0..<literal).map { _ in UInt8(truncatingIfNeeded: g.next()) })
+            let kind = 1 + k % 3
+            let length = kind == 1 ? 4 + Int(g.next() % 8) : 1 + Int(g.next() % 64)
+            let offset = g.next() % 3 == 0 ? 1 + Int(g.next() % 40) : 8
+            run.copy(kind: kind, offset: offset, length: length)
+            if g.next() % 4 == 0 { run.copy(kind: 1 + Int(g.next() % 3), offset: 8, length: 4 + Int(g.next() % 8)) }
+        }
+        XCTAssertEqual(decode(run.block, outputSize: run.expected.count), run.expected, "short literals and copies from 8 back")
+        // Sorted timestamps (a 2-byte literal and 6 bytes from 8 back a value) and ids that share high bytes.
+        var timestamps: [UInt8] = [], ids: [UInt8] = []
+        var t = Int64(1_704_585_600_000_000)
+        for _ in 0..<40_000 {
+            t += Int64(g.next() % 9_000)
+            withUnsafeBytes(of: t.littleEndian) { timestamps += $0 }
+            withUnsafeBytes(of: Int64(1_000_000 + g.next() % 2_000_000).littleEndian) { ids += $0 }
+        }
+        roundTrip(timestamps, "sorted timestamps")
+        roundTrip(ids, "user ids")
+    }
+
     func testPrefixesStopEarlyWithTheBlocksBytes() {
         var g = Generator(state: 11)
         var timestamps: [UInt8] = [], text: [UInt8] = []

@@ -9,16 +9,19 @@
 // predictor can learn.
 //
 // So far from both buffer ends (the fast loop) every literal of up to 60 bytes
-// and every copy from at least 8 back moves in 16-byte steps, overshooting into
-// output that later tags overwrite; a copy's length and offset come from a
-// 256-entry table and one 4-byte load, and its tag's size from a constant
-// shifted by the kind, with no branch on which of the three copy kinds it is
-// nor, up to 16 bytes, on its length; and a copy's
-// "8 ≤ offset ≤ op" is one unsigned compare. Periods under 8 are laid down as
-// one word built by doubling. (Literals keep their own branch: on fixed-width
-// pages, where tags alternate predictably, a table load on every tag's way to
-// the next one cost more than the branch.) Near either end, every tag takes an
-// exact path that checks each length.
+// and every copy from at least 8 back moves in 8- or 16-byte steps, overshooting
+// into output that later tags overwrite; a copy's length and offset come from a
+// 256-entry table and the word of input at its tag, and its tag's size from a
+// constant shifted by the kind, with no branch on which of the three copy kinds
+// it is nor, up to 16 bytes, on its length; and a copy's "8 ≤ offset ≤ op" is
+// one unsigned compare. The next tag is found by shifting the word at this one
+// where it holds it, not by a load that waits for this tag's size. A period of
+// 8 (fixed-width values) copies the 8 bytes before it as a word read in two
+// halves inside its source; periods under 8 are laid down as one word built by
+// doubling. (Literals keep their own branch: on fixed-width pages, where tags
+// alternate predictably, a table load on every tag's way to the next one cost
+// more than the branch.) Near either end, every tag takes an exact path that
+// checks each length.
 //
 // Every read and write is bounds-checked against the input and the output
 // buffer; corrupt input makes `decompress` return false, never read or write
@@ -94,83 +97,135 @@ enum SnappyDecoder {
                                table: UnsafePointer<UInt64>) -> Int {
         var ip = start
         var op = 0
-        // The fast loop runs while ip < inEnd - 66 (the longest literal it takes, 1 + 60 bytes
-        // moved as 64, and a copy tag's 1 + 4 loaded bytes fit) and 8 ≤ op < outEnd - 64 (a
+        // The fast loop runs while ip < inEnd - 74 (the longest literal it takes, 1 + 60 bytes
+        // moved as 64, and a copy tag's 1 + 4 loaded bytes fit, and after the longest step, 61
+        // bytes, the word at the next tag) and 8 ≤ op < outEnd - 64 (a
         // copy of up to 64 bytes, moved in 16-byte steps, fits). The output test is one unsigned
         // compare; op ≥ 8 lets a copy test 8 ≤ offset ≤ op with one unsigned compare as well.
-        let inFast = inEnd &- 66
+        let inFast = inEnd &- 74
         // The fast loop also ends by `stop` (a tag there may write up to 64 bytes past it,
         // still inside the buffer); the exact path checks it per tag.
         let fastEnd = Swift.min(outEnd &- 72, stop &- 8)
         let outSpan = fastEnd >= 0 ? UInt(bitPattern: fastEnd) : 0
         while ip < inEnd && op < stop {
-            fast: while ip < inFast && UInt(bitPattern: op &- 8) < outSpan {
-                let tag = Int(input.load(fromByteOffset: ip, as: UInt8.self))
-                if tag & 3 == 0 {
-                    let len = (tag >> 2) &+ 1
-                    if len <= 16 {
-                        let a = input.loadUnaligned(fromByteOffset: ip &+ 1, as: UInt64.self)
-                        let b = input.loadUnaligned(fromByteOffset: ip &+ 9, as: UInt64.self)
-                        output.storeBytes(of: a, toByteOffset: op, as: UInt64.self)
-                        output.storeBytes(of: b, toByteOffset: op &+ 8, as: UInt64.self)
-                        ip &+= len &+ 1
-                        op &+= len
-                        continue
-                    }
-                    // 61...64: the length follows the tag (the exact path below reads it)
-                    guard len <= 60 else { break fast }
-                    var k = 0
-                    repeat {
-                        let a = input.loadUnaligned(fromByteOffset: ip &+ 1 &+ k, as: UInt64.self)
-                        let b = input.loadUnaligned(fromByteOffset: ip &+ 9 &+ k, as: UInt64.self)
-                        output.storeBytes(of: a, toByteOffset: op &+ k, as: UInt64.self)
-                        output.storeBytes(of: b, toByteOffset: op &+ 8 &+ k, as: UInt64.self)
-                        k &+= 16
-                    } while k < len
-                    ip &+= len &+ 1
-                    op &+= len
-                    continue
-                }
-                let e = table[tag]
-                let len = Int(truncatingIfNeeded: e & 0x7F), size = (0x0503_0200 >> ((tag & 3) &* 8)) & 0xFF  // 2, 3 or 5 bytes
-                let bytes = UInt64(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: ip &+ 1, as: UInt32.self)))
-                let offset = Int(truncatingIfNeeded: (bytes & (e >> 32)) | ((e >> 8) & 0x700))
-                if UInt(bitPattern: offset &- 8) <= UInt(bitPattern: op &- 8) {
-                    // 8 ≤ offset ≤ op: whole words, each loaded after the previous one is stored
-                    // (a copy from 8–15 bytes back reads what the word before it wrote).
-                    let from = op &- offset
-                    output.storeBytes(of: output.loadUnaligned(fromByteOffset: from, as: UInt64.self), toByteOffset: op, as: UInt64.self)
-                    output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ 8, as: UInt64.self), toByteOffset: op &+ 8, as: UInt64.self)
-                    if len > 16 {
-                        var k = 16
+            do {
+                // `w` holds the 8 input bytes at ip, the tag first. When a tag and its operands take
+                // under 8 bytes (every copy, literals up to 6 bytes) the next tag is a shift of `w`,
+                // so finding it does not wait on a load at the new position; that load, for the tag
+                // after, runs meanwhile. The chain from one tag to the next was a load each (about
+                // 10 cycles a tag); a copy's offset comes from `w` too.
+                var w = ip < inFast ? UInt64(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt64.self)) : 0
+                var tag = Int(truncatingIfNeeded: w & 0xFF)
+                fast: while ip < inFast && UInt(bitPattern: op &- 8) < outSpan {
+                    if tag & 3 == 0 {
+                        let len = (tag >> 2) &+ 1
+                        if len <= 6 {
+                            let a = input.loadUnaligned(fromByteOffset: ip &+ 1, as: UInt64.self)
+                            output.storeBytes(of: a, toByteOffset: op, as: UInt64.self)
+                            let size = len &+ 1
+                            tag = Int(truncatingIfNeeded: (w &>> UInt64(truncatingIfNeeded: size &* 8)) & 0xFF)
+                            ip &+= size
+                            op &+= len
+                            w = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt64.self))
+                            continue
+                        }
+                        if len <= 16 {
+                            let a = input.loadUnaligned(fromByteOffset: ip &+ 1, as: UInt64.self)
+                            let b = input.loadUnaligned(fromByteOffset: ip &+ 9, as: UInt64.self)
+                            output.storeBytes(of: a, toByteOffset: op, as: UInt64.self)
+                            output.storeBytes(of: b, toByteOffset: op &+ 8, as: UInt64.self)
+                            ip &+= len &+ 1
+                            op &+= len
+                            w = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt64.self))
+                            tag = Int(truncatingIfNeeded: w & 0xFF)
+                            continue
+                        }
+                        // 61...64: the length follows the tag (the exact path below reads it)
+                        guard len <= 60 else { break fast }
+                        var k = 0
                         repeat {
-                            output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ k, as: UInt64.self), toByteOffset: op &+ k, as: UInt64.self)
-                            output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ k &+ 8, as: UInt64.self),
-                                              toByteOffset: op &+ k &+ 8, as: UInt64.self)
+                            let a = input.loadUnaligned(fromByteOffset: ip &+ 1 &+ k, as: UInt64.self)
+                            let b = input.loadUnaligned(fromByteOffset: ip &+ 9 &+ k, as: UInt64.self)
+                            output.storeBytes(of: a, toByteOffset: op &+ k, as: UInt64.self)
+                            output.storeBytes(of: b, toByteOffset: op &+ 8 &+ k, as: UInt64.self)
                             k &+= 16
                         } while k < len
+                        ip &+= len &+ 1
+                        op &+= len
+                        w = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt64.self))
+                        tag = Int(truncatingIfNeeded: w & 0xFF)
+                        continue
                     }
-                } else if offset > 0 && offset < 8 {
-                    // A period under 8: its bytes repeated into one word by doubling, then whole words
-                    // copied from the smallest multiple of the period that is at least 8 back.
-                    let bits = UInt64(offset &* 8)
-                    var w = output.loadUnaligned(fromByteOffset: op &- offset, as: UInt64.self) & ((1 << bits) &- 1)
-                    w |= w << bits
-                    w |= w << (bits &* 2)
-                    w |= w << (bits &* 4)
-                    output.storeBytes(of: w, toByteOffset: op, as: UInt64.self)
-                    let distance = (0x0E0C_0A08_0908_0808 >> (8 &* offset)) & 0xFF
-                    var k = 8
-                    while k < len {
-                        output.storeBytes(of: output.loadUnaligned(fromByteOffset: op &+ k &- distance, as: UInt64.self),
-                                          toByteOffset: op &+ k, as: UInt64.self)
-                        k &+= 8
+                    let e = table[tag]
+                    let len = Int(truncatingIfNeeded: e & 0x7F), size = (0x0503_0200 >> ((tag & 3) &* 8)) & 0xFF  // 2, 3 or 5 bytes
+                    let bytes = w &>> 8
+                    let offset = Int(truncatingIfNeeded: (bytes & (e >> 32)) | ((e >> 8) & 0x700))
+                    if offset == 8 {
+                        // A period of 8 (an 8-byte value repeating its high bytes: sorted timestamps are
+                        // a 2-byte literal, then 6 bytes from 8 back): every word is the 8 bytes
+                        // before op, read as two 4-byte loads inside the copy's source. One 8-byte
+                        // load there also spans the literal just stored after the source, and a load
+                        // spanning two stores waits for both to be written back, a stall per value
+                        // on a chain through the output (timestamps +17%, 1 MiB of real pages).
+                        let l = Swift.min(Swift.max(len, 4), 8)
+                        let low = UInt64(output.loadUnaligned(fromByteOffset: op &- 8, as: UInt32.self))
+                        let high = UInt64(output.loadUnaligned(fromByteOffset: op &- 12 &+ l, as: UInt32.self))
+                        let last = low | high &<< UInt64(truncatingIfNeeded: (l &- 4) &* 8)
+                        output.storeBytes(of: last, toByteOffset: op, as: UInt64.self)
+                        output.storeBytes(of: last, toByteOffset: op &+ 8, as: UInt64.self)
+                        if len > 16 {
+                            var k = 16
+                            repeat {
+                                output.storeBytes(of: last, toByteOffset: op &+ k, as: UInt64.self)
+                                output.storeBytes(of: last, toByteOffset: op &+ k &+ 8, as: UInt64.self)
+                                k &+= 16
+                            } while k < len
+                        }
+                        tag = Int(truncatingIfNeeded: (w &>> UInt64(truncatingIfNeeded: size &* 8)) & 0xFF)
+                        ip &+= size
+                        op &+= len
+                        w = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt64.self))
+                        continue
                     }
-                } else {
-                    break fast  // offset 0 or before the start: refused below
+                    if UInt(bitPattern: offset &- 8) <= UInt(bitPattern: op &- 8) {
+                        // 8 ≤ offset ≤ op: whole words, each loaded after the previous one is stored
+                        // (a copy from 8–15 bytes back reads what the word before it wrote).
+                        let from = op &- offset
+                        output.storeBytes(of: output.loadUnaligned(fromByteOffset: from, as: UInt64.self), toByteOffset: op, as: UInt64.self)
+                        output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ 8, as: UInt64.self), toByteOffset: op &+ 8, as: UInt64.self)
+                        if len > 16 {
+                            var k = 16
+                            repeat {
+                                output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ k, as: UInt64.self), toByteOffset: op &+ k, as: UInt64.self)
+                                output.storeBytes(of: output.loadUnaligned(fromByteOffset: from &+ k &+ 8, as: UInt64.self),
+                                                  toByteOffset: op &+ k &+ 8, as: UInt64.self)
+                                k &+= 16
+                            } while k < len
+                        }
+                    } else if offset > 0 && offset < 8 {
+                        // A period under 8: its bytes repeated into one word by doubling, then whole words
+                        // copied from the smallest multiple of the period that is at least 8 back.
+                        let bits = UInt64(offset &* 8)
+                        var v = output.loadUnaligned(fromByteOffset: op &- offset, as: UInt64.self) & ((1 << bits) &- 1)
+                        v |= v << bits
+                        v |= v << (bits &* 2)
+                        v |= v << (bits &* 4)
+                        output.storeBytes(of: v, toByteOffset: op, as: UInt64.self)
+                        let distance = (0x0E0C_0A08_0908_0808 >> (8 &* offset)) & 0xFF
+                        var k = 8
+                        while k < len {
+                            output.storeBytes(of: output.loadUnaligned(fromByteOffset: op &+ k &- distance, as: UInt64.self),
+                                              toByteOffset: op &+ k, as: UInt64.self)
+                            k &+= 8
+                        }
+                    } else {
+                        break fast  // offset 0 or before the start: refused below
+                    }
+                    tag = Int(truncatingIfNeeded: (w &>> UInt64(truncatingIfNeeded: size &* 8)) & 0xFF)
+                    ip &+= size
+                    op &+= len
+                    w = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt64.self))
                 }
-                ip &+= size
-                op &+= len
             }
             guard ip < inEnd && op < stop else { break }
             // Any other tag, or near either end: every length checked.
@@ -191,7 +246,7 @@ enum SnappyDecoder {
                 }
                 guard inEnd &- ip >= len, outEnd &- op >= len else { return -1 }
                 if len <= 16 && inEnd &- ip >= 16 && outEnd &- op >= 16 {
-                    let a = input.loadUnaligned(fromByteOffset: ip, as: UInt64.self)
+                    let a = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: ip, as: UInt64.self))
                     let b = input.loadUnaligned(fromByteOffset: ip &+ 8, as: UInt64.self)
                     output.storeBytes(of: a, toByteOffset: op, as: UInt64.self)
                     output.storeBytes(of: b, toByteOffset: op &+ 8, as: UInt64.self)
