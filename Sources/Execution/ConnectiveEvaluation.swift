@@ -151,6 +151,13 @@ enum ConnectiveEvaluation {
 
     /// The one to four dictionary entries whose truth is `isAnd`, the last repeated to fill four
     /// (comparing against a repeated entry changes nothing); nil for none or more than four.
+    /// For each 8-bit mask, the positions of its set bits, lowest first (the rest 0).
+    static let setLanes: [SIMD8<Int32>] = (0..<256).map { mask in
+        var lanes = SIMD8<Int32>(repeating: 0), k = 0
+        for bit in 0..<8 where mask & (1 << bit) != 0 { lanes[k] = Int32(bit); k += 1 }
+        return lanes
+    }
+
     static func keptEntries(_ truth: UnsafeBufferPointer<Bool>, _ isAnd: Bool) -> (Int32, Int32, Int32, Int32)? {
         var found: [Int32] = []
         for (i, t) in truth.enumerated() where t == isAnd {
@@ -210,29 +217,42 @@ enum ConnectiveEvaluation {
                     }
                     var kept = 0, j = 0
                     // Up to four entries kept (an equality or a short IN list on a dictionary-encoded
-                    // column): eight codes are compared with each at once, and only the rows of the
-                    // block's set lanes are visited, so a block without those codes costs the compares
-                    // and a test, and one with them a step per kept row. (Small dictionaries only: the
-                    // entries are found for every batch.)
+                    // column): eight codes are compared with each at once. Without `rowOf` the block's
+                    // set lanes are written all at once (their positions from a table by the lanes'
+                    // mask, all eight places written, the count advanced by the set ones: a tenth of
+                    // the rows kept in no pattern mispredicted a per-row loop's end about once a
+                    // block); the places past the count are overwritten by the next block or lie past
+                    // the end, and kept ≤ j keeps all eight inside the `live` places. With `rowOf`
+                    // only the set lanes are visited. (Small dictionaries only: the entries are found
+                    // for every batch.)
                     if live >= 8, tv.count <= 256, let codesBase = cv.baseAddress, let entries = Self.keptEntries(tv, isAnd) {
                         let raw = UnsafeRawPointer(codesBase)
                         let lanes = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128), none = SIMD8<Int32>(repeating: 0)
                         let e0 = SIMD8<Int32>(repeating: entries.0), e1 = SIMD8<Int32>(repeating: entries.1)
                         let e2 = SIMD8<Int32>(repeating: entries.2), e3 = SIMD8<Int32>(repeating: entries.3)
-                        while j + 8 <= live {
-                            let block = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self)
+                        @inline(__always) func mask(_ j: Int) -> Int32 {
+                            let block = raw.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Int32>.self)
                             let hit = (block .== e0) .| (block .== e1) .| (block .== e2) .| (block .== e3)
-                            var bits = none.replacing(with: lanes, where: hit).wrappedSum()
-                            if let rowOf {
+                            return none.replacing(with: lanes, where: hit).wrappedSum()
+                        }
+                        if let rowOf {
+                            while j + 8 <= live {
+                                var bits = mask(j)
                                 while bits != 0 {
                                     d[kept] = rowOf[j &+ bits.trailingZeroBitCount]; kept &+= 1; bits &= bits &- 1
                                 }
-                            } else {
-                                while bits != 0 {
-                                    d[kept] = Int32(truncatingIfNeeded: j &+ bits.trailingZeroBitCount); kept &+= 1; bits &= bits &- 1
+                                j += 8
+                            }
+                        } else {
+                            Self.setLanes.withUnsafeBufferPointer { setLanes in
+                                while j + 8 <= live {
+                                    let bits = mask(j)
+                                    let at = setLanes[Int(truncatingIfNeeded: bits)] &+ SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: j))
+                                    UnsafeMutableRawPointer(d + kept).storeBytes(of: at, as: SIMD8<Int32>.self)
+                                    kept &+= bits.nonzeroBitCount
+                                    j += 8
                                 }
                             }
-                            j += 8
                         }
                     }
                     // Every row is written, the count advances only for those kept (no branch on the data).

@@ -164,6 +164,21 @@ final class ConnectiveSelectionTests: XCTestCase {
         XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(plain, count: 19)).map(Int.init), trueRows.sorted())
     }
 
+    /// A block of eight codes is selected by its lanes' mask (every one of the 256 masks here, in
+    /// blocks at every offset of the output), its kept positions written at once: the rows kept
+    /// are exactly those whose code is one of the kept entries, in order.
+    func testEveryMaskOfEightCodesSelectsItsRows() {
+        let answers = Vector(type: .boolean, count: 6, storage: .bool([false, true, false, true, false, false]))
+        var codes: [Int32] = []
+        for mask in 0..<256 {
+            for lane in 0..<8 { codes.append(mask & (1 << lane) != 0 ? [1, 3][(mask + lane) % 2] : [0, 2, 4, 5][(mask + lane) % 4]) }
+        }
+        codes += [3, 0, 1]  // a tail shorter than a block
+        let v = Vector(type: .boolean, count: codes.count, storage: .dictionary(indices: ContiguousArray(codes), values: answers))
+        XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(v, count: codes.count)).map(Int.init),
+                       codes.indices.filter { codes[$0] == 1 || codes[$0] == 3 })
+    }
+
     func testAdjacentSameColumnTermsAreGrouped() {
         let a = BoundExpr.column(0, .int64), b = BoundExpr.column(1, .int64)
         func gt(_ x: BoundExpr) -> BoundExpr { .isNull(x, negated: true) }
