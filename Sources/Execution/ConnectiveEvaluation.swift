@@ -170,8 +170,9 @@ enum ConnectiveEvaluation {
     }
 
     /// The rows (batch rows through `rowOf`) among `live` whose truth equals `isAnd`. Eight
-    /// truths are read as one word and only its set bytes are visited, so a selective term
-    /// costs a load and a test per eight rows.
+    /// truths are read as one word. Without `rowOf` its marks become an 8-bit mask (one
+    /// multiply) whose set lanes are written at once (`setLanes`); with it only the set bytes
+    /// are visited, so a selective term costs a load and a test per eight rows.
     private static func keptRows(live: Int, rowOf: UnsafeBufferPointer<Int32>?, truth: UnsafeBufferPointer<Bool>,
                                  isAnd: Bool) -> ContiguousArray<Int32> {
         guard let base = truth.baseAddress, live > 0 else { return [] }
@@ -181,6 +182,19 @@ enum ConnectiveEvaluation {
         return ContiguousArray(unsafeUninitializedCapacity: live) { dst, initialized in
             guard let d = dst.baseAddress else { initialized = 0; return }
             var kept = 0, j = 0
+            if rowOf == nil {
+                Self.setLanes.withUnsafeBufferPointer { setLanes in
+                    while j + 8 <= live {
+                        let marks = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self) ^ flip
+                        // Bit 0 of byte i lands in bit 56 + i (no two partial products meet).
+                        let mask = Int(truncatingIfNeeded: (marks &* 0x0102_0408_1020_4080) >> 56)
+                        let at = setLanes[mask] &+ SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: j))
+                        UnsafeMutableRawPointer(d + kept).storeBytes(of: at, as: SIMD8<Int32>.self)
+                        kept &+= mask.nonzeroBitCount
+                        j += 8
+                    }
+                }
+            }
             while j + 8 <= live {
                 var marks = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self) ^ flip
                 while marks != 0 {

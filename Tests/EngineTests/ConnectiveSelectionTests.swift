@@ -164,10 +164,10 @@ final class ConnectiveSelectionTests: XCTestCase {
         XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(plain, count: 19)).map(Int.init), trueRows.sorted())
     }
 
-    /// A block of eight codes is selected by its lanes' mask (every one of the 256 masks here, in
-    /// blocks at every offset of the output), its kept positions written at once: the rows kept
-    /// are exactly those whose code is one of the kept entries, in order.
-    func testEveryMaskOfEightCodesSelectsItsRows() {
+    /// A block of eight codes or plain truths is selected by its lanes' mask (every one of the
+    /// 256 masks here, in blocks at every offset of the output), its kept positions written at
+    /// once: the rows kept are exactly the TRUE ones, in order.
+    func testEveryMaskOfEightTruthsSelectsItsRows() {
         let answers = Vector(type: .boolean, count: 6, storage: .bool([false, true, false, true, false, false]))
         var codes: [Int32] = []
         for mask in 0..<256 {
@@ -177,6 +177,11 @@ final class ConnectiveSelectionTests: XCTestCase {
         let v = Vector(type: .boolean, count: codes.count, storage: .dictionary(indices: ContiguousArray(codes), values: answers))
         XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(v, count: codes.count)).map(Int.init),
                        codes.indices.filter { codes[$0] == 1 || codes[$0] == 3 })
+        // Plain truths: eight bytes become the mask.
+        let truths = codes.map { $0 == 1 || $0 == 3 }
+        let plain = Vector(type: .boolean, count: truths.count, storage: .bool(ContiguousArray(truths)))
+        XCTAssertEqual(Array(ConnectiveEvaluation.selectedRows(plain, count: truths.count)).map(Int.init),
+                       truths.indices.filter { truths[$0] })
     }
 
     func testAdjacentSameColumnTermsAreGrouped() {
