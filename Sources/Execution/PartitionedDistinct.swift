@@ -95,7 +95,9 @@ final class PartitionedDistinct {
         }
         let columns = [Vector(type: .int64, count: n, storage: .int64(ContiguousArray(groupIds.lazy.map { Int64($0) })))] + arguments
         let hashes = hashRows(columns.map(KeyView.init), count: n)
-        let (starts, order) = Self.partitioned(count: n, slices: workers) { hashes[$0] }
+        let (starts, order) = hashes.withUnsafeBufferPointer { h in
+            Self.partitioned(count: n, slices: workers, HashedRows(hashes: h.baseAddress!))
+        }
         for p in 0..<Self.partitionCount where starts[p + 1] > starts[p] { _ = table(p) }
         let partitionTables = tables
         return Self.marking(count: n) { mark in
@@ -133,8 +135,8 @@ final class PartitionedDistinct {
         // Every slot is placed exactly once: no zero-fill first.
         let sortedKeys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { sorted, initialized in
             keys.withUnsafeBufferPointer { k in
-                (starts, order) = Self.partitioned(count: n, slices: workers, hash: { intKeyHash(k[$0]) },
-                                                   place: { i, slot in sorted[slot] = k[i] })
+                (starts, order) = Self.partitioned(count: n, slices: workers,
+                                                   PackedKeysLaidOut(keys: k.baseAddress!, sorted: sorted.baseAddress!))
             }
             initialized = n
         }
@@ -154,13 +156,14 @@ final class PartitionedDistinct {
     }
 
     /// The rows grouped by partition in one flat array (a counting sort), in row order within
-    /// each: partition p's rows are `order[starts[p] ..< starts[p + 1]]`. `place(i, slot)` is
-    /// told where row i went. A large chunk is sorted by `slices` threads, each counting and
+    /// each: partition p's rows are `order[starts[p] ..< starts[p + 1]]`. `rows.place(i, slot)`
+    /// is told where row i went. A large chunk is sorted by `slices` threads, each counting and
     /// then placing a contiguous slice of the rows, slice k's rows of a partition after those
     /// of the slices before it (so still in row order): sorted on one thread, a million rows
-    /// were a serial tail after the scan (m7).
-    private static func partitioned(count n: Int, slices wanted: Int = 1, hash: (Int) -> UInt64,
-                                    place: (Int, Int) -> Void = { _, _ in }) -> (starts: [Int], order: ContiguousArray<Int32>) {
+    /// were a serial tail after the scan (m7). Generic over the rows, so the hash and the
+    /// placing are inlined in the loops (as closures they were two calls a row).
+    private static func partitioned<Rows: PartitionedRows>(count n: Int, slices wanted: Int = 1,
+                                                           _ rows: Rows) -> (starts: [Int], order: ContiguousArray<Int32>) {
         let slices = n >= 4 * parallelRows ? Swift.max(1, wanted) : 1
         let bounds = (0...slices).map { n * $0 / slices }
         var counts = [[Int]](repeating: [Int](repeating: 0, count: partitionCount), count: slices)
@@ -174,7 +177,7 @@ final class PartitionedDistinct {
                 parallelFor(slices) { k in
                     var c = [Int](repeating: 0, count: partitionCount)
                     for i in bounds[k]..<bounds[k + 1] {
-                        let p = partition(hash(i))
+                        let p = partition(rows.hash(i))
                         parts[i] = UInt8(truncatingIfNeeded: p)
                         c[p] += 1
                     }
@@ -201,7 +204,7 @@ final class PartitionedDistinct {
                             let p = Int(parts[i])
                             let slot = slotOf[p]
                             order[slot] = Int32(i)
-                            place(i, slot)
+                            rows.place(i, slot)
                             slotOf[p] = slot + 1
                         }
                     }
@@ -239,4 +242,27 @@ final class PartitionedDistinct {
             }
         }
     }
+}
+
+/// Rows PartitionedDistinct.partitioned sorts by partition: each row's hash, and where a row
+/// is told its place.
+fileprivate protocol PartitionedRows {
+    func hash(_ i: Int) -> UInt64
+    func place(_ i: Int, _ slot: Int)
+}
+
+/// Rows whose hashes are computed already; nothing is placed besides the row numbers.
+fileprivate struct HashedRows: PartitionedRows {
+    let hashes: UnsafePointer<UInt64>
+    @inline(__always) func hash(_ i: Int) -> UInt64 { hashes[i] }
+    @inline(__always) func place(_ i: Int, _ slot: Int) {}
+}
+
+/// Packed keys, hashed as they are read and copied to their places in `sorted`, so each
+/// partition's keys lie together.
+fileprivate struct PackedKeysLaidOut: PartitionedRows {
+    let keys: UnsafePointer<Int64>
+    let sorted: UnsafeMutablePointer<Int64>
+    @inline(__always) func hash(_ i: Int) -> UInt64 { intKeyHash(keys[i]) }
+    @inline(__always) func place(_ i: Int, _ slot: Int) { sorted[slot] = keys[i] }
 }
