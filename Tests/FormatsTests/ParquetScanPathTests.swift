@@ -223,7 +223,8 @@ final class ParquetScanPathTests: XCTestCase {
     }
 
     /// decodeMapped gives each code's answer exactly as decoding the codes and mapping them does,
-    /// at every width it takes, appending after answers already there; a code past the answers
+    /// at every width it takes and every number of codes it looks up at once, appending after
+    /// answers already there; a code past the answers
     /// (in a run, in a whole byte, in a last byte) and data that ends early are refused, the
     /// answers left as they were.
     func testCodesMappedToAnswersMatchDecodingThenMapping() throws {
@@ -246,6 +247,30 @@ final class ParquetScanPathTests: XCTestCase {
                 }
                 XCTAssertEqual(Array(got.prefix(2)), [true, false], "width \(width) n \(n): the answers before are kept")
                 XCTAssertEqual(Array(got.dropFirst(2)), expected.map { answers[Int($0)] }, "width \(width) n \(n)")
+                // Every number of codes looked up at once that fits the width (a chunk's table
+                // chooses by its rows, not the page's).
+                for perLookup in [1, 2, 4, 8] where perLookup * width <= 12 || perLookup == 1 {
+                    var grouped: ContiguousArray<Bool> = []
+                    try data.withUnsafeBufferPointer { p in
+                        try answers.withUnsafeBufferPointer { a in
+                            let table = RLEHybrid.MappedAnswers(a, bitWidth: width, codes: n, codesPerLookup: perLookup)
+                            XCTAssertEqual(table.codesPerLookup, perLookup)
+                            try RLEHybrid.decodeMapped(p, start: 0, end: p.count, count: n, answers: table, into: &grouped)
+                        }
+                    }
+                    XCTAssertEqual(Array(grouped), expected.map { answers[Int($0)] }, "width \(width) n \(n), \(perLookup) codes a lookup")
+                    if let top = codes.max(), top > 0 {
+                        var refused: ContiguousArray<Bool> = []
+                        XCTAssertThrowsError(try data.withUnsafeBufferPointer { p in
+                            try answers.prefix(Int(top)).withUnsafeBufferPointer { a in
+                                try RLEHybrid.decodeMapped(p, start: 0, end: p.count, count: n,
+                                                           answers: RLEHybrid.MappedAnswers(a, bitWidth: width, codes: n, codesPerLookup: perLookup),
+                                                           into: &refused)
+                            }
+                        }, "width \(width) n \(n), \(perLookup) codes a lookup: code \(top) past \(top) answers")
+                        XCTAssertEqual(refused, [])
+                    }
+                }
                 // Fewer answers than codes used: refused, nothing appended.
                 if let top = codes.max(), top > 0 {
                     var refused: ContiguousArray<Bool> = [true]

@@ -294,6 +294,9 @@ struct DecodedColumn {
     /// dictionary of timestamps per row group, decompressed for one plain page's row).
     /// Always nil once `read` returns.
     var pendingDictionary: (header: PageHeader, body: ArraySlice<UInt8>)?
+    /// A tested column's dictionary answers made ready for mapping codes (appendAnswers), kept
+    /// for the chunk's later pages.
+    var mappedAnswers: RLEHybrid.MappedAnswers?
 }
 
 struct ColumnChunkReader {
@@ -900,9 +903,12 @@ struct ColumnChunkReader {
         defer { out.values = .bool(values) }
         let width = Int(p[start])
         if width >= 1 && width <= 8 {
-            try answers.withUnsafeBufferPointer { a in
-                try RLEHybrid.decodeMapped(p, start: start + 1, end: end, bitWidth: width, count: count, answers: a, into: &values)
+            if out.mappedAnswers?.bitWidth != width || out.mappedAnswers?.answerCount != answers.count {
+                out.mappedAnswers = answers.withUnsafeBufferPointer {
+                    RLEHybrid.MappedAnswers($0, bitWidth: width, codes: Swift.max(count, out.expectedEntries))
+                }
             }
+            try RLEHybrid.decodeMapped(p, start: start + 1, end: end, count: count, answers: out.mappedAnswers!, into: &values)
             return
         }
         var codes = ContiguousArray<Int32>()

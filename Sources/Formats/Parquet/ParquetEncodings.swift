@@ -97,32 +97,91 @@ enum RLEHybrid {
     /// Decodes exactly `count` dictionary codes of `bitWidth` 1...8 bits from `p[start..<end]`
     /// and appends the answer `answers[code]` of each to `out`, without writing the codes
     /// anywhere: a run is one fill, and each group of 8 bit-packed codes (`bitWidth` bytes) is
-    /// cut from one load, each code mapped through a 256-entry table, and the 8 answers stored
-    /// as one word (a filter over a small dictionary, click-stream m6's `event_type =
-    /// 'purchase'`, unpacked every code to 32 bits, checked it and mapped it in three passes).
-    /// Throws, with `out` unchanged, on a code at or past the answers' end and when the data
-    /// holds fewer values.
+    /// cut from one load and its 8 answers stored as one word (a filter over a small
+    /// dictionary, click-stream m6's `event_type = 'purchase'`, unpacked every code to 32 bits,
+    /// checked it and mapped it in three passes). Codes of up to 6 bits are looked up several
+    /// at a time: a table by the bits of 2, 4 or 8 codes (up to 12 bits, 4,096 entries) holds
+    /// their answers as bytes, so a group of 3-bit codes takes 2 lookups, not 8 (a lookup a
+    /// code was 12% of m6). Throws, with `out` unchanged, on a code at or past the answers' end
+    /// and when the data holds fewer values.
     static func decodeMapped(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, bitWidth w: Int, count: Int,
                              answers: UnsafeBufferPointer<Bool>, into out: inout ContiguousArray<Bool>) throws {
         guard w >= 1 && w <= 8 else { throw encodingError("mapped decoding takes bit widths 1 to 8, not \(w)") }
+        try decodeMapped(p, start: start, end: end, count: count, answers: MappedAnswers(answers, bitWidth: w, codes: count), into: &out)
+    }
+
+    /// A dictionary's answers made ready for decodeMapped at one bit width: built once per
+    /// column chunk (the table of a group of codes can outweigh a page's decoding), with as
+    /// many codes per lookup as the codes it is expected to map pay for.
+    struct MappedAnswers {
+        let bitWidth: Int
+        let codesPerLookup: Int
+        let answerCount: Int
+        /// map[code]: 1 or 0, the code's answer; 2 for a code past the answers (or-ed over a
+        /// run and checked once).
+        fileprivate let map: [UInt8]
+        /// For every value of `codesPerLookup` packed codes (the first in the low bits): their
+        /// `map` entries as the low bytes of a word.
+        fileprivate let groups: ContiguousArray<UInt64>
+
+        /// `codes`: how many codes it is expected to map. `codesPerLookup`, when given, instead
+        /// of the choice by that count (tests).
+        init(_ answers: UnsafeBufferPointer<Bool>, bitWidth w: Int, codes expected: Int, codesPerLookup forced: Int? = nil) {
+            bitWidth = w
+            answerCount = answers.count
+            var map = [UInt8](repeating: 2, count: 256)
+            for code in 0..<Swift.min(answers.count, 256) { map[code] = answers[code] ? 1 : 0 }
+            self.map = map
+            // As many as fit 12 bits and divide 8 (one for 7 and 8 bits), fewer when the codes
+            // do not outnumber the table's entries.
+            var g = w == 1 ? 8 : w <= 3 ? 4 : w <= 6 ? 2 : 1
+            while g > 1 && expected < 2 << (g * w) { g /= 2 }
+            if let forced, [1, 2, 4, 8].contains(forced), forced * w <= 12 || forced == 1 { g = forced }
+            codesPerLookup = g
+            let mask = (1 << w) - 1
+            groups = ContiguousArray((0..<(1 << (g * w))).lazy.map { bits in
+                var entry: UInt64 = 0
+                for j in 0..<g { entry |= UInt64(map[(bits >> (j * w)) & mask]) << UInt64(8 * j) }
+                return entry
+            })
+        }
+    }
+
+    /// decodeMapped with answers made ready for the data's bit width (1...8).
+    static func decodeMapped(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, count: Int,
+                             answers table: MappedAnswers, into out: inout ContiguousArray<Bool>) throws {
+        let w = table.bitWidth
+        guard w >= 1 && w <= 8 else { throw encodingError("mapped decoding takes bit widths 1 to 8, not \(w)") }
         guard count > 0 else { return }
-        // map[code]: 1 or 0, the code's answer; 2 for a code past the answers (or-ed over a group
-        // and checked once per run).
-        var map = [UInt8](repeating: 2, count: 256)
-        for code in 0..<Swift.min(answers.count, 256) { map[code] = answers[code] ? 1 : 0 }
         var failure: Error? = nil
         out.appendUninitialized(count: count) { dst in
             do {
-                try map.withUnsafeBufferPointer { map in
-                    switch w {
-                    case 1: try mapRuns(p, start: start, end: end, count: count, map: map, into: dst, PackedWidth<1>.self)
-                    case 2: try mapRuns(p, start: start, end: end, count: count, map: map, into: dst, PackedWidth<2>.self)
-                    case 3: try mapRuns(p, start: start, end: end, count: count, map: map, into: dst, PackedWidth<3>.self)
-                    case 4: try mapRuns(p, start: start, end: end, count: count, map: map, into: dst, PackedWidth<4>.self)
-                    case 5: try mapRuns(p, start: start, end: end, count: count, map: map, into: dst, PackedWidth<5>.self)
-                    case 6: try mapRuns(p, start: start, end: end, count: count, map: map, into: dst, PackedWidth<6>.self)
-                    case 7: try mapRuns(p, start: start, end: end, count: count, map: map, into: dst, PackedWidth<7>.self)
-                    default: try mapRuns(p, start: start, end: end, count: count, map: map, into: dst, PackedWidth<8>.self)
+                try table.map.withUnsafeBufferPointer { map in
+                    try table.groups.withUnsafeBufferPointer { groups in
+                        func run<let W: Int, let G: Int>(_: PackedWidth<W>.Type, _: PackedWidth<G>.Type) throws {
+                            try mapRuns(p, start: start, end: end, count: count, map: map, groups: groups, into: dst,
+                                        PackedWidth<W>.self, PackedWidth<G>.self)
+                        }
+                        switch (w, table.codesPerLookup) {
+                        case (1, 8): try run(PackedWidth<1>.self, PackedWidth<8>.self)
+                        case (1, 4): try run(PackedWidth<1>.self, PackedWidth<4>.self)
+                        case (1, 2): try run(PackedWidth<1>.self, PackedWidth<2>.self)
+                        case (1, _): try run(PackedWidth<1>.self, PackedWidth<1>.self)
+                        case (2, 4): try run(PackedWidth<2>.self, PackedWidth<4>.self)
+                        case (2, 2): try run(PackedWidth<2>.self, PackedWidth<2>.self)
+                        case (2, _): try run(PackedWidth<2>.self, PackedWidth<1>.self)
+                        case (3, 4): try run(PackedWidth<3>.self, PackedWidth<4>.self)
+                        case (3, 2): try run(PackedWidth<3>.self, PackedWidth<2>.self)
+                        case (3, _): try run(PackedWidth<3>.self, PackedWidth<1>.self)
+                        case (4, 2): try run(PackedWidth<4>.self, PackedWidth<2>.self)
+                        case (4, _): try run(PackedWidth<4>.self, PackedWidth<1>.self)
+                        case (5, 2): try run(PackedWidth<5>.self, PackedWidth<2>.self)
+                        case (5, _): try run(PackedWidth<5>.self, PackedWidth<1>.self)
+                        case (6, 2): try run(PackedWidth<6>.self, PackedWidth<2>.self)
+                        case (6, _): try run(PackedWidth<6>.self, PackedWidth<1>.self)
+                        case (7, _): try run(PackedWidth<7>.self, PackedWidth<1>.self)
+                        default: try run(PackedWidth<8>.self, PackedWidth<1>.self)
+                        }
                     }
                 }
             } catch {
@@ -137,10 +196,12 @@ enum RLEHybrid {
         }
     }
 
-    private static func mapRuns<let W: Int>(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, count: Int,
-                                            map: UnsafeBufferPointer<UInt8>, into dst: UnsafeMutableBufferPointer<Bool>,
-                                            _: PackedWidth<W>.Type) throws {
-        let end = Swift.min(end, p.count), mask = (1 << W) - 1
+    /// decodeMapped for codes of W bits, looked up G at a time in `groups` (MappedAnswers).
+    private static func mapRuns<let W: Int, let G: Int>(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, count: Int,
+                                                        map: UnsafeBufferPointer<UInt8>, groups: UnsafeBufferPointer<UInt64>,
+                                                        into dst: UnsafeMutableBufferPointer<Bool>,
+                                                        _: PackedWidth<W>.Type, _: PackedWidth<G>.Type) throws {
+        let end = Swift.min(end, p.count), mask = (1 << W) - 1, groupMask = (1 << (G * W)) - 1
         let o = UnsafeMutableRawPointer(dst.baseAddress!)
         var pos = start, produced = 0
         func outOfRange() -> Error { encodingError("dictionary index out of range (dictionary has fewer values)") }
@@ -157,24 +218,25 @@ enum RLEHybrid {
                 produced += n
                 continue
             }
-            let groups = header >> 1
-            guard groups <= UInt64(Int32.max) else { throw encodingError("bit-packed run too long") }
-            let bytes = Swift.min(Int(groups) * W, end - pos)
-            let values = Swift.min(Int(groups) * 8, count - produced, bytes * 8 / W)
+            let runGroups = header >> 1
+            guard runGroups <= UInt64(Int32.max) else { throw encodingError("bit-packed run too long") }
+            let bytes = Swift.min(Int(runGroups) * W, end - pos)
+            let values = Swift.min(Int(runGroups) * 8, count - produced, bytes * 8 / W)
             if values == 0 { throw encodingError("bit-packed run holds no data") }
-            var seen: UInt8 = 0, k = 0
+            var seen: UInt8 = 0, seenInGroups: UInt64 = 0, k = 0
             // Whole groups whose 8-byte load stays inside the page and whose 8 answers fit.
             while k + 8 <= values && pos + (k / 8) * W + 8 <= p.count {
                 let word = UnsafeRawPointer(p.baseAddress! + pos + (k / 8) * W).loadUnaligned(as: UInt64.self)
                 var answers: UInt64 = 0
-                for j in 0..<8 {
-                    let m = map[Int(truncatingIfNeeded: word &>> UInt64(j * W)) & mask]
-                    seen |= m
-                    answers |= UInt64(m & 1) &<< UInt64(8 * j)
+                for j in 0..<(8 / G) {
+                    let e = groups[Int(truncatingIfNeeded: word &>> UInt64(j * G * W)) & groupMask]
+                    answers |= e &<< UInt64(8 * G * j)
                 }
-                o.storeBytes(of: answers, toByteOffset: produced + k, as: UInt64.self)
+                seenInGroups |= answers
+                o.storeBytes(of: answers & 0x0101_0101_0101_0101, toByteOffset: produced + k, as: UInt64.self)
                 k += 8
             }
+            if seenInGroups & 0x0202_0202_0202_0202 != 0 { seen = 2 }
             // The rest one code at a time, from its bytes.
             while k < values {
                 let bit = k * W, at = pos + bit >> 3
