@@ -149,8 +149,6 @@ enum ConnectiveEvaluation {
         }
     }
 
-    /// The one to four dictionary entries whose truth is `isAnd`, the last repeated to fill four
-    /// (comparing against a repeated entry changes nothing); nil for none or more than four.
     /// For each 8-bit mask, the positions of its set bits, lowest first (the rest 0).
     static let setLanes: [SIMD8<Int32>] = (0..<256).map { mask in
         var lanes = SIMD8<Int32>(repeating: 0), k = 0
@@ -158,6 +156,8 @@ enum ConnectiveEvaluation {
         return lanes
     }
 
+    /// The one to four dictionary entries whose truth is `isAnd`, the last repeated to fill four
+    /// (comparing against a repeated entry changes nothing); nil for none or more than four.
     static func keptEntries(_ truth: UnsafeBufferPointer<Bool>, _ isAnd: Bool) -> (Int32, Int32, Int32, Int32)? {
         var found: [Int32] = []
         for (i, t) in truth.enumerated() where t == isAnd {
