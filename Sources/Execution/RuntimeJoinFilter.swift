@@ -313,10 +313,20 @@ final class RuntimeJoinFilter: @unchecked Sendable {
     private static func intBounds(_ key: KeyView, count n: Int, nulls: ContiguousArray<Bool>?) -> ClosedRange<Int64>? {
         var low = Int64.max, high = Int64.min, any = false
         key.ints.withUnsafeBufferPointer { xs in
-            for i in 0..<min(n, xs.count) where !(nulls?[i] ?? false) {
-                let x = xs[i]
-                if x < low { low = x }
-                if x > high { high = x }
+            let m = min(n, xs.count)
+            guard let nulls else {
+                // No NULLs: a plain min/max the compiler vectorises (the per-row NULL check kept
+                // it scalar: 0.15 ms a run for click-stream m6's 100K products).
+                for i in 0..<m {
+                    low = Swift.min(low, xs[i])
+                    high = Swift.max(high, xs[i])
+                }
+                any = m > 0
+                return
+            }
+            for i in 0..<min(m, nulls.count) where !nulls[i] {
+                low = Swift.min(low, xs[i])
+                high = Swift.max(high, xs[i])
                 any = true
             }
         }
