@@ -169,6 +169,11 @@ enum ConnectiveEvaluation {
         return (found[0], found[1], found[2], found[3])
     }
 
+    /// The positions of the TRUE flags, ascending (eight flags a step, as a filter's are).
+    static func trueRows(_ flags: UnsafeBufferPointer<Bool>) -> ContiguousArray<Int32> {
+        keptRows(live: flags.count, rowOf: nil, truth: flags, isAnd: true)
+    }
+
     /// The rows (batch rows through `rowOf`) among `live` whose truth equals `isAnd`. Eight
     /// truths are read as one word. Without `rowOf` its marks become an 8-bit mask (one
     /// multiply) whose set lanes are written at once (`setLanes`); with it only the set bytes
