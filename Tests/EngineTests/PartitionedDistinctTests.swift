@@ -138,6 +138,44 @@ final class PartitionedDistinctTests: XCTestCase {
         }
     }
 
+    /// Packing without NULLs (one vectorised pass) lists exactly the rows that do not fit — an
+    /// id of 2^15 or more, a value outside [-2^47, 2^47 - 1) — and packs the others as the
+    /// NULL-aware pass (the same rows with one NULL) does.
+    func testPackingWithoutNullsFindsEveryMisfit() {
+        var g = SplitMix(state: 3)
+        for misfitRows in [[], [0], [17, 999], [1_023]] {
+            var ids = ContiguousArray<Int32>(), xs = ContiguousArray<Int64>()
+            for i in 0..<1_024 {
+                ids.append(Int32(g.below(1 << 15)))
+                xs.append(Int64(g.below(1 << 20)) - (1 << 19))
+                if i == 5 { xs[i] = -(1 << 47) }                 // the smallest value that fits
+                if i == 6 { xs[i] = (1 << 47) - 2 }              // the largest
+                if misfitRows.contains(i) {
+                    switch i % 3 {
+                    case 0: ids[i] = 1 << 15
+                    case 1: xs[i] = (1 << 47) - 1                // the NULL marker itself
+                    default: xs[i] = -(1 << 47) - 1
+                    }
+                }
+            }
+            let plain = Vector(type: .int64, count: xs.count, storage: .int64(xs))
+            let (keys, misfits) = PackedIntPair.pack(ids: ids, KeyView(plain), count: xs.count)
+            XCTAssertEqual(misfits, misfitRows, "misfits \(misfitRows)")
+            // The same rows, row 3 NULL, through the NULL-aware pass: a NULL fits.
+            var validity = ContiguousArray(repeating: true, count: xs.count)
+            validity[3] = false
+            let withNull = Vector(type: .int64, count: xs.count, storage: .int64(xs), validity: validity)
+            let (keysAware, misfitsAware) = PackedIntPair.pack(ids: ids, KeyView(withNull), count: xs.count)
+            XCTAssertEqual(misfitsAware, misfitRows)
+            XCTAssertEqual(keysAware[3], Int64(ids[3]) << 48 | PackedIntPair.null, "the NULL's key")
+            for i in 0..<xs.count where !misfitRows.contains(i) && i != 3 {
+                XCTAssertEqual(keys[i], keysAware[i], "row \(i)")
+                XCTAssertEqual(keys[i] >> 48, Int64(ids[i]), "row \(i): id")
+                XCTAssertEqual((keys[i] << 16) >> 16, xs[i], "row \(i): value")
+            }
+        }
+    }
+
     /// The set of packed keys marks exactly the rows whose key it had not held: duplicates
     /// within one call (only the first place marked), keys from earlier calls, 0 and the
     /// largest packed key, and growth in the middle of a call (from a 16-slot start).
