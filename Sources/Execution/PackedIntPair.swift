@@ -32,44 +32,64 @@ enum PackedIntPair {
     /// Whether a column of `type` can be the integer of a pair.
     static func packs(_ type: DataType) -> Bool { type.physical == .int64 || type.physical == .int128 }
 
+    /// Packs `ids[i]` with `values[i]` into `out[i]` for i < n; returns the rows that do not
+    /// pack (their slots hold no key of use), every row when the columns are too short.
+    static func pack(ids: ContiguousArray<Int32>, _ values: KeyView, count n: Int, into out: UnsafeMutablePointer<Int64>) -> [Int] {
+        if values.physical == .int128 {
+            guard values.wides.count >= n else { return Array(0..<n) }
+            let narrowed = ContiguousArray<Int64>(values.wides.prefix(n).lazy.map { Int64(exactly: $0) ?? Int64.max })
+            return pack(ids: ids, ints: narrowed, nulls: values.nulls, count: n, into: out)
+        }
+        guard values.ints.count >= n else { return Array(0..<n) }
+        return pack(ids: ids, ints: values.ints, nulls: values.nulls, count: n, into: out)
+    }
+
     private static func pack(ids: ContiguousArray<Int32>, ints: ContiguousArray<Int64>, nulls: ContiguousArray<Bool>?,
                              count n: Int) -> (keys: ContiguousArray<Int64>, misfits: [Int]) {
-        var misfits: [Int] = []
         guard ids.count >= n, ints.count >= n else { return ([], Array(0..<n)) }
+        var misfits: [Int] = []
         let keys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
-            ids.withUnsafeBufferPointer { p in
-                ints.withUnsafeBufferPointer { xs in
-                    if nulls == nil {
-                        // No NULLs: one pass that the compiler vectorises, the misfits looked for
-                        // only when some row does not fit (a list appended in the loop kept it
-                        // scalar, a serial pass over a DISTINCT call's million rows).
-                        var outside: UInt64 = 0
-                        for i in 0..<n {
-                            let x = xs[i]
-                            outside |= UInt64(truncatingIfNeeded: UInt32(bitPattern: p[i]) >> 15)
-                                | (UInt64(bitPattern: x &+ (1 << 47)) >= UInt64(null &+ (1 << 47)) ? 1 : 0)
-                            out[i] = Int64(p[i]) << 48 | (x & 0xFFFF_FFFF_FFFF)
-                        }
-                        if outside != 0 {
-                            for i in 0..<n where UInt32(bitPattern: p[i]) >= 1 << 15
-                                || UInt64(bitPattern: xs[i] &+ (1 << 47)) >= UInt64(null &+ (1 << 47)) { misfits.append(i) }
-                        }
-                        return
-                    }
-                    for i in 0..<n {
-                        let isNull = nulls?[i] ?? false
-                        let x = isNull ? null : xs[i]
-                        // x + 2^47 in [0, 2^48 - 1) is x in [-2^47, 2^47 - 1); ids below 2^15 unsigned.
-                        let fits = UInt32(bitPattern: p[i]) < 1 << 15
-                            && (isNull || UInt64(bitPattern: x &+ (1 << 47)) < UInt64(null &+ (1 << 47)))
-                        if !fits { misfits.append(i) }
-                        out[i] = Int64(p[i]) << 48 | (x & 0xFFFF_FFFF_FFFF)
-                    }
-                }
-            }
+            misfits = pack(ids: ids, ints: ints, nulls: nulls, count: n, into: out.baseAddress!)
             initialized = n
         }
         return (keys, misfits)
+    }
+
+    private static func pack(ids: ContiguousArray<Int32>, ints: ContiguousArray<Int64>, nulls: ContiguousArray<Bool>?,
+                             count n: Int, into out: UnsafeMutablePointer<Int64>) -> [Int] {
+        var misfits: [Int] = []
+        guard ids.count >= n, ints.count >= n, nulls.map({ $0.count >= n }) ?? true else { return Array(0..<n) }
+        ids.withUnsafeBufferPointer { p in
+            ints.withUnsafeBufferPointer { xs in
+                if nulls == nil {
+                    // No NULLs: one pass that the compiler vectorises, the misfits looked for
+                    // only when some row does not fit (a list appended in the loop kept it
+                    // scalar, a serial pass over a DISTINCT call's million rows).
+                    var outside: UInt64 = 0
+                    for i in 0..<n {
+                        let x = xs[i]
+                        outside |= UInt64(truncatingIfNeeded: UInt32(bitPattern: p[i]) >> 15)
+                            | (UInt64(bitPattern: x &+ (1 << 47)) >= UInt64(null &+ (1 << 47)) ? 1 : 0)
+                        out[i] = Int64(p[i]) << 48 | (x & 0xFFFF_FFFF_FFFF)
+                    }
+                    if outside != 0 {
+                        for i in 0..<n where UInt32(bitPattern: p[i]) >= 1 << 15
+                            || UInt64(bitPattern: xs[i] &+ (1 << 47)) >= UInt64(null &+ (1 << 47)) { misfits.append(i) }
+                    }
+                    return
+                }
+                for i in 0..<n {
+                    let isNull = nulls?[i] ?? false
+                    let x = isNull ? null : xs[i]
+                    // x + 2^47 in [0, 2^48 - 1) is x in [-2^47, 2^47 - 1); ids below 2^15 unsigned.
+                    let fits = UInt32(bitPattern: p[i]) < 1 << 15
+                        && (isNull || UInt64(bitPattern: x &+ (1 << 47)) < UInt64(null &+ (1 << 47)))
+                    if !fits { misfits.append(i) }
+                    out[i] = Int64(p[i]) << 48 | (x & 0xFFFF_FFFF_FFFF)
+                }
+            }
+        }
+        return misfits
     }
 
     /// Packed keys back as an int64 id vector and a vector of `valueType` (NULLs through validity).

@@ -105,7 +105,8 @@ final class PartitionedDistinctTests: XCTestCase {
     /// chunk that does not fit rebuilds the tables as pairs, and the first occurrences found
     /// before, across and after that switch are exactly those a set of pairs gives.
     /// A numeric argument (its unscaled value) packs the same way, its wide value past Int64.
-    /// Chunks of 40,000 rows on two threads are partitioned by two slices at once.
+    /// Chunks of 40,000 rows on two threads are partitioned by two slices at once. Chunks handed
+    /// over in pieces give back the same pairs as packed keys.
     func testPackedPairsAndTheSwitchToPairsKeepFirstOccurrences() {
         checkPackedPairs(.int64, wide: Int128(Int64.max)) { .int(Int64($0)) }
         checkPackedPairs(.decimal(precision: 38, scale: 3), wide: Int128(Int64.max) * 10) { .decimal($0) }
@@ -116,6 +117,8 @@ final class PartitionedDistinctTests: XCTestCase {
         let edges: [Int128?] = [nil, -(1 << 47), (1 << 47) - 2, -1, 0, 1]
         for (workers, chunkRows) in [(1, 3_000), (2, 20_000), (2, 40_000)] {
             let distinct = PartitionedDistinct(argumentTypes: [type], workers: workers)
+            // The same chunks handed over as three pieces each (a DISTINCT call's pending batches).
+            let byPieces = PartitionedDistinct(argumentTypes: [type], workers: workers)
             var seen = Set<[Int128?]>()
             for chunk in 0..<8 {
                 // Chunk 5 holds an argument past the packed range; chunk 6 a group id past it.
@@ -134,6 +137,26 @@ final class PartitionedDistinctTests: XCTestCase {
                 XCTAssertEqual(kept, expected, "\(type) workers \(workers) chunk \(chunk)")
                 XCTAssertEqual(distinct.packed, chunk < 5, "\(type): packed until chunk 5")
                 XCTAssertEqual(distinct.count, seen.count)
+                // In pieces: the kept pairs come back as keys, in row order, while every piece
+                // packs; a chunk with one that does not gets nil and goes the concatenated way.
+                let cuts = [0, chunkRows / 7, chunkRows / 2 + 3, chunkRows]
+                let pieces = (0..<3).map { k in
+                    (groupIds: ContiguousArray(gids[cuts[k]..<cuts[k + 1]]),
+                     argument: argument.gather((cuts[k]..<cuts[k + 1]).map(Int32.init)))
+                }
+                if let keys = byPieces.firstOccurrencesPacked(pieces: pieces) {
+                    XCTAssertLessThan(chunk, 5, "\(type): chunk \(chunk) does not pack")
+                    let (ids, values) = PackedIntPair.unpack(Vector(type: .int64, count: keys.count, storage: .int64(keys)), valueType: type)
+                    XCTAssertEqual((0..<keys.count).map { ids.value(at: $0) }, expected.map { .int(Int64(gids[Int($0)])) },
+                                   "\(type) workers \(workers) chunk \(chunk): group ids from the keys")
+                    XCTAssertEqual((0..<keys.count).map { values.value(at: $0) }, expected.map { argument.value(at: Int($0)) },
+                                   "\(type) workers \(workers) chunk \(chunk): arguments from the keys")
+                } else {
+                    XCTAssertGreaterThanOrEqual(chunk, 5, "\(type): chunk \(chunk) packs")
+                    XCTAssertEqual(byPieces.firstOccurrences(groupIds: gids, arguments: [argument]), expected,
+                                   "\(type) workers \(workers) chunk \(chunk), after a piece that does not pack")
+                }
+                XCTAssertEqual(byPieces.packed, chunk < 5, "\(type) in pieces: packed until chunk 5")
             }
         }
     }

@@ -153,6 +153,17 @@ final class HashAggregateOperator: Operator {
         guard !pending.isEmpty, let table = set.distinctTables[a] else { return }
         set.pendingDistinct[a] = []
         set.pendingDistinctRows[a] = 0
+        try compiler.context.checkCancelled()
+        // Several pieces of one integer argument, no ORDER BY: the pieces are packed straight
+        // into keys and the pairs kept are taken back out of theirs (nothing concatenated).
+        if pending.count > 1, pending[0].orderKeys.isEmpty, pending[0].arguments.count == 1,
+           let kept = table.firstOccurrencesPacked(pieces: pending.map { ($0.groupIds, $0.arguments[0]) }) {
+            let argumentType = pending[0].arguments[0].type
+            let (ids, values) = PackedIntPair.unpack(Vector(type: .int64, count: kept.count, storage: .int64(kept)), valueType: argumentType)
+            let groupIds = ContiguousArray(Kernels.int64s(ids).lazy.map { Int32(truncatingIfNeeded: $0) })
+            try fold(set, a, groupIds: groupIds, arguments: [values], orderKeys: [])
+            return
+        }
         let groupIds: ContiguousArray<Int32>
         var args: [Vector], orderKeys: [Vector]
         if pending.count == 1 {
@@ -165,7 +176,6 @@ final class HashAggregateOperator: Operator {
             args = pending[0].arguments.indices.map { k in Vector.concat(pending.map { $0.arguments[k] }, type: pending[0].arguments[k].type) }
             orderKeys = pending[0].orderKeys.indices.map { k in Vector.concat(pending.map { $0.orderKeys[k] }, type: pending[0].orderKeys[k].type) }
         }
-        try compiler.context.checkCancelled()
         let keep = table.firstOccurrences(groupIds: groupIds, arguments: args)
         args = args.map { $0.gather(keep) }
         orderKeys = orderKeys.map { $0.gather(keep) }
