@@ -138,12 +138,23 @@ enum RLEHybrid {
             while g > 1 && expected < 2 << (g * w) { g /= 2 }
             if let forced, [1, 2, 4, 8].contains(forced), forced * w <= 12 || forced == 1 { g = forced }
             codesPerLookup = g
-            let mask = (1 << w) - 1
-            groups = ContiguousArray((0..<(1 << (g * w))).lazy.map { bits in
-                var entry: UInt64 = 0
-                for j in 0..<g { entry |= UInt64(map[(bits >> (j * w)) & mask]) << UInt64(8 * j) }
-                return entry
-            })
+            // Built by doubling: the table of 2k codes pairs every entry of the table of k with
+            // every other (a few thousand stores, not a loop over the codes of each entry).
+            var table = ContiguousArray<UInt64>((0..<(1 << w)).map { UInt64(map[$0]) })
+            var codes = 1
+            while codes < g {
+                let half = table, bits = codes * w, halfMask = (1 << bits) - 1
+                table = ContiguousArray(unsafeUninitializedCapacity: 1 << (2 * bits)) { out, initialized in
+                    half.withUnsafeBufferPointer { h in
+                        for b in 0..<(1 << (2 * bits)) {
+                            out[b] = h[b & halfMask] | h[b >> bits] << UInt64(8 * codes)
+                        }
+                    }
+                    initialized = 1 << (2 * bits)
+                }
+                codes *= 2
+            }
+            groups = table
         }
     }
 
