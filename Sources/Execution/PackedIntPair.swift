@@ -47,6 +47,7 @@ enum PackedIntPair {
     private static func pack(ids: ContiguousArray<Int32>, ints: ContiguousArray<Int64>, nulls: ContiguousArray<Bool>?,
                              count n: Int) -> (keys: ContiguousArray<Int64>, misfits: [Int]) {
         guard ids.count >= n, ints.count >= n else { return ([], Array(0..<n)) }
+        guard n > 0 else { return ([], []) }
         var misfits: [Int] = []
         let keys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
             misfits = pack(ids: ids, ints: ints, nulls: nulls, count: n, into: out.baseAddress!)

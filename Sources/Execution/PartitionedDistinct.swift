@@ -159,6 +159,7 @@ final class PartitionedDistinct {
     /// tenth of the deduplication, gathering each partition's keys from all over the chunk 4%).
     private func firstOccurrences(packedKeys keys: ContiguousArray<Int64>) -> [Int32] {
         let n = keys.count
+        guard n > 0 else { return [] }
         var starts: [Int] = [], order = ContiguousArray<Int32>()
         // Every slot is placed exactly once: no zero-fill first.
         let sortedKeys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { sorted, initialized in
