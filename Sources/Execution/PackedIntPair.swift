@@ -19,47 +19,37 @@ enum PackedIntPair {
 
     /// The rows' pairs packed, and the rows that do not fit (their packed value is meaningless).
     static func pack(ids: ContiguousArray<Int32>, _ values: KeyView, count n: Int) -> (keys: ContiguousArray<Int64>, misfits: [Int]) {
-        if values.physical == .int128 {
-            guard values.wides.count >= n else { return ([], Array(0..<n)) }
-            // Values outside the packed range become misfits through an out-of-range stand-in.
-            let narrowed = ContiguousArray<Int64>(values.wides.prefix(n).lazy.map { Int64(exactly: $0) ?? Int64.max })
-            return pack(ids: ids, ints: narrowed, nulls: values.nulls, count: n)
+        guard n > 0 else { return ([], []) }
+        var misfits: [Int] = []
+        let keys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
+            misfits = pack(ids: ids, values, count: n, into: out.baseAddress!)
+            initialized = n
         }
-        guard values.ints.count >= n else { return ([], Array(0..<n)) }
-        return pack(ids: ids, ints: values.ints, nulls: values.nulls, count: n)
+        return (keys, misfits)
     }
 
     /// Whether a column of `type` can be the integer of a pair.
     static func packs(_ type: DataType) -> Bool { type.physical == .int64 || type.physical == .int128 }
 
     /// Packs `ids[i]` with `values[i]` into `out[i]` for i < n; returns the rows that do not
-    /// pack (their slots hold no key of use), every row when the columns are too short.
+    /// pack (their slots hold no key of use), every row (slots zeroed) when the columns are
+    /// too short.
     static func pack(ids: ContiguousArray<Int32>, _ values: KeyView, count n: Int, into out: UnsafeMutablePointer<Int64>) -> [Int] {
         if values.physical == .int128 {
-            guard values.wides.count >= n else { return Array(0..<n) }
+            // Values outside the packed range become misfits through an out-of-range stand-in.
             let narrowed = ContiguousArray<Int64>(values.wides.prefix(n).lazy.map { Int64(exactly: $0) ?? Int64.max })
             return pack(ids: ids, ints: narrowed, nulls: values.nulls, count: n, into: out)
         }
-        guard values.ints.count >= n else { return Array(0..<n) }
         return pack(ids: ids, ints: values.ints, nulls: values.nulls, count: n, into: out)
-    }
-
-    private static func pack(ids: ContiguousArray<Int32>, ints: ContiguousArray<Int64>, nulls: ContiguousArray<Bool>?,
-                             count n: Int) -> (keys: ContiguousArray<Int64>, misfits: [Int]) {
-        guard ids.count >= n, ints.count >= n else { return ([], Array(0..<n)) }
-        guard n > 0 else { return ([], []) }
-        var misfits: [Int] = []
-        let keys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
-            misfits = pack(ids: ids, ints: ints, nulls: nulls, count: n, into: out.baseAddress!)
-            initialized = n
-        }
-        return (keys, misfits)
     }
 
     private static func pack(ids: ContiguousArray<Int32>, ints: ContiguousArray<Int64>, nulls: ContiguousArray<Bool>?,
                              count n: Int, into out: UnsafeMutablePointer<Int64>) -> [Int] {
         var misfits: [Int] = []
-        guard ids.count >= n, ints.count >= n, nulls.map({ $0.count >= n }) ?? true else { return Array(0..<n) }
+        guard ids.count >= n, ints.count >= n, nulls.map({ $0.count >= n }) ?? true else {
+            out.initialize(repeating: 0, count: n)
+            return Array(0..<n)
+        }
         ids.withUnsafeBufferPointer { p in
             ints.withUnsafeBufferPointer { xs in
                 if nulls == nil {

@@ -140,10 +140,9 @@ final class PartitionedDistinct {
             var at = 0
             for piece in pieces {
                 let count = piece.groupIds.count
-                if fits {
-                    fits = PackedIntPair.pack(ids: piece.groupIds, KeyView(piece.argument), count: count, into: out.baseAddress! + at).isEmpty
+                if !PackedIntPair.pack(ids: piece.groupIds, KeyView(piece.argument), count: count, into: out.baseAddress! + at).isEmpty {
+                    fits = false
                 }
-                if !fits { (out.baseAddress! + at).initialize(repeating: 0, count: count) }  // never read
                 at += count
             }
             initialized = n
