@@ -1,6 +1,7 @@
 // Row groups split into row ranges when a scan has fewer row groups than
-// 4 × cores (ParquetTableSource.morsels): the parts read page by page must
-// give exactly the rows, in the same order, of the unsplit scan, with and
+// 4 × cores, and the last `cores` row groups otherwise
+// (ParquetTableSource.splitPlan): the parts read page by page must give
+// exactly the rows, in the same order, of the unsplit scan, with and
 // without pushed-down predicates, and a row group the page index rules out
 // is reported skipped once, not once per part. Small fixtures are split by
 // lowering the minimum part size for the test.
@@ -82,6 +83,26 @@ final class RowGroupSplitTests: XCTestCase {
             XCTAssertEqual(parts.stats.rowGroupsSkipped, whole.stats.rowGroupsSkipped, "\(p): a skipped row group counts once")
             XCTAssertEqual(parts.stats.rowGroupsScanned, whole.stats.rowGroupsScanned, "\(p)")
         }
+    }
+
+    /// Below 4 × cores row groups every one is split (about 4 × cores morsels); from there on only
+    /// the last `cores` are, in `tailParts`; one core splits nothing; no part under the minimum.
+    func testSplitPlanSplitsFewRowGroupsOrTheLastOnes() {
+        let million: Int64 = 1_000_000
+        let tail = ParquetTableSource.tailParts
+        XCTAssertEqual(ParquetTableSource.splitPlan(rows: Array(repeating: million, count: 3), cores: 2), [3, 3, 3])
+        XCTAssertEqual(ParquetTableSource.splitPlan(rows: Array(repeating: million, count: 7), cores: 2), Array(repeating: 2, count: 7))
+        XCTAssertEqual(ParquetTableSource.splitPlan(rows: Array(repeating: million, count: 10), cores: 2),
+                       Array(repeating: 1, count: 8) + [tail, tail])
+        XCTAssertEqual(ParquetTableSource.splitPlan(rows: Array(repeating: million, count: 20), cores: 4),
+                       Array(repeating: 1, count: 16) + Array(repeating: tail, count: 4))
+        XCTAssertEqual(ParquetTableSource.splitPlan(rows: Array(repeating: million, count: 10), cores: 1), Array(repeating: 1, count: 10))
+        XCTAssertEqual(ParquetTableSource.splitPlan(rows: [], cores: 2), [])
+        // Parts of at least minimumPartRows: a small last row group splits less or not at all.
+        let minimum = ParquetTableSource.minimumPartRows
+        XCTAssertEqual(ParquetTableSource.splitPlan(rows: Array(repeating: million, count: 8) + [2 * minimum, minimum - 1], cores: 2),
+                       Array(repeating: 1, count: 8) + [2, 1])
+        XCTAssertEqual(ParquetTableSource.splitPlan(rows: [minimum * 100, 3 * minimum], cores: 2), [4, 3])
     }
 
     /// The collecting read() path over two columns (one with NULLs) agrees with and without splitting.
