@@ -23,6 +23,14 @@ func finish(_ status: Int32) -> Never {
     exit(status)
 }
 
+#if LAKESQL_X86_64_V3
+// Before any kernel code (compiled for x86-64-v3) runs: a clear refusal, not SIGILL mid-query.
+if let refusal = HostCPU.refusal(HostCPU.x86_64v3, level: "x86-64-v3 (AVX2, BMI2, FMA)") {
+    standardError.write("lakesql: \(refusal)\n")
+    finish(1)
+}
+#endif
+
 let command: CLICommand
 do {
     command = try CLIArguments.parse(Array(CommandLine.arguments.dropFirst()))
