@@ -413,25 +413,36 @@ enum ParquetVectors {
         return (defined, ascending)
     }
 
-    /// rankSelected for levels kept as bits: the set bits of the words passed are counted as
-    /// the rows advance, and a row's rank is that count and one masked popcount (counting each
-    /// gap between selected rows with a call was 5% of click-stream m6, whose late columns are
-    /// 60% NULL).
+    /// rankSelected for levels kept as bits: the set bits before each word are counted first,
+    /// in one pass over the words, so a row's rank is that count and one masked popcount, with
+    /// no branch on how many words lie between two selected rows (counting them as the rows
+    /// advanced mispredicted once per row: 8% of click-stream m6, 3% of whose rows survive;
+    /// counting each gap with a call before that was 5%).
     private static func rankSelected(_ rows: ContiguousArray<Int32>, entries: Int, into ranks: inout ContiguousArray<Int32>,
                                      anyNull: inout Bool, words: UnsafeBufferPointer<UInt64>) -> (defined: Int, ascending: Bool) {
         let n = Swift.min(entries, words.count * 64)
-        var word = 0, beforeWord = 0
-        let ascending = forEachSelected(rows, entries: entries, into: &ranks) { k, row, out in
-            guard row < n else { anyNull = true; return }
-            let w = row >> 6
-            while word < w { beforeWord &+= words[word].nonzeroBitCount; word &+= 1 }
-            let bits = words[w], bit = UInt64(row & 63)
-            if bits >> bit & 1 != 0 {
-                out[k] = Int32(truncatingIfNeeded: beforeWord &+ (bits & ((1 << bit) &- 1)).nonzeroBitCount)
-            } else {
-                anyNull = true
+        let usedWords = (n + 63) >> 6
+        let before = ContiguousArray<Int32>(unsafeUninitializedCapacity: usedWords) { out, initialized in
+            var count = 0
+            for w in 0..<usedWords {
+                out[w] = Int32(truncatingIfNeeded: count)
+                count &+= words[w].nonzeroBitCount
+            }
+            initialized = usedWords
+        }
+        var nulls = false
+        let ascending = before.withUnsafeBufferPointer { before in
+            forEachSelected(rows, entries: entries, into: &ranks) { k, row, out in
+                guard row < n else { nulls = true; return }
+                let w = row >> 6
+                let bits = words[w], bit = UInt64(row & 63)
+                let isSet = bits >> bit & 1 != 0
+                let rank = before[w] &+ Int32(truncatingIfNeeded: (bits & ((1 << bit) &- 1)).nonzeroBitCount)
+                out[k] = isSet ? rank : -1
+                nulls = nulls || !isSet
             }
         }
+        if nulls { anyNull = true }
         return (DefinitionBits.count(words, from: 0, to: n), ascending)
     }
 
