@@ -1,6 +1,7 @@
 // swift-tools-version:5.10
 // LakeSQL: a SQL engine that queries data-lake files in place.
 // Layers are targets; imports only point down the stack (see Docs/ARCHITECTURE.md).
+import Foundation
 import PackageDescription
 
 // Release builds of the per-statement layers (parsing, binding, sessions, the
@@ -14,15 +15,25 @@ let statementLayerSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivit
 
 // Release builds of the kernel layers (Columnar, Functions, Formats, Lake, Execution) on
 // x86-64 target x86-64-v3 (LLVM's "haswell": AVX2, BMI1/2, FMA, LZCNT, POPCNT; every x86
-// server CPU since 2013-2015). On the baseline, `nonzeroBitCount` was a dozen instructions
-// (a popcount each for the filter's row lists and the definition-bit counts) and loops
-// vectorised to 128 bits: v3 measured −5% over TPC-H SF1 and −4 to −9% over most of the
-// click-stream queries (Docs/BENCHMARKS.md, session 22). `lakesql` refuses to start, with a
-// message, on a CPU without these features (Engine/HostCPU.swift) instead of dying of an
-// illegal instruction. LAKESQL_TARGET_CPU=<LLVM CPU name> builds for another CPU, and
-// LAKESQL_TARGET_CPU=generic for the baseline (clear .build after changing it).
+// server CPU since 2013-2015) when the machine building them has it. On the baseline,
+// `nonzeroBitCount` was a dozen instructions (a popcount each for the filter's row lists and
+// the definition-bit counts) and loops vectorised to 128 bits: v3 measured −5% over TPC-H
+// SF1 and −4 to −9% over most of the click-stream queries (Docs/BENCHMARKS.md, session 22).
+// A v3 `lakesql` copied to a CPU without these features refuses to start, with a message
+// (Engine/HostCPU.swift), instead of dying of an illegal instruction mid-query.
+// LAKESQL_TARGET_CPU=<LLVM CPU name> builds for another CPU, LAKESQL_TARGET_CPU=generic for
+// the baseline (remove .build after changing it).
+// The same features as HostCPU.x86_64v3 (Tests/EngineTests/HostCPUTests checks that they agree).
+let v3Flags = ["avx", "avx2", "bmi1", "bmi2", "fma", "f16c", "abm", "movbe", "popcnt", "sse4_2"]
+func buildMachineHasX86_64v3() -> Bool {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") })?.split(separator: ":").last
+    else { return false }
+    let present = Set(flags.split(separator: " ").map(String.init))
+    return v3Flags.allSatisfy(present.contains)
+}
 #if arch(x86_64)
-let kernelCPU = Context.environment["LAKESQL_TARGET_CPU"] ?? "haswell"
+let kernelCPU = Context.environment["LAKESQL_TARGET_CPU"] ?? (buildMachineHasX86_64v3() ? "haswell" : "generic")
 #else
 let kernelCPU = Context.environment["LAKESQL_TARGET_CPU"] ?? "generic"
 #endif

@@ -34,3 +34,14 @@ final class HostCPUTests: XCTestCase {
         XCTAssertNil(HostCPU.missing(HostCPU.x86_64v3, cpuinfo: "processor : 0\nFeatures : fp asimd evtstrm\n"))
     }
 }
+
+/// Package.swift decides whether to build for x86-64-v3 from the build machine's flags; it
+/// cannot import Engine, so its list is a copy of HostCPU.x86_64v3 and must stay equal to it.
+final class HostCPUManifestTests: XCTestCase {
+    func testTheManifestChecksTheSameFeatures() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let manifest = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let quoted = HostCPU.x86_64v3.map { "\"\($0)\"" }.joined(separator: ", ")
+        XCTAssertTrue(manifest.contains("let v3Flags = [\(quoted)]"), "Package.swift's v3Flags differ from HostCPU.x86_64v3")
+    }
+}
