@@ -2,11 +2,11 @@
 // against the running CPU before any of them runs. Release builds target
 // x86-64-v3 when the machine building them has it (Package.swift); a binary
 // copied to an older CPU would die of SIGILL at its first AVX2 or BMI2
-// instruction, mid-query. The check reads
-// the kernel's view of the CPU (/proc/cpuinfo, whose flags already leave out
-// what the OS does not enable, such as AVX without XSAVE support), so it needs
-// no instruction the baseline lacks. This file is compiled for the baseline:
-// Engine is not one of the kernel layers.
+// instruction, mid-query. The check reads the kernel's view of the CPU
+// (/proc/cpuinfo, whose flags already leave out what the OS does not enable,
+// such as AVX without XSAVE support), so it needs no instruction the baseline
+// lacks. This file is compiled for the baseline: Engine is not one of the
+// kernel layers.
 
 import Foundation
 
