@@ -248,3 +248,33 @@ for version in ["1.0", "2.0"]:
     }), use_dictionary=["dict"], dictionary_pagesize_limit=4096, data_page_version=version,
        column_encoding={"plain": "PLAIN", "dlba": "DELTA_LENGTH_BYTE_ARRAY", "dba": "DELTA_BYTE_ARRAY"},
        write_page_index=True, max_rows_per_page=100, data_page_size=2048, row_group_size=1500)
+
+# Integers stored every way a scan may test them while decoding (IntegerValueTest): INT64
+# as a dictionary that overflows to PLAIN, as PLAIN and as DELTA_BINARY_PACKED, with NULLs
+# and values near the ends of int64; INT32 dictionary-coded with NULLs and required PLAIN;
+# INT16 (INT32 annotated); and columns whose stored integers are not their values (UINT32
+# above 2^31, a DECIMAL too wide for numeric, read as text), which must not be tested as
+# stored. v1 and v2 data pages of at most 100 rows with a page index.
+def wide_int(i):
+    if i % 13 == 4:
+        return None
+    v = (i * 7919) % 1000 - 500
+    return v if i % 2 else v * 9_000_000_000_000_000_000 // 500
+int_rows = 3000
+for version in ["1.0", "2.0"]:
+    write(f"integers/encodings-v{version[0]}.parquet", pa.table({
+        "id": pa.array(range(int_rows), pa.int64()),
+        "dict": pa.array([wide_int(i) for i in range(int_rows)], pa.int64()),
+        "plain": pa.array([wide_int(i) for i in range(int_rows)], pa.int64()),
+        "delta": pa.array([wide_int(i) for i in range(int_rows)], pa.int64()),
+        "i32": pa.array([None if i % 11 == 5 else (i * 37) % 2001 - 1000 for i in range(int_rows)], pa.int32()),
+        "req": pa.array([(i * 37) % 2001 - 1000 for i in range(int_rows)], pa.int32()),
+        "i16": pa.array([(i * 13) % 601 - 300 for i in range(int_rows)], pa.int16()),
+        "u32": pa.array([(i * 2654435761) % 2**32 for i in range(int_rows)], pa.uint32()),
+        "wide": pa.array([decimal.Decimal(i % 50 * 3 - 70).scaleb(-2) for i in range(int_rows)], pa.decimal256(40, 2)),
+    }, schema=pa.schema([("id", pa.int64()), ("dict", pa.int64()), ("plain", pa.int64()), ("delta", pa.int64()),
+                         ("i32", pa.int32()), pa.field("req", pa.int32(), nullable=False), ("i16", pa.int16()),
+                         ("u32", pa.uint32()), ("wide", pa.decimal256(40, 2))])),
+       use_dictionary=["dict", "i32"], dictionary_pagesize_limit=2048, data_page_version=version,
+       column_encoding={"plain": "PLAIN", "delta": "DELTA_BINARY_PACKED", "req": "PLAIN", "i16": "PLAIN", "u32": "PLAIN"},
+       write_page_index=True, max_rows_per_page=100, data_page_size=2048, row_group_size=1500)

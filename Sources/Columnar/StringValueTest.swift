@@ -7,11 +7,17 @@
 // is built: building one and testing it after were two fifths of a
 // string-filter scan's time besides decompression (click-stream m8).
 
-/// A per-value test of text: NULL in, NULL out; every non-NULL value gives true or false.
-public protocol StringValueTest: Sendable {
-    /// The answers over a text vector: a boolean vector of its length, NULL where it is NULL
-    /// (Functions gives every test this from `test(_:count:)`).
+/// A per-value test of one column that a scan can run while it decodes the column: NULL
+/// in, NULL out; every non-NULL value gives true or false. What a reader needs to run it on
+/// stored values is in the refinements (StringValueTest, IntegerValueTest).
+public protocol ScanValueTest: Sendable {
+    /// The answers over a vector of the tested column: a boolean vector of its length, NULL
+    /// where it is NULL (a read that could not run the test on stored values uses this).
     func test(_ v: Vector) -> Vector
+}
+
+/// A per-value test of text (Functions gives every one `test(_ v: Vector)` from `test(_:count:)`).
+public protocol StringValueTest: ScanValueTest {
     /// Whether each of the first `count` values of `texts` passes.
     func test(_ texts: StringColumn, count: Int) -> ContiguousArray<Bool>
     /// For `count` values stored as PLAIN BYTE_ARRAY (each a 4-byte little-endian length, then

@@ -85,13 +85,13 @@ extension ParquetTableSource: RowFilteringTableSource {
         var keptSlots = [Bool](repeating: false, count: filterColumns.count)
         for case .filterRead(let s) in produced { keptSlots[s] = true }
         // Positions the filter sees through a test (ScanRowFilter.valueTests): the reader runs it
-        // on a text column of the file read by this position alone; any other (a partition
-        // value, a column of another type in this file) is tested once read.
-        var readerTests: [Int: any StringValueTest] = [:]   // by file column
+        // on a column of the file that this position alone reads and whose stored values the
+        // test reads (`testable`); any other (a partition value, a column stored in another
+        // form in this file) is tested once read.
+        var readerTests: [Int: any ScanValueTest] = [:]   // by file column
         var testedSlots = Set<Int>()
         for (p, test) in filter.valueTests where p < columns.count {
-            guard case .filterRead(let s) = evaluated[p], !keptSlots[s], fields[columns[p]].type == .text,
-                  pf.testable(column: filterColumns[s]),
+            guard case .filterRead(let s) = evaluated[p], !keptSlots[s], pf.testable(column: filterColumns[s], by: test),
                   !columns.enumerated().contains(where: { q, c in q != p && c < fileColumnCount && columnMap[fi][c] == filterColumns[s] })
             else { continue }
             readerTests[filterColumns[s]] = test

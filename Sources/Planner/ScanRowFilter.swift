@@ -18,13 +18,13 @@ public struct ScanRowFilter {
     /// The rows of a batch the filter keeps, ascending. The batch carries the real values at
     /// the `reads` positions; the other positions may be NULL placeholders.
     public let select: (Batch) throws -> ContiguousArray<Int32>
-    /// Read positions (text columns no kept position shares) that `select` sees as the boolean
-    /// answers of a test instead of their text, NULL where the text is NULL: the source runs
-    /// the test as it decodes the column (a PLAIN page's values where they lie, no string
-    /// column built). The filter reads those positions only through the test.
-    public let valueTests: [Int: any StringValueTest]
+    /// Read positions (text or integer columns no kept position shares) that `select` sees as
+    /// the boolean answers of a test instead of their values, NULL where the value is NULL: the
+    /// source runs the test as it decodes the column (a PLAIN page's values where they lie, no
+    /// string or integer column built). The filter reads those positions only through the test.
+    public let valueTests: [Int: any ScanValueTest]
 
-    public init(reads: Set<Int>, keeps: Set<Int>?, valueTests: [Int: any StringValueTest] = [:],
+    public init(reads: Set<Int>, keeps: Set<Int>?, valueTests: [Int: any ScanValueTest] = [:],
                 select: @escaping (Batch) throws -> ContiguousArray<Int32>) {
         self.reads = reads; self.keeps = keeps; self.valueTests = valueTests; self.select = select
     }

@@ -320,10 +320,13 @@ struct ColumnChunkReader {
     /// decompressed and decoded only that far, its later values left zero (never read). nil:
     /// every row of every page.
     var pageRowsNeeded: [Int]? = nil
-    /// Read the chunk's text values as this test's answers (`ParquetLeaf.tested`): PLAIN pages
-    /// tested where their values lie, other pages and the dictionary decoded, then tested. The
-    /// decoded column holds booleans, never dictionary codes.
-    var valueTest: (any StringValueTest)? = nil
+    /// Read the chunk's text or integer values as this test's answers (`ParquetLeaf.tested`):
+    /// PLAIN pages tested where their values lie, other pages and the dictionary decoded, then
+    /// tested. The decoded column holds booleans, never dictionary codes nor values.
+    var valueTest: (any ScanValueTest)? = nil
+    /// Whether pages may be decompressed straight into the chunk's value array (not when the
+    /// array holds a test's answers).
+    private var storesValues: Bool { valueTest == nil }
     var what: String { "file \"\(file)\", column \(leaf.dottedPath)" }
 
     func corrupt(_ m: String) -> SQLError { SQLError(SQLState.dataCorrupted, "\(what): \(m)") }
@@ -505,10 +508,28 @@ struct ColumnChunkReader {
         }
     }
 
-    /// A dictionary's text values as the test's answers, when the read has a test.
+    /// A dictionary's values as the test's answers, when the read has a test.
     private func tested(_ dictionary: PhysicalValues) -> PhysicalValues {
-        guard let valueTest, case .bytes(let texts) = dictionary else { return dictionary }
-        return .bool(valueTest.test(texts, count: texts.count))
+        guard let valueTest else { return dictionary }
+        switch (valueTest, dictionary) {
+        case (let test as StringValueTest, .bytes(let texts)):
+            return .bool(test.test(texts, count: texts.count))
+        case (let test as IntegerValueTest, .int64(let values)) where leaf.physical == .int64:
+            return .bool(Self.answers(test, values))
+        case (let test as IntegerValueTest, .int32(let values)):
+            return .bool(Self.answers(test, values))
+        default:
+            return dictionary  // refused where the page needs answers
+        }
+    }
+
+    private static func answers<T: FixedWidthInteger>(_ test: IntegerValueTest, _ values: ContiguousArray<T>) -> ContiguousArray<Bool> {
+        var out = ContiguousArray<Bool>()
+        out.reserveCapacity(values.count)
+        values.withUnsafeBytes { raw in
+            if let base = raw.baseAddress { test.testStored(base, width: MemoryLayout<T>.size, count: values.count, into: &out) }
+        }
+        return out
     }
 
     private func decodeDictionaryPage(_ header: PageHeader, _ body: ArraySlice<UInt8>) throws -> PhysicalValues {
@@ -564,7 +585,7 @@ struct ColumnChunkReader {
                 guard let dh = header.dataPageHeader else { throw corrupt("data page without its header") }
                 let n = Int(dh.numValues)
                 let needed = rowsNeeded(page: out.dataPages, rows: n)
-                if leaf.maxDef == 0, leaf.maxRep == 0, dh.encoding == ParquetEncoding.plain,
+                if storesValues, leaf.maxDef == 0, leaf.maxRep == 0, dh.encoding == ParquetEncoding.plain,
                    let width = PhysicalValues.storedWidth(leaf.physical), n >= 0, n * width == Int(header.uncompressedPageSize),
                    Int64(n) <= expectedValues - Int64(out.entries) {
                     // A required column's PLAIN page is nothing but its values: decompress them
@@ -584,7 +605,7 @@ struct ColumnChunkReader {
                 }
                 // Only while no page of the chunk held a NULL (`definedBits` still nil): a page
                 // with NULLs is decompressed again whole, so that waste stays one page a chunk.
-                if out.definedBits == nil, leaf.maxDef == 1, leaf.maxRep == 0, dh.encoding == ParquetEncoding.plain,
+                if storesValues, out.definedBits == nil, leaf.maxDef == 1, leaf.maxRep == 0, dh.encoding == ParquetEncoding.plain,
                    dh.definitionLevelEncoding == ParquetEncoding.rle, let width = PhysicalValues.storedWidth(leaf.physical),
                    Int64(n) <= expectedValues - Int64(out.entries) {
                     let size = Int(header.uncompressedPageSize)
@@ -632,7 +653,7 @@ struct ColumnChunkReader {
                 let valueBody = body.dropFirst(repLen + defLen)
                 let uncompressedSize = Int(header.uncompressedPageSize) - repLen - defLen
                 let compressed = dh.isCompressed && codec != .uncompressed && !(valueBody.isEmpty && present == 0)
-                if compressed, dh.encoding == ParquetEncoding.plain, let width = PhysicalValues.storedWidth(leaf.physical),
+                if storesValues, compressed, dh.encoding == ParquetEncoding.plain, let width = PhysicalValues.storedWidth(leaf.physical),
                    present * width == uncompressedSize {
                     try prepareForPlainValues(count: present, into: &out)
                     try out.values.appendRaw(count: present) { try Decompressor.decompress(codec, valueBody, into: $0, what: what) }
@@ -1012,16 +1033,35 @@ struct ColumnChunkReader {
         guard case .bool(var answers) = values else { throw encodingError("a tested column holds other values than its answers") }
         values = .bool([])                                     // keep the array uniquely referenced
         defer { values = .bool(answers) }
-        if encoding == ParquetEncoding.plain && leaf.physical == .byteArray {
-            let tested = p.baseAddress.map { valueTest.testLengthPrefixed($0, from: start, end: end, count: count, into: &answers) }
-                ?? (count == 0 ? start : nil)
-            if tested == nil { throw encodingError("PLAIN BYTE_ARRAY value runs past the end of the page") }
+        if let test = valueTest as? StringValueTest {
+            if encoding == ParquetEncoding.plain && leaf.physical == .byteArray {
+                let tested = p.baseAddress.map { test.testLengthPrefixed($0, from: start, end: end, count: count, into: &answers) }
+                    ?? (count == 0 ? start : nil)
+                if tested == nil { throw encodingError("PLAIN BYTE_ARRAY value runs past the end of the page") }
+                return
+            }
+            var texts = PhysicalValues.bytes(StringColumn())
+            try decodeValuesAsStored(p, start: start, end: end, encoding: encoding, count: count, into: &texts)
+            guard case .bytes(let column) = texts else { throw unsupportedEncoding(encoding) }
+            answers.append(contentsOf: test.test(column, count: column.count))
             return
         }
-        var texts = PhysicalValues.bytes(StringColumn())
-        try decodeValuesAsStored(p, start: start, end: end, encoding: encoding, count: count, into: &texts)
-        guard case .bytes(let column) = texts else { throw unsupportedEncoding(encoding) }
-        answers.append(contentsOf: valueTest.test(column, count: column.count))
+        guard let test = valueTest as? IntegerValueTest, leaf.physical == .int32 || leaf.physical == .int64 else {
+            throw encodingError("the column cannot be read through this test")
+        }
+        let width = leaf.physical == .int32 ? 4 : 8
+        if encoding == ParquetEncoding.plain {
+            guard count >= 0, count <= (end - start) / width else { throw encodingError("PLAIN values run past the end of the page") }
+            if count > 0, let base = p.baseAddress { test.testStored(base + start, width: width, count: count, into: &answers) }
+            return
+        }
+        var stored = PhysicalValues.empty(leaf.physical)
+        try decodeValuesAsStored(p, start: start, end: end, encoding: encoding, count: count, into: &stored)
+        switch stored {
+        case .int64(let a): answers.append(contentsOf: Self.answers(test, a))
+        case .int32(let a): answers.append(contentsOf: Self.answers(test, a))
+        default: throw unsupportedEncoding(encoding)
+        }
     }
 
     private func decodeValuesAsStored(_ p: UnsafeBufferPointer<UInt8>, start: Int, end: Int, encoding: Int32, count: Int,

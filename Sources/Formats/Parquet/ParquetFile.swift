@@ -196,19 +196,19 @@ public final class ParquetFile: @unchecked Sendable {
     /// Either way the rows outside the selection are dropped, so all vectors stay aligned.
     /// `within`: the rows of a split row group this read belongs to; pages outside it are not
     /// counted as skipped (another part reads them).
-    /// `tests`: columns (each one `testable`) read as the boolean answers of a test of their
-    /// text, NULL where the text is NULL, the test run as the pages are decoded.
+    /// `tests`: columns (each `testable` by its test) read as the boolean answers of a test of
+    /// their values, NULL where the value is NULL, the test run as the pages are decoded.
     public func readColumns(rowGroup index: Int, columns: [Int], selection: RowSelection? = nil,
-                            within: Range<Int64>? = nil, tests: [Int: any StringValueTest] = [:]) throws -> ParquetColumnsRead {
+                            within: Range<Int64>? = nil, tests: [Int: any ScanValueTest] = [:]) throws -> ParquetColumnsRead {
         guard index >= 0, index < metadata.rowGroups.count else {
             throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": row group \(index) does not exist")
         }
         for c in columns where c < 0 || c >= roots.count {
             throw SQLError(SQLState.invalidParameterValue, "file \"\(name)\": column \(c) does not exist")
         }
-        var leafTests: [Int: any StringValueTest] = [:]
+        var leafTests: [Int: any ScanValueTest] = [:]
         for (c, test) in tests {
-            guard testable(column: c), let l = roots[c].leafIndex else {
+            guard testable(column: c, by: test), let l = roots[c].leafIndex else {
                 throw SQLError(SQLState.internalError, "file \"\(name)\": column \(c) cannot be read through a test")
             }
             leafTests[l] = test
@@ -296,12 +296,22 @@ public final class ParquetFile: @unchecked Sendable {
         return result
     }
 
-    /// Whether column `c` can be read through a StringValueTest: a flat text column stored as
-    /// byte arrays.
-    public func testable(column c: Int) -> Bool {
+    /// Whether column `c` can be read through `test`: a flat column, of text stored as UTF-8
+    /// byte arrays for a StringValueTest, of signed integers stored as INT32 or INT64 for an
+    /// IntegerValueTest (not unsigned ones, decimals, dates or times, whose stored integers are
+    /// not their values).
+    public func testable(column c: Int, by test: any ScanValueTest) -> Bool {
         guard c >= 0, c < roots.count, let l = roots[c].leafIndex, roots[c].repetition != .repeated else { return false }
         let leaf = leaves[l]
-        return leaf.maxRep == 0 && leaf.type == .text && (leaf.physical == .byteArray || leaf.physical == .fixedLenByteArray)
+        guard leaf.maxRep == 0 else { return false }
+        switch test {
+        case is StringValueTest:
+            return leaf.kind == .string  // not a DECIMAL too wide for numeric: text, stored as a binary integer
+        case is IntegerValueTest:
+            return leaf.kind == .int32 || leaf.kind == .int64
+        default:
+            return false
+        }
     }
 
     /// A reader of one column chunk; with `rowGroup`, its dictionary is shared with concurrent reads of the chunk.

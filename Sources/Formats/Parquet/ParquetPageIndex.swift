@@ -228,7 +228,7 @@ extension ParquetFile {
 
     /// Reads the pages of a flat leaf that overlap `selection` and returns exactly the selection's rows.
     func readPages(_ rg: RowGroup, leaf l: Int, pages: [ParquetPageLocation], selection: RowSelection, rows: Int64,
-                   within: Range<Int64>? = nil, rowGroup: Int? = nil, test: (any StringValueTest)? = nil,
+                   within: Range<Int64>? = nil, rowGroup: Int? = nil, test: (any ScanValueTest)? = nil,
                    into result: inout ParquetColumnsRead) throws -> ParquetColumnsRead.Column {
         let leaf = test == nil ? leaves[l] : leaves[l].tested
         guard let meta = rg.columns[l].metaData else {
