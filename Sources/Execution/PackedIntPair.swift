@@ -83,6 +83,42 @@ enum PackedIntPair {
         return misfits
     }
 
+    /// The pairs packed in `keys[rows[j]]`, in the order of `rows`, as group ids and a vector of
+    /// `valueType` (NULLs through validity), in one pass that reads each kept key once and writes
+    /// each output once (a DISTINCT's kept pairs: taken out of their keys, unpacked and narrowed
+    /// in three passes with zero-filled arrays, they were a single-threaded tail after m7's scan).
+    static func unpack(_ keys: ContiguousArray<Int64>, rows: [Int32], valueType: DataType) -> (groupIds: ContiguousArray<Int32>, values: Vector) {
+        let n = rows.count
+        var nulls = 0
+        var ids = ContiguousArray<Int32>(), xs = ContiguousArray<Int64>()
+        keys.withUnsafeBufferPointer { k in
+            rows.withUnsafeBufferPointer { r in
+                ids = ContiguousArray(unsafeUninitializedCapacity: n) { idOut, idCount in
+                    xs = ContiguousArray(unsafeUninitializedCapacity: n) { xOut, xCount in
+                        for j in 0..<n {
+                            let key = k[Int(r[j])]
+                            let x = (key << 16) >> 16                  // the low 48 bits, sign-extended
+                            let isNull = x == null
+                            nulls &+= isNull ? 1 : 0
+                            (idOut.baseAddress! + j).initialize(to: Int32(truncatingIfNeeded: key >> 48))
+                            (xOut.baseAddress! + j).initialize(to: isNull ? 0 : x)
+                        }
+                        xCount = n
+                    }
+                    idCount = n
+                }
+            }
+        }
+        var validity: ContiguousArray<Bool>? = nil
+        if nulls > 0 {
+            validity = keys.withUnsafeBufferPointer { k in ContiguousArray(rows.lazy.map { ((k[Int($0)] << 16) >> 16) != null }) }
+        }
+        let values = valueType.physical == .int128
+            ? Vector(type: valueType, count: n, storage: .int128(ContiguousArray(xs.lazy.map { Int128($0) })), validity: validity)
+            : Vector(type: valueType, count: n, storage: .int64(xs), validity: validity)
+        return (ids, values)
+    }
+
     /// Packed keys back as an int64 id vector and a vector of `valueType` (NULLs through validity).
     static func unpack(_ stored: Vector, valueType: DataType) -> (ids: Vector, values: Vector) {
         let keys = Kernels.int64s(stored)

@@ -126,15 +126,16 @@ final class PartitionedDistinct {
     }
 
     /// Packed mode, for rows handed over in pieces (a DISTINCT call's pending batches): the
-    /// (group id, argument) pairs seen for the first time, as packed keys in row order
-    /// (PackedIntPair.unpack gives them back), or nil, with nothing recorded, when not in packed
-    /// mode or a piece does not pack. Each piece is packed straight into one array of keys, and
-    /// the caller takes the kept pairs from their keys: concatenating a million rows' group ids
-    /// and arguments and then gathering the kept ones was a serial copy after the scan (m7).
-    func firstOccurrencesPacked(pieces: [(groupIds: ContiguousArray<Int32>, argument: Vector)]) -> ContiguousArray<Int64>? {
+    /// (group id, argument) pairs seen for the first time, in row order, or nil, with nothing
+    /// recorded, when not in packed mode or a piece does not pack. Each piece is packed straight
+    /// into one array of keys, and the kept pairs are taken back out of their keys: concatenating
+    /// a million rows' group ids and arguments and then gathering the kept ones was a serial
+    /// copy after the scan (m7).
+    func firstOccurrencesPacked(pieces: [(groupIds: ContiguousArray<Int32>, argument: Vector)])
+        -> (groupIds: ContiguousArray<Int32>, values: Vector)? {
         guard packed else { return nil }
         let n = pieces.reduce(0) { $0 + $1.groupIds.count }
-        guard n > 0 else { return [] }
+        guard n > 0 else { return ([], Vector.nulls(type: argumentTypes[0], count: 0)) }
         var fits = true
         let keys = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { out, initialized in
             var at = 0
@@ -148,8 +149,7 @@ final class PartitionedDistinct {
             initialized = n
         }
         guard fits else { return nil }
-        let keep = firstOccurrences(packedKeys: keys)
-        return keys.withUnsafeBufferPointer { k in ContiguousArray(keep.lazy.map { k[Int($0)] }) }
+        return PackedIntPair.unpack(keys, rows: firstOccurrences(packedKeys: keys), valueType: argumentTypes[0])
     }
 
     /// Packed mode: the packed key's hash picks a row's partition (the pair's two columns are not

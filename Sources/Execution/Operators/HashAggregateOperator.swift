@@ -158,10 +158,7 @@ final class HashAggregateOperator: Operator {
         // into keys and the pairs kept are taken back out of theirs (nothing concatenated).
         if pending.count > 1, pending[0].orderKeys.isEmpty, pending[0].arguments.count == 1,
            let kept = table.firstOccurrencesPacked(pieces: pending.map { ($0.groupIds, $0.arguments[0]) }) {
-            let argumentType = pending[0].arguments[0].type
-            let (ids, values) = PackedIntPair.unpack(Vector(type: .int64, count: kept.count, storage: .int64(kept)), valueType: argumentType)
-            let groupIds = ContiguousArray(Kernels.int64s(ids).lazy.map { Int32(truncatingIfNeeded: $0) })
-            try fold(set, a, groupIds: groupIds, arguments: [values], orderKeys: [])
+            try fold(set, a, groupIds: kept.groupIds, arguments: [kept.values], orderKeys: [])
             return
         }
         let groupIds: ContiguousArray<Int32>
