@@ -75,3 +75,24 @@ struct UninitializedFill<Element: BitwiseCopyable>: Sequence {
         return (Iterator(), count)
     }
 }
+
+extension ContiguousArray where Element: BitwiseCopyable {
+    /// `source.map(transform)`, each result written once straight into place by one loop over
+    /// the source's storage. `ContiguousArray(source.lazy.map(transform))` goes through the
+    /// generic sequence copy, an append with its checks per element (per-batch row lists in
+    /// the Parquet scan and DISTINCT were 1.5% of click-stream m2 there).
+    @inlinable
+    public init<Source: RandomAccessCollection>(mapping source: Source, _ transform: (Source.Element) -> Element) {
+        let n = source.count
+        self.init(unsafeUninitializedCapacity: n) { out, initialized in
+            let done: Void? = source.withContiguousStorageIfAvailable { s in
+                for i in 0..<n { (out.baseAddress! + i).initialize(to: transform(s[i])) }
+            }
+            if done == nil {
+                var i = 0
+                for x in source { (out.baseAddress! + i).initialize(to: transform(x)); i += 1 }
+            }
+            initialized = n
+        }
+    }
+}

@@ -93,7 +93,7 @@ final class PartitionedDistinct {
             if misfits.isEmpty { return firstOccurrences(packedKeys: keys) }
             unpackTables()
         }
-        let columns = [Vector(type: .int64, count: n, storage: .int64(ContiguousArray(groupIds.lazy.map { Int64($0) })))] + arguments
+        let columns = [Vector(type: .int64, count: n, storage: .int64(ContiguousArray(mapping: groupIds) { Int64($0) }))] + arguments
         let hashes = hashRows(columns.map(KeyView.init), count: n)
         let (starts, order) = hashes.withUnsafeBufferPointer { h in
             Self.partitioned(count: n, slices: workers, HashedRows(hashes: h.baseAddress!))

@@ -468,7 +468,7 @@ final class RuntimeJoinFilter: @unchecked Sendable {
                 let v = rows.map { columns[c].gather($0) } ?? columns[c]
                 guard let kept = singleIntSelection(v, count: v.count, bloom: nil, bitmap: keyBitmap) else { continue }
                 if let previous = rows {
-                    rows = ContiguousArray(kept.lazy.map { previous[Int($0)] })
+                    rows = ContiguousArray(mapping: kept) { previous[Int($0)] }
                 } else {
                     rows = kept
                 }
@@ -476,7 +476,7 @@ final class RuntimeJoinFilter: @unchecked Sendable {
             }
             if let rows, rows.count < n {
                 let narrowed = columns.map { $0.gather(rows) }
-                return ContiguousArray(checkedWithoutKeyBitmaps(narrowed, count: rows.count, check).lazy.map { rows[Int($0)] })
+                return ContiguousArray(mapping: checkedWithoutKeyBitmaps(narrowed, count: rows.count, check)) { rows[Int($0)] }
             }
         }
         return checkedWithoutKeyBitmaps(columns, count: n, check)

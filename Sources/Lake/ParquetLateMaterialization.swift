@@ -165,7 +165,7 @@ extension ParquetTableSource: RowFilteringTableSource {
                         // A constant shift: a captured `var` cost an exclusivity check per row.
                         let shift = Int32(pieceStart)
                         let local: ContiguousArray<Int32>? = all ? nil
-                            : ContiguousArray(rows[from..<next].lazy.map { $0 - shift })
+                            : ContiguousArray(mapping: rows[from..<next]) { $0 - shift }
                         pieces.append(Piece(start: start + pieceStart, batchRows: pieceEnd - pieceStart, rows: local, filterVectors: vectors))
                         kept += next - from
                     }

@@ -52,4 +52,16 @@ final class UninitializedAppendTests: XCTestCase {
         XCTAssertEqual(calls, 1)
         XCTAssertEqual(Array(a), [1.5, 2, 3])
     }
+
+    /// `init(mapping:)` equals `map` over contiguous sources (an array, a slice not starting at
+    /// 0) and over one without contiguous storage (a range, a lazy filter), empty ones too.
+    func testMappingEqualsMap() {
+        let rows: ContiguousArray<Int32> = [3, 9, 12, 40, 41, 77]
+        XCTAssertEqual(Array(ContiguousArray<Int32>(mapping: rows[2..<5]) { $0 - 12 }), [0, 28, 29])
+        XCTAssertEqual(Array(ContiguousArray<Int64>(mapping: rows) { Int64($0) * 3 }), rows.map { Int64($0) * 3 })
+        XCTAssertEqual(Array(ContiguousArray<Int>(mapping: 5..<9) { $0 * $0 }), [25, 36, 49, 64])
+        XCTAssertEqual(Array(ContiguousArray<Int32>(mapping: rows[3..<3]) { $0 }), [])
+        let odd = Array(rows.lazy.filter { $0 % 2 == 1 })
+        XCTAssertEqual(Array(ContiguousArray<Bool>(mapping: odd.reversed()) { $0 > 40 }), [true, true, false, false])
+    }
 }
