@@ -42,6 +42,22 @@ final class ScanValueTestTests: XCTestCase {
         return first ?? []
     }
 
+    /// Each predicate over `$X` (with whether the reader tests `$X`) on `column` of view `f`
+    /// (3,000 rows, ids 0–2,999): the scan's answers are the stage's, the predicate keeps some
+    /// rows but not all, and EXPLAIN ANALYZE says whether the reader tested.
+    private func checkPredicates(_ s: Session, _ predicates: [(String, Bool)], column: String, version: Int,
+                                 file: StaticString = #filePath, line: UInt = #line) throws {
+        for (p, tests) in predicates {
+            let predicate = p.replacingOccurrences(of: "$X", with: column)
+            let sql = "SELECT count(*), sum(id) FROM f WHERE " + predicate
+            let got = try agreed(s, sql, file: file, line: line)
+            XCTAssertNotEqual(got, [[.int(0), .null]], "a predicate no row satisfies tests little: \(predicate)", file: file, line: line)
+            XCTAssertNotEqual(got, [[.int(3000), .int(4_498_500)]], "a predicate every row satisfies tests little: \(predicate)",
+                              file: file, line: line)
+            XCTAssertEqual(try chunksTested(s, sql) > 0, tests, "v\(version) \(predicate)", file: file, line: line)
+        }
+    }
+
     /// One column of text stored as an overflowing dictionary, PLAIN, DELTA_LENGTH_BYTE_ARRAY
     /// and DELTA_BYTE_ARRAY, in v1 and v2 pages: every LIKE, equality and IN form gives the operator's answers,
     /// and the reader tested the column where the filter reads it only through one test.
@@ -64,14 +80,7 @@ final class ScanValueTestTests: XCTestCase {
         for version in [1, 2] {
             _ = try s.execute("CREATE OR REPLACE VIEW f AS SELECT * FROM read_parquet('\(Self.fixtures)/strings/encodings-v\(version).parquet')").allRows()
             for column in ["dict", "plain", "dlba", "dba"] {
-                for (p, tests) in predicates {
-                    let predicate = p.replacingOccurrences(of: "$X", with: column)
-                    let sql = "SELECT count(*), sum(id) FROM f WHERE " + predicate
-                    let got = try agreed(s, sql)
-                    XCTAssertNotEqual(got, [[.int(0), .null]], "a predicate no row satisfies tests little: \(predicate)")
-                    XCTAssertNotEqual(got, [[.int(3000), .int(4_498_500)]], "a predicate every row satisfies tests little: \(predicate)")
-                    XCTAssertEqual(try chunksTested(s, sql) > 0, tests, "v\(version) \(predicate)")
-                }
+                try checkPredicates(s, predicates, column: column, version: version)
             }
         }
     }
@@ -155,14 +164,7 @@ final class ScanValueTestTests: XCTestCase {
                     ("$X IN (\(held[0]), NULL)", false), ("$X = \(held[0]) OR $X = \(held[1])", false),
                     ("$X = \(held[0]) AND $X IS NOT NULL", false),
                 ]
-                for (p, tests) in predicates {
-                    let predicate = p.replacingOccurrences(of: "$X", with: column)
-                    let sql = "SELECT count(*), sum(id) FROM f WHERE " + predicate
-                    let got = try agreed(s, sql)
-                    XCTAssertNotEqual(got, [[.int(0), .null]], "a predicate no row satisfies tests little: \(column) \(predicate)")
-                    XCTAssertNotEqual(got, [[.int(3000), .int(4_498_500)]], "a predicate every row satisfies tests little: \(predicate)")
-                    XCTAssertEqual(try chunksTested(s, sql) > 0, tests, "v\(version) \(predicate)")
-                }
+                try checkPredicates(s, predicates, column: column, version: version)
                 // A constant wider than an INT32 column: the column is widened, and no value matches.
                 let wider = "SELECT count(*) FROM f WHERE \(column) IN (3000000000, -3000000000) OR \(column) = -9000000000000000000"
                 XCTAssertEqual(try agreed(s, wider), [[.int(column == "dict" || column == "plain" || column == "delta" ? 3 : 0)]], wider)
