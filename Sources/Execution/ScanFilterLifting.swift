@@ -18,7 +18,7 @@ import Planner
 extension PhysicalPlanner {
     /// The stage for a filter directly above `scan`: one the scan may run itself when the
     /// source can, the setting allows it, and some column the filter does not read is
-    /// produced or some text column it reads is value-tested (otherwise the plain stage is as
+    /// produced or some column it reads is value-tested (otherwise the plain stage is as
     /// good: nothing would be decoded later). Nil: a plain stage.
     func scanFilter(_ p: BoundExpr, _ predicate: @escaping RowSelector, output: Set<Int>?, scan: ScanNode) -> PipelineStage? {
         guard lateMaterialization, scan.source is RowFilteringTableSource, let reads = reads([p]), !reads.isEmpty else { return nil }

@@ -28,15 +28,18 @@ struct ValueTestedFilter {
 }
 
 enum ScanValueTests {
-    /// The text columns `p` reads only through one value test each, not in `output` (the
+    /// The text and integer columns `p` reads only through one value test each, not in `output` (the
     /// positions read above the filter), and `p` with each such test replaced by a read of
     /// its column as booleans; nil when there is none.
     static func rewrite(_ p: BoundExpr, output: Set<Int>) -> (predicate: BoundExpr, tests: [Int: any ScanValueTest])? {
-        var found: [Int: (key: String, test: any ScanValueTest)] = [:]
+        // Keys compare as bytes: String's == equates canonically equivalent text ('é' composed and
+        // decomposed), which the tests, comparing bytes, tell apart.
+        var found: [Int: (key: [UInt8], test: any ScanValueTest)] = [:]
         var otherUse = Set<Int>()
         var hasSubquery = false
         func visit(_ e: BoundExpr) {
-            if let (column, key, test) = valueTest(e) {
+            if let (column, text, test) = valueTest(e) {
+                let key = Array(text.utf8)
                 if let seen = found[column] {
                     if seen.key != key { otherUse.insert(column) }
                 } else {
@@ -61,7 +64,8 @@ enum ScanValueTests {
         return (replaced(p), tested.mapValues(\.test))
     }
 
-    /// A test of one text column against constants: the column, a key telling tests apart, and the test.
+    /// A test of one text or integer column against constants: the column, a key telling tests
+    /// apart (by its UTF-8 bytes), and the test.
     static func valueTest(_ e: BoundExpr) -> (column: Int, key: String, test: any ScanValueTest)? {
         likeTest(e) ?? membershipTest(e)
     }
@@ -90,7 +94,8 @@ enum ScanValueTests {
         default:
             return nil
         }
-        let key = (negated ? "not in" : "in") + values.map { "\u{0}\($0)" }.sorted().joined()
+        // The same set of constants gives the same key (`x = 5` and `x IN (5, 5)` are one test).
+        let key = (negated ? "not in" : "in") + Set(values.map { "\u{0}\($0)" }).sorted().joined()
         if case .string = values[0] {
             let texts = values.compactMap { if case .string(let s) = $0 { return Array(s.utf8) } else { return nil } }
             return (column, key, TextMembershipTest(values: texts, negated: negated))
@@ -154,8 +159,8 @@ enum ScanValueTests {
 }
 
 extension PhysicalPlanner {
-    /// The scan filter `p` over value-tested columns, when it reads some text column only
-    /// through a LIKE test and `output` (the positions read above) is known.
+    /// The scan filter `p` over value-tested columns, when it reads some text or integer column
+    /// only through one value test and `output` (the positions read above) is known.
     func valueTested(_ p: BoundExpr, output: Set<Int>?) -> ValueTestedFilter? {
         guard let output, let (rewritten, tests) = ScanValueTests.rewrite(p, output: output),
               let predicate = try? compiler.compileSelection(rewritten) else { return nil }

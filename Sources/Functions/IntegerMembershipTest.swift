@@ -20,10 +20,10 @@ public struct IntegerMembershipTest: IntegerValueTest {
     public func test(_ v: Vector) -> Vector {
         let n = v.count
         let validity = Kernels.combinedValidity([v], count: n)
-        if validity?.allSatisfy({ !$0 }) ?? false { return Vector.nulls(type: .boolean, count: n) }
+        if n == 0 || validity?.allSatisfy({ !$0 }) ?? false { return Vector.nulls(type: .boolean, count: n) }
         var out = ContiguousArray<Bool>()
         out.reserveCapacity(n)
-        Kernels.int64s(v).withUnsafeBytes { testStored($0.baseAddress!, width: 8, count: n, into: &out) }
+        Kernels.int64s(v).withUnsafeBytes { if let base = $0.baseAddress { testStored(base, width: 8, count: n, into: &out) } }
         if let validity { for i in 0..<n where !validity[i] { out[i] = false } }
         return Vector(type: .boolean, count: n, storage: .bool(out), validity: validity)
     }

@@ -223,8 +223,8 @@ public indirect enum BoundExpr {
         switch self {
         case .column(let i, _): return "#\(i)"
         case .outerColumn(let l, let i, _): return "outer\(l).#\(i)"
-        case .literal(let v, let t): return "\(v):\(t)"
-        case .unknownLiteral(let s): return "'\(s)'"
+        case .literal(let v, let t): return "\(v.exactDescription):\(t)"
+        case .unknownLiteral(let s): return "'\(Value.string(s).exactDescription)'"
         case .parameter(let i, _): return "$\(i)"
         case .call(let f, let a): return "\(f.name)(\(a.map(\.fingerprint).joined(separator: ",")))"
         case .cast(let e, let t, _): return "CAST(\(e.fingerprint) AS \(t))"

@@ -34,5 +34,6 @@ final class IntegerMembershipTestTests: XCTestCase {
         XCTAssertEqual((0..<3).map { answered.value(at: $0) }, [.bool(false), .null, .bool(true)])
         let allNull = IntegerMembershipTest(values: [5], negated: false).test(Vector.from([.null, .null], type: .int32))
         XCTAssertEqual((0..<2).map { allNull.value(at: $0) }, [.null, .null])
+        XCTAssertEqual(IntegerMembershipTest(values: [5], negated: false).test(Vector.from([], type: .int64)).count, 0)
     }
 }

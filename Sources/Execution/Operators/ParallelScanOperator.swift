@@ -19,7 +19,7 @@ enum PipelineStage {
     case filterKeeping(RowSelector, Set<Int>)
     /// The filter right above the scan, which a Parquet scan may run itself while it reads
     /// (ScanFilterLifting.swift); `reads`: the scan positions it reads; `tested`: the same filter
-    /// over text columns read through value tests, for a scan that runs it (ScanValueTests.swift).
+    /// over text and integer columns read through value tests, for a scan that runs it (ScanValueTests.swift).
     /// Run here it is `filterKeeping`.
     case filterAboveScan(RowSelector, reads: Set<Int>, keeping: Set<Int>?, tested: ValueTestedFilter?)
     case project([Evaluator])

@@ -496,7 +496,7 @@ struct ColumnChunkReader {
         guard let (header, body) = out.pendingDictionary else { return }
         out.pendingDictionary = nil
         do {
-            // The slot shares the text values; a tested read tests its own copy.
+            // The slot shares the decoded values; a tested read tests them into its own answers.
             if let dictionarySlot {
                 out.dictionary = tested(try dictionarySlot.values { try decodeDictionaryPage(header, body) })
                 out.dictionarySlot = dictionarySlot

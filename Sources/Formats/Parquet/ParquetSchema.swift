@@ -70,7 +70,7 @@ public struct ParquetLeaf: Sendable {
 extension LeafKind: @unchecked Sendable {}
 
 extension ParquetLeaf {
-    /// This leaf read through a StringValueTest: its values come out as the test's booleans.
+    /// This leaf read through a value test (ScanValueTest): its values come out as the test's booleans.
     var tested: ParquetLeaf {
         ParquetLeaf(index: index, path: path, physical: physical, typeLength: typeLength, maxDef: maxDef, maxRep: maxRep,
                     type: .boolean, kind: .boolean, element: element)
