@@ -67,12 +67,14 @@ public enum Glob {
             index += 1
         }
         var out: [LakeFile] = []
-        var seen = Set<String>()
+        // Paths are told apart by their bytes: Swift's String == equates names that differ only
+        // in Unicode normalisation, which Linux keeps as two files.
+        var seen = Set<[UInt8]>()
         try walk(base, segments, index, into: &out, seen: &seen)
         return out.sorted { $0.path < $1.path }
     }
 
-    private static func walk(_ dir: String, _ segments: [String], _ index: Int, into out: inout [LakeFile], seen: inout Set<String>) throws {
+    private static func walk(_ dir: String, _ segments: [String], _ index: Int, into out: inout [LakeFile], seen: inout Set<[UInt8]>) throws {
         guard index < segments.count else { return }
         let segment = segments[index]
         let isLast = index == segments.count - 1
@@ -80,7 +82,7 @@ public enum Glob {
         if segment == "**" {
             // Zero folders: the rest of the pattern right here.
             if isLast {
-                for f in try LakeFileSystem.filesRecursively(listDir) where seen.insert(f.path).inserted {
+                for f in try LakeFileSystem.filesRecursively(listDir) where seen.insert(Array(f.path.utf8)).inserted {
                     out.append(LakeFile(path: dir.isEmpty ? String(f.path.dropFirst(2)) : f.path, size: f.size, modified: f.modified))
                 }
                 return
@@ -97,7 +99,7 @@ public enum Glob {
             let path = LakeFileSystem.join(dir, segment)
             guard let st = LakeFileSystem.status(path) else { return }
             if isLast {
-                if st.kind == .file, seen.insert(path).inserted { out.append(LakeFile(path: path, size: st.size, modified: st.modified)) }
+                if st.kind == .file, seen.insert(Array(path.utf8)).inserted { out.append(LakeFile(path: path, size: st.size, modified: st.modified)) }
             } else if st.kind == .directory {
                 try walk(path, segments, index + 1, into: &out, seen: &seen)
             }
@@ -110,7 +112,7 @@ public enum Glob {
             let path = LakeFileSystem.join(dir, name)
             guard let st = LakeFileSystem.status(path) else { continue }
             if isLast {
-                if st.kind == .file, seen.insert(path).inserted { out.append(LakeFile(path: path, size: st.size, modified: st.modified)) }
+                if st.kind == .file, seen.insert(Array(path.utf8)).inserted { out.append(LakeFile(path: path, size: st.size, modified: st.modified)) }
             } else if st.kind == .directory {
                 try walk(path, segments, index + 1, into: &out, seen: &seen)
             }

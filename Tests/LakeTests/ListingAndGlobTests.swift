@@ -66,6 +66,16 @@ final class ListingAndGlobTests: XCTestCase {
         XCTAssertEqual(try Glob.expand(LakeFixtures.tests + "/nothing-here/*.parquet").count, 0)
     }
 
+    /// Two files whose names differ only in Unicode normalisation (é composed and decomposed)
+    /// are two files, found by a wildcard and by `**` alike.
+    func testGlobKeepsNamesThatDifferOnlyInNormalisation() throws {
+        let dir = try LakeFixtures.temporaryDirectory()
+        try LakeFixtures.write("a\n1\n", to: dir + "/caf\u{E9}.csv")
+        try LakeFixtures.write("a\n2\n", to: dir + "/cafe\u{301}.csv")
+        XCTAssertEqual(try Glob.expand(dir + "/*.csv").count, 2)
+        XCTAssertEqual(try Glob.expand(dir + "/**").count, 2)
+    }
+
     func testReadParquetTableFunction() throws {
         let fns = LakeTableFunctions()
         let glob = try fns.tableFunction(name: "read_parquet", arguments: [.string(LakeFixtures.tests + "/hive/*/*/*.parquet")], named: [:])
