@@ -336,4 +336,32 @@ final class RedTeamMaskingTests: XCTestCase {
         let noId = normalized("EXPLAIN ANALYZE SELECT count(*) FROM customers WHERE customer_id = 999999")
         XCTAssertEqual(hiddenId.replacingOccurrences(of: "= 1)", with: "= 999999)"), noId)
     }
+
+    /// An integer column under a mask (0 for non-readers): filters that the Parquet reader may
+    /// answer while it decodes (`=`, `<>`, IN on an integer column) compare the masked values,
+    /// never the stored ones, however the filter is written; the superuser's counts show the
+    /// probes would find rows if they saw raw values.
+    func testIntegerFiltersOnAMaskedColumnCompareMaskedValues() throws {
+        try run(admin, """
+            CREATE MASKING POLICY zero_id AS (val int) RETURNS int ->
+              CASE WHEN is_member('pii_reader') THEN val ELSE 0 END;
+            ALTER TABLE orders ALTER COLUMN customer_id SET MASKING POLICY zero_id;
+            GRANT SELECT ON TABLE orders TO staff;
+            """)
+        let probes = ["SELECT count(*) FROM orders WHERE customer_id = 2",
+                      "SELECT count(*) FROM orders WHERE 2 = customer_id",
+                      "SELECT count(*) FROM orders WHERE customer_id IN (2, 3, 5)",
+                      "SELECT count(*) FROM orders WHERE customer_id = 2 OR status = 'no such status'",
+                      "SELECT count(*) FROM orders WHERE customer_id = 2::bigint"]
+        for sql in probes {
+            let raw = show(admin, sql)
+            XCTAssertNil(raw.error, sql)
+            XCTAssertNotEqual(raw.rows, [["0"]], "the superuser's probe finds rows: \(sql)")
+            XCTAssertEqual(attack(sql).rows, [["0"]], "every masked value is 0: \(sql)")
+        }
+        let all = show(admin, "SELECT count(*) FROM orders").rows
+        XCTAssertEqual(attack("SELECT count(*) FROM orders WHERE customer_id = 0").rows, all)
+        XCTAssertEqual(attack("SELECT count(*) FROM orders WHERE customer_id IN (0, 2)").rows, all)
+        XCTAssertEqual(attack("SELECT count(*) FROM orders WHERE customer_id <> 0").rows, [["0"]])
+    }
 }
