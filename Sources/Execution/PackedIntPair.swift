@@ -111,10 +111,10 @@ enum PackedIntPair {
         }
         var validity: ContiguousArray<Bool>? = nil
         if nulls > 0 {
-            validity = keys.withUnsafeBufferPointer { k in ContiguousArray(rows.lazy.map { ((k[Int($0)] << 16) >> 16) != null }) }
+            validity = keys.withUnsafeBufferPointer { k in ContiguousArray(mapping: rows) { ((k[Int($0)] << 16) >> 16) != null } }
         }
         let values = valueType.physical == .int128
-            ? Vector(type: valueType, count: n, storage: .int128(ContiguousArray(xs.lazy.map { Int128($0) })), validity: validity)
+            ? Vector(type: valueType, count: n, storage: .int128(ContiguousArray(mapping: xs) { Int128($0) }), validity: validity)
             : Vector(type: valueType, count: n, storage: .int64(xs), validity: validity)
         return (ids, values)
     }

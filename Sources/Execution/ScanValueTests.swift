@@ -94,8 +94,9 @@ enum ScanValueTests {
         default:
             return nil
         }
-        // The same set of constants gives the same key (`x = 5` and `x IN (5, 5)` are one test).
-        let key = (negated ? "not in" : "in") + Set(values.map { "\u{0}\($0)" }).sorted().joined()
+        // The same set of constants gives the same key (`x = 5` and `x IN (5, 5)` are one test);
+        // the constants' exact descriptions are ASCII, so the Set tells text apart by its bytes.
+        let key = (negated ? "not in" : "in") + Set(values.map { "\u{0}" + $0.exactDescription }).sorted().joined()
         if case .string = values[0] {
             let texts = values.compactMap { if case .string(let s) = $0 { return Array(s.utf8) } else { return nil } }
             return (column, key, TextMembershipTest(values: texts, negated: negated))
